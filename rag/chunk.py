@@ -1,0 +1,140 @@
+"""Sentence-aware chunking with overlap, measured in the embedding model's own tokens."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import ConfigError
+
+TokenCounter = Callable[[str], int]  # word pieces of a text, without special tokens
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str  # "<doc>::<n>", n counting from 0 within the document
+    doc: str
+    start: int  # character offsets into the document text: text == document[start:end]
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd  # rule-based, ships its rules: nothing downloads
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`, whitespace trimmed, in order.
+
+    Paragraph breaks always end a sentence, so headings stay apart from body text.
+
+    >>> t = "The U.S. trade exceeded $ 100 billion. Project No. 11JJDGJW0004 ended."
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['The U.S. trade exceeded $ 100 billion.', 'Project No. 11JJDGJW0004 ended.']
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in _PARAGRAPH.split(text):
+        para_start = text.find(para, pos) if para else pos
+        pos = para_start + len(para)
+        if not para.strip():
+            continue
+        cursor = para_start
+        for sent in _segmenter().segment(para):
+            stripped = sent.strip()
+            if not stripped:
+                continue
+            # pysbd can drop or alter characters; locate the sentence in the original to keep
+            # offsets exact, and fall back to the rest of the paragraph if it cannot be found.
+            at = text.find(stripped, cursor, pos)
+            if at < 0:
+                continue
+            spans.append((at, at + len(stripped)))
+            cursor = at + len(stripped)
+        _cover_gaps(text, spans, para_start, pos)
+    return _merge_sorted(spans)
+
+
+def _cover_gaps(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    """Add a span for any non-blank text in [start, end) that no sentence covers."""
+    covered = sorted(s for s in spans if start <= s[0] < end)
+    cursor = start
+    for a, b in [*covered, (end, end)]:
+        gap = text[cursor:a]
+        if gap.strip():
+            lead = len(gap) - len(gap.lstrip())
+            spans.append((cursor + lead, cursor + len(gap.rstrip())))
+        cursor = max(cursor, b)
+
+
+def _merge_sorted(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _split_long(text: str, start: int, end: int, count: TokenCounter, limit: int):
+    """Split one over-long sentence at word boundaries into pieces of at most `limit` tokens."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    piece_start, last_end = None, None
+    for a, b in words:
+        if piece_start is None:
+            piece_start = a
+        elif count(text[piece_start:b]) > limit:
+            yield piece_start, last_end
+            piece_start = a
+        last_end = b
+    if piece_start is not None:
+        yield piece_start, last_end
+
+
+def chunk_document(
+    doc: str, text: str, count: TokenCounter, max_tokens: int, overlap_tokens: int
+) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most `max_tokens` word pieces.
+
+    Consecutive chunks share trailing sentences worth at most `overlap_tokens` tokens, so an
+    answer that straddles a boundary is still whole in one chunk.
+    """
+    if max_tokens < 8 or not 0 <= overlap_tokens < max_tokens:
+        raise ConfigError(f"max_tokens={max_tokens}, overlap_tokens={overlap_tokens}: invalid")
+    units: list[tuple[int, int, int]] = []  # (start, end, tokens)
+    for a, b in split_sentences(text):
+        n = count(text[a:b])
+        if n <= max_tokens:
+            units.append((a, b, n))
+        else:
+            units.extend((pa, pb, count(text[pa:pb])) for pa, pb in _split_long(text, a, b, count, max_tokens))
+    chunks: list[Chunk] = []
+    i = 0
+    while i < len(units):
+        j, total = i, 0
+        while j < len(units) and total + units[j][2] <= max_tokens:
+            total += units[j][2]
+            j += 1
+        j = max(j, i + 1)
+        # The sum of sentence counts is an estimate; the joined text is what gets embedded.
+        while j > i + 1 and count(text[units[i][0] : units[j - 1][1]]) > max_tokens:
+            j -= 1
+        start, end = units[i][0], units[j - 1][1]
+        chunks.append(Chunk(f"{doc}::{len(chunks)}", doc, start, end, text[start:end]))
+        if j >= len(units):
+            break
+        # Step back over trailing sentences that fit in the overlap, never back to i itself.
+        k, back = j, 0
+        while k - 1 > i and back + units[k - 1][2] <= overlap_tokens:
+            back += units[k - 1][2]
+            k -= 1
+        i = k
+    return chunks

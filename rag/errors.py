@@ -1,0 +1,34 @@
+"""Named errors the library raises; app.py and the CLI turn them into user messages."""
+
+
+class RagError(Exception):
+    """Base class: every error the library raises on purpose."""
+
+
+class ConfigError(RagError):
+    """A setting has a bad value."""
+
+
+class IngestError(RagError):
+    """A document could not be read (not UTF-8, binary, empty, too large)."""
+
+
+class IndexCorrupt(RagError):
+    """The stored index is missing, truncated or does not match its manifest."""
+
+
+class GeneratorUnavailable(RagError):
+    """A generator could not be loaded (no weights, missing package)."""
+
+
+class BadQuestion(RagError):
+    """The question is empty or otherwise unusable."""
+
+
+class UploadRejected(RagError):
+    """An uploaded file was refused (size, encoding, binary content)."""
+
+
+class GoldFormatError(RagError):
+    """A gold-set row breaks the schema or quotes text its document lacks."""
+

@@ -1,0 +1,108 @@
+"""One typed settings object. Defaults < RAG_ environment variables < explicit overrides (CLI flags)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+GENERATORS = ("auto", "seq2seq", "instruct", "extractive")
+
+
+def _default_embedding_model() -> str:
+    return "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the pipeline. Construct with keyword arguments; values are checked here.
+
+    >>> Settings(top_k=3).top_k
+    3
+    """
+
+    documents_dir: Path = Path("seeds")
+    index_dir: Path = Path("index")
+    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "rag")
+    embedding_model: str = field(default_factory=_default_embedding_model)
+    # "auto" walks the chain seq2seq -> instruct -> extractive and uses the first that loads.
+    generator: str = "auto"
+    generator_model: str = "google/flan-t5-base"
+    # Hub downloads are off unless asked for: a hidden download breaks offline use.
+    allow_download: bool = False
+    chunk_tokens: int = 200
+    chunk_overlap_tokens: int = 40
+    top_k: int = 5
+    max_question_chars: int = 2000
+    max_upload_bytes: int = 10 * 1024 * 1024
+    min_retrieval_score: float = 0.25
+    host: str = "127.0.0.1"
+    port: int = 7860
+    concurrency: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("documents_dir", "index_dir", "cache_dir"):
+            object.__setattr__(self, name, Path(getattr(self, name)))
+        if self.generator not in GENERATORS:
+            raise ConfigError(f"generator={self.generator!r}: choose one of {', '.join(GENERATORS)}")
+        if not 32 <= self.chunk_tokens <= 254:
+            # all-MiniLM-L6-v2 silently truncates past 256 word pieces.
+            raise ConfigError(f"chunk_tokens={self.chunk_tokens}: must be between 32 and 254 (256 word pieces less [CLS] and [SEP])")
+        if not 0 <= self.chunk_overlap_tokens < self.chunk_tokens // 2:
+            raise ConfigError(
+                f"chunk_overlap_tokens={self.chunk_overlap_tokens}: must be >= 0 and "
+                f"less than half of chunk_tokens ({self.chunk_tokens})"
+            )
+        if not 1 <= self.top_k <= 50:
+            raise ConfigError(f"top_k={self.top_k}: must be between 1 and 50")
+        if not 1 <= self.port <= 65535:
+            raise ConfigError(f"port={self.port}: must be between 1 and 65535")
+        if self.max_question_chars < 10:
+            raise ConfigError(f"max_question_chars={self.max_question_chars}: must be at least 10")
+        if self.max_upload_bytes < 1:
+            raise ConfigError(f"max_upload_bytes={self.max_upload_bytes}: must be positive")
+        if not -1.0 <= self.min_retrieval_score <= 1.0:
+            raise ConfigError(f"min_retrieval_score={self.min_retrieval_score}: must be in [-1, 1]")
+        if not 1 <= self.concurrency <= 16:
+            raise ConfigError(f"concurrency={self.concurrency}: must be between 1 and 16")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        """Read `RAG_<FIELD>` variables, then apply non-None overrides.
+
+        >>> Settings.from_env({"RAG_TOP_K": "7"}).top_k
+        7
+        """
+        env = os.environ if env is None else env
+        values: dict = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f"RAG_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _parse(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _parse(name: str, type_name, raw: str):
+    type_name = str(type_name)
+    try:
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if type_name == "bool":
+            lowered = raw.strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        raise ConfigError(f"RAG_{name.upper()}={raw!r}: expected {type_name}") from None
+    return raw
