@@ -1,5 +1,13 @@
 """Offline retrieval-augmented question answering with verifiable citations."""
 
+import os as _os
+
+# Nothing may reach a model hub behind the user's back: offline unless downloads are allowed.
+if _os.environ.get("RAG_ALLOW_DOWNLOAD", "").strip().lower() not in ("1", "true", "yes", "on"):
+    _os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    _os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+_os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
 from .chunk import Chunk, chunk_document, split_sentences
 from .embed import Embedder
 from .errors import (

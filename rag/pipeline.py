@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass, field
 from .chunk import split_sentences
 from .cite import best_support, strip_markers
 from .embed import Embedder
-from .errors import BadQuestion
+from .errors import BadQuestion, UploadRejected
 from .generate import NOT_IN_DOCUMENTS, Generator, load_generator
 from .index import IndexStore, UpdateReport
 from .ingest import load_documents
 from .retrieve import Passage, Retriever
 from .settings import Settings
+from .upload import StoredUpload, store_upload
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,23 @@ class RAG:
         for msg in loaded.errors.values():
             log.warning("skipped: %s", msg)
         return self.store.update(loaded.documents, progress)
+
+    def add_files(self, files: list[tuple[str, bytes]], progress=None):
+        """Store uploads, then index only what is new. Returns (stored, rejected, report).
+
+        A file is acknowledged (in `stored`) only once it is safely on disk; the index update
+        after it can be interrupted and is redone from the folder at the next start.
+        """
+        stored: list[StoredUpload] = []
+        rejected: dict[str, str] = {}
+        for filename, data in files:
+            try:
+                stored.append(store_upload(self.settings.documents_dir, filename, data,
+                                           self.settings.max_upload_bytes))
+            except UploadRejected as exc:
+                rejected[filename] = str(exc)
+        report = self.refresh(progress) if any(s.status == "added" for s in stored) else None
+        return stored, rejected, report
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
         answer = None

@@ -1,0 +1,67 @@
+"""Shared fixtures: the real embedding model (loaded once), seed copies and a tiny corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag import RAG, Embedder, ExtractiveGenerator, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+EXPO = "002_aa3b978d13dcf21e.txt"
+
+# A tiny corpus whose ids and spans the tests assert exactly.
+TINY = {
+    "alpha.txt": "Harbin hosted the 6th EXPO. It ran from June 15 to 19.\n\nThe U.S. was not a guest.",
+    "beta.md": "# Trade\n\nIn 2018, China-Russia trade exceeded $ 100 billion. Project No. 11JJDGJW0004 funded it.",
+}
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder("all-MiniLM-L6-v2")
+
+
+@pytest.fixture
+def seeds_dir(tmp_path) -> Path:
+    """A private copy of the seed documents, safe to add to or change."""
+    target = tmp_path / "docs"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def tiny_dir(tmp_path) -> Path:
+    target = tmp_path / "tiny"
+    target.mkdir()
+    for name, text in TINY.items():
+        (target / name).write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def make_rag(tmp_path, embedder):
+    """Build a RAG over a folder with the extractive generator (or the one given)."""
+
+    def make(docs: Path, generator=None, **settings) -> RAG:
+        s = Settings(documents_dir=docs, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache",
+                     generator="extractive", **settings)
+        rag = RAG(s, embedder=embedder, generator=generator or ExtractiveGenerator(embedder))
+        rag.refresh()
+        return rag
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seeds_rag(tmp_path_factory, embedder) -> RAG:
+    """One read-only RAG over the seeds, shared by tests that only ask questions."""
+    base = tmp_path_factory.mktemp("seeds_rag")
+    s = Settings(documents_dir=SEEDS, index_dir=base / "index", cache_dir=base / "cache",
+                 generator="extractive")
+    rag = RAG(s, embedder=embedder, generator=ExtractiveGenerator(embedder))
+    rag.refresh()
+    return rag
