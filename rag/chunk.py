@@ -132,8 +132,10 @@ def chunk_document(
         if j >= len(units):
             break
         # Step back over trailing sentences that fit in the overlap, never back to i itself.
+        # Overlap only if the next sentence still fits beside it, so every chunk adds new text.
         k, back = j, 0
-        while k - 1 > i and back + units[k - 1][2] <= overlap_tokens:
+        while (k - 1 > i and back + units[k - 1][2] <= overlap_tokens
+               and back + units[k - 1][2] + units[j][2] <= max_tokens):
             back += units[k - 1][2]
             k -= 1
         i = k

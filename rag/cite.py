@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     we our you your i me my not no so than then which who whom whose what when where why how
     will would can could should may might must shall into over under about also such both
     each more most other some any all only very just up out if while during between after
-    before because through per via one ones""".split()
+    before because through per via one ones many much""".split()
 )
 
 
@@ -43,7 +43,9 @@ def content_tokens(text: str) -> list[str]:
 
 
 def numbers(text: str) -> set[str]:
-    """>>> sorted(numbers("In 2018 trade exceeded $ 100 billion, 1,246 firms."))
+    """The numbers in a text, normalised.
+
+    >>> sorted(numbers("In 2018 trade exceeded $ 100 billion, 1,246 firms."))
     ['100', '1246', '2018']
     """
     return {normalize_number(m.group()) for m in _NUMBER.finditer(text)} - {""}
@@ -70,7 +72,9 @@ def lexical_support(claim: str, source: str) -> float:
 
 
 def strip_markers(text: str) -> str:
-    """>>> strip_markers("Harbin [1]. Also [2, 3] here.")
+    """Remove [n] citation markers.
+
+    >>> strip_markers("Harbin [1]. Also [2, 3] here.")
     'Harbin. Also here.'
     """
     return _MARKER.sub("", text).strip()

@@ -30,7 +30,7 @@ import numpy as np
 
 from .chunk import Chunk, chunk_document
 from .embed import Embedder
-from .errors import IndexCorrupt
+from .errors import ConfigError, IndexCorrupt
 from .ingest import Document
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class IndexStore:
 
     def __init__(self, index_dir: Path, embedder: Embedder, chunk_tokens: int, overlap_tokens: int):
         if chunk_tokens + 2 > embedder.max_tokens:
-            raise IndexCorrupt(
+            raise ConfigError(
                 f"chunk_tokens={chunk_tokens} exceeds the embedding model's window "
                 f"({embedder.max_tokens} tokens including 2 special tokens)"
             )

@@ -26,7 +26,7 @@ def safe_filename(name: str) -> str:
     >>> safe_filename("../../etc/passwd.txt")
     'passwd.txt'
     >>> safe_filename("my notes (v2)?.md")
-    'my_notes_v2_.md'
+    'my_notes_v2.md'
     >>> safe_filename("..txt")
     'upload.txt'
     """
