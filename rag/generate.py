@@ -30,8 +30,9 @@ INSTRUCTIONS = (
     "the answer, reply exactly: The documents do not say."
 )
 NOT_IN_DOCUMENTS = re.compile(
-    r"documents do not (say|contain|mention)|not (mentioned|stated|provided|specified) in|"
-    r"no information|cannot be determined|passages do not", re.I)
+    r"(documents?|passages?|text) (does|do) not (say|contain|mention|provide|state)|"
+    r"not (mentioned|stated|provided|specified|given) in|no information|cannot be determined",
+    re.I)
 
 
 def build_prompt(question: str, passages: list[Passage], max_chars: int = 6000) -> str:
@@ -79,10 +80,12 @@ class ExtractiveGenerator(Generator):
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, max_sentences: int = 2, second_margin: float = 0.06):
+    def __init__(self, embedder: Embedder, max_sentences: int = 2, second_margin: float = 0.06,
+                 min_score: float = 0.35):
         if max_sentences < 1:
             raise ConfigError(f"max_sentences={max_sentences}: must be at least 1")
         self.embedder = embedder
+        self.min_score = min_score  # below it no sentence answers: say so rather than guess
         self.max_sentences = max_sentences
         self.second_margin = second_margin
 
@@ -104,7 +107,7 @@ class ExtractiveGenerator(Generator):
 
     def generate(self, question: str, passages: list[Passage]) -> str:
         ranked = self.rank(question, passages)
-        if not ranked:
+        if not ranked or ranked[0][0] < self.min_score:
             return ""
         chosen = [ranked[0][1]]
         for score, sent in ranked[1: self.max_sentences]:
@@ -159,8 +162,10 @@ class Seq2SeqGenerator(Generator):
         from transformers import TextIteratorStreamer
 
         limit = min(getattr(self.tokenizer, "model_max_length", 512) or 512, 1024)
-        inputs = self.tokenizer(build_prompt(question, passages), return_tensors="pt",
-                                truncation=True, max_length=limit)
+        enc = self.tokenizer(build_prompt(question, passages), return_tensors="pt",
+                             truncation=True, max_length=limit)
+        # Only what every seq2seq model takes: BERT-style tokenizers add token_type_ids too.
+        inputs = {k: enc[k] for k in ("input_ids", "attention_mask") if k in enc}
         yield from _stream_generate(self.model, self.tokenizer, inputs, self.max_new_tokens,
                                     self._lock, TextIteratorStreamer, skip_prompt=False)
 
@@ -262,7 +267,7 @@ def load_generator(kind: str, settings, embedder: Embedder) -> tuple[Generator, 
             elif k == "instruct":
                 gen = InstructGenerator(settings.cache_dir)
             else:
-                gen = ExtractiveGenerator(embedder)
+                gen = ExtractiveGenerator(embedder, min_score=settings.min_answer_score)
         except GeneratorUnavailable as exc:
             log.warning("generator %s unavailable, falling back: %s", k, exc)
             failures.append(str(exc))

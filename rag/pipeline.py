@@ -222,8 +222,27 @@ class RAG:
         for i, claim in enumerate(claims):
             best = best_support(claim, texts, [float(x) for x in sims[i]])
             if best is None:
-                dropped.append(claim)
+                claim, best = self._supported_prefix(claim, texts)
+            if best is None:
+                dropped.append(claims[i])
                 continue
             p, a, b = sources[best.source]
             supports.append((claim, p, a, b, best.semantic))
         return supports, dropped
+
+    def _supported_prefix(self, claim: str, texts: list[str]):
+        """The longest clause-boundary prefix of `claim` that a source supports.
+
+        Small models append invented details ("..., in 2013."); the supported head is kept and
+        the rest dropped, rather than losing the sentence or citing the invention.
+        """
+        cuts = [m.start() for m in re.finditer(r",|;|\s(?:and|but|which|while)\s", claim)]
+        for cut in reversed(cuts):
+            head = claim[:cut].rstrip()
+            if len(head.split()) < 4:
+                break
+            vecs = self.embedder.embed([head, *texts])
+            best = best_support(head, texts, [float(x) for x in vecs[1:] @ vecs[0]])
+            if best is not None:
+                return head + ".", best
+        return claim, None

@@ -39,6 +39,7 @@ class Settings:
     max_question_chars: int = 2000
     max_upload_bytes: int = 10 * 1024 * 1024
     min_retrieval_score: float = 0.25
+    min_answer_score: float = 0.35  # extractive: best sentence score below this -> abstain
     host: str = "127.0.0.1"
     port: int = 7860
     concurrency: int = 2
@@ -66,6 +67,8 @@ class Settings:
             raise ConfigError(f"max_upload_bytes={self.max_upload_bytes}: must be positive")
         if not -1.0 <= self.min_retrieval_score <= 1.0:
             raise ConfigError(f"min_retrieval_score={self.min_retrieval_score}: must be in [-1, 1]")
+        if not -1.0 <= self.min_answer_score <= 2.0:
+            raise ConfigError(f"min_answer_score={self.min_answer_score}: must be in [-1, 2]")
         if not 1 <= self.concurrency <= 16:
             raise ConfigError(f"concurrency={self.concurrency}: must be between 1 and 16")
 

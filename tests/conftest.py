@@ -49,7 +49,7 @@ def make_rag(tmp_path, embedder):
     def make(docs: Path, generator=None, **settings) -> RAG:
         s = Settings(documents_dir=docs, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache",
                      generator="extractive", **settings)
-        rag = RAG(s, embedder=embedder, generator=generator or ExtractiveGenerator(embedder))
+        rag = RAG(s, embedder=embedder, generator=generator or ExtractiveGenerator(embedder, min_score=s.min_answer_score))
         rag.refresh()
         return rag
 
@@ -62,6 +62,6 @@ def seeds_rag(tmp_path_factory, embedder) -> RAG:
     base = tmp_path_factory.mktemp("seeds_rag")
     s = Settings(documents_dir=SEEDS, index_dir=base / "index", cache_dir=base / "cache",
                  generator="extractive")
-    rag = RAG(s, embedder=embedder, generator=ExtractiveGenerator(embedder))
+    rag = RAG(s, embedder=embedder, generator=ExtractiveGenerator(embedder, min_score=s.min_answer_score))
     rag.refresh()
     return rag
