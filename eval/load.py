@@ -47,7 +47,8 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
     errors: list[str] = []
     answers: dict[str, set[str]] = {}
     lock = threading.Lock()
-    done = threading.Barrier(users + 1) if upload else None
+    # Users meet the uploader half-way, so the upload lands while questions are in flight.
+    done = threading.Barrier(users + 1) if upload and questions >= 2 else None
 
     def user(u: int) -> None:
         client = Client(url, verbose=False)
@@ -69,7 +70,10 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
                 with lock:
                     errors.append(f"user {u} q{i}: {type(exc).__name__}: {exc}")
             if done is not None and i == questions // 2 - 1:
-                done.wait(timeout)
+                try:
+                    done.wait(timeout)
+                except threading.BrokenBarrierError:
+                    pass
 
     threads = [threading.Thread(target=user, args=(u,), daemon=True) for u in range(users)]
     t0 = time.perf_counter()
@@ -77,7 +81,11 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
         t.start()
     upload_result = None
     if upload:
-        done.wait(timeout)  # half the questions are in flight: upload now
+        if done is not None:
+            try:
+                done.wait(timeout)
+            except threading.BrokenBarrierError:
+                pass
         client = Client(url, verbose=False)
         upload_result = client.predict([handle_file(upload)], api_name="/upload")
     for t in threads:
