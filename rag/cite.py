@@ -114,3 +114,60 @@ def best_support(claim: str, sources: list[str], semantic: list[float],
         if s and (best is None or s.lexical + s.semantic > best.lexical + best.semantic):
             best = Support(i, s.lexical, s.semantic)
     return best
+
+
+# Words a question uses to ask rather than to name what it is about: never "missing".
+_QUESTION_WORDS = frozenset(
+    """called named call name say says said mention mentioned describe described according
+    happen happened take took taken place held hold kind type main list give given tell
+    document documents article paper text author wrote written""".split()
+)
+
+
+def _prefix(word: str) -> str:
+    return word[:5] if len(word) > 5 and not word[0].isdigit() else word
+
+
+def vocabulary(texts) -> frozenset[str]:
+    """4- and 5-letter prefixes (whole short words, numbers) of the content words of `texts`.
+
+    >>> sorted(vocabulary(["Harbin grows"]))
+    ['grow', 'grows', 'harb', 'harbi']
+    """
+    out = set()
+    for t in texts:
+        for w in content_tokens(t):
+            if w[0].isdigit() or len(w) <= 4:
+                out.add(w)
+            else:
+                out.update((w[:4], w[:5]))
+    return frozenset(out)
+
+
+def missing_terms(question: str, vocab: frozenset[str]) -> list[str]:
+    """Content words of the question that the texts never use (matched on prefixes).
+
+    A question about the population of a city is rarely answered by passages that never use
+    the word; the extractive scorer lowers its confidence for each such word.
+
+    >>> v = vocabulary(["Khabarovsk Krai plans an official visit.", "Trade is growing."])
+    >>> missing_terms("What is the population of Khabarovsk?", v)
+    ['population']
+    >>> missing_terms("Did trade grow?", v)
+    []
+    """
+    return [w for w in content_tokens(question)
+            if w not in _QUESTION_WORDS and _prefix(w) not in vocab]
+
+
+def missing_numbers(question: str, text: str) -> set[str]:
+    """Numbers (years, ordinals) the question names that the text does not contain.
+
+    >>> missing_numbers("What was trade in 2010?", "In 2018, trade exceeded $ 100 billion.")
+    {'2010'}
+    >>> missing_numbers("Where was the 6th EXPO?", "The 6th EXPO takes place in Harbin.")
+    set()
+    """
+    asked = {w for w in content_tokens(question) if w[0].isdigit()}
+    present = set(content_tokens(text))
+    return {w for w in asked if w not in present}

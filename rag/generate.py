@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .chunk import split_sentences
-from .cite import content_tokens
+from .cite import content_tokens, missing_numbers, missing_terms, vocabulary
 from .embed import Embedder
 from .errors import ConfigError, GeneratorUnavailable
 from .retrieve import Passage
@@ -81,11 +81,12 @@ class ExtractiveGenerator(Generator):
     name = "extractive"
 
     def __init__(self, embedder: Embedder, max_sentences: int = 2, second_margin: float = 0.06,
-                 min_score: float = 0.35):
+                 min_score: float = 0.35, missing_term_penalty: float = 0.15):
         if max_sentences < 1:
             raise ConfigError(f"max_sentences={max_sentences}: must be at least 1")
         self.embedder = embedder
         self.min_score = min_score  # below it no sentence answers: say so rather than guess
+        self.missing_term_penalty = missing_term_penalty
         self.max_sentences = max_sentences
         self.second_margin = second_margin
 
@@ -102,7 +103,10 @@ class ExtractiveGenerator(Generator):
             return []
         vecs = self.embedder.embed([question] + [s for _, s in cands])
         sims = vecs[1:] @ vecs[0]
-        return sorted(((score_sentence(question, s, float(sim), p.score), s)
+        # Each thing the question asks about that no passage names lowers every candidate.
+        unknown = len(missing_terms(question, vocabulary(p.chunk.text for p in passages)))
+        penalty = self.missing_term_penalty * unknown
+        return sorted(((score_sentence(question, s, float(sim), p.score) - penalty, s)
                        for (p, s), sim in zip(cands, sims, strict=True)), reverse=True)
 
     def generate(self, question: str, passages: list[Passage]) -> str:
@@ -135,6 +139,8 @@ def score_sentence(question: str, sentence: str, similarity: float, passage_scor
         score -= 0.1
     if len(sentence) < 25:  # headings and bylines are rarely answers
         score -= 0.1
+    if missing_numbers(question, sentence):  # asked about 2010, says 2018: not the answer
+        score -= 0.3
     return score
 
 

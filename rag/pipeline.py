@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .chunk import split_sentences
-from .cite import best_support, strip_markers
+from .cite import best_support, missing_numbers, strip_markers
 from .embed import Embedder
 from .errors import BadQuestion, UploadRejected
 from .generate import NOT_IN_DOCUMENTS, Generator, load_generator
@@ -50,6 +50,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)  # everything retrieved, ranked
     dropped: list[str] = field(default_factory=list)  # draft sentences no passage supports
     notice: str = ""  # e.g. the question was shortened
+    why: str = ""  # why it abstained
     query: str = ""  # what was sent to retrieval (after follow-up rewriting)
     seconds: float = 0.0
 
@@ -64,6 +65,7 @@ class Answer:
             "passages": [p.to_dict() for p in self.passages],
             "dropped": self.dropped,
             "notice": self.notice,
+            "why": self.why,
             "query": self.query,
             "seconds": round(self.seconds, 3),
         }
@@ -180,28 +182,40 @@ class RAG:
         passages = self.retriever.run(query, top_k)
         result = Answer(text, "", True, self.generator.name, passages=passages, notice=notice,
                         query=query)
-        if not passages or passages[0].score < self.settings.min_retrieval_score:
-            yield self._abstain(result, t0)
+        why = self._unanswerable(query, passages)
+        if why:
+            yield self._abstain(result, t0, why)
             return
         draft = ""
         for piece in self.generator.stream(query, passages):
             draft += piece
             yield draft
         if not draft.strip() or NOT_IN_DOCUMENTS.search(draft):
-            yield self._abstain(result, t0)
+            yield self._abstain(result, t0, "no passage answers the question")
             return
         supports, dropped = self._attribute(draft, passages)
         result.dropped = dropped
         if not supports:
-            yield self._abstain(result, t0)
+            yield self._abstain(result, t0, "no sentence of the draft answer is supported")
             return
         result.answer, result.citations = number_citations(supports)
         result.abstained = False
         result.seconds = time.perf_counter() - t0
         yield result
 
-    def _abstain(self, result: Answer, t0: float) -> Answer:
-        result.answer, result.abstained = ABSTAIN_TEXT, True
+    def _unanswerable(self, query: str, passages: list[Passage]) -> str:
+        """Why retrieval shows the documents cannot answer, or "" if they might."""
+        if not passages:
+            return "no documents are indexed"
+        if passages[0].score < self.settings.min_retrieval_score:
+            return f"no passage is relevant enough (best score {passages[0].score:.2f})"
+        numbers = missing_numbers(query, " ".join(p.chunk.text for p in passages))
+        if numbers:
+            return f"no retrieved passage mentions {', '.join(sorted(numbers))}"
+        return ""
+
+    def _abstain(self, result: Answer, t0: float, why: str) -> Answer:
+        result.answer, result.abstained, result.why = ABSTAIN_TEXT, True, why
         result.related = result.passages[:3]
         result.seconds = time.perf_counter() - t0
         return result
