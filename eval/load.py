@@ -11,6 +11,7 @@ Exits non-zero when any request failed or was lost.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -61,8 +62,11 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
                     result = json.loads(result)
                 if result.get("error"):
                     raise RuntimeError(result["error"])
-                key = result["answer"] + "|" + ",".join(
-                    f"{c['doc']}:{c['start']}-{c['end']}" for c in result["citations"])
+                key = (
+                    result["answer"]
+                    + "|"
+                    + ",".join(f"{c['doc']}:{c['start']}-{c['end']}" for c in result["citations"])
+                )
                 with lock:
                     latencies.append(time.perf_counter() - t0)
                     answers.setdefault(q, set()).add(key)
@@ -70,10 +74,8 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
                 with lock:
                     errors.append(f"user {u} q{i}: {type(exc).__name__}: {exc}")
             if done is not None and i == questions // 2 - 1:
-                try:
+                with contextlib.suppress(threading.BrokenBarrierError):
                     done.wait(timeout)
-                except threading.BrokenBarrierError:
-                    pass
 
     threads = [threading.Thread(target=user, args=(u,), daemon=True) for u in range(users)]
     t0 = time.perf_counter()
@@ -82,10 +84,8 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
     upload_result = None
     if upload:
         if done is not None:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 done.wait(timeout)
-            except threading.BrokenBarrierError:
-                pass
         client = Client(url, verbose=False)
         upload_result = client.predict([handle_file(upload)], api_name="/upload")
     for t in threads:
@@ -123,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--users must be 1..64 and --questions 1..100")
     report = run(args.url, args.users, args.questions, args.upload, args.timeout)
     print(json.dumps(report, indent=2, default=str))
-    return 0 if report["errors"] == 0 and report["lost"] == 0 and not report["unstable_answers"] else 1
+    return (
+        0 if report["errors"] == 0 and report["lost"] == 0 and not report["unstable_answers"] else 1
+    )
 
 
 if __name__ == "__main__":

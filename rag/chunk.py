@@ -115,7 +115,10 @@ def chunk_document(
         if n <= max_tokens:
             units.append((a, b, n))
         else:
-            units.extend((pa, pb, count(text[pa:pb])) for pa, pb in _split_long(text, a, b, count, max_tokens))
+            units.extend(
+                (pa, pb, count(text[pa:pb]))
+                for pa, pb in _split_long(text, a, b, count, max_tokens)
+            )
     chunks: list[Chunk] = []
     i = 0
     while i < len(units):
@@ -134,8 +137,11 @@ def chunk_document(
         # Step back over trailing sentences that fit in the overlap, never back to i itself.
         # Overlap only if the next sentence still fits beside it, so every chunk adds new text.
         k, back = j, 0
-        while (k - 1 > i and back + units[k - 1][2] <= overlap_tokens
-               and back + units[k - 1][2] + units[j][2] <= max_tokens):
+        while (
+            k - 1 > i
+            and back + units[k - 1][2] <= overlap_tokens
+            and back + units[k - 1][2] + units[j][2] <= max_tokens
+        ):
             back += units[k - 1][2]
             k -= 1
         i = k

@@ -87,8 +87,9 @@ class Support:
     semantic: float
 
 
-def is_supported(claim: str, source: str, semantic: float,
-                 min_lexical: float = 0.5, min_semantic: float = 0.55) -> Support | None:
+def is_supported(
+    claim: str, source: str, semantic: float, min_lexical: float = 0.5, min_semantic: float = 0.55
+) -> Support | None:
     """Does `source` back `claim`? Every number in the claim must appear in the source, and the
     words and meaning must both overlap enough. Returns the evidence, or None.
 
@@ -105,8 +106,13 @@ def is_supported(claim: str, source: str, semantic: float,
     return None
 
 
-def best_support(claim: str, sources: list[str], semantic: list[float],
-                 min_lexical: float = 0.5, min_semantic: float = 0.55) -> Support | None:
+def best_support(
+    claim: str,
+    sources: list[str],
+    semantic: list[float],
+    min_lexical: float = 0.5,
+    min_semantic: float = 0.55,
+) -> Support | None:
     """The strongest supporting source for one claim, by lexical + semantic score."""
     best: Support | None = None
     for i, (src, sim) in enumerate(zip(sources, semantic, strict=True)):
@@ -156,8 +162,9 @@ def missing_terms(question: str, vocab: frozenset[str]) -> list[str]:
     >>> missing_terms("Did trade grow?", v)
     []
     """
-    return [w for w in content_tokens(question)
-            if w not in _QUESTION_WORDS and _prefix(w) not in vocab]
+    return [
+        w for w in content_tokens(question) if w not in _QUESTION_WORDS and _prefix(w) not in vocab
+    ]
 
 
 def missing_numbers(question: str, text: str) -> set[str]:

@@ -22,14 +22,27 @@ def _settings_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--top-k", type=int, help="passages retrieved per question")
     g.add_argument("--chunk-tokens", type=int, help="max word pieces per passage")
     g.add_argument("--chunk-overlap-tokens", type=int, help="word pieces shared by neighbours")
-    g.add_argument("--allow-download", action="store_const", const=True,
-                   help="allow fetching models from a hub (off by default)")
+    g.add_argument(
+        "--allow-download",
+        action="store_const",
+        const=True,
+        help="allow fetching models from a hub (off by default)",
+    )
     g.add_argument("-v", "--verbose", action="store_true", help="log progress and fallbacks")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    keys = ("documents_dir", "index_dir", "embedding_model", "generator", "generator_model",
-            "top_k", "chunk_tokens", "chunk_overlap_tokens", "allow_download")
+    keys = (
+        "documents_dir",
+        "index_dir",
+        "embedding_model",
+        "generator",
+        "generator_model",
+        "top_k",
+        "chunk_tokens",
+        "chunk_overlap_tokens",
+        "allow_download",
+    )
     return Settings.from_env(**{k: getattr(args, k, None) for k in keys})
 
 
@@ -89,7 +102,7 @@ def cmd_ask(args) -> int:
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
-            print(f"  [{c.n}] {c.doc} chars {c.start}-{c.end}: \"{c.quote}\"")
+            print(f'  [{c.n}] {c.doc} chars {c.start}-{c.end}: "{c.quote}"')
     elif answer.related:
         print("\nRelated passages (not citations):")
         for p in answer.related:
@@ -137,8 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if not args.verbose:
         from transformers.utils import logging as hf_logging
 

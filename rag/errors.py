@@ -31,4 +31,3 @@ class UploadRejected(RagError):
 
 class GoldFormatError(RagError):
     """A gold-set row breaks the schema or quotes text its document lacks."""
-

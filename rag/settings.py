@@ -48,10 +48,14 @@ class Settings:
         for name in ("documents_dir", "index_dir", "cache_dir"):
             object.__setattr__(self, name, Path(getattr(self, name)))
         if self.generator not in GENERATORS:
-            raise ConfigError(f"generator={self.generator!r}: choose one of {', '.join(GENERATORS)}")
+            raise ConfigError(
+                f"generator={self.generator!r}: choose one of {', '.join(GENERATORS)}"
+            )
         if not 32 <= self.chunk_tokens <= 254:
             # all-MiniLM-L6-v2 silently truncates past 256 word pieces.
-            raise ConfigError(f"chunk_tokens={self.chunk_tokens}: must be between 32 and 254 (256 word pieces less [CLS] and [SEP])")
+            raise ConfigError(
+                f"chunk_tokens={self.chunk_tokens}: must be between 32 and 254 (256 word pieces less [CLS] and [SEP])"
+            )
         if not 0 <= self.chunk_overlap_tokens < self.chunk_tokens // 2:
             raise ConfigError(
                 f"chunk_overlap_tokens={self.chunk_overlap_tokens}: must be >= 0 and "

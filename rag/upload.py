@@ -36,9 +36,8 @@ def safe_filename(name: str) -> str:
     if not dot:
         stem, suffix = base, ""
     stem = re.sub(r"[^\w\-]+", "_", stem, flags=re.ASCII).strip("._")[:100] or "upload"
-    suffix = "." + suffix.lower() if suffix else ""
-    if suffix not in SUFFIXES:
-        suffix = ".txt" if not suffix else suffix
+    # No suffix: treat as text. Another suffix is kept so that the caller can refuse it.
+    suffix = "." + suffix.lower() if suffix else ".txt"
     return f"{stem}{suffix}"
 
 

@@ -47,9 +47,18 @@ def make_rag(tmp_path, embedder):
     """Build a RAG over a folder with the extractive generator (or the one given)."""
 
     def make(docs: Path, generator=None, **settings) -> RAG:
-        s = Settings(documents_dir=docs, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache",
-                     generator="extractive", **settings)
-        rag = RAG(s, embedder=embedder, generator=generator or ExtractiveGenerator(embedder, min_score=s.min_answer_score))
+        s = Settings(
+            documents_dir=docs,
+            index_dir=tmp_path / "index",
+            cache_dir=tmp_path / "cache",
+            generator="extractive",
+            **settings,
+        )
+        rag = RAG(
+            s,
+            embedder=embedder,
+            generator=generator or ExtractiveGenerator(embedder, min_score=s.min_answer_score),
+        )
         rag.refresh()
         return rag
 
@@ -60,8 +69,14 @@ def make_rag(tmp_path, embedder):
 def seeds_rag(tmp_path_factory, embedder) -> RAG:
     """One read-only RAG over the seeds, shared by tests that only ask questions."""
     base = tmp_path_factory.mktemp("seeds_rag")
-    s = Settings(documents_dir=SEEDS, index_dir=base / "index", cache_dir=base / "cache",
-                 generator="extractive")
-    rag = RAG(s, embedder=embedder, generator=ExtractiveGenerator(embedder, min_score=s.min_answer_score))
+    s = Settings(
+        documents_dir=SEEDS,
+        index_dir=base / "index",
+        cache_dir=base / "cache",
+        generator="extractive",
+    )
+    rag = RAG(
+        s, embedder=embedder, generator=ExtractiveGenerator(embedder, min_score=s.min_answer_score)
+    )
     rag.refresh()
     return rag

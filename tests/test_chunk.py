@@ -14,8 +14,8 @@ def sentences(text):
 
 def test_hard_sentences_stay_whole():
     text = (
-        'The U.S. delegation came. Project No. 11JJDGJW0004 was funded. '
-        'In 2018, China-Russia trade exceeded $ 100 billion, setting a new historical record. '
+        "The U.S. delegation came. Project No. 11JJDGJW0004 was funded. "
+        "In 2018, China-Russia trade exceeded $ 100 billion, setting a new historical record. "
         'Both ratified the "Program of Cooperation (2009-2018)" in September 2009.'
     )
     assert sentences(text) == [

@@ -23,8 +23,15 @@ def tiny_t5(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("tiny-t5")
     tok = AutoTokenizer.from_pretrained(resolve_embedding_model("all-MiniLM-L6-v2"))
     config = T5Config(
-        vocab_size=len(tok), d_model=32, d_ff=64, d_kv=8, num_layers=1, num_decoder_layers=1,
-        num_heads=2, pad_token_id=tok.pad_token_id, eos_token_id=tok.sep_token_id,
+        vocab_size=len(tok),
+        d_model=32,
+        d_ff=64,
+        d_kv=8,
+        num_layers=1,
+        num_decoder_layers=1,
+        num_heads=2,
+        pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.sep_token_id,
         decoder_start_token_id=tok.pad_token_id,
     )
     T5ForConditionalGeneration(config).save_pretrained(folder)
@@ -65,8 +72,11 @@ def test_seq2seq_path_runs_end_to_end_on_a_tiny_t5(tiny_t5, seeds_rag):
 
 
 def test_missing_seq2seq_model_falls_back_and_says_why(tmp_path, embedder):
-    settings = Settings(generator="seq2seq", generator_model=str(tmp_path / "no-such-model"),
-                        cache_dir=tmp_path / "cache")
+    settings = Settings(
+        generator="seq2seq",
+        generator_model=str(tmp_path / "no-such-model"),
+        cache_dir=tmp_path / "cache",
+    )
     gen, failures = load_generator("seq2seq", settings, embedder)
     assert isinstance(gen, ExtractiveGenerator)
     assert len(failures) == 1 and "no-such-model" in failures[0]

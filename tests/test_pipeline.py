@@ -42,8 +42,12 @@ def test_answer_cites_the_expo_article_with_harbin(seeds_rag):
 
 
 def test_supported_sentence_gets_exact_span_and_invented_one_is_dropped(make_rag, tiny_dir):
-    rag = make_rag(tiny_dir, generator=Scripted(
-        "Harbin hosted the 6th EXPO [3]. The EXPO was opened by 5000 astronauts from Mars."))
+    rag = make_rag(
+        tiny_dir,
+        generator=Scripted(
+            "Harbin hosted the 6th EXPO [3]. The EXPO was opened by 5000 astronauts from Mars."
+        ),
+    )
     answer = rag.ask("Which city hosted the EXPO?")
     assert not answer.abstained
     assert answer.answer == "Harbin hosted the 6th EXPO. [1]"  # the model's own [3] is ignored
@@ -54,14 +58,18 @@ def test_supported_sentence_gets_exact_span_and_invented_one_is_dropped(make_rag
 
 
 def test_wrong_number_is_not_cited(make_rag, tiny_dir):
-    rag = make_rag(tiny_dir, generator=Scripted("In 2019, China-Russia trade exceeded $ 100 billion."))
+    rag = make_rag(
+        tiny_dir, generator=Scripted("In 2019, China-Russia trade exceeded $ 100 billion.")
+    )
     answer = rag.ask("How large was China-Russia trade in 2018?")
     assert answer.abstained and answer.citations == []
     assert answer.related  # the closest passages are still shown, apart from citations
 
 
 def test_invented_tail_is_cut_at_a_clause(make_rag, tiny_dir):
-    rag = make_rag(tiny_dir, generator=Scripted("Harbin hosted the 6th EXPO, from June 15 to 19, 2013."))
+    rag = make_rag(
+        tiny_dir, generator=Scripted("Harbin hosted the 6th EXPO, from June 15 to 19, 2013.")
+    )
     answer = rag.ask("Which city hosted the EXPO?")
     assert answer.answer == "Harbin hosted the 6th EXPO. [1]"
     assert answer.citations[0].quote == "Harbin hosted the 6th EXPO."
@@ -119,14 +127,28 @@ def test_settings_from_env_and_bad_values_name_the_value(tmp_path):
 @pytest.mark.slow
 def test_cli_ask_json_cites_the_expo_article(tmp_path):
     env = {**os.environ, "RAG_INDEX_DIR": str(tmp_path / "index"), "RAG_CACHE_DIR": str(tmp_path)}
-    cmd = [sys.executable, "-m", "rag.cli", "ask", "Where was the 6th Sino-Russian EXPO held?",
-           "--json", "--docs", str(SEEDS)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rag.cli",
+        "ask",
+        "Where was the 6th Sino-Russian EXPO held?",
+        "--json",
+        "--docs",
+        str(SEEDS),
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["citations"][0]["doc"] == EXPO
     assert "Harbin" in result["citations"][0]["quote"]
     assert result["generator"]
-    bad = subprocess.run([*cmd[:4], "--top-k", "0", "q"], capture_output=True, text=True,
-                         env=env, cwd=ROOT, timeout=300)
+    bad = subprocess.run(
+        [*cmd[:4], "--top-k", "0", "q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert bad.returncode == 2 and "top_k=0" in bad.stderr and "Traceback" not in bad.stderr
