@@ -1,0 +1,204 @@
+import json
+
+import pytest
+
+from rag import GoldFormatError
+from rag.eval import (
+    GoldSpan,
+    compare_summaries,
+    contains,
+    exact_match,
+    first_relevant_rank,
+    load_gold,
+    run_eval,
+    score_answer,
+    summarize,
+    token_f1,
+)
+
+from .conftest import EXPO, SEEDS
+
+GOLD_KEYS = {
+    "n_questions",
+    "generator",
+    "embedding_model",
+    "retrieval",
+    "answer",
+    "citations",
+    "abstention",
+    "latency_s",
+}
+
+
+def row(**kw):
+    base = {
+        "id": "q1",
+        "question": "Where?",
+        "answers": ["Harbin"],
+        "sources": [{"doc": EXPO, "quote": "in Harbin"}],
+        "answerable": True,
+    }
+    return {**base, **kw}
+
+
+def write(tmp_path, *rows, raw=None):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(raw if raw is not None else "".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_answer_metrics_on_known_cases():
+    assert token_f1("the cat sat", ["cat sat down"]) == pytest.approx(0.8)
+    assert token_f1("Harbin [1]", ["Moscow", "harbin"]) == 1.0
+    assert token_f1("", ["Harbin"]) == 0.0
+    assert exact_match("The Harbin. [2]", ["harbin"]) == 1.0
+    assert exact_match("in Harbin", ["harbin"]) == 0.0
+    assert contains("It was held in Harbin, China [1].", ["harbin china"]) == 1.0
+    assert contains("It was held in Moscow.", ["Harbin"]) == 0.0
+    assert contains("1,246 firms", ["1246"]) == 0.0  # punctuation becomes a space: "1 246"
+
+
+def test_retrieval_rank_uses_span_overlap_in_the_same_document():
+    spans = [GoldSpan("a.txt", 100, 120)]
+    passages = [
+        {"rank": 1, "doc": "b.txt", "start": 100, "end": 200},  # right span, wrong document
+        {"rank": 2, "doc": "a.txt", "start": 0, "end": 100},  # touches but does not overlap
+        {"rank": 3, "doc": "a.txt", "start": 110, "end": 300},
+    ]
+    assert first_relevant_rank(passages, spans) == 3
+    assert first_relevant_rank(passages[:2], spans) is None
+
+
+def _answer(abstained, citations, passages):
+    return {
+        "abstained": abstained,
+        "answer": "Harbin [1]" if not abstained else "no",
+        "citations": citations,
+        "passages": passages,
+    }
+
+
+def test_summary_on_hand_made_results():
+    from rag.eval import GoldItem
+
+    span = GoldSpan("a.txt", 10, 20)
+    good = {"doc": "a.txt", "start": 15, "end": 30}
+    bad = {"doc": "a.txt", "start": 50, "end": 60}
+    p1 = [{"rank": 1, "doc": "a.txt", "start": 0, "end": 40}]
+    p2 = [
+        {"rank": 1, "doc": "x", "start": 0, "end": 9},
+        {"rank": 2, "doc": "a.txt", "start": 0, "end": 40},
+    ]
+    items = [
+        GoldItem("q1", "?", ["Harbin"], [span], True),
+        GoldItem("q2", "?", ["Moscow"], [span], True),
+        GoldItem("q3", "?", ["Harbin"], [span], True),
+        GoldItem("q4", "?", [], [], False),
+        GoldItem("q5", "?", [], [], False),
+    ]
+    answers = [
+        _answer(False, [good, bad], p1),
+        _answer(False, [bad], p2),
+        _answer(True, [], []),
+        _answer(True, [], []),
+        _answer(False, [good], p1),
+    ]
+    rows = [
+        score_answer(i, a, t)
+        for i, a, t in zip(items, answers, [1.0, 2.0, 3.0, 4.0, 5.0], strict=True)
+    ]
+    s = summarize(rows, "extractive", "m")
+    assert s["retrieval"] == {
+        "hit_at_1": pytest.approx(1 / 3),
+        "hit_at_5": pytest.approx(2 / 3),
+        "mrr": pytest.approx((1 + 0.5 + 0) / 3),
+    }
+    assert s["answer"]["exact_match"] == pytest.approx(1 / 3)  # q1 only; abstained q3 scores 0
+    assert s["answer"]["contains"] == pytest.approx(1 / 3)
+    assert s["citations"] == {"precision": pytest.approx(1 / 3), "recall": pytest.approx(1 / 3)}
+    assert s["abstention"] == {
+        "accuracy": pytest.approx(3 / 5),
+        "false_abstain_rate": pytest.approx(1 / 3),
+        "missed_abstain_rate": pytest.approx(1 / 2),
+    }
+    assert s["latency_s"] == {"p50": 3.0, "p95": pytest.approx(4.8)}
+    assert set(s) == GOLD_KEYS
+
+
+def test_empty_denominators_are_zero():
+    s = summarize([], "g", "m")
+    assert s["citations"]["precision"] == 0.0 and s["abstention"]["accuracy"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        (row(extra=1), "keys must be exactly"),
+        (row(answerable="yes"), "answerable must be true or false"),
+        (row(answers=[]), "needs answers and sources"),
+        (row(answerable=False), "unanswerable row has empty"),
+        (row(sources=[{"doc": EXPO, "quote": "in Moscow"}]), "quote not found"),
+        (row(sources=[{"doc": "nope.txt", "quote": "x"}]), "'nope.txt' not found"),
+        (row(answers="Harbin"), "answers must be a list"),
+    ],
+)
+def test_schema_errors_name_the_row(tmp_path, bad, message):
+    path = write(tmp_path, row(id="q0"), {**bad, "id": "q7"})
+    with pytest.raises(GoldFormatError, match=message) as err:
+        load_gold(path, SEEDS)
+    assert "line 2" in str(err.value)
+
+
+def test_bad_json_and_duplicate_ids_name_the_line(tmp_path):
+    with pytest.raises(GoldFormatError, match="line 2: not valid JSON"):
+        load_gold(write(tmp_path, raw=json.dumps(row()) + "\n{oops\n"), SEEDS)
+    with pytest.raises(GoldFormatError, match=r"line 2 \(id q1\): duplicate id"):
+        load_gold(write(tmp_path, row(), row()), SEEDS)
+
+
+def test_quotes_resolve_to_spans(tmp_path):
+    [item] = load_gold(write(tmp_path, row()), SEEDS)
+    text = (SEEDS / EXPO).read_text(encoding="utf-8")
+    [span] = item.spans
+    assert text[span.start : span.end] == "in Harbin"
+
+
+def test_project_gold_set_is_valid_and_covers_the_spec():
+    items = load_gold(SEEDS.parent / "eval" / "gold.jsonl", SEEDS)
+    assert len(items) >= 40
+    assert sum(not i.answerable for i in items) >= 6
+    assert {s.doc for i in items for s in i.spans} == {p.name for p in SEEDS.glob("*.txt")}
+    assert sum(len({s.doc for s in i.spans}) == 2 for i in items) >= 2
+
+
+def test_end_to_end_run_writes_every_output(tmp_path, seeds_rag):
+    gold = write(
+        tmp_path,
+        row(id="a1", question="Where was the 6th Sino-Russian EXPO held?"),
+        row(
+            id="a2",
+            question="How many Russian enterprises were at the 6th EXPO?",
+            answers=["137"],
+            sources=[{"doc": EXPO, "quote": "137 enterprises"}],
+        ),
+        row(
+            id="u1",
+            question="What is the population of Khabarovsk?",
+            answers=[],
+            sources=[],
+            answerable=False,
+        ),
+    )
+    out = tmp_path / "out"
+    summary = run_eval(seeds_rag, gold, out, progress=False)
+    assert set(json.loads((out / "summary.json").read_text())) == GOLD_KEYS
+    assert summary["n_questions"] == 3 and summary["generator"] == "extractive"
+    assert summary["retrieval"]["hit_at_1"] == 1.0
+    assert summary["answer"]["contains"] == 1.0
+    lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
+    assert [x["id"] for x in lines] == ["a1", "a2", "u1"]
+    assert lines[0]["passages"][0]["rank"] == 1 and "score" in lines[0]["passages"][0]
+    assert "| retrieval | hit_at_1 |" in (out / "report.md").read_text()
+    assert (out / "per_question.png").stat().st_size > 1000
+    text = compare_summaries(summary, {**summary, "answer": {**summary["answer"], "contains": 0.5}})
+    assert "answer.contains" in text and "-0.500" in text
