@@ -9,6 +9,7 @@ turned into short messages here; nothing reaches the user as a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import logging
 import os
@@ -55,13 +56,19 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
             continue
         a, b = c["start"] - p["start"], c["end"] - p["start"]
         text = p["text"]
-        body = (html.escape(text[:a]) + "<mark>" + html.escape(text[a:b]) + "</mark>"
-                + html.escape(text[b:]))
+        body = (
+            html.escape(text[:a])
+            + "<mark>"
+            + html.escape(text[a:b])
+            + "</mark>"
+            + html.escape(text[b:])
+        )
         cls = "source focus" if focus == c["n"] else "source"
         parts.append(
             f"<div class='{cls}' id='src-{c['n']}'><h4>[{c['n']}] {html.escape(c['doc'])} "
             f"<small>(characters {c['start']}–{c['end']}, {html.escape(c['chunk_id'])})</small>"
-            f"</h4><div style='white-space: pre-wrap'>{body}</div></div>")
+            f"</h4><div style='white-space: pre-wrap'>{body}</div></div>"
+        )
     if answer.get("abstained"):
         why = answer.get("why") or ""
         parts.append(f"<p class='why'>Not answered: {html.escape(why)}</p>" if why else "")
@@ -69,7 +76,8 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
         for p in answer.get("related", []):
             parts.append(
                 f"<div class='source'><h4>{html.escape(p['doc'])} <small>(score {p['score']:.2f})"
-                f"</small></h4><div style='white-space: pre-wrap'>{html.escape(p['text'])}</div></div>")
+                f"</small></h4><div style='white-space: pre-wrap'>{html.escape(p['text'])}</div></div>"
+            )
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
@@ -83,8 +91,10 @@ def api_result(answer: Answer) -> dict:
         "abstained": d["abstained"],
         "generator": d["generator"],
         "citations": d["citations"],
-        "related": [{k: p[k] for k in ("doc", "chunk_id", "start", "end", "score", "text")}
-                    for p in d["related"]],
+        "related": [
+            {k: p[k] for k in ("doc", "chunk_id", "start", "end", "score", "text")}
+            for p in d["related"]
+        ],
         "notice": d["notice"],
         "why": d["why"],
     }
@@ -98,13 +108,18 @@ def build_app(rag: RAG) -> gr.Blocks:
         snap = rag.store.snapshot
         docs = len(snap.documents) if snap else 0
         chunks = len(snap.chunks) if snap else 0
-        return (f"Answering with **{rag.generator.name}** · embeddings "
-                f"**{rag.settings.embedding_model}** · **{docs}** documents, **{chunks}** "
-                f"passages indexed")
+        return (
+            f"Answering with **{rag.generator.name}** · embeddings "
+            f"**{rag.settings.embedding_model}** · **{docs}** documents, **{chunks}** "
+            f"passages indexed"
+        )
 
     def documents_table() -> list[list]:
         snap = rag.store.snapshot
-        return [[name, info["chunks"]] for name, info in sorted((snap.documents if snap else {}).items())]
+        return [
+            [name, info["chunks"]]
+            for name, info in sorted((snap.documents if snap else {}).items())
+        ]
 
     def ask(question: str, history: list[str] | None = None) -> dict:
         """Answer a question from the indexed documents, with citations.
@@ -114,14 +129,28 @@ def build_app(rag: RAG) -> gr.Blocks:
         try:
             return api_result(rag.ask(question, history=list(history or [])))
         except RagError as exc:
-            return {"error": str(exc), "answer": "", "abstained": True,
-                    "generator": rag.generator.name, "citations": [], "related": [],
-                    "notice": "", "why": ""}
+            return {
+                "error": str(exc),
+                "answer": "",
+                "abstained": True,
+                "generator": rag.generator.name,
+                "citations": [],
+                "related": [],
+                "notice": "",
+                "why": "",
+            }
         except Exception:  # noqa: BLE001 - the API answers with a message, never a traceback
             log.exception("ask failed")
-            return {"error": "Internal error while answering; see the server log.", "answer": "",
-                    "abstained": True, "generator": rag.generator.name, "citations": [],
-                    "related": [], "notice": "", "why": ""}
+            return {
+                "error": "Internal error while answering; see the server log.",
+                "answer": "",
+                "abstained": True,
+                "generator": rag.generator.name,
+                "citations": [],
+                "related": [],
+                "notice": "",
+                "why": "",
+            }
 
     def chat(message: str, messages: list, asked: list[str]):
         messages = list(messages or [])
@@ -133,19 +162,32 @@ def build_app(rag: RAG) -> gr.Blocks:
                 if isinstance(item, Answer):
                     final = item
                 else:
-                    yield messages + [{"role": "assistant", "content": item + " ▌"}], gr.update(), asked, gr.update(), None
+                    yield (
+                        messages + [{"role": "assistant", "content": item + " ▌"}],
+                        gr.update(),
+                        asked,
+                        gr.update(),
+                        None,
+                    )
             d = final.to_dict()
             text = d["answer"] + (f"\n\n*{d['notice']}*" if d["notice"] else "")
             choices = [f"[{c['n']}] {c['doc']}" for c in d["citations"]]
             messages.append({"role": "assistant", "content": text})
-            yield (messages, render_sources(d), asked + [final.question],
-                   gr.update(choices=choices, value=None, visible=bool(choices)), d)
+            yield (
+                messages,
+                render_sources(d),
+                asked + [final.question],
+                gr.update(choices=choices, value=None, visible=bool(choices)),
+                d,
+            )
         except RagError as exc:
             messages.append({"role": "assistant", "content": str(exc)})
             yield messages, gr.update(), asked, gr.update(), None
         except Exception:  # noqa: BLE001
             log.exception("chat failed")
-            messages.append({"role": "assistant", "content": "Something went wrong; see the server log."})
+            messages.append(
+                {"role": "assistant", "content": "Something went wrong; see the server log."}
+            )
             yield messages, gr.update(), asked, gr.update(), None
 
     def focus_source(choice: str | None, last: dict | None):
@@ -164,49 +206,81 @@ def build_app(rag: RAG) -> gr.Blocks:
         progress(0, desc="storing files")
         try:
             stored, rejected, report = rag.add_files(
-                batch, progress=lambda done, total: progress(done / max(total, 1), desc="embedding"))
+                batch, progress=lambda done, total: progress(done / max(total, 1), desc="embedding")
+            )
         except RagError as exc:
             return f"Upload failed: {exc}", documents_table(), status()
-        lines = [f"- added **{s.name}**" if s.status == "added" else
-                 f"- **{s.original}** is already indexed as {s.name}" for s in stored]
-        lines += [f"- refused **{html.escape(n)}**: {html.escape(why)}" for n, why in rejected.items()]
+        lines = [
+            f"- added **{s.name}**"
+            if s.status == "added"
+            else f"- **{s.original}** is already indexed as {s.name}"
+            for s in stored
+        ]
+        lines += [
+            f"- refused **{html.escape(n)}**: {html.escape(why)}" for n, why in rejected.items()
+        ]
         if report is not None:
             lines.append(f"\n{report.summary()}")
         return "\n".join(lines), documents_table(), status()
 
     with gr.Blocks(title="Ask your documents") as demo:
-        gr.Markdown("## Ask your documents\nAnswers come only from the indexed documents; "
-                    "every [n] points at the passage that supports it.")
+        gr.Markdown(
+            "## Ask your documents\nAnswers come only from the indexed documents; "
+            "every [n] points at the passage that supports it."
+        )
         status_md = gr.Markdown(status(), elem_id="status")
         asked = gr.State([])
         last = gr.State(None)
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat",
-                                     feedback_options=None, buttons=["copy"])
+                chatbot = gr.Chatbot(
+                    label="Chat",
+                    height=480,
+                    elem_id="chat",
+                    feedback_options=None,
+                    buttons=["copy"],
+                )
                 with gr.Row():
-                    box = gr.Textbox(placeholder="Ask a question about the documents…",
-                                     show_label=False, scale=5, elem_id="question", max_length=100_000)
+                    box = gr.Textbox(
+                        placeholder="Ask a question about the documents…",
+                        show_label=False,
+                        scale=5,
+                        elem_id="question",
+                        max_length=100_000,
+                    )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 clear = gr.Button("New conversation", size="sm")
             with gr.Column(scale=2):
                 pick = gr.Radio([], label="Show source", visible=False, elem_id="pick")
                 sources = gr.HTML(render_sources(None), elem_id="sources")
         with gr.Accordion("Documents", open=False, elem_id="documents"):
-            files = gr.File(label="Add .txt or .md files", file_count="multiple",
-                            file_types=[".txt", ".md"], elem_id="upload")
+            files = gr.File(
+                label="Add .txt or .md files",
+                file_count="multiple",
+                file_types=[".txt", ".md"],
+                elem_id="upload",
+            )
             add = gr.Button("Add to the index", elem_id="add")
             upload_msg = gr.Markdown(elem_id="upload-msg")
-            table = gr.Dataframe(documents_table(), headers=["document", "passages"],
-                                 interactive=False, elem_id="doc-table")
+            table = gr.Dataframe(
+                documents_table(),
+                headers=["document", "passages"],
+                interactive=False,
+                elem_id="doc-table",
+            )
 
         outs = [chatbot, sources, asked, pick, last]
         for trigger in (box.submit, send.click):
             trigger(chat, [box, chatbot, asked], outs, api_visibility="private").then(
-                lambda: "", None, box, api_visibility="private")
+                lambda: "", None, box, api_visibility="private"
+            )
         pick.change(focus_source, [pick, last], sources, api_visibility="private")
-        clear.click(lambda: ([], render_sources(None), [], gr.update(choices=[], visible=False), None),
-                    None, outs, api_visibility="private")
+        clear.click(
+            lambda: ([], render_sources(None), [], gr.update(choices=[], visible=False), None),
+            None,
+            outs,
+            api_visibility="private",
+        )
         add.click(upload, files, [upload_msg, table, status_md], api_name="upload")
         gr.api(ask, api_name="ask")
     return demo
@@ -220,12 +294,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index-dir", help="index folder")
     p.add_argument("--generator", help="auto, seq2seq, instruct or extractive")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for noisy in ("httpx", "sentence_transformers", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
-        settings = Settings.from_env(host=args.host, port=args.port, documents_dir=args.documents_dir,
-                                     index_dir=args.index_dir, generator=args.generator)
+        settings = Settings.from_env(
+            host=args.host,
+            port=args.port,
+            documents_dir=args.documents_dir,
+            index_dir=args.index_dir,
+            generator=args.generator,
+        )
         rag = RAG(settings)
         report = rag.refresh()
     except RagError as exc:
@@ -237,18 +318,28 @@ def main(argv: list[str] | None = None) -> int:
     user, password = os.environ.get("RAG_USERNAME"), os.environ.get("RAG_PASSWORD")
     auth = (user, password) if user and password else None
     if settings.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
-        log.warning("bound to %s without a username and password: anyone who can reach this "
-                    "address can read the documents (set RAG_USERNAME and RAG_PASSWORD)", settings.host)
+        log.warning(
+            "bound to %s without a username and password: anyone who can reach this "
+            "address can read the documents (set RAG_USERNAME and RAG_PASSWORD)",
+            settings.host,
+        )
     demo = build_app(rag)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=256)
-    demo.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS,
-                max_file_size=settings.max_upload_bytes, prevent_thread_lock=True, quiet=True,
-                footer_links=["api"])
-    log.info("ready on http://%s:%d after %.1f s", settings.host, settings.port, time.perf_counter() - T0)
-    try:
+    demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=auth,
+        css=CSS,
+        max_file_size=settings.max_upload_bytes,
+        prevent_thread_lock=True,
+        quiet=True,
+        footer_links=["api"],
+    )
+    log.info(
+        "ready on http://%s:%d after %.1f s", settings.host, settings.port, time.perf_counter() - T0
+    )
+    with contextlib.suppress(KeyboardInterrupt):
         demo.block_thread()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -126,7 +126,9 @@ def best_support(
 _QUESTION_WORDS = frozenset(
     """called named call name say says said mention mentioned describe described according
     happen happened take took taken place held hold kind type main list give given tell
-    document documents article paper text author wrote written""".split()
+    document documents article paper text author wrote written
+    number numbers code year years date day month period time percentage percent amount value
+    figure total size city cities country countries person people who much many""".split()
 )
 
 

@@ -84,16 +84,19 @@ class ExtractiveGenerator(Generator):
     def __init__(
         self,
         embedder: Embedder,
-        max_sentences: int = 2,
-        second_margin: float = 0.06,
+        max_sentences: int = 1,
+        second_margin: float = 0.03,
         min_score: float = 0.35,
-        missing_term_penalty: float = 0.15,
+        missing_term_penalty: float = 0.2,
+        synonym_similarity: float = 0.75,
     ):
         if max_sentences < 1:
             raise ConfigError(f"max_sentences={max_sentences}: must be at least 1")
         self.embedder = embedder
         self.min_score = min_score  # below it no sentence answers: say so rather than guess
         self.missing_term_penalty = missing_term_penalty
+        self.synonym_similarity = synonym_similarity
+        self._word_cache: dict[str, object] = {}
         self.max_sentences = max_sentences
         self.second_margin = second_margin
 
@@ -110,9 +113,9 @@ class ExtractiveGenerator(Generator):
             return []
         vecs = self.embedder.embed([question] + [s for _, s in cands])
         sims = vecs[1:] @ vecs[0]
-        # Each thing the question asks about that no passage names lowers every candidate.
-        unknown = len(missing_terms(question, vocabulary(p.chunk.text for p in passages)))
-        penalty = self.missing_term_penalty * unknown
+        # Each thing the question asks about that no passage names, not even by a close
+        # synonym ("firms" for "enterprises"), lowers every candidate.
+        penalty = self.missing_term_penalty * len(self.unknown_terms(question, passages))
         return sorted(
             (
                 (score_sentence(question, s, float(sim), p.score) - penalty, s)
@@ -120,6 +123,29 @@ class ExtractiveGenerator(Generator):
             ),
             reverse=True,
         )
+
+    def unknown_terms(self, question: str, passages: list[Passage]) -> list[str]:
+        """Question words no passage uses, nor a word whose embedding is close to it."""
+        missing = missing_terms(question, vocabulary(p.chunk.text for p in passages))
+        if not missing:
+            return []
+        words = sorted({w for p in passages for w in content_tokens(p.chunk.text)})
+        vecs = self._word_vectors(missing + words)
+        m, w = vecs[: len(missing)], vecs[len(missing) :]
+        best = (m @ w.T).max(axis=1) if len(words) else [0.0] * len(missing)
+        return [t for t, b in zip(missing, best, strict=True) if b < self.synonym_similarity]
+
+    def _word_vectors(self, words: list[str]):
+        todo = [w for w in dict.fromkeys(words) if w not in self._word_cache]
+        if todo:
+            if len(self._word_cache) > 200_000:  # bounded: a huge upload must not grow it forever
+                self._word_cache.clear()
+            self._word_cache.update(
+                zip(todo, self.embedder.embed(todo, batch_size=128), strict=True)
+            )
+        import numpy as np
+
+        return np.vstack([self._word_cache[w] for w in words])
 
     def generate(self, question: str, passages: list[Passage]) -> str:
         ranked = self.rank(question, passages)
