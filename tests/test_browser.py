@@ -1,0 +1,99 @@
+"""A real browser (Debian's chromium driven by Playwright) using the chat page."""
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from ._apphelpers import RunningApp
+from .conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    app = RunningApp(tmp_path / "docs", tmp_path / "index", tmp_path / "app.log")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app.url)
+        page.app = app
+        yield page
+        browser.close()
+    app.stop()
+
+
+def ask(page, question: str, expect: str) -> None:
+    """Ask, then wait for the final answer: a new bot message, no streaming cursor."""
+    bots = page.locator("#chat .bot")
+    before = bots.count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if bots.count() > before:
+            text = bots.last.inner_text()
+            if expect in text and "▌" not in text:
+                page.wait_for_timeout(300)  # the sources panel is updated in the same event
+                return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no answer containing {expect!r}: {page.locator('#chat').inner_text()}")
+
+
+def test_chat_sources_follow_up_and_upload(page, tmp_path):
+    assert "extractive" in page.locator("#status").inner_text()
+    assert "5 documents" in page.locator("#status").inner_text()
+
+    ask(page, "Where was the 6th Sino-Russian EXPO held?", "Harbin")
+    sources = page.locator("#sources")
+    sources.locator("mark").first.wait_for(timeout=30_000)
+    assert "002_aa3b978d13dcf21e.txt" in sources.inner_text()
+    assert "Harbin" in sources.locator("mark").first.inner_text()
+    assert "[1]" in page.locator("#chat").inner_text()
+
+    ask(page, "How many Chinese enterprises were at the 6th EXPO?", "1246")
+    ask(page, "And how many Russian ones?", "137")
+    assert "137" in sources.locator("mark").first.inner_text()
+
+    # Clicking a source choice focuses it in the panel.
+    page.locator("#pick label").first.click()
+    sources.locator(".source.focus").wait_for(timeout=10_000)
+
+    ask(page, "What is the population of Khabarovsk?", "do not contain")
+    assert "Related passages" in sources.inner_text()
+
+    doc = tmp_path / "festival.txt"
+    doc.write_text("The Amur bridge festival in Blagoveshchensk is held every August 12.", "utf-8")
+    page.locator("#documents").click()
+    page.locator("#upload input[type=file]").set_input_files(str(doc))
+    page.locator("#add").click()
+    page.locator("#upload-msg").filter(has_text="added").wait_for(timeout=60_000)
+    assert "festival.txt" in page.locator("#doc-table").inner_text()
+    assert "6 documents" in page.locator("#status").inner_text()
+
+    ask(page, "When is the Amur bridge festival held?", "August 12")
+    assert "festival.txt" in sources.inner_text()
+
+    shot = tmp_path / "chat.png"
+    page.screenshot(path=str(shot), full_page=True)
+    out = Path(__file__).resolve().parent.parent / "test-output"
+    out.mkdir(exist_ok=True)
+    shutil.copy(shot, out / "chat.png")
+    assert shot.stat().st_size > 10_000
