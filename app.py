@@ -83,6 +83,22 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
     return "".join(parts)
 
 
+def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
+    """A warning when the app is reachable beyond this machine without a login.
+
+    >>> exposure_warning("127.0.0.1", None) is None, exposure_warning("0.0.0.0", ("u", "p")) is None
+    (True, True)
+    >>> exposure_warning("0.0.0.0", None)[:30]
+    'bound to 0.0.0.0 without a use'
+    """
+    if host in ("127.0.0.1", "localhost", "::1") or auth is not None:
+        return None
+    return (
+        f"bound to {host} without a username and password: anyone who can reach this "
+        "address can read the documents (set RAG_USERNAME and RAG_PASSWORD)"
+    )
+
+
 def api_result(answer: Answer) -> dict:
     """The stable JSON shape of `/ask`."""
     d = answer.to_dict()
@@ -163,14 +179,14 @@ def build_app(rag: RAG) -> gr.Blocks:
                     final = item
                 else:
                     yield (
-                        messages + [{"role": "assistant", "content": item + " ▌"}],
+                        messages + [{"role": "assistant", "content": html.escape(item) + " ▌"}],
                         gr.update(),
                         asked,
                         gr.update(),
                         None,
                     )
             d = final.to_dict()
-            text = d["answer"] + (f"\n\n*{d['notice']}*" if d["notice"] else "")
+            text = html.escape(d["answer"]) + (f"\n\n*{d['notice']}*" if d["notice"] else "")
             choices = [f"[{c['n']}] {c['doc']}" for c in d["citations"]]
             messages.append({"role": "assistant", "content": text})
             yield (
@@ -317,12 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("skipped: %s", msg)
     user, password = os.environ.get("RAG_USERNAME"), os.environ.get("RAG_PASSWORD")
     auth = (user, password) if user and password else None
-    if settings.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
-        log.warning(
-            "bound to %s without a username and password: anyone who can reach this "
-            "address can read the documents (set RAG_USERNAME and RAG_PASSWORD)",
-            settings.host,
-        )
+    warning = exposure_warning(settings.host, auth)
+    if warning:
+        log.warning(warning)
     demo = build_app(rag)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=256)
     demo.launch(

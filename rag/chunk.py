@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .errors import ConfigError
 
@@ -23,11 +23,18 @@ class Chunk:
     text: str
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd  # rule-based, ships its rules: nothing downloads
+_local = threading.local()
 
-    return pysbd.Segmenter(language="en", clean=False)
+
+def _segmenter():
+    # pysbd keeps the text being split on the Segmenter object: one per thread, or
+    # concurrent requests corrupt each other's sentences.
+    seg = getattr(_local, "segmenter", None)
+    if seg is None:
+        import pysbd  # rule-based, ships its rules: nothing downloads
+
+        seg = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return seg
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -80,7 +80,11 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
     assert "Related passages" in sources.inner_text()
 
     doc = tmp_path / "festival.txt"
-    doc.write_text("The Amur bridge festival in Blagoveshchensk is held every August 12.", "utf-8")
+    doc.write_text(
+        "The Amur bridge festival in Blagoveshchensk is held every August 12. "
+        '<img id="evil" src="x" onerror="document.title=1"> <b id="bold">markup</b>',
+        "utf-8",
+    )
     page.locator("#documents").click()
     page.locator("#upload input[type=file]").set_input_files(str(doc))
     page.locator("#add").click()
@@ -90,6 +94,9 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
 
     ask(page, "When is the Amur bridge festival held?", "August 12")
     assert "festival.txt" in sources.inner_text()
+    # An uploaded document's markup is shown as text, never rendered.
+    assert page.locator("#evil").count() == 0 and page.locator("#bold").count() == 0
+    assert '<img id="evil"' in sources.inner_text()
 
     shot = tmp_path / "chat.png"
     page.screenshot(path=str(shot), full_page=True)

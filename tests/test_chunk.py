@@ -119,3 +119,25 @@ def test_decode_rejects_binary_and_empty():
         decode_document("x.txt", b"ab\x00cd")
     with pytest.raises(Exception, match="empty"):
         decode_document("x.txt", b"  \n ")
+
+
+def test_sentence_splitting_is_thread_safe():
+    """The app answers several users at once; pysbd must not mix their texts."""
+    import threading
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    expected = [split_sentences(t) for t in texts]
+    mismatches = []
+
+    def work():
+        for _ in range(10):
+            for text, want in zip(texts, expected, strict=True):
+                if split_sentences(text) != want:
+                    mismatches.append(text[:30])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert mismatches == []
