@@ -20,6 +20,9 @@ def tiny_t5(tmp_path_factory) -> Path:
     """A random-weight T5 with MiniLM's word-piece tokenizer, saved like any local model."""
     from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
 
+    import torch
+
+    torch.manual_seed(0)  # random weights, but the same ones every run
     folder = tmp_path_factory.mktemp("tiny-t5")
     tok = AutoTokenizer.from_pretrained(resolve_embedding_model("all-MiniLM-L6-v2"))
     config = T5Config(
