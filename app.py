@@ -83,6 +83,20 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
     return "".join(parts)
 
 
+def error_result(message: str, generator: str) -> dict:
+    """The `/ask` shape for a refused or failed question: same keys, plus `error`."""
+    return {
+        "error": message,
+        "answer": "",
+        "abstained": True,
+        "generator": generator,
+        "citations": [],
+        "related": [],
+        "notice": "",
+        "why": "",
+    }
+
+
 def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
     """A warning when the app is reachable beyond this machine without a login.
 
@@ -145,28 +159,12 @@ def build_app(rag: RAG) -> gr.Blocks:
         try:
             return api_result(rag.ask(question, history=list(history or [])))
         except RagError as exc:
-            return {
-                "error": str(exc),
-                "answer": "",
-                "abstained": True,
-                "generator": rag.generator.name,
-                "citations": [],
-                "related": [],
-                "notice": "",
-                "why": "",
-            }
+            return error_result(str(exc), rag.generator.name)
         except Exception:  # noqa: BLE001 - the API answers with a message, never a traceback
             log.exception("ask failed")
-            return {
-                "error": "Internal error while answering; see the server log.",
-                "answer": "",
-                "abstained": True,
-                "generator": rag.generator.name,
-                "citations": [],
-                "related": [],
-                "notice": "",
-                "why": "",
-            }
+            return error_result(
+                "Internal error while answering; see the server log.", rag.generator.name
+            )
 
     def chat(message: str, messages: list, asked: list[str]):
         messages = list(messages or [])

@@ -210,23 +210,13 @@ class Seq2SeqGenerator(Generator):
         self._lock = threading.Lock()
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        from transformers import TextIteratorStreamer
-
         limit = min(getattr(self.tokenizer, "model_max_length", 512) or 512, 1024)
         enc = self.tokenizer(
             build_prompt(question, passages), return_tensors="pt", truncation=True, max_length=limit
         )
         # Only what every seq2seq model takes: BERT-style tokenizers add token_type_ids too.
         inputs = {k: enc[k] for k in ("input_ids", "attention_mask") if k in enc}
-        yield from _stream_generate(
-            self.model,
-            self.tokenizer,
-            inputs,
-            self.max_new_tokens,
-            self._lock,
-            TextIteratorStreamer,
-            skip_prompt=False,
-        )
+        yield from _stream_generate(self, inputs, skip_prompt=False)
 
 
 class InstructGenerator(Generator):
@@ -282,8 +272,6 @@ class InstructGenerator(Generator):
             shutil.rmtree(tmp, ignore_errors=True)  # another process finished first
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        from transformers import TextIteratorStreamer
-
         body = "\n\n".join(
             f"[{n}] {' '.join(p.chunk.text.split())}" for n, p in enumerate(passages[:3], 1)
         )
@@ -294,20 +282,18 @@ class InstructGenerator(Generator):
         inputs = self.tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
         )
-        yield from _stream_generate(
-            self.model,
-            self.tokenizer,
-            inputs,
-            self.max_new_tokens,
-            self._lock,
-            TextIteratorStreamer,
-            skip_prompt=True,
-        )
+        yield from _stream_generate(self, inputs, skip_prompt=True)
 
 
-def _stream_generate(model, tokenizer, inputs, max_new_tokens, lock, streamer_cls, skip_prompt):
-    streamer = streamer_cls(tokenizer, skip_prompt=skip_prompt, skip_special_tokens=True)
-    kwargs = dict(**inputs, max_new_tokens=max_new_tokens, do_sample=False, streamer=streamer)
+def _stream_generate(gen, inputs, skip_prompt: bool):
+    """Run `gen.model.generate` in a thread and yield text as it is written."""
+    from transformers import TextIteratorStreamer
+
+    model = gen.model
+    streamer = TextIteratorStreamer(
+        gen.tokenizer, skip_prompt=skip_prompt, skip_special_tokens=True
+    )
+    kwargs = dict(**inputs, max_new_tokens=gen.max_new_tokens, do_sample=False, streamer=streamer)
     errors: list[BaseException] = []
 
     def work():
@@ -317,7 +303,7 @@ def _stream_generate(model, tokenizer, inputs, max_new_tokens, lock, streamer_cl
             errors.append(exc)
             streamer.end()
 
-    with lock:  # one generation at a time per model: two cores gain nothing from more
+    with gen._lock:  # one generation at a time per model: two cores gain nothing from more
         thread = threading.Thread(target=work, daemon=True)
         thread.start()
         yield from streamer

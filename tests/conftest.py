@@ -42,25 +42,27 @@ def tiny_dir(tmp_path) -> Path:
     return target
 
 
+def build_rag(docs: Path, base: Path, embedder, generator=None, **settings) -> RAG:
+    """A RAG over `docs`, its index and caches under `base`, extractive unless told."""
+    s = Settings(
+        documents_dir=docs,
+        index_dir=base / "index",
+        cache_dir=base / "cache",
+        generator="extractive",
+        **settings,
+    )
+    generator = generator or ExtractiveGenerator(embedder, min_score=s.min_answer_score)
+    rag = RAG(s, embedder=embedder, generator=generator)
+    rag.refresh()
+    return rag
+
+
 @pytest.fixture
 def make_rag(tmp_path, embedder):
     """Build a RAG over a folder with the extractive generator (or the one given)."""
 
     def make(docs: Path, generator=None, **settings) -> RAG:
-        s = Settings(
-            documents_dir=docs,
-            index_dir=tmp_path / "index",
-            cache_dir=tmp_path / "cache",
-            generator="extractive",
-            **settings,
-        )
-        rag = RAG(
-            s,
-            embedder=embedder,
-            generator=generator or ExtractiveGenerator(embedder, min_score=s.min_answer_score),
-        )
-        rag.refresh()
-        return rag
+        return build_rag(docs, tmp_path, embedder, generator, **settings)
 
     return make
 
@@ -68,15 +70,4 @@ def make_rag(tmp_path, embedder):
 @pytest.fixture(scope="session")
 def seeds_rag(tmp_path_factory, embedder) -> RAG:
     """One read-only RAG over the seeds, shared by tests that only ask questions."""
-    base = tmp_path_factory.mktemp("seeds_rag")
-    s = Settings(
-        documents_dir=SEEDS,
-        index_dir=base / "index",
-        cache_dir=base / "cache",
-        generator="extractive",
-    )
-    rag = RAG(
-        s, embedder=embedder, generator=ExtractiveGenerator(embedder, min_score=s.min_answer_score)
-    )
-    rag.refresh()
-    return rag
+    return build_rag(SEEDS, tmp_path_factory.mktemp("seeds_rag"), embedder)

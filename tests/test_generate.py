@@ -18,9 +18,8 @@ from .conftest import EXPO, SEEDS
 @pytest.fixture(scope="module")
 def tiny_t5(tmp_path_factory) -> Path:
     """A random-weight T5 with MiniLM's word-piece tokenizer, saved like any local model."""
-    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
-
     import torch
+    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
 
     torch.manual_seed(0)  # random weights, but the same ones every run
     folder = tmp_path_factory.mktemp("tiny-t5")
