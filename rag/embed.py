@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +45,28 @@ class Embedder:
         self._model = SentenceTransformer(path, device="cpu", local_files_only=not allow_download)
         self.max_tokens = int(self._model.max_seq_length)
         self.dim = int(self._model.get_embedding_dimension())
+        self.cache_size = 50_000
+        self._cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        """Like `embed`, remembering vectors: retrieved sentences recur from question to question."""
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = list(dict.fromkeys(t for t in texts if t not in found))
+        if todo:
+            fresh = dict(zip(todo, self.embed(todo), strict=True))
+            with self._cache_lock:
+                if len(self._cache) + len(fresh) > self.cache_size:
+                    self._cache.clear()  # bounded: a large collection must not grow it forever
+                self._cache.update(fresh)
+            found.update(fresh)
+        if not texts:
+            return self.embed([])
+        return np.vstack([found[t] for t in texts])
 
     def embed(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         if not texts:

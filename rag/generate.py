@@ -96,7 +96,6 @@ class ExtractiveGenerator(Generator):
         self.min_score = min_score  # below it no sentence answers: say so rather than guess
         self.missing_term_penalty = missing_term_penalty
         self.synonym_similarity = synonym_similarity
-        self._word_cache: dict[str, object] = {}
         self.max_sentences = max_sentences
         self.second_margin = second_margin
 
@@ -111,7 +110,7 @@ class ExtractiveGenerator(Generator):
                     cands.append((p, p.chunk.text[a:b]))
         if not cands:
             return []
-        vecs = self.embedder.embed([question] + [s for _, s in cands])
+        vecs = self.embedder.embed_cached([question] + [s for _, s in cands])
         sims = vecs[1:] @ vecs[0]
         # Each thing the question asks about that no passage names, not even by a close
         # synonym ("firms" for "enterprises"), lowers every candidate.
@@ -130,22 +129,10 @@ class ExtractiveGenerator(Generator):
         if not missing:
             return []
         words = sorted({w for p in passages for w in content_tokens(p.chunk.text)})
-        vecs = self._word_vectors(missing + words)
+        vecs = self.embedder.embed_cached(missing + words)
         m, w = vecs[: len(missing)], vecs[len(missing) :]
         best = (m @ w.T).max(axis=1) if len(words) else [0.0] * len(missing)
         return [t for t, b in zip(missing, best, strict=True) if b < self.synonym_similarity]
-
-    def _word_vectors(self, words: list[str]):
-        todo = [w for w in dict.fromkeys(words) if w not in self._word_cache]
-        if todo:
-            if len(self._word_cache) > 200_000:  # bounded: a huge upload must not grow it forever
-                self._word_cache.clear()
-            self._word_cache.update(
-                zip(todo, self.embedder.embed(todo, batch_size=128), strict=True)
-            )
-        import numpy as np
-
-        return np.vstack([self._word_cache[w] for w in words])
 
     def generate(self, question: str, passages: list[Passage]) -> str:
         ranked = self.rank(question, passages)

@@ -262,7 +262,7 @@ class RAG:
         if not claims or not sources:
             return [], claims
         texts = [p.chunk.text[a:b] for p, a, b in sources]
-        vecs = self.embedder.embed(claims + texts)
+        vecs = self.embedder.embed_cached(claims + texts)
         sims = vecs[: len(claims)] @ vecs[len(claims) :].T
         supports, dropped = [], []
         for i, claim in enumerate(claims):
@@ -287,7 +287,7 @@ class RAG:
             head = claim[:cut].rstrip()
             if len(head.split()) < 4:
                 break
-            vecs = self.embedder.embed([head, *texts])
+            vecs = self.embedder.embed_cached([head, *texts])
             best = best_support(head, texts, [float(x) for x in vecs[1:] @ vecs[0]])
             if best is not None:
                 return head + ".", best
