@@ -86,7 +86,7 @@ class ExtractiveGenerator(Generator):
         embedder: Embedder,
         max_sentences: int = 1,
         second_margin: float = 0.03,
-        min_score: float = 0.35,
+        min_score: float = 0.4,
         missing_term_penalty: float = 0.2,
         synonym_similarity: float = 0.75,
     ):
@@ -166,6 +166,8 @@ def score_sentence(question: str, sentence: str, similarity: float, passage_scor
         score -= 0.1  # a number is asked for; repeating the question's own is no answer
     if len(sentence) < 25:  # headings and bylines are rarely answers
         score -= 0.1
+    if s and s <= q:  # it only repeats the question (a title, say): no answer in it
+        score -= 0.3
     return score
 
 

@@ -39,7 +39,7 @@ class Settings:
     max_question_chars: int = 2000
     max_upload_bytes: int = 10 * 1024 * 1024
     min_retrieval_score: float = 0.25
-    min_answer_score: float = 0.35  # extractive: best sentence score below this -> abstain
+    min_answer_score: float = 0.4  # extractive: best sentence score below this -> abstain
     host: str = "127.0.0.1"
     port: int = 7860
     concurrency: int = 2
