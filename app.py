@@ -169,7 +169,8 @@ def build_app(rag: RAG) -> gr.Blocks:
     def chat(message: str, messages: list, asked: list[str]):
         messages = list(messages or [])
         asked = list(asked or [])
-        messages.append({"role": "user", "content": message or ""})
+        if (message or "").strip():  # an empty bubble helps no one; the reply says what to do
+            messages.append({"role": "user", "content": message})
         try:
             final = None
             for item in rag.ask_stream(message or "", history=asked):
