@@ -53,7 +53,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pos = para_start + len(para)
         if not para.strip():
             continue
-        cursor = para_start
+        cursor, first = para_start, len(spans)
         for sent in _segmenter().segment(para):
             stripped = sent.strip()
             if not stripped:
@@ -65,19 +65,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 continue
             spans.append((at, at + len(stripped)))
             cursor = at + len(stripped)
-        _cover_gaps(text, spans, para_start, pos)
+        spans.extend(_gaps(text, spans[first:], para_start, pos))
     return _merge_sorted(spans)
 
 
-def _cover_gaps(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
-    """Add a span for any non-blank text in [start, end) that no sentence covers."""
-    covered = sorted(s for s in spans if start <= s[0] < end)
+def _gaps(text: str, covered: list[tuple[int, int]], start: int, end: int):
+    """Spans for the non-blank text in [start, end) that no sentence in `covered` covers."""
     cursor = start
-    for a, b in [*covered, (end, end)]:
+    for a, b in [*sorted(covered), (end, end)]:
         gap = text[cursor:a]
         if gap.strip():
             lead = len(gap) - len(gap.lstrip())
-            spans.append((cursor + lead, cursor + len(gap.rstrip())))
+            yield (cursor + lead, cursor + len(gap.rstrip()))
         cursor = max(cursor, b)
 
 
