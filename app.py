@@ -13,6 +13,7 @@ import contextlib
 import html
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -29,6 +30,7 @@ CSS = """
 .sources {max-height: 640px; overflow-y: auto}
 .source {border: 1px solid #ddd; border-radius: 8px; padding: 8px 10px; margin-bottom: 10px}
 .source.focus {border: 2px solid #e8a317; background: #fffaf0}
+#chat sup {cursor: pointer; color: #c2410c}
 .source h4 {margin: 0 0 6px 0; font-size: 0.95em}
 .source mark {background: #ffe066; padding: 0 2px}
 .related h4 {color: #666}
@@ -81,6 +83,35 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def linked_markers(text: str) -> str:
+    """Make each [n] of an (escaped) answer clickable: MARKER_JS focuses source n.
+
+    >>> linked_markers("Harbin. [1]")
+    'Harbin. <sup>[1]</sup>'
+    """
+    return re.sub(r"\[(\d+)\]", r"<sup>[\1]</sup>", text)
+
+
+# A click on [n] in the latest answer focuses source n in the panel. Older answers' markers do
+# nothing: the panel shows the latest answer's sources, and a marker must never point elsewhere.
+MARKER_JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const sup = event.target.closest('#chat sup');
+    if (!sup) return;
+    const bots = document.querySelectorAll('#chat .bot');
+    if (!bots.length || !bots[bots.length - 1].contains(sup)) return;
+    const n = sup.textContent.replace(/[^0-9]/g, '');
+    const source = document.getElementById('src-' + n);
+    if (!source) return;
+    document.querySelectorAll('#sources .source.focus').forEach((el) => el.classList.remove('focus'));
+    source.classList.add('focus');
+    source.scrollIntoView({behavior: 'smooth', block: 'nearest'});
+  });
+}
+"""
 
 
 def error_result(message: str, generator: str) -> dict:
@@ -185,7 +216,8 @@ def build_app(rag: RAG) -> gr.Blocks:
                         None,
                     )
             d = final.to_dict()
-            text = html.escape(d["answer"]) + (f"\n\n*{d['notice']}*" if d["notice"] else "")
+            text = linked_markers(html.escape(d["answer"]))
+            text += f"\n\n*{html.escape(d['notice'])}*" if d["notice"] else ""
             choices = [f"[{c['n']}] {c['doc']}" for c in d["citations"]]
             messages.append({"role": "assistant", "content": text})
             yield (
@@ -342,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         server_port=settings.port,
         auth=auth,
         css=CSS,
+        js=MARKER_JS,
         max_file_size=settings.max_upload_bytes,
         prevent_thread_lock=True,
         quiet=True,

@@ -72,7 +72,9 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
     ask(page, "And how many Russian ones?", "137")
     assert "137" in sources.locator("mark").first.inner_text()
 
-    # Clicking a source choice focuses it in the panel.
+    # Clicking the [1] marker of the answer, or a source choice, focuses it in the panel.
+    page.locator("#chat .bot").last.locator("sup").first.click()
+    sources.locator("#src-1.focus").wait_for(timeout=10_000)
     page.locator("#pick label").first.click()
     sources.locator(".source.focus").wait_for(timeout=10_000)
 
