@@ -266,7 +266,7 @@ class RAG:
         sims = vecs[: len(claims)] @ vecs[len(claims) :].T
         supports, dropped = [], []
         for i, claim in enumerate(claims):
-            best = best_support(claim, texts, [float(x) for x in sims[i]])
+            best = best_support(claim, texts, [float(x) for x in sims[i]], *self._support)
             if best is None:
                 claim, best = self._supported_prefix(claim, texts)
             if best is None:
@@ -275,6 +275,10 @@ class RAG:
             p, a, b = sources[best.source]
             supports.append((claim, p, a, b, best.semantic))
         return supports, dropped
+
+    @property
+    def _support(self) -> tuple[float, float]:
+        return self.settings.min_support_lexical, self.settings.min_support_semantic
 
     def _supported_prefix(self, claim: str, texts: list[str]):
         """The longest clause-boundary prefix of `claim` that a source supports.
@@ -288,7 +292,7 @@ class RAG:
             if len(head.split()) < 4:
                 break
             vecs = self.embedder.embed_cached([head, *texts])
-            best = best_support(head, texts, [float(x) for x in vecs[1:] @ vecs[0]])
+            best = best_support(head, texts, [float(x) for x in vecs[1:] @ vecs[0]], *self._support)
             if best is not None:
                 return head + ".", best
         return claim, None

@@ -40,6 +40,10 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     min_retrieval_score: float = 0.25
     min_answer_score: float = 0.4  # extractive: best sentence score below this -> abstain
+    # An answer sentence is cited only if a retrieved sentence shares this share of its words
+    # and this much meaning (cosine); set on the gold set with the instruct model's drafts.
+    min_support_lexical: float = 0.7
+    min_support_semantic: float = 0.45
     host: str = "127.0.0.1"
     port: int = 7860
     concurrency: int = 2
@@ -73,6 +77,9 @@ class Settings:
             raise ConfigError(f"min_retrieval_score={self.min_retrieval_score}: must be in [-1, 1]")
         if not -1.0 <= self.min_answer_score <= 2.0:
             raise ConfigError(f"min_answer_score={self.min_answer_score}: must be in [-1, 2]")
+        for name in ("min_support_lexical", "min_support_semantic"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{name}={getattr(self, name)}: must be in [0, 1]")
         if not 1 <= self.concurrency <= 16:
             raise ConfigError(f"concurrency={self.concurrency}: must be between 1 and 16")
 

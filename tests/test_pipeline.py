@@ -152,3 +152,17 @@ def test_cli_ask_json_cites_the_expo_article(tmp_path):
         timeout=300,
     )
     assert bad.returncode == 2 and "top_k=0" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("min_lexical,cited", [(0.7, True), (0.8, False)])
+def test_support_thresholds_come_from_the_settings(make_rag, tiny_dir, min_lexical, cited):
+    # Three of the claim's four content words are in the source ("host" is not "hosted").
+    rag = make_rag(
+        tiny_dir,
+        generator=Scripted("Harbin was the host of the 6th EXPO."),
+        min_support_lexical=min_lexical,
+    )
+    answer = rag.ask("Which city hosted the EXPO?")
+    assert bool(answer.citations) is cited
+    if cited:
+        assert answer.citations[0].quote == "Harbin hosted the 6th EXPO."
