@@ -22,7 +22,7 @@ T0 = time.perf_counter()
 
 import gradio as gr  # noqa: E402
 
-from rag import RAG, Answer, RagError, Settings  # noqa: E402
+from rag import RAG, Answer, RagError, Settings, apply_offline_policy  # noqa: E402
 
 log = logging.getLogger("rag.app")
 
@@ -33,6 +33,7 @@ CSS = """
 #chat sup {cursor: pointer; color: #c2410c}
 .source h4 {margin: 0 0 6px 0; font-size: 0.95em}
 .source mark {background: #ffe066; padding: 0 2px}
+.source mark strong.short {text-decoration: underline; text-decoration-thickness: 2px}
 .related h4 {color: #666}
 .why {color: #666; font-size: 0.9em}
 """
@@ -58,13 +59,24 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
             continue
         a, b = c["start"] - p["start"], c["end"] - p["start"]
         text = p["text"]
-        body = (
-            html.escape(text[:a])
-            + "<mark>"
-            + html.escape(text[a:b])
-            + "</mark>"
-            + html.escape(text[b:])
-        )
+        short = answer.get("short_answer")
+        if (
+            short
+            and short["doc"] == c["doc"]
+            and c["start"] <= short["start"] < short["end"] <= c["end"]
+        ):
+            # The short answer is marked inside its highlighted sentence.
+            sa, sb = short["start"] - p["start"], short["end"] - p["start"]
+            inner = (
+                html.escape(text[a:sa])
+                + "<strong class='short'>"
+                + html.escape(text[sa:sb])
+                + "</strong>"
+                + html.escape(text[sb:b])
+            )
+        else:
+            inner = html.escape(text[a:b])
+        body = html.escape(text[:a]) + "<mark>" + inner + "</mark>" + html.escape(text[b:])
         cls = "source focus" if focus == c["n"] else "source"
         parts.append(
             f"<div class='{cls}' id='src-{c['n']}'><h4>[{c['n']}] {html.escape(c['doc'])} "
@@ -125,6 +137,9 @@ def error_result(message: str, generator: str) -> dict:
         "related": [],
         "notice": "",
         "why": "",
+        "reason": "",
+        "short_answer": None,
+        "confidence": None,
     }
 
 
@@ -158,6 +173,9 @@ def api_result(answer: Answer) -> dict:
         ],
         "notice": d["notice"],
         "why": d["why"],
+        "reason": d["reason"],
+        "short_answer": d["short_answer"],
+        "confidence": d["confidence"],
     }
 
 
@@ -339,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, help="port (default 7860)")
     p.add_argument("--docs", dest="documents_dir", help="documents folder")
     p.add_argument("--index-dir", help="index folder")
-    p.add_argument("--generator", help="auto, seq2seq, instruct or extractive")
+    p.add_argument("--generator", help="auto, seq2seq, reader, extractive or instruct")
     args = p.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -354,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             index_dir=args.index_dir,
             generator=args.generator,
         )
+        apply_offline_policy(settings.allow_download)
         rag = RAG(settings)
         report = rag.refresh()
     except RagError as exc:

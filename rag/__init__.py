@@ -2,13 +2,12 @@
 
 import os as _os
 
-# Nothing may reach a model hub behind the user's back: offline unless downloads are allowed.
-if _os.environ.get("RAG_ALLOW_DOWNLOAD", "").strip().lower() not in ("1", "true", "yes", "on"):
-    _os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    _os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Offline mode is applied by the entry points from the settings (settings.apply_offline_policy);
+# every loader also passes local_files_only unless downloads are allowed.
 _os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from .chunk import Chunk, chunk_document, split_sentences
+from .cite import Citation
 from .embed import Embedder
 from .errors import (
     BadQuestion,
@@ -20,19 +19,22 @@ from .errors import (
     RagError,
     UploadRejected,
 )
+from .extractive import ExtractiveGenerator
 from .generate import (
-    ExtractiveGenerator,
+    GENERATORS,
     Generator,
     InstructGenerator,
+    ReaderGenerator,
     Seq2SeqGenerator,
     build_prompt,
     load_generator,
 )
 from .index import IndexSnapshot, IndexStore, UpdateReport
 from .ingest import Document, load_documents
-from .pipeline import RAG, Answer, Citation, contextualize
+from .pipeline import RAG, Answer, ShortAnswer, contextualize
+from .reader import Reader
 from .retrieve import Passage, Retriever
-from .settings import Settings
+from .settings import Settings, apply_offline_policy
 
 __all__ = [
     "RAG",
@@ -45,6 +47,7 @@ __all__ = [
     "Embedder",
     "ExtractiveGenerator",
     "Generator",
+    "GENERATORS",
     "GeneratorUnavailable",
     "GoldFormatError",
     "IndexCorrupt",
@@ -53,12 +56,16 @@ __all__ = [
     "IngestError",
     "InstructGenerator",
     "Passage",
+    "Reader",
+    "ReaderGenerator",
     "RagError",
     "Retriever",
     "Seq2SeqGenerator",
     "Settings",
+    "ShortAnswer",
     "UpdateReport",
     "UploadRejected",
+    "apply_offline_policy",
     "build_prompt",
     "chunk_document",
     "contextualize",

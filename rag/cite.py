@@ -8,52 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
-_NUMBER = re.compile(r"\d[\d,.]*")
+from .text import STOPWORDS, WORD, content_tokens, numbers, stem
+
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-STOPWORDS = frozenset(
-    """a an the and or but of in on at to for from by with as is are was were be been being has
-    have had do does did it its this that these those there their they them he she his her
-    we our you your i me my not no so than then which who whom whose what when where why how
-    will would can could should may might must shall into over under about also such both
-    each more most other some any all only very just up out if while during between after
-    before because through per via one ones many much""".split()
-)
-
-
-def normalize_number(token: str) -> str:
-    """'1,246' -> '1246'; '53.845' stays; a trailing '.' or ',' is dropped."""
-    return token.rstrip(".,").replace(",", "")
-
-
-def content_tokens(text: str) -> list[str]:
-    """Lowercased words minus stopwords, numbers normalised.
-
-    >>> content_tokens("The 6th EXPO hosted 1,246 enterprises.")
-    ['6th', 'expo', 'hosted', '1246', 'enterprises']
-    """
-    out = []
-    for m in _WORD.finditer(text.lower()):
-        w = m.group()
-        if w[0].isdigit():
-            w = normalize_number(w)
-        if w not in STOPWORDS:
-            out.append(w)
-    return out
-
-
-def numbers(text: str) -> set[str]:
-    """The numbers in a text, normalised.
-
-    >>> sorted(numbers("In 2018 trade exceeded $ 100 billion, 1,246 firms."))
-    ['100', '1246', '2018']
-    """
-    return {normalize_number(m.group()) for m in _NUMBER.finditer(text)} - {""}
-
-
-def _stem(w: str) -> str:
-    # Crude suffix folding so "enterprise"/"enterprises" and "cooperate"/"cooperation" meet.
-    return w[:6] if len(w) > 6 and not w[0].isdigit() else w
 
 
 def lexical_support(claim: str, source: str) -> float:
@@ -64,10 +21,10 @@ def lexical_support(claim: str, source: str) -> float:
     >>> lexical_support("The EXPO was held in Moscow.", "The 6th EXPO takes place in Harbin.")
     0.5
     """
-    claim_words = {_stem(w) for w in content_tokens(claim) if w not in {"held"}}
+    claim_words = {stem(w) for w in content_tokens(claim) if w not in {"held"}}
     if not claim_words:
         return 0.0
-    source_words = {_stem(w) for w in content_tokens(source)}
+    source_words = {stem(w) for w in content_tokens(source)}
     return len(claim_words & source_words) / len(claim_words)
 
 
@@ -93,14 +50,14 @@ def unsupported_names(claim: str, source: str) -> list[str]:
     >>> unsupported_names("The Sino-Russian EXPO was held in Moscow.", "The Sino-Russian EXPO in Harbin.")
     ['Moscow']
     """
-    source_words = {_stem(w) for w in content_tokens(source)}
+    source_words = {stem(w) for w in content_tokens(source)}
     found = []
-    for m in list(_WORD.finditer(claim))[1:]:
+    for m in list(WORD.finditer(claim))[1:]:
         word = m.group()
         if (
             word[0].isupper()
             and word.lower() not in STOPWORDS
-            and _stem(word.lower()) not in source_words
+            and stem(word.lower()) not in source_words
         ):
             found.append(word)
     return found
@@ -144,61 +101,105 @@ def best_support(
     return best
 
 
-# Words a question uses to ask rather than to name what it is about: never "missing".
-_QUESTION_WORDS = frozenset(
-    """called named call name say says said mention mentioned describe described according
-    happen happened take took taken place held hold kind type main list give given tell
-    document documents article paper text author wrote written
-    number numbers code year years date day month period time percentage percent amount value
-    figure total size city cities country countries person people who much many""".split()
-)
+# ---- from a draft to numbered citations ----------------------------------------------------
 
 
-def _prefix(word: str) -> str:
-    return word[:5] if len(word) > 5 and not word[0].isdigit() else word
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc: str
+    chunk_id: str
+    start: int  # span of the supporting sentence in the document
+    end: int
+    quote: str  # == document[start:end]
+    score: float
 
 
-def vocabulary(texts) -> frozenset[str]:
-    """4- and 5-letter prefixes (whole short words, numbers) of the content words of `texts`.
+def number_citations(supports) -> tuple[str, list[Citation]]:
+    """(sentence, passage, start, end, score) per supported sentence -> text with [n], citations.
 
-    >>> sorted(vocabulary(["Harbin grows"]))
-    ['grow', 'grows', 'harb', 'harbi']
+    `start`/`end` are offsets into the passage's text. Numbers follow first appearance; the
+    same supporting span is cited once under one number.
     """
-    out = set()
-    for t in texts:
-        for w in content_tokens(t):
-            if w[0].isdigit() or len(w) <= 4:
-                out.add(w)
-            else:
-                out.update((w[:4], w[:5]))
-    return frozenset(out)
+    citations: list[Citation] = []
+    by_span: dict[tuple[str, int, int], int] = {}
+    parts = []
+    for sentence, passage, start, end, score in supports:
+        c = passage.chunk
+        key = (c.doc, c.start + start, c.start + end)
+        if key not in by_span:
+            by_span[key] = len(citations) + 1
+            citations.append(
+                Citation(
+                    by_span[key],
+                    c.doc,
+                    c.chunk_id,
+                    key[1],
+                    key[2],
+                    c.text[start:end],
+                    round(score, 4),
+                )
+            )
+        parts.append(f"{sentence} [{by_span[key]}]")
+    return " ".join(parts), citations
 
 
-def missing_terms(question: str, vocab: frozenset[str]) -> list[str]:
-    """Content words of the question that the texts never use (matched on prefixes).
+class Attributor:
+    """Finds, for each sentence of a draft, the retrieved sentence that supports it."""
 
-    A question about the population of a city is rarely answered by passages that never use
-    the word; the extractive scorer lowers its confidence for each such word.
+    def __init__(self, embedder, min_lexical: float, min_semantic: float):
+        self.embedder = embedder
+        self.min_lexical = min_lexical
+        self.min_semantic = min_semantic
 
-    >>> v = vocabulary(["Khabarovsk Krai plans an official visit.", "Trade is growing."])
-    >>> missing_terms("What is the population of Khabarovsk?", v)
-    ['population']
-    >>> missing_terms("Did trade grow?", v)
-    []
-    """
-    return [
-        w for w in content_tokens(question) if w not in _QUESTION_WORDS and _prefix(w) not in vocab
-    ]
+    def attribute(self, draft: str, passages):
+        """(supports, dropped): supports as `number_citations` takes them; dropped sentences
+        are those no retrieved sentence supports (an unsupported tail is cut at a clause)."""
+        from .chunk import split_sentences
 
+        clean = strip_markers(draft)
+        claims = [clean[a:b] for a, b in split_sentences(clean)]
+        sources = []
+        for p in passages:
+            sources.extend((p, a, b) for a, b in split_sentences(p.chunk.text))
+        if not claims or not sources:
+            return [], claims
+        texts = [p.chunk.text[a:b] for p, a, b in sources]
+        vecs = self.embedder.embed_cached(claims + texts)
+        sims = vecs[: len(claims)] @ vecs[len(claims) :].T
+        supports, dropped = [], []
+        for i, claim in enumerate(claims):
+            best = best_support(
+                claim, texts, [float(x) for x in sims[i]], self.min_lexical, self.min_semantic
+            )
+            if best is None:
+                claim, best = self.supported_prefix(claim, texts)
+            if best is None:
+                dropped.append(claims[i])
+                continue
+            p, a, b = sources[best.source]
+            supports.append((claim, p, a, b, best.semantic))
+        return supports, dropped
 
-def missing_numbers(question: str, text: str) -> set[str]:
-    """Numbers (years, ordinals) the question names that the text does not contain.
+    def supported_prefix(self, claim: str, texts: list[str]):
+        """The longest clause-boundary prefix of `claim` that a source supports.
 
-    >>> missing_numbers("What was trade in 2010?", "In 2018, trade exceeded $ 100 billion.")
-    {'2010'}
-    >>> missing_numbers("Where was the 6th EXPO?", "The 6th EXPO takes place in Harbin.")
-    set()
-    """
-    asked = {w for w in content_tokens(question) if w[0].isdigit()}
-    present = set(content_tokens(text))
-    return {w for w in asked if w not in present}
+        Small models append invented details ("..., in 2013."); the supported head is kept and
+        the rest dropped, rather than losing the sentence or citing the invention.
+        """
+        cuts = [m.start() for m in re.finditer(r",|;|\s(?:and|but|which|while)\s", claim)]
+        for cut in reversed(cuts):
+            head = claim[:cut].rstrip()
+            if len(head.split()) < 4:
+                break
+            vecs = self.embedder.embed_cached([head, *texts])
+            best = best_support(
+                head,
+                texts,
+                [float(x) for x in vecs[1:] @ vecs[0]],
+                self.min_lexical,
+                self.min_semantic,
+            )
+            if best is not None:
+                return head + ".", best
+        return claim, None

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .errors import RagError
-from .settings import Settings
+from .settings import Settings, apply_offline_policy
 
 
 def _settings_args(p: argparse.ArgumentParser) -> None:
@@ -17,8 +17,12 @@ def _settings_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--docs", dest="documents_dir", help="documents folder (default seeds/)")
     g.add_argument("--index-dir", help="where the index is stored (default index/)")
     g.add_argument("--embedding-model", help="sentence-transformers model name or folder")
-    g.add_argument("--generator", help="auto, seq2seq, instruct or extractive")
+    g.add_argument("--generator", help="auto, seq2seq, reader, extractive or instruct")
     g.add_argument("--generator-model", help="seq2seq model id or folder")
+    g.add_argument(
+        "--reader-model", help="question-answering model folder or id (default: shipped)"
+    )
+    g.add_argument("--reader-top-k", type=int, help="passages the reader reads")
     g.add_argument("--top-k", type=int, help="passages retrieved per question")
     g.add_argument("--chunk-tokens", type=int, help="max word pieces per passage")
     g.add_argument("--chunk-overlap-tokens", type=int, help="word pieces shared by neighbours")
@@ -38,12 +42,16 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "embedding_model",
         "generator",
         "generator_model",
+        "reader_model",
+        "reader_top_k",
         "top_k",
         "chunk_tokens",
         "chunk_overlap_tokens",
         "allow_download",
     )
-    return Settings.from_env(**{k: getattr(args, k, None) for k in keys})
+    settings = Settings.from_env(**{k: getattr(args, k, None) for k in keys})
+    apply_offline_policy(settings.allow_download)
+    return settings
 
 
 def _progress_bar(desc: str):
@@ -63,21 +71,15 @@ def _progress_bar(desc: str):
     return update
 
 
-def _build(settings: Settings, generator: str | None = None):
-    from .generate import ExtractiveGenerator
+def _build(settings: Settings):
     from .pipeline import RAG
 
-    if generator == "none":  # `rag index` needs no generator
-        from .embed import Embedder
-
-        emb = Embedder(settings.embedding_model, settings.allow_download)
-        return RAG(settings, embedder=emb, generator=ExtractiveGenerator(emb))
-    return RAG(settings)
+    return RAG(settings)  # light: the generator loads on the first question
 
 
 def cmd_index(args) -> int:
     settings = settings_from_args(args)
-    rag = _build(settings, "none")
+    rag = _build(settings)
     report = rag.refresh(_progress_bar("embedding"))
     for msg in rag.load_errors.values():
         print(f"skipped: {msg}", file=sys.stderr)
@@ -111,20 +113,98 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .eval import compare_summaries, run_eval
+    from .eval import compare_summaries, run_eval, run_items, squad_items
 
     if args.compare:
-        a, b = (json.loads(Path(p).read_text()) for p in args.compare)
-        print(compare_summaries(a, b, args.compare[0], args.compare[1]))
+        summaries = []
+        for path in args.compare:
+            try:
+                summaries.append(json.loads(Path(path).read_text()))
+            except (OSError, ValueError) as exc:
+                raise RagError(f"--compare {path}: cannot read a summary ({exc})") from None
+        print(compare_summaries(*summaries, args.compare[0], args.compare[1]))
         return 0
-    if not args.gold:
-        raise RagError("rag eval needs --gold PATH (or --compare A B)")
-    settings = settings_from_args(args)
-    rag = _build(settings)
-    rag.refresh(_progress_bar("embedding"))
-    summary = run_eval(rag, Path(args.gold), Path(args.out), progress=True)
+    if args.squad:
+        out = Path(args.out)
+        items = squad_items(Path(args.squad), args.split, out / "corpus", args.limit)
+        settings = settings_from_args(args).replace(
+            documents_dir=out / "corpus", index_dir=out / "index"
+        )
+        rag = _build(settings)
+        rag.refresh(_progress_bar("embedding"))
+        summary = run_items(rag, items, out, progress=True)
+    else:
+        if not args.gold:
+            raise RagError("rag eval needs --gold PATH or --squad FILE (or --compare A B)")
+        if not Path(args.gold).is_file():
+            raise RagError(f"--gold {args.gold}: no such file")
+        settings = settings_from_args(args)
+        rag = _build(settings)
+        rag.refresh(_progress_bar("embedding"))
+        summary = run_eval(rag, Path(args.gold), Path(args.out), progress=True)
     print(json.dumps(summary, indent=2))
     print(f"wrote {args.out}/summary.json, results.jsonl, report.md and plots", file=sys.stderr)
+    return 0
+
+
+def cmd_fit_verifier(args) -> int:
+    """Fit the abstention verifier on the reader's answers to one split's questions."""
+    from tqdm import tqdm
+
+    from .abstain import fit_verifier
+    from .eval import squad_items
+    from .reader import resolve_reader_model
+
+    work = Path(args.work)
+    items = squad_items(Path(args.squad), args.split, work / "corpus", args.limit)
+    settings = settings_from_args(args).replace(
+        documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
+    )
+    rag = _build(settings)
+    rag.refresh(_progress_bar("embedding"))
+    rows, labels = [], []
+    for item in tqdm(items, desc="reading", unit="q", file=sys.stderr):
+        cand = rag.candidate(item.question)
+        if cand is not None:
+            rows.append(cand.features)
+            labels.append(item.answerable)
+    verifier = fit_verifier(
+        rows, labels, args.max_false_abstain, fitted_on=f"{Path(args.squad).name}:{args.split}"
+    )
+    out = Path(args.out) if args.out else Path(resolve_reader_model(settings.reader_model))
+    out = out / "verifier.json" if out.is_dir() else out
+    verifier.save(out)
+    print(
+        json.dumps(
+            {
+                "questions": len(rows),
+                "threshold": verifier.threshold,
+                "weights": dict(zip(verifier.features, verifier.weights, strict=True)),
+            },
+            indent=2,
+        )
+    )
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_train_reader(args) -> int:
+    import dataclasses
+
+    from .train_reader import TrainConfig, train
+
+    if not Path(args.squad).is_file():
+        raise RagError(f"--squad {args.squad}: no such file")
+    overrides = {
+        f.name: getattr(args, f.name)
+        for f in dataclasses.fields(TrainConfig)
+        if getattr(args, f.name, None) is not None
+    }
+    summary = train(Path(args.squad), Path(args.out), TrainConfig(**overrides))
+    print(
+        json.dumps({k: summary[k] for k in ("data", "steps", "train_minutes", "curve")}, indent=2)
+    )
+    print(f"wrote {args.out}/model (fp16 weights, tokenizer, training.json)", file=sys.stderr)
     return 0
 
 
@@ -143,8 +223,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", help="gold JSONL file")
     p.add_argument("--out", default="eval/out", help="output folder (default eval/out)")
     p.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two summary.json")
+    p.add_argument("--squad", help="a SQuAD-format JSON file: its contexts become the corpus")
+    p.add_argument("--split", default="all", help="with --squad: train, dev, test or all")
+    p.add_argument("--limit", type=int, default=0, help="with --squad: only the first N questions")
     _settings_args(p)
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("fit-verifier", help="fit the reader's abstention verifier on a split")
+    p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
+    p.add_argument("--split", default="dev", help="train, dev, test or all (default dev)")
+    p.add_argument("--work", default="runs/verifier", help="corpus and index folder")
+    p.add_argument("--out", help="verifier.json path (default: beside the reader model)")
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--max-false-abstain", type=float, default=0.12)
+    _settings_args(p)
+    p.set_defaults(func=cmd_fit_verifier)
+    p = sub.add_parser("train-reader", help="fine-tune the extractive reader on SQuAD 2.0 data")
+    p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
+    p.add_argument("--out", required=True, help="run folder (checkpoints; resumes if present)")
+    for name, typ in (
+        ("epochs", float),
+        ("lr", float),
+        ("batch_size", int),
+        ("seed", int),
+        ("data_fraction", float),
+        ("max_steps", int),
+        ("limit_questions", int),
+        ("dev_limit", int),
+        ("max_tokens", int),
+        ("checkpoint_every", int),
+    ):
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_train_reader)
     return parser
 
 

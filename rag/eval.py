@@ -153,6 +153,21 @@ def token_f1(prediction: str, golds: list[str]) -> float:
     return best
 
 
+def auroc(scores: list[float], labels: list[bool]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half).
+
+    >>> auroc([0.9, 0.8, 0.1, 0.8], [True, True, False, False])
+    0.875
+    """
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=bool)
+    pos, neg = s[y], s[~y]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
+
+
 def contains(prediction: str, golds: list[str]) -> float:
     """Some normalised gold answer is a substring of the normalised prediction.
 
@@ -214,8 +229,8 @@ def _mean(values: list[float]) -> float:
 def summarize(rows: list[dict], generator: str, embedding_model: str) -> dict:
     """Per-question rows -> the summary. Ratios with an empty denominator are 0.0.
 
-    Each row has: answerable, abstained, rank (first relevant), em, f1, contains,
-    citations_total, citations_correct, latency_s.
+    Each row has: answerable, abstained, rank (first relevant), em, f1, contains, short_em,
+    short_f1, citations_total, citations_correct, latency_s.
     """
     ans = [r for r in rows if r["answerable"]]
     unans = [r for r in rows if not r["answerable"]]
@@ -234,6 +249,10 @@ def summarize(rows: list[dict], generator: str, embedding_model: str) -> dict:
             "exact_match": _mean([r["em"] for r in ans]),
             "token_f1": _mean([r["f1"] for r in ans]),
             "contains": _mean([r["contains"] for r in ans]),
+            # SQuAD's EM / F1 of the short answer (the whole answer for generators that give
+            # none); an abstention scores 0.
+            "short_exact_match": _mean([r["short_em"] for r in ans]),
+            "short_token_f1": _mean([r["short_f1"] for r in ans]),
         },
         "citations": {
             "precision": correct / cited if cited else 0.0,
@@ -255,6 +274,8 @@ def score_answer(item: GoldItem, answer: dict, latency: float) -> dict:
     """One question's result (Answer.to_dict()) scored against its gold item."""
     rank = first_relevant_rank(answer["passages"], item.spans) if item.answerable else None
     text = "" if answer["abstained"] else answer["answer"]
+    short = answer.get("short_answer")
+    short_text = short["text"] if short else text
     cites = answer["citations"] if item.answerable and not answer["abstained"] else []
     return {
         "id": item.id,
@@ -265,6 +286,8 @@ def score_answer(item: GoldItem, answer: dict, latency: float) -> dict:
         "em": exact_match(text, item.answers) if item.answerable else 0.0,
         "f1": token_f1(text, item.answers) if item.answerable else 0.0,
         "contains": contains(text, item.answers) if item.answerable else 0.0,
+        "short_em": exact_match(short_text, item.answers) if item.answerable and text else 0.0,
+        "short_f1": token_f1(short_text, item.answers) if item.answerable and text else 0.0,
         "citations_total": len(cites),
         "citations_correct": sum(
             spans_overlap(c["doc"], c["start"], c["end"], item.spans) for c in cites
@@ -278,11 +301,14 @@ def score_answer(item: GoldItem, answer: dict, latency: float) -> dict:
 
 def run_eval(rag, gold_path: Path, out_dir: Path, progress: bool = True) -> dict:
     """Ask every gold question through `rag.ask`; write summary, per-question results, report."""
+    return run_items(rag, load_gold(gold_path, rag.settings.documents_dir), out_dir, progress)
+
+
+def run_items(rag, items: list[GoldItem], out_dir: Path, progress: bool = True) -> dict:
     from tqdm import tqdm
 
     from ._report import write_report
 
-    items = load_gold(gold_path, rag.settings.documents_dir)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rows, details = [], []
@@ -296,6 +322,8 @@ def run_eval(rag, gold_path: Path, out_dir: Path, progress: bool = True) -> dict
             {
                 **row,
                 "answer": answer["answer"],
+                "short_answer": answer["short_answer"],
+                "confidence": answer["confidence"],
                 "why": answer["why"],
                 "gold_answers": item.answers,
                 "gold_spans": [asdict(s) for s in item.spans],
@@ -310,6 +338,39 @@ def run_eval(rag, gold_path: Path, out_dir: Path, progress: bool = True) -> dict
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
     write_report(summary, details, out_dir)
     return summary
+
+
+def squad_items(squad_path: Path, split: str, corpus_dir: Path, limit: int = 0) -> list[GoldItem]:
+    """Write the articles of one split of a SQuAD-format file into `corpus_dir` (one document
+    per article) and return its questions as gold items whose spans are the answers."""
+    from .squad import build_collection, load_squad, select
+
+    try:
+        articles = load_squad(squad_path)
+        titles = select(articles, split)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GoldFormatError(f"{squad_path}: not a usable SQuAD file ({exc})") from None
+    coll = build_collection(articles, titles)
+    corpus_dir = Path(corpus_dir)
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    for old in corpus_dir.glob("*.txt"):
+        if old.name not in coll.documents:
+            old.unlink()
+    for name, text in coll.documents.items():
+        target = corpus_dir / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+    questions = coll.questions[:limit] if limit else coll.questions
+    return [
+        GoldItem(
+            q.id,
+            q.question,
+            list(dict.fromkeys(t for t, _ in q.answers)),
+            [GoldSpan(coll.doc_of[q.id], a, b) for a, b in coll.spans[q.id]],
+            q.answerable,
+        )
+        for q in questions
+    ]
 
 
 def _leaves(d: dict, prefix: str = "") -> dict[str, object]:

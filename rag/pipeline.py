@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
+from .abstain import Verifier, missing_numbers, reader_features, reason
 from .chunk import split_sentences
-from .cite import best_support, missing_numbers, strip_markers
+from .cite import Attributor, Citation, number_citations
 from .embed import Embedder
-from .errors import BadQuestion, UploadRejected
-from .generate import NOT_IN_DOCUMENTS, Generator, load_generator
+from .errors import BadQuestion, ConfigError, UploadRejected
+from .generate import NOT_IN_DOCUMENTS, Generator, ReaderGenerator, load_generator
 from .index import IndexStore, UpdateReport
 from .ingest import load_documents
+from .reader import Span
 from .retrieve import Passage, Retriever
 from .settings import Settings
 from .upload import StoredUpload, store_upload
@@ -31,14 +35,13 @@ _FOLLOW_UP = re.compile(
 
 
 @dataclass(frozen=True)
-class Citation:
-    n: int
+class ShortAnswer:
+    """The reader's answer span: `document[start:end] == text`."""
+
+    text: str
     doc: str
-    chunk_id: str
-    start: int  # span of the supporting sentence in the document
+    start: int
     end: int
-    quote: str
-    score: float
 
 
 @dataclass
@@ -52,7 +55,10 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)  # everything retrieved, ranked
     dropped: list[str] = field(default_factory=list)  # draft sentences no passage supports
     notice: str = ""  # e.g. the question was shortened
-    why: str = ""  # why it abstained
+    why: str = ""  # why it abstained, in plain words
+    reason: str = ""  # the reason code (rag.abstain.REASONS)
+    short_answer: ShortAnswer | None = None  # reader answers only
+    confidence: float | None = None  # the verifier's probability that the question is answered
     query: str = ""  # what was sent to retrieval (after follow-up rewriting)
     seconds: float = 0.0
 
@@ -68,6 +74,9 @@ class Answer:
             "dropped": self.dropped,
             "notice": self.notice,
             "why": self.why,
+            "reason": self.reason,
+            "short_answer": asdict(self.short_answer) if self.short_answer else None,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
             "query": self.query,
             "seconds": round(self.seconds, 3),
         }
@@ -107,38 +116,35 @@ def contextualize(question: str, history: list[str]) -> str:
     return question
 
 
-def number_citations(
-    supports: list[tuple[str, Passage, int, int, float]],
-) -> tuple[str, list[Citation]]:
-    """(sentence, passage, start, end, score) per supported sentence -> text with [n], citations.
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence(s) of `text` that hold [start, end).
 
-    Numbers follow first appearance; the same supporting span is cited once under one number.
+    >>> t = "Harbin hosted it. It had 137 firms from Russia. Done."
+    >>> a, b = sentence_around(t, t.index("137"), t.index("137") + 3); t[a:b]
+    'It had 137 firms from Russia.'
     """
-    citations: list[Citation] = []
-    by_span: dict[tuple[str, int, int], int] = {}
-    parts = []
-    for sentence, passage, start, end, score in supports:
-        c = passage.chunk
-        key = (c.doc, c.start + start, c.start + end)
-        if key not in by_span:
-            by_span[key] = len(citations) + 1
-            citations.append(
-                Citation(
-                    by_span[key],
-                    c.doc,
-                    c.chunk_id,
-                    key[1],
-                    key[2],
-                    c.text[start:end],
-                    round(score, 4),
-                )
-            )
-        parts.append(f"{sentence} [{by_span[key]}]")
-    return " ".join(parts), citations
+    spans = [(a, b) for a, b in split_sentences(text) if a < end and b > start]
+    if not spans:
+        return start, end
+    return spans[0][0], spans[-1][1]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The reader's best span and the sentence (`passage.chunk.text[start:end]`) holding it."""
+
+    span: Span
+    passage: Passage
+    start: int
+    end: int
+    features: dict[str, float]
 
 
 class RAG:
-    """Owns the models, the index and the generator; `ask` answers one question."""
+    """Owns the index, the retriever and the generator; `ask` answers one question.
+
+    Construction is light: the generator (and the reader's model) load on first use.
+    """
 
     def __init__(
         self,
@@ -157,13 +163,39 @@ class RAG:
             self.settings.chunk_overlap_tokens,
         )
         self.retriever = Retriever(lambda: self.store.snapshot, self.embedder, self.settings.top_k)
+        self.attributor = Attributor(
+            self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
+        )
         self.generator_failures: list[str] = []
-        if generator is None:
-            generator, self.generator_failures = load_generator(
-                self.settings.generator, self.settings, self.embedder
-            )
-        self.generator = generator
+        self._generator = generator
+        self._generator_lock = threading.Lock()
+        self._verifiers: dict[str, Verifier | None] = {}
         self.load_errors: dict[str, str] = {}
+
+    @property
+    def generator(self) -> Generator:
+        """The generator in use, loaded (with its fallbacks) the first time it is needed."""
+        if self._generator is None:
+            with self._generator_lock:
+                if self._generator is None:
+                    gen, self.generator_failures = load_generator(
+                        self.settings.generator, self.settings, self.embedder
+                    )
+                    self._generator = gen
+        return self._generator
+
+    @generator.setter
+    def generator(self, gen: Generator) -> None:
+        self._generator = gen
+
+    def verifier(self, gen: ReaderGenerator) -> Verifier | None:
+        """The verifier stored beside the reader's model (None: decide by margin alone)."""
+        from .reader import resolve_reader_model
+
+        folder = resolve_reader_model(gen.reader.model_name)
+        if folder not in self._verifiers:
+            self._verifiers[folder] = Verifier.load(Path(folder) / "verifier.json")
+        return self._verifiers[folder]
 
     def refresh(self, progress=None) -> UpdateReport:
         """Bring the index in line with the documents folder, embedding only what changed."""
@@ -206,93 +238,107 @@ class RAG:
     def ask_stream(
         self, question: str, history: list[str] | None = None, top_k: int | None = None
     ) -> Iterator[str | Answer]:
-        """Yields the draft as it is written (str), then the verified Answer."""
+        """Yields the draft as it is written (str, drafting generators only), then the Answer."""
         t0 = time.perf_counter()
         text, notice = clean_question(question, self.settings.max_question_chars)
         query = contextualize(text, history or [])
-        passages = self.retriever.run(query, top_k)
-        result = Answer(
-            text, "", True, self.generator.name, passages=passages, notice=notice, query=query
-        )
-        why = self._unanswerable(query, passages)
-        if why:
-            yield self._abstain(result, t0, why)
+        gen = self.generator
+        reading = isinstance(gen, ReaderGenerator)
+        k = top_k or (self.settings.reader_top_k if reading else self.settings.top_k)
+        passages = self.retriever.run(query, k)
+        result = Answer(text, "", True, gen.name, passages=passages, notice=notice, query=query)
+        if not passages:
+            yield self._abstain(result, t0, "no_documents")
+            return
+        if reading:
+            yield self._read(gen, result, query, passages, t0)
+            return
+        code, detail = self._unanswerable(query, passages)
+        if code:
+            yield self._abstain(result, t0, code, detail)
             return
         draft = ""
-        for piece in self.generator.stream(query, passages):
+        for piece in gen.stream(query, passages):
             draft += piece
             yield draft
         if not draft.strip() or NOT_IN_DOCUMENTS.search(draft):
-            yield self._abstain(result, t0, "no passage answers the question")
+            yield self._abstain(result, t0, "model_declined")
             return
-        supports, dropped = self._attribute(draft, passages)
+        supports, dropped = self.attributor.attribute(draft, passages)
         result.dropped = dropped
         if not supports:
-            yield self._abstain(result, t0, "no sentence of the draft answer is supported")
+            yield self._abstain(result, t0, "unsupported")
             return
         result.answer, result.citations = number_citations(supports)
         result.abstained = False
         result.seconds = time.perf_counter() - t0
         yield result
 
-    def _unanswerable(self, query: str, passages: list[Passage]) -> str:
-        """Why retrieval shows the documents cannot answer, or "" if they might."""
-        if not passages:
-            return "no documents are indexed"
-        if passages[0].score < self.settings.min_retrieval_score:
-            return f"no passage is relevant enough (best score {passages[0].score:.2f})"
-        numbers = missing_numbers(query, " ".join(p.chunk.text for p in passages))
-        if numbers:
-            return f"no retrieved passage mentions {', '.join(sorted(numbers))}"
-        return ""
+    def candidate(self, question: str, top_k: int | None = None) -> Candidate | None:
+        """The reader's best answer to a question and the verifier's inputs, before deciding
+        (used to fit the verifier). None when nothing is indexed."""
+        gen = self.generator
+        if not isinstance(gen, ReaderGenerator):
+            raise ConfigError(f"generator={gen.name!r}: candidates come from the reader")
+        query = contextualize(clean_question(question, self.settings.max_question_chars)[0], [])
+        passages = self.retriever.run(query, top_k or self.settings.reader_top_k)
+        return self._candidate(gen, query, passages) if passages else None
 
-    def _abstain(self, result: Answer, t0: float, why: str) -> Answer:
-        result.answer, result.abstained, result.why = ABSTAIN_TEXT, True, why
-        result.related = result.passages[:3]
+    def _candidate(self, gen: ReaderGenerator, query: str, passages) -> Candidate | None:
+        spans = gen.read(query, passages)
+        if not spans:
+            return None
+        best = max(range(len(spans)), key=lambda i: spans[i].margin)
+        span = spans[best]
+        passage = passages[span.passage]
+        a, b = sentence_around(passage.chunk.text, span.start, span.end)
+        feats = reader_features(query, spans, passages, best, passage.chunk.text[a:b])
+        return Candidate(span, passage, a, b, feats)
+
+    def _read(self, gen: ReaderGenerator, result: Answer, query: str, passages, t0) -> Answer:
+        """The reader's best span, its sentence cited verbatim, if the verifier lets it answer."""
+        cand = self._candidate(gen, query, passages)
+        if cand is None:
+            return self._abstain(result, t0, "not_confident")
+        verifier = self.verifier(gen)
+        if verifier is not None:
+            result.confidence = verifier.probability(cand.features)
+            threshold = self.settings.answer_threshold
+            ok = result.confidence >= (verifier.threshold if threshold is None else threshold)
+        else:
+            ok = cand.span.margin >= self.settings.reader_min_margin
+        if not ok:
+            return self._abstain(result, t0, "not_confident")
+        span, passage, c = cand.span, cand.passage, cand.passage.chunk
+        result.short_answer = ShortAnswer(
+            span.text, c.doc, c.start + span.start, c.start + span.end
+        )
+        sentence = c.text[cand.start : cand.end]
+        score = result.confidence if result.confidence is not None else 1.0
+        text, result.citations = number_citations(
+            [(sentence, passage, cand.start, cand.end, score)]
+        )
+        short = span.text.strip()
+        # The sentence is quoted verbatim so that its citation stays exact; the short answer
+        # leads when it says less than the whole sentence.
+        same = short.rstrip(".").strip() == sentence.rstrip(".").strip()
+        result.answer = text if same else f"{short} — {text}"
+        result.abstained = False
         result.seconds = time.perf_counter() - t0
         return result
 
-    def _attribute(self, draft: str, passages: list[Passage]):
-        """Split the draft into sentences; keep those a retrieved sentence supports."""
-        clean = strip_markers(draft)
-        claims = [clean[a:b] for a, b in split_sentences(clean)]
-        sources: list[tuple[Passage, int, int]] = []
-        for p in passages:
-            sources.extend((p, a, b) for a, b in split_sentences(p.chunk.text))
-        if not claims or not sources:
-            return [], claims
-        texts = [p.chunk.text[a:b] for p, a, b in sources]
-        vecs = self.embedder.embed_cached(claims + texts)
-        sims = vecs[: len(claims)] @ vecs[len(claims) :].T
-        supports, dropped = [], []
-        for i, claim in enumerate(claims):
-            best = best_support(claim, texts, [float(x) for x in sims[i]], *self._support)
-            if best is None:
-                claim, best = self._supported_prefix(claim, texts)
-            if best is None:
-                dropped.append(claims[i])
-                continue
-            p, a, b = sources[best.source]
-            supports.append((claim, p, a, b, best.semantic))
-        return supports, dropped
+    def _unanswerable(self, query: str, passages: list[Passage]) -> tuple[str, str]:
+        """Hand rules for drafting generators: (reason code, detail), or ("", "")."""
+        if passages[0].score < self.settings.min_retrieval_score:
+            return "not_relevant", ""
+        numbers = missing_numbers(query, " ".join(p.chunk.text for p in passages))
+        if numbers:
+            return "missing_numbers", ", ".join(sorted(numbers))
+        return "", ""
 
-    @property
-    def _support(self) -> tuple[float, float]:
-        return self.settings.min_support_lexical, self.settings.min_support_semantic
-
-    def _supported_prefix(self, claim: str, texts: list[str]):
-        """The longest clause-boundary prefix of `claim` that a source supports.
-
-        Small models append invented details ("..., in 2013."); the supported head is kept and
-        the rest dropped, rather than losing the sentence or citing the invention.
-        """
-        cuts = [m.start() for m in re.finditer(r",|;|\s(?:and|but|which|while)\s", claim)]
-        for cut in reversed(cuts):
-            head = claim[:cut].rstrip()
-            if len(head.split()) < 4:
-                break
-            vecs = self.embedder.embed_cached([head, *texts])
-            best = best_support(head, texts, [float(x) for x in vecs[1:] @ vecs[0]], *self._support)
-            if best is not None:
-                return head + ".", best
-        return claim, None
+    def _abstain(self, result: Answer, t0: float, code: str, detail: str = "") -> Answer:
+        result.answer, result.abstained = ABSTAIN_TEXT, True
+        result.reason, result.why = code, reason(code, detail)
+        result.related = result.passages[:3]
+        result.seconds = time.perf_counter() - t0
+        return result

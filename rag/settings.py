@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-GENERATORS = ("auto", "seq2seq", "instruct", "extractive")
+GENERATORS = ("auto", "seq2seq", "reader", "extractive", "instruct")
 
 
 def _default_embedding_model() -> str:
@@ -28,9 +28,17 @@ class Settings:
     index_dir: Path = Path("index")
     cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "rag")
     embedding_model: str = field(default_factory=_default_embedding_model)
-    # "auto" walks the chain seq2seq -> instruct -> extractive and uses the first that loads.
+    # "auto" walks the chain seq2seq -> reader -> extractive -> instruct; the first that loads.
     generator: str = "auto"
     generator_model: str = "google/flan-t5-base"
+    # The extractive reader: "shipped" is the model trained by `rag train-reader` that ships
+    # in rag/models/; any AutoModelForQuestionAnswering folder or hub id replaces it.
+    reader_model: str = "shipped"
+    reader_top_k: int = 5  # passages the reader reads (measured on the SQuAD dev articles)
+    # Without a verifier beside the reader model: answer when span - null score >= this.
+    reader_min_margin: float = 0.0
+    # The verifier's probability needed to answer; None uses the threshold fitted with it.
+    answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
     allow_download: bool = False
     chunk_tokens: int = 200
@@ -65,8 +73,11 @@ class Settings:
                 f"chunk_overlap_tokens={self.chunk_overlap_tokens}: must be >= 0 and "
                 f"less than half of chunk_tokens ({self.chunk_tokens})"
             )
-        if not 1 <= self.top_k <= 50:
-            raise ConfigError(f"top_k={self.top_k}: must be between 1 and 50")
+        for name in ("top_k", "reader_top_k"):
+            if not 1 <= getattr(self, name) <= 50:
+                raise ConfigError(f"{name}={getattr(self, name)}: must be between 1 and 50")
+        if self.answer_threshold is not None and not 0.0 <= self.answer_threshold <= 1.0:
+            raise ConfigError(f"answer_threshold={self.answer_threshold}: must be in [0, 1]")
         if not 1 <= self.port <= 65535:
             raise ConfigError(f"port={self.port}: must be between 1 and 65535")
         if self.max_question_chars < 10:
@@ -103,8 +114,29 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+def apply_offline_policy(allow_download: bool) -> None:
+    """Turn the model hubs' offline mode on (the default) or off, at an entry point.
+
+    Called by the CLI and the app once settings are known: importing `rag` changes nothing, so
+    `--allow-download` and `Settings(allow_download=True)` do reach the loaders. The hub reads
+    the variable when it is imported; if it already was, its constant is updated too.
+    """
+    import sys
+
+    value = "0" if allow_download else "1"
+    os.environ["HF_HUB_OFFLINE"] = value
+    os.environ["TRANSFORMERS_OFFLINE"] = value
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        constants.HF_HUB_OFFLINE = not allow_download
+
+
 def _parse(name: str, type_name, raw: str):
     type_name = str(type_name)
+    if type_name.endswith(" | None"):
+        if raw.strip().lower() in ("", "none"):
+            return None
+        type_name = type_name.removesuffix(" | None")
     try:
         if type_name == "int":
             return int(raw)

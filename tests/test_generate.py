@@ -1,16 +1,24 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from rag import (
+    GENERATORS,
     ExtractiveGenerator,
     GeneratorUnavailable,
     InstructGenerator,
+    ReaderGenerator,
     Seq2SeqGenerator,
     Settings,
+    build_prompt,
     load_generator,
 )
+from rag import settings as settings_module
 from rag.embed import resolve_embedding_model
+from rag.generate import CHAIN
 
 from .conftest import EXPO, SEEDS
 
@@ -37,6 +45,7 @@ def tiny_t5(tmp_path_factory) -> Path:
         decoder_start_token_id=tok.pad_token_id,
     )
     T5ForConditionalGeneration(config).save_pretrained(folder)
+    tok.model_max_length = 512  # flan-t5's window
     tok.save_pretrained(folder)
     return folder
 
@@ -73,22 +82,76 @@ def test_seq2seq_path_runs_end_to_end_on_a_tiny_t5(tiny_t5, seeds_rag):
     check_citations(answer)
 
 
-def test_missing_seq2seq_model_falls_back_and_says_why(tmp_path, embedder):
+def test_seq2seq_prompt_keeps_the_question_inside_a_512_token_window(tiny_t5, seeds_rag):
+    gen = Seq2SeqGenerator(str(tiny_t5))
+    gen.warm_up()
+    assert gen.max_input_tokens == 512
+    q = "How many Russian enterprises took part in the 6th Sino-Russian EXPO?"
+    passages = seeds_rag.retriever.run(q, 5)
+    # Cut by characters, the five passages overflow the window: the old bug's situation.
+    assert len(gen.tokenizer(build_prompt(q, passages))["input_ids"]) > 512
+    prompt = gen.prompt(q, passages)
+    assert len(gen.tokenizer(prompt)["input_ids"]) <= 512
+    assert prompt.endswith(f"Question: {q}\nAnswer:")
+    assert "[1] " in prompt and "137 enterprises" in prompt  # the best passage is kept
+    # A question longer than the window keeps the whole question, with no passage at all.
+    long_q = "Which " + "very " * 600 + "long question?"
+    prompt = build_prompt(long_q, passages, lambda t: len(gen.tokenizer(t)["input_ids"]), 512)
+    assert prompt.endswith(f"Question: {long_q}\nAnswer:") and "[1]" not in prompt
+
+
+def test_allow_download_flag_reaches_the_loaders(monkeypatch):
+    import huggingface_hub.constants as hub
+
+    from rag.cli import build_parser, settings_from_args
+
+    monkeypatch.setattr(hub, "HF_HUB_OFFLINE", hub.HF_HUB_OFFLINE)  # restored afterwards
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(var, raising=False)
+    s = settings_from_args(build_parser().parse_args(["ask", "q", "--allow-download"]))
+    assert s.allow_download and os.environ["HF_HUB_OFFLINE"] == "0" and not hub.HF_HUB_OFFLINE
+    assert Seq2SeqGenerator.from_settings(s, None).allow_download
+    assert ReaderGenerator.from_settings(s, None).reader.allow_download
+    s = settings_from_args(build_parser().parse_args(["ask", "q"]))
+    assert not s.allow_download and os.environ["HF_HUB_OFFLINE"] == "1" and hub.HF_HUB_OFFLINE
+    assert not ReaderGenerator.from_settings(s, None).reader.allow_download
+
+
+def test_importing_rag_does_not_decide_the_offline_policy():
+    code = "import os, rag; print(os.environ.get('HF_HUB_OFFLINE'))"
+    env = {k: v for k, v in os.environ.items() if "OFFLINE" not in k}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "None", out.stderr
+
+
+def test_missing_seq2seq_model_falls_back_to_the_reader_and_says_why(tmp_path, embedder):
     settings = Settings(
         generator="seq2seq",
         generator_model=str(tmp_path / "no-such-model"),
         cache_dir=tmp_path / "cache",
     )
     gen, failures = load_generator("seq2seq", settings, embedder)
-    assert isinstance(gen, ExtractiveGenerator)
+    assert isinstance(gen, ReaderGenerator) and gen.name == "reader"
     assert len(failures) == 1 and "no-such-model" in failures[0]
     with pytest.raises(GeneratorUnavailable, match="no-such-model"):
-        Seq2SeqGenerator(str(tmp_path / "no-such-model"))
+        Seq2SeqGenerator(str(tmp_path / "no-such-model")).warm_up()
+
+
+def test_missing_reader_falls_back_to_the_sentence_picker(tmp_path, embedder):
+    settings = Settings(reader_model=str(tmp_path / "no-reader"), cache_dir=tmp_path / "cache")
+    gen, failures = load_generator("reader", settings, embedder)
+    assert isinstance(gen, ExtractiveGenerator)
+    assert len(failures) == 1 and "no-reader" in failures[0]
+
+
+def test_auto_order_and_registry_match_the_settings():
+    assert CHAIN == ("seq2seq", "reader", "extractive", "instruct")
+    assert set(GENERATORS) == set(settings_module.GENERATORS) - {"auto"}
 
 
 def test_hub_id_is_not_downloaded_when_downloads_are_off():
     with pytest.raises(GeneratorUnavailable, match="downloads are off"):
-        Seq2SeqGenerator("google/flan-t5-base", allow_download=False)
+        Seq2SeqGenerator("google/flan-t5-base", allow_download=False).warm_up()
 
 
 def test_result_names_the_generator_actually_used(make_rag, seeds_dir, tmp_path):

@@ -19,8 +19,8 @@ class Scripted(Generator):
     def __init__(self, draft: str):
         self.draft = draft
 
-    def generate(self, question, passages):
-        return self.draft
+    def stream(self, question, passages):
+        yield self.draft
 
 
 def test_retrieval_ranks_the_expo_article_first(seeds_rag):

@@ -1,0 +1,184 @@
+"""Every rule that makes the bot say "the documents do not answer this", with reason codes.
+
+For the trained reader the decision is learned: a logistic-regression verifier over a few
+signals (the reader's no-answer margin, retrieval scores, whether the question's names and
+numbers appear in the answer's sentence), fit by `rag fit-verifier` on the reader's dev
+articles and stored beside the model as `verifier.json` with its threshold. A reader without a
+verifier answers when its margin is above `Settings.reader_min_margin`. The older drafting
+generators keep the hand rules they were tuned with (retrieval gate, missing numbers).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .text import content_tokens, names, numbers, stems
+
+# Reason codes -> the words a user reads. No scores, no jargon.
+REASONS = {
+    "no_documents": "No documents are indexed yet.",
+    "not_relevant": "No passage in the documents is about this question.",
+    "missing_numbers": "The documents never mention {detail}.",
+    "not_confident": "The closest passages do not answer this question.",
+    "model_declined": "The passages the model read do not contain the answer.",
+    "unsupported": "Nothing in the drafted answer could be matched to a passage.",
+}
+
+
+def reason(code: str, detail: str = "") -> str:
+    """The plain-words message of a reason code.
+
+    >>> reason("missing_numbers", "2010")
+    'The documents never mention 2010.'
+    """
+    return REASONS[code].format(detail=detail)
+
+
+def missing_numbers(question: str, text: str) -> set[str]:
+    """Numbers (years, ordinals) the question names that the text does not contain.
+
+    >>> missing_numbers("What was trade in 2010?", "In 2018, trade exceeded $ 100 billion.")
+    {'2010'}
+    >>> missing_numbers("Where was the 6th EXPO?", "The 6th EXPO takes place in Harbin.")
+    set()
+    """
+    asked = {w for w in content_tokens(question) if w[0].isdigit()}
+    present = set(content_tokens(text))
+    return {w for w in asked if w not in present}
+
+
+# ---- the learned verifier (reader answers) -------------------------------------------------
+
+FEATURES = (
+    "margin",  # best span score - its window's null score
+    "span_score",
+    "null_score",
+    "top_cosine",  # retrieval: cosine of the first passage
+    "answer_cosine",  # retrieval: cosine of the passage the answer is in
+    "answer_rank_inv",  # 1 / rank of that passage
+    "names_in_sentence",  # share of the question's names and numbers found in the sentence
+    "words_in_sentence",  # share of the question's content words (stemmed) in the sentence
+    "words_in_passage",
+    "margin_gap",  # best margin - second-best passage's margin
+)
+
+
+def _share(needles: set[str], hay: set[str]) -> float:
+    return len(needles & hay) / len(needles) if needles else 1.0
+
+
+def reader_features(question: str, spans, passages, best: int, sentence: str) -> dict[str, float]:
+    """The verifier's inputs for the span `spans[best]` (spans and passages in one order)."""
+    s = spans[best]
+    p = passages[s.passage]
+    q_words = stems(question)
+    q_names = {w.lower() for w in names(question)} | numbers(question)
+    sent_words = set(content_tokens(sentence)) | {w.lower() for w in names(sentence)}
+    others = [x.margin for i, x in enumerate(spans) if i != best]
+    return {
+        "margin": s.margin,
+        "span_score": s.score,
+        "null_score": s.null,
+        "top_cosine": passages[0].score,
+        "answer_cosine": p.score,
+        "answer_rank_inv": 1.0 / p.rank,
+        "names_in_sentence": _share(q_names, sent_words | numbers(sentence)),
+        "words_in_sentence": _share(q_words, stems(sentence)),
+        "words_in_passage": _share(q_words, stems(p.chunk.text)),
+        "margin_gap": s.margin - max(others) if others else 10.0,
+    }
+
+
+@dataclass
+class Verifier:
+    """Logistic regression over standardised FEATURES; answers when p >= threshold."""
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    weights: list[float]
+    bias: float
+    threshold: float
+    fitted_on: str = ""
+
+    def probability(self, feats: dict[str, float]) -> float:
+        x = (np.array([feats[f] for f in self.features]) - self.mean) / self.scale
+        z = float(x @ np.array(self.weights) + self.bias)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> Verifier | None:
+        path = Path(path)
+        if not path.is_file():
+            return None
+        return cls(**json.loads(path.read_text()))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50):
+    """Weights and bias by Newton's method (IRLS) with an L2 penalty on the weights.
+
+    >>> x = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0, 0, 1, 1])
+    >>> w, b = fit_logistic(x, y, l2=0.1); bool(w[0] > 0 and -b / w[0] > 1 and -b / w[0] < 2)
+    True
+    """
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    theta = np.zeros(d + 1)
+    penalty = np.eye(d + 1) * l2
+    penalty[-1, -1] = 0.0  # the bias is not shrunk
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ theta, -50, 50)))
+        grad = xb.T @ (p - y) + penalty @ theta
+        hess = xb.T @ (xb * (p * (1 - p))[:, None]) + penalty + 1e-9 * np.eye(d + 1)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return theta[:-1], float(theta[-1])
+
+
+def choose_threshold(probs: np.ndarray, answerable: np.ndarray, max_false_abstain: float) -> float:
+    """The threshold with the best abstention accuracy whose false-abstention rate (answerable
+    questions refused) stays within `max_false_abstain`.
+
+    >>> choose_threshold(np.array([0.9, 0.8, 0.3, 0.2]), np.array([1, 1, 0, 0]), 0.0)
+    0.55
+    """
+    cands = np.unique(np.concatenate([[0.0], probs]))
+    mids = np.concatenate([[0.0], (cands[1:] + cands[:-1]) / 2, [1.0]])
+    best, best_acc = 0.0, -1.0
+    for t in mids:
+        answer = probs >= t
+        false = float((~answer & (answerable == 1)).sum()) / max(1, int((answerable == 1).sum()))
+        acc = float((answer == (answerable == 1)).mean())
+        if false <= max_false_abstain and acc > best_acc:
+            best, best_acc = float(t), acc
+    return round(best, 4)
+
+
+def fit_verifier(
+    rows: list[dict[str, float]],
+    answerable: list[bool],
+    max_false_abstain: float,
+    l2: float = 1.0,
+    fitted_on: str = "",
+) -> Verifier:
+    """Fit on feature rows (dicts with FEATURES) and their labels; threshold chosen on the same
+    rows, so report on other ones."""
+    x = np.array([[r[f] for f in FEATURES] for r in rows], dtype=float)
+    y = np.array(answerable, dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    w, b = fit_logistic((x - mean) / scale, y, l2)
+    v = Verifier(list(FEATURES), mean.tolist(), scale.tolist(), w.tolist(), b, 0.5, fitted_on)
+    probs = np.array([v.probability(r) for r in rows])
+    v.threshold = choose_threshold(probs, y.astype(int), max_false_abstain)
+    return v

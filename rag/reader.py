@@ -1,0 +1,186 @@
+"""The extractive reader: a question-answering model that finds the answer span in passages.
+
+One source of truth for how a question and a passage become model input (`encode`) and how
+start/end logits become a character span (`best_span`); training (`rag.train_reader`) and
+answering both use them. The model is any `AutoModelForQuestionAnswering` by folder (the
+project ships one trained on SQuAD 2.0 questions, see `rag/models/`) or hub id.
+
+The "no answer" score follows the SQuAD 2.0 convention of BERT (Devlin et al. 2019): the
+[CLS] position's start + end logits; `margin = best span score - null score`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import GeneratorUnavailable
+
+log = logging.getLogger(__name__)
+
+SHIPPED_READER = Path(__file__).parent / "models" / "minilm-squad2-reader"
+READER_MAX_TOKENS = 320  # question + passage word pieces per window
+READER_STRIDE = 96  # tokens shared by consecutive windows of one long passage
+MAX_ANSWER_TOKENS = 30
+MAX_QUESTION_TOKENS = 64
+
+
+def resolve_reader_model(name: str) -> str:
+    """ "shipped" (or "") -> the folder inside the package; anything else is passed on."""
+    if name in ("", "shipped"):
+        return str(SHIPPED_READER)
+    return str(Path(name).expanduser()) if Path(name).expanduser().is_dir() else name
+
+
+def encode(tokenizer, questions: list[str], contexts: list[str], max_tokens: int, stride: int):
+    """Question/context pairs -> overlapping windows (a BatchEncoding with offsets).
+
+    `overflow_to_sample_mapping` says which pair each window came from; tokens whose
+    `sequence_ids` is 1 belong to the context. Long questions are cut to MAX_QUESTION_TOKENS
+    so that a window always holds some context.
+    """
+    short = []
+    for q in questions:
+        ids = tokenizer(q, add_special_tokens=False)["input_ids"]
+        short.append(
+            q if len(ids) <= MAX_QUESTION_TOKENS else tokenizer.decode(ids[:MAX_QUESTION_TOKENS])
+        )
+    return tokenizer(
+        short,
+        contexts,
+        truncation="only_second",
+        max_length=max_tokens,
+        stride=stride,
+        return_overflowing_tokens=True,
+        return_offsets_mapping=True,
+        padding=False,
+    )
+
+
+def best_span(
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    context: np.ndarray,
+    max_answer_tokens: int = MAX_ANSWER_TOKENS,
+) -> tuple[int, int, float, float]:
+    """(start token, end token, span score, null score) for one window.
+
+    `context` is a boolean mask of the tokens a span may use; the null score is position 0.
+
+    >>> s = np.array([5.0, 0.0, 3.0, 1.0]); e = np.array([5.0, 0.0, 0.5, 2.0])
+    >>> best_span(s, e, np.array([False, True, True, True]))
+    (2, 3, 5.0, 10.0)
+    """
+    null = float(start_logits[0] + end_logits[0])
+    idx = np.flatnonzero(context)
+    if not len(idx):
+        return 0, 0, -np.inf, null
+    s, e = start_logits[idx], end_logits[idx]
+    scores = s[:, None] + e[None, :]
+    pos = idx[:, None], idx[None, :]
+    valid = (pos[1] >= pos[0]) & (pos[1] - pos[0] < max_answer_tokens)
+    scores = np.where(valid, scores, -np.inf)
+    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    return int(idx[i]), int(idx[j]), float(scores[i, j]), null
+
+
+@dataclass(frozen=True)
+class Span:
+    """The reader's best answer in one passage."""
+
+    passage: int  # index into the passages read
+    start: int  # character offsets into that passage's text
+    end: int
+    text: str
+    score: float  # start + end logit
+    null: float  # the "no answer" score of the window the span came from
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.null
+
+
+class Reader:
+    """Loads the QA model on first use; `read` returns the best span of each passage."""
+
+    def __init__(self, model: str = "shipped", allow_download: bool = False, batch_size: int = 16):
+        self.model_name = model or "shipped"
+        self.allow_download = allow_download
+        self.batch_size = batch_size
+        self._model = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            import torch
+            from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+            path = resolve_reader_model(self.model_name)
+            try:
+                tok = AutoTokenizer.from_pretrained(path, local_files_only=not self.allow_download)
+                model = AutoModelForQuestionAnswering.from_pretrained(
+                    path, local_files_only=not self.allow_download, dtype=torch.float32
+                )
+            except (OSError, ValueError) as exc:
+                hint = (
+                    ""
+                    if self.allow_download
+                    else " (downloads are off: RAG_ALLOW_DOWNLOAD=1 allows them)"
+                )
+                raise GeneratorUnavailable(
+                    f"reader model {self.model_name!r} cannot be loaded{hint}: {str(exc).splitlines()[0]}"
+                ) from None
+            if not getattr(tok, "is_fast", False):
+                raise GeneratorUnavailable(
+                    f"reader model {self.model_name!r}: needs a fast tokenizer (character offsets)"
+                )
+            model.eval()
+            self._tokenizer, self._model = tok, model
+
+    def read(self, question: str, texts: list[str]) -> list[Span]:
+        """The best span of every text (one per text, in order), with its null score."""
+        import torch
+
+        self.warm_up()
+        if not texts:
+            return []
+        tok = self._tokenizer
+        enc = encode(tok, [question] * len(texts), texts, READER_MAX_TOKENS, READER_STRIDE)
+        n = len(enc["input_ids"])
+        best: dict[int, Span] = {}
+        for lo in range(0, n, self.batch_size):
+            rows = list(range(lo, min(n, lo + self.batch_size)))
+            batch = tok.pad(
+                {
+                    k: [enc[k][r] for r in rows]
+                    for k in ("input_ids", "attention_mask", "token_type_ids")
+                    if k in enc
+                },
+                return_tensors="pt",
+            )
+            with torch.inference_mode():
+                out = self._model(**batch)
+            starts = out.start_logits.float().numpy()
+            ends = out.end_logits.float().numpy()
+            for b, r in enumerate(rows):
+                seq = enc.sequence_ids(r)
+                length = len(enc["input_ids"][r])
+                mask = np.array([seq[t] == 1 for t in range(length)])
+                i, j, score, null = best_span(starts[b, :length], ends[b, :length], mask)
+                k = enc["overflow_to_sample_mapping"][r]
+                if not mask.any():
+                    continue
+                offsets = enc["offset_mapping"][r]
+                a, z = offsets[i][0], offsets[j][1]
+                span = Span(k, a, z, texts[k][a:z], score, null)
+                # Over several windows of one text: the best span, judged by its own margin.
+                if k not in best or span.margin > best[k].margin:
+                    best[k] = span
+        return [best[k] for k in sorted(best)]

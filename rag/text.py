@@ -1,0 +1,73 @@
+"""Text helpers every part of the answer path shares: words, numbers, names and one stemmer."""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"\d[\d,.]*")
+STOPWORDS = frozenset(
+    """a an the and or but of in on at to for from by with as is are was were be been being has
+    have had do does did it its this that these those there their they them he she his her
+    we our you your i me my not no so than then which who whom whose what when where why how
+    will would can could should may might must shall into over under about also such both
+    each more most other some any all only very just up out if while during between after
+    before because through per via one ones many much""".split()
+)
+
+
+def normalize_number(token: str) -> str:
+    """'1,246' -> '1246'; '53.845' stays; a trailing '.' or ',' is dropped."""
+    return token.rstrip(".,").replace(",", "")
+
+
+def content_tokens(text: str) -> list[str]:
+    """Lowercased words minus stopwords, numbers normalised.
+
+    >>> content_tokens("The 6th EXPO hosted 1,246 enterprises.")
+    ['6th', 'expo', 'hosted', '1246', 'enterprises']
+    """
+    out = []
+    for m in WORD.finditer(text.lower()):
+        w = m.group()
+        if w[0].isdigit():
+            w = normalize_number(w)
+        if w not in STOPWORDS:
+            out.append(w)
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers in a text, normalised.
+
+    >>> sorted(numbers("In 2018 trade exceeded $ 100 billion, 1,246 firms."))
+    ['100', '1246', '2018']
+    """
+    return {normalize_number(m.group()) for m in _NUMBER.finditer(text)} - {""}
+
+
+def stem(word: str) -> str:
+    """Crude suffix folding so "enterprise"/"enterprises" and "cooperate"/"cooperation" meet.
+
+    >>> stem("enterprises") == stem("enterprise"), stem("2018")
+    (True, '2018')
+    """
+    return word[:6] if len(word) > 6 and not word[0].isdigit() else word
+
+
+def stems(text: str) -> set[str]:
+    """The stemmed content words of a text."""
+    return {stem(w) for w in content_tokens(text)}
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words after the first word (names, mostly), stopwords excluded.
+
+    >>> names("Where in Southern Italy did the Black Death start in 1347?")
+    ['Southern', 'Italy', 'Black', 'Death']
+    """
+    return [
+        m.group()
+        for m in list(WORD.finditer(text))[1:]
+        if m.group()[0].isupper() and m.group().lower() not in STOPWORDS
+    ]

@@ -1,0 +1,366 @@
+"""`rag train-reader`: fine-tune the packaged MiniLM into an extractive reader on SQuAD 2.0.
+
+Seeded, resumable (a checkpoint every `checkpoint_every` steps, written atomically), with a
+progress bar. Articles are split into train / dev / test (never questions): dev is for choosing
+thresholds and fitting the abstention verifier, test only for reporting.
+
+Windows are balanced the way the SQuAD 2.0 literature finds necessary for small models: every
+window that holds an answer, plus at most `negative_ratio` times as many empty windows
+(windows of unanswerable questions first), so the model does not learn to always say "no".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .reader import best_span, encode
+from .squad import Question, load_squad, split_articles
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every tunable number of a training run, in one place."""
+
+    base_model: str = "all-MiniLM-L6-v2"
+    seed: int = 13
+    max_tokens: int = 256  # shorter than answering (320): SQuAD paragraphs rarely need more
+    stride: int = 96
+    batch_size: int = 16
+    lr: float = 1.5e-4
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    epochs: float = 2.0
+    negative_ratio: float = 0.6
+    data_fraction: float = 1.0  # share of training questions used (the learning curve)
+    dev_articles: int = 3
+    test_articles: int = 3
+    checkpoint_every: int = 100
+    eval_at: tuple[float, ...] = (0.25, 0.5, 1.0)  # of the first epoch, and each epoch's end
+    max_steps: int = 0  # >0 stops early (smoke tests)
+    limit_questions: int = 0  # >0 keeps only this many training questions (smoke tests)
+    dev_limit: int = 0
+
+
+# ---- data ----------------------------------------------------------------------------------
+
+
+def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: random.Random):
+    """Training windows: (input_ids, token_type_ids, start, end), balanced as the module says."""
+    enc = encode(
+        tokenizer,
+        [q.question for q in questions],
+        [q.context for q in questions],
+        cfg.max_tokens,
+        cfg.stride,
+    )
+    pos, neg_null, neg_other = [], [], []
+    for w in range(len(enc["input_ids"])):
+        q = questions[enc["overflow_to_sample_mapping"][w]]
+        seq = enc.sequence_ids(w)
+        offs = enc["offset_mapping"][w]
+        ctx = [t for t, s in enumerate(seq) if s == 1]
+        row = (enc["input_ids"][w], enc["token_type_ids"][w])
+        label = None
+        if q.answerable:
+            text, a = q.answers[0]
+            z = a + len(text)
+            if offs[ctx[0]][0] <= a and offs[ctx[-1]][1] >= z:
+                st = next(t for t in ctx if offs[t][1] > a)
+                en = next(t for t in reversed(ctx) if offs[t][0] < z)
+                label = (st, en)
+        if label:
+            pos.append((*row, *label))
+        elif q.answerable:
+            neg_other.append((*row, 0, 0))
+        else:
+            neg_null.append((*row, 0, 0))
+    rng.shuffle(neg_null)
+    rng.shuffle(neg_other)
+    keep = int(cfg.negative_ratio * len(pos))
+    negs = (neg_null + neg_other)[:keep]
+    stats = {
+        "questions": len(questions),
+        "answer_windows": len(pos),
+        "empty_windows_kept": len(negs),
+        "empty_windows_dropped": len(neg_null) + len(neg_other) - len(negs),
+    }
+    return pos + negs, stats
+
+
+def batches(windows, batch_size: int, rng: random.Random):
+    """Length-bucketed batches in a seeded order: little padding, still shuffled."""
+    order = list(range(len(windows)))
+    rng.shuffle(order)
+    chunks = [order[i : i + batch_size * 50] for i in range(0, len(order), batch_size * 50)]
+    out = []
+    for c in chunks:
+        c.sort(key=lambda i: len(windows[i][0]))
+        out.extend(c[i : i + batch_size] for i in range(0, len(c), batch_size))
+    rng.shuffle(out)
+    return out
+
+
+def collate(windows, idx, pad_id: int):
+    import torch
+
+    n = max(len(windows[i][0]) for i in idx)
+    ids = torch.full((len(idx), n), pad_id, dtype=torch.long)
+    tt = torch.zeros((len(idx), n), dtype=torch.long)
+    mask = torch.zeros((len(idx), n), dtype=torch.long)
+    for r, i in enumerate(idx):
+        a, t, _, _ = windows[i]
+        ids[r, : len(a)] = torch.tensor(a)
+        tt[r, : len(t)] = torch.tensor(t)
+        mask[r, : len(a)] = 1
+    starts = torch.tensor([windows[i][2] for i in idx])
+    ends = torch.tensor([windows[i][3] for i in idx])
+    return {"input_ids": ids, "token_type_ids": tt, "attention_mask": mask}, starts, ends
+
+
+# ---- metrics (SQuAD's normalisation) -------------------------------------------------------
+
+
+def evaluate_given_paragraph(model, tokenizer, questions: list[Question], cfg: TrainConfig) -> dict:
+    """Reader alone, paragraph given: F1/EM of the best span on answerable questions, and how
+    well the margin (span - null) separates answerable from unanswerable (AUROC)."""
+    import torch
+
+    from .eval import auroc, exact_match, token_f1
+
+    model.eval()
+    enc = encode(
+        tokenizer,
+        [q.question for q in questions],
+        [q.context for q in questions],
+        cfg.max_tokens,
+        cfg.stride,
+    )
+    best: dict[int, tuple[float, str]] = {}
+    n = len(enc["input_ids"])
+    for lo in range(0, n, 32):
+        rows = list(range(lo, min(n, lo + 32)))
+        batch = tokenizer.pad(
+            {
+                k: [enc[k][r] for r in rows]
+                for k in ("input_ids", "attention_mask", "token_type_ids")
+            },
+            return_tensors="pt",
+        )
+        with torch.inference_mode():
+            out = model(**batch)
+        for b, r in enumerate(rows):
+            seq = enc.sequence_ids(r)
+            L = len(enc["input_ids"][r])
+            mask = np.array([seq[t] == 1 for t in range(L)])
+            i, j, score, null = best_span(
+                out.start_logits[b, :L].numpy(), out.end_logits[b, :L].numpy(), mask
+            )
+            k = enc["overflow_to_sample_mapping"][r]
+            offs = enc["offset_mapping"][r]
+            text = questions[k].context[offs[i][0] : offs[j][1]]
+            if k not in best or score - null > best[k][0]:
+                best[k] = (score - null, text)
+    model.train()
+    f1, em, margins, labels = [], [], [], []
+    for k, q in enumerate(questions):
+        margin, text = best.get(k, (-1e9, ""))
+        margins.append(margin)
+        labels.append(q.answerable)
+        if q.answerable:
+            gold = [a for a, _ in q.answers]
+            f1.append(token_f1(text, gold))
+            em.append(exact_match(text, gold))
+    return {
+        "has_answer_f1": round(float(np.mean(f1)), 4) if f1 else None,
+        "has_answer_em": round(float(np.mean(em)), 4) if em else None,
+        "margin_auroc": round(auroc(margins, labels), 4),
+        "questions": len(questions),
+    }
+
+
+# ---- training ------------------------------------------------------------------------------
+
+
+def _seed_all(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _save_atomic(folder: Path, writer) -> None:
+    tmp = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    writer(tmp)
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> dict:
+    """Train (or resume) into `out`; returns the run summary also written to `out`."""
+    import torch
+    from tqdm import tqdm
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    from .embed import resolve_embedding_model
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    _seed_all(cfg.seed)
+    articles = load_squad(squad)
+    split = split_articles(articles, cfg.dev_articles, cfg.test_articles)
+    train_q = [q for t in split["train"] for q in articles[t]]
+    rng = random.Random(cfg.seed)
+    rng.shuffle(train_q)
+    if cfg.data_fraction < 1.0:
+        train_q = train_q[: max(1, int(len(train_q) * cfg.data_fraction))]
+    if cfg.limit_questions:
+        train_q = train_q[: cfg.limit_questions]
+    dev_q = [q for t in split["dev"] for q in articles[t]]
+    if cfg.dev_limit:
+        dev_q = dev_q[: cfg.dev_limit]
+
+    base = (
+        resolve_embedding_model(cfg.base_model)
+        if cfg.base_model == "all-MiniLM-L6-v2"
+        else cfg.base_model
+    )
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    windows, stats = featurize(tokenizer, train_q, cfg, random.Random(cfg.seed))
+    steps_per_epoch = math.ceil(len(windows) / cfg.batch_size)
+    total = math.ceil(steps_per_epoch * cfg.epochs)
+    if cfg.max_steps:
+        total = min(total, cfg.max_steps)
+    model = AutoModelForQuestionAnswering.from_pretrained(base, local_files_only=True)
+    model.train()
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not any(x in n for x in no_decay)],
+            "weight_decay": cfg.weight_decay,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if any(x in n for x in no_decay)],
+            "weight_decay": 0.0,
+        },
+    ]
+    opt = torch.optim.AdamW(groups, lr=cfg.lr)
+    warm = max(1, int(cfg.warmup * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    ckpt = out / "checkpoint"
+    state = {"step": 0, "curve": [], "seconds": 0.0}
+    if (ckpt / "state.json").exists():
+        state = json.loads((ckpt / "state.json").read_text())
+        saved = torch.load(ckpt / "train.pt", weights_only=False)
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["opt"])
+        sched.load_state_dict(saved["sched"])
+        torch.set_rng_state(saved["torch_rng"])
+        log.warning("resuming from step %d", state["step"])
+
+    def save_checkpoint():
+        def write(tmp: Path):
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "opt": opt.state_dict(),
+                    "sched": sched.state_dict(),
+                    "torch_rng": torch.get_rng_state(),
+                },
+                tmp / "train.pt",
+            )
+            (tmp / "state.json").write_text(json.dumps(state))
+
+        _save_atomic(ckpt, write)
+
+    eval_steps = {
+        min(total, max(1, round(f * steps_per_epoch))): f"epoch 1 x {f:g}" for f in cfg.eval_at
+    }
+    for e in range(2, math.ceil(cfg.epochs) + 1):
+        eval_steps.setdefault(min(total, round(e * steps_per_epoch)), f"epoch {e}")
+    eval_steps.setdefault(total, "end")
+    plan = []  # the whole run's batch order: epoch e uses a generator seeded by (seed, e)
+    for e in range(math.ceil(total / steps_per_epoch)):
+        plan.extend(batches(windows, cfg.batch_size, random.Random(cfg.seed * 1000 + e)))
+    bar = tqdm(
+        total=total,
+        initial=state["step"],
+        desc="training reader",
+        unit="step",
+        disable=not progress,
+    )
+    t0 = time.time() - state["seconds"]
+    pad = tokenizer.pad_token_id
+    loss_avg = None
+    while state["step"] < total:
+        step = state["step"]
+        inputs, starts, ends = collate(windows, plan[step], pad)
+        out_ = model(**inputs, start_positions=starts, end_positions=ends)
+        out_.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
+        state["step"] = step + 1
+        state["seconds"] = time.time() - t0
+        loss_avg = (
+            out_.loss.item() if loss_avg is None else 0.98 * loss_avg + 0.02 * out_.loss.item()
+        )
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss_avg:.3f}")
+        if state["step"] in eval_steps and dev_q:
+            m = evaluate_given_paragraph(model, tokenizer, dev_q, cfg)
+            m.update(
+                step=state["step"],
+                at=eval_steps[state["step"]],
+                windows_seen=state["step"] * cfg.batch_size,
+                minutes=round(state["seconds"] / 60, 1),
+            )
+            state["curve"].append(m)
+            bar.write(json.dumps(m))
+        if state["step"] % cfg.checkpoint_every == 0 or state["step"] == total:
+            save_checkpoint()
+    bar.close()
+
+    def export(tmp: Path):
+        model.half().save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        model.float()
+
+    summary = {
+        "config": asdict(cfg),
+        "split": split,
+        "data": stats,
+        "windows": len(windows),
+        "steps": state["step"],
+        "train_minutes": round(state["seconds"] / 60, 1),
+        "windows_per_second": round(
+            state["step"] * cfg.batch_size / max(1e-9, state["seconds"]), 2
+        ),
+        "curve": state["curve"],
+    }
+    _save_atomic(out / "model", export)
+    (out / "model" / "training.json").write_text(json.dumps(summary, indent=2))
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary

@@ -1,0 +1,187 @@
+"""The reader's building blocks, training (smoke), the verifier and SQuAD collections."""
+
+import json
+
+import numpy as np
+import pytest
+
+from rag.abstain import FEATURES, choose_threshold, fit_logistic, fit_verifier, reason
+from rag.embed import resolve_embedding_model
+from rag.reader import Reader, best_span, encode
+from rag.squad import build_collection, load_squad, select, split_articles
+from rag.train_reader import TrainConfig, featurize, train
+
+CONTEXT = (
+    "The Black Death reached Sicily in October 1347, carried by twelve Genoese galleys. "
+    "From Italy the disease spread northwest across Europe."
+)
+
+
+def tiny_squad(path, articles=4):
+    """A SQuAD 2.0 file with a few articles, answerable and unanswerable questions."""
+    data = []
+    for i in range(articles):
+        ctx = f"Article {i}. " + CONTEXT
+        at = ctx.index("October 1347")
+        data.append(
+            {
+                "title": f"Article_{i}",
+                "paragraphs": [
+                    {
+                        "context": ctx,
+                        "qas": [
+                            {
+                                "id": f"{i}a",
+                                "question": "When did the Black Death reach Sicily?",
+                                "answers": [{"text": "October 1347", "answer_start": at}],
+                                "is_impossible": False,
+                            },
+                            {
+                                "id": f"{i}b",
+                                "question": "When did the Black Death reach Norway?",
+                                "answers": [],
+                                "is_impossible": True,
+                            },
+                        ],
+                    }
+                ],
+            }
+        )
+    path.write_text(json.dumps({"version": "v2.0", "data": data}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(resolve_embedding_model("all-MiniLM-L6-v2"))
+
+
+def brute_force_span(start, end, mask, max_len):
+    best = (0, 0, -np.inf)
+    for i in range(len(start)):
+        for j in range(i, min(len(start), i + max_len)):
+            if mask[i] and mask[j] and start[i] + end[j] > best[2]:
+                best = (i, j, start[i] + end[j])
+    return best
+
+
+def test_best_span_matches_a_brute_force_search():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        n = int(rng.integers(5, 40))
+        start, end = rng.normal(size=n), rng.normal(size=n)
+        mask = rng.random(n) > 0.3
+        mask[0] = False
+        if not mask.any():
+            continue
+        i, j, score, null = best_span(start, end, mask, max_answer_tokens=7)
+        bi, bj, bscore = brute_force_span(start, end, mask, 7)
+        assert (i, j) == (bi, bj) and score == pytest.approx(bscore)
+        assert null == pytest.approx(start[0] + end[0])
+
+
+def test_windows_cover_a_long_context_and_offsets_point_into_it(tokenizer):
+    context = " ".join(f"Sentence {i} names the city of Harbin." for i in range(120))
+    enc = encode(tokenizer, ["Which city?"], [context], max_tokens=128, stride=32)
+    assert len(enc["input_ids"]) > 5 and all(len(x) <= 128 for x in enc["input_ids"])
+    covered = set()
+    for w in range(len(enc["input_ids"])):
+        seq = enc.sequence_ids(w)
+        for t, (a, b) in enumerate(enc["offset_mapping"][w]):
+            if seq[t] == 1:
+                piece = tokenizer.convert_ids_to_tokens(enc["input_ids"][w][t]).removeprefix("##")
+                assert context[a:b].lower() == piece
+                covered.add(a)
+    assert min(covered) == 0 and max(covered) == len(context) - 1  # the final "."
+
+
+def test_training_windows_label_the_answer_tokens(tokenizer, tmp_path):
+    arts = load_squad(tiny_squad(tmp_path / "s.json", 1))
+    windows, stats = featurize(
+        tokenizer, arts["Article_0"], TrainConfig(), __import__("random").Random(0)
+    )
+    assert stats == {
+        "questions": 2,
+        "answer_windows": 1,
+        "empty_windows_kept": 0,  # at most 0.6 x 1 answer window
+        "empty_windows_dropped": 1,
+    }
+    ids, _, s, e = windows[0]
+    assert tokenizer.decode(ids[s : e + 1]) == "october 1347"
+
+
+def test_split_is_by_article_and_keeps_unanswerable_articles_for_dev_and_test(tmp_path):
+    arts = load_squad(tiny_squad(tmp_path / "s.json", 8))
+    parts = split_articles(arts, dev=2, test=3)
+    assert [len(parts[k]) for k in ("train", "dev", "test")] == [3, 2, 3]
+    assert set(parts["train"]) | set(parts["dev"]) | set(parts["test"]) == set(arts)
+    assert split_articles(arts, dev=2, test=3) == parts  # deterministic
+    assert select(arts, "dev") == split_articles(arts)["dev"]
+
+
+def test_collection_spans_are_exact(tmp_path):
+    arts = load_squad(tiny_squad(tmp_path / "s.json", 2))
+    coll = build_collection(arts, sorted(arts))
+    for q in coll.questions:
+        text = coll.documents[coll.doc_of[q.id]]
+        assert [text[a:b] for a, b in coll.spans[q.id]] == [t for t, _ in q.answers]
+
+
+def test_training_smoke_run_saves_a_loadable_reader_and_resumes(tmp_path):
+    squad = tiny_squad(tmp_path / "s.json", 8)
+    cfg = TrainConfig(
+        batch_size=2, max_steps=2, checkpoint_every=1, dev_articles=1, test_articles=1
+    )
+    out = tmp_path / "run"
+    first = train(squad, out, cfg, progress=False)
+    assert first["steps"] == 2 and first["split"]["dev"] and first["curve"]
+    assert (out / "checkpoint" / "state.json").exists()
+    again = train(squad, out, TrainConfig(**{**cfg.__dict__, "max_steps": 3}), progress=False)
+    assert again["steps"] == 3  # resumed from step 2, one more step
+    assert json.loads((out / "model" / "training.json").read_text())["steps"] == 3
+    reader = Reader(str(out / "model"))
+    [span] = reader.read("When did the Black Death reach Sicily?", [CONTEXT])
+    assert CONTEXT[span.start : span.end] == span.text and span.text
+
+
+def test_logistic_fit_matches_scikit_learn():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(300, 3))
+    y = (x @ [1.5, -2.0, 0.3] + rng.normal(size=300) > 0).astype(float)
+    w, b = fit_logistic(x, y, l2=1.0)
+    ref = LogisticRegression(C=1.0, tol=1e-10, max_iter=1000).fit(x, y)
+    assert np.allclose(w, ref.coef_[0], atol=1e-4) and b == pytest.approx(
+        ref.intercept_[0], abs=1e-4
+    )
+
+
+def test_verifier_threshold_respects_the_false_abstention_cap():
+    rng = np.random.default_rng(2)
+    rows, labels = [], []
+    for i in range(200):
+        answerable = i % 3 != 0
+        rows.append(
+            {
+                f: float(rng.normal() + (1.0 if answerable and f == "margin" else 0))
+                for f in FEATURES
+            }
+        )
+        labels.append(answerable)
+    v = fit_verifier(rows, labels, max_false_abstain=0.1)
+    probs = np.array([v.probability(r) for r in rows])
+    refused = (probs < v.threshold) & np.array(labels)
+    assert refused.sum() / sum(labels) <= 0.1
+    assert v.weights[FEATURES.index("margin")] > 0
+    assert choose_threshold(np.array([0.9, 0.1]), np.array([1, 0]), 0.0) == 0.5
+
+
+def test_every_reason_reads_as_plain_words():
+    from rag.abstain import REASONS
+
+    for code in REASONS:
+        text = reason(code, "2010")
+        assert text.endswith(".") and "score" not in text and "{" not in text
