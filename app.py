@@ -206,7 +206,7 @@ def build_app(rag: RAG) -> gr.Blocks:
         history: earlier questions of the conversation, oldest first (for follow-ups).
         """
         try:
-            return api_result(rag.ask(question, history=list(history or [])))
+            return api_result(rag.ask(question, history=history))
         except RagError as exc:
             return error_result(str(exc), rag.generator.name)
         except Exception:  # noqa: BLE001 - the API answers with a message, never a traceback

@@ -54,19 +54,51 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if not para.strip():
             continue
         cursor, first = para_start, len(spans)
-        for sent in _segmenter().segment(para):
-            stripped = sent.strip()
-            if not stripped:
-                continue
-            # pysbd can drop or alter characters; locate the sentence in the original to keep
-            # offsets exact, and fall back to the rest of the paragraph if it cannot be found.
-            at = text.find(stripped, cursor, pos)
-            if at < 0:
-                continue
-            spans.append((at, at + len(stripped)))
-            cursor = at + len(stripped)
+        for wa, wb in _windows(para, SEGMENT_WINDOW):
+            for sent in _segmenter().segment(para[wa:wb]):
+                stripped = sent.strip()
+                if not stripped:
+                    continue
+                # pysbd can drop or alter characters; locate the sentence in the original to
+                # keep offsets exact, and fall back to the gaps if it cannot be found.
+                at = text.find(stripped, cursor, para_start + wb)
+                if at < 0:
+                    continue
+                spans.append((at, at + len(stripped)))
+                cursor = at + len(stripped)
         spans.extend(_gaps(text, spans[first:], para_start, pos))
     return _merge_sorted(spans)
+
+
+# pysbd's time grows with the square of the text it is given: long paragraphs are cut into
+# windows of at most this many characters first, at a sentence end where there is one.
+SEGMENT_WINDOW = 4000
+_SENTENCE_END = re.compile(r"[.!?。！？][\"')\]]*\s+")
+
+
+def _windows(para: str, size: int) -> list[tuple[int, int]]:
+    """Cut a paragraph into consecutive windows of at most `size` characters: after the last
+    sentence end in the second half of a window, else at the last whitespace, else hard.
+
+    >>> _windows("One. Two. Three.", 10)
+    [(0, 10), (10, 16)]
+    >>> _windows("x" * 25, 10)
+    [(0, 10), (10, 20), (20, 25)]
+    """
+    out, start = [], 0
+    while len(para) - start > size:
+        window = para[start : start + size]
+        cut = 0
+        for m in _SENTENCE_END.finditer(window, size // 2):
+            cut = m.end()
+        if not cut:
+            cut = max(window.rfind(" ", size // 2), window.rfind("\n", size // 2)) + 1
+        if cut <= 0:
+            cut = size
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, len(para)))
+    return out
 
 
 def _gaps(text: str, covered: list[tuple[int, int]], start: int, end: int):
@@ -91,8 +123,16 @@ def _merge_sorted(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _split_long(text: str, start: int, end: int, count: TokenCounter, limit: int):
-    """Split one over-long sentence at word boundaries into pieces of at most `limit` tokens."""
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    """Split one over-long sentence at word boundaries into pieces of at most `limit` tokens;
+    a single word longer than that is cut every `limit` characters (a word piece covers at
+    least one character, so such a piece never holds more than `limit` tokens)."""
+    words = []
+    for m in re.finditer(r"\S+", text[start:end]):
+        a, b = m.start() + start, m.end() + start
+        if b - a > limit and count(text[a:b]) > limit:
+            words.extend((x, min(b, x + limit)) for x in range(a, b, limit))
+        else:
+            words.append((a, b))
     piece_start, last_end = None, None
     for a, b in words:
         if piece_start is None:

@@ -29,15 +29,26 @@ def decode_document(name: str, data: bytes) -> str:
 
     >>> decode_document("a.txt", b"one\\r\\ntwo\\r")
     'one\\ntwo\\n'
+    >>> decode_document("b.txt", "Harbin".encode("utf-16"))
+    'Harbin'
     """
     if not data.strip():
         raise IngestError(f"{name}: the file is empty")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(f"{name}: is not valid UTF-16 text; save it as UTF-8") from None
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data:
         raise IngestError(f"{name}: looks like a binary file, not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+        raise IngestError(
+            f"{name} is not UTF-8 text (the first bad byte is at position {exc.start}); "
+            "save it as UTF-8"
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

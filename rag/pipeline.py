@@ -102,6 +102,22 @@ def clean_question(question: str, max_chars: int) -> tuple[str, str]:
     return text, ""
 
 
+def clean_history(history, max_entries: int, max_chars: int) -> list[str]:
+    """Earlier questions, checked and capped: only the last `max_entries`, each cut to
+    `max_chars` (a long history must not make one question slow for everyone).
+
+    >>> clean_history(["a" * 50, "Where?"], 1, 10)
+    ['Where?']
+    >>> clean_history(["x" * 50], 5, 10)
+    ['xxxxxxxxxx']
+    """
+    if history is None:
+        return []
+    if not isinstance(history, list | tuple) or not all(isinstance(h, str) for h in history):
+        raise BadQuestion("The history must be a list of earlier questions, each one text.")
+    return [" ".join(_CONTROL.sub(" ", h).split())[:max_chars] for h in history[-max_entries:]]
+
+
 def contextualize(question: str, history: list[str]) -> str:
     """The retrieval query for a turn: a follow-up is joined with the previous question.
 
@@ -241,7 +257,10 @@ class RAG:
         """Yields the draft as it is written (str, drafting generators only), then the Answer."""
         t0 = time.perf_counter()
         text, notice = clean_question(question, self.settings.max_question_chars)
-        query = contextualize(text, history or [])
+        s = self.settings
+        query = contextualize(
+            text, clean_history(history, s.max_history_entries, s.max_question_chars)
+        )
         gen = self.generator
         reading = isinstance(gen, ReaderGenerator)
         k = top_k or (self.settings.reader_top_k if reading else self.settings.top_k)

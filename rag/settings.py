@@ -44,7 +44,8 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap_tokens: int = 40
     top_k: int = 5
-    max_question_chars: int = 2000
+    max_question_chars: int = 2000  # also the cap on each earlier question in `history`
+    max_history_entries: int = 20
     max_upload_bytes: int = 10 * 1024 * 1024
     min_retrieval_score: float = 0.25
     min_answer_score: float = 0.4  # extractive: best sentence score below this -> abstain
@@ -82,6 +83,10 @@ class Settings:
             raise ConfigError(f"port={self.port}: must be between 1 and 65535")
         if self.max_question_chars < 10:
             raise ConfigError(f"max_question_chars={self.max_question_chars}: must be at least 10")
+        if not 1 <= self.max_history_entries <= 1000:
+            raise ConfigError(
+                f"max_history_entries={self.max_history_entries}: must be between 1 and 1000"
+            )
         if self.max_upload_bytes < 1:
             raise ConfigError(f"max_upload_bytes={self.max_upload_bytes}: must be positive")
         if not -1.0 <= self.min_retrieval_score <= 1.0:

@@ -41,6 +41,23 @@ def safe_filename(name: str) -> str:
     return f"{stem}{suffix}"
 
 
+def _claim(folder: Path, name: str, tmp: Path) -> Path:
+    """Give the written file `tmp` the first free name of name, name-1, name-2, ... atomically.
+
+    A hard link fails if the name exists, so two uploads of the same name at the same moment
+    each get their own file; nothing is ever replaced.
+    """
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in range(10_000):
+        target = folder / (name if n == 0 else f"{stem}-{n}{suffix}")
+        try:
+            os.link(tmp, target)
+            return target
+        except FileExistsError:
+            continue
+    raise UploadRejected(f"{name}: too many files of this name")
+
+
 def store_upload(documents_dir: Path, filename: str, data: bytes, max_bytes: int) -> StoredUpload:
     """Check one upload and write it into `documents_dir`; UploadRejected says why not."""
     folder = Path(documents_dir)
@@ -58,22 +75,39 @@ def store_upload(documents_dir: Path, filename: str, data: bytes, max_bytes: int
     for path in list_document_files(folder):
         if path.stat().st_size == len(data) and file_sha256(path.read_bytes()) == digest:
             return StoredUpload(filename, path.relative_to(folder).as_posix(), "duplicate")
-    target, n = folder / name, 1
-    while target.exists():
-        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
-        n += 1
     # Hidden temp name: the folder scan skips dot-files, so a killed write is never indexed.
     tmp = folder / f".upload-{uuid.uuid4().hex}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    # 0600: documents may be private; only the app's own user reads them.
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        target = _claim(folder, name, tmp)
     finally:
-        os.close(fd)
-    os.replace(tmp, target)
+        tmp.unlink(missing_ok=True)
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
     return StoredUpload(filename, target.name, "added")
+
+
+def remove_stale_temporaries(documents_dir: Path, older_than_s: float = 600.0) -> list[str]:
+    """Delete `.upload-*` files a killed upload left behind (old enough that no live upload
+    is still writing them). Returns their names."""
+    import time
+
+    folder = Path(documents_dir)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for tmp in folder.glob(".upload-*"):
+        try:
+            if time.time() - tmp.stat().st_mtime > older_than_s:
+                tmp.unlink()
+                removed.append(tmp.name)
+        except OSError:
+            continue
+    return removed

@@ -1,0 +1,87 @@
+"""Issue 10's faults that are fixed: concurrent same-name uploads, capped history, linear
+sentence splitting, private uploads, UTF-16 text and stale temporaries."""
+
+import os
+import stat
+import threading
+import time
+
+import pytest
+
+from rag import BadQuestion, IngestError
+from rag import chunk as chunk_module
+from rag.chunk import SEGMENT_WINDOW, chunk_document, split_sentences
+from rag.ingest import decode_document
+from rag.pipeline import clean_history
+from rag.upload import remove_stale_temporaries, store_upload
+
+
+def test_same_name_uploads_at_the_same_moment_are_both_kept(tmp_path):
+    for trial in range(5):
+        folder = tmp_path / f"docs{trial}"
+        barrier = threading.Barrier(2)
+        results = {}
+
+        def upload(i, folder=folder, barrier=barrier, results=results):
+            barrier.wait()
+            results[i] = store_upload(folder, "report0.txt", f"report by user {i}".encode(), 10**6)
+
+        threads = [threading.Thread(target=upload, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        names = {r.name for r in results.values()}
+        assert names == {"report0.txt", "report0-1.txt"}
+        texts = {(folder / n).read_text() for n in names}
+        assert texts == {"report by user 0", "report by user 1"}
+        assert not list(folder.glob(".upload-*"))
+
+
+def test_uploads_are_private_to_the_app_user(tmp_path):
+    stored = store_upload(tmp_path, "notes.txt", b"private notes", 10**6)
+    assert stat.S_IMODE((tmp_path / stored.name).stat().st_mode) == 0o600
+
+
+def test_utf16_with_a_byte_order_mark_is_text_and_latin1_is_explained():
+    assert decode_document("u.txt", "Харбин, 2018".encode("utf-16")) == "Харбин, 2018"
+    with pytest.raises(IngestError, match="latin1.txt is not UTF-8 text .* save it as UTF-8"):
+        decode_document("latin1.txt", "café".encode("latin-1"))
+
+
+def test_stale_upload_temporaries_are_removed_and_fresh_ones_kept(tmp_path):
+    old, fresh = tmp_path / ".upload-old", tmp_path / ".upload-fresh"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert remove_stale_temporaries(tmp_path) == [".upload-old"]
+    assert fresh.exists() and not old.exists()
+
+
+def test_history_is_checked_and_capped(seeds_rag):
+    assert clean_history(["x" * 5000] * 50, 20, 2000) == ["x" * 2000] * 20
+    with pytest.raises(BadQuestion, match="history"):
+        seeds_rag.ask("Where was the EXPO held?", history=[{"not": "text"}])
+    with pytest.raises(BadQuestion, match="history"):
+        seeds_rag.ask("Where was the EXPO held?", history="a string, not a list")
+    answer = seeds_rag.ask("And how many Russian ones?", history=["word " * 8000])
+    assert len(answer.query) < 2000 + 40
+
+
+def test_sentence_splitter_never_sees_more_than_a_window(monkeypatch):
+    seen = []
+    seg = chunk_module._segmenter()
+    original = seg.segment
+    monkeypatch.setattr(seg, "segment", lambda text: seen.append(len(text)) or original(text))
+    paragraph = "Trade with Harbin grew by 5 percent in 2018, the report says. " * 3000
+    spans = split_sentences(paragraph)
+    assert max(seen) <= SEGMENT_WINDOW
+    assert len(spans) == 3000 and paragraph[spans[-1][0] : spans[-1][1]].endswith("says.")
+
+
+def test_text_without_spaces_is_cut_into_passages_that_fit(embedder):
+    text = "a." * 50_000
+    chunks = chunk_document("a.txt", text, embedder.count_tokens, 200, 40)
+    assert max(embedder.count_tokens(c.text) for c in chunks) <= 200
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    assert all(b.start <= a.end for a, b in zip(chunks, chunks[1:], strict=False))  # no gaps
