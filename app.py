@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hmac
 import html
 import logging
 import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 
 T0 = time.perf_counter()
+# An offline tool: no usage analytics, no version check against the network.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from rag import RAG, Answer, RagError, Settings, apply_offline_policy  # noqa: E402
+from rag import RAG, Answer, ConfigError, RagError, Settings, apply_offline_policy  # noqa: E402
 
 log = logging.getLogger("rag.app")
 
@@ -40,6 +44,9 @@ CSS = """
 
 
 # ---- rendering (pure) ----------------------------------------------------------------------
+
+
+WRITING = "*Writing the answer; it is checked against the documents before it is shown…*"
 
 
 def render_sources(answer: dict | None, focus: int | None = None) -> str:
@@ -143,7 +150,7 @@ def error_result(message: str, generator: str) -> dict:
     }
 
 
-def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
+def exposure_warning(host: str, auth) -> str | None:
     """A warning when the app is reachable beyond this machine without a login.
 
     >>> exposure_warning("127.0.0.1", None) is None, exposure_warning("0.0.0.0", ("u", "p")) is None
@@ -157,6 +164,52 @@ def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
         f"bound to {host} without a username and password: anyone who can reach this "
         "address can read the documents (set RAG_USERNAME and RAG_PASSWORD)"
     )
+
+
+class LoginGuard:
+    """Gradio's `auth` callable: constant-time comparison, and after `max_failures` wrong
+    passwords for a user name within `window_s`, every try for it is refused (slowly) until the
+    window has passed: guessing stays slow however fast the requests come."""
+
+    def __init__(self, username: str, password: str, max_failures: int = 5, window_s: float = 60):
+        self.username, self.password = username, password
+        self.max_failures, self.window_s = max_failures, window_s
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, username: str, password: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._failures.get(username, []) if now - t < self.window_s]
+            self._failures[username] = recent
+            locked = len(recent) >= self.max_failures
+        ok = hmac.compare_digest(username.encode(), self.username.encode()) & hmac.compare_digest(
+            password.encode(), self.password.encode()
+        )
+        if ok and not locked:
+            return True
+        with self._lock:
+            self._failures.setdefault(username, []).append(now)
+        time.sleep(0.5 if locked else 0.1)
+        return False
+
+
+def login_from_env(env) -> LoginGuard | None:
+    """The login the app requires, from RAG_USERNAME and RAG_PASSWORD: both or neither.
+
+    >>> login_from_env({}) is None
+    True
+    >>> login_from_env({"RAG_USERNAME": "ann"})
+    Traceback (most recent call last):
+    rag.errors.ConfigError: RAG_USERNAME is set but RAG_PASSWORD is not: set both for a login, or neither
+    """
+    user, password = env.get("RAG_USERNAME") or "", env.get("RAG_PASSWORD") or ""
+    if bool(user) != bool(password):
+        have, missing = (
+            ("RAG_USERNAME", "RAG_PASSWORD") if user else ("RAG_PASSWORD", "RAG_USERNAME")
+        )
+        raise ConfigError(f"{have} is set but {missing} is not: set both for a login, or neither")
+    return LoginGuard(user, password) if user else None
 
 
 def api_result(answer: Answer) -> dict:
@@ -184,7 +237,7 @@ def api_result(answer: Answer) -> dict:
 
 def build_app(rag: RAG) -> gr.Blocks:
     def status() -> str:
-        snap = rag.store.snapshot
+        snap = rag.store.current()
         docs = len(snap.documents) if snap else 0
         chunks = len(snap.chunks) if snap else 0
         return (
@@ -194,7 +247,7 @@ def build_app(rag: RAG) -> gr.Blocks:
         )
 
     def documents_table() -> list[list]:
-        snap = rag.store.snapshot
+        snap = rag.store.current()
         return [
             [name, info["chunks"]]
             for name, info in sorted((snap.documents if snap else {}).items())
@@ -221,13 +274,15 @@ def build_app(rag: RAG) -> gr.Blocks:
         if (message or "").strip():  # an empty bubble helps no one; the reply says what to do
             messages.append({"role": "user", "content": message})
         try:
-            final = None
+            final, shown_writing = None, False
             for item in rag.ask_stream(message or "", history=asked):
                 if isinstance(item, Answer):
                     final = item
-                else:
+                elif not shown_writing:
+                    # A draft is not shown: only text that passed attribution reaches the page.
+                    shown_writing = True
                     yield (
-                        messages + [{"role": "assistant", "content": html.escape(item) + " ▌"}],
+                        messages + [{"role": "assistant", "content": WRITING}],
                         gr.update(),
                         asked,
                         gr.update(),
@@ -288,7 +343,10 @@ def build_app(rag: RAG) -> gr.Blocks:
             lines.append(f"\n{report.summary()}")
         return "\n".join(lines), documents_table(), status()
 
-    with gr.Blocks(title="Ask your documents") as demo:
+    # Gradio's copies of uploads (refused ones too) are deleted after an hour.
+    with gr.Blocks(
+        title="Ask your documents", analytics_enabled=False, delete_cache=(600, 3600)
+    ) as demo:
         gr.Markdown(
             "## Ask your documents\nAnswers come only from the indexed documents; "
             "every [n] points at the passage that supports it."
@@ -347,6 +405,13 @@ def build_app(rag: RAG) -> gr.Blocks:
             api_visibility="private",
         )
         add.click(upload, files, [upload_msg, table, status_md], api_name="upload")
+        # Computed per page view, not once when the app was built: a fresh page is current.
+        demo.load(
+            lambda: (status(), documents_table()),
+            None,
+            [status_md, table],
+            api_visibility="private",
+        )
         gr.api(ask, api_name="ask")
     return demo
 
@@ -381,8 +446,11 @@ def main(argv: list[str] | None = None) -> int:
     log.info(report.summary())
     for msg in rag.load_errors.values():
         log.warning("skipped: %s", msg)
-    user, password = os.environ.get("RAG_USERNAME"), os.environ.get("RAG_PASSWORD")
-    auth = (user, password) if user and password else None
+    try:
+        auth = login_from_env(os.environ)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     warning = exposure_warning(settings.host, auth)
     if warning:
         log.warning(warning)

@@ -46,6 +46,7 @@ class IndexSnapshot:
     index: faiss.Index
     chunks: list[Chunk]
     manifest: dict
+    generation: str = ""  # the folder name CURRENT pointed at
 
     @property
     def documents(self) -> dict[str, dict]:
@@ -129,6 +130,7 @@ class IndexStore:
             "splitter": "pysbd-0.3.4",
         }
         self._write_lock = threading.Lock()
+        self._reload_lock = threading.Lock()
         self.snapshot: IndexSnapshot | None = None
 
     # ---- reading -------------------------------------------------------------------------
@@ -160,7 +162,30 @@ class IndexStore:
             raise IndexCorrupt(f"{gen}: cannot be read ({exc})") from None
         if index.ntotal != len(chunks) or index.d != self.embedder.dim:
             raise IndexCorrupt(f"{gen}: {index.ntotal} vectors for {len(chunks)} passages")
-        return IndexSnapshot(index, chunks, manifest)
+        return IndexSnapshot(index, chunks, manifest, gen.name)
+
+    def current(self) -> IndexSnapshot | None:
+        """The live snapshot, switching to a newer generation another process committed.
+
+        Reads CURRENT (a few bytes) per call; loads only when it names a new generation. A
+        generation pruned while it was being read is retried at the next call.
+        """
+        try:
+            name = (self.dir / "CURRENT").read_text().strip()
+        except OSError:
+            return self.snapshot
+        snap = self.snapshot
+        if snap is None or name != snap.generation:
+            with self._reload_lock:
+                if self.snapshot is None or name != self.snapshot.generation:
+                    try:
+                        fresh = self.load()
+                    except IndexCorrupt as exc:
+                        log.info("newer index not loadable yet: %s", exc)
+                        return self.snapshot
+                    if self._compatible(fresh.manifest) is None:
+                        self.snapshot = fresh
+        return self.snapshot
 
     def _compatible(self, manifest: dict) -> str | None:
         """Why an existing index cannot be reused incrementally, or None if it can."""
@@ -185,11 +210,19 @@ class IndexStore:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def update(
-        self, documents: list[Document], progress: Callable[[int, int], None] | None = None
+        self,
+        documents: list[Document] | Callable[[], list[Document]],
+        progress: Callable[[int, int], None] | None = None,
     ) -> UpdateReport:
-        """Make the index match `documents`, embedding only new and changed ones."""
+        """Make the index match `documents`, embedding only new and changed ones.
+
+        Given a callable, it is called under the writers' lock: a listing of the folder taken
+        before another writer committed can never remove that writer's documents.
+        """
         t0 = time.perf_counter()
         with self._locked():
+            if callable(documents):
+                documents = documents()
             report = UpdateReport()
             old: IndexSnapshot | None = None
             try:
@@ -307,7 +340,7 @@ class IndexStore:
         os.replace(tmp, self.dir / "CURRENT")
         _fsync_dir(self.dir)
         self._prune(keep=name)
-        return IndexSnapshot(index, chunks, manifest)
+        return IndexSnapshot(index, chunks, manifest, name)
 
     def _prune(self, keep: str) -> None:
         for path in self.dir.iterdir():

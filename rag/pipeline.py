@@ -21,7 +21,7 @@ from .ingest import load_documents
 from .reader import Span
 from .retrieve import Passage, Retriever
 from .settings import Settings
-from .upload import StoredUpload, store_upload
+from .upload import StoredUpload, remove_stale_temporaries, store_upload
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class RAG:
             self.settings.chunk_tokens,
             self.settings.chunk_overlap_tokens,
         )
-        self.retriever = Retriever(lambda: self.store.snapshot, self.embedder, self.settings.top_k)
+        self.retriever = Retriever(self.store.current, self.embedder, self.settings.top_k)
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
         )
@@ -214,12 +214,22 @@ class RAG:
         return self._verifiers[folder]
 
     def refresh(self, progress=None) -> UpdateReport:
-        """Bring the index in line with the documents folder, embedding only what changed."""
-        loaded = load_documents(self.settings.documents_dir)
-        self.load_errors = loaded.errors
-        for msg in loaded.errors.values():
-            log.warning("skipped: %s", msg)
-        return self.store.update(loaded.documents, progress)
+        """Bring the index in line with the documents folder, embedding only what changed.
+
+        The folder is listed under the index's writer lock (see IndexStore.update).
+        """
+        removed = remove_stale_temporaries(self.settings.documents_dir)
+        if removed:
+            log.info("removed %d upload temporaries left by an interrupted upload", len(removed))
+
+        def listing():
+            loaded = load_documents(self.settings.documents_dir)
+            self.load_errors = loaded.errors
+            for msg in loaded.errors.values():
+                log.warning("skipped: %s", msg)
+            return loaded.documents
+
+        return self.store.update(listing, progress)
 
     def add_files(self, files: list[tuple[str, bytes]], progress=None):
         """Store uploads, then index only what is new. Returns (stored, rejected, report).

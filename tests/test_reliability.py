@@ -85,3 +85,53 @@ def test_text_without_spaces_is_cut_into_passages_that_fit(embedder):
     assert max(embedder.count_tokens(c.text) for c in chunks) <= 200
     assert chunks[0].start == 0 and chunks[-1].end == len(text)
     assert all(b.start <= a.end for a, b in zip(chunks, chunks[1:], strict=False))  # no gaps
+
+
+WRITER = """
+import sys
+from rag import RAG, Settings
+rag = RAG(Settings(documents_dir=sys.argv[1], index_dir=sys.argv[2], generator="extractive"))
+rag.refresh()
+for i in range(int(sys.argv[4])):
+    text = f"Note {sys.argv[3]} {i}: the festival bell of town {sys.argv[3]}{i} weighs {i} tonnes."
+    stored, rejected, report = rag.add_files([(f"{sys.argv[3]}-{i}.txt", text.encode())])
+    print(report.summary(), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_uploading_to_one_folder_lose_nothing(tmp_path, seeds_dir, embedder):
+    import subprocess
+    import sys
+
+    from rag import IndexStore
+
+    index = tmp_path / "index"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(seeds_dir), str(index), name, "4"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    logs = "".join(o for o, _ in outs)
+    assert "removed" not in logs, logs
+    store = IndexStore(index, embedder, 200, 40)
+    docs = store.current().documents
+    assert {f"{n}-{i}.txt" for n in "ab" for i in range(4)} <= set(docs)
+    assert len(docs) == 5 + 8
+
+
+def test_a_process_answers_from_the_generation_another_one_wrote(make_rag, seeds_dir):
+    reader = make_rag(seeds_dir)  # already has the seeds' generation loaded
+    writer = make_rag(seeds_dir)  # same folders, its own store: as another process would
+    before = reader.store.current().generation
+    writer.add_files([("bell.txt", b"The festival bell of Tonghe weighs 12 tonnes.")])
+    assert reader.store.current().generation != before
+    assert "bell.txt" in reader.store.current().documents
+    passages = reader.retriever.run("How heavy is the festival bell of Tonghe?")
+    assert passages[0].chunk.doc == "bell.txt"
