@@ -27,6 +27,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from rag import RAG, Answer, ConfigError, RagError, Settings, apply_offline_policy  # noqa: E402
+from rag.background import BackgroundIndexer  # noqa: E402
+from rag.ingest import list_document_files  # noqa: E402
+from rag.upload import safe_filename  # noqa: E402
 
 log = logging.getLogger("rag.app")
 
@@ -235,23 +238,51 @@ def api_result(answer: Answer) -> dict:
 # ---- the app -------------------------------------------------------------------------------
 
 
-def build_app(rag: RAG) -> gr.Blocks:
+class ByteBudget:
+    """At most `per_minute` bytes taken over any 60 seconds (all users together)."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._taken: list[tuple[float, int]] = []
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            self._taken = [(t, b) for t, b in self._taken if now - t < 60]
+            if sum(b for _, b in self._taken) + n > self.per_minute:
+                return False
+            self._taken.append((now, n))
+            return True
+
+
+def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
+    indexer = indexer or BackgroundIndexer(rag)
+    budget = ByteBudget(rag.settings.max_upload_bytes_per_minute)
+
     def status() -> str:
         snap = rag.store.current()
         docs = len(snap.documents) if snap else 0
         chunks = len(snap.chunks) if snap else 0
-        return (
+        line = (
             f"Answering with **{rag.generator.name}** · embeddings "
             f"**{rag.settings.embedding_model}** · **{docs}** documents, **{chunks}** "
             f"passages indexed"
         )
+        busy = indexer.describe()
+        return f"{line} · {busy}" if busy else line
 
     def documents_table() -> list[list]:
         snap = rag.store.current()
-        return [
-            [name, info["chunks"]]
-            for name, info in sorted((snap.documents if snap else {}).items())
-        ]
+        indexed = snap.documents if snap else {}
+        rows = [[name, info["chunks"]] for name, info in sorted(indexed.items())]
+        try:
+            folder = rag.settings.documents_dir
+            waiting = [p.relative_to(folder).as_posix() for p in list_document_files(folder)]
+        except RagError:
+            waiting = []
+        rows += [[name, "indexing…"] for name in waiting if name not in indexed]
+        return rows
 
     def ask(question: str, history: list[str] | None = None) -> dict:
         """Answer a question from the indexed documents, with citations.
@@ -315,32 +346,52 @@ def build_app(rag: RAG) -> gr.Blocks:
             return gr.update()
         return render_sources(last, focus=int(choice.split("]")[0].strip("[")))
 
-    def upload(files, progress=gr.Progress()):
-        """Add .txt/.md documents; only new files are embedded."""
+    def upload(files):
+        """Add .txt/.md documents. They are stored at once and indexed in the background."""
         if not files:
             return "No file chosen.", documents_table(), status()
-        batch = []
-        for f in files if isinstance(files, list) else [files]:
-            path = Path(f if isinstance(f, str) else f.name)
-            batch.append((path.name, path.read_bytes()))
-        progress(0, desc="storing files")
-        try:
-            stored, rejected, report = rag.add_files(
-                batch, progress=lambda done, total: progress(done / max(total, 1), desc="embedding")
+        paths = [
+            Path(f if isinstance(f, str) else f.name)
+            for f in (files if isinstance(files, list) else [files])
+        ]
+        batch, lines = [], []
+        limit = rag.settings
+        if len(paths) > limit.max_upload_files:
+            lines.append(
+                f"- only the first {limit.max_upload_files} of {len(paths)} files were taken"
             )
+            paths = paths[: limit.max_upload_files]
+        for path in paths:
+            size = path.stat().st_size  # checked before anything is read
+            if size > limit.max_upload_bytes:
+                lines.append(
+                    f"- refused **{html.escape(path.name)}**: {size:,} bytes is over the limit of {limit.max_upload_bytes:,}"
+                )
+            elif not budget.take(size):
+                lines.append(
+                    f"- refused **{html.escape(path.name)}**: too many uploads in the last minute; try again shortly"
+                )
+            else:
+                batch.append((path.name, path.read_bytes()))
+        try:
+            stored, rejected = rag.store_files(batch)
         except RagError as exc:
             return f"Upload failed: {exc}", documents_table(), status()
-        lines = [
-            f"- added **{s.name}**"
-            if s.status == "added"
-            else f"- **{s.original}** is already indexed as {s.name}"
-            for s in stored
-        ]
+        for s in stored:
+            if s.status == "duplicate":
+                lines.append(f"- **{html.escape(s.original)}** is already indexed as {s.name}")
+            elif s.name == safe_filename(s.original):
+                lines.append(f"- added **{s.name}**")
+            else:
+                lines.append(
+                    f"- added **{html.escape(s.original)}** as **{s.name}** (the name was taken)"
+                )
         lines += [
             f"- refused **{html.escape(n)}**: {html.escape(why)}" for n, why in rejected.items()
         ]
-        if report is not None:
-            lines.append(f"\n{report.summary()}")
+        if any(s.status == "added" for s in stored):
+            indexer.request()
+            lines.append("\nIndexing in the background; questions are answered meanwhile.")
         return "\n".join(lines), documents_table(), status()
 
     # Gradio's copies of uploads (refused ones too) are deleted after an hour.
@@ -438,14 +489,21 @@ def main(argv: list[str] | None = None) -> int:
             generator=args.generator,
         )
         apply_offline_policy(settings.allow_download)
+        list_document_files(settings.documents_dir)  # a missing folder stops the start here
         rag = RAG(settings)
-        report = rag.refresh()
+        snap = rag.store.current()  # serve the existing index at once, if there is one
+        log.info("loading the %s generator", settings.generator)
+        rag.generator  # noqa: B018 - load the models before the first question, not during it
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    log.info(report.summary())
-    for msg in rag.load_errors.values():
-        log.warning("skipped: %s", msg)
+    log.info(
+        "serving %d passages already indexed; catching up with the documents folder in the "
+        "background",
+        len(snap.chunks) if snap else 0,
+    )
+    indexer = BackgroundIndexer(rag)
+    indexer.request()
     try:
         auth = login_from_env(os.environ)
     except ConfigError as exc:
@@ -454,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     warning = exposure_warning(settings.host, auth)
     if warning:
         log.warning(warning)
-    demo = build_app(rag)
+    demo = build_app(rag, indexer)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=256)
     demo.launch(
         server_name=settings.host,

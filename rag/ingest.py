@@ -39,6 +39,8 @@ def decode_document(name: str, data: bytes) -> str:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise IngestError(f"{name}: is not valid UTF-16 text; save it as UTF-8") from None
+        if any(ord(c) < 32 and c not in "\n\r\t\f" for c in text):
+            raise IngestError(f"{name}: looks like a binary file, not text")
         return text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data:
         raise IngestError(f"{name}: looks like a binary file, not text")

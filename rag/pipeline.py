@@ -231,11 +231,11 @@ class RAG:
 
         return self.store.update(listing, progress)
 
-    def add_files(self, files: list[tuple[str, bytes]], progress=None):
-        """Store uploads, then index only what is new. Returns (stored, rejected, report).
+    def store_files(self, files: list[tuple[str, bytes]]):
+        """Store uploads (checked, under a free name). Returns (stored, rejected).
 
-        A file is acknowledged (in `stored`) only once it is safely on disk; the index update
-        after it can be interrupted and is redone from the folder at the next start.
+        A file is acknowledged (in `stored`) only once it is safely on disk; indexing it can be
+        interrupted and is redone from the folder at the next refresh.
         """
         stored: list[StoredUpload] = []
         rejected: dict[str, str] = {}
@@ -248,6 +248,11 @@ class RAG:
                 )
             except UploadRejected as exc:
                 rejected[filename] = str(exc)
+        return stored, rejected
+
+    def add_files(self, files: list[tuple[str, bytes]], progress=None):
+        """Store uploads, then index only what is new. Returns (stored, rejected, report)."""
+        stored, rejected = self.store_files(files)
         report = self.refresh(progress) if any(s.status == "added" for s in stored) else None
         return stored, rejected, report
 

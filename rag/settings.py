@@ -46,7 +46,9 @@ class Settings:
     top_k: int = 5
     max_question_chars: int = 2000  # also the cap on each earlier question in `history`
     max_history_entries: int = 20
-    max_upload_bytes: int = 10 * 1024 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024  # one file
+    max_upload_files: int = 20  # files in one upload
+    max_upload_bytes_per_minute: int = 50 * 1024 * 1024  # all uploads of the app together
     min_retrieval_score: float = 0.25
     min_answer_score: float = 0.4  # extractive: best sentence score below this -> abstain
     # An answer sentence is cited only if a retrieved sentence shares this share of its words
@@ -87,8 +89,9 @@ class Settings:
             raise ConfigError(
                 f"max_history_entries={self.max_history_entries}: must be between 1 and 1000"
             )
-        if self.max_upload_bytes < 1:
-            raise ConfigError(f"max_upload_bytes={self.max_upload_bytes}: must be positive")
+        for name in ("max_upload_bytes", "max_upload_files", "max_upload_bytes_per_minute"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name}={getattr(self, name)}: must be positive")
         if not -1.0 <= self.min_retrieval_score <= 1.0:
             raise ConfigError(f"min_retrieval_score={self.min_retrieval_score}: must be in [-1, 1]")
         if not -1.0 <= self.min_answer_score <= 2.0:

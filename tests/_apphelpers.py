@@ -51,10 +51,15 @@ class RunningApp:
                 raise RuntimeError(f"app exited: {self.log_path.read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(self.url, timeout=2) as r:
-                    if r.status == 200:
+                    # The app serves at once and indexes in the background: tests start once
+                    # the first catch-up is done, so that every seed is answerable.
+                    if r.status == 200 and (
+                        "index updated" in self.log() or "index up to date" in self.log()
+                    ):
                         return time.perf_counter() - self.started
             except OSError:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"app not ready in {timeout} s: {self.log_path.read_text()[-2000:]}")
 

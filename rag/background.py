@@ -1,0 +1,76 @@
+"""Indexing off the request path: uploads are acknowledged once stored, and one worker thread
+brings the index in line with the folder while questions are answered from the previous
+generation (the switch to the new one is atomic, see IndexStore)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from .errors import RagError
+from .index import UpdateReport
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundIndexer:
+    """`request()` asks for a refresh; requests that arrive while one runs are merged into one
+    more run. The worker thread exists only while there is work."""
+
+    def __init__(self, rag):
+        self.rag = rag
+        self._cv = threading.Condition()
+        self._requested = False
+        self._running = False
+        self.done = 0  # passages embedded so far in the current run
+        self.total = 0
+        self.last: UpdateReport | None = None
+        self.error = ""
+
+    def request(self) -> None:
+        with self._cv:
+            self._requested = True
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._work, name="indexer", daemon=True).start()
+
+    @property
+    def busy(self) -> bool:
+        with self._cv:
+            return self._running
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no run is pending or running; False if `timeout` passed first."""
+        with self._cv:
+            return self._cv.wait_for(lambda: not self._running, timeout)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def _work(self) -> None:
+        while True:
+            with self._cv:
+                if not self._requested:
+                    self._running = False
+                    self._cv.notify_all()
+                    return
+                self._requested = False
+            self.done = self.total = 0
+            try:
+                self.last = self.rag.refresh(self._progress)
+                self.error = ""
+                log.info(self.last.summary())
+            except RagError as exc:
+                self.error = str(exc)
+                log.warning("indexing failed: %s", exc)
+            except Exception:  # noqa: BLE001 - the worker must survive to index the next upload
+                self.error = "indexing failed; see the server log"
+                log.exception("indexing failed")
+
+    def describe(self) -> str:
+        """One line for the status bar; "" when idle."""
+        if not self.busy:
+            return f"indexing failed: {self.error}" if self.error else ""
+        if self.total:
+            return f"indexing: {self.done} of {self.total} new passages embedded"
+        return "indexing: reading the documents"
