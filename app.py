@@ -456,6 +456,24 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             api_visibility="private",
         )
         add.click(upload, files, [upload_msg, table, status_md], api_name="upload")
+        # While indexing runs in the background, the page follows it; otherwise nothing is sent.
+        seen = gr.State(None)
+
+        def follow(last):
+            snap = rag.store.current()
+            key = [snap.generation if snap else "", indexer.describe()]
+            if key == last:
+                return gr.skip(), gr.skip(), last
+            return status(), documents_table(), key
+
+        gr.Timer(2.0).tick(
+            follow,
+            seen,
+            [status_md, table, seen],
+            show_progress="hidden",
+            concurrency_limit=None,  # never waits behind questions
+            api_visibility="private",
+        )
         # Computed per page view, not once when the app was built: a fresh page is current.
         demo.load(
             lambda: (status(), documents_table()),

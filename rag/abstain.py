@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -65,7 +66,12 @@ FEATURES = (
     "words_in_sentence",  # share of the question's content words (stemmed) in the sentence
     "words_in_passage",
     "margin_gap",  # best margin - second-best passage's margin
+    "null_prob",  # softmax mass of "no answer" (start x end) in the span's window
+    "span_tokens_log",
+    "question_negated",  # "not", "never", ...: a common shape of unanswerable questions
 )
+
+_NEGATION = re.compile(r"\b(not|never|no|none|nor|n't|cannot|without)\b|n't\b", re.I)
 
 
 def _share(needles: set[str], hay: set[str]) -> float:
@@ -91,6 +97,9 @@ def reader_features(question: str, spans, passages, best: int, sentence: str) ->
         "words_in_sentence": _share(q_words, stems(sentence)),
         "words_in_passage": _share(q_words, stems(p.chunk.text)),
         "margin_gap": s.margin - max(others) if others else 10.0,
+        "null_prob": s.null_prob,
+        "span_tokens_log": math.log(max(1, s.tokens)),
+        "question_negated": float(bool(_NEGATION.search(question))),
     }
 
 

@@ -88,6 +88,27 @@ def best_span(
     return int(idx[i]), int(idx[j]), float(scores[i, j]), null
 
 
+def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow [start, end) so that it neither starts nor ends inside a word (a span may begin
+    at a word piece such as "##rbin").
+
+    >>> t = "Harbin is in China"; a, b = widen_to_words(t, 2, 9); t[a:b]
+    'Harbin is'
+    """
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _softmax_at0(logits: np.ndarray, allowed: np.ndarray) -> float:
+    """Softmax probability of position 0 among the allowed positions."""
+    x = logits[allowed]
+    m = x.max()
+    return float(np.exp(logits[0] - m) / np.exp(x - m).sum())
+
+
 @dataclass(frozen=True)
 class Span:
     """The reader's best answer in one passage."""
@@ -98,6 +119,8 @@ class Span:
     text: str
     score: float  # start + end logit
     null: float  # the "no answer" score of the window the span came from
+    null_prob: float = 0.0  # softmax mass of "no answer" at start times at end, that window
+    tokens: int = 1  # length of the span in word pieces
 
     @property
     def margin(self) -> float:
@@ -121,6 +144,9 @@ class Reader:
                 return
             import torch
             from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # a library loading a model prints nothing
 
             path = resolve_reader_model(self.model_name)
             try:
@@ -178,8 +204,13 @@ class Reader:
                 if not mask.any():
                     continue
                 offsets = enc["offset_mapping"][r]
-                a, z = offsets[i][0], offsets[j][1]
-                span = Span(k, a, z, texts[k][a:z], score, null)
+                a, z = widen_to_words(texts[k], offsets[i][0], offsets[j][1])
+                allowed = mask.copy()
+                allowed[0] = True
+                p_null = _softmax_at0(starts[b, :length], allowed) * _softmax_at0(
+                    ends[b, :length], allowed
+                )
+                span = Span(k, a, z, texts[k][a:z], score, null, p_null, j - i + 1)
                 # Over several windows of one text: the best span, judged by its own margin.
                 if k not in best or span.margin > best[k].margin:
                     best[k] = span

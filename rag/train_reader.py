@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .reader import best_span, encode
+from .reader import best_span, encode, widen_to_words
 from .squad import Question, load_squad, split_articles
 
 log = logging.getLogger(__name__)
@@ -169,7 +169,8 @@ def evaluate_given_paragraph(model, tokenizer, questions: list[Question], cfg: T
             )
             k = enc["overflow_to_sample_mapping"][r]
             offs = enc["offset_mapping"][r]
-            text = questions[k].context[offs[i][0] : offs[j][1]]
+            a, z = widen_to_words(questions[k].context, offs[i][0], offs[j][1])
+            text = questions[k].context[a:z]
             if k not in best or score - null > best[k][0]:
                 best[k] = (score - null, text)
     model.train()
