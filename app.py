@@ -43,6 +43,7 @@ CSS = """
 .source mark strong.short {text-decoration: underline; text-decoration-thickness: 2px}
 .related h4 {color: #666}
 .why {color: #666; font-size: 0.9em}
+.source .origin {margin: 0 0 6px 0; color: #666; font-size: 0.85em}
 """
 
 
@@ -91,7 +92,8 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
         parts.append(
             f"<div class='{cls}' id='src-{c['n']}'><h4>[{c['n']}] {html.escape(c['doc'])} "
             f"<small>(characters {c['start']}–{c['end']}, {html.escape(c['chunk_id'])})</small>"
-            f"</h4><div style='white-space: pre-wrap'>{body}</div></div>"
+            f"</h4><p class='origin'>{html.escape(describe_origin(c.get('origin')))}</p>"
+            f"<div style='white-space: pre-wrap'>{body}</div></div>"
         )
     if answer.get("abstained"):
         why = answer.get("why") or ""
@@ -105,6 +107,20 @@ def render_sources(answer: dict | None, focus: int | None = None) -> str:
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def describe_origin(origin: dict | None) -> str:
+    """Where a cited document came from, in words.
+
+    >>> describe_origin({"origin": "uploaded", "by": "ann", "at": "2026-11-25 18:30"})
+    'uploaded by ann on 2026-11-25 18:30'
+    >>> describe_origin({"origin": "folder"})
+    "from the server's documents folder"
+    """
+    if not origin or origin.get("origin") != "uploaded":
+        return "from the server's documents folder"
+    who = f" by {origin['by']}" if origin.get("by") else " through the app"
+    return f"uploaded{who} on {origin.get('at', '?')}"
 
 
 def linked_markers(text: str) -> str:
@@ -346,8 +362,21 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             return gr.update()
         return render_sources(last, focus=int(choice.split("]")[0].strip("[")))
 
-    def upload(files):
+    policy = rag.settings.upload_policy
+    allowed = {u.strip() for u in rag.settings.upload_users.split(",") if u.strip()}
+    allowed = allowed or {os.environ.get("RAG_USERNAME", "")} - {""}
+
+    def upload(files, request: gr.Request):
         """Add .txt/.md documents. They are stored at once and indexed in the background."""
+        user = getattr(request, "username", None) if request is not None else None
+        if policy == "off":
+            return "Adding documents is turned off on this server.", documents_table(), status()
+        if policy == "users" and user not in allowed:
+            return (
+                "Only named users may add documents here; log in as one of them.",
+                documents_table(),
+                status(),
+            )
         if not files:
             return "No file chosen.", documents_table(), status()
         paths = [
@@ -374,7 +403,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             else:
                 batch.append((path.name, path.read_bytes()))
         try:
-            stored, rejected = rag.store_files(batch)
+            stored, rejected = rag.store_files(batch, uploader=user)
         except RagError as exc:
             return f"Upload failed: {exc}", documents_table(), status()
         for s in stored:

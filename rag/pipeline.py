@@ -15,13 +15,15 @@ from .chunk import split_sentences
 from .cite import Attributor, Citation, number_citations
 from .embed import Embedder
 from .errors import BadQuestion, ConfigError, UploadRejected
+from .eval import normalize_answer
 from .generate import NOT_IN_DOCUMENTS, Generator, ReaderGenerator, load_generator
 from .index import IndexStore, UpdateReport
 from .ingest import load_documents
 from .reader import Span
 from .retrieve import Passage, Retriever
 from .settings import Settings
-from .upload import StoredUpload, remove_stale_temporaries, store_upload
+from .text import names, numbers
+from .upload import StoredUpload, origin_of, remove_stale_temporaries, store_upload
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class Answer:
     reason: str = ""  # the reason code (rag.abstain.REASONS)
     short_answer: ShortAnswer | None = None  # reader answers only
     confidence: float | None = None  # the verifier's probability that the question is answered
+    origins: dict[str, dict] = field(default_factory=dict)  # cited document -> where it came from
     query: str = ""  # what was sent to retrieval (after follow-up rewriting)
     seconds: float = 0.0
 
@@ -68,7 +71,10 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "generator": self.generator,
-            "citations": [asdict(c) for c in self.citations],
+            "citations": [
+                {**asdict(c), "origin": self.origins.get(c.doc, {"origin": "folder"})}
+                for c in self.citations
+            ],
             "related": [p.to_dict() for p in self.related],
             "passages": [p.to_dict() for p in self.passages],
             "dropped": self.dropped,
@@ -154,6 +160,7 @@ class Candidate:
     start: int
     end: int
     features: dict[str, float]
+    rival: Span | None = None  # another document's different answer, if the reader sees one
 
 
 class RAG:
@@ -231,7 +238,7 @@ class RAG:
 
         return self.store.update(listing, progress)
 
-    def store_files(self, files: list[tuple[str, bytes]]):
+    def store_files(self, files: list[tuple[str, bytes]], uploader: str | None = None):
         """Store uploads (checked, under a free name). Returns (stored, rejected).
 
         A file is acknowledged (in `stored`) only once it is safely on disk; indexing it can be
@@ -243,7 +250,11 @@ class RAG:
             try:
                 stored.append(
                     store_upload(
-                        self.settings.documents_dir, filename, data, self.settings.max_upload_bytes
+                        self.settings.documents_dir,
+                        filename,
+                        data,
+                        self.settings.max_upload_bytes,
+                        uploader,
                     )
                 )
             except UploadRejected as exc:
@@ -304,6 +315,7 @@ class RAG:
             yield self._abstain(result, t0, "unsupported")
             return
         result.answer, result.citations = number_citations(supports)
+        result.origins = self._origins(result.citations)
         result.abstained = False
         result.seconds = time.perf_counter() - t0
         yield result
@@ -327,7 +339,26 @@ class RAG:
         passage = passages[span.passage]
         a, b = sentence_around(passage.chunk.text, span.start, span.end)
         feats = reader_features(query, spans, passages, best, passage.chunk.text[a:b])
-        return Candidate(span, passage, a, b, feats)
+        return Candidate(span, passage, a, b, feats, self._rival(spans, passages, span))
+
+    @staticmethod
+    def _rival(spans, passages, best) -> Span | None:
+        """Another document's answer that the reader also gives (margin >= 0) and that names a
+        different number or name: the documents disagree, and the answer must say so."""
+        doc = passages[best.passage].chunk.doc
+        key = normalize_answer(best.text)
+        for s in sorted(spans, key=lambda x: -x.margin):
+            other = normalize_answer(s.text)
+            if (
+                s.margin >= 0
+                and passages[s.passage].chunk.doc != doc
+                and other
+                and other not in key
+                and key not in other
+                and (numbers(s.text) or names(" " + s.text))
+            ):
+                return s
+        return None
 
     def _read(self, gen: ReaderGenerator, result: Answer, query: str, passages, t0) -> Answer:
         """The reader's best span, its sentence cited verbatim, if the verifier lets it answer."""
@@ -357,9 +388,13 @@ class RAG:
         # leads when it says less than the whole sentence.
         same = short.rstrip(".").strip() == sentence.rstrip(".").strip()
         result.answer = text if same else f"{short} — {text}"
+        result.origins = self._origins(result.citations)
         result.abstained = False
         result.seconds = time.perf_counter() - t0
         return result
+
+    def _origins(self, citations: list[Citation]) -> dict[str, dict]:
+        return {c.doc: origin_of(self.settings.documents_dir, c.doc) for c in citations}
 
     def _unanswerable(self, query: str, passages: list[Passage]) -> tuple[str, str]:
         """Hand rules for drafting generators: (reason code, detail), or ("", "")."""

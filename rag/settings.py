@@ -56,8 +56,23 @@ class Settings:
     min_support_lexical: float = 0.7
     min_support_semantic: float = 0.45
     host: str = "127.0.0.1"
+    # Who may add documents: "off", "open" (anyone who reaches the app), "users" (the logged-in
+    # users named in upload_users). "auto": open on this machine's loopback only, else off.
+    uploads: str = "auto"
+    upload_users: str = ""  # comma-separated; empty means the login's user
     port: int = 7860
     concurrency: int = 2
+
+    @property
+    def upload_policy(self) -> str:
+        """ "off", "open" or "users", with "auto" resolved from the host.
+
+        >>> Settings().upload_policy, Settings(host="0.0.0.0").upload_policy
+        ('open', 'off')
+        """
+        if self.uploads != "auto":
+            return self.uploads
+        return "open" if self.host in ("127.0.0.1", "localhost", "::1") else "off"
 
     def __post_init__(self) -> None:
         for name in ("documents_dir", "index_dir", "cache_dir"):
@@ -81,6 +96,8 @@ class Settings:
                 raise ConfigError(f"{name}={getattr(self, name)}: must be between 1 and 50")
         if self.answer_threshold is not None and not 0.0 <= self.answer_threshold <= 1.0:
             raise ConfigError(f"answer_threshold={self.answer_threshold}: must be in [0, 1]")
+        if self.uploads not in ("auto", "off", "open", "users"):
+            raise ConfigError(f"uploads={self.uploads!r}: choose auto, off, open or users")
         if not 1 <= self.port <= 65535:
             raise ConfigError(f"port={self.port}: must be between 1 and 65535")
         if self.max_question_chars < 10:

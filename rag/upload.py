@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -58,7 +60,37 @@ def _claim(folder: Path, name: str, tmp: Path) -> Path:
     raise UploadRejected(f"{name}: too many files of this name")
 
 
-def store_upload(documents_dir: Path, filename: str, data: bytes, max_bytes: int) -> StoredUpload:
+META_DIR = ".origin"  # beside the documents: who added each uploaded file, and when
+
+
+def origin_of(documents_dir: Path, name: str) -> dict:
+    """Where a document came from: {"origin": "uploaded", "by", "at"} or {"origin": "folder"}.
+
+    >>> origin_of(Path("/nonexistent"), "a.txt")
+    {'origin': 'folder'}
+    """
+    try:
+        return json.loads((Path(documents_dir) / META_DIR / f"{name}.json").read_text())
+    except (OSError, ValueError):
+        return {"origin": "folder"}
+
+
+def _record_origin(folder: Path, name: str, uploader: str | None) -> None:
+    meta = folder / META_DIR
+    meta.mkdir(exist_ok=True)
+    record = {
+        "origin": "uploaded",
+        "by": uploader or "",
+        "at": time.strftime("%Y-%m-%d %H:%M", time.localtime()),
+    }
+    tmp = meta / f".{uuid.uuid4().hex}"
+    tmp.write_text(json.dumps(record))
+    os.replace(tmp, meta / f"{name}.json")
+
+
+def store_upload(
+    documents_dir: Path, filename: str, data: bytes, max_bytes: int, uploader: str | None = None
+) -> StoredUpload:
     """Check one upload and write it into `documents_dir`; UploadRejected says why not."""
     folder = Path(documents_dir)
     name = safe_filename(filename)
@@ -86,6 +118,7 @@ def store_upload(documents_dir: Path, filename: str, data: bytes, max_bytes: int
         target = _claim(folder, name, tmp)
     finally:
         tmp.unlink(missing_ok=True)
+    _record_origin(folder, target.name, uploader)
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -97,8 +130,6 @@ def store_upload(documents_dir: Path, filename: str, data: bytes, max_bytes: int
 def remove_stale_temporaries(documents_dir: Path, older_than_s: float = 600.0) -> list[str]:
     """Delete `.upload-*` files a killed upload left behind (old enough that no live upload
     is still writing them). Returns their names."""
-    import time
-
     folder = Path(documents_dir)
     if not folder.is_dir():
         return []

@@ -12,7 +12,7 @@ from .conftest import EXPO, SEEDS
 
 pytestmark = pytest.mark.slow
 
-CITATION_KEYS = {"n", "doc", "chunk_id", "start", "end", "quote", "score"}
+CITATION_KEYS = {"n", "doc", "chunk_id", "start", "end", "quote", "score", "origin"}
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +121,7 @@ def test_upload_through_the_api_is_indexed_incrementally(app, client, tmp_path):
             break
         time.sleep(0.5)
     assert result["citations"][0]["doc"] == "amur_festival.txt"
+    assert result["citations"][0]["origin"]["origin"] == "uploaded"
     assert "embedded 1 of" in app.log()  # only the new file was embedded
     again, _, _ = client.predict([handle_file(str(doc))], api_name="/upload")
     assert "already indexed" in again
@@ -133,3 +134,24 @@ def test_upload_through_the_api_is_indexed_incrementally(app, client, tmp_path):
 def test_start_is_logged_with_readiness_time(app):
     assert "ready on http://127.0.0.1" in app.log()
     print(f"app ready after {app.ready_after:.1f} s")
+
+
+def test_uploads_can_be_turned_off_by_the_operator(tmp_path):
+    from gradio_client import Client, handle_file
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    off = RunningApp(
+        tmp_path / "docs", tmp_path / "index", tmp_path / "app.log", {"RAG_UPLOADS": "off"}
+    )
+    try:
+        doc = tmp_path / "x.txt"
+        doc.write_text("The 6th Sino-Russian EXPO was held in PWNED.", "utf-8")
+        message, _, _ = Client(off.url, verbose=False).predict(
+            [handle_file(str(doc))], api_name="/upload"
+        )
+    finally:
+        off.stop()
+    assert "turned off" in message
+    assert sorted(p.name for p in (tmp_path / "docs").glob("*.txt")) == sorted(
+        p.name for p in SEEDS.glob("*.txt")
+    )
