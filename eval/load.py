@@ -1,11 +1,17 @@
 """Load test: N concurrent gradio_client users against a running app on this machine.
 
     python eval/load.py --url http://127.0.0.1:7860 --users 16 --questions 5 [--upload FILE]
+    python eval/load.py --users 32 --questions 3 --uploaders 4 --big-upload-kb 1024
 
 Every user asks a bounded number of questions through the public `/ask` endpoint; one upload
 can be sent half-way. Prints requests/s, p50/p95 latency and errors, and checks that answers
 to the same question stayed the same during the upload (no corrupted or half-indexed reads).
-Exits non-zero when any request failed or was lost.
+
+With `--uploaders K` the same question load runs twice: once alone (baseline), then while K
+uploaders each add a document (the first one `--big-upload-kb` large), which the app indexes in
+the background. It reports question latency in both phases side by side, and checks that every
+acknowledged upload becomes answerable (`lost_files`). Exits non-zero when any request failed
+or was lost.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import statistics
 import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 QUESTIONS = [
@@ -111,21 +118,117 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
     }
 
 
+def _fact(i: int) -> tuple[str, str, str]:
+    """A unique fact for uploader i: (file text's key sentence, question, expected word)."""
+    town = f"Zavitinsk{i}x"
+    return (
+        f"The festival bell of {town} weighs {40 + i} tonnes and was cast in 1897.",
+        f"How heavy is the festival bell of {town}?",
+        f"{40 + i}",
+    )
+
+
+def _document(i: int, size_kb: int) -> str:
+    """Uploader i's document: its fact, padded with varied prose up to `size_kb`."""
+    fact = _fact(i)[0]
+    filler = []
+    n = 0
+    while sum(len(x) + 1 for x in filler) < size_kb * 1024:
+        filler.append(
+            f"Section {n} of the river survey notes that barge traffic near pier {n % 97} "
+            f"changed by {n % 13} percent in season {n % 7}, according to inspector {n % 31}."
+        )
+        n += 1
+    body = "\n\n".join(" ".join(filler[k : k + 6]) for k in range(0, len(filler), 6))
+    return f"{fact}\n\n{body}\n" if filler else f"{fact}\n"
+
+
+def run_with_uploads(
+    url: str, users: int, questions: int, uploaders: int, big_kb: int, timeout: float
+) -> dict:
+    """Baseline question load, then the same load while `uploaders` documents are added."""
+    import tempfile
+
+    from gradio_client import Client, handle_file
+
+    baseline = run(url, users, questions, None, timeout)
+    folder = Path(tempfile.mkdtemp(prefix="load-uploads-"))
+    paths = []
+    for i in range(uploaders):
+        path = folder / f"survey-{i}.txt"
+        path.write_text(_document(i, big_kb if i == 0 else 1), encoding="utf-8")
+        paths.append(path)
+    replies: dict[int, object] = {}
+
+    def uploader(i: int) -> None:
+        try:
+            replies[i] = Client(url, verbose=False).predict(
+                [handle_file(str(paths[i]))], api_name="/upload"
+            )
+        except Exception as exc:  # counted below, never hidden
+            replies[i] = f"error: {type(exc).__name__}: {exc}"
+
+    ups = [threading.Thread(target=uploader, args=(i,), daemon=True) for i in range(uploaders)]
+    for t in ups:
+        t.start()
+    during = run(url, users, questions, None, timeout)
+    for t in ups:
+        t.join(timeout)
+    acknowledged = [i for i in range(uploaders) if "added" in str(replies.get(i, ""))]
+    # Every acknowledged file must become answerable once background indexing catches up.
+    client = Client(url, verbose=False)
+    lost, deadline = set(acknowledged), time.time() + timeout
+    while lost and time.time() < deadline:
+        for i in sorted(lost):
+            _, question, word = _fact(i)
+            result = client.predict(question, None, api_name="/ask")
+            if not result.get("abstained") and word in result.get("answer", ""):
+                lost.discard(i)
+        if lost:
+            time.sleep(2)
+    ratio = (
+        during["latency_p95_s"] / baseline["latency_p95_s"]
+        if baseline["latency_p95_s"] and during["latency_p95_s"]
+        else None
+    )
+    return {
+        "users": users,
+        "questions_per_user": questions,
+        "uploaders": uploaders,
+        "big_upload_kb": big_kb,
+        "baseline": baseline,
+        "during_uploads": during,
+        "p95_during_over_baseline": round(ratio, 2) if ratio else None,
+        "uploads_acknowledged": len(acknowledged),
+        "upload_errors": [str(r) for r in replies.values() if str(r).startswith("error")],
+        "lost_files": sorted(lost),
+        "errors": baseline["errors"] + during["errors"],
+        "lost": baseline["lost"] + during["lost"],
+        "unstable_answers": {**baseline["unstable_answers"], **during["unstable_answers"]},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--url", default="http://127.0.0.1:7860")
     p.add_argument("--users", type=int, default=16)
     p.add_argument("--questions", type=int, default=5, help="questions per user")
     p.add_argument("--upload", help="a .txt/.md file to upload half-way through")
+    p.add_argument("--uploaders", type=int, default=0, help="concurrent uploaders (phase 2)")
+    p.add_argument("--big-upload-kb", type=int, default=1024, help="size of the first upload")
     p.add_argument("--timeout", type=float, default=600)
     args = p.parse_args(argv)
-    if not (1 <= args.users <= 64 and 1 <= args.questions <= 100):
-        p.error("--users must be 1..64 and --questions 1..100")
-    report = run(args.url, args.users, args.questions, args.upload, args.timeout)
+    if not (1 <= args.users <= 64 and 1 <= args.questions <= 100 and 0 <= args.uploaders <= 16):
+        p.error("--users must be 1..64, --questions 1..100 and --uploaders 0..16")
+    if args.uploaders:
+        report = run_with_uploads(
+            args.url, args.users, args.questions, args.uploaders, args.big_upload_kb, args.timeout
+        )
+    else:
+        report = run(args.url, args.users, args.questions, args.upload, args.timeout)
     print(json.dumps(report, indent=2, default=str))
-    return (
-        0 if report["errors"] == 0 and report["lost"] == 0 and not report["unstable_answers"] else 1
-    )
+    ok = report["errors"] == 0 and report["lost"] == 0 and not report["unstable_answers"]
+    return 0 if ok and not report.get("lost_files") and not report.get("upload_errors") else 1
 
 
 if __name__ == "__main__":

@@ -40,9 +40,7 @@ def main(argv=None) -> int:
         return 2
     work = Path(args.work)
     items = squad_items(Path(args.squad), args.split, work / "corpus", args.limit)
-    rag = RAG(
-        Settings(documents_dir=work / "corpus", index_dir=work / "index", generator="reader")
-    )
+    rag = RAG(Settings(documents_dir=work / "corpus", index_dir=work / "index", generator="reader"))
     rag.refresh()
     table = {}
     for k in args.ks:
@@ -61,9 +59,7 @@ def main(argv=None) -> int:
                 f1.append(token_f1(cand.span.text, item.answers))
                 em.append(exact_match(cand.span.text, item.answers))
                 c = cand.passage.chunk
-                found.append(
-                    any(s.doc == c.doc and c.start <= s.start < c.end for s in item.spans)
-                )
+                found.append(any(s.doc == c.doc and c.start <= s.start < c.end for s in item.spans))
         table[k] = {
             "short_token_f1_always_answering": round(statistics.mean(f1), 4),
             "short_exact_match_always_answering": round(statistics.mean(em), 4),

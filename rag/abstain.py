@@ -69,6 +69,7 @@ FEATURES = (
     "null_prob",  # softmax mass of "no answer" (start x end) in the span's window
     "span_tokens_log",
     "question_negated",  # "not", "never", ...: a common shape of unanswerable questions
+    "answerable_logit",  # the reader's answerability head (0 when the model has none)
 )
 
 _NEGATION = re.compile(r"\b(not|never|no|none|nor|n't|cannot|without)\b|n't\b", re.I)
@@ -100,6 +101,7 @@ def reader_features(question: str, spans, passages, best: int, sentence: str) ->
         "null_prob": s.null_prob,
         "span_tokens_log": math.log(max(1, s.tokens)),
         "question_negated": float(bool(_NEGATION.search(question))),
+        "answerable_logit": s.answerable,
     }
 
 

@@ -208,6 +208,17 @@ def cmd_train_reader(args) -> int:
     return 0
 
 
+def cmd_fit_answerability(args) -> int:
+    from .reader import resolve_reader_model
+    from .train_reader import fit_answerability
+
+    folder = Path(resolve_reader_model(args.model))
+    report = fit_answerability(folder, Path(args.squad), args.limit, args.l2)
+    print(json.dumps(report, indent=2))
+    print(f"wrote {folder / 'answerability.json'}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -228,6 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=0, help="with --squad: only the first N questions")
     _settings_args(p)
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser(
+        "fit-answerability", help="fit the reader's answerability head on the training articles"
+    )
+    p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
+    p.add_argument("--model", default="shipped", help="reader model folder (default: shipped)")
+    p.add_argument("--limit", type=int, default=0, help="at most N training questions")
+    p.add_argument("--l2", type=float, default=10.0)
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_fit_answerability)
     p = sub.add_parser("fit-verifier", help="fit the reader's abstention verifier on a split")
     p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
     p.add_argument("--split", default="dev", help="train, dev, test or all (default dev)")

@@ -11,9 +11,10 @@ The "no answer" score follows the SQuAD 2.0 convention of BERT (Devlin et al. 20
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -121,10 +122,37 @@ class Span:
     null: float  # the "no answer" score of the window the span came from
     null_prob: float = 0.0  # softmax mass of "no answer" at start times at end, that window
     tokens: int = 1  # length of the span in word pieces
+    answerable: float = 0.0  # the answerability head's logit for that window (0 without one)
 
     @property
     def margin(self) -> float:
         return self.score - self.null
+
+
+@dataclass
+class AnswerabilityHead:
+    """Logistic regression on the reader's [CLS] vector: does this window answer the question?
+
+    Fit by `rag fit-answerability` on the training articles (never dev or test); its logit is
+    one of the verifier's signals. The null score is a single direction of the same vector,
+    learned only as a by-product of span training; this head is trained for the decision.
+    """
+
+    mean: list[float]
+    scale: list[float]
+    weights: list[float]
+    bias: float
+
+    def logit(self, vec: np.ndarray) -> float:
+        x = (vec - np.asarray(self.mean)) / np.asarray(self.scale)
+        return float(x @ np.asarray(self.weights) + self.bias)
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(asdict(self)) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> AnswerabilityHead:
+        return cls(**json.loads(Path(path).read_text()))
 
 
 class Reader:
@@ -136,6 +164,7 @@ class Reader:
         self.batch_size = batch_size
         self._model = None
         self._tokenizer = None
+        self._head: AnswerabilityHead | None = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -168,19 +197,29 @@ class Reader:
                     f"reader model {self.model_name!r}: needs a fast tokenizer (character offsets)"
                 )
             model.eval()
+            head = Path(path) / "answerability.json"
+            self._head = AnswerabilityHead.load(head) if head.is_file() else None
             self._tokenizer, self._model = tok, model
 
     def read(self, question: str, texts: list[str]) -> list[Span]:
         """The best span of every text (one per text, in order), with its null score."""
+        return self.read_pairs([question] * len(texts), texts)
+
+    def read_pairs(self, questions: list[str], texts: list[str], with_cls: bool = False):
+        """The best span for each (question, text) pair; with `with_cls`, also the [CLS]
+        vector of the window the span came from (to fit the answerability head)."""
         import torch
 
         self.warm_up()
         if not texts:
-            return []
+            return ([], []) if with_cls else []
         tok = self._tokenizer
-        enc = encode(tok, [question] * len(texts), texts, READER_MAX_TOKENS, READER_STRIDE)
+        enc = encode(tok, questions, texts, READER_MAX_TOKENS, READER_STRIDE)
         n = len(enc["input_ids"])
+        head = self._head
+        hidden = with_cls or head is not None
         best: dict[int, Span] = {}
+        cls: dict[int, np.ndarray] = {}
         for lo in range(0, n, self.batch_size):
             rows = list(range(lo, min(n, lo + self.batch_size)))
             batch = tok.pad(
@@ -192,9 +231,10 @@ class Reader:
                 return_tensors="pt",
             )
             with torch.inference_mode():
-                out = self._model(**batch)
+                out = self._model(**batch, output_hidden_states=hidden)
             starts = out.start_logits.float().numpy()
             ends = out.end_logits.float().numpy()
+            vecs = out.hidden_states[-1][:, 0].float().numpy() if hidden else None
             for b, r in enumerate(rows):
                 seq = enc.sequence_ids(r)
                 length = len(enc["input_ids"][r])
@@ -210,8 +250,13 @@ class Reader:
                 p_null = _softmax_at0(starts[b, :length], allowed) * _softmax_at0(
                     ends[b, :length], allowed
                 )
-                span = Span(k, a, z, texts[k][a:z], score, null, p_null, j - i + 1)
+                answerable = head.logit(vecs[b]) if head is not None else 0.0
+                span = Span(k, a, z, texts[k][a:z], score, null, p_null, j - i + 1, answerable)
                 # Over several windows of one text: the best span, judged by its own margin.
                 if k not in best or span.margin > best[k].margin:
                     best[k] = span
-        return [best[k] for k in sorted(best)]
+                    if with_cls:
+                        cls[k] = vecs[b]
+        keys = sorted(best)
+        spans = [best[k] for k in keys]
+        return (spans, [cls[k] for k in keys]) if with_cls else spans

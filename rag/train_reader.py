@@ -365,3 +365,57 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
     (out / "model" / "training.json").write_text(json.dumps(summary, indent=2))
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def fit_answerability(
+    model_dir: Path, squad: Path, limit: int = 0, l2: float = 10.0, progress: bool = True
+) -> dict:
+    """Fit the answerability head on the reader's [CLS] vectors of the training articles'
+    questions (paragraph given), check it on the dev articles, and save it beside the model."""
+    from tqdm import tqdm
+
+    from .abstain import fit_logistic
+    from .eval import auroc
+    from .reader import AnswerabilityHead, Reader
+
+    articles = load_squad(squad)
+    record = Path(model_dir) / "training.json"
+    # The reader's own split: its training articles, never the ones it is checked on.
+    split = (
+        json.loads(record.read_text())["split"] if record.is_file() else split_articles(articles)
+    )
+    reader = Reader(str(model_dir))
+    reader.warm_up()
+    reader._head = None  # features of the bare reader, whatever head was there before
+
+    def vectors(part: str, n: int):
+        qs = [q for t in split[part] for q in articles[t]]
+        random.Random(0).shuffle(qs)
+        qs = qs[:n] if n else qs
+        xs, ys, margins = [], [], []
+        for lo in tqdm(range(0, len(qs), 64), desc=f"reading {part}", disable=not progress):
+            chunk = qs[lo : lo + 64]
+            spans, cls = reader.read_pairs(
+                [q.question for q in chunk], [q.context for q in chunk], with_cls=True
+            )
+            for span, vec in zip(spans, cls, strict=True):
+                xs.append(vec)
+                ys.append(chunk[span.passage].answerable)
+                margins.append(span.margin)
+        return np.array(xs), np.array(ys, dtype=float), margins
+
+    x, y, _ = vectors("train", limit)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    w, b = fit_logistic((x - mean) / scale, y, l2=l2)
+    head = AnswerabilityHead(mean.tolist(), scale.tolist(), w.tolist(), b)
+    dx, dy, dmargins = vectors("dev", 0)
+    logits = [head.logit(v) for v in dx]
+    report = {
+        "train_questions": len(y),
+        "dev_questions": len(dy),
+        "dev_auroc_head": round(auroc(logits, list(dy.astype(bool))), 4),
+        "dev_auroc_margin": round(auroc(dmargins, list(dy.astype(bool))), 4),
+        "l2": l2,
+    }
+    head.save(Path(model_dir) / "answerability.json")
+    return report

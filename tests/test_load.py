@@ -49,6 +49,39 @@ def test_load_script_small_run_with_an_upload(tmp_path):
     assert "added **note.txt**" in report["upload"][0]
 
 
+def test_load_script_with_concurrent_uploaders_loses_no_file(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    app = RunningApp(tmp_path / "docs", tmp_path / "index", tmp_path / "app.log")
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "eval/load.py",
+                "--url",
+                app.url,
+                "--users",
+                "3",
+                "--questions",
+                "2",
+                "--uploaders",
+                "2",
+                "--big-upload-kb",
+                "200",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        app.stop()
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    assert report["uploads_acknowledged"] == 2 and report["lost_files"] == []
+    assert report["baseline"]["ok"] == report["during_uploads"]["ok"] == 6
+    assert report["p95_during_over_baseline"] > 0
+
+
 def test_load_script_refuses_other_hosts():
     out = subprocess.run(
         [

@@ -9,7 +9,7 @@ from rag.abstain import FEATURES, choose_threshold, fit_logistic, fit_verifier, 
 from rag.embed import resolve_embedding_model
 from rag.reader import Reader, best_span, encode
 from rag.squad import build_collection, load_squad, select, split_articles
-from rag.train_reader import TrainConfig, featurize, train
+from rag.train_reader import TrainConfig, featurize, fit_answerability, train
 
 CONTEXT = (
     "The Black Death reached Sicily in October 1347, carried by twelve Genoese galleys. "
@@ -144,6 +144,12 @@ def test_training_smoke_run_saves_a_loadable_reader_and_resumes(tmp_path):
     reader = Reader(str(out / "model"))
     [span] = reader.read("When did the Black Death reach Sicily?", [CONTEXT])
     assert CONTEXT[span.start : span.end] == span.text and span.text
+    assert span.answerable == 0.0  # no answerability head yet
+
+    report = fit_answerability(out / "model", squad, progress=False)
+    assert report["train_questions"] == 12 and report["dev_questions"] == 2
+    [span] = Reader(str(out / "model")).read("When did the Black Death reach Sicily?", [CONTEXT])
+    assert span.answerable != 0.0
 
 
 def test_logistic_fit_matches_scikit_learn():

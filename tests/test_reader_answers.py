@@ -1,0 +1,130 @@
+"""The shipped reader, through the whole pipeline, on the seeds and on a small uploaded text."""
+
+import pytest
+
+from rag import RAG, ReaderGenerator, Settings
+from rag.reader import SHIPPED_READER
+
+from .conftest import EXPO, SEEDS
+
+UMBRELLA = "003_f63e59bf8519bc95.txt"
+FESTIVAL = (
+    "The Amur Lantern Festival\n\n"
+    "The Amur Lantern Festival is held every February on the river bank in Heihe. "
+    "It was founded in 1994 by the painter Li Wenhua, who carved the first ice lanterns himself. "
+    "Today about forty thousand visitors come each year.\n\n"
+    "A bronze bell stands at the centre of the festival grounds. "
+    "The bell weighs 12 tonnes and was cast in Harbin in 2001. "
+    "Visitors ring it at midnight on the last day."
+)
+
+
+def reader_rag(docs, base, embedder) -> RAG:
+    settings = Settings(
+        documents_dir=docs, index_dir=base / "index", cache_dir=base / "cache", generator="reader"
+    )
+    rag = RAG(settings, embedder=embedder)
+    rag.refresh()
+    return rag
+
+
+@pytest.fixture(scope="module")
+def seeds_reader(tmp_path_factory, embedder) -> RAG:
+    return reader_rag(SEEDS, tmp_path_factory.mktemp("reader"), embedder)
+
+
+@pytest.fixture(scope="module")
+def festival_reader(tmp_path_factory, embedder) -> RAG:
+    base = tmp_path_factory.mktemp("festival")
+    (base / "docs").mkdir()
+    rag = reader_rag(base / "docs", base, embedder)
+    stored, rejected, report = rag.add_files([("festival.txt", FESTIVAL.encode())])
+    assert not rejected and report.added == ["festival.txt"]
+    return rag
+
+
+def check(rag: RAG, answer, docs_dir=SEEDS):
+    """Short answer and citation quote the document exactly; the answer holds both."""
+    d = answer.to_dict()
+    short = d["short_answer"]
+    text = (docs_dir / short["doc"]).read_text(encoding="utf-8")
+    assert text[short["start"] : short["end"]] == short["text"]
+    [c] = answer.citations
+    assert text[c.start : c.end] == c.quote
+    assert c.start <= short["start"] < short["end"] <= c.end  # the short answer is in its sentence
+    assert answer.answer.endswith(f"{c.quote} [1]")
+    assert answer.answer.startswith(short["text"].strip())
+    return short["text"], c
+
+
+def test_the_shipped_reader_is_what_auto_loads(tmp_path, embedder):
+    assert (SHIPPED_READER / "model.safetensors").stat().st_size < 100 * 1024 * 1024
+    assert (SHIPPED_READER / "verifier.json").exists() and (SHIPPED_READER / "NOTICE.md").exists()
+    rag = RAG(Settings(documents_dir=SEEDS, index_dir=tmp_path / "i", cache_dir=tmp_path), embedder)
+    assert rag._generator is None  # construction loads no generator
+    assert isinstance(rag.generator, ReaderGenerator) and rag.generator.name == "reader"
+
+
+def test_russian_enterprises_is_137_with_its_sentence(seeds_reader):
+    answer = seeds_reader.ask(
+        "How many Russian enterprises took part in the 6th Sino-Russian EXPO?"
+    )
+    assert not answer.abstained and answer.generator == "reader"
+    short, c = check(seeds_reader, answer)
+    assert "137" in short and c.doc == EXPO and "137 enterprises" in c.quote
+
+
+def test_expo_is_in_harbin_with_the_right_citation(seeds_reader):
+    answer = seeds_reader.ask("Where was the 6th Sino-Russian EXPO held?")
+    short, c = check(seeds_reader, answer)
+    assert "Harbin" in short and c.doc == EXPO and "takes place" in c.quote
+
+
+def test_population_of_khabarovsk_is_refused_in_plain_words(seeds_reader):
+    answer = seeds_reader.ask("What is the population of Khabarovsk?")
+    assert answer.abstained and not answer.citations and answer.short_answer is None
+    assert answer.reason == "not_confident" and "score" not in answer.why
+    assert answer.related and answer.to_dict()["short_answer"] is None
+
+
+def test_guo_li_proposal_is_not_the_byline(seeds_reader):
+    answer = seeds_reader.ask("What did Guo Li propose?")
+    assert not answer.abstained
+    short, c = check(seeds_reader, answer)
+    assert not c.quote.upper().startswith("GUO") and len(c.quote) > 60
+
+
+def test_umbrella_model_is_answered(seeds_reader):
+    answer = seeds_reader.ask("What is the Umbrella Model?")
+    assert not answer.abstained
+    short, c = check(seeds_reader, answer)
+    assert c.doc == UMBRELLA
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        ("Who founded the festival?", "Li Wenhua"),
+        ("How heavy is the bell?", "12 tonnes"),
+        ("How much does the bell weigh?", "12 tonnes"),
+        ("Where is the Amur Lantern Festival held?", "Heihe"),
+    ],
+)
+def test_uploaded_text_is_answered_from_the_right_sentence(festival_reader, question, expected):
+    answer = festival_reader.ask(question)
+    assert not answer.abstained, answer.to_dict()
+    docs = festival_reader.settings.documents_dir
+    short, c = check(festival_reader, answer, docs)
+    assert expected in c.quote and expected.split()[0] in short
+
+
+def test_a_document_that_contradicts_another_is_flagged(tmp_path, embedder):
+    import shutil
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
+    rag.add_files([("claim.txt", b"The 6th Sino-Russian EXPO was held in Moscow in June.")])
+    answer = rag.ask("Where was the 6th Sino-Russian EXPO held?")
+    assert not answer.abstained
+    assert "disagree" in answer.notice and len(answer.citations) == 2
+    assert {c.doc for c in answer.citations} == {EXPO, "claim.txt"}
