@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable
@@ -38,6 +39,17 @@ def _segmenter():
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` (see `_split_sentences`); the same passages
+    are read question after question, so results are remembered."""
+    return list(_split_cached(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_cached(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_split_sentences(text))
+
+
+def _split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of `text`, whitespace trimmed, in order.
 
     Paragraph breaks always end a sentence, so headings stay apart from body text.

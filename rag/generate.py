@@ -317,8 +317,12 @@ class ReaderGenerator(Generator):
         self.reader.warm_up()
 
     def read(self, question: str, passages: list[Passage]):
-        """The best span of each passage (`rag.reader.Span`, in passage order)."""
-        return self.reader.read(question, [p.chunk.text for p in passages])
+        """The best span of each passage (`rag.reader.Span`, in passage order), each inside
+        one sentence of its passage."""
+        from .chunk import split_sentences
+
+        texts = [p.chunk.text for p in passages]
+        return self.reader.read(question, texts, [split_sentences(t) for t in texts])
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         spans = self.read(question, passages)

@@ -67,10 +67,13 @@ def best_span(
     end_logits: np.ndarray,
     context: np.ndarray,
     max_answer_tokens: int = MAX_ANSWER_TOKENS,
+    segments: np.ndarray | None = None,
 ) -> tuple[int, int, float, float]:
     """(start token, end token, span score, null score) for one window.
 
     `context` is a boolean mask of the tokens a span may use; the null score is position 0.
+    With `segments` (a sentence number per token), a span stays inside one sentence: the
+    answer is then always inside the one sentence that is quoted as its citation.
 
     >>> s = np.array([5.0, 0.0, 3.0, 1.0]); e = np.array([5.0, 0.0, 0.5, 2.0])
     >>> best_span(s, e, np.array([False, True, True, True]))
@@ -84,6 +87,8 @@ def best_span(
     scores = s[:, None] + e[None, :]
     pos = idx[:, None], idx[None, :]
     valid = (pos[1] >= pos[0]) & (pos[1] - pos[0] < max_answer_tokens)
+    if segments is not None:
+        valid &= segments[idx][:, None] == segments[idx][None, :]
     scores = np.where(valid, scores, -np.inf)
     i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return int(idx[i]), int(idx[j]), float(scores[i, j]), null
@@ -201,11 +206,20 @@ class Reader:
             self._head = AnswerabilityHead.load(head) if head.is_file() else None
             self._tokenizer, self._model = tok, model
 
-    def read(self, question: str, texts: list[str]) -> list[Span]:
-        """The best span of every text (one per text, in order), with its null score."""
-        return self.read_pairs([question] * len(texts), texts)
+    def read(
+        self, question: str, texts: list[str], sentences: list[list[tuple[int, int]]] | None = None
+    ) -> list[Span]:
+        """The best span of every text (one per text, in order), with its null score; with
+        `sentences` (each text's sentence spans), spans never cross a sentence boundary."""
+        return self.read_pairs([question] * len(texts), texts, sentences=sentences)
 
-    def read_pairs(self, questions: list[str], texts: list[str], with_cls: bool = False):
+    def read_pairs(
+        self,
+        questions: list[str],
+        texts: list[str],
+        with_cls: bool = False,
+        sentences: list[list[tuple[int, int]]] | None = None,
+    ):
         """The best span for each (question, text) pair; with `with_cls`, also the [CLS]
         vector of the window the span came from (to fit the answerability head)."""
         import torch
@@ -239,11 +253,19 @@ class Reader:
                 seq = enc.sequence_ids(r)
                 length = len(enc["input_ids"][r])
                 mask = np.array([seq[t] == 1 for t in range(length)])
-                i, j, score, null = best_span(starts[b, :length], ends[b, :length], mask)
                 k = enc["overflow_to_sample_mapping"][r]
                 if not mask.any():
                     continue
                 offsets = enc["offset_mapping"][r]
+                segments = None
+                if sentences is not None:
+                    ends_ = [e for _, e in sentences[k]]
+                    segments = np.searchsorted(
+                        ends_, [offsets[t][0] for t in range(length)], side="right"
+                    )
+                i, j, score, null = best_span(
+                    starts[b, :length], ends[b, :length], mask, segments=segments
+                )
                 a, z = widen_to_words(texts[k], offsets[i][0], offsets[j][1])
                 allowed = mask.copy()
                 allowed[0] = True

@@ -82,6 +82,25 @@ def test_best_span_matches_a_brute_force_search():
         assert null == pytest.approx(start[0] + end[0])
 
 
+def test_spans_stay_inside_one_sentence_when_sentences_are_given():
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        n = 30
+        start, end = rng.normal(size=n), rng.normal(size=n)
+        mask = np.ones(n, dtype=bool)
+        mask[0] = False
+        segments = np.repeat(np.arange(6), 5)
+        i, j, score, _ = best_span(start, end, mask, 30, segments)
+        assert segments[i] == segments[j]
+        best = max(
+            start[a] + end[b]
+            for a in range(1, n)
+            for b in range(a, n)
+            if segments[a] == segments[b]
+        )
+        assert score == pytest.approx(best)
+
+
 def test_windows_cover_a_long_context_and_offsets_point_into_it(tokenizer):
     context = " ".join(f"Sentence {i} names the city of Harbin." for i in range(120))
     enc = encode(tokenizer, ["Which city?"], [context], max_tokens=128, stride=32)
