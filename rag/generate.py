@@ -59,8 +59,9 @@ def build_prompt(
     <BLANKLINE>
     Question: Where?
     Answer:
-    >>> build_prompt("Where?", [p, p], max_tokens=len(build_prompt("Where?", [p])) + 8)[-40:]
-    'Harbin it\n\n[2] Harbin\n\nQuestion: Where?\nAnswer:'
+    >>> cut = build_prompt("Where?", [p, p], max_tokens=len(build_prompt("Where?", [p])) + 13)
+    >>> "[2] Harbin" in cut, "[2] Harbin it" in cut, cut.endswith("Question: Where?\\nAnswer:")
+    (True, False, True)
     """
     head, tail = INSTRUCTIONS + "\n\n", f"Question: {question}\nAnswer:"
     body = ""
@@ -181,10 +182,14 @@ class Seq2SeqGenerator(Generator):
         self.warm_up()
         tok = self.tokenizer
         return build_prompt(
-            question, passages, lambda t: len(tok(t)["input_ids"]), self.max_input_tokens
+            question,
+            passages,
+            lambda t: len(tok(t, verbose=False)["input_ids"]),
+            self.max_input_tokens,
         )
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        self.warm_up()
         enc = self.tokenizer(self.prompt(question, passages), return_tensors="pt")
         # Only what every seq2seq model takes: BERT-style tokenizers add token_type_ids too.
         inputs = {k: enc[k] for k in ("input_ids", "attention_mask") if k in enc}
@@ -255,6 +260,7 @@ class InstructGenerator(Generator):
             shutil.rmtree(tmp, ignore_errors=True)  # another process finished first
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        self.warm_up()
         body = "\n\n".join(
             f"[{n}] {' '.join(p.chunk.text.split())}" for n, p in enumerate(passages[:3], 1)
         )

@@ -57,7 +57,7 @@ def split_articles(
 
     >>> a = {f"t{i}": [Question(str(i), f"t{i}", "q", "c")] for i in range(5)}
     >>> s = split_articles(a, 1, 1); sorted(len(v) for v in s.values())
-    [0, 0, 5]
+    [1, 1, 3]
     """
     has_null = sorted(
         (t for t, qs in articles.items() if any(not q.answerable for q in qs)),
