@@ -123,13 +123,32 @@ def describe_origin(origin: dict | None) -> str:
     return f"uploaded{who} on {origin.get('at', '?')}"
 
 
-def linked_markers(text: str) -> str:
-    """Make each [n] of an (escaped) answer clickable: MARKER_JS focuses source n.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:])")
+_MARKER = re.compile(r"\[(\d+)\]")
 
-    >>> linked_markers("Harbin. [1]")
-    'Harbin. <sup>[1]</sup>'
+
+def as_text(text: str) -> str:
+    r"""Document text for the chat's Markdown renderer, shown as the characters it is: HTML
+    and Markdown syntax escaped, so no link, emphasis or tag comes from a document (a colon
+    is escaped too: that stops bare URLs from becoming links).
+
+    >>> print(as_text("It's <b>1.5</b> at https://x.org"))
+    It's &lt;b&gt;1\.5&lt;/b&gt; at https\://x\.org
     """
-    return re.sub(r"\[(\d+)\]", r"<sup>[\1]</sup>", text)
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def linked_markers(text: str) -> str:
+    r"""An answer as text, with only our [n] markers live (MARKER_JS focuses source n).
+
+    >>> print(linked_markers("Harbin [sic]. [1]"))
+    Harbin \[sic\]\. <sup>[1]</sup>
+    """
+    parts = _MARKER.split(text)
+    out = []
+    for k, part in enumerate(parts):
+        out.append(f"<sup>[{part}]</sup>" if k % 2 else as_text(part))
+    return "".join(out)
 
 
 # A click on [n] in the latest answer focuses source n in the panel. Older answers' markers do
@@ -336,8 +355,8 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
                         None,
                     )
             d = final.to_dict()
-            text = linked_markers(html.escape(d["answer"]))
-            text += f"\n\n*{html.escape(d['notice'])}*" if d["notice"] else ""
+            text = linked_markers(d["answer"])
+            text += f"\n\n*{linked_markers(d['notice'])}*" if d["notice"] else ""
             choices = [f"[{c['n']}] {c['doc']}" for c in d["citations"]]
             messages.append({"role": "assistant", "content": text})
             yield (

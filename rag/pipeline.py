@@ -349,8 +349,9 @@ class RAG:
 
     def _rival(self, gen, query, spans, passages, best) -> Span | None:
         """Another document's answer that the bot would also give on its own (the verifier
-        accepts it) and that names a different number or name: the documents disagree, and
-        the answer must say so rather than pick one silently."""
+        accepts it), whose sentence names every name and number of the question, and that
+        gives a different number or name: the documents disagree, and the answer must say so
+        rather than pick one silently."""
         doc = passages[best.passage].chunk.doc
         key = normalize_answer(best.text)
         verifier = self.verifier(gen)
@@ -365,12 +366,14 @@ class RAG:
                 or not (numbers(s.text) or any(w[0].isupper() for w in WORD.findall(s.text)))
             ):
                 continue
+            text = passages[s.passage].chunk.text
+            a, b = sentence_around(text, s.start, s.end)
+            feats = reader_features(query, spans, passages, i, text[a:b])
+            if feats["names_in_sentence"] < 1.0:
+                continue  # about something else: not every name and number of the question
             if verifier is None:
                 ok = s.margin >= self.settings.reader_min_margin
             else:
-                text = passages[s.passage].chunk.text
-                a, b = sentence_around(text, s.start, s.end)
-                feats = reader_features(query, spans, passages, i, text[a:b])
                 ok = verifier.probability(feats) >= self._threshold(verifier)
             if ok:
                 return s

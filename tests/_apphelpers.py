@@ -40,7 +40,7 @@ class RunningApp:
             cwd=ROOT,
             stdout=self._log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "RAG_GENERATOR": "extractive", **(env or {})},
+            env={**os.environ, **(env or {})},  # the default generator: what users get
         )
         self.ready_after = self._wait()
 

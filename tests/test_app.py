@@ -35,13 +35,16 @@ def client(app):
 def test_ask_returns_the_documented_json_with_a_verifiable_citation(app, client):
     result = client.predict("Where was the 6th Sino-Russian EXPO held?", api_name="/ask")
     assert {"answer", "abstained", "generator", "citations"} <= set(result)
-    assert result["abstained"] is False and result["generator"] == "extractive"
+    assert result["abstained"] is False and result["generator"] == "reader"
+    short = result["short_answer"]
+    assert short["text"] == "Harbin" and short["doc"] == EXPO
     first = result["citations"][0]
     assert set(first) == CITATION_KEYS
     assert first["doc"] == EXPO
     text = (app.base / "docs" / EXPO).read_text(encoding="utf-8")
     assert text[first["start"] : first["end"]] == first["quote"]
     assert "Harbin" in first["quote"]
+    assert text[short["start"] : short["end"]] == "Harbin"
     assert f"[{first['n']}]" in result["answer"]
 
 

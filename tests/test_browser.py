@@ -58,8 +58,9 @@ def ask(page, question: str, expect: str) -> None:
 
 
 def test_chat_sources_follow_up_and_upload(page, tmp_path):
-    assert "extractive" in page.locator("#status").inner_text()
-    assert "5 documents" in page.locator("#status").inner_text()
+    # The status line is recomputed when the page loads (the app indexed in the background).
+    page.locator("#status").filter(has_text="5 documents").wait_for(timeout=30_000)
+    assert "reader" in page.locator("#status").inner_text()
 
     ask(page, "Where was the 6th Sino-Russian EXPO held?", "Harbin")
     sources = page.locator("#sources")
@@ -84,6 +85,7 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
     doc = tmp_path / "festival.txt"
     doc.write_text(
         "The Amur bridge festival in Blagoveshchensk is held every August 12. "
+        "Its programme is at https://example.org/amur and it's free. "
         '<img id="evil" src="x" onerror="document.title=1"> <b id="bold">markup</b>',
         "utf-8",
     )
@@ -99,6 +101,9 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
     assert "festival.txt" in sources.inner_text()
     # An uploaded document's markup is shown as text, never rendered.
     assert page.locator("#evil").count() == 0 and page.locator("#bold").count() == 0
+    # Answers are text: a document's URL is not made a link, an apostrophe is an apostrophe.
+    assert page.locator("#chat .bot a").count() == 0
+    assert "&#x27;" not in page.locator("#chat").inner_text()
     assert '<img id="evil"' in sources.inner_text()
 
     shot = tmp_path / "chat.png"

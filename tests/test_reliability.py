@@ -135,3 +135,23 @@ def test_a_process_answers_from_the_generation_another_one_wrote(make_rag, seeds
     assert "bell.txt" in reader.store.current().documents
     passages = reader.retriever.run("How heavy is the festival bell of Tonghe?")
     assert passages[0].chunk.doc == "bell.txt"
+
+
+def test_login_guessing_is_locked_out_and_half_a_login_refuses_to_start():
+    import app as app_module
+    from rag import ConfigError
+
+    guard = app_module.LoginGuard("ann", "secret", max_failures=3, window_s=60)
+    assert guard("ann", "secret")
+    assert not any(guard("ann", f"guess{i}") for i in range(3))
+    assert not guard("ann", "secret")  # locked for the rest of the minute, even when right
+    assert guard.__class__("ann", "secret")("ann", "secret")  # a fresh window lets ann in
+    with pytest.raises(ConfigError, match="RAG_PASSWORD is not"):
+        app_module.login_from_env({"RAG_USERNAME": "ann"})
+
+
+def test_upload_bytes_per_minute_are_capped():
+    import app as app_module
+
+    budget = app_module.ByteBudget(100)
+    assert budget.take(60) and not budget.take(50) and budget.take(40) and not budget.take(1)
