@@ -118,9 +118,29 @@ def run(url: str, users: int, questions: int, upload: str | None, timeout: float
     }
 
 
+TOWNS = [
+    "Quillmarsh",
+    "Brackenford",
+    "Vellington",
+    "Dunharrow",
+    "Ostermoor",
+    "Pellucid",
+    "Marrowgate",
+    "Thistlewick",
+    "Cobblemere",
+    "Ravensholt",
+    "Wyndcliff",
+    "Elderbrook",
+    "Fernhollow",
+    "Grimsby Vale",
+    "Hollowmere",
+    "Ivorydale",
+]
+
+
 def _fact(i: int) -> tuple[str, str, str]:
     """A unique fact for uploader i: (file text's key sentence, question, expected word)."""
-    town = f"Zavitinsk{i}x"
+    town = TOWNS[i]
     return (
         f"The festival bell of {town} weighs {40 + i} tonnes and was cast in 1897.",
         f"How heavy is the festival bell of {town}?",
@@ -175,17 +195,21 @@ def run_with_uploads(
     for t in ups:
         t.join(timeout)
     acknowledged = [i for i in range(uploaders) if "added" in str(replies.get(i, ""))]
-    # Every acknowledged file must become answerable once background indexing catches up.
+    # Every acknowledged file must be in the index once background indexing catches up: the
+    # documents table (sent with any /upload reply) lists it with its passage count.
     client = Client(url, verbose=False)
     lost, deadline = set(acknowledged), time.time() + timeout
     while lost and time.time() < deadline:
-        for i in sorted(lost):
-            _, question, word = _fact(i)
-            result = client.predict(question, None, api_name="/ask")
-            if not result.get("abstained") and word in result.get("answer", ""):
-                lost.discard(i)
+        _, table, _ = client.predict([], api_name="/upload")
+        rows = {r[0]: r[1] for r in (table.get("data", []) if isinstance(table, dict) else table)}
+        lost = {i for i in lost if not str(rows.get(paths[i].name, "")).isdigit()}
         if lost:
             time.sleep(2)
+    answered = []
+    for i in acknowledged:
+        _, question, word = _fact(i)
+        result = client.predict(question, None, api_name="/ask")
+        answered.append(not result.get("abstained") and word in result.get("answer", ""))
     ratio = (
         during["latency_p95_s"] / baseline["latency_p95_s"]
         if baseline["latency_p95_s"] and during["latency_p95_s"]
@@ -202,6 +226,7 @@ def run_with_uploads(
         "uploads_acknowledged": len(acknowledged),
         "upload_errors": [str(r) for r in replies.values() if str(r).startswith("error")],
         "lost_files": sorted(lost),
+        "uploaded_facts_answered": f"{sum(answered)} of {len(answered)}",
         "errors": baseline["errors"] + during["errors"],
         "lost": baseline["lost"] + during["lost"],
         "unstable_answers": {**baseline["unstable_answers"], **during["unstable_answers"]},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from .errors import RagError
 from .index import UpdateReport
@@ -26,6 +27,10 @@ class BackgroundIndexer:
         self.total = 0
         self.last: UpdateReport | None = None
         self.error = ""
+        # Small batches with a pause between them while questions are being answered: on two
+        # cores a 1 MB upload otherwise doubles the answer time of everyone asking meanwhile.
+        self.yield_s = 2.0
+        rag.store.embed_batch = 8
 
     def request(self) -> None:
         with self._cv:
@@ -45,7 +50,13 @@ class BackgroundIndexer:
             return self._cv.wait_for(lambda: not self._running, timeout)
 
     def _progress(self, done: int, total: int) -> None:
+        """Called between embedding batches: questions go first. While any question is being
+        answered, the worker waits (up to `yield_s` per batch), so a large upload slows
+        answers as little as it can on two cores."""
         self.done, self.total = done, total
+        deadline = time.monotonic() + self.yield_s
+        while self.rag.questions_in_flight and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def _work(self) -> None:
         while True:

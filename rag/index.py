@@ -132,6 +132,7 @@ class IndexStore:
         self._write_lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self.snapshot: IndexSnapshot | None = None
+        self.embed_batch = 32  # passages per embedding call (progress is reported between)
 
     # ---- reading -------------------------------------------------------------------------
     def load(self) -> IndexSnapshot:
@@ -312,7 +313,7 @@ class IndexStore:
     def _embed(self, chunks: list[Chunk], progress) -> np.ndarray:
         if not chunks:
             return np.zeros((0, self.embedder.dim), np.float32)
-        out, step = [], 32
+        out, step = [], self.embed_batch
         for i in range(0, len(chunks), step):
             out.append(self.embedder.embed([c.text for c in chunks[i : i + step]]))
             if progress:

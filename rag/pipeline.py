@@ -194,6 +194,12 @@ class RAG:
         self._generator_lock = threading.Lock()
         self._verifiers: dict[str, Verifier | None] = {}
         self.load_errors: dict[str, str] = {}
+        self._in_flight = 0  # questions being answered now (background indexing yields to them)
+        self._in_flight_lock = threading.Lock()
+
+    @property
+    def questions_in_flight(self) -> int:
+        return self._in_flight
 
     @property
     def generator(self) -> Generator:
@@ -281,6 +287,15 @@ class RAG:
         self, question: str, history: list[str] | None = None, top_k: int | None = None
     ) -> Iterator[str | Answer]:
         """Yields the draft as it is written (str, drafting generators only), then the Answer."""
+        with self._in_flight_lock:
+            self._in_flight += 1
+        try:
+            yield from self._ask_stream(question, history, top_k)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+
+    def _ask_stream(self, question, history, top_k) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         text, notice = clean_question(question, self.settings.max_question_chars)
         s = self.settings
