@@ -165,6 +165,8 @@ def test_result_names_the_generator_actually_used(make_rag, seeds_dir, tmp_path)
 def test_embedded_instruct_model_answers_with_a_valid_citation(tmp_path_factory, seeds_rag):
     cache = tmp_path_factory.mktemp("model-cache")
     gen = InstructGenerator(cache)
+    assert not (cache / "smollm2-135m-instruct").exists()  # nothing loads in __init__
+    gen.warm_up()
     assert (cache / "smollm2-135m-instruct" / "config.json").exists()  # converted once, cached
     seeds_rag.generator, saved = gen, seeds_rag.generator
     try:
