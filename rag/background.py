@@ -5,6 +5,7 @@ generation (the switch to the new one is atomic, see IndexStore)."""
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 
@@ -59,6 +60,14 @@ class BackgroundIndexer:
             time.sleep(0.02)
 
     def _work(self) -> None:
+        import torch
+
+        # This thread embeds with one core; question threads set their own count (see
+        # RAG.ask_stream), so a large upload leaves a core to the people asking.
+        torch.set_num_threads(1)
+        # Chunking a large file is pure Python: hand the interpreter back to question threads
+        # more often than every 5 ms, or each of their many short native calls waits for it.
+        sys.setswitchinterval(0.0005)
         while True:
             with self._cv:
                 if not self._requested:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -163,6 +164,16 @@ class Candidate:
     rival: Span | None = None  # another document's different answer, if the reader sees one
 
 
+def _use_all_cores() -> None:
+    """Torch's thread count is per thread here: a question uses every core, whatever a
+    background indexing thread set for itself."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(os.cpu_count() or 1)
+
+
 class RAG:
     """Owns the index, the retriever and the generator; `ask` answers one question.
 
@@ -289,6 +300,7 @@ class RAG:
         """Yields the draft as it is written (str, drafting generators only), then the Answer."""
         with self._in_flight_lock:
             self._in_flight += 1
+        _use_all_cores()
         try:
             yield from self._ask_stream(question, history, top_k)
         finally:
