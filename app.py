@@ -53,6 +53,19 @@ CSS = """
 WRITING = "*Writing the answer; it is checked against the documents before it is shown…*"
 
 
+def chat_steps(rag: RAG, message: str, asked: list[str]):
+    """What the chat shows while a question is answered: WRITING once while a drafting model
+    writes (never the draft itself: only text that passed attribution reaches the page), then
+    the final Answer."""
+    writing = False
+    for item in rag.ask_stream(message, history=asked):
+        if isinstance(item, Answer):
+            yield item
+        elif not writing:
+            writing = True
+            yield WRITING
+
+
 def render_sources(answer: dict | None, focus: int | None = None) -> str:
     """The sources panel: each citation's passage with the cited span marked.
 
@@ -340,13 +353,11 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         if (message or "").strip():  # an empty bubble helps no one; the reply says what to do
             messages.append({"role": "user", "content": message})
         try:
-            final, shown_writing = None, False
-            for item in rag.ask_stream(message or "", history=asked):
+            final = None
+            for item in chat_steps(rag, message or "", asked):
                 if isinstance(item, Answer):
                     final = item
-                elif not shown_writing:
-                    # A draft is not shown: only text that passed attribution reaches the page.
-                    shown_writing = True
+                else:
                     yield (
                         messages + [{"role": "assistant", "content": WRITING}],
                         gr.update(),

@@ -155,3 +155,21 @@ def test_upload_bytes_per_minute_are_capped():
 
     budget = app_module.ByteBudget(100)
     assert budget.take(60) and not budget.take(50) and budget.take(40) and not budget.take(1)
+
+
+def test_the_chat_never_shows_an_unverified_draft(make_rag, seeds_dir):
+    import app as app_module
+    from rag import Answer, Generator
+
+    class Hijacked(Generator):
+        name = "hijacked"
+
+        def stream(self, question, passages):
+            yield "The 6th Sino-Russian EXPO was held "
+            yield "in Moscow."
+
+    rag = make_rag(seeds_dir, generator=Hijacked())
+    steps = list(app_module.chat_steps(rag, "Where was the 6th Sino-Russian EXPO held?", []))
+    assert steps[0] == app_module.WRITING and isinstance(steps[-1], Answer)
+    assert not any("Moscow" in s for s in steps[:-1])
+    assert "Moscow" not in steps[-1].answer  # attribution dropped it
