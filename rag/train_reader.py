@@ -56,15 +56,20 @@ class TrainConfig:
 # ---- data ----------------------------------------------------------------------------------
 
 
-def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: random.Random):
-    """Training windows: (input_ids, token_type_ids, start, end), balanced as the module says."""
-    enc = encode(
+def encode_questions(tokenizer, questions: list[Question], cfg: TrainConfig):
+    """Windows of (question, paragraph) pairs, as training and its evaluation see them."""
+    return encode(
         tokenizer,
         [q.question for q in questions],
         [q.context for q in questions],
         cfg.max_tokens,
         cfg.stride,
     )
+
+
+def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: random.Random):
+    """Training windows: (input_ids, token_type_ids, start, end), balanced as the module says."""
+    enc = encode_questions(tokenizer, questions, cfg)
     pos, neg_null, neg_other = [], [], []
     for w in range(len(enc["input_ids"])):
         q = questions[enc["overflow_to_sample_mapping"][w]]
@@ -140,13 +145,7 @@ def evaluate_given_paragraph(model, tokenizer, questions: list[Question], cfg: T
     from .eval import auroc, exact_match, token_f1
 
     model.eval()
-    enc = encode(
-        tokenizer,
-        [q.question for q in questions],
-        [q.context for q in questions],
-        cfg.max_tokens,
-        cfg.stride,
-    )
+    enc = encode_questions(tokenizer, questions, cfg)
     best: dict[int, tuple[float, str]] = {}
     n = len(enc["input_ids"])
     for lo in range(0, n, 32):

@@ -15,25 +15,13 @@ from .conftest import SEEDS
 pytestmark = pytest.mark.slow
 
 
-def test_load_script_small_run_with_an_upload(tmp_path):
+def run_load_script(tmp_path, *args: str) -> dict:
+    """Start the app over a copy of the seeds, run eval/load.py against it, return its report."""
     shutil.copytree(SEEDS, tmp_path / "docs")
     app = RunningApp(tmp_path / "docs", tmp_path / "index", tmp_path / "app.log")
     try:
-        doc = tmp_path / "note.txt"
-        doc.write_text("The Zeya hydroelectric dam lies on the Zeya river.", "utf-8")
         out = subprocess.run(
-            [
-                sys.executable,
-                "eval/load.py",
-                "--url",
-                app.url,
-                "--users",
-                "4",
-                "--questions",
-                "3",
-                "--upload",
-                str(doc),
-            ],
+            [sys.executable, "eval/load.py", "--url", app.url, *args],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -42,7 +30,13 @@ def test_load_script_small_run_with_an_upload(tmp_path):
     finally:
         app.stop()
     assert out.returncode == 0, out.stdout + out.stderr
-    report = json.loads(out.stdout)
+    return json.loads(out.stdout)
+
+
+def test_load_script_small_run_with_an_upload(tmp_path):
+    doc = tmp_path / "note.txt"
+    doc.write_text("The Zeya hydroelectric dam lies on the Zeya river.", "utf-8")
+    report = run_load_script(tmp_path, "--users", "4", "--questions", "3", "--upload", str(doc))
     assert report["requests"] == 12 and report["ok"] == 12
     assert report["errors"] == 0 and report["lost"] == 0 and report["unstable_answers"] == {}
     assert report["latency_p95_s"] >= report["latency_p50_s"] > 0
@@ -50,33 +44,9 @@ def test_load_script_small_run_with_an_upload(tmp_path):
 
 
 def test_load_script_with_concurrent_uploaders_loses_no_file(tmp_path):
-    shutil.copytree(SEEDS, tmp_path / "docs")
-    app = RunningApp(tmp_path / "docs", tmp_path / "index", tmp_path / "app.log")
-    try:
-        out = subprocess.run(
-            [
-                sys.executable,
-                "eval/load.py",
-                "--url",
-                app.url,
-                "--users",
-                "3",
-                "--questions",
-                "2",
-                "--uploaders",
-                "2",
-                "--big-upload-kb",
-                "200",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    finally:
-        app.stop()
-    assert out.returncode == 0, out.stdout + out.stderr
-    report = json.loads(out.stdout)
+    report = run_load_script(
+        tmp_path, "--users", "3", "--questions", "2", "--uploaders", "2", "--big-upload-kb", "200"
+    )
     assert report["uploads_acknowledged"] == 2 and report["lost_files"] == []
     assert report["baseline"]["ok"] == report["during_uploads"]["ok"] == 6
     assert report["p95_during_over_baseline"] > 0
