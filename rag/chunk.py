@@ -6,7 +6,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import ConfigError
 
@@ -22,6 +22,33 @@ class Chunk:
     start: int  # character offsets into the document text: text == document[start:end]
     end: int
     text: str
+    # Sentence spans within `text`, computed when the index is written (not per question).
+    sentences: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
+
+    def sentence_spans(self) -> list[tuple[int, int]]:
+        """Spans of the sentences of `text`: stored at index time, else split now."""
+        return list(self.sentences) if self.sentences else split_sentences(self.text)
+
+    def to_dict(self) -> dict:
+        return {
+            "chunk_id": self.chunk_id,
+            "doc": self.doc,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "sentences": [list(s) for s in self.sentence_spans()],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Chunk:
+        return cls(
+            d["chunk_id"],
+            d["doc"],
+            d["start"],
+            d["end"],
+            d["text"],
+            tuple((a, b) for a, b in d.get("sentences", ())),
+        )
 
 
 _local = threading.local()

@@ -161,7 +161,7 @@ class Attributor:
         claims = [clean[a:b] for a, b in split_sentences(clean)]
         sources = []
         for p in passages:
-            sources.extend((p, a, b) for a, b in split_sentences(p.chunk.text))
+            sources.extend((p, a, b) for a, b in p.chunk.sentence_spans())
         if not claims or not sources:
             return [], claims
         texts = [p.chunk.text[a:b] for p, a, b in sources]

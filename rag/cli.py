@@ -219,6 +219,24 @@ def cmd_fit_answerability(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .bench import BenchConfig, format_row, run
+
+    settings = Settings.from_env()
+    apply_offline_policy(settings.allow_download)
+    if any(n < 100 for n in args.passages):
+        print(f"error: --passages {min(args.passages)}: at least 100", file=sys.stderr)
+        return 2
+    cfg = BenchConfig(queries=args.queries)
+    squad = Path(args.squad) if args.squad else None
+    log = (lambda m: None) if args.json else (lambda m: print(m, file=sys.stderr))
+    for row in run(
+        args.passages, cfg, squad, settings.cache_dir, not args.no_add, log, not args.json
+    ):
+        print(json.dumps(row) if args.json else format_row(row), flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -239,6 +257,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=0, help="with --squad: only the first N questions")
     _settings_args(p)
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("bench", help="retrieval speed, memory and recall beside the floor")
+    p.add_argument(
+        "--passages", type=int, nargs="+", default=[10_000], help="collection sizes (10000)"
+    )
+    p.add_argument("--queries", type=int, default=200, help="questions per size (200)")
+    p.add_argument(
+        "--squad",
+        default=str(
+            Path(__file__).resolve().parent.parent.parent / "shared/data/squad/squad-train.json"
+        ),
+        help="SQuAD-format file for real sentences and questions (seeds alone if missing)",
+    )
+    p.add_argument("--no-add", action="store_true", help="skip the add-one-document timing")
+    p.add_argument("--json", action="store_true", help="one JSON object per size")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_bench)
     p = sub.add_parser(
         "fit-answerability", help="fit the reader's answerability head on the training articles"
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from .chunk import split_sentences
 from .embed import Embedder
 from .errors import ConfigError
 from .generate import Generator, register
@@ -97,7 +96,7 @@ class ExtractiveGenerator(Generator):
         """(score, sentence) pairs, best first; duplicates from overlapping chunks removed."""
         seen, cands = set(), []
         for p in passages:
-            for a, b in split_sentences(p.chunk.text):
+            for a, b in p.chunk.sentence_spans():
                 key = (p.chunk.doc, p.chunk.start + a)
                 if key not in seen:
                     seen.add(key)

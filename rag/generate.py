@@ -325,10 +325,9 @@ class ReaderGenerator(Generator):
     def read(self, question: str, passages: list[Passage]):
         """The best span of each passage (`rag.reader.Span`, in passage order), each inside
         one sentence of its passage."""
-        from .chunk import split_sentences
-
-        texts = [p.chunk.text for p in passages]
-        return self.reader.read(question, texts, [split_sentences(t) for t in texts])
+        return self.reader.read(
+            question, [p.chunk.text for p in passages], [p.chunk.sentence_spans() for p in passages]
+        )
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         spans = self.read(question, passages)

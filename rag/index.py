@@ -1,12 +1,19 @@
-"""The FAISS index on disk: build, incremental update, checksummed load, atomic replacement.
+"""The index on disk: segments that are written once, generations that name them.
 
 Layout under the index folder::
 
     CURRENT            name of the live generation folder (replaced atomically)
-    gen-<id>/          faiss.index, chunks.jsonl, manifest.json (written last)
+    gen-<id>/          manifest.json: the segments in use with their files' checksums, and the
+                       documents table (document -> segment, first passage, passage count)
+    seg-<id>/          one segment, never changed once written: vectors.npy, chunks.jsonl
+                       (with sentence spans), terms.json + terms.npz (BM25 term frequencies),
+                       and faiss.index when the segment is big enough for an approximate index
 
-A build writes a new generation and then swaps CURRENT, so a killed build leaves the previous
-generation live and loadable; a half-written generation is never pointed at.
+Adding documents writes one new segment and a new manifest; removing or changing one only
+drops it from the documents table (its passages become tombstones: present in the segment,
+not live). Compaction merges segments once there are too many or too much of them is dead.
+A killed write leaves CURRENT naming the previous generation, whose segments are all intact;
+files no generation names are removed at the next commit.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -32,25 +40,231 @@ from .chunk import Chunk, chunk_document
 from .embed import Embedder
 from .errors import ConfigError, IndexCorrupt
 from .ingest import Document
+from .lexical import TermMatrix, bm25_search, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-_FILES = ("faiss.index", "chunks.jsonl")
+FORMAT_VERSION = 2
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Every tunable number of the index's layout, in one place."""
+
+    # Up to this many passages a segment is searched exactly (flat); above, with an IVF index
+    # (recall@10 against flat measured by `rag bench`).
+    flat_max_passages: int = 50_000
+    ivf_nprobe: int = 32
+    max_segments: int = 8  # more than this after a write: merge
+    max_dead_share: float = 0.3  # more than this share of stored passages deleted: merge
+
+    def __post_init__(self) -> None:
+        if self.flat_max_passages < 1000:
+            raise ConfigError(f"flat_max_passages={self.flat_max_passages}: must be >= 1000")
+        if self.ivf_nprobe < 1:
+            raise ConfigError(f"ivf_nprobe={self.ivf_nprobe}: must be >= 1")
+        if self.max_segments < 1:
+            raise ConfigError(f"max_segments={self.max_segments}: must be >= 1")
+        if not 0.0 < self.max_dead_share <= 1.0:
+            raise ConfigError(f"max_dead_share={self.max_dead_share}: must be in (0, 1]")
+
+    def ivf_lists(self, n: int) -> int:
+        """Inverted lists for n passages: about 4 sqrt(n), the usual FAISS guideline."""
+        return max(16, int(4 * n**0.5))
+
+
+class Segment:
+    """One immutable segment, loaded: passages, their vectors, a dense index and BM25 terms."""
+
+    def __init__(
+        self,
+        name: str,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        terms: TermMatrix,
+        index: faiss.Index,
+        files: dict[str, str],
+    ):
+        self.name = name
+        self.chunks = chunks
+        self.vectors = vectors
+        self.terms = terms
+        self.index = index
+        self.files = files  # file name -> sha256, as the manifest records them
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    @property
+    def kind(self) -> str:
+        return "ivf" if isinstance(self.index, faiss.IndexIVF) else "flat"
+
+    @classmethod
+    def write(
+        cls,
+        folder: Path,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        config: IndexConfig,
+        tokens: list[list[str]] | None = None,
+    ) -> Segment:
+        """Write a segment folder (fsynced) and return it loaded."""
+        folder.mkdir(parents=True)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        terms = TermMatrix.build(
+            tokens if tokens is not None else [tokenize(c.text) for c in chunks]
+        )
+        index = _dense_index(vectors, config)
+        with open(folder / "vectors.npy", "wb") as f:
+            np.save(f, vectors)
+        _fsync_write(
+            folder / "chunks.jsonl",
+            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks).encode(),
+        )
+        terms.save(folder)
+        names = ["vectors.npy", "chunks.jsonl", *TermMatrix.FILES]
+        if isinstance(index, faiss.IndexIVF):
+            faiss.write_index(index, str(folder / "faiss.index"))
+            names.append("faiss.index")
+        for n in names:
+            with open(folder / n, "rb+") as f:
+                os.fsync(f.fileno())
+        _fsync_dir(folder)
+        files = {n: _sha256_file(folder / n) for n in names}
+        return cls(folder.name, chunks, vectors, terms, index, files)
+
+    @classmethod
+    def load(cls, folder: Path, files: dict[str, str], dim: int, config: IndexConfig) -> Segment:
+        """Load a segment, checking every file against the manifest's checksum."""
+        for n, digest in files.items():
+            path = folder / n
+            if not path.exists():
+                raise IndexCorrupt(f"{path}: missing")
+            if _sha256_file(path) != digest:
+                raise IndexCorrupt(f"{path}: checksum does not match the manifest")
+        try:
+            vectors = np.load(folder / "vectors.npy")
+            chunks = [
+                Chunk.from_dict(json.loads(line))
+                for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+                if line
+            ]
+            terms = TermMatrix.load(folder)
+            if "faiss.index" in files:
+                index = faiss.read_index(str(folder / "faiss.index"))
+            else:
+                index = _dense_index(vectors, config)
+        except Exception as exc:  # numpy/faiss raise many kinds on damaged files
+            raise IndexCorrupt(f"{folder}: cannot be read ({exc})") from None
+        if not (len(chunks) == len(vectors) == index.ntotal == len(terms.lengths)) or (
+            len(chunks) and vectors.shape[1] != dim
+        ):
+            raise IndexCorrupt(f"{folder}: {len(vectors)} vectors for {len(chunks)} passages")
+        if isinstance(index, faiss.IndexIVF):
+            index.nprobe = config.ivf_nprobe
+        return cls(folder.name, chunks, vectors, terms, index, files)
+
+
+def _dense_index(vectors: np.ndarray, config: IndexConfig) -> faiss.Index:
+    """Flat (exact) up to `flat_max_passages`, else IVF-Flat; inner product of unit vectors is
+    the cosine."""
+    n, dim = len(vectors), (vectors.shape[1] if vectors.ndim == 2 else 1)
+    if n <= config.flat_max_passages:
+        index = faiss.IndexFlatIP(dim)
+        if n:
+            index.add(vectors)
+        return index
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFFlat(quantizer, dim, config.ivf_lists(n), faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    sample = vectors[rng.choice(n, size=min(n, 64 * index.nlist), replace=False)]
+    index.train(sample)
+    index.add(vectors)
+    index.nprobe = config.ivf_nprobe
+    return index
 
 
 @dataclass(frozen=True)
 class IndexSnapshot:
     """An immutable loaded generation: what one query searches."""
 
-    index: faiss.Index
-    chunks: list[Chunk]
+    segments: list[Segment]
     manifest: dict
     generation: str = ""  # the folder name CURRENT pointed at
 
     @property
     def documents(self) -> dict[str, dict]:
         return self.manifest["documents"]
+
+    @cached_property
+    def alive(self) -> list[np.ndarray]:
+        """Per segment, which passages are live (named by a document in the table)."""
+        masks = [np.zeros(len(s), bool) for s in self.segments]
+        where = {s.name: i for i, s in enumerate(self.segments)}
+        for meta in self.documents.values():
+            m = masks[where[meta["segment"]]]
+            m[meta["first"] : meta["first"] + meta["chunks"]] = True
+        return masks
+
+    @cached_property
+    def _selectors(self) -> list:
+        out = []
+        for seg, alive in zip(self.segments, self.alive, strict=True):
+            if alive.all():
+                out.append(None)
+            else:
+                bits = np.packbits(alive, bitorder="little")
+                out.append((faiss.IDSelectorBitmap(len(seg), faiss.swig_ptr(bits)), bits))
+        return out
+
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        """The live passages, segment by segment."""
+        return [
+            c
+            for seg, alive in zip(self.segments, self.alive, strict=True)
+            for c, ok in zip(seg.chunks, alive, strict=True)
+            if ok
+        ]
+
+    @cached_property
+    def ntotal(self) -> int:
+        return int(sum(a.sum() for a in self.alive))
+
+    def chunk(self, key: tuple[int, int]) -> Chunk:
+        return self.segments[key[0]].chunks[key[1]]
+
+    def vector(self, key: tuple[int, int]) -> np.ndarray:
+        return self.segments[key[0]].vectors[key[1]]
+
+    def dense(self, vec: np.ndarray, k: int) -> list[tuple[tuple[int, int], float]]:
+        """The k live passages nearest to `vec` (1 x dim), best first: (key, cosine)."""
+        hits = []
+        for s, (seg, sel) in enumerate(zip(self.segments, self._selectors, strict=True)):
+            if not len(seg):
+                continue
+            params = None
+            if isinstance(seg.index, faiss.IndexIVF):
+                params = faiss.SearchParametersIVF(nprobe=seg.index.nprobe)
+                if sel is not None:
+                    params.sel = sel[0]
+            elif sel is not None:
+                params = faiss.SearchParameters(sel=sel[0])
+            scores, ids = seg.index.search(vec, min(k, len(seg)), params=params)
+            hits.extend(
+                ((s, int(i)), float(x)) for x, i in zip(scores[0], ids[0], strict=True) if i >= 0
+            )
+        hits.sort(key=lambda h: (-h[1], h[0]))
+        return hits[:k]
+
+    def lexical(self, terms: list[str], k: int) -> list[tuple[tuple[int, int], float]]:
+        """The k live passages with the best BM25 scores for `terms`, best first."""
+        found = bm25_search(
+            terms,
+            [(seg.terms, alive) for seg, alive in zip(self.segments, self.alive, strict=True)],
+            k,
+        )
+        return [((s, r), x) for s, r, x in found]
 
 
 @dataclass
@@ -62,6 +276,7 @@ class UpdateReport:
     embedded_chunks: int = 0
     total_chunks: int = 0
     rebuilt: str | None = None  # why everything was re-embedded, if it was
+    compacted: int = 0  # segments merged into one by this write
     seconds: float = 0.0
 
     @property
@@ -83,10 +298,11 @@ class UpdateReport:
             if v
         ]
         why = f"rebuilt ({self.rebuilt}); " if self.rebuilt else ""
+        merged = f"; merged {self.compacted} segments" if self.compacted else ""
         return (
             f"index updated: {why}{', '.join(parts) or 'all documents'}; "
             f"embedded {self.embedded_chunks} of {self.total_chunks} passages "
-            f"in {self.seconds:.1f} s"
+            f"in {self.seconds:.1f} s{merged}"
         )
 
 
@@ -116,7 +332,14 @@ def _fsync_dir(path: Path) -> None:
 class IndexStore:
     """Owns one index folder. `snapshot` is what queries use; `update` brings it in line."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder, chunk_tokens: int, overlap_tokens: int):
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        chunk_tokens: int,
+        overlap_tokens: int,
+        config: IndexConfig | None = None,
+    ):
         if chunk_tokens + 2 > embedder.max_tokens:
             raise ConfigError(
                 f"chunk_tokens={chunk_tokens} exceeds the embedding model's window "
@@ -124,6 +347,7 @@ class IndexStore:
             )
         self.dir = Path(index_dir)
         self.embedder = embedder
+        self.config = config or IndexConfig()
         self.chunker = {
             "max_tokens": chunk_tokens,
             "overlap_tokens": overlap_tokens,
@@ -135,35 +359,44 @@ class IndexStore:
         self.embed_batch = 32  # passages per embedding call (progress is reported between)
 
     # ---- reading -------------------------------------------------------------------------
-    def load(self) -> IndexSnapshot:
-        """Load and verify the live generation; IndexCorrupt says what is wrong."""
+    def read_manifest(self) -> tuple[str, dict]:
+        """The live generation's name and manifest (nothing else is read)."""
         current = self.dir / "CURRENT"
         if not current.exists():
             raise IndexCorrupt(f"no index in {str(self.dir)!r} yet")
-        gen = self.dir / current.read_text().strip()
-        manifest_path = gen / "manifest.json"
+        name = current.read_text().strip()
+        path = self.dir / name / "manifest.json"
         try:
-            manifest = json.loads(manifest_path.read_text())
-        except (OSError, ValueError) as exc:
-            raise IndexCorrupt(f"{manifest_path}: unreadable manifest ({exc})") from None
-        for name in _FILES:
-            path = gen / name
-            if not path.exists():
-                raise IndexCorrupt(f"{path}: missing")
-            if _sha256_file(path) != manifest.get("files", {}).get(name):
-                raise IndexCorrupt(f"{path}: checksum does not match the manifest")
-        try:
-            index = faiss.read_index(str(gen / "faiss.index"))
-            chunks = [
-                Chunk(**json.loads(line))
-                for line in (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-                if line
-            ]
-        except Exception as exc:  # faiss raises RuntimeError, json ValueError, Chunk TypeError
-            raise IndexCorrupt(f"{gen}: cannot be read ({exc})") from None
-        if index.ntotal != len(chunks) or index.d != self.embedder.dim:
-            raise IndexCorrupt(f"{gen}: {index.ntotal} vectors for {len(chunks)} passages")
-        return IndexSnapshot(index, chunks, manifest, gen.name)
+            manifest = json.loads(path.read_text())
+            if manifest.get("version") == FORMAT_VERSION:
+                for meta in manifest["documents"].values():
+                    meta["segment"], meta["first"], meta["chunks"]  # noqa: B018
+                for seg in manifest["segments"]:
+                    seg["name"], seg["files"]  # noqa: B018
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorrupt(f"{path}: unreadable manifest ({exc})") from None
+        return name, manifest
+
+    def load(self) -> IndexSnapshot:
+        """Load and verify the live generation; IndexCorrupt says what is wrong. Segments the
+        current snapshot already holds are reused (they never change once written)."""
+        name, manifest = self.read_manifest()
+        if manifest.get("version") != FORMAT_VERSION:
+            raise IndexCorrupt(f"{self.dir / name}: index format {manifest.get('version')}")
+        held = {s.name: s for s in (self.snapshot.segments if self.snapshot else [])}
+        segments = []
+        for meta in manifest["segments"]:
+            seg = held.get(meta["name"])
+            if seg is None or seg.files != meta["files"]:
+                seg = Segment.load(
+                    self.dir / meta["name"], meta["files"], self.embedder.dim, self.config
+                )
+            segments.append(seg)
+        names = {s.name for s in segments}
+        for doc, meta in manifest["documents"].items():
+            if meta["segment"] not in names:
+                raise IndexCorrupt(f"{self.dir / name}: {doc} points to a missing segment")
+        return IndexSnapshot(segments, manifest, name)
 
     def current(self) -> IndexSnapshot | None:
         """The live snapshot, switching to a newer generation another process committed.
@@ -217,44 +450,58 @@ class IndexStore:
     ) -> UpdateReport:
         """Make the index match `documents`, embedding only new and changed ones.
 
-        Given a callable, it is called under the writers' lock: a listing of the folder taken
-        before another writer committed can never remove that writer's documents.
+        Only the new documents' segment and a small manifest are written; removed and changed
+        documents leave tombstones until a merge. Given a callable, it is called under the
+        writers' lock: a listing of the folder taken before another writer committed can never
+        remove that writer's documents.
         """
         t0 = time.perf_counter()
         with self._locked():
             if callable(documents):
                 documents = documents()
             report = UpdateReport()
-            old: IndexSnapshot | None = None
+            manifest: dict | None = None
+            name = ""
             try:
-                old = self.load()
-                report.rebuilt = self._compatible(old.manifest)
+                name, manifest = self.read_manifest()
+                report.rebuilt = self._compatible(manifest)
                 if report.rebuilt:
-                    old = None
+                    manifest = None
             except IndexCorrupt as exc:
                 if (self.dir / "CURRENT").exists():
                     log.warning("index unusable, rebuilding from the documents: %s", exc)
                     report.rebuilt = str(exc)
-            old_docs = old.documents if old else {}
-            new_names = {d.name for d in documents}
-            report.removed = sorted(set(old_docs) - new_names)
-
-            kept: dict[str, tuple[list[Chunk], np.ndarray]] = {}
-            if old is not None:
-                by_doc: dict[str, list[int]] = {}
-                for i, c in enumerate(old.chunks):
-                    by_doc.setdefault(c.doc, []).append(i)
-            to_embed: list[Chunk] = []
-            fresh: dict[str, list[Chunk]] = {}
-            for doc in sorted(documents, key=lambda d: d.name):
-                prior = old_docs.get(doc.name)
-                if old is not None and prior and prior["sha256"] == doc.sha256:
-                    ids = by_doc.get(doc.name, [])
-                    vecs = np.vstack([old.index.reconstruct(i) for i in ids]) if ids else None
-                    kept[doc.name] = ([old.chunks[i] for i in ids], vecs)
-                    report.unchanged.append(doc.name)
-                    continue
-                (report.changed if prior else report.added).append(doc.name)
+            old_docs = manifest["documents"] if manifest else {}
+            by_name = {d.name: d for d in documents}
+            report.removed = sorted(set(old_docs) - set(by_name))
+            todo = []
+            for name in sorted(by_name):
+                prior = old_docs.get(name)
+                if prior and prior["sha256"] == by_name[name].sha256:
+                    report.unchanged.append(name)
+                else:
+                    (report.changed if prior else report.added).append(name)
+                    todo.append(by_name[name])
+            old: IndexSnapshot | None = None
+            if manifest is not None:
+                try:  # verified even when nothing changed: a damaged index is rebuilt now
+                    held = self.snapshot
+                    old = held if held and held.generation == name else self.load()
+                except IndexCorrupt as exc:
+                    log.warning("index unusable, rebuilding from the documents: %s", exc)
+                    report.rebuilt, old = str(exc), None
+            if old is not None and not report.touched:
+                self.snapshot = old
+                report.total_chunks = old.ntotal
+                report.seconds = time.perf_counter() - t0
+                return report
+            if old is None:  # everything is new
+                report.added = sorted(by_name) if report.rebuilt else report.added
+                report.changed, report.unchanged = [], []
+                todo = [by_name[n] for n in sorted(by_name)]
+            fresh: list[Chunk] = []
+            spans: dict[str, tuple[int, int]] = {}
+            for doc in todo:
                 chunks = chunk_document(
                     doc.name,
                     doc.text,
@@ -262,53 +509,83 @@ class IndexStore:
                     self.chunker["max_tokens"],
                     self.chunker["overlap_tokens"],
                 )
-                fresh[doc.name] = chunks
-                to_embed.extend(chunks)
-            if old is not None and not report.touched:
-                report.total_chunks = len(old.chunks)
-                report.seconds = time.perf_counter() - t0
-                self.snapshot = old
-                return report
-            if report.rebuilt and old is None:
-                report.added = sorted(fresh)
-                report.changed = []
-            vectors = self._embed(to_embed, progress)
-            offset, embedded = 0, {}
-            for name, chunks in fresh.items():
-                embedded[name] = (chunks, vectors[offset : offset + len(chunks)])
-                offset += len(chunks)
-            all_chunks: list[Chunk] = []
-            all_vecs: list[np.ndarray] = []
-            for doc in sorted(documents, key=lambda d: d.name):
-                chunks, vecs = kept.get(doc.name) or embedded[doc.name]
-                all_chunks.extend(chunks)
-                if vecs is not None and len(vecs):
-                    all_vecs.append(vecs)
-            matrix = (
-                np.vstack(all_vecs) if all_vecs else np.zeros((0, self.embedder.dim), np.float32)
-            )
-            index = faiss.IndexFlatIP(self.embedder.dim)  # inner product of unit vectors = cosine
-            index.add(matrix)
-            manifest = {
-                "version": FORMAT_VERSION,
-                "embedding_model": self.embedder.name,
-                "embedding_dim": self.embedder.dim,
-                "chunker": self.chunker,
-                "documents": {
-                    d.name: {
-                        "sha256": d.sha256,
-                        "chunks": sum(1 for c in all_chunks if c.doc == d.name),
+                spans[doc.name] = (len(fresh), len(chunks))
+                fresh.extend(chunks)
+            vectors = self._embed(fresh, progress)
+            segments = list(old.segments) if old else []
+            table = {n: dict(m) for n, m in (old.documents if old else {}).items() if n in by_name}
+            for name in spans:
+                table.pop(name, None)
+            if fresh or not segments:
+                seg = Segment.write(self._new_name("seg"), fresh, vectors, self.config)
+                segments.append(seg)
+                for name, (first, count) in spans.items():
+                    table[name] = {
+                        "sha256": by_name[name].sha256,
+                        "segment": seg.name,
+                        "first": first,
+                        "chunks": count,
+                        "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     }
-                    for d in documents
-                },
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            }
-            self.snapshot = self._commit(index, all_chunks, manifest)
-            report.embedded_chunks = len(to_embed)
-            report.total_chunks = len(all_chunks)
+            segments, table, report.compacted = self._maybe_compact(segments, table)
+            self.snapshot = self._commit(segments, table)
+            report.embedded_chunks = len(fresh)
+            report.total_chunks = self.snapshot.ntotal
             report.seconds = time.perf_counter() - t0
             log.info(report.summary())
             return report
+
+    def write_passages(
+        self, chunks: list[Chunk], vectors: np.ndarray, sha256: dict[str, str]
+    ) -> IndexSnapshot:
+        """Add passages already chunked and embedded, as one new segment (bulk loads and
+        benchmarks). Each document's passages must be contiguous; `sha256` names each one's."""
+        with self._locked():
+            try:
+                old = self.load()
+            except IndexCorrupt:
+                old = None
+            segments = list(old.segments) if old else []
+            table = {n: dict(m) for n, m in (old.documents if old else {}).items()}
+            seg = Segment.write(self._new_name("seg"), chunks, vectors, self.config)
+            for i, c in enumerate(chunks):
+                if c.doc not in table or table[c.doc]["segment"] != seg.name:
+                    table[c.doc] = {
+                        "sha256": sha256[c.doc],
+                        "segment": seg.name,
+                        "first": i,
+                        "chunks": 0,
+                        "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    }
+                table[c.doc]["chunks"] += 1
+            self.snapshot = self._commit([*segments, seg], table)
+            return self.snapshot
+
+    def _new_name(self, prefix: str) -> Path:
+        return self.dir / f"{prefix}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+    def _maybe_compact(self, segments: list[Segment], table: dict[str, dict]):
+        """Merge every segment into one when there are too many or too much is dead: the
+        work is linear in the collection, but happens once per many writes."""
+        stored = sum(len(s) for s in segments)
+        live = sum(m["chunks"] for m in table.values())
+        dead_share = 1 - live / stored if stored else 0.0
+        if len(segments) <= self.config.max_segments and dead_share <= self.config.max_dead_share:
+            return segments, table, 0
+        where = {s.name: s for s in segments}
+        chunks, vecs, new_table = [], [], {}
+        for name in sorted(table):
+            meta = table[name]
+            seg = where[meta["segment"]]
+            a, n = meta["first"], meta["chunks"]
+            new_table[name] = {**meta, "first": len(chunks)}
+            chunks.extend(seg.chunks[a : a + n])
+            vecs.append(seg.vectors[a : a + n])
+        matrix = np.vstack(vecs) if vecs else np.zeros((0, self.embedder.dim), np.float32)
+        merged = Segment.write(self._new_name("seg"), chunks, matrix, self.config)
+        for meta in new_table.values():
+            meta["segment"] = merged.name
+        return [merged], new_table, len(segments)
 
     def _embed(self, chunks: list[Chunk], progress) -> np.ndarray:
         if not chunks:
@@ -320,34 +597,37 @@ class IndexStore:
                 progress(min(i + step, len(chunks)), len(chunks))
         return np.vstack(out)
 
-    def _commit(self, index: faiss.Index, chunks: list[Chunk], manifest: dict) -> IndexSnapshot:
-        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        gen = self.dir / name
+    def _commit(self, segments: list[Segment], table: dict[str, dict]) -> IndexSnapshot:
+        used = {m["segment"] for m in table.values()}
+        # A segment no document points to any more is dropped from the generation.
+        segments = [s for s in segments if s.name in used] or segments[-1:]
+        manifest = {
+            "version": FORMAT_VERSION,
+            "embedding_model": self.embedder.name,
+            "embedding_dim": self.embedder.dim,
+            "chunker": self.chunker,
+            "segments": [
+                {"name": s.name, "passages": len(s), "kind": s.kind, "files": s.files}
+                for s in segments
+            ],
+            "documents": dict(sorted(table.items())),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        gen = self._new_name("gen")
         gen.mkdir(parents=True)
-        faiss.write_index(index, str(gen / "faiss.index"))
-        _fsync_write(
-            gen / "chunks.jsonl",
-            "".join(json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in chunks).encode(
-                "utf-8"
-            ),
-        )
-        with open(gen / "faiss.index", "rb+") as f:
-            os.fsync(f.fileno())
-        manifest = {**manifest, "files": {n: _sha256_file(gen / n) for n in _FILES}}
         _fsync_write(gen / "manifest.json", json.dumps(manifest, indent=1).encode())
         _fsync_dir(gen)
         tmp = self.dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
-        _fsync_write(tmp, name.encode())
+        _fsync_write(tmp, gen.name.encode())
         os.replace(tmp, self.dir / "CURRENT")
         _fsync_dir(self.dir)
-        self._prune(keep=name)
-        return IndexSnapshot(index, chunks, manifest, name)
+        self._prune(keep={gen.name, *(s.name for s in segments)})
+        return IndexSnapshot(segments, manifest, gen.name)
 
-    def _prune(self, keep: str) -> None:
+    def _prune(self, keep: set[str]) -> None:
         for path in self.dir.iterdir():
-            if path.name != keep and (
-                path.name.startswith("gen-") or path.name.startswith(".CURRENT.")
-            ):
-                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(
-                    missing_ok=True
-                )
+            if path.name not in keep and path.name.startswith(("gen-", "seg-", ".CURRENT.")):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)

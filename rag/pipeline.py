@@ -139,14 +139,20 @@ def contextualize(question: str, history: list[str]) -> str:
     return question
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of the sentence(s) of `text` that hold [start, end).
+def sentence_around(
+    text: str, start: int, end: int, sentences: list[tuple[int, int]] | None = None
+) -> tuple[int, int]:
+    """The span of the sentence(s) of `text` (spans given, or split now) that hold [start, end).
 
     >>> t = "Harbin hosted it. It had 137 firms from Russia. Done."
     >>> a, b = sentence_around(t, t.index("137"), t.index("137") + 3); t[a:b]
     'It had 137 firms from Russia.'
     """
-    spans = [(a, b) for a, b in split_sentences(text) if a < end and b > start]
+    spans = [
+        (a, b)
+        for a, b in (split_sentences(text) if sentences is None else sentences)
+        if a < end and b > start
+    ]
     if not spans:
         return start, end
     return spans[0][0], spans[-1][1]
@@ -195,8 +201,16 @@ class RAG:
             self.embedder,
             self.settings.chunk_tokens,
             self.settings.chunk_overlap_tokens,
+            self.settings.index_config,
         )
-        self.retriever = Retriever(self.store.current, self.embedder, self.settings.top_k)
+        self.retriever = Retriever(
+            self.store.current,
+            self.embedder,
+            self.settings.top_k,
+            self.settings.fusion,
+            self.settings.fusion_alpha,
+            self.settings.fusion_candidates,
+        )
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
         )
@@ -370,7 +384,9 @@ class RAG:
         best = max(range(len(spans)), key=lambda i: spans[i].margin)
         span = spans[best]
         passage = passages[span.passage]
-        a, b = sentence_around(passage.chunk.text, span.start, span.end)
+        a, b = sentence_around(
+            passage.chunk.text, span.start, span.end, passage.chunk.sentence_spans()
+        )
         feats = reader_features(query, spans, passages, best, passage.chunk.text[a:b])
         return Candidate(span, passage, a, b, feats, self._rival(gen, query, spans, passages, span))
 
@@ -393,8 +409,9 @@ class RAG:
                 or not (numbers(s.text) or any(w[0].isupper() for w in WORD.findall(s.text)))
             ):
                 continue
-            text = passages[s.passage].chunk.text
-            a, b = sentence_around(text, s.start, s.end)
+            chunk = passages[s.passage].chunk
+            text = chunk.text
+            a, b = sentence_around(text, s.start, s.end, chunk.sentence_spans())
             feats = reader_features(query, spans, passages, i, text[a:b])
             if feats["names_in_sentence"] < 1.0:
                 continue  # about something else: not every name and number of the question
@@ -433,7 +450,9 @@ class RAG:
         text, result.citations = number_citations(supports)
         if cand.rival is not None:
             other = passages[cand.rival.passage]
-            ra, rb = sentence_around(other.chunk.text, cand.rival.start, cand.rival.end)
+            ra, rb = sentence_around(
+                other.chunk.text, cand.rival.start, cand.rival.end, other.chunk.sentence_spans()
+            )
             _, result.citations = number_citations(
                 [*supports, (other.chunk.text[ra:rb], other, ra, rb, score)]
             )

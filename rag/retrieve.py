@@ -1,17 +1,17 @@
-"""Hybrid retrieval over the live index snapshot: dense (FAISS) fused with BM25."""
+"""Hybrid retrieval over the live index snapshot: dense (FAISS) fused with BM25 (`lexical`)."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from .chunk import Chunk
-from .cite import content_tokens
 from .embed import Embedder
 from .errors import ConfigError
 from .index import IndexSnapshot
+from .lexical import tokenize
 
 
 @dataclass(frozen=True)
@@ -33,28 +33,6 @@ class Passage:
         }
 
 
-def bm25_scores(
-    query: list[str], docs: list[list[str]], k1: float = 1.2, b: float = 0.75
-) -> list[float]:
-    """Okapi BM25 of every document for the query terms.
-
-    >>> [round(x, 3) for x in bm25_scores(["harbin"], [["harbin", "expo"], ["trade"]])]
-    [0.61, 0]
-    """
-    n = len(docs)
-    if not n:
-        return []
-    avgdl = sum(len(d) for d in docs) / n or 1.0
-    df = Counter(t for d in docs for t in set(d))
-    idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in set(query) if df[t]}
-    out = []
-    for d in docs:
-        tf = Counter(d)
-        norm = k1 * (1 - b + b * len(d) / avgdl)
-        out.append(sum(w * tf[t] * (k1 + 1) / (tf[t] + norm) for t, w in idf.items() if tf[t]))
-    return out
-
-
 def fuse_ranks(*rankings: list[int], k: int = 60) -> list[int]:
     """Reciprocal-rank fusion of several rankings (lists of ids, best first).
 
@@ -68,40 +46,84 @@ def fuse_ranks(*rankings: list[int], k: int = 60) -> list[int]:
     return sorted(score, key=lambda i: (-score[i], i))
 
 
+def fuse_convex(dense: dict, lexical: dict, alpha: float) -> list:
+    """Convex combination of min-max normalised scores (Bruch et al., "An Analysis of Fusion
+    Functions for Hybrid Retrieval", 2023): alpha * dense + (1 - alpha) * lexical, a passage
+    missing from one side scoring that side's minimum.
+
+    >>> fuse_convex({1: 0.9, 2: 0.5}, {2: 7.0, 3: 1.0}, 0.3)
+    [2, 1, 3]
+    """
+
+    def norm(scores: dict) -> dict:
+        if not scores:
+            return {}
+        lo, hi = min(scores.values()), max(scores.values())
+        return {i: (x - lo) / (hi - lo) if hi > lo else 1.0 for i, x in scores.items()}
+
+    d, lx = norm(dense), norm(lexical)
+    total = {i: alpha * d.get(i, 0.0) + (1 - alpha) * lx.get(i, 0.0) for i in {*d, *lx}}
+    return sorted(total, key=lambda i: (-total[i], i))
+
+
+FUSIONS = ("rrf", "convex", "dense", "bm25")
+
+
 class Retriever:
-    """Ranks passages of the current snapshot for a query."""
+    """Ranks passages of the current snapshot for a query: dense (FAISS) and BM25 candidates,
+    fused (`fusion`: "rrf", "convex", or one side alone)."""
 
     def __init__(
-        self, snapshot: Callable[[], IndexSnapshot | None], embedder: Embedder, top_k: int = 5
+        self,
+        snapshot: Callable[[], IndexSnapshot | None],
+        embedder: Embedder,
+        top_k: int = 5,
+        fusion: str = "rrf",
+        alpha: float = 0.5,
+        candidates: int = 20,
     ):
         if top_k < 1:
             raise ConfigError(f"top_k={top_k}: must be at least 1")
+        if fusion not in FUSIONS:
+            raise ConfigError(f"fusion={fusion!r}: choose one of {', '.join(FUSIONS)}")
+        if not 0.0 <= alpha <= 1.0:
+            raise ConfigError(f"fusion_alpha={alpha}: must be in [0, 1]")
+        if candidates < 1:
+            raise ConfigError(f"fusion_candidates={candidates}: must be at least 1")
         self._snapshot = snapshot
         self.embedder = embedder
         self.top_k = top_k
-        self._token_cache: tuple[object, list[list[str]]] = (None, [])
+        self.fusion = fusion
+        self.alpha = alpha
+        self.candidates = candidates
 
     def run(self, query: str, top_k: int | None = None) -> list[Passage]:
-        k = top_k or self.top_k
         snap = self._snapshot()
-        if snap is None or snap.index.ntotal == 0 or not query.strip():
+        if snap is None or snap.ntotal == 0 or not query.strip():
             return []
-        vec = self.embedder.embed([query])
-        # Dense ranking over a wider pool, fused with BM25 so that rare exact terms (codes,
-        # names, years) count; the passage score reported stays the cosine similarity.
-        pool = min(max(4 * k, 20), snap.index.ntotal)
-        scores, ids = snap.index.search(vec, pool)
-        cosine = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
-        lexical = bm25_scores(content_tokens(query), self._tokens(snap))
-        by_bm25 = sorted((i for i, x in enumerate(lexical) if x > 0), key=lambda i: -lexical[i])
-        order = fuse_ranks(list(cosine), by_bm25[:pool])[:k]
-        missing = [i for i in order if i not in cosine]
-        if missing:  # lexical hits outside the dense pool: score them too
-            for i in missing:
-                cosine[i] = float(snap.index.reconstruct(i) @ vec[0])
-        return [Passage(rank, cosine[i], snap.chunks[i]) for rank, i in enumerate(order, 1)]
+        # Cached: the answer path embeds the same question again (extractive scoring).
+        return self.search(snap, query, self.embedder.embed_cached([query]), top_k)
 
-    def _tokens(self, snap: IndexSnapshot) -> list[list[str]]:
-        if self._token_cache[0] is not snap:  # once per index generation
-            self._token_cache = (snap, [content_tokens(c.text) for c in snap.chunks])
-        return self._token_cache[1]
+    def search(
+        self, snap: IndexSnapshot, query: str, vec: np.ndarray, top_k: int | None = None
+    ) -> list[Passage]:
+        """Rank with the query vector given (1 x dim). The passage score reported stays the
+        cosine similarity, whatever the fusion."""
+        k = top_k or self.top_k
+        pool = min(max(k, self.candidates), snap.ntotal)
+        cosine = dict(snap.dense(vec, pool)) if self.fusion != "bm25" else {}
+        lexical = dict(snap.lexical(tokenize(query), pool)) if self.fusion != "dense" else {}
+        if self.fusion == "rrf":
+            order = fuse_ranks(list(cosine), list(lexical))
+        elif self.fusion == "convex":
+            for key in lexical:  # exact cosines of lexical-only candidates: cheap, and fairer
+                if key not in cosine:
+                    cosine[key] = float(snap.vector(key) @ vec[0])
+            order = fuse_convex(cosine, lexical, self.alpha)
+        else:
+            order = list(cosine or lexical)
+        order = order[:k]
+        for key in order:
+            if key not in cosine:  # lexical hits outside the dense pool: score them too
+                cosine[key] = float(snap.vector(key) @ vec[0])
+        return [Passage(rank, cosine[key], snap.chunk(key)) for rank, key in enumerate(order, 1)]

@@ -46,6 +46,16 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap_tokens: int = 40
     top_k: int = 5
+    # Retrieval: how dense and BM25 candidates are fused ("rrf", "convex", "dense", "bm25"),
+    # the dense weight for "convex", and the candidates each side contributes.
+    fusion: str = "rrf"
+    fusion_alpha: float = 0.5
+    fusion_candidates: int = 20
+    # Index layout (rag.index.IndexConfig): exact search per segment up to this many passages,
+    # IVF above it; lists probed per question; merges.
+    flat_max_passages: int = 50_000
+    ivf_nprobe: int = 32
+    max_segments: int = 8
     max_question_chars: int = 2000  # also the cap on each earlier question in `history`
     max_history_entries: int = 20
     max_upload_bytes: int = 10 * 1024 * 1024  # one file
@@ -64,6 +74,16 @@ class Settings:
     upload_users: str = ""  # comma-separated; empty means the login's user
     port: int = 7860
     concurrency: int = 2
+
+    @property
+    def index_config(self):
+        from .index import IndexConfig
+
+        return IndexConfig(
+            flat_max_passages=self.flat_max_passages,
+            ivf_nprobe=self.ivf_nprobe,
+            max_segments=self.max_segments,
+        )
 
     @property
     def upload_policy(self) -> str:
@@ -118,6 +138,15 @@ class Settings:
         for name in ("min_support_lexical", "min_support_semantic"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name}={getattr(self, name)}: must be in [0, 1]")
+        if self.fusion not in ("rrf", "convex", "dense", "bm25"):
+            raise ConfigError(f"fusion={self.fusion!r}: choose rrf, convex, dense or bm25")
+        if not 0.0 <= self.fusion_alpha <= 1.0:
+            raise ConfigError(f"fusion_alpha={self.fusion_alpha}: must be in [0, 1]")
+        if not 1 <= self.fusion_candidates <= 1000:
+            raise ConfigError(
+                f"fusion_candidates={self.fusion_candidates}: must be between 1 and 1000"
+            )
+        self.index_config  # noqa: B018  (checks its numbers)
         if not 1 <= self.concurrency <= 16:
             raise ConfigError(f"concurrency={self.concurrency}: must be between 1 and 16")
 
