@@ -311,7 +311,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
     def status() -> str:
         snap = rag.store.current()
         docs = len(snap.documents) if snap else 0
-        chunks = len(snap.chunks) if snap else 0
+        chunks = snap.ntotal if snap else 0
         line = (
             f"Answering with **{rag.generator.name}** · embeddings "
             f"**{rag.settings.embedding_model}** · **{docs}** documents, **{chunks}** "
@@ -577,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info(
         "serving %d passages already indexed; catching up with the documents folder in the "
         "background",
-        len(snap.chunks) if snap else 0,
+        snap.ntotal if snap else 0,
     )
     indexer = BackgroundIndexer(rag)
     indexer.request()

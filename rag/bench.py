@@ -38,7 +38,7 @@ class BenchConfig:
 
     queries: int = 200
     top_k: int = 5
-    candidates: int = 20  # per side, as the retriever's default
+    candidates: int = 50  # per side, for both: the retriever's default (Settings)
     min_sentences: int = 3
     max_sentences: int = 7
     noise: float = 0.02
@@ -190,7 +190,9 @@ def worker_serve(folder: Path, cfg: BenchConfig) -> dict:
     snap, _, load_ms = _timed(store.load)
     queries = json.loads((folder / "queries.json").read_text())
     qvecs = np.load(folder / "query_vectors.npy")
-    retriever = Retriever(lambda: snap, None, cfg.top_k, candidates=cfg.candidates)
+    retriever = Retriever(
+        lambda: snap, None, cfg.top_k, candidates=cfg.candidates
+    )  # default fusion
     cpu, wall = [], []
     for q, v in zip(queries, qvecs, strict=True):
         _, c, w = _timed(lambda q=q, v=v: retriever.search(snap, q, v[None, :]))

@@ -257,10 +257,10 @@ class IndexSnapshot:
         hits.sort(key=lambda h: (-h[1], h[0]))
         return hits[:k]
 
-    def lexical(self, terms: list[str], k: int) -> list[tuple[tuple[int, int], float]]:
-        """The k live passages with the best BM25 scores for `terms`, best first."""
+    def lexical(self, query: str | list[str], k: int) -> list[tuple[tuple[int, int], float]]:
+        """The k live passages with the best BM25 scores for a query (text or its terms)."""
         found = bm25_search(
-            terms,
+            tokenize(query) if isinstance(query, str) else query,
             [(seg.terms, alive) for seg, alive in zip(self.segments, self.alive, strict=True)],
             k,
         )

@@ -196,13 +196,24 @@ class RAG:
         self.embedder = embedder or Embedder(
             self.settings.embedding_model, self.settings.allow_download
         )
-        self.store = IndexStore(
-            self.settings.index_dir,
-            self.embedder,
-            self.settings.chunk_tokens,
-            self.settings.chunk_overlap_tokens,
-            self.settings.index_config,
-        )
+        if self.settings.store == "milvus":
+            from .milvus import MilvusStore
+
+            self.store = MilvusStore(
+                self.settings.milvus_uri or str(self.settings.index_dir / "milvus.db"),
+                self.embedder,
+                self.settings.chunk_tokens,
+                self.settings.chunk_overlap_tokens,
+                self.settings.milvus_collection,
+            )
+        else:
+            self.store = IndexStore(
+                self.settings.index_dir,
+                self.embedder,
+                self.settings.chunk_tokens,
+                self.settings.chunk_overlap_tokens,
+                self.settings.index_config,
+            )
         self.retriever = Retriever(
             self.store.current,
             self.embedder,

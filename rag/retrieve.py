@@ -11,7 +11,7 @@ from .chunk import Chunk
 from .embed import Embedder
 from .errors import ConfigError
 from .index import IndexSnapshot
-from .lexical import tokenize
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,9 @@ class Retriever:
         snapshot: Callable[[], IndexSnapshot | None],
         embedder: Embedder,
         top_k: int = 5,
-        fusion: str = "rrf",
-        alpha: float = 0.5,
-        candidates: int = 20,
+        fusion: str = Settings.fusion,
+        alpha: float = Settings.fusion_alpha,
+        candidates: int = Settings.fusion_candidates,
     ):
         if top_k < 1:
             raise ConfigError(f"top_k={top_k}: must be at least 1")
@@ -111,8 +111,15 @@ class Retriever:
         cosine similarity, whatever the fusion."""
         k = top_k or self.top_k
         pool = min(max(k, self.candidates), snap.ntotal)
+        hybrid = getattr(snap, "hybrid", None)  # a store that fuses itself (Milvus)
+        if self.fusion == "rrf" and hybrid is not None:
+            order = hybrid(query, vec, k, pool)
+            return [
+                Passage(rank, float(snap.vector(key) @ vec[0]), snap.chunk(key))
+                for rank, key in enumerate(order, 1)
+            ]
         cosine = dict(snap.dense(vec, pool)) if self.fusion != "bm25" else {}
-        lexical = dict(snap.lexical(tokenize(query), pool)) if self.fusion != "dense" else {}
+        lexical = dict(snap.lexical(query, pool)) if self.fusion != "dense" else {}
         if self.fusion == "rrf":
             order = fuse_ranks(list(cosine), list(lexical))
         elif self.fusion == "convex":

@@ -112,10 +112,12 @@ def build_collection(articles: dict[str, list[Question]], titles: list[str]) -> 
 
 
 def select(articles: dict[str, list[Question]], split: str) -> list[str]:
-    """The titles of one part: train, dev, test, or all."""
+    """The titles of one part: train, dev, test, all, or several joined by "+" ("train+dev")."""
     if split == "all":
         return sorted(articles)
     parts = split_articles(articles)
-    if split not in parts:
-        raise ValueError(f"split={split!r}: choose train, dev, test or all")
-    return parts[split]
+    names = split.split("+")
+    for name in names:
+        if name not in parts:
+            raise ValueError(f"split={split!r}: choose train, dev, test, all or e.g. train+dev")
+    return sorted(t for name in names for t in parts[name])
