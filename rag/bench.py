@@ -66,7 +66,7 @@ def sentence_pool(squad: Path | None) -> tuple[list[str], list[str]]:
             for s in _SENT.split(" ".join(block.split())):
                 if 40 <= len(s) <= 400:
                     sentences.append(s)
-    sentences = sorted(set(sentences))
+    sentences = list(dict.fromkeys(sentences))  # in reading order: runs stay on one topic
     if not questions:  # no SQuAD: questions from sentences' openings
         questions = [" ".join(s.split()[:8]) + "?" for s in sentences[::7]]
     return sentences, questions
@@ -92,8 +92,12 @@ def make_collection(n: int, sentences, vecs, cfg: BenchConfig, folder: Path) -> 
 
     rng = np.random.default_rng(cfg.seed + n)
     lengths = rng.integers(cfg.min_sentences, cfg.max_sentences + 1, n)
-    members = rng.integers(0, len(sentences), int(lengths.sum()))
+    starts = rng.integers(0, len(sentences) - cfg.max_sentences, n)
     rows = np.repeat(np.arange(n), lengths)
+    # Each passage a run of consecutive sentences from one source, as real passages are.
+    members = np.repeat(starts, lengths) + (
+        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
     m = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, members)), (n, len(sentences)))
     out = np.asarray(m @ vecs, dtype=np.float32)
     out += cfg.noise * rng.standard_normal(out.shape, dtype=np.float32)

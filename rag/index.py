@@ -40,7 +40,7 @@ from .chunk import Chunk, chunk_document
 from .embed import Embedder
 from .errors import ConfigError, IndexCorrupt
 from .ingest import Document
-from .lexical import TermMatrix, bm25_search, tokenize
+from .lexical import LiveBM25, TermMatrix, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +73,41 @@ class IndexConfig:
         return max(16, int(4 * n**0.5))
 
 
+class StoredChunks:
+    """A segment's passages read from its chunks.jsonl on demand: the file is memory-mapped
+    and only line offsets are held, so a large collection's text stays in the page cache
+    rather than as Python objects."""
+
+    def __init__(self, path: Path):
+        import mmap
+
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if f.seek(0, 2) else b""
+        data = np.frombuffer(self._map, np.uint8) if len(self._map) else np.zeros(0, np.uint8)
+        ends = np.flatnonzero(data == 10)
+        self._starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
+        self._ends = ends
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        a, z = int(self._starts[i]), int(self._ends[i])
+        return Chunk.from_dict(json.loads(self._map[a:z].decode("utf-8")))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 class Segment:
     """One immutable segment, loaded: passages, their vectors, a dense index and BM25 terms."""
 
     def __init__(
         self,
         name: str,
-        chunks: list[Chunk],
+        chunks: list[Chunk] | StoredChunks,
         vectors: np.ndarray,
         terms: TermMatrix,
         index: faiss.Index,
@@ -131,7 +159,10 @@ class Segment:
                 os.fsync(f.fileno())
         _fsync_dir(folder)
         files = {n: _sha256_file(folder / n) for n in names}
-        return cls(folder.name, chunks, vectors, terms, index, files)
+        # Held as a loaded segment is: text and vectors mapped from the files just written.
+        stored = StoredChunks(folder / "chunks.jsonl")
+        mapped = np.load(folder / "vectors.npy", mmap_mode="r")
+        return cls(folder.name, stored, mapped, terms, index, files)
 
     @classmethod
     def load(cls, folder: Path, files: dict[str, str], dim: int, config: IndexConfig) -> Segment:
@@ -143,12 +174,10 @@ class Segment:
             if _sha256_file(path) != digest:
                 raise IndexCorrupt(f"{path}: checksum does not match the manifest")
         try:
-            vectors = np.load(folder / "vectors.npy")
-            chunks = [
-                Chunk.from_dict(json.loads(line))
-                for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-                if line
-            ]
+            # Memory-mapped: an IVF index holds its own copy, so these pages are read only to
+            # rescore a passage or to merge segments.
+            vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+            chunks = StoredChunks(folder / "chunks.jsonl")
             terms = TermMatrix.load(folder)
             if "faiss.index" in files:
                 index = faiss.read_index(str(folder / "faiss.index"))
@@ -259,12 +288,26 @@ class IndexSnapshot:
 
     def lexical(self, query: str | list[str], k: int) -> list[tuple[tuple[int, int], float]]:
         """The k live passages with the best BM25 scores for a query (text or its terms)."""
-        found = bm25_search(
-            tokenize(query) if isinstance(query, str) else query,
-            [(seg.terms, alive) for seg, alive in zip(self.segments, self.alive, strict=True)],
-            k,
+        terms = tokenize(query) if isinstance(query, str) else query
+        return [((s, r), x) for s, r, x in self._bm25.search(terms, k)]
+
+    @cached_property
+    def _bm25(self) -> LiveBM25:
+        return LiveBM25(
+            [(seg.terms, alive) for seg, alive in zip(self.segments, self.alive, strict=True)]
         )
-        return [((s, r), x) for s, r, x in found]
+
+    def cosines(self, keys: list[tuple[int, int]], vec: np.ndarray) -> list[float]:
+        """Cosine of each passage with `vec` (1 x dim), one product per segment."""
+        out = [0.0] * len(keys)
+        by_seg: dict[int, list[int]] = {}
+        for i, (s, _) in enumerate(keys):
+            by_seg.setdefault(s, []).append(i)
+        for s, idx in by_seg.items():
+            rows = np.asarray([keys[i][1] for i in idx])
+            for i, x in zip(idx, self.segments[s].vectors[rows] @ vec[0], strict=True):
+                out[i] = float(x)
+        return out
 
 
 @dataclass

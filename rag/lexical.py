@@ -16,6 +16,7 @@ the live passages of all segments, so the scores are exactly BM25 over the live 
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,12 +101,70 @@ _EMPTY_I = np.zeros(0, np.int32)
 _EMPTY_F = np.zeros(0, np.float32)
 
 
+class LiveBM25:
+    """BM25 over the live passages of some segments. The collection statistics (live count,
+    mean length, each passage's length normaliser) are computed once, when built for an index
+    generation; a question then costs the postings of its terms."""
+
+    def __init__(self, segments: list[tuple[TermMatrix, np.ndarray]], k1: float = K1, b: float = B):
+        self.segments = [(m, None if alive.all() else alive) for m, alive in segments]
+        self.n = sum(int(alive.sum()) for _, alive in segments)
+        total = sum(float(m.lengths[alive].sum()) for m, alive in segments)
+        avgdl = (total / self.n if self.n else 1.0) or 1.0
+        self.norms = [
+            (k1 * (1 - b + b * m.lengths / avgdl)).astype(np.float32) for m, _ in segments
+        ]
+        self._local = threading.local()
+
+    def search(self, terms: list[str], k: int) -> list[tuple[int, int, float]]:
+        unique = list(dict.fromkeys(terms))
+        if not unique or self.n == 0:
+            return []
+        hits = []
+        df = np.zeros(len(unique))
+        for m, alive in self.segments:
+            per_term = []
+            for j, t in enumerate(unique):
+                rows, tf = m.postings(t)
+                if len(rows) and alive is not None:
+                    keep = alive[rows]
+                    rows, tf = rows[keep], tf[keep]
+                if len(rows):
+                    df[j] += len(rows)
+                    per_term.append((j, rows, tf))
+            hits.append(per_term)
+        idf = np.log(1.0 + (self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        best: list[tuple[float, int, int]] = []
+        for s, per_term in enumerate(hits):
+            if not per_term:
+                continue
+            norm = self.norms[s]
+            scores = self._buffer(s)
+            for j, r, tf in per_term:  # rows are unique within a term: plain += is exact
+                scores[r] += idf[j] * tf / (tf + norm[r])
+            # Only rows some term touched can score: rank those, never the whole segment.
+            rows = np.concatenate([r for _, r, _ in per_term])
+            values = scores[rows]
+            many = min(len(rows), k * len(per_term))  # a row repeats at most once per term
+            top = np.argpartition(-values, many - 1)[:many] if len(rows) > many else slice(None)
+            cand = np.unique(rows[top])
+            best.extend((float(scores[i]), s, int(i)) for i in cand if scores[i] > 0)
+            scores[rows] = 0.0  # the buffer is reused by this thread's next question
+        best.sort(key=lambda x: (-x[0], x[1], x[2]))
+        return [(s, r, x) for x, s, r in best[:k]]
+
+    def _buffer(self, s: int) -> np.ndarray:
+        """A zeroed score array per segment and thread, kept between questions."""
+        bufs = getattr(self._local, "buffers", None)
+        if bufs is None:
+            bufs = self._local.buffers = {}
+        if s not in bufs:
+            bufs[s] = np.zeros(len(self.norms[s]), np.float32)
+        return bufs[s]
+
+
 def bm25_search(
-    terms: list[str],
-    segments: list[tuple[TermMatrix, np.ndarray]],
-    k: int,
-    k1: float = K1,
-    b: float = B,
+    terms: list[str], segments: list[tuple[TermMatrix, np.ndarray]], k: int
 ) -> list[tuple[int, int, float]]:
     """The k best (segment, passage, score) for the query terms; `segments` pairs each
     segment's term matrix with its live mask (False = deleted). Zero scores are left out.
@@ -114,47 +173,4 @@ def bm25_search(
     >>> [(s, r, round(x, 3)) for s, r, x in bm25_search(["harbin"], [(m, np.ones(2, bool))], 5)]
     [(0, 0, 0.277)]
     """
-    unique = list(dict.fromkeys(terms))
-    if not unique or not segments:
-        return []
-    n = sum(int(alive.sum()) for _, alive in segments)
-    if n == 0:
-        return []
-    total_len = sum(float(m.lengths[alive].sum()) for m, alive in segments)
-    avgdl = total_len / n or 1.0
-    hits: list[list[tuple[np.ndarray, np.ndarray]]] = []
-    df = np.zeros(len(unique))
-    for m, alive in segments:
-        per_term = []
-        for j, t in enumerate(unique):
-            rows, tf = m.postings(t)
-            if len(rows):
-                keep = alive[rows]
-                rows, tf = rows[keep], tf[keep]
-                df[j] += len(rows)
-            per_term.append((rows, tf))
-        hits.append(per_term)
-    idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-    best: list[tuple[float, int, int]] = []
-    for s, ((m, _), per_term) in enumerate(zip(segments, hits, strict=True)):
-        ids = [r for r, _ in per_term if len(r)]
-        if not ids:
-            continue
-        rows = np.concatenate(ids)
-        contrib = np.concatenate(
-            [
-                idf[j] * tf / (tf + k1 * (1 - b + b * m.lengths[r] / avgdl))
-                for j, (r, tf) in enumerate(per_term)
-                if len(r)
-            ]
-        )
-        uniq, inverse = np.unique(rows, return_inverse=True)
-        scores = np.bincount(inverse, weights=contrib)
-        top = (
-            np.argsort(-scores, kind="stable")[:k]
-            if len(scores) > k
-            else np.argsort(-scores, kind="stable")
-        )
-        best.extend((float(scores[i]), s, int(uniq[i])) for i in top)
-    best.sort(key=lambda x: (-x[0], x[1], x[2]))
-    return [(s, r, x) for x, s, r in best[:k] if x > 0]
+    return LiveBM25(segments).search(terms, k)

@@ -123,14 +123,20 @@ class Retriever:
         if self.fusion == "rrf":
             order = fuse_ranks(list(cosine), list(lexical))
         elif self.fusion == "convex":
-            for key in lexical:  # exact cosines of lexical-only candidates: cheap, and fairer
-                if key not in cosine:
-                    cosine[key] = float(snap.vector(key) @ vec[0])
+            # Exact cosines of lexical-only candidates: cheap, and fairer than a zero.
+            self._fill_cosines(snap, cosine, [key for key in lexical if key not in cosine], vec)
             order = fuse_convex(cosine, lexical, self.alpha)
         else:
             order = list(cosine or lexical)
         order = order[:k]
-        for key in order:
-            if key not in cosine:  # lexical hits outside the dense pool: score them too
-                cosine[key] = float(snap.vector(key) @ vec[0])
+        # Lexical hits outside the dense pool: score them too.
+        self._fill_cosines(snap, cosine, [key for key in order if key not in cosine], vec)
         return [Passage(rank, cosine[key], snap.chunk(key)) for rank, key in enumerate(order, 1)]
+
+    @staticmethod
+    def _fill_cosines(snap, cosine: dict, keys: list, vec: np.ndarray) -> None:
+        if not keys:
+            return
+        many = getattr(snap, "cosines", None)
+        values = many(keys, vec) if many else [float(snap.vector(k) @ vec[0]) for k in keys]
+        cosine.update(zip(keys, values, strict=True))
