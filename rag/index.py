@@ -28,6 +28,7 @@ import shutil
 import threading
 import time
 import uuid
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,26 +76,29 @@ class IndexConfig:
 
 class StoredChunks:
     """A segment's passages read from its chunks.jsonl on demand: the file is memory-mapped
-    and only line offsets are held, so a large collection's text stays in the page cache
-    rather than as Python objects."""
+    and only line offsets (offsets.npy, written with it) are held, so a large collection's text
+    stays in the page cache rather than as Python objects."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, offsets: np.ndarray):
         import mmap
 
         with open(path, "rb") as f:
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if f.seek(0, 2) else b""
-        data = np.frombuffer(self._map, np.uint8) if len(self._map) else np.zeros(0, np.uint8)
-        ends = np.flatnonzero(data == 10)
-        self._starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
-        self._ends = ends
+            size = f.seek(0, 2)
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        if len(offsets) < 1 or int(offsets[-1]) != size:
+            raise IndexCorrupt(f"{path}: offsets do not match the file")
+        self._offsets = offsets
 
     def __len__(self) -> int:
-        return len(self._ends)
+        return len(self._offsets) - 1
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        a, z = int(self._starts[i]), int(self._ends[i])
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        a, z = int(self._offsets[i]), int(self._offsets[i + 1])
         return Chunk.from_dict(json.loads(self._map[a:z].decode("utf-8")))
 
     def __iter__(self):
@@ -140,17 +144,21 @@ class Segment:
         folder.mkdir(parents=True)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         terms = TermMatrix.build(
-            tokens if tokens is not None else [tokenize(c.text) for c in chunks]
+            tokens if tokens is not None else (tokenize(c.text) for c in chunks)
         )
         index = _dense_index(vectors, config)
         with open(folder / "vectors.npy", "wb") as f:
             np.save(f, vectors)
-        _fsync_write(
-            folder / "chunks.jsonl",
-            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks).encode(),
-        )
+        offsets = array("q", [0])
+        with open(folder / "chunks.jsonl", "wb") as f:
+            for c in chunks:
+                line = (json.dumps(c.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+                f.write(line)
+                offsets.append(offsets[-1] + len(line))
+        with open(folder / "offsets.npy", "wb") as f:
+            np.save(f, np.frombuffer(offsets, np.int64))
         terms.save(folder)
-        names = ["vectors.npy", "chunks.jsonl", *TermMatrix.FILES]
+        names = ["vectors.npy", "chunks.jsonl", "offsets.npy", *TermMatrix.FILES]
         if isinstance(index, faiss.IndexIVF):
             faiss.write_index(index, str(folder / "faiss.index"))
             names.append("faiss.index")
@@ -160,7 +168,7 @@ class Segment:
         _fsync_dir(folder)
         files = {n: _sha256_file(folder / n) for n in names}
         # Held as a loaded segment is: text and vectors mapped from the files just written.
-        stored = StoredChunks(folder / "chunks.jsonl")
+        stored = StoredChunks(folder / "chunks.jsonl", np.load(folder / "offsets.npy"))
         mapped = np.load(folder / "vectors.npy", mmap_mode="r")
         return cls(folder.name, stored, mapped, terms, index, files)
 
@@ -177,7 +185,7 @@ class Segment:
             # Memory-mapped: an IVF index holds its own copy, so these pages are read only to
             # rescore a passage or to merge segments.
             vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-            chunks = StoredChunks(folder / "chunks.jsonl")
+            chunks = StoredChunks(folder / "chunks.jsonl", np.load(folder / "offsets.npy"))
             terms = TermMatrix.load(folder)
             if "faiss.index" in files:
                 index = faiss.read_index(str(folder / "faiss.index"))

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import threading
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,14 +46,14 @@ class TermMatrix:
     lengths: np.ndarray  # float32 tokens per passage
 
     @classmethod
-    def build(cls, token_lists: list[list[str]]) -> TermMatrix:
+    def build(cls, token_lists: Iterable[list[str]]) -> TermMatrix:
+        """From each passage's tokens; an iterator keeps one passage's tokens in memory."""
         vocab: dict[str, int] = {}
-        cols: list[int] = []
-        rows: list[int] = []
-        tfs: list[int] = []
-        lengths = np.zeros(len(token_lists), np.float32)
+        # Typed arrays, not lists: 12 bytes a posting instead of about 100 at a million passages.
+        cols, rows, tfs = array("i"), array("i"), array("f")
+        lengths = array("f")
         for r, tokens in enumerate(token_lists):
-            lengths[r] = len(tokens)
+            lengths.append(len(tokens))
             counts: dict[str, int] = {}
             for t in tokens:
                 counts[t] = counts.get(t, 0) + 1
@@ -59,16 +61,16 @@ class TermMatrix:
                 cols.append(vocab.setdefault(t, len(vocab)))
                 rows.append(r)
                 tfs.append(n)
-        col = np.asarray(cols, np.int64)
+        col = np.frombuffer(cols, np.int32) if cols else np.zeros(0, np.int32)
         order = np.argsort(col, kind="stable")  # stable: rows stay ascending within a term
         indptr = np.zeros(len(vocab) + 1, np.int64)
         np.cumsum(np.bincount(col, minlength=len(vocab)), out=indptr[1:])
         return cls(
             vocab,
             indptr,
-            np.asarray(rows, np.int32)[order],
-            np.asarray(tfs, np.float32)[order],
-            lengths,
+            (np.frombuffer(rows, np.int32) if rows else np.zeros(0, np.int32))[order],
+            (np.frombuffer(tfs, np.float32) if tfs else np.zeros(0, np.float32))[order],
+            np.array(lengths, np.float32),
         )
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:

@@ -189,7 +189,13 @@ def test_manifest_records_model_settings_and_hashes(tmp_path, seeds_dir, embedde
         d.name: d.sha256 for d in docs
     }
     (seg,) = manifest["segments"]
-    assert set(seg["files"]) == {"vectors.npy", "chunks.jsonl", "terms.json", "terms.npz"}
+    assert set(seg["files"]) == {
+        "vectors.npy",
+        "chunks.jsonl",
+        "offsets.npy",
+        "terms.json",
+        "terms.npz",
+    }
     assert seg["kind"] == "flat"
 
 
