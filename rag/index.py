@@ -380,6 +380,38 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def diff_documents(
+    indexed: dict[str, dict], documents: dict[str, Document], report: UpdateReport
+) -> list[Document]:
+    """Sort documents into the report's added / changed / unchanged / removed (by SHA-256
+    against the indexed table); returns those to (re-)index, by name."""
+    report.removed = sorted(set(indexed) - set(documents))
+    todo = []
+    for name in sorted(documents):
+        prior = indexed.get(name)
+        if prior and prior["sha256"] == documents[name].sha256:
+            report.unchanged.append(name)
+        else:
+            (report.changed if prior else report.added).append(name)
+            todo.append(documents[name])
+    return todo
+
+
+def chunk_documents(docs: list[Document], embedder, chunker: dict):
+    """(document, its passages) for each document, with the store's chunker settings."""
+    for doc in docs:
+        yield (
+            doc,
+            chunk_document(
+                doc.name,
+                doc.text,
+                embedder.count_tokens,
+                chunker["max_tokens"],
+                chunker["overlap_tokens"],
+            ),
+        )
+
+
 class IndexStore:
     """Owns one index folder. `snapshot` is what queries use; `update` brings it in line."""
 
@@ -512,9 +544,9 @@ class IndexStore:
                 documents = documents()
             report = UpdateReport()
             manifest: dict | None = None
-            name = ""
+            generation = ""
             try:
-                name, manifest = self.read_manifest()
+                generation, manifest = self.read_manifest()
                 report.rebuilt = self._compatible(manifest)
                 if report.rebuilt:
                     manifest = None
@@ -522,22 +554,13 @@ class IndexStore:
                 if (self.dir / "CURRENT").exists():
                     log.warning("index unusable, rebuilding from the documents: %s", exc)
                     report.rebuilt = str(exc)
-            old_docs = manifest["documents"] if manifest else {}
             by_name = {d.name: d for d in documents}
-            report.removed = sorted(set(old_docs) - set(by_name))
-            todo = []
-            for name in sorted(by_name):
-                prior = old_docs.get(name)
-                if prior and prior["sha256"] == by_name[name].sha256:
-                    report.unchanged.append(name)
-                else:
-                    (report.changed if prior else report.added).append(name)
-                    todo.append(by_name[name])
+            todo = diff_documents(manifest["documents"] if manifest else {}, by_name, report)
             old: IndexSnapshot | None = None
             if manifest is not None:
                 try:  # verified even when nothing changed: a damaged index is rebuilt now
                     held = self.snapshot
-                    old = held if held and held.generation == name else self.load()
+                    old = held if held and held.generation == generation else self.load()
                 except IndexCorrupt as exc:
                     log.warning("index unusable, rebuilding from the documents: %s", exc)
                     report.rebuilt, old = str(exc), None
@@ -552,14 +575,7 @@ class IndexStore:
                 todo = [by_name[n] for n in sorted(by_name)]
             fresh: list[Chunk] = []
             spans: dict[str, tuple[int, int]] = {}
-            for doc in todo:
-                chunks = chunk_document(
-                    doc.name,
-                    doc.text,
-                    self.embedder.count_tokens,
-                    self.chunker["max_tokens"],
-                    self.chunker["overlap_tokens"],
-                )
+            for doc, chunks in chunk_documents(todo, self.embedder, self.chunker):
                 spans[doc.name] = (len(fresh), len(chunks))
                 fresh.extend(chunks)
             vectors = self._embed(fresh, progress)

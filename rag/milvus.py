@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import Chunk, chunk_document
+from .chunk import Chunk
 from .embed import Embedder
 from .errors import ConfigError, IndexCorrupt
-from .index import FORMAT_VERSION, UpdateReport
+from .index import FORMAT_VERSION, UpdateReport, chunk_documents, diff_documents
 from .ingest import Document
 from .lexical import tokenize
 
@@ -359,16 +359,7 @@ class MilvusStore:
                 table, meta = {}, None
             if meta is None:
                 self._create()
-            by_name = {d.name: d for d in documents}
-            report.removed = sorted(set(table) - set(by_name))
-            todo = []
-            for name in sorted(by_name):
-                prior = table.get(name)
-                if prior and prior["sha256"] == by_name[name].sha256:
-                    report.unchanged.append(name)
-                else:
-                    (report.changed if prior else report.added).append(name)
-                    todo.append(by_name[name])
+            todo = diff_documents(table, {d.name: d for d in documents}, report)
             if meta is None:
                 self.client.upsert(
                     self.docs,
@@ -382,16 +373,7 @@ class MilvusStore:
                         }
                     ],
                 )
-            fresh: list[tuple[Document, list[Chunk]]] = []
-            for doc in todo:
-                chunks = chunk_document(
-                    doc.name,
-                    doc.text,
-                    self.embedder.count_tokens,
-                    self.chunker["max_tokens"],
-                    self.chunker["overlap_tokens"],
-                )
-                fresh.append((doc, chunks))
+            fresh = list(chunk_documents(todo, self.embedder, self.chunker))
             total = sum(len(c) for _, c in fresh)
             done = 0
             for doc, chunks in fresh:
