@@ -75,16 +75,13 @@ class IndexConfig:
 
 
 class StoredChunks:
-    """A segment's passages read from its chunks.jsonl on demand: the file is memory-mapped
-    and only line offsets (offsets.npy, written with it) are held, so a large collection's text
-    stays in the page cache rather than as Python objects."""
+    """A segment's passages read from its chunks.jsonl on demand, by the line offsets written
+    beside it (offsets.npy): a large collection's text stays on disk, not in Python objects.
+    Reads are positional (pread): thread-safe, and no file pages are mapped into the process."""
 
     def __init__(self, path: Path, offsets: np.ndarray):
-        import mmap
-
-        with open(path, "rb") as f:
-            size = f.seek(0, 2)
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._file = open(path, "rb")  # noqa: SIM115  (held for the segment's life)
+        size = os.fstat(self._file.fileno()).st_size
         if len(offsets) < 1 or int(offsets[-1]) != size:
             raise IndexCorrupt(f"{path}: offsets do not match the file")
         self._offsets = offsets
@@ -99,7 +96,7 @@ class StoredChunks:
             raise IndexError(i)
         i %= len(self)
         a, z = int(self._offsets[i]), int(self._offsets[i + 1])
-        return Chunk.from_dict(json.loads(self._map[a:z].decode("utf-8")))
+        return Chunk.from_dict(json.loads(os.pread(self._file.fileno(), z - a, a)))
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -189,6 +186,7 @@ class Segment:
             terms = TermMatrix.load(folder)
             if "faiss.index" in files:
                 index = faiss.read_index(str(folder / "faiss.index"))
+                index.make_direct_map()  # 8 bytes a vector: reconstruct without the file
             else:
                 index = _dense_index(vectors, config)
         except Exception as exc:  # numpy/faiss raise many kinds on damaged files
@@ -218,6 +216,7 @@ def _dense_index(vectors: np.ndarray, config: IndexConfig) -> faiss.Index:
     index.train(sample)
     index.add(vectors)
     index.nprobe = config.ivf_nprobe
+    index.make_direct_map()
     return index
 
 
@@ -272,7 +271,7 @@ class IndexSnapshot:
         return self.segments[key[0]].chunks[key[1]]
 
     def vector(self, key: tuple[int, int]) -> np.ndarray:
-        return self.segments[key[0]].vectors[key[1]]
+        return self.segments[key[0]].index.reconstruct(int(key[1]))
 
     def dense(self, vec: np.ndarray, k: int) -> list[tuple[tuple[int, int], float]]:
         """The k live passages nearest to `vec` (1 x dim), best first: (key, cosine)."""
@@ -312,8 +311,11 @@ class IndexSnapshot:
         for i, (s, _) in enumerate(keys):
             by_seg.setdefault(s, []).append(i)
         for s, idx in by_seg.items():
-            rows = np.asarray([keys[i][1] for i in idx])
-            for i, x in zip(idx, self.segments[s].vectors[rows] @ vec[0], strict=True):
+            # From the FAISS index (flat, or IVF with its direct map), not the vectors file:
+            # the file stays unmapped, so serving memory is the index's alone.
+            rows = np.asarray([keys[i][1] for i in idx], dtype=np.int64)
+            vecs = self.segments[s].index.reconstruct_batch(rows)
+            for i, x in zip(idx, vecs @ vec[0], strict=True):
                 out[i] = float(x)
         return out
 
