@@ -47,7 +47,8 @@ def main(argv=None) -> int:
     sentences, questions = sentence_pool(Path(args.squad))
     vecs = pool_vectors(sentences, Settings().cache_dir)
     rng = np.random.default_rng(cfg.seed)
-    picked = [questions[i] for i in rng.choice(len(questions), cfg.queries, replace=False)]
+    many = min(cfg.queries, len(questions))
+    picked = [questions[i] for i in rng.choice(len(questions), many, replace=False)]
     qvecs = Embedder().embed(picked)
     index_cfg = IndexConfig()
     rows = []

@@ -346,7 +346,8 @@ def run(
     log(f"pool: {len(sentences)} real sentences, {len(questions)} questions")
     vecs = pool_vectors(sentences, cache, progress)
     rng = np.random.default_rng(cfg.seed)
-    picked = [questions[i] for i in rng.choice(len(questions), cfg.queries, replace=False)]
+    many = min(cfg.queries, len(questions))
+    picked = [questions[i] for i in rng.choice(len(questions), many, replace=False)]
     qvecs = Embedder().embed(picked)
     results = []
     recall_real = real_recall(vecs, qvecs[: cfg.recall_queries], cfg)
