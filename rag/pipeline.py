@@ -424,8 +424,11 @@ class RAG:
             text = chunk.text
             a, b = sentence_around(text, s.start, s.end, chunk.sentence_spans())
             feats = reader_features(query, spans, passages, i, text[a:b])
-            if feats["names_in_sentence"] < 1.0:
-                continue  # about something else: not every name and number of the question
+            if (
+                feats["names_in_sentence"] < 1.0
+                or feats["words_in_sentence"] < self.settings.rival_min_words
+            ):
+                continue  # about something else: the question's names or most of its words miss
             if verifier is None:
                 ok = s.margin >= self.settings.reader_min_margin
             else:

@@ -39,6 +39,9 @@ class Settings:
     reader_top_k: int = 3
     # Without a verifier beside the reader model: answer when span - null score >= this.
     reader_min_margin: float = 0.0
+    # Another document's answer is reported as a disagreement only if its sentence holds every
+    # name and number of the question and at least this share of its content words.
+    rival_min_words: float = 0.5
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
@@ -124,6 +127,8 @@ class Settings:
                 raise ConfigError(f"{name}={getattr(self, name)}: must be between 1 and 50")
         if self.answer_threshold is not None and not 0.0 <= self.answer_threshold <= 1.0:
             raise ConfigError(f"answer_threshold={self.answer_threshold}: must be in [0, 1]")
+        if not 0.0 <= self.rival_min_words <= 1.0:
+            raise ConfigError(f"rival_min_words={self.rival_min_words}: must be in [0, 1]")
         if self.uploads not in ("auto", "off", "open", "users"):
             raise ConfigError(f"uploads={self.uploads!r}: choose auto, off, open or users")
         if not 1 <= self.port <= 65535:

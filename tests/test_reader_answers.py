@@ -139,3 +139,18 @@ def test_a_document_that_contradicts_another_is_flagged(tmp_path, embedder):
     assert not answer.abstained
     assert "disagree" in answer.notice and len(answer.citations) == 2
     assert {c.doc for c in answer.citations} == {EXPO, "claim.txt"}
+
+
+def test_a_sentence_about_something_else_is_not_a_disagreement(tmp_path, embedder):
+    """Seen in the browser: "When is the Amur bridge festival held?" was answered, then flagged
+    as contradicted by a seed's "...the Amur Region will travel to Heihe at the end of May"."""
+    import shutil
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
+    rag.add_files(
+        [("festival.txt", b"The Amur bridge festival in Blagoveshchensk is held every August 12.")]
+    )
+    answer = rag.ask("When is the Amur bridge festival held?")
+    assert answer.short_answer is not None and answer.short_answer.text == "August 12"
+    assert "disagree" not in answer.notice and len(answer.citations) == 1
