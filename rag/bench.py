@@ -190,7 +190,6 @@ def worker_serve(folder: Path, cfg: BenchConfig) -> dict:
     from .retrieve import Retriever
 
     store = _store(folder)
-    rss_before = _peak_rss_mb()
     snap, _, load_ms = _timed(store.load)
     queries = json.loads((folder / "queries.json").read_text())
     qvecs = np.load(folder / "query_vectors.npy")
@@ -218,7 +217,6 @@ def worker_serve(folder: Path, cfg: BenchConfig) -> dict:
         "retrieval_wall_ms": _percentiles(wall),
         "recall_at_10": recall,
         "peak_rss_mb": peak,
-        "rss_before_load_mb": rss_before,
     }
 
 
