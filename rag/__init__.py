@@ -12,6 +12,7 @@ from .embed import Embedder
 from .errors import (
     BadQuestion,
     ConfigError,
+    DocumentNotFound,
     GeneratorUnavailable,
     GoldFormatError,
     IndexCorrupt,
@@ -43,6 +44,7 @@ __all__ = [
     "Chunk",
     "Citation",
     "ConfigError",
+    "DocumentNotFound",
     "Document",
     "Embedder",
     "ExtractiveGenerator",

@@ -113,6 +113,8 @@ class Citation:
     end: int
     quote: str  # == document[start:end]
     score: float
+    page: int | None = None  # where the span starts in the original: PDF page (from 1)
+    section: str | None = None  # the heading path over it ("Background › Trade")
 
 
 def number_citations(supports) -> tuple[str, list[Citation]]:

@@ -54,7 +54,13 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _say(message: str) -> None:
+    """A line about what is happening, on stderr: stdout carries only the result (or JSON)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def _progress_bar(desc: str):
+    """A `progress(done, total)` callback drawing a bar of passages embedded so far."""
     from tqdm import tqdm
 
     bar = None
@@ -63,36 +69,89 @@ def _progress_bar(desc: str):
         nonlocal bar
         if bar is None:
             bar = tqdm(total=total, desc=desc, unit="passage", file=sys.stderr)
-        bar.n = done
-        bar.refresh()
+        bar.update(min(done, total) - bar.n)  # update(), not n=: tqdm then times the rate
         if done >= total:
             bar.close()
+            bar = None  # a later refresh draws a bar of its own
 
     return update
 
 
+def _no_documents(folder: Path) -> str:
+    from .ingest import SUFFIXES
+
+    kinds = [s for s in (".txt", ".md", ".pdf", ".docx", ".html") if s in SUFFIXES]
+    listed = ", ".join(kinds[:-1]) + f" or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
+    return f"no documents in {folder}: add {listed} files"
+
+
+def _require_documents(settings: Settings) -> None:
+    """Refuse at once, before any model loads, a documents folder that is missing or empty."""
+    from .errors import IngestError
+    from .ingest import list_document_files
+
+    if not list_document_files(settings.documents_dir):  # raises if the folder is missing
+        raise IngestError(_no_documents(settings.documents_dir))
+
+
+def _require_passages(rag, report) -> None:
+    """After a refresh: refuse an index with nothing to search, saying why."""
+    from .errors import IngestError
+
+    if report.total_chunks:
+        return
+    folder = rag.settings.documents_dir
+    if rag.load_errors:
+        n = len(rag.load_errors)
+        raise IngestError(f"no readable documents in {folder}: {n} skipped (see above)")
+    raise IngestError(_no_documents(folder))
+
+
 def _build(settings: Settings):
+    _say(f"loading the embedding model {settings.embedding_model}...")
     from .pipeline import RAG
 
     return RAG(settings)  # light: the generator loads on the first question
 
 
+def _load_generator(rag) -> None:
+    """Load the generator now, saying so, rather than silently inside the first question."""
+    s = rag.settings
+    what = {
+        "reader": "the reader",
+        "seq2seq": f"the seq2seq model {s.generator_model}",
+        "instruct": "the instruct model",
+        "extractive": "",
+    }.get(s.generator, "the answer model")
+    if what:
+        _say(f"loading {what}...")
+    _ = rag.generator
+
+
 def cmd_index(args) -> int:
     settings = settings_from_args(args)
+    _require_documents(settings)
     rag = _build(settings)
     report = rag.refresh(_progress_bar("embedding"))
     for msg in rag.load_errors.values():
         print(f"skipped: {msg}", file=sys.stderr)
     print(report.summary())
+    _require_passages(rag, report)
     return 0
 
 
 def cmd_ask(args) -> int:
+    from .pipeline import clean_question
+
     settings = settings_from_args(args)
+    clean_question(args.question, settings.max_question_chars)  # an empty one fails at once
+    _require_documents(settings)
     rag = _build(settings)
     report = rag.refresh(_progress_bar("embedding"))
     if report.touched:
         print(report.summary(), file=sys.stderr)
+    _require_passages(rag, report)
+    _load_generator(rag)
     answer = rag.ask(args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -113,15 +172,20 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .eval import compare_summaries, run_eval, run_items, squad_items
+    from .eval import compare_summaries, load_gold, run_items, squad_items
 
     if args.compare:
         summaries = []
         for path in args.compare:
             try:
-                summaries.append(json.loads(Path(path).read_text()))
-            except (OSError, ValueError) as exc:
-                raise RagError(f"--compare {path}: cannot read a summary ({exc})") from None
+                summary = json.loads(Path(path).read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise RagError(f"--compare {path}: cannot be read ({exc.strerror})") from None
+            except ValueError as exc:
+                raise RagError(f"--compare {path}: not a summary.json ({exc})") from None
+            if not isinstance(summary, dict):
+                raise RagError(f"--compare {path}: not a summary.json (not a JSON object)")
+            summaries.append(summary)
         print(compare_summaries(*summaries, args.compare[0], args.compare[1]))
         return 0
     if args.squad:
@@ -131,7 +195,8 @@ def cmd_eval(args) -> int:
             documents_dir=out / "corpus", index_dir=out / "index"
         )
         rag = _build(settings)
-        rag.refresh(_progress_bar("embedding"))
+        _require_passages(rag, rag.refresh(_progress_bar("embedding")))
+        _load_generator(rag)
         summary = run_items(rag, items, out, progress=True)
     else:
         if not args.gold:
@@ -139,9 +204,12 @@ def cmd_eval(args) -> int:
         if not Path(args.gold).is_file():
             raise RagError(f"--gold {args.gold}: no such file")
         settings = settings_from_args(args)
+        _require_documents(settings)
+        items = load_gold(Path(args.gold), settings.documents_dir)  # checked before models load
         rag = _build(settings)
-        rag.refresh(_progress_bar("embedding"))
-        summary = run_eval(rag, Path(args.gold), Path(args.out), progress=True)
+        _require_passages(rag, rag.refresh(_progress_bar("embedding")))
+        _load_generator(rag)
+        summary = run_items(rag, items, Path(args.out), progress=True)
     print(json.dumps(summary, indent=2))
     print(f"wrote {args.out}/summary.json, results.jsonl, report.md and plots", file=sys.stderr)
     return 0
@@ -162,6 +230,7 @@ def cmd_fit_verifier(args) -> int:
     )
     rag = _build(settings)
     rag.refresh(_progress_bar("embedding"))
+    _load_generator(rag)
     rows, labels = [], []
     for item in tqdm(items, desc="reading", unit="q", file=sys.stderr):
         cand = rag.candidate(item.question)

@@ -42,7 +42,13 @@ class Embedder:
 
         self.name = name
         path = resolve_embedding_model(name, allow_download)
-        self._model = SentenceTransformer(path, device="cpu", local_files_only=not allow_download)
+        try:
+            self._model = SentenceTransformer(
+                path, device="cpu", local_files_only=not allow_download
+            )
+        except (OSError, ValueError) as exc:  # not a model folder, or (downloads on) not fetched
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ConfigError(f"embedding_model={name!r}: cannot be loaded ({reason})") from None
         self.max_tokens = int(self._model.max_seq_length)
         self.dim = int(self._model.get_embedding_dimension())
         self.cache_size = 50_000

@@ -31,3 +31,7 @@ class UploadRejected(RagError):
 
 class GoldFormatError(RagError):
     """A gold-set row breaks the schema or quotes text its document lacks."""
+
+
+class DocumentNotFound(RagError):
+    """A document name that is not in the collection."""

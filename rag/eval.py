@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .cite import strip_markers
-from .errors import GoldFormatError
+from .errors import ConfigError, GoldFormatError
 from .ingest import decode_document
 
 _KEYS = ("id", "question", "answers", "sources", "answerable")
@@ -75,7 +75,12 @@ def load_gold(path: Path, documents_dir: Path) -> list[GoldItem]:
     texts: dict[str, str | None] = {}
     items: list[GoldItem] = []
     seen: set[str] = set()
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise GoldFormatError(f"{path}: not UTF-8 text (a gold file is JSON lines)") from None
+    except OSError as exc:
+        raise GoldFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -93,9 +98,13 @@ def load_gold(path: Path, documents_dir: Path) -> list[GoldItem]:
         for src in row["sources"]:
             if src["doc"] not in texts:
                 file = Path(documents_dir) / src["doc"]
-                texts[src["doc"]] = (
-                    decode_document(src["doc"], file.read_bytes()) if file.is_file() else None
-                )
+                try:
+                    data = file.read_bytes() if file.is_file() else None
+                except OSError as exc:
+                    raise GoldFormatError(
+                        f"{where}: document {src['doc']!r} cannot be read ({exc.strerror})"
+                    ) from None
+                texts[src["doc"]] = None if data is None else decode_document(src["doc"], data)
             text = texts[src["doc"]]
             if text is None:
                 raise GoldFormatError(f"{where}: document {src['doc']!r} not found")
@@ -347,10 +356,30 @@ def squad_items(squad_path: Path, split: str, corpus_dir: Path, limit: int = 0) 
 
     try:
         articles = load_squad(squad_path)
-        titles = select(articles, split)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except UnicodeDecodeError:
+        raise GoldFormatError(f"{squad_path}: not a usable SQuAD file (not UTF-8 text)") from None
+    except OSError as exc:
+        raise GoldFormatError(f"{squad_path}: cannot be read ({exc.strerror or exc})") from None
+    except json.JSONDecodeError as exc:
+        raise GoldFormatError(
+            f"{squad_path}: not a usable SQuAD file (not JSON: {exc.msg} at line {exc.lineno})"
+        ) from None
+    except KeyError as exc:
+        raise GoldFormatError(f"{squad_path}: not a usable SQuAD file (no key {exc})") from None
+    except (ValueError, TypeError, AttributeError) as exc:
         raise GoldFormatError(f"{squad_path}: not a usable SQuAD file ({exc})") from None
-    coll = build_collection(articles, titles)
+    try:
+        titles = select(articles, split)
+    except ValueError as exc:  # an unknown split name
+        raise ConfigError(str(exc)) from None
+    except (TypeError, AttributeError) as exc:
+        raise GoldFormatError(f"{squad_path}: not a usable SQuAD file ({exc})") from None
+    try:
+        coll = build_collection(articles, titles)
+    except (TypeError, AttributeError, AssertionError) as exc:
+        raise GoldFormatError(f"{squad_path}: not a usable SQuAD file ({exc})") from None
+    if not coll.questions:
+        raise GoldFormatError(f"{squad_path}: no questions (split {split!r})")
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     for old in corpus_dir.glob("*.txt"):
@@ -387,7 +416,7 @@ def compare_summaries(a: dict, b: dict, name_a: str = "A", name_b: str = "B") ->
     """Two summaries side by side, every leaf, with B - A for numbers."""
     la, lb = _leaves(a), _leaves(b)
     keys = list(dict.fromkeys([*la, *lb]))
-    width = max(len(k) for k in keys)
+    width = max((len(k) for k in keys), default=len("metric"))
     lines = [f"{'metric':<{width}}  {name_a[-24:]:>24}  {name_b[-24:]:>24}  {'B - A':>8}"]
     for k in keys:
         va, vb = la.get(k, "-"), lb.get(k, "-")

@@ -40,6 +40,7 @@ import numpy as np
 from .chunk import Chunk, chunk_document
 from .embed import Embedder
 from .errors import ConfigError, IndexCorrupt
+from .formats import EXTRACTOR_VERSION
 from .ingest import Document
 from .lexical import LiveBM25, TermMatrix, tokenize
 
@@ -231,6 +232,31 @@ class IndexSnapshot:
     @property
     def documents(self) -> dict[str, dict]:
         return self.manifest["documents"]
+
+    def doc_chunks(self, name: str) -> list[Chunk]:
+        """One document's live passages, in order ([] if it is not indexed)."""
+        meta = self.documents.get(name)
+        if meta is None:
+            return []
+        seg = next(s for s in self.segments if s.name == meta["segment"])
+        return [seg.chunks[i] for i in range(meta["first"], meta["first"] + meta["chunks"])]
+
+    def restricted(self, names) -> IndexSnapshot:
+        """This generation searching only the documents `names`: the others' passages are
+        masked as tombstones are (BM25's statistics then describe that sub-collection). Views
+        are kept per generation: a user who picks documents asks several questions."""
+        key = frozenset(names)
+        views = self.__dict__.setdefault("_views", {})
+        view = views.get(key)
+        if view is None:
+            docs = {n: m for n, m in self.documents.items() if n in key}
+            view = IndexSnapshot(
+                self.segments, {**self.manifest, "documents": docs}, self.generation
+            )
+            if len(views) >= 16:
+                views.pop(next(iter(views)))
+            views[key] = view
+        return view
 
     @cached_property
     def alive(self) -> list[np.ndarray]:
@@ -437,6 +463,7 @@ class IndexStore:
             "max_tokens": chunk_tokens,
             "overlap_tokens": overlap_tokens,
             "splitter": "pysbd-0.3.4",
+            "extractor": EXTRACTOR_VERSION,
         }
         self._write_lock = threading.Lock()
         self._reload_lock = threading.Lock()

@@ -1,21 +1,41 @@
-"""Read a folder of .txt/.md documents verbatim (only line endings normalised)."""
+"""Read a folder of documents (.txt, .md, .pdf, .docx, .html) into their extracted text.
+
+Extracted texts are kept beside the index, by the SHA-256 of the file's bytes (`TextStore`):
+a citation's span can always be shown, and an unchanged PDF is never parsed twice.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import IngestError
+from .formats import SUFFIXES, Extracted, decode_text, extract, format_of
 
-SUFFIXES = (".txt", ".md")
+__all__ = [
+    "SUFFIXES",
+    "Document",
+    "LoadResult",
+    "TextStore",
+    "decode_document",
+    "file_sha256",
+    "list_document_files",
+    "load_documents",
+    "read_document",
+]
 
 
 @dataclass(frozen=True)
 class Document:
     name: str  # path relative to the documents folder, with "/" separators
-    text: str
+    text: str  # the extracted text: every span of this document is an offset into it
     sha256: str  # of the file's bytes: the manifest compares these
+    info: Extracted | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -25,37 +45,91 @@ class LoadResult:
 
 
 def decode_document(name: str, data: bytes) -> str:
-    """Bytes of a document -> its text, or IngestError naming the file.
+    """Bytes of a text document -> its text, or IngestError naming the file.
 
     >>> decode_document("a.txt", b"one\\r\\ntwo\\r")
     'one\\ntwo\\n'
-    >>> decode_document("b.txt", "Harbin".encode("utf-16"))
-    'Harbin'
     """
-    if not data.strip():
-        raise IngestError(f"{name}: the file is empty")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise IngestError(f"{name}: is not valid UTF-16 text; save it as UTF-8") from None
-        if any(ord(c) < 32 and c not in "\n\r\t\f" for c in text):
-            raise IngestError(f"{name}: looks like a binary file, not text")
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    if b"\x00" in data:
-        raise IngestError(f"{name}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            f"{name} is not UTF-8 text (the first bad byte is at position {exc.start}); "
-            "save it as UTF-8"
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_text(name, data)
 
 
 def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class TextStore:
+    """Extracted texts by (SHA-256 of the file, format), one JSON file each, written atomically.
+
+    Kept beside the index so that every cited span can be shown whatever the original's format.
+    """
+
+    def __init__(self, folder: Path):
+        self.dir = Path(folder)
+        self._meta: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(sha256: str, fmt: str) -> str:
+        return f"{sha256}.{fmt}"
+
+    def _path(self, key: str) -> Path:
+        return self.dir / f"{key}.json"
+
+    def get(self, key: str) -> Extracted | None:
+        try:
+            return Extracted.from_dict(json.loads(self._path(key).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, extracted: Extracted) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / f".{uuid.uuid4().hex}.tmp"
+        tmp.write_text(json.dumps(extracted.to_dict(), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self._path(key))
+
+    def meta(self, key: str) -> dict | None:
+        """Title, format, pages and size of a stored text (cached: the library lists many)."""
+        with self._lock:
+            if key in self._meta:
+                return self._meta[key]
+        ex = self.get(key)
+        if ex is None:
+            return None
+        meta = {
+            "title": ex.title,
+            "format": ex.format,
+            "pages": ex.page_count,
+            "bytes": ex.bytes,
+        }
+        with self._lock:
+            self._meta[key] = meta
+        return meta
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete stored texts no listed document has any more; returns how many."""
+        if not self.dir.is_dir():
+            return 0
+        removed = 0
+        for path in self.dir.glob("*.json"):
+            if path.name[: -len(".json")] not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        with self._lock:
+            self._meta = {k: v for k, v in self._meta.items() if k in keep}
+        return removed
+
+
+def read_document(name: str, data: bytes, store: TextStore | None = None) -> Document:
+    """One file's bytes -> a Document (extracted once per content, then read from `store`)."""
+    digest = file_sha256(data)
+    fmt = format_of(name) or "txt"
+    key = TextStore.key(digest, fmt)
+    extracted = store.get(key) if store is not None else None
+    if extracted is None:
+        extracted = extract(name, data)
+        if store is not None:
+            store.put(key, extracted)
+    return Document(name, extracted.text, digest, extracted)
 
 
 def list_document_files(folder: Path) -> list[Path]:
@@ -65,21 +139,45 @@ def list_document_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
 
 
-def load_documents(folder: Path) -> LoadResult:
-    """Load every .txt/.md file under `folder`; a bad file is reported, the others still load."""
+def load_documents(folder: Path, store: TextStore | None = None) -> LoadResult:
+    """Load every document under `folder`; a bad file is reported, the others still load."""
     folder = Path(folder)
     result = LoadResult()
     for path in list_document_files(folder):
         name = path.relative_to(folder).as_posix()
         try:
-            data = path.read_bytes()
-            result.documents.append(Document(name, decode_document(name, data), file_sha256(data)))
+            result.documents.append(read_document(name, path.read_bytes(), store))
         except IngestError as exc:
             result.errors[name] = str(exc)
         except OSError as exc:
             result.errors[name] = f"{name}: cannot be read ({exc.strerror})"
     return result
+
+
+def seed_documents_dir(folder: Path, seeds: Path | None) -> bool:
+    """Create `folder` holding copies of the documents in `seeds`, if `folder` does not exist
+    (the starting collection; the seeds themselves are never written to). Returns whether it
+    was created."""
+    folder = Path(folder)
+    if folder.exists() or seeds is None or not Path(seeds).is_dir():
+        return False
+    tmp = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}")
+    tmp.mkdir(parents=True)
+    for path in list_document_files(Path(seeds)):
+        target = tmp / path.relative_to(seeds)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    try:
+        os.rename(tmp, folder)  # whole or not at all; another process may have won the race
+    except OSError:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        return False
+    return True

@@ -30,6 +30,7 @@ import numpy as np
 from .chunk import Chunk
 from .embed import Embedder
 from .errors import ConfigError, IndexCorrupt
+from .formats import EXTRACTOR_VERSION
 from .index import FORMAT_VERSION, UpdateReport, chunk_documents, diff_documents
 from .ingest import Document
 from .lexical import tokenize
@@ -62,10 +63,13 @@ def terms(text: str) -> str:
 class MilvusSnapshot:
     """The collection as one question sees it: documents table read once, searches live."""
 
-    def __init__(self, store: MilvusStore, documents: dict[str, dict], generation: str):
+    def __init__(
+        self, store: MilvusStore, documents: dict[str, dict], generation: str, where: str = ""
+    ):
         self._store = store
         self.manifest = {"documents": documents}
         self.generation = generation
+        self._where = where  # a filter expression: only these documents' passages are searched
         self._seen: dict[int, tuple[Chunk, np.ndarray]] = {}
         self._seen_lock = threading.Lock()
 
@@ -85,6 +89,21 @@ class MilvusSnapshot:
         order = {d: i for i, d in enumerate(sorted(self.documents))}
         chunks = [c for c in chunks if c.doc in order]
         return sorted(chunks, key=lambda c: (order[c.doc], int(c.chunk_id.rsplit("::", 1)[1])))
+
+    def doc_chunks(self, name: str) -> list[Chunk]:
+        """One document's passages, in order ([] if it is not indexed)."""
+        if name not in self.documents:
+            return []
+        rows = self._store.query_all(self._store.passages, f"doc == {json.dumps(name)}", _FIELDS)
+        chunks = [_chunk(r) for r in rows]
+        return sorted(chunks, key=lambda c: int(c.chunk_id.rsplit("::", 1)[1]))
+
+    def restricted(self, names) -> MilvusSnapshot:
+        """The same collection searching only the documents `names` (a filter on `doc`)."""
+        docs = {n: m for n, m in self.documents.items() if n in set(names)}
+        return MilvusSnapshot(
+            self._store, docs, self.generation, f"doc in {json.dumps(sorted(docs))}"
+        )
 
     def _remember(self, hits) -> list[tuple[int, float]]:
         out = []
@@ -109,6 +128,7 @@ class MilvusSnapshot:
             anns_field="dense",
             search_params={"metric_type": "IP"},
             limit=k,
+            filter=self._where,
             output_fields=[*_FIELDS, "dense"],
         )[0]
         return self._remember(hits)
@@ -121,6 +141,7 @@ class MilvusSnapshot:
             anns_field="sparse",
             search_params={"metric_type": "BM25"},
             limit=k,
+            filter=self._where,
             output_fields=[*_FIELDS, "dense"],
         )[0]
         found = self._remember(hits)
@@ -143,12 +164,14 @@ class MilvusSnapshot:
                 anns_field="dense",
                 param={"metric_type": "IP"},
                 limit=candidates,
+                expr=self._where or None,
             ),
             AnnSearchRequest(
                 data=[terms(query)],
                 anns_field="sparse",
                 param={"metric_type": "BM25"},
                 limit=candidates,
+                expr=self._where or None,
             ),
         ]
         hits = s.client.hybrid_search(
@@ -196,6 +219,7 @@ class MilvusStore:
             "max_tokens": chunk_tokens,
             "overlap_tokens": overlap_tokens,
             "splitter": "pysbd-0.3.4",
+            "extractor": EXTRACTOR_VERSION,
         }
         self.passages = f"{collection}_passages"
         self.docs = f"{collection}_documents"

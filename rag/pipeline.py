@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 import os
 import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .abstain import Verifier, missing_numbers, reader_features, reason
 from .chunk import split_sentences
 from .cite import Attributor, Citation, number_citations
 from .embed import Embedder
-from .errors import BadQuestion, ConfigError, UploadRejected
+from .errors import BadQuestion, ConfigError, DocumentNotFound, UploadRejected
 from .eval import normalize_answer
+from .formats import Extracted, format_of
 from .generate import NOT_IN_DOCUMENTS, Generator, ReaderGenerator, load_generator
 from .index import IndexStore, UpdateReport
-from .ingest import load_documents
+from .ingest import TextStore, list_document_files, load_documents, seed_documents_dir
 from .reader import Span
 from .retrieve import Passage, Retriever
 from .settings import Settings
 from .text import WORD, numbers
-from .upload import StoredUpload, origin_of, remove_stale_temporaries, store_upload
+from .upload import (
+    StoredUpload,
+    forget_origin,
+    origin_of,
+    remove_stale_temporaries,
+    store_upload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +233,10 @@ class RAG:
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
         )
+        # Extracted texts beside the index: what every citation's span points into.
+        self.texts = TextStore(self.settings.index_dir / "texts")
+        self._layouts: dict[str, Extracted] = {}
+        self._layouts_lock = threading.Lock()
         self.generator_failures: list[str] = []
         self._generator = generator
         self._generator_lock = threading.Lock()
@@ -267,18 +279,174 @@ class RAG:
 
         The folder is listed under the index's writer lock (see IndexStore.update).
         """
+        self.prepare_documents_dir()
         removed = remove_stale_temporaries(self.settings.documents_dir)
         if removed:
             log.info("removed %d upload temporaries left by an interrupted upload", len(removed))
+        keys: set[str] = set()
 
         def listing():
-            loaded = load_documents(self.settings.documents_dir)
+            loaded = load_documents(self.settings.documents_dir, self.texts)
             self.load_errors = loaded.errors
             for msg in loaded.errors.values():
                 log.warning("skipped: %s", msg)
+            keys.update(self._text_key(d.name, d.sha256) for d in loaded.documents)
             return loaded.documents
 
-        return self.store.update(listing, progress)
+        report = self.store.update(listing, progress)
+        self.texts.prune(keys)
+        return report
+
+    def prepare_documents_dir(self) -> bool:
+        """Create the documents folder from the seed collection if it does not exist yet.
+        Returns whether it was created."""
+        s = self.settings
+        return seed_documents_dir(s.documents_dir, s.seed_dir)
+
+    # ---- the document library ------------------------------------------------------------
+    @staticmethod
+    def _text_key(name: str, sha256: str) -> str:
+        return TextStore.key(sha256, format_of(name) or "txt")
+
+    def layout(self, name: str) -> Extracted | None:
+        """A document's extracted text with its pages and sections (None if not indexed)."""
+        snap = self.store.current()
+        meta = snap.documents.get(name) if snap else None
+        if meta is None:
+            return None
+        key = self._text_key(name, meta["sha256"])
+        with self._layouts_lock:
+            found = self._layouts.get(key)
+        if found is None:
+            found = self.texts.get(key)
+            if found is None:
+                return None
+            with self._layouts_lock:
+                if len(self._layouts) >= 64:
+                    self._layouts.pop(next(iter(self._layouts)))
+                self._layouts[key] = found
+        return found
+
+    def _entry(self, name: str, meta: dict | None) -> dict:
+        """One row of the library: what a user sees of a document before opening it."""
+        info = self.texts.meta(self._text_key(name, meta["sha256"])) if meta else None
+        if info is None:
+            path = self.settings.documents_dir / name
+            info = {
+                "title": None,
+                "format": format_of(name) or "txt",
+                "pages": None,
+                "bytes": path.stat().st_size if path.exists() else 0,
+            }
+        added = (meta or {}).get("added") or ""
+        if added:
+            try:
+                stamp = time.strptime(added, "%Y-%m-%dT%H:%M:%SZ")
+                added = time.strftime("%Y-%m-%d %H:%M", time.localtime(calendar.timegm(stamp)))
+            except ValueError:
+                pass
+        return {
+            "name": name,
+            "title": info["title"] or name,
+            "format": info["format"],
+            "pages": info["pages"],
+            "bytes": info["bytes"],
+            "passages": int(meta["chunks"]) if meta else 0,
+            "added": added,
+            "status": "indexed" if meta else "indexing",
+            "origin": origin_of(self.settings.documents_dir, name),
+        }
+
+    def documents(self) -> list[dict]:
+        """Every document: those indexed, then files of the folder still waiting to be indexed
+        (status "indexing"), by name."""
+        snap = self.store.current()
+        table = snap.documents if snap else {}
+        rows = {name: self._entry(name, meta) for name, meta in table.items()}
+        folder = self.settings.documents_dir
+        if folder.is_dir():
+            for path in list_document_files(folder):
+                name = path.relative_to(folder).as_posix()
+                if name not in rows and name not in self.load_errors:
+                    rows[name] = self._entry(name, None)
+        return [rows[n] for n in sorted(rows)]
+
+    def document(self, name: str) -> dict:
+        """One indexed document whole: its library row, the extracted text its citations
+        point into, its passages' spans, and where its pages and sections start."""
+        snap = self.store.current()
+        if not isinstance(name, str) or snap is None or name not in snap.documents:
+            raise DocumentNotFound(self._not_found(name))
+        ex = self.layout(name)
+        if ex is None:
+            raise DocumentNotFound(f"{name}: its text is not stored yet; index it again")
+        return {
+            **self._entry(name, snap.documents[name]),
+            "text": ex.text,
+            "passages": [
+                {"chunk_id": c.chunk_id, "start": c.start, "end": c.end}
+                for c in snap.doc_chunks(name)
+            ],
+            "sections": [list(x) for x in ex.sections],
+            "page_starts": [list(x) for x in ex.pages],
+        }
+
+    def delete_document(self, name: str) -> dict:
+        """Remove a document: its file is deleted and its passages leave the index before
+        this returns (a restart does not bring it back)."""
+        entry = next((d for d in self.documents() if d["name"] == name), None)
+        folder = self.settings.documents_dir.resolve()
+        path = (folder / name).resolve() if isinstance(name, str) else None
+        if entry is None or path is None or folder not in path.parents:
+            raise DocumentNotFound(self._not_found(name))
+        path.unlink(missing_ok=True)
+        forget_origin(folder, name)
+        self.refresh()
+        return entry
+
+    def _not_found(self, name) -> str:
+        snap = self.store.current()
+        known = sorted(snap.documents) if snap else []
+        hint = f" (documents: {', '.join(known[:8])}{', …' if len(known) > 8 else ''})"
+        return f"There is no document named {name!r}{hint if known else ''}."
+
+    def _check_documents(self, documents) -> list[str] | None:
+        if documents is None:
+            return None
+        if isinstance(documents, str):
+            documents = [documents]
+        if not isinstance(documents, list | tuple) or not all(
+            isinstance(d, str) for d in documents
+        ):
+            raise BadQuestion("documents must be a list of document names.")
+        if not documents:
+            return None
+        snap = self.store.current()
+        for d in documents:
+            if snap is None or d not in snap.documents:
+                raise DocumentNotFound(self._not_found(d))
+        return list(documents)
+
+    def _locate(self, result: Answer) -> None:
+        """Page and section of every citation and passage, from the document's layout."""
+        layouts: dict[str, Extracted | None] = {}
+
+        def where(doc: str, offset: int) -> tuple[int | None, str | None]:
+            if doc not in layouts:
+                layouts[doc] = self.layout(doc)
+            ex = layouts[doc]
+            return (ex.page_at(offset), ex.section_at(offset)) if ex else (None, None)
+
+        result.citations = [
+            replace(c, **dict(zip(("page", "section"), where(c.doc, c.start), strict=True)))
+            for c in result.citations
+        ]
+        located = {}
+        for p in result.passages:
+            page, section = where(p.chunk.doc, p.chunk.start)
+            located[p.chunk.chunk_id] = replace(p, page=page, section=section)
+        result.passages = [located[p.chunk.chunk_id] for p in result.passages]
+        result.related = [located.get(p.chunk.chunk_id, p) for p in result.related]
 
     def store_files(self, files: list[tuple[str, bytes]], uploader: str | None = None):
         """Store uploads (checked, under a free name). Returns (stored, rejected).
@@ -297,6 +465,7 @@ class RAG:
                         data,
                         self.settings.max_upload_bytes,
                         uploader,
+                        self.texts,
                     )
                 )
             except UploadRejected as exc:
@@ -310,31 +479,44 @@ class RAG:
         return stored, rejected, report
 
     def ask(
-        self, question: str, history: list[str] | None = None, top_k: int | None = None
+        self,
+        question: str,
+        history: list[str] | None = None,
+        top_k: int | None = None,
+        documents: list[str] | None = None,
     ) -> Answer:
+        """Answer from the indexed documents (only from `documents`, names, when given)."""
         answer = None
-        for item in self.ask_stream(question, history, top_k):
+        for item in self.ask_stream(question, history, top_k, documents):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
         return answer
 
     def ask_stream(
-        self, question: str, history: list[str] | None = None, top_k: int | None = None
+        self,
+        question: str,
+        history: list[str] | None = None,
+        top_k: int | None = None,
+        documents: list[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Yields the draft as it is written (str, drafting generators only), then the Answer."""
         with self._in_flight_lock:
             self._in_flight += 1
         _use_all_cores()
         try:
-            yield from self._ask_stream(question, history, top_k)
+            for item in self._ask_stream(question, history, top_k, documents):
+                if isinstance(item, Answer):
+                    self._locate(item)
+                yield item
         finally:
             with self._in_flight_lock:
                 self._in_flight -= 1
 
-    def _ask_stream(self, question, history, top_k) -> Iterator[str | Answer]:
+    def _ask_stream(self, question, history, top_k, documents) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         text, notice = clean_question(question, self.settings.max_question_chars)
+        documents = self._check_documents(documents)
         s = self.settings
         query = contextualize(
             text, clean_history(history, s.max_history_entries, s.max_question_chars)
@@ -342,7 +524,7 @@ class RAG:
         gen = self.generator
         reading = isinstance(gen, ReaderGenerator)
         k = top_k or (self.settings.reader_top_k if reading else self.settings.top_k)
-        passages = self.retriever.run(query, k)
+        passages = self.retriever.run(query, k, documents)
         result = Answer(text, "", True, gen.name, passages=passages, notice=notice, query=query)
         if not passages:
             yield self._abstain(result, t0, "no_documents")

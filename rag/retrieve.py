@@ -19,6 +19,8 @@ class Passage:
     rank: int  # 1-based
     score: float  # cosine similarity of question and passage
     chunk: Chunk
+    page: int | None = None  # where the passage starts in the original (see rag.formats)
+    section: str | None = None
 
     def to_dict(self) -> dict:
         c = self.chunk
@@ -30,6 +32,8 @@ class Passage:
             "start": c.start,
             "end": c.end,
             "text": c.text,
+            "page": self.page,
+            "section": self.section,
         }
 
 
@@ -97,8 +101,13 @@ class Retriever:
         self.alpha = alpha
         self.candidates = candidates
 
-    def run(self, query: str, top_k: int | None = None) -> list[Passage]:
+    def run(
+        self, query: str, top_k: int | None = None, documents: list[str] | None = None
+    ) -> list[Passage]:
+        """The best passages for `query`; `documents` (names) limits the search to those."""
         snap = self._snapshot()
+        if snap is not None and documents:
+            snap = snap.restricted(documents)
         if snap is None or snap.ntotal == 0 or not query.strip():
             return []
         # Cached: the answer path embeds the same question again (extractive scoring).

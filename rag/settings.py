@@ -24,7 +24,11 @@ class Settings:
     3
     """
 
-    documents_dir: Path = Path("seeds")
+    # Uploads land here, never in the repository's seeds/; git-ignored.
+    documents_dir: Path = Path("data")
+    # Copied into a documents folder that does not exist yet: the starting collection.
+    # None (RAG_SEED_DIR=none) starts empty.
+    seed_dir: Path | None = Path("seeds")
     index_dir: Path = Path("index")
     cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "rag")
     embedding_model: str = field(default_factory=_default_embedding_model)
@@ -108,6 +112,8 @@ class Settings:
     def __post_init__(self) -> None:
         for name in ("documents_dir", "index_dir", "cache_dir"):
             object.__setattr__(self, name, Path(getattr(self, name)))
+        if self.seed_dir is not None:
+            object.__setattr__(self, "seed_dir", Path(self.seed_dir))
         if self.generator not in GENERATORS:
             raise ConfigError(
                 f"generator={self.generator!r}: choose one of {', '.join(GENERATORS)}"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import IngestError, UploadRejected
-from .ingest import SUFFIXES, decode_document, file_sha256, list_document_files
+from .formats import extract
+from .ingest import SUFFIXES, TextStore, file_sha256, list_document_files
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,11 @@ def origin_of(documents_dir: Path, name: str) -> dict:
         return {"origin": "folder"}
 
 
+def forget_origin(documents_dir: Path, name: str) -> None:
+    """Drop a removed document's origin record."""
+    (Path(documents_dir) / META_DIR / f"{name}.json").unlink(missing_ok=True)
+
+
 def _record_origin(folder: Path, name: str, uploader: str | None) -> None:
     meta = folder / META_DIR
     meta.mkdir(exist_ok=True)
@@ -89,20 +95,36 @@ def _record_origin(folder: Path, name: str, uploader: str | None) -> None:
 
 
 def store_upload(
-    documents_dir: Path, filename: str, data: bytes, max_bytes: int, uploader: str | None = None
+    documents_dir: Path,
+    filename: str,
+    data: bytes,
+    max_bytes: int,
+    uploader: str | None = None,
+    texts: TextStore | None = None,
 ) -> StoredUpload:
-    """Check one upload and write it into `documents_dir`; UploadRejected says why not."""
+    """Check one upload and write it into `documents_dir`; UploadRejected says why not.
+
+    The text is extracted now, so a file that cannot be read is refused with its reason at
+    once (and, with `texts`, indexing later reuses the extraction)."""
     folder = Path(documents_dir)
     name = safe_filename(filename)
+    shown = re.split(r"[\\/]", str(filename))[-1]
     if Path(name).suffix not in SUFFIXES:
-        raise UploadRejected(f"{filename}: only .txt and .md files can be added")
+        raise UploadRejected(
+            f"{shown}: this kind of file cannot be added; add .txt, .md, .pdf, .docx or .html files"
+        )
     if len(data) > max_bytes:
-        raise UploadRejected(f"{filename}: {len(data):,} bytes is over the limit of {max_bytes:,}")
+        raise UploadRejected(
+            f"{shown} is {len(data) / 1e6:.1f} MB, over this server's limit of "
+            f"{max_bytes / 1e6:.1f} MB"
+        )
     try:
-        decode_document(filename, data)
+        extracted = extract(shown, data)
     except IngestError as exc:
         raise UploadRejected(str(exc)) from None
     digest = file_sha256(data)
+    if texts is not None:
+        texts.put(TextStore.key(digest, extracted.format), extracted)
     folder.mkdir(parents=True, exist_ok=True)
     for path in list_document_files(folder):
         if path.stat().st_size == len(data) and file_sha256(path.read_bytes()) == digest:

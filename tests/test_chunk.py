@@ -106,12 +106,14 @@ def test_bad_file_is_named_and_others_still_load(tmp_path: Path):
     (tmp_path / "good.txt").write_text("Harbin is a city.", encoding="utf-8")
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe caf\xe9")
     (tmp_path / "crlf.md").write_bytes(b"one\r\ntwo")
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF")
+    (tmp_path / "ignored.xlsx").write_bytes(b"PK")
     result = load_documents(tmp_path)
     assert [d.name for d in result.documents] == ["crlf.md", "good.txt"]
     assert result.documents[0].text == "one\ntwo"
-    assert list(result.errors) == ["bad.txt"]
-    assert "bad.txt" in result.errors["bad.txt"] and "UTF-8" in result.errors["bad.txt"]
+    assert list(result.errors) == ["bad.txt", "broken.pdf"]
+    assert result.errors["bad.txt"] == "bad.txt is not valid UTF-16 text; save it as UTF-8"
+    assert result.errors["broken.pdf"].startswith("broken.pdf could not be read as a PDF")
 
 
 def test_decode_rejects_binary_and_empty():
