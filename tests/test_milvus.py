@@ -140,3 +140,15 @@ def test_milvus_lite_server_mode_over_http(tmp_path, tiny_dir, embedder):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_questions_limited_to_chosen_documents_and_library_on_milvus(both_stores):
+    milvus, faiss = both_stores
+    q = "How many Russian enterprises took part in the 6th Sino-Russian EXPO?"
+    others = sorted(set(milvus.store.current().documents) - {EXPO})
+    for rag in both_stores:
+        a = rag.ask(q, documents=others)
+        assert a.passages and all(p.chunk.doc != EXPO for p in a.passages)
+        assert rag.ask(q, documents=[EXPO]).citations[0].doc == EXPO
+    assert milvus.document(EXPO)["passages"] == faiss.document(EXPO)["passages"]
+    assert [d["name"] for d in milvus.documents()] == [d["name"] for d in faiss.documents()]
