@@ -152,7 +152,7 @@ def cmd_ask(args) -> int:
         print(report.summary(), file=sys.stderr)
     _require_passages(rag, report)
     _load_generator(rag)
-    answer = rag.ask(args.question)
+    answer = rag.ask(args.question, documents=args.doc)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -163,7 +163,8 @@ def cmd_ask(args) -> int:
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
-            print(f'  [{c.n}] {c.doc} chars {c.start}-{c.end}: "{c.quote}"')
+            where = "".join(f", {x}" for x in (c.page and f"page {c.page}", c.section) if x)
+            print(f'  [{c.n}] {c.doc}{where}, chars {c.start}-{c.end}: "{c.quote}"')
     elif answer.related:
         print("\nRelated passages (not citations):")
         for p in answer.related:
@@ -306,6 +307,59 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def _size(entry: dict) -> str:
+    if entry.get("pages"):
+        return f"{entry['pages']} pages"
+    n = entry.get("bytes") or 0
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
+
+
+def cmd_docs(args) -> int:
+    """`rag docs list | show NAME | rm NAME`: the document library."""
+    settings = settings_from_args(args)
+    rag = _build(settings)
+    rag.refresh(_progress_bar("embedding"))
+    if args.action == "list":
+        rows = rag.documents()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return 0
+        if not rows:
+            print(f"no documents in {settings.documents_dir}")
+            return 0
+        for d in rows:
+            print(
+                f"{d['name']}  [{d['format']}, {_size(d)}, {d['passages']} passages, "
+                f"added {d['added'] or '-'}]\n    {d['title']}"
+            )
+        print(f"{len(rows)} documents in {settings.documents_dir}")
+        return 0
+    if not args.name:
+        raise RagError(f"rag docs {args.action} needs a document name (see `rag docs list`)")
+    if args.action == "show":
+        d = rag.document(args.name)
+        if args.json:
+            print(json.dumps(d, ensure_ascii=False, indent=2))
+            return 0
+        print(
+            f"{d['title']}\n{d['name']} · {d['format']} · {_size(d)} · {len(d['passages'])} passages"
+        )
+        sections = {a: s for a, s in d["sections"]}
+        pages = {a: p for a, p in d["page_starts"]}
+        text, out, last = d["text"], [], 0
+        for at in sorted({*sections, *pages}):
+            out.append(text[last:at])
+            if at in pages:
+                out.append(f"\n--- page {pages[at]} ---\n")
+            last = at
+        out.append(text[last:])
+        print("\n" + "".join(out))
+        return 0
+    removed = rag.delete_document(args.name)
+    print(f"removed {removed['name']} ({removed['passages']} passages)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -315,8 +369,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer one question with sources")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the machine-readable result")
+    p.add_argument(
+        "--doc",
+        action="append",
+        metavar="NAME",
+        help="search only this document (repeat for several; default: all)",
+    )
     _settings_args(p)
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("docs", help="the document library: list, show or remove documents")
+    p.add_argument("action", choices=("list", "show", "rm"))
+    p.add_argument("name", nargs="?", help="document name (as `rag docs list` prints it)")
+    p.add_argument("--json", action="store_true", help="print the machine-readable result")
+    _settings_args(p)
+    p.set_defaults(func=cmd_docs)
     p = sub.add_parser("eval", help="run a gold question set through the pipeline")
     p.add_argument("--gold", help="gold JSONL file")
     p.add_argument("--out", default="eval/out", help="output folder (default eval/out)")
