@@ -20,7 +20,7 @@ import numpy as np
 
 from .cite import strip_markers
 from .errors import ConfigError, GoldFormatError
-from .ingest import decode_document
+from .formats import extract
 
 _KEYS = ("id", "question", "answers", "sources", "answerable")
 
@@ -104,7 +104,8 @@ def load_gold(path: Path, documents_dir: Path) -> list[GoldItem]:
                     raise GoldFormatError(
                         f"{where}: document {src['doc']!r} cannot be read ({exc.strerror})"
                     ) from None
-                texts[src["doc"]] = None if data is None else decode_document(src["doc"], data)
+                # The text citations point into: extracted, whatever the document's format.
+                texts[src["doc"]] = None if data is None else extract(src["doc"], data).text
             text = texts[src["doc"]]
             if text is None:
                 raise GoldFormatError(f"{where}: document {src['doc']!r} not found")
