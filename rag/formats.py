@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import bisect
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 
 from .errors import IngestError
+
+log = logging.getLogger(__name__)
 
 SECTION_SEP = " › "
 # Bumped when extraction changes the text of a document: indexes built before are rebuilt.
@@ -278,7 +281,8 @@ def _html(name: str, data: bytes) -> Extracted:
     try:
         soup = BeautifulSoup(data, "html.parser")
     except Exception as exc:  # noqa: BLE001 - any parser failure is one plain refusal
-        raise IngestError(f"{name} could not be read as HTML ({exc})") from None
+        log.info("%s: %s", name, exc)
+        raise IngestError(f"{name} could not be read as HTML") from None
     b = _Builder()
     line: list[str] = []
 
@@ -369,8 +373,6 @@ _HYPHEN_NAME = re.compile(r"(\w)-\n([A-Z0-9])")  # "Sino-/Russian": a hyphenated
 
 
 def _pdf(name: str, data: bytes) -> Extracted:
-    import logging
-
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -383,7 +385,8 @@ def _pdf(name: str, data: bytes) -> Extracted:
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IngestError(f"{name} could not be read as a PDF ({exc})") from None
+        log.info("%s: %s", name, exc)
+        raise IngestError(f"{name} could not be read as a PDF; it may be damaged") from None
     parts: list[str] = []
     pages: list[tuple[int, int]] = []
     length = 0

@@ -23,6 +23,19 @@ class StoredUpload:
     status: str  # "added" or "duplicate" (same bytes as `name`, not stored again)
 
 
+def human_bytes(n: int) -> str:
+    """A size in words.
+
+    >>> human_bytes(640), human_bytes(1600), human_bytes(20_000_000)
+    ('640 bytes', '1.6 kB', '20.0 MB')
+    """
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1e3:.1f} kB"
+    return f"{n / 1e6:.1f} MB"
+
+
 def safe_filename(name: str) -> str:
     """A user-supplied file name -> a plain name that stays inside the documents folder.
 
@@ -115,8 +128,8 @@ def store_upload(
         )
     if len(data) > max_bytes:
         raise UploadRejected(
-            f"{shown} is {len(data) / 1e6:.1f} MB, over this server's limit of "
-            f"{max_bytes / 1e6:.1f} MB"
+            f"{shown} is {human_bytes(len(data))}, over this server's limit of "
+            f"{human_bytes(max_bytes)}"
         )
     try:
         extracted = extract(shown, data)

@@ -27,7 +27,8 @@ def uploads(rag, *files):
         ("empty.txt", b"", "empty"),
         ("latin1.txt", "café au lait".encode("latin-1"), "UTF-8"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        ("notes.pdf", b"%PDF-1.4 hello", ".txt and .md"),
+        ("notes.pdf", b"%PDF-1.4 hello", "could not be read as a PDF; it may be damaged"),
+        ("sheet.xlsx", b"PK\x03\x04", "add .txt, .md, .pdf, .docx or .html files"),
     ],
 )
 def test_bad_uploads_are_refused_and_the_index_is_unchanged(
@@ -47,7 +48,7 @@ def test_bad_uploads_are_refused_and_the_index_is_unchanged(
 def test_oversized_upload_is_refused(make_rag, seeds_dir):
     rag = make_rag(seeds_dir, max_upload_bytes=1000)
     _, rejected, _ = uploads(rag, ("big.txt", b"Harbin. " * 200))
-    assert "over the limit of 1,000" in rejected["big.txt"]
+    assert rejected["big.txt"] == "big.txt is 1.6 kB, over this server's limit of 1.0 kB"
 
 
 def test_traversal_and_odd_names_stay_inside_the_documents_folder(make_rag, seeds_dir, tmp_path):
