@@ -85,11 +85,17 @@ def _no_documents(folder: Path) -> str:
     return f"no documents in {folder}: add {listed} files"
 
 
-def _require_documents(settings: Settings) -> None:
-    """Refuse at once, before any model loads, a documents folder that is missing or empty."""
-    from .errors import IngestError
-    from .ingest import list_document_files
+def _require_documents(settings: Settings, args) -> None:
+    """Refuse at once, before any model loads, a documents folder that is missing or empty.
 
+    The default folder starts as a copy of the seed documents the first time, as in the app;
+    a folder named with --docs must exist (a typo does not make a new collection).
+    """
+    from .errors import IngestError
+    from .ingest import list_document_files, seed_documents_dir
+
+    if args.documents_dir is None and seed_documents_dir(settings.documents_dir, settings.seed_dir):
+        _say(f"created {settings.documents_dir} from the seed documents in {settings.seed_dir}")
     if not list_document_files(settings.documents_dir):  # raises if the folder is missing
         raise IngestError(_no_documents(settings.documents_dir))
 
@@ -130,7 +136,7 @@ def _load_generator(rag) -> None:
 
 def cmd_index(args) -> int:
     settings = settings_from_args(args)
-    _require_documents(settings)
+    _require_documents(settings, args)
     rag = _build(settings)
     report = rag.refresh(_progress_bar("embedding"))
     for msg in rag.load_errors.values():
@@ -145,7 +151,7 @@ def cmd_ask(args) -> int:
 
     settings = settings_from_args(args)
     clean_question(args.question, settings.max_question_chars)  # an empty one fails at once
-    _require_documents(settings)
+    _require_documents(settings, args)
     rag = _build(settings)
     report = rag.refresh(_progress_bar("embedding"))
     if report.touched:
@@ -205,7 +211,7 @@ def cmd_eval(args) -> int:
         if not Path(args.gold).is_file():
             raise RagError(f"--gold {args.gold}: no such file")
         settings = settings_from_args(args)
-        _require_documents(settings)
+        _require_documents(settings, args)
         items = load_gold(Path(args.gold), settings.documents_dir)  # checked before models load
         rag = _build(settings)
         _require_passages(rag, rag.refresh(_progress_bar("embedding")))

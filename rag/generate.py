@@ -155,6 +155,13 @@ class Seq2SeqGenerator(Generator):
                 self.model_id, local_files_only=not self.allow_download
             )
         except (OSError, ValueError) as exc:
+            if not self.allow_download and not Path(self.model_id).expanduser().is_dir():
+                absent = GeneratorUnavailable(
+                    f"seq2seq model {self.model_id!r} is not on this machine "
+                    "(downloads are off: RAG_ALLOW_DOWNLOAD=1 allows them)"
+                )
+                absent.absent = True  # the usual case offline: "auto" passes over it quietly
+                raise absent from None
             hint = (
                 ""
                 if self.allow_download
@@ -351,7 +358,9 @@ def load_generator(kind: str, settings, embedder: Embedder) -> tuple[Generator, 
             gen = GENERATORS[k].from_settings(settings, embedder)
             gen.warm_up()
         except GeneratorUnavailable as exc:
-            log.warning("generator %s unavailable, falling back: %s", k, exc)
+            quiet = kind == "auto" and getattr(exc, "absent", False)
+            level = logging.INFO if quiet else logging.WARNING
+            log.log(level, "generator %s unavailable, falling back: %s", k, exc)
             failures.append(str(exc))
             continue
         return gen, failures

@@ -687,6 +687,8 @@ class IndexStore:
         if not chunks:
             return np.zeros((0, self.embedder.dim), np.float32)
         out, step = [], self.embed_batch
+        if progress:  # the bar shows from the start, its total the passages embedded here
+            progress(0, len(chunks))
         for i in range(0, len(chunks), step):
             out.append(self.embedder.embed([c.text for c in chunks[i : i + step]]))
             if progress:

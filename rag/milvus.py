@@ -400,6 +400,8 @@ class MilvusStore:
             fresh = list(chunk_documents(todo, self.embedder, self.chunker))
             total = sum(len(c) for _, c in fresh)
             done = 0
+            if progress and total:  # the bar shows from the start
+                progress(0, total)
             for doc, chunks in fresh:
                 for i in range(0, len(chunks), self.embed_batch):
                     part = chunks[i : i + self.embed_batch]
