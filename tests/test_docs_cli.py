@@ -37,9 +37,11 @@ def test_list_show_remove_and_ask_one_document(folder, capsys):
 
     assert main(["ask", "How much does the bronze bell weigh?", *folder]) == 0
     out = capsys.readouterr().out
-    assert '[1] report.pdf, page 2, chars' in out
+    assert "[1] report.pdf, page 2, chars" in out
 
-    assert main(["ask", "How much does the bronze bell weigh?", "--doc", "notes.docx", *folder]) == 0
+    assert (
+        main(["ask", "How much does the bronze bell weigh?", "--doc", "notes.docx", *folder]) == 0
+    )
     assert "report.pdf" not in capsys.readouterr().out
 
     assert main(["docs", "rm", "report.pdf", *folder]) == 0
