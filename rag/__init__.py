@@ -21,6 +21,7 @@ from .errors import (
     UploadRejected,
 )
 from .extractive import ExtractiveGenerator
+from .followup import rewrite
 from .generate import (
     GENERATORS,
     Generator,
@@ -32,7 +33,7 @@ from .generate import (
 )
 from .index import IndexSnapshot, IndexStore, UpdateReport
 from .ingest import Document, load_documents
-from .pipeline import RAG, Answer, ShortAnswer, contextualize
+from .pipeline import RAG, Answer, ShortAnswer
 from .reader import Reader
 from .retrieve import Passage, Retriever
 from .settings import Settings, apply_offline_policy
@@ -70,7 +71,7 @@ __all__ = [
     "apply_offline_policy",
     "build_prompt",
     "chunk_document",
-    "contextualize",
+    "rewrite",
     "load_documents",
     "load_generator",
     "split_sentences",

@@ -18,6 +18,7 @@ from .cite import Attributor, Citation, number_citations
 from .embed import Embedder
 from .errors import BadQuestion, ConfigError, DocumentNotFound, UploadRejected
 from .eval import normalize_answer
+from .followup import rewrite
 from .formats import Extracted, format_of
 from .generate import NOT_IN_DOCUMENTS, Generator, ReaderGenerator, load_generator
 from .index import IndexStore, UpdateReport
@@ -38,11 +39,6 @@ log = logging.getLogger(__name__)
 
 ABSTAIN_TEXT = "The documents do not contain an answer to this question."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_FOLLOW_UP = re.compile(
-    r"^(and|but|also|what about|how about|so)\b|\b(it|its|they|them|their|those|these|"
-    r"that|there|ones|he|she|his|her)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -131,20 +127,6 @@ def clean_history(history, max_entries: int, max_chars: int) -> list[str]:
     if not isinstance(history, list | tuple) or not all(isinstance(h, str) for h in history):
         raise BadQuestion("The history must be a list of earlier questions, each one text.")
     return [" ".join(_CONTROL.sub(" ", h).split())[:max_chars] for h in history[-max_entries:]]
-
-
-def contextualize(question: str, history: list[str]) -> str:
-    """The retrieval query for a turn: a follow-up is joined with the previous question.
-
-    >>> contextualize("And how many Russian ones?", ["How many Chinese firms came?"])
-    'How many Chinese firms came? And how many Russian ones?'
-    >>> contextualize("Where was the EXPO held?", ["How many Chinese firms came?"])
-    'Where was the EXPO held?'
-    """
-    previous = [h for h in history if h and h.strip()]
-    if previous and (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
-        return f"{previous[-1].strip()} {question}"
-    return question
 
 
 def sentence_around(
@@ -518,12 +500,15 @@ class RAG:
         text, notice = clean_question(question, self.settings.max_question_chars)
         documents = self._check_documents(documents)
         s = self.settings
-        query = contextualize(
-            text, clean_history(history, s.max_history_entries, s.max_question_chars)
-        )
         gen = self.generator
         reading = isinstance(gen, ReaderGenerator)
         k = top_k or (self.settings.reader_top_k if reading else self.settings.top_k)
+        query = rewrite(
+            text,
+            clean_history(history, s.max_history_entries, s.max_question_chars),
+            lambda q: self.retriever.run(q, k, documents),
+            s.follow_up_min_cosine,
+        )
         passages = self.retriever.run(query, k, documents)
         result = Answer(text, "", True, gen.name, passages=passages, notice=notice, query=query)
         if not passages:
@@ -566,7 +551,7 @@ class RAG:
         gen = self.generator
         if not isinstance(gen, ReaderGenerator):
             raise ConfigError(f"generator={gen.name!r}: candidates come from the reader")
-        query = contextualize(clean_question(question, self.settings.max_question_chars)[0], [])
+        query = clean_question(question, self.settings.max_question_chars)[0]
         passages = self.retriever.run(query, top_k or self.settings.reader_top_k)
         return self._candidate(gen, query, passages) if passages else None
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from rag import BadQuestion, ConfigError, Generator, Settings, contextualize
+from rag import BadQuestion, ConfigError, Generator, Settings
 from rag.pipeline import ABSTAIN_TEXT
 
 from .conftest import EXPO, ROOT, SEEDS
@@ -90,8 +90,8 @@ def test_off_topic_question_abstains(seeds_rag):
 
 def test_follow_up_uses_the_previous_question(seeds_rag):
     first = "How many Chinese enterprises were at the 6th EXPO?"
-    assert contextualize("And how many Russian ones?", [first]).startswith(first)
     answer = seeds_rag.ask("And how many Russian ones?", history=[first])
+    assert answer.query == f"And how many Russian ones? {first}"
     assert answer.passages[0].chunk.doc == EXPO
     assert any("137" in c.quote for c in answer.citations)
 

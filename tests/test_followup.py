@@ -1,0 +1,131 @@
+"""Follow-up rewriting (rag.followup): exact queries on a tiny corpus, real embedder."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from rag.chunk import Chunk
+from rag.followup import MIN_STANDALONE_COSINE, decide, previous_question, rewrite
+from rag.retrieve import Passage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DOCS = {
+    "expo.txt": (
+        "The 6th Sino-Russian EXPO took place in Harbin from June 15 to 19. At the EXPO, 1246 "
+        "enterprises from China were represented, as well as 137 enterprises from various "
+        "regions of Russia. Guangdong Province was the honored guest."
+    ),
+    "bridge.txt": (
+        "The road bridge between Heihe and Blagoveshchensk crosses the Amur River. It is about "
+        "one kilometre long and opened to freight traffic in 2022."
+    ),
+    "bread.txt": (
+        "Sourdough bread rises slowly. The dough needs between four and twelve hours to rise, "
+        "depending on the temperature of the kitchen and the strength of the starter."
+    ),
+}
+EXPO_Q = "Where was the 6th Sino-Russian EXPO held?"
+BRIDGE_Q = "How long is the bridge between Heihe and Blagoveshchensk?"
+
+
+@pytest.fixture
+def retrieve(tmp_path, make_rag):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in DOCS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return make_rag(docs).retriever.run
+
+
+def test_follow_up_without_pronoun_joins_the_previous_question(retrieve):
+    q = "How many Russian enterprises took part?"
+    assert decide(q, [EXPO_Q], retrieve) == (f"{q} {EXPO_Q}", "same_document")
+    assert rewrite(q, [EXPO_Q], retrieve) == f"{q} {EXPO_Q}"
+
+
+def test_question_too_weak_to_stand_alone_joins_the_previous_question(retrieve):
+    # Alone, "When did it open?" matches the EXPO text best, and weakly.
+    q = "When did it open?"
+    assert retrieve(q)[0].chunk.doc == "expo.txt"
+    assert max(p.score for p in retrieve(q)) < MIN_STANDALONE_COSINE
+    assert decide(q, [BRIDGE_Q], retrieve) == (f"{q} {BRIDGE_Q}", "weak_alone")
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        (EXPO_Q, "How long does sourdough bread need to rise?"),
+        (BRIDGE_Q, "How many enterprises came from Russia?"),
+    ],
+)
+def test_topic_switch_is_not_rewritten(retrieve, previous, question):
+    assert decide(question, [previous], retrieve) == (question, "new_topic")
+
+
+def test_follow_up_opening_joins_without_retrieving():
+    def never(query):
+        raise AssertionError("no retrieval needed")
+
+    first = "How many Chinese enterprises were at the 6th EXPO?"
+    q = "And how many Russian ones?"
+    assert decide(q, [first], never) == (f"{q} {first}", "opening")
+    assert (
+        rewrite("What about 2019?", ["Trade in 2018?"], never) == "What about 2019? Trade in 2018?"
+    )
+
+
+def test_only_the_last_non_blank_question_counts(retrieve):
+    q = "How many Russian enterprises took part?"
+    assert rewrite(q, [BRIDGE_Q, EXPO_Q, "  "], retrieve) == f"{q} {EXPO_Q}"
+    assert previous_question([" Where  was\nit? ", ""]) == "Where was it?"
+
+
+def _passage(doc: str, score: float) -> Passage:
+    return Passage(1, score, Chunk(f"{doc}::0", doc, 0, 4, "text"))
+
+
+def test_no_history_same_question_or_empty_index_keep_the_question():
+    calls: list[str] = []
+
+    def never(query):
+        calls.append(query)
+        return []
+
+    assert decide("Where?", [], never) == ("Where?", "no_history")
+    assert decide("Where?", None, never) == ("Where?", "no_history")
+    assert decide("Where?", ["", "   "], never) == ("Where?", "no_history")
+    assert decide("Where?", ["where?"], never) == ("Where?", "same_question")
+    assert calls == []  # nothing retrieved for these
+    assert decide("Where?", ["When?"], never) == ("Where?", "nothing_retrieved")
+
+
+def test_rule_on_scores_alone():
+    """Retrieval stubbed: same first document joins; a strong match elsewhere stays alone."""
+    ranked = {
+        "prev": [_passage("a.txt", 0.7)],
+        "same": [_passage("a.txt", 0.9), _passage("b.txt", 0.2)],
+        "strong": [_passage("b.txt", MIN_STANDALONE_COSINE + 0.01)],
+        "weak": [_passage("b.txt", MIN_STANDALONE_COSINE - 0.01)],
+    }
+    assert rewrite("same", ["prev"], ranked.__getitem__) == "same prev"
+    assert rewrite("strong", ["prev"], ranked.__getitem__) == "strong"
+    assert rewrite("weak", ["prev"], ranked.__getitem__) == "weak prev"
+
+
+def test_follow_up_pairs_are_well_formed():
+    """Every quote of eval/followups.jsonl is verbatim in its seed document (no model)."""
+    spec = importlib.util.spec_from_file_location(
+        "followup_eval", ROOT / "eval" / "followup_eval.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.load_pairs(ROOT / "eval" / "followups.jsonl", ROOT / "seeds")
+    kinds = [r["kind"] for r in rows]
+    assert kinds.count("followup") >= 40 and kinds.count("switch") >= 10
+    for kind in ("followup", "switch"):
+        splits = [r["split"] for r in rows if r["kind"] == kind]
+        assert abs(splits.count("validation") - splits.count("test")) <= 1
