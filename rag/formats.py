@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 SECTION_SEP = " › "
 # Bumped when extraction changes the text of a document: indexes built before are rebuilt.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 # Formats by file suffix.
 FORMATS = {
@@ -158,14 +158,17 @@ def _txt(name: str, data: bytes) -> Extracted:
     return Extracted(decode_text(name, data), "txt")
 
 
-_MD_NOISE = re.compile(r"<[^>]+>|[*_`#>]+")
+# Footnote marks (<sup>1</sup>, ¹) and Markdown/HTML markup are not part of a title.
+_MD_NOISE = re.compile(r"<sup>.*?</sup>|<[^>]+>|[*_`#>]+|[\u00b9\u00b2\u00b3\u2070-\u209f]+")
 
 
 def guess_title(text: str) -> str | None:
     """A title read from the text: its first line of at least three words, markup removed.
 
     >>> guess_title("Posted on\\n\\n# *A New Model for Regional Cooperation*<sup>1</sup>\\n...")
-    'A New Model for Regional Cooperation1'
+    'A New Model for Regional Cooperation'
+    >>> guess_title("Some Observations on Inter-regional Cooperation¹")
+    'Some Observations on Inter-regional Cooperation'
     >>> guess_title("x\\n") is None
     True
     """

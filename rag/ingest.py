@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import IngestError
-from .formats import SUFFIXES, Extracted, decode_text, extract, format_of
+from .formats import EXTRACTOR_VERSION, SUFFIXES, Extracted, decode_text, extract, format_of
 
 __all__ = [
     "SUFFIXES",
@@ -70,7 +70,8 @@ class TextStore:
 
     @staticmethod
     def key(sha256: str, fmt: str) -> str:
-        return f"{sha256}.{fmt}"
+        # The extractor's version too: a newer extractor reads the file again.
+        return f"{sha256}.{fmt}.v{EXTRACTOR_VERSION}"
 
     def _path(self, key: str) -> Path:
         return self.dir / f"{key}.json"
