@@ -2,9 +2,9 @@
 
     python app.py [--host 127.0.0.1] [--port 7860] [--docs data] [--index-dir index]
 
-Other apps call the named endpoints `/ask`, `/documents`, `/upload` and `/delete` with
-gradio_client (see README). Library errors are turned into short messages here; nothing reaches
-the user as a traceback.
+Other apps call the named endpoints `/ask`, `/documents`, `/document`, `/upload` and `/delete`
+with gradio_client (see README). Library errors are turned into short messages here; nothing
+reaches the user as a traceback.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ CSS = """
 #chat sup {cursor: pointer; color: var(--rag-marker); font-weight: 600}
 #chat sup:focus-visible {outline: 2px solid var(--rag-focus-border); outline-offset: 1px}
 #chat .meta {color: var(--rag-muted); font-size: 0.8em}
+#chat .placeholder-content {padding: 0 20px}
 #doc-view {max-height: 720px; overflow-y: auto}
 """
 
@@ -76,6 +77,7 @@ CSS = """
 
 THINKING = "*Looking through the documents…*"
 WRITING = "*Writing the answer; it is checked against the documents before it is shown…*"
+KEEP_MESSAGES = 200  # of a conversation, kept in the browser across reloads
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "html": "HTML", "md": "Markdown", "txt": "Text"}
 
 
@@ -393,6 +395,12 @@ def chat_reply(d: dict, library: dict | None = None) -> str:
     Harbin\\. <sup>[1]</sup>
     <BLANKLINE>
     <span class='meta'>reader · 0.09 s</span>
+    >>> print(chat_reply({"answer": "137. [1]", "question": "And Russian ones?",
+    ...   "query": "And Russian ones? How many Chinese firms?", "generator": "reader",
+    ...   "seconds": 0.2}))
+    137\\. <sup>[1]</sup>
+    <BLANKLINE>
+    <span class='meta'>reader · 0.20 s · searched as “And Russian ones? How many Chinese firms?”</span>
     >>> print(chat_reply({"answer": "Not in the documents.", "abstained": True, "why": "No luck.",
     ...   "related": [{"doc": "b.txt", "rank": 2, "page": 3}, {"doc": "a.txt", "rank": 1}],
     ...   "notice": "", "generator": "reader", "seconds": 0.5}, {"a.txt": {"title": "A"}}))
@@ -421,7 +429,11 @@ def chat_reply(d: dict, library: dict | None = None) -> str:
     if d.get("notice"):
         text += f"\n\n*{linked_markers(d['notice'])}*"
     if d.get("generator"):
-        text += f"\n\n<span class='meta'>{html.escape(d['generator'])} · {d.get('seconds', 0):.2f} s</span>"
+        meta = f"{html.escape(d['generator'])} · {d.get('seconds', 0):.2f} s"
+        if d.get("query") and d.get("question") and d["query"] != d["question"]:
+            # A follow-up is searched together with the question before it: say so.
+            meta += f" · searched as “{as_text(d['query'])}”"
+        text += f"\n\n<span class='meta'>{meta}</span>"
     return text
 
 
@@ -429,15 +441,16 @@ def source_choices(d: dict, library: dict | None = None) -> list[tuple[str, str]
     """The "Show source" choices of an answer: its citations, or for a question not answered
     its related passages.
 
-    >>> source_choices({"citations": [{"n": 1, "doc": "a.txt", "page": 2}]}, {"a.txt": {"title": "A"}})
+    >>> d = {"citations": [{"n": 1, "doc": "a.txt", "page": 2}]}
+    >>> source_choices(d, {"a.txt": {"title": "A"}})
     [('[1] A, page 2', '1')]
     """
     library = library or {}
 
     def label(n, doc, page, section):
-        loc = where(page, section)
         name = (library.get(doc) or {}).get("title") or doc
-        return f"[{n}] {name}" + (f", {loc}" if loc else "")
+        name = name if len(name) <= 60 else name[:59].rsplit(" ", 1)[0] + "…"
+        return f"[{n}] {name}" + (f", page {page}" if page else "")
 
     if d.get("citations"):
         return [
@@ -449,6 +462,20 @@ def source_choices(d: dict, library: dict | None = None) -> list[tuple[str, str]
         (label(n, p["doc"], p.get("page"), p.get("section")), str(n))
         for n, p in enumerate(related, 1)
     ]
+
+
+def message_text(message: dict) -> str:
+    """A chat message's text, whether its content is a string or Gradio's list of parts.
+
+    >>> message_text({"role": "user", "content": [{"type": "text", "text": "Hi"}]})
+    'Hi'
+    """
+    content = message.get("content") if isinstance(message, dict) else None
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
 
 
 def compact(d: dict) -> dict:
@@ -614,6 +641,14 @@ MARKER_JS = """
 """
 
 
+# Deleting asks first; a "no" sends no name, and nothing happens.
+CONFIRM_DELETE_JS = """
+(name, scope) => [
+  confirm('Delete this document? It will no longer be searched.') ? name : null, scope
+]
+"""
+
+
 def chat_steps(rag: RAG, message: str, asked: list[str], documents: list[str] | None = None):
     """What the chat shows while a question is answered: WRITING once while a drafting model
     writes (never the draft itself: only text that passed attribution reaches the page), then
@@ -686,6 +721,27 @@ class DocumentInfo(TypedDict):
     added: str  # "YYYY-MM-DD HH:MM"
     status: str  # "indexed" or "indexing"
     origin: dict[str, str]
+
+
+class PassageSpan(TypedDict):
+    chunk_id: str
+    start: int
+    end: int
+
+
+class DocumentText(TypedDict, total=False):
+    name: str
+    title: str
+    format: str
+    pages: int | None
+    bytes: int
+    added: str
+    origin: dict[str, str]
+    text: str  # what every citation's start and end point into
+    passages: list[PassageSpan]
+    sections: list[tuple[int, str]]  # (offset where a heading starts, its path)
+    page_starts: list[tuple[int, int]]  # (offset where a page starts, page number)
+    error: str
 
 
 class AddedFile(TypedDict):
@@ -937,6 +993,33 @@ class Examples:
             self._for, self._questions, self._running = gen, questions, False
 
 
+class Tickets:
+    """One ticket per question put on the page; `claim` is true once per ticket, so however
+    many event chains a double-click starts, the question is answered once.
+
+    >>> t = Tickets(); a = t.new()
+    >>> t.claim(a), t.claim(a), t.claim("unknown")
+    (True, False, False)
+    """
+
+    def __init__(self, keep: int = 10_000):
+        self.keep = keep
+        self._open: dict[str, None] = {}  # issued, not yet claimed (oldest first)
+        self._lock = threading.Lock()
+
+    def new(self) -> str:
+        ticket = secrets.token_hex(8)
+        with self._lock:
+            self._open[ticket] = None
+            while len(self._open) > self.keep:
+                self._open.pop(next(iter(self._open)))
+        return ticket
+
+    def claim(self, ticket) -> bool:
+        with self._lock:
+            return self._open.pop(ticket, False) is None
+
+
 # ---- the app -------------------------------------------------------------------------------
 
 
@@ -945,6 +1028,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
     budget = ByteBudget(rag.settings.max_upload_bytes_per_minute)
     library = Library(rag, indexer)
     examples = Examples(rag, indexer)
+    tickets = Tickets()
     policy = rag.settings.upload_policy
     allowed = {u.strip() for u in rag.settings.upload_users.split(",") if u.strip()}
     allowed = allowed or {os.environ.get("RAG_USERNAME", "")} - {""}
@@ -1009,32 +1093,38 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             )
 
     def start(message: str, messages: list, busy: bool):
-        """The question appears at once, with a note that the answer is on its way. While a
-        question is being answered, another click (a double-click) asks nothing."""
+        """The question appears at once, with a note that the answer is on its way, and gets a
+        ticket: `respond` answers each ticket once. While a question is being answered, another
+        click or Enter (a double-click) changes nothing, so nothing is asked twice."""
+        skip = (gr.skip(),) * 5
         if busy:
-            raise gr.Error("Still answering.", visible=False, print_exception=False)
+            return skip
         if not (message or "").strip():
-            raise gr.Error(
-                "Type a question first.", title="No question", duration=4, print_exception=False
-            )
+            gr.Warning("Type a question first.", duration=4)
+            return skip
         messages = list(messages or []) + [
             {"role": "user", "content": message},
             {"role": "assistant", "content": THINKING},
         ]
-        return messages, "", message, True, gr.update(interactive=False)
+        ticket = {"id": tickets.new(), "question": message}
+        return messages, "", ticket, True, gr.update(interactive=False)
 
-    def respond(question: str, messages: list, asked: list[str], scope: list[str] | None):
+    def respond(ticket: dict | None, messages: list, asked: list[str], scope: list[str] | None):
+        if not isinstance(ticket, dict) or not tickets.claim(ticket.get("id")):
+            yield (gr.skip(),) * 8  # a second click's chain: its question is answered already
+            return
+        question = ticket["question"]
         messages = list(messages or [])
         asked = list(asked or [])
-        if messages and messages[-1].get("role") == "assistant":
+        if messages and message_text(messages[-1]) == THINKING:
             messages.pop()  # the "looking" note
 
         def reply(content, sources=gr.update(), pick=gr.update(), last=gr.update(), done=True):
             convo = gr.update()
             shown = messages + [{"role": "assistant", "content": content}]
             if done:
-                convo = {
-                    "messages": shown,
+                convo = {  # kept in the browser: the latest turns only
+                    "messages": shown[-KEEP_MESSAGES:],
                     "asked": asked,
                     "last": last if isinstance(last, dict) else None,
                 }
@@ -1196,6 +1286,16 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         (PDF) or bytes, passages, when it was added, and whether it is indexed yet."""
         return [{k: d.get(k) for k in DocumentInfo.__annotations__} for d in library.docs()]
 
+    def document_api(name: str) -> DocumentText:
+        """One document whole: its facts, the extracted text every citation's span points into
+        (text[start:end] == quote), its passages' spans, and where its pages and sections
+        start. `error` says why not (an unknown name)."""
+        try:
+            d = rag.document(name)
+        except RagError as exc:
+            return {"error": str(exc)}
+        return {**{k: d.get(k) for k in DocumentText.__annotations__}, "error": ""}
+
     def delete_api(name: str, request: gr.Request) -> DeleteResult:
         """Remove a document by name: its file is deleted and its passages are no longer
         searched (at once, and after a restart)."""
@@ -1275,7 +1375,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         asked = gr.State([])
         last = gr.State(None)
         busy = gr.State(False)
-        pending = gr.State("")
+        pending = gr.State(None)  # the ticket of the question being asked
         convo = gr.BrowserState(
             {"messages": [], "asked": [], "last": None},
             storage_key="rag-conversation",
@@ -1318,7 +1418,8 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
                 files = gr.File(
                     label="Add documents: drop PDF, Word (.docx), HTML, Markdown or text files",
                     file_count="multiple",
-                    file_types=[".pdf", ".docx", ".html", ".htm", ".md", ".txt"],
+                    # No file_types: a file of another kind is sent, and refused with a reason
+                    # in plain words (Gradio's own filter drops it without a word).
                     elem_id="upload",
                     visible=policy != "off",
                 )
@@ -1334,6 +1435,8 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
                     interactive=False,
                     elem_id="doc-table",
                     wrap=True,
+                    column_widths=[440, 230, 80, 110, 90, 150],  # pixels: a phone scrolls the table
+                    max_height=420,
                 )
                 with gr.Row(equal_height=True):
                     doc_pick = gr.Dropdown(
@@ -1364,7 +1467,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
                 api_visibility="private",
                 concurrency_limit=None,
                 show_progress="hidden",
-            ).success(respond, [pending, chatbot, asked, scope], ask_outs, api_visibility="private")
+            ).then(respond, [pending, chatbot, asked, scope], ask_outs, api_visibility="private")
         chatbot.example_select(
             example_text,
             None,
@@ -1378,7 +1481,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             api_visibility="private",
             concurrency_limit=None,
             show_progress="hidden",
-        ).success(respond, [pending, chatbot, asked, scope], ask_outs, api_visibility="private")
+        ).then(respond, [pending, chatbot, asked, scope], ask_outs, api_visibility="private")
         pick.change(focus_source, [pick, last], sources, api_visibility="private")
         # The chat's own trash button and "New conversation" reset the same things.
         for trigger in (clear.click, chatbot.clear):
@@ -1398,7 +1501,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             delete_page,
             [doc_pick, scope],
             [doc_msg, doc_pick, doc_view, scope, status_md, table, delete],
-            js="(name, scope) => [confirm('Delete this document? It will no longer be searched.') ? name : null, scope]",
+            js=CONFIRM_DELETE_JS,
             api_visibility="private",
         )
 
@@ -1427,6 +1530,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         gr.api(typed(answer_api), api_name="ask")
         gr.api(typed(list_documents), api_name="documents", concurrency_limit=None)
         gr.api(typed(upload_api), api_name="upload")
+        gr.api(typed(document_api), api_name="document", concurrency_limit=None)
         gr.api(typed(delete_api), api_name="delete")
     return demo
 

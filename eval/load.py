@@ -194,15 +194,19 @@ def run_with_uploads(
     during = run(url, users, questions, None, timeout)
     for t in ups:
         t.join(timeout)
-    acknowledged = [i for i in range(uploaders) if "added" in str(replies.get(i, ""))]
-    # Every acknowledged file must be in the index once background indexing catches up: the
-    # documents table (sent with any /upload reply) lists it with its passage count.
+    acknowledged = [
+        i for i in range(uploaders) if isinstance(r := replies.get(i), dict) and r.get("added")
+    ]
+    # Every acknowledged file must be in the index once background indexing catches up.
     client = Client(url, verbose=False)
     lost, deadline = set(acknowledged), time.time() + timeout
     while lost and time.time() < deadline:
-        _, table, _ = client.predict([], api_name="/upload")
-        rows = {r[0]: r[1] for r in (table.get("data", []) if isinstance(table, dict) else table)}
-        lost = {i for i in lost if not str(rows.get(paths[i].name, "")).isdigit()}
+        rows = {
+            d["name"]: d["passages"]
+            for d in client.predict(api_name="/documents")
+            if d["status"] == "indexed"
+        }
+        lost = {i for i in lost if paths[i].name not in rows}
         if lost:
             time.sleep(2)
     answered = []

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 SECTION_SEP = " › "
 # Bumped when extraction changes the text of a document: indexes built before are rebuilt.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 # Formats by file suffix.
 FORMATS = {
@@ -211,6 +211,8 @@ class _Builder:
             return
         if self.title is None and level <= 1:
             self.title = text
+        if level == 0:  # the document's title (DOCX "Title" style): a name, not a section
+            return
         while self.path and self.path[-1][0] >= level:
             self.path.pop()
         self.path.append((level, text))
@@ -430,6 +432,8 @@ def _reflow(raw: str) -> str:
 
     >>> _reflow("The EXPO took place in Har-\\nbin from June 15\\nto 19.\\nNext paragraph here.")
     'The EXPO took place in Harbin from June 15 to 19.\\n\\nNext paragraph here.'
+    >>> _reflow("Fleet\\nThe ferry line carries goods across the Amur every\\nsummer and autumn.")
+    'Fleet\\n\\nThe ferry line carries goods across the Amur every summer and autumn.'
     """
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     raw = _HYPHEN_NAME.sub(r"\1-\2", _HYPHEN.sub(r"\1\2", raw))
@@ -446,8 +450,11 @@ def _reflow(raw: str) -> str:
                 paras.append(" ".join(current))
                 current = []
             continue
+        # A short first line without a full stop stands alone: a heading, not the start of
+        # the paragraph below it.
+        heading = not current and len(line) < 0.6 * full and line[-1] not in ".,;:!?"
         current.append(line)
-        if line[-1] in ".!?:" and len(line) < 0.8 * full:
+        if heading or (line[-1] in ".!?:" and len(line) < 0.8 * full):
             paras.append(" ".join(current))
             current = []
     if current:

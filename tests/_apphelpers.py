@@ -73,3 +73,65 @@ class RunningApp:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self._log.close()
+
+
+# ---- a real browser (Debian's chromium driven by Playwright) --------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+OUT = ROOT / "test-output"  # screenshots, git-ignored
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+PENDING = ("Looking through the documents", "Writing the answer")
+
+
+def launch(pw):
+    """Debian's chromium (the tests skip where it is not installed)."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def ask(page, question: str, expect: str = "", timeout: float = 60) -> str:
+    """Type a question, click Ask, and wait for the final answer (a new bot message that is
+    not the waiting note, the Ask button usable again). Returns the answer's text."""
+    bots = page.locator("#chat .bot")
+    before = bots.count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    return wait_answer(page, before, expect, timeout)
+
+
+def wait_answer(page, before: int, expect: str = "", timeout: float = 60) -> str:
+    bots = page.locator("#chat .bot")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if bots.count() > before:
+            text = bots.last.inner_text()
+            if (
+                not any(p in text for p in PENDING)
+                and expect in text
+                and page.locator("#ask").is_enabled()
+            ):
+                page.wait_for_timeout(300)  # the sources panel is updated in the same event
+                return text
+        page.wait_for_timeout(150)
+    raise AssertionError(f"no answer containing {expect!r}: {page.locator('#chat').inner_text()}")
+
+
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a screenshot under test-output/ (to be looked at, not only to exist)."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / name
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 10_000
+    return path

@@ -1,71 +1,43 @@
 """A real browser (Debian's chromium driven by Playwright) using the chat page."""
 
 import shutil
-import time
-from pathlib import Path
 
 import pytest
 
-from ._apphelpers import RunningApp
-from .conftest import SEEDS
+from ._apphelpers import DESKTOP, RunningApp, ask, launch, screenshot
+from .conftest import EXPO, SEEDS
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
 def page(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    shutil.copytree(SEEDS, tmp_path / "docs")
-    app = RunningApp(tmp_path / "docs", tmp_path / "index", tmp_path / "app.log")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app.url)
-        page.app = app
-        yield page
-        browser.close()
-    app.stop()
-
-
-def ask(page, question: str, expect: str) -> None:
-    """Ask, then wait for the final answer: a new bot message, no streaming cursor."""
-    bots = page.locator("#chat .bot")
-    before = bots.count()
-    page.locator("#question textarea").fill(question)
-    page.locator("#ask").click()
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if bots.count() > before:
-            text = bots.last.inner_text()
-            if expect in text and "▌" not in text:
-                page.wait_for_timeout(300)  # the sources panel is updated in the same event
-                return
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no answer containing {expect!r}: {page.locator('#chat').inner_text()}")
+        browser = launch(pw)
+        shutil.copytree(SEEDS, tmp_path / "docs")
+        app = RunningApp(tmp_path / "docs", tmp_path / "index", tmp_path / "app.log")
+        try:
+            page = browser.new_page(viewport=DESKTOP)
+            page.goto(app.url)
+            page.app = app
+            yield page
+        finally:
+            browser.close()
+            app.stop()
 
 
 def test_chat_sources_follow_up_and_upload(page, tmp_path):
     # The status line is recomputed when the page loads (the app indexed in the background).
     page.locator("#status").filter(has_text="5 documents").wait_for(timeout=30_000)
-    assert "reader" in page.locator("#status").inner_text()
+    assert "answers come only from them" in page.locator("#status").inner_text()
 
-    ask(page, "Where was the 6th Sino-Russian EXPO held?", "Harbin")
+    answer = ask(page, "Where was the 6th Sino-Russian EXPO held?", "Harbin")
+    assert "reader ·" in answer  # which model wrote it, and how long it took
     sources = page.locator("#sources")
     sources.locator("mark").first.wait_for(timeout=30_000)
-    assert "002_aa3b978d13dcf21e.txt" in sources.inner_text()
+    assert EXPO in sources.inner_text()
     assert "Harbin" in sources.locator("mark").first.inner_text()
     assert "[1]" in page.locator("#chat").inner_text()
 
@@ -89,14 +61,15 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
         '<img id="evil" src="x" onerror="document.title=1"> <b id="bold">markup</b>',
         "utf-8",
     )
-    page.locator("#documents").click()
+    page.get_by_role("tab", name="Documents").click()
+    # Choosing (or dropping) a file is the whole upload: no second button.
     page.locator("#upload input[type=file]").set_input_files(str(doc))
-    page.locator("#add").click()
-    page.locator("#upload-msg").filter(has_text="added").wait_for(timeout=60_000)
+    page.locator("#upload-msg").filter(has_text="Added").wait_for(timeout=60_000)
     assert "festival.txt" in page.locator("#doc-table").inner_text()
     # Indexed in the background: the status line follows without a reload.
     page.locator("#status").filter(has_text="6 documents").wait_for(timeout=60_000)
 
+    page.get_by_role("tab", name="Chat").click()
     ask(page, "When is the Amur bridge festival held?", "August 12")
     assert "festival.txt" in sources.inner_text()
     # An uploaded document's markup is shown as text, never rendered.
@@ -105,10 +78,4 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
     assert page.locator("#chat .bot a").count() == 0
     assert "&#x27;" not in page.locator("#chat").inner_text()
     assert '<img id="evil"' in sources.inner_text()
-
-    shot = tmp_path / "chat.png"
-    page.screenshot(path=str(shot), full_page=True)
-    out = Path(__file__).resolve().parent.parent / "test-output"
-    out.mkdir(exist_ok=True)
-    shutil.copy(shot, out / "chat.png")
-    assert shot.stat().st_size > 10_000
+    screenshot(page, "chat.png")
