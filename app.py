@@ -34,6 +34,7 @@ from gradio.data_classes import FileData  # noqa: E402
 from rag import RAG, Answer, ConfigError, RagError, Settings, apply_offline_policy  # noqa: E402
 from rag.background import BackgroundIndexer  # noqa: E402
 from rag.ingest import list_document_files, seed_documents_dir  # noqa: E402
+from rag.upload import human_bytes  # noqa: E402
 
 log = logging.getLogger("rag.app")
 
@@ -79,19 +80,6 @@ THINKING = "*Looking through the documents…*"
 WRITING = "*Writing the answer; it is checked against the documents before it is shown…*"
 KEEP_MESSAGES = 200  # of a conversation, kept in the browser across reloads
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "html": "HTML", "md": "Markdown", "txt": "Text"}
-
-
-def human_bytes(n: int) -> str:
-    """A file size in words.
-
-    >>> human_bytes(812), human_bytes(20_480), human_bytes(3_500_000)
-    ('812 bytes', '20 kB', '3.5 MB')
-    """
-    if n < 1000:
-        return f"{n} bytes"
-    if n < 1_000_000:
-        return f"{n / 1000:.0f} kB"
-    return f"{n / 1_000_000:.1f} MB"
 
 
 def plural(n: int, word: str) -> str:

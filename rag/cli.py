@@ -314,10 +314,9 @@ def cmd_bench(args) -> int:
 
 
 def _size(entry: dict) -> str:
-    if entry.get("pages"):
-        return f"{entry['pages']} pages"
-    n = entry.get("bytes") or 0
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
+    from .upload import human_bytes
+
+    return f"{entry['pages']} pages" if entry.get("pages") else human_bytes(entry.get("bytes") or 0)
 
 
 def cmd_docs(args) -> int:

@@ -78,7 +78,9 @@ def test_scanned_pdf_is_refused_with_the_reason():
 
 
 def test_broken_and_unknown_files_are_refused_in_plain_words():
-    with pytest.raises(IngestError, match=r"^broken.pdf could not be read as a PDF; it may be damaged$"):
+    with pytest.raises(
+        IngestError, match=r"^broken.pdf could not be read as a PDF; it may be damaged$"
+    ):
         extract("broken.pdf", b"%PDF-1.4 not really")
     with pytest.raises(IngestError, match=r"^x.docx could not be opened as a Word"):
         extract("x.docx", b"not a zip")
