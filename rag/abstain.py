@@ -105,6 +105,24 @@ def reader_features(question: str, spans, passages, best: int, sentence: str) ->
     }
 
 
+def choose_span(question: str, spans, sentences: list[str], weight: float = 4.0) -> int:
+    """The index of the span to answer with (`sentences[i]` holds `spans[i]`): the best
+    margin + `weight` x share of the question's content words in its sentence
+    (Settings.reader_select_words_weight says why).
+
+    >>> from types import SimpleNamespace as S
+    >>> q = "Where did the Black Death start?"
+    >>> spans = [S(margin=3.0), S(margin=1.0)]
+    >>> choose_span(q, spans, ["Rome is a city.", "The Black Death started in Asia."])
+    1
+    """
+    q_words = stems(question)
+    return max(
+        range(len(spans)),
+        key=lambda i: spans[i].margin + weight * _share(q_words, stems(sentences[i])),
+    )
+
+
 @dataclass
 class Verifier:
     """Logistic regression over standardised FEATURES; answers when p >= threshold."""
@@ -181,14 +199,21 @@ def fit_verifier(
     max_false_abstain: float,
     l2: float = 1.0,
     fitted_on: str = "",
+    targets: list[bool] | None = None,
 ) -> Verifier:
     """Fit on feature rows (dicts with FEATURES) and their labels; threshold chosen on the same
-    rows, so report on other ones."""
+    rows, so report on other ones.
+
+    The weights are fit to `targets` when given (e.g. "answerable and the cited sentence holds
+    the answer", so that a span in the wrong sentence counts against answering), else to
+    `answerable`; the threshold is always chosen for abstention accuracy on `answerable`.
+    """
     x = np.array([[r[f] for f in FEATURES] for r in rows], dtype=float)
     y = np.array(answerable, dtype=float)
+    t = y if targets is None else np.array(targets, dtype=float)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    w, b = fit_logistic((x - mean) / scale, y, l2)
+    w, b = fit_logistic((x - mean) / scale, t, l2)
     v = Verifier(list(FEATURES), mean.tolist(), scale.tolist(), w.tolist(), b, 0.5, fitted_on)
     probs = np.array([v.probability(r) for r in rows])
     v.threshold = choose_threshold(probs, y.astype(int), max_false_abstain)

@@ -227,7 +227,7 @@ def cmd_fit_verifier(args) -> int:
     from tqdm import tqdm
 
     from .abstain import fit_verifier
-    from .eval import squad_items
+    from .eval import spans_overlap, squad_items
     from .reader import resolve_reader_model
 
     work = Path(args.work)
@@ -238,14 +238,26 @@ def cmd_fit_verifier(args) -> int:
     rag = _build(settings)
     rag.refresh(_progress_bar("embedding"))
     _load_generator(rag)
-    rows, labels = [], []
+    rows, labels, targets = [], [], []
     for item in tqdm(items, desc="reading", unit="q", file=sys.stderr):
         cand = rag.candidate(item.question)
         if cand is not None:
             rows.append(cand.features)
             labels.append(item.answerable)
+            # The weights learn "answerable and the cited sentence holds the answer": a span
+            # in the wrong sentence counts against answering (eval/verifier_study.py). The
+            # threshold is still chosen on answerable or not.
+            c = cand.passage.chunk
+            targets.append(
+                item.answerable
+                and spans_overlap(c.doc, c.start + cand.start, c.start + cand.end, item.spans)
+            )
     verifier = fit_verifier(
-        rows, labels, args.max_false_abstain, fitted_on=f"{Path(args.squad).name}:{args.split}"
+        rows,
+        labels,
+        args.max_false_abstain,
+        fitted_on=f"{Path(args.squad).name}:{args.split}",
+        targets=targets,
     )
     out = Path(args.out) if args.out else Path(resolve_reader_model(settings.reader_model))
     out = out / "verifier.json" if out.is_dir() else out

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .abstain import Verifier, missing_numbers, reader_features, reason
+from .abstain import Verifier, choose_span, missing_numbers, reader_features, reason
 from .chunk import split_sentences
 from .cite import Attributor, Citation, number_citations
 from .embed import Embedder
@@ -559,13 +559,23 @@ class RAG:
         spans = gen.read(query, passages)
         if not spans:
             return None
-        best = max(range(len(spans)), key=lambda i: spans[i].margin)
+        bounds = [
+            sentence_around(
+                passages[s.passage].chunk.text,
+                s.start,
+                s.end,
+                passages[s.passage].chunk.sentence_spans(),
+            )
+            for s in spans
+        ]
+        texts = [
+            passages[s.passage].chunk.text[a:b] for s, (a, b) in zip(spans, bounds, strict=True)
+        ]
+        best = choose_span(query, spans, texts, self.settings.reader_select_words_weight)
         span = spans[best]
         passage = passages[span.passage]
-        a, b = sentence_around(
-            passage.chunk.text, span.start, span.end, passage.chunk.sentence_spans()
-        )
-        feats = reader_features(query, spans, passages, best, passage.chunk.text[a:b])
+        a, b = bounds[best]
+        feats = reader_features(query, spans, passages, best, texts[best])
         return Candidate(span, passage, a, b, feats, self._rival(gen, query, spans, passages, span))
 
     def _rival(self, gen, query, spans, passages, best) -> Span | None:

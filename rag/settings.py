@@ -41,6 +41,12 @@ class Settings:
     # Passages the reader reads: 3 beat 5 and 8 on the dev articles (short F1 0.629 / 0.621 /
     # 0.610, eval/results/reader-dev-sweep.json), and reads faster.
     reader_top_k: int = 3
+    # Which read span answers: the reader's margin plus this weight times the share of the
+    # question's content words in the span's sentence. The margin alone often prefers a span in
+    # a sentence about something else (dev articles: 32 of the 83 answers citing a wrong
+    # sentence had the right one in another passage read). Chosen on the dev articles among
+    # 0, 2, 4, 6, 10 (eval/verifier_study.py, eval/results/verifier-study.json).
+    reader_select_words_weight: float = 4.0
     # Without a verifier beside the reader model: answer when span - null score >= this.
     reader_min_margin: float = 0.0
     # Another document's answer is reported as a disagreement only if its sentence holds every

@@ -5,7 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from rag.abstain import FEATURES, choose_threshold, fit_logistic, fit_verifier, reason
+from rag.abstain import (
+    FEATURES,
+    choose_span,
+    choose_threshold,
+    fit_logistic,
+    fit_verifier,
+    reason,
+)
 from rag.embed import resolve_embedding_model
 from rag.reader import Reader, best_span, encode
 from rag.squad import build_collection, load_squad, select, split_articles
@@ -202,6 +209,38 @@ def test_verifier_threshold_respects_the_false_abstention_cap():
     assert refused.sum() / sum(labels) <= 0.1
     assert v.weights[FEATURES.index("margin")] > 0
     assert choose_threshold(np.array([0.9, 0.1]), np.array([1, 0]), 0.0) == 0.5
+
+
+def test_choose_span_weighs_the_question_words_in_the_sentence():
+    from types import SimpleNamespace as S
+
+    q = "When did the plague reach Sicily?"  # content words: plague, reach, sicily
+    sentences = ["Genoa traded with Caffa.", "The plague reached Sicily in 1347."]
+    # share of the question's words: 0 and 2/3 ("reached" folds to "reache", not "reach")
+    assert choose_span(q, [S(margin=2.0), S(margin=0.0)], sentences) == 1  # 2.0 < 0 + 4 * 2/3
+    assert choose_span(q, [S(margin=2.7), S(margin=0.0)], sentences) == 0  # 2.7 > 2.667
+    assert choose_span(q, [S(margin=-1.0)], ["Anything."]) == 0
+    # a question without content words: every sentence shares "all" of them, margin decides
+    assert choose_span("What is it?", [S(margin=1.0), S(margin=1.5)], ["a b", "c d"]) == 1
+
+
+def test_verifier_weights_follow_targets_threshold_follows_answerable():
+    rng = np.random.default_rng(3)
+    rows, labels, targets = [], [], []
+    for i in range(300):
+        answerable, right = i % 3 != 0, i % 3 == 1  # a third answerable but cited wrongly
+        rows.append({f: float(rng.normal()) for f in FEATURES})
+        rows[-1]["margin"] += 1.0 if answerable else 0.0
+        rows[-1]["words_in_sentence"] += 1.5 if right else 0.0
+        labels.append(answerable)
+        targets.append(right)
+    plain = fit_verifier(rows, labels, max_false_abstain=0.5)
+    v = fit_verifier(rows, labels, max_false_abstain=0.5, targets=targets)
+    i = FEATURES.index("words_in_sentence")
+    assert v.weights[i] > plain.weights[i] + 1.0  # words_in_sentence tells right from wrong
+    refused = np.array([v.probability(r) < v.threshold for r in rows]) & np.array(labels)
+    assert refused.sum() / sum(labels) <= 0.5
+    assert fit_verifier(rows, labels, 0.5, targets=None).weights == plain.weights
 
 
 def test_every_reason_reads_as_plain_words():

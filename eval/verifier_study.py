@@ -1,0 +1,397 @@
+"""Study of the reader's answer decision (the verifier) without re-running the model.
+
+    # 1. read once: retrieval (top 6) and the reader's best span of every passage, cached
+    .venv/bin/python eval/verifier_study.py cache --split dev  --squad ../shared/data/squad/squad-train.json
+    .venv/bin/python eval/verifier_study.py cache --split test --squad ../shared/data/squad/squad-train.json
+    .venv/bin/python eval/verifier_study.py cache --split gold
+    # 2. replay the whole pipeline (`RAG.ask`: rule, candidate, verifier, rival, citations)
+    #    from the cache, with variants of the decision; verifiers are fit on dev only
+    .venv/bin/python eval/verifier_study.py study
+
+The replay patches only `retriever.run` (cached passages) and `generator.read` (cached spans)
+of a real `RAG`, so every decision is the pipeline's own code; scores are `rag.eval`'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import pickle
+import re
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+STUDY = {"weight": 4.0}  # choose_span's weight under study (Settings.reader_select_words_weight)
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag import abstain, pipeline  # noqa: E402
+from rag.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
+from rag.eval import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+CACHE = Path("/tmp/verifier-study")
+K = 6  # passages cached per question (the pipeline reads reader_top_k = 3)
+
+
+def _rag(split: str, squad: str | None):
+    from rag.pipeline import RAG
+
+    work = CACHE / split
+    if split == "gold":
+        settings = Settings.from_env(
+            documents_dir=ROOT / "seeds", index_dir=work / "index", generator="reader"
+        )
+        items = load_gold(ROOT / "eval" / "gold.jsonl", settings.documents_dir)
+    else:
+        items = squad_items(Path(squad), split, work / "corpus")
+        settings = Settings.from_env(
+            documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
+        )
+    return RAG(settings), items
+
+
+def cmd_cache(args) -> None:
+    rag, items = _rag(args.split, args.squad)
+    rag.refresh()
+    gen = rag.generator
+    out = {}
+    t0 = time.time()
+    for n, item in enumerate(items):
+        query = pipeline.clean_question(item.question, rag.settings.max_question_chars)[0]
+        passages = rag.retriever.run(query, K)
+        spans = gen.read(query, passages) if passages else []
+        out[item.id] = (query, passages, spans)
+        if n % 100 == 0:
+            print(f"{n}/{len(items)} {time.time() - t0:.0f}s", file=sys.stderr)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f"{args.split}.pkl", "wb") as f:
+        pickle.dump({"items": items, "read": out}, f)
+
+
+# ---- replay ---------------------------------------------------------------------------------
+
+
+class Replay:
+    """A real RAG whose retrieval and reading come from the cache of one split."""
+
+    def __init__(self, split: str):
+        with open(CACHE / f"{split}.pkl", "rb") as f:
+            data = pickle.load(f)
+        self.items, self.read = data["items"], data["read"]
+        self.rag, _ = _rag(split, None) if split == "gold" else (self._bare(split), None)
+        self.by_query = {q: (ps, sp) for q, ps, sp in self.read.values()}
+        gen = self.rag.generator  # ReaderGenerator: its model loads lazily, never here
+
+        def run(query, top_k=None, documents=None):
+            return list(self.by_query[query][0][: top_k or 3])
+
+        def read(query, passages):
+            ps, spans = self.by_query[query]
+            where = {p.chunk.chunk_id: i for i, p in enumerate(ps)}
+            return [
+                dataclasses.replace(spans[where[p.chunk.chunk_id]], passage=i)
+                for i, p in enumerate(passages)
+            ]
+
+        self.rag.retriever.run = run
+        gen.read = read
+        self.gen = gen
+
+    @staticmethod
+    def _bare(split: str):
+        from rag.pipeline import RAG
+
+        work = CACHE / split
+        return RAG(
+            Settings.from_env(
+                documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
+            )
+        )
+
+    def use(self, verifier, k: int = 3, per_item=None):
+        """Decide with `verifier` (or per_item[id] -> verifier), reading k passages."""
+        self.rag.settings = self.rag.settings.replace(reader_top_k=k)
+        self.rag.verifier = lambda gen: self._current
+        self._default, self._per, self._current = verifier, per_item, verifier
+
+    def candidates(self, k: int = 3):
+        rows = []
+        for item in self.items:
+            q, ps, _ = self.read[item.id]
+            cand = self.rag._candidate(self.gen, q, ps[:k]) if ps else None
+            rows.append(cand)
+        return rows
+
+    def evaluate(self, keep_rows: bool = False):
+        rows, details = [], []
+        for item in self.items:
+            self._current = self._per[item.id] if self._per else self._default
+            answer = self.rag.ask(item.question).to_dict()
+            row = score_answer(item, answer, 0.0)
+            rows.append(row)
+            if keep_rows:
+                details.append((item, answer, row))
+        s = summarize(rows, "reader", "")
+        return (brief(s), details) if keep_rows else brief(s)
+
+
+def brief(s: dict) -> dict:
+    return {
+        "short_f1": round(s["answer"]["short_token_f1"], 4),
+        "contains": round(s["answer"]["contains"], 4),
+        "citation_precision": round(s["citations"]["precision"], 4),
+        "abstention": round(s["abstention"]["accuracy"], 4),
+        "false_abstain": round(s["abstention"]["false_abstain_rate"], 4),
+        "missed_abstain": round(s["abstention"]["missed_abstain_rate"], 4),
+    }
+
+
+def correct(item, cand) -> bool:
+    """The candidate's quoted sentence overlaps a gold answer span (its citation is right)."""
+    c = cand.passage.chunk
+    return item.answerable and spans_overlap(
+        c.doc, c.start + cand.start, c.start + cand.end, item.spans
+    )
+
+
+def fit_on(
+    replay: Replay,
+    k: int = 3,
+    ids=None,
+    max_false: float = 0.12,
+    l2: float = 1.0,
+    label="answerable",
+    cands=None,
+):
+    """A verifier fit on the split's candidates. label "answerable" is `rag fit-verifier`'s;
+    "correct" fits the weights to "answerable and the cited sentence is right" (the threshold
+    is still chosen for abstention accuracy under the false-abstention cap)."""
+    rows, labels, fit_y = [], [], []
+    for item, cand in zip(replay.items, cands or replay.candidates(k), strict=True):
+        if cand is not None and (ids is None or item.id in ids):
+            rows.append(cand.features)
+            labels.append(item.answerable)
+            fit_y.append(correct(item, cand) if label == "correct" else item.answerable)
+    v = fit_verifier(rows, fit_y, max_false, l2=l2, fitted_on="study")
+    if label != "answerable":
+        probs = np.array([v.probability(r) for r in rows])
+        v.threshold = choose_threshold(probs, np.array(labels, dtype=int), max_false)
+    return v
+
+
+def cross_validated(replay: Replay, k: int = 3, folds: int = 5, **kw):
+    """Each question decided by a verifier fit (and thresholded) on the other folds (random
+    folds of questions, seed 0): an estimate free of the in-sample fit's optimism."""
+    rng = np.random.default_rng(0)
+    ids = [it.id for it in replay.items]
+    fold_of = dict(zip(ids, rng.permutation(len(ids)) % folds, strict=True))
+    per, cands = {}, replay.candidates(k)
+    for f in range(folds):
+        train = {i for i in ids if fold_of[i] != f}
+        v = fit_on(replay, k, train, cands=cands, **kw)
+        per.update({i: v for i in ids if fold_of[i] == f})
+    return per
+
+
+# ---- the proposed pipeline edit, replayed ----------------------------------------------------
+
+
+def proposed_candidate(self, gen, query, passages):
+    """`RAG._candidate` with the one edit proposed for rag/pipeline.py: the span answered with
+    is `abstain.choose_span` (margin + weight x question words in its sentence), not the best
+    margin."""
+    from rag.pipeline import Candidate, sentence_around
+
+    spans = gen.read(query, passages)
+    if not spans:
+        return None
+    bounds = [
+        sentence_around(
+            passages[s.passage].chunk.text,
+            s.start,
+            s.end,
+            passages[s.passage].chunk.sentence_spans(),
+        )
+        for s in spans
+    ]
+    texts = [passages[s.passage].chunk.text[a:b] for s, (a, b) in zip(spans, bounds, strict=True)]
+    best = abstain.choose_span(query, spans, texts, STUDY["weight"])
+    span = spans[best]
+    passage = passages[span.passage]
+    a, b = bounds[best]
+    feats = pipeline.reader_features(query, spans, passages, best, texts[best])
+    return Candidate(span, passage, a, b, feats, self._rival(gen, query, spans, passages, span))
+
+
+def select_by_margin(replay: Replay, on: bool = True) -> None:
+    import types
+
+    from rag.pipeline import RAG
+
+    replay.rag._candidate = types.MethodType(
+        RAG._candidate if on else proposed_candidate, replay.rag
+    )
+
+
+# Exploratory features (tried, not kept): answer-type agreement and others.
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE = re.compile(
+    rf"\d|\b({_MONTHS}|century|centuries|decades?|years?|era|period|dynasty|reign|bc|ad)\b", re.I
+)
+_NUM = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|several|both|once|twice|"
+    r"first|second|third)\b",
+    re.I,
+)
+
+
+def expected_type(question: str) -> str:
+    q = question.lower()
+    if re.search(
+        r"\bhow (many|much|long|far|old|large|big|high|tall|often|fast|wide|deep|heavy)\b|"
+        r"\bwhat (percentage|percent|proportion|number|amount|fraction)\b",
+        q,
+    ):
+        return "number"
+    if re.search(
+        r"\bwhen\b|\b(what|which) (year|years|century|decade|date|day|month|era|period)\b", q
+    ):
+        return "date"
+    return "who" if re.search(r"\b(who|whom|whose)\b", q) else ""
+
+
+def extra_features(question, spans, passages, best, sentence) -> dict[str, float]:
+    from rag.eval import normalize_answer
+    from rag.text import WORD, content_tokens, stem, stems
+
+    span = spans[best].text
+    kind = expected_type(question)
+    if kind == "number":
+        mismatch = not _NUM.search(span)
+    elif kind == "date":
+        mismatch = not _DATE.search(span)
+    elif kind == "who":
+        mismatch = not any(w[0].isupper() for w in WORD.findall(span))
+    else:
+        mismatch = False
+    q_st, sp_st = stems(question), stems(span)
+    key = set(normalize_answer(span).split())
+    agree = 0.0
+    for i, x in enumerate(spans):
+        other = set(normalize_answer(x.text).split())
+        if i != best and key and other and len(key & other) / len(key | other) >= 0.5:
+            agree += 1
+    read = set().union(*(stems(p.chunk.text) for p in passages))
+    qs = [stem(w) for w in content_tokens(question)]
+    ss = [stem(w) for w in content_tokens(sentence)]
+    q_bi, s_bi = set(zip(qs, qs[1:], strict=False)), set(zip(ss, ss[1:], strict=False))
+    return {
+        "type_mismatch": float(mismatch),
+        "span_in_question": len(sp_st & q_st) / len(sp_st) if sp_st else 0.0,
+        "agree": agree,
+        "words_in_read": len(q_st & read) / len(q_st) if q_st else 1.0,
+        "bigrams_in_sentence": len(q_bi & s_bi) / len(q_bi) if q_bi else 1.0,
+        "q_words_log": math.log(1 + len(q_st)),
+    }
+
+
+EXTRA = (
+    "type_mismatch",
+    "span_in_question",
+    "agree",
+    "words_in_read",
+    "bigrams_in_sentence",
+    "q_words_log",
+)
+
+
+def with_features(names, extra: bool) -> None:
+    abstain.FEATURES = tuple(names)
+    base = _READER_FEATURES
+    pipeline.reader_features = (lambda *a: {**base(*a), **extra_features(*a)}) if extra else base
+
+
+_READER_FEATURES = abstain.reader_features
+_BASE = abstain.FEATURES
+
+
+def trial(replay: Replay, cv: bool = True, k: int = 3, **kw) -> dict:
+    replay.use(None, k=k)
+    v = fit_on(replay, k, **kw)
+    replay.use(v, k=k)
+    out = {"threshold": v.threshold, "in_sample": replay.evaluate()}
+    if cv:
+        replay.use(None, k=k, per_item=cross_validated(replay, k, **kw))
+        out["cv5"] = replay.evaluate()
+    return out
+
+
+def cmd_study(args) -> None:
+    shipped = Verifier.load(ROOT / "rag/models/minilm-squad2-reader/verifier.json")
+    dev = Replay("dev")
+    report = {"dev": {}, "held_out": {}}
+    dev.use(shipped)
+    report["dev"]["shipped verifier"] = dev.evaluate()
+
+    def run(name, features=_BASE, extra=False, margin=True, **kw):
+        with_features(features, extra)
+        select_by_margin(dev, margin)
+        report["dev"][name] = trial(dev, **kw)
+        print(name, json.dumps(report["dev"][name]), file=sys.stderr)
+
+    run("refit, as shipped (margin picks the span, label answerable)")
+    for f in ("type_mismatch", "bigrams_in_sentence", "words_in_read", "agree"):
+        run(f"+ feature {f}", _BASE + (f,), True)
+    run("+ all exploratory features", _BASE + EXTRA, True)
+    for w in (2.0, 4.0, 6.0, 10.0):
+        STUDY["weight"] = w
+        run(f"choose_span weight {w:g}", margin=False)
+    STUDY["weight"] = 4.0
+    run("label correct (margin picks)", label="correct")
+    run("KEPT: choose_span weight 4 + label correct", margin=False, label="correct")
+    run("choose_span 4 + label correct, 5 passages read", margin=False, label="correct", k=5)
+    # held out: the kept change, fit on dev once, and the shipped state; each reported once
+    with_features(_BASE, False)
+    select_by_margin(dev, False)
+    dev.use(None)
+    kept = fit_on(dev, label="correct")
+    kept.fitted_on = "squad-train.json:dev (eval/verifier_study.py, label correct)"
+    kept.save(ROOT / "eval/results/verifier-study-verifier.json")
+    for split in ("test", "gold"):
+        r = Replay(split)
+        select_by_margin(r, True)
+        r.use(shipped)
+        before = r.evaluate()
+        select_by_margin(r, False)
+        r.use(kept)
+        report["held_out"][split] = {"shipped": before, "kept": r.evaluate()}
+        print(split, json.dumps(report["held_out"][split]), file=sys.stderr)
+    report["kept_verifier"] = asdict(kept)
+    out = ROOT / "eval/results/verifier-study.json"
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(required=True)
+    c = sub.add_parser("cache")
+    c.add_argument("--split", required=True)
+    c.add_argument("--squad", default=str(ROOT.parent / "shared/data/squad/squad-train.json"))
+    c.set_defaults(func=cmd_cache)
+    sub.add_parser("study").set_defaults(func=cmd_study)
+    args = p.parse_args(argv)
+    args.func(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
