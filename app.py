@@ -1536,6 +1536,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("httpx", "sentence_transformers", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the log says what loads; no bar for weights in memory
     try:
         settings = Settings.from_env(
             host=args.host,
