@@ -25,7 +25,7 @@ REASONS = {
     "no_documents": "No documents are indexed yet.",
     "not_relevant": "No passage in the documents is about this question.",
     "missing_numbers": "The documents never mention {detail}.",
-    "not_confident": "The closest passages do not answer this question.",
+    "not_confident": "The passages closest to the question touch on it, but none of them states the answer.",
     "model_declined": "The passages the model read do not contain the answer.",
     "unsupported": "Nothing in the drafted answer could be matched to a passage.",
 }

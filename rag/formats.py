@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 SECTION_SEP = " › "
 # Bumped when extraction changes the text of a document: indexes built before are rebuilt.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 # Formats by file suffix.
 FORMATS = {
@@ -169,12 +169,18 @@ def guess_title(text: str) -> str | None:
     'A New Model for Regional Cooperation'
     >>> guess_title("Some Observations on Inter-regional Cooperation¹")
     'Some Observations on Inter-regional Cooperation'
+    >>> guess_title("The Amur festival is held every August 12. Its programme is at example.org and free.")
+    'The Amur festival is held every August 12'
     >>> guess_title("x\\n") is None
     True
     """
     for line in text.splitlines()[:40]:
         clean = " ".join(_MD_NOISE.sub("", line).split()).strip(" .:-|")
         if len(clean.split()) >= 3:
+            # A first line that is a whole paragraph: its first sentence names it best.
+            first = re.match(r".{20,100}?[.!?](?=\s+[A-Z])", clean)
+            if len(clean) > 80 and first:
+                return first.group(0).rstrip(".")
             return clean if len(clean) <= 120 else clean[:117].rsplit(" ", 1)[0] + "…"
     return None
 
