@@ -200,44 +200,14 @@ def cross_validated(replay: Replay, k: int = 3, folds: int = 5, **kw):
     return per
 
 
-# ---- the proposed pipeline edit, replayed ----------------------------------------------------
-
-
-def proposed_candidate(self, gen, query, passages):
-    """`RAG._candidate` with the one edit proposed for rag/pipeline.py: the span answered with
-    is `abstain.choose_span` (margin + weight x question words in its sentence), not the best
-    margin."""
-    from rag.pipeline import Candidate, sentence_around
-
-    spans = gen.read(query, passages)
-    if not spans:
-        return None
-    bounds = [
-        sentence_around(
-            passages[s.passage].chunk.text,
-            s.start,
-            s.end,
-            passages[s.passage].chunk.sentence_spans(),
-        )
-        for s in spans
-    ]
-    texts = [passages[s.passage].chunk.text[a:b] for s, (a, b) in zip(spans, bounds, strict=True)]
-    best = abstain.choose_span(query, spans, texts, STUDY["weight"])
-    span = spans[best]
-    passage = passages[span.passage]
-    a, b = bounds[best]
-    feats = pipeline.reader_features(query, spans, passages, best, texts[best])
-    return Candidate(span, passage, a, b, feats, self._rival(gen, query, spans, passages, span))
+# ---- the span choice under study ------------------------------------------------------------
 
 
 def select_by_margin(replay: Replay, on: bool = True) -> None:
-    import types
-
-    from rag.pipeline import RAG
-
-    replay.rag._candidate = types.MethodType(
-        RAG._candidate if on else proposed_candidate, replay.rag
-    )
+    """The span answered with: the best margin (weight 0, as before the study), or the
+    pipeline's choose_span with the weight under study."""
+    weight = 0.0 if on else STUDY["weight"]
+    replay.rag.settings = replay.rag.settings.replace(reader_select_words_weight=weight)
 
 
 # Exploratory features (tried, not kept): answer-type agreement and others.
