@@ -1447,8 +1447,10 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         # Asking: the question shows at once (start), then the answer (respond).
         ask_outs = [chatbot, sources, asked, pick, last, busy, send, convo]
         start_outs = [chatbot, box, pending, busy, send]
-        for trigger in (box.submit, send.click):
-            trigger(
+
+        def asking(listen) -> None:
+            """`listen(fn, ...)` runs `start` (the question shows at once), then the answer."""
+            listen(
                 start,
                 [box, chatbot, busy],
                 start_outs,
@@ -1456,20 +1458,13 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
                 concurrency_limit=None,
                 show_progress="hidden",
             ).then(respond, [pending, chatbot, asked, scope], ask_outs, api_visibility="private")
-        chatbot.example_select(
-            example_text,
-            None,
-            box,
-            api_visibility="private",
-            concurrency_limit=None,
-        ).then(
-            start,
-            [box, chatbot, busy],
-            start_outs,
-            api_visibility="private",
-            concurrency_limit=None,
-            show_progress="hidden",
-        ).then(respond, [pending, chatbot, asked, scope], ask_outs, api_visibility="private")
+
+        for trigger in (box.submit, send.click):
+            asking(trigger)
+        picked = chatbot.example_select(
+            example_text, None, box, api_visibility="private", concurrency_limit=None
+        )
+        asking(picked.then)
         pick.change(focus_source, [pick, last], sources, api_visibility="private")
         # The chat's own trash button and "New conversation" reset the same things.
         for trigger in (clear.click, chatbot.clear):
