@@ -376,11 +376,14 @@ class RAG:
     def delete_document(self, name: str) -> dict:
         """Remove a document: its file is deleted and its passages leave the index before
         this returns (a restart does not bring it back)."""
-        entry = next((d for d in self.documents() if d["name"] == name), None)
         folder = self.settings.documents_dir.resolve()
         path = (folder / name).resolve() if isinstance(name, str) else None
-        if entry is None or path is None or folder not in path.parents:
+        snap = self.store.current()
+        meta = snap.documents.get(name) if snap and path else None
+        waiting = path is not None and path.is_file() and format_of(path.name) is not None
+        if path is None or folder not in path.parents or (meta is None and not waiting):
             raise DocumentNotFound(self._not_found(name))
+        entry = self._entry(name, meta)
         path.unlink(missing_ok=True)
         forget_origin(folder, name)
         self.refresh()
