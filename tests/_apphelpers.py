@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -90,6 +91,16 @@ OUT = ROOT / "test-output"  # screenshots, git-ignored
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 PENDING = ("Looking through the documents", "Writing the answer")
+
+
+def app_on_seed_copy(base: Path) -> RunningApp:
+    """The app over a private copy of the seeds in `base` (its index and log there too)."""
+    from .conftest import SEEDS
+
+    shutil.copytree(SEEDS, base / "docs")
+    running = RunningApp(base / "docs", base / "index", base / "app.log")
+    running.base = base
+    return running
 
 
 def launch(pw):

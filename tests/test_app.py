@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from ._apphelpers import RunningApp
+from ._apphelpers import RunningApp, app_on_seed_copy
 from .conftest import EXPO, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -31,10 +31,7 @@ def test_app_doctests():
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    base = tmp_path_factory.mktemp("app")
-    shutil.copytree(SEEDS, base / "docs")
-    running = RunningApp(base / "docs", base / "index", base / "app.log")
-    running.base = base
+    running = app_on_seed_copy(tmp_path_factory.mktemp("app"))
     yield running
     running.stop()
 

@@ -4,13 +4,12 @@ read whole and deleted."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from ._apphelpers import DESKTOP, RunningApp, ask, launch, screenshot
-from .conftest import EXPO, SEEDS
+from ._apphelpers import DESKTOP, app_on_seed_copy, ask, launch, screenshot
+from .conftest import EXPO
 
 pytestmark = pytest.mark.slow
 
@@ -52,10 +51,7 @@ def make_docx(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    base = tmp_path_factory.mktemp("library")
-    shutil.copytree(SEEDS, base / "docs")
-    running = RunningApp(base / "docs", base / "index", base / "app.log")
-    running.base = base
+    running = app_on_seed_copy(tmp_path_factory.mktemp("library"))
     yield running
     running.stop()
 
