@@ -457,6 +457,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("dev_limit", int),
         ("max_tokens", int),
         ("checkpoint_every", int),
+        ("swap_negatives", float),
+        ("init_from", str),
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
     p.add_argument("-v", "--verbose", action="store_true")

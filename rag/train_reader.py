@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import random
+import re
 import shutil
 import time
 from dataclasses import asdict, dataclass
@@ -25,6 +26,7 @@ import numpy as np
 
 from .reader import best_span, encode, widen_to_words
 from .squad import Question, load_squad, split_articles
+from .text import STOPWORDS
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +53,74 @@ class TrainConfig:
     max_steps: int = 0  # >0 stops early (smoke tests)
     limit_questions: int = 0  # >0 keeps only this many training questions (smoke tests)
     dev_limit: int = 0
+    init_from: str = ""  # a trained reader folder to continue from (a second stage)
+    swap_negatives: float = 0.0  # synthetic unanswerable questions per answerable one
 
 
 # ---- data ----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.]*\d|\d")
+
+
+def _kind(word: str) -> str | None:
+    """Swaps stay within a kind, so the changed question still reads as a question."""
+    if word[0].isdigit():
+        return "number"
+    if word.lower() in STOPWORDS or len(word) < 3:
+        return None
+    if word[0].isupper():
+        return "name"
+    if len(word) < 5:
+        return None
+    ending = next((e for e in ("ing", "ed", "ly", "s") if word.endswith(e)), "")
+    return f"word-{ending}"
+
+
+def swap_unanswerable(
+    questions: list[Question], share: float, rng: random.Random
+) -> list[Question]:
+    """Unanswerable questions made from answerable ones by swapping one of the question's
+    words that its paragraph contains (a name, a number, else a content word) for a word of the
+    same kind from elsewhere in the article that the paragraph never uses.
+
+    This is the commonest kind of SQuAD 2.0 unanswerable question ("entity swap", Rajpurkar,
+    Jia and Liang 2018, table 2), and the reader's commonest miss on held-out articles: it
+    answered as if "Europe" were "southern Italy". The paragraph lacks the new word, so no
+    span of it answers the changed question.
+    """
+    by_article: dict[str, set[str]] = {}
+    for q in questions:
+        by_article.setdefault(q.article, set()).update(_WORD.findall(q.context))
+    pools: dict[tuple[str, str], list[str]] = {}
+    for art, words in by_article.items():
+        for w in sorted(words):
+            k = _kind(w)
+            if k:
+                pools.setdefault((art, k), []).append(w)
+    out = []
+    answerable = [q for q in questions if q.answerable]
+    for q in rng.sample(answerable, min(len(answerable), round(share * len(answerable)))):
+        para = {w.lower() for w in _WORD.findall(q.context)}
+        asked = {w.lower() for w in _WORD.findall(q.question)}
+        spots = [
+            (m, _kind(m.group()))
+            for m in list(_WORD.finditer(q.question))[1:]
+            if _kind(m.group()) and m.group().lower() in para
+        ]
+        spots.sort(key=lambda s: s[1].startswith("word"))  # names and numbers first
+        for m, kind in spots[:2]:
+            pool = [
+                w
+                for w in pools.get((q.article, kind), [])
+                if w.lower() not in para and w.lower() not in asked
+            ]
+            if pool:
+                new = rng.choice(pool)
+                text = q.question[: m.start()] + new + q.question[m.end() :]
+                out.append(Question(f"{q.id}-swap", q.article, text, q.context, []))
+                break
+    return out
+
 
 
 def encode_questions(tokenizer, questions: list[Question], cfg: TrainConfig):
@@ -70,7 +137,7 @@ def encode_questions(tokenizer, questions: list[Question], cfg: TrainConfig):
 def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: random.Random):
     """Training windows: (input_ids, token_type_ids, start, end), balanced as the module says."""
     enc = encode_questions(tokenizer, questions, cfg)
-    pos, neg_null, neg_other = [], [], []
+    pos, neg_null, neg_other, neg_swap = [], [], [], []
     for w in range(len(enc["input_ids"])):
         q = questions[enc["overflow_to_sample_mapping"][w]]
         seq = enc.sequence_ids(w)
@@ -87,6 +154,8 @@ def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: rando
                 label = (st, en)
         if label:
             pos.append((*row, *label))
+        elif q.id.endswith("-swap"):
+            neg_swap.append((*row, 0, 0))
         elif q.answerable:
             neg_other.append((*row, 0, 0))
         else:
@@ -101,7 +170,9 @@ def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: rando
         "empty_windows_kept": len(negs),
         "empty_windows_dropped": len(neg_null) + len(neg_other) - len(negs),
     }
-    return pos + negs, stats
+    if neg_swap:  # on top of the balance: they are what the reader must learn to refuse
+        stats["swapped_question_windows"] = len(neg_swap)
+    return pos + negs + neg_swap, stats
 
 
 def batches(windows, batch_size: int, rng: random.Random):
@@ -244,13 +315,20 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
         if cfg.base_model == "all-MiniLM-L6-v2"
         else cfg.base_model
     )
+    if cfg.init_from:
+        base = cfg.init_from
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    if cfg.swap_negatives:
+        swapped = swap_unanswerable(train_q, cfg.swap_negatives, random.Random(cfg.seed + 1))
+        train_q = train_q + swapped
     windows, stats = featurize(tokenizer, train_q, cfg, random.Random(cfg.seed))
     steps_per_epoch = math.ceil(len(windows) / cfg.batch_size)
     total = math.ceil(steps_per_epoch * cfg.epochs)
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
-    model = AutoModelForQuestionAnswering.from_pretrained(base, local_files_only=True)
+    model = AutoModelForQuestionAnswering.from_pretrained(
+        base, local_files_only=True, dtype=torch.float32
+    )
     model.train()
     no_decay = ("bias", "LayerNorm.weight")
     groups = [

@@ -16,7 +16,14 @@ from rag.abstain import (
 from rag.embed import resolve_embedding_model
 from rag.reader import Reader, best_span, encode
 from rag.squad import build_collection, load_squad, select, split_articles
-from rag.train_reader import TrainConfig, featurize, fit_answerability, train
+from rag.squad import Question
+from rag.train_reader import (
+    TrainConfig,
+    featurize,
+    fit_answerability,
+    swap_unanswerable,
+    train,
+)
 
 CONTEXT = (
     "The Black Death reached Sicily in October 1347, carried by twelve Genoese galleys. "
@@ -136,6 +143,51 @@ def test_training_windows_label_the_answer_tokens(tokenizer, tmp_path):
     }
     ids, _, s, e = windows[0]
     assert tokenizer.decode(ids[s : e + 1]) == "october 1347"
+
+
+def test_swapped_questions_name_what_their_paragraph_lacks():
+    other = "Norway was spared until 1349, when a ship from England arrived in Bergen."
+    qs = [
+        Question("a", "Plague", "When did the Black Death reach Sicily?", CONTEXT, [("x", 0)]),
+        Question("b", "Plague", "Where did the disease spread?", CONTEXT, [("y", 0)]),
+        Question("c", "Plague", "Who was spared until 1349?", other, [("Norway", 0)]),
+        Question("d", "Plague", "When did it reach Iceland?", CONTEXT, []),
+    ]
+    made = swap_unanswerable(qs, 1.0, __import__("random").Random(0))
+    assert sorted(q.id for q in made) == ["a-swap", "b-swap", "c-swap"]  # answerable ones only
+    source = {q.id: q for q in qs}
+    for q in made:
+        old = source[q.id.removesuffix("-swap")]
+        assert not q.answerable and q.context == old.context
+        before, after = old.question.rstrip("?").split(), q.question.rstrip("?").split()
+        changed = [(x, y) for x, y in zip(before, after, strict=True) if x != y]
+        assert len(changed) == 1  # one word swapped
+        was, now = changed[0]
+        assert was in old.context and now not in old.context
+        assert was[0].isupper() == now[0].isupper() and was[0].isdigit() == now[0].isdigit()
+    by_id = {q.id: q for q in made}
+    # Names and numbers go first; a plain word only when the question has neither.
+    assert by_id["a-swap"].question.split()[3] in {"Norway", "England", "Bergen"}
+    assert "until" in by_id["b-swap"].question  # the other paragraph's only plain word
+    assert "1349" not in by_id["c-swap"].question
+
+
+def test_training_continues_from_a_trained_reader_with_swapped_questions(tmp_path):
+    squad = tiny_squad(tmp_path / "s.json", 8)
+    data = json.loads(squad.read_text())
+    for art in data["data"]:  # a second paragraph gives the swaps words to draw on
+        para = "Norway was spared until 1349, when a ship from England arrived."
+        qa = {"id": art["title"] + "n", "question": "Who was spared until 1349?"}
+        qa.update(answers=[{"text": "Norway", "answer_start": 0}], is_impossible=False)
+        art["paragraphs"].append({"context": para, "qas": [qa]})
+    squad.write_text(json.dumps(data))
+    cfg = TrainConfig(batch_size=2, max_steps=1, dev_articles=1, test_articles=1)
+    train(squad, tmp_path / "first", cfg, progress=False)
+    second = TrainConfig(**{**cfg.__dict__, "init_from": str(tmp_path / "first" / "model")})
+    second = TrainConfig(**{**second.__dict__, "swap_negatives": 1.0})
+    summary = train(squad, tmp_path / "second", second, progress=False)
+    assert summary["data"]["swapped_question_windows"] == 12  # one per answerable question
+    assert summary["config"]["init_from"].endswith("first/model")
 
 
 def test_split_is_by_article_and_keeps_unanswerable_articles_for_dev_and_test(tmp_path):
