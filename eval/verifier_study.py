@@ -18,6 +18,7 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import pickle
 import re
 import sys
@@ -27,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-STUDY = {"weight": 4.0}  # choose_span's weight under study (Settings.reader_select_words_weight)
+# choose_span's weight under study (Settings.reader_select_words_weight), and the verifier's
+# inputs under study (None: the shipped abstain.VERIFIER_FEATURES)
+STUDY = {"weight": 4.0, "features": None}
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -36,7 +39,8 @@ from rag.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
 from rag.eval import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
-CACHE = Path("/tmp/verifier-study")
+# One cache per reader: RAG_READER_MODEL picks the reader, VERIFIER_STUDY_CACHE its cache.
+CACHE = Path(os.environ.get("VERIFIER_STUDY_CACHE", "/tmp/verifier-study"))
 K = 6  # passages cached per question (the pipeline reads reader_top_k = 3)
 
 
@@ -179,7 +183,7 @@ def fit_on(
             rows.append(cand.features)
             labels.append(item.answerable)
             fit_y.append(correct(item, cand) if label == "correct" else item.answerable)
-    v = fit_verifier(rows, fit_y, max_false, l2=l2, fitted_on="study")
+    v = fit_verifier(rows, fit_y, max_false, l2=l2, fitted_on="study", features=STUDY["features"])
     if label != "answerable":
         probs = np.array([v.probability(r) for r in rows])
         v.threshold = choose_threshold(probs, np.array(labels, dtype=int), max_false)
@@ -285,6 +289,7 @@ EXTRA = (
 
 def with_features(names, extra: bool) -> None:
     abstain.FEATURES = tuple(names)
+    STUDY["features"] = tuple(names)
     base = _READER_FEATURES
     pipeline.reader_features = (lambda *a: {**base(*a), **extra_features(*a)}) if extra else base
 
@@ -350,6 +355,64 @@ def cmd_study(args) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
+def cmd_decide(args) -> None:
+    """The shipped decision (choose_span, weights fit to "correct", cap on false abstentions)
+    refit on this reader's dev answers, 5-fold cross-validated: how readers are compared."""
+    dev = Replay("dev")
+    select_by_margin(dev, False)
+    out = {"reader": os.environ.get("RAG_READER_MODEL", "shipped"), "dev": {}}
+    for cap in args.caps:
+        out["dev"][f"cap {cap:g}"] = trial(dev, max_false=cap, label="correct")
+        print(cap, json.dumps(out["dev"][f"cap {cap:g}"]), file=sys.stderr)
+    if args.out:
+        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+
+
+def cmd_articles(args) -> None:
+    """Which signals the verifier should use, judged the way it is used: fit on two dev
+    articles, tested on the third, each in turn (the 5-fold split by question above shares
+    articles between fit and test, which flatters signals that differ between articles)."""
+    from rag.squad import load_squad
+
+    arts = load_squad(Path(args.squad))
+    art_of = {q.id: t for t, qs in arts.items() for q in qs}
+    dev = Replay("dev")
+    select_by_margin(dev, False)
+    ids = [it.id for it in dev.items]
+    titles = sorted({art_of[i] for i in ids})
+    everything = abstain.FEATURES
+    variants = {
+        "all 14 signals (shipped before)": everything,
+        "no retrieval scores": tuple(
+            f for f in everything if f not in ("top_cosine", "answer_cosine", "answer_rank_inv")
+        ),
+        "no answerability head": tuple(f for f in everything if f != "answerable_logit"),
+        "reader signals (VERIFIER_FEATURES)": abstain.VERIFIER_FEATURES,
+        "margin, negation, words and names": (
+            "margin",
+            "question_negated",
+            "words_in_sentence",
+            "names_in_sentence",
+        ),
+    }
+    out = {"reader": os.environ.get("RAG_READER_MODEL", "shipped"), "articles": titles}
+    cands = dev.candidates(3)
+    for name, names in variants.items():
+        for l2 in (1.0, 10.0):
+            STUDY["features"] = names
+            per = {}
+            for t in titles:
+                fit_ids = {i for i in ids if art_of[i] != t}
+                v = fit_on(dev, 3, fit_ids, cands=cands, l2=l2, label="correct")
+                per.update({i: v for i in ids if art_of[i] == t})
+            dev.use(None, per_item=per)
+            out[f"{name}, l2 {l2:g}"] = dev.evaluate()
+            print(name, l2, json.dumps(out[f"{name}, l2 {l2:g}"]), file=sys.stderr)
+    STUDY["features"] = None
+    if args.out:
+        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(required=True)
@@ -358,6 +421,14 @@ def main(argv=None) -> int:
     c.add_argument("--squad", default=str(ROOT.parent / "shared/data/squad/squad-train.json"))
     c.set_defaults(func=cmd_cache)
     sub.add_parser("study").set_defaults(func=cmd_study)
+    d = sub.add_parser("decide")
+    d.add_argument("--caps", type=float, nargs="+", default=[0.12])
+    d.add_argument("--out")
+    d.set_defaults(func=cmd_decide)
+    a = sub.add_parser("articles")
+    a.add_argument("--squad", default=str(ROOT.parent / "shared/data/squad/squad-train.json"))
+    a.add_argument("--out")
+    a.set_defaults(func=cmd_articles)
     args = p.parse_args(argv)
     args.func(args)
     return 0

@@ -83,10 +83,10 @@ def swap_unanswerable(
     words that its paragraph contains (a name, a number, else a content word) for a word of the
     same kind from elsewhere in the article that the paragraph never uses.
 
-    This is the commonest kind of SQuAD 2.0 unanswerable question ("entity swap", Rajpurkar,
-    Jia and Liang 2018, table 2), and the reader's commonest miss on held-out articles: it
-    answered as if "Europe" were "southern Italy". The paragraph lacks the new word, so no
-    span of it answers the changed question.
+    About a fifth of SQuAD 2.0's unanswerable questions are of this kind ("entity swap",
+    Rajpurkar, Jia and Liang 2018, table 2), and it is the kind of miss issue 9 saw on held-out
+    articles: the reader answered as if "Europe" were "southern Italy". The paragraph lacks
+    the new word, so no span of it answers the changed question.
     """
     by_article: dict[str, set[str]] = {}
     for q in questions:
@@ -120,7 +120,6 @@ def swap_unanswerable(
                 out.append(Question(f"{q.id}-swap", q.article, text, q.context, []))
                 break
     return out
-
 
 
 def encode_questions(tokenizer, questions: list[Question], cfg: TrainConfig):

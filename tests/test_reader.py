@@ -7,6 +7,7 @@ import pytest
 
 from rag.abstain import (
     FEATURES,
+    VERIFIER_FEATURES,
     choose_span,
     choose_threshold,
     fit_logistic,
@@ -15,8 +16,7 @@ from rag.abstain import (
 )
 from rag.embed import resolve_embedding_model
 from rag.reader import Reader, best_span, encode
-from rag.squad import build_collection, load_squad, select, split_articles
-from rag.squad import Question
+from rag.squad import Question, build_collection, load_squad, select, split_articles
 from rag.train_reader import (
     TrainConfig,
     featurize,
@@ -259,7 +259,11 @@ def test_verifier_threshold_respects_the_false_abstention_cap():
     probs = np.array([v.probability(r) for r in rows])
     refused = (probs < v.threshold) & np.array(labels)
     assert refused.sum() / sum(labels) <= 0.1
-    assert v.weights[FEATURES.index("margin")] > 0
+    assert v.features == list(VERIFIER_FEATURES)  # the default inputs, in their order
+    assert v.weights[v.features.index("margin")] > 0
+    two = ("margin", "null_prob")  # a verifier on fewer signals needs only those
+    few = fit_verifier([{f: r[f] for f in two} for r in rows], labels, 0.1, features=two)
+    assert few.features == list(two) and len(few.weights) == 2 and few.weights[0] > 0
     assert choose_threshold(np.array([0.9, 0.1]), np.array([1, 0]), 0.0) == 0.5
 
 
@@ -288,7 +292,7 @@ def test_verifier_weights_follow_targets_threshold_follows_answerable():
         targets.append(right)
     plain = fit_verifier(rows, labels, max_false_abstain=0.5)
     v = fit_verifier(rows, labels, max_false_abstain=0.5, targets=targets)
-    i = FEATURES.index("words_in_sentence")
+    i = v.features.index("words_in_sentence")
     assert v.weights[i] > plain.weights[i] + 1.0  # words_in_sentence tells right from wrong
     refused = np.array([v.probability(r) < v.threshold for r in rows]) & np.array(labels)
     assert refused.sum() / sum(labels) <= 0.5
