@@ -56,6 +56,16 @@ class TrainConfig:
     init_from: str = ""  # a trained reader folder to continue from (a second stage)
     swap_negatives: float = 0.0  # synthetic unanswerable questions per answerable one
 
+    def __post_init__(self):
+        from .errors import ConfigError
+
+        if not 0.0 <= self.swap_negatives <= 1.0:
+            raise ConfigError(f"swap_negatives={self.swap_negatives!r}: give a share from 0 to 1")
+        if self.init_from and not (Path(self.init_from) / "config.json").is_file():
+            raise ConfigError(
+                f"init_from={self.init_from!r}: not a trained reader folder (no config.json)"
+            )
+
 
 # ---- data ----------------------------------------------------------------------------------
 

@@ -188,6 +188,12 @@ def test_training_continues_from_a_trained_reader_with_swapped_questions(tmp_pat
     summary = train(squad, tmp_path / "second", second, progress=False)
     assert summary["data"]["swapped_question_windows"] == 12  # one per answerable question
     assert summary["config"]["init_from"].endswith("first/model")
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="'nowhere': not a trained reader folder"):
+        TrainConfig(init_from="nowhere")
+    with pytest.raises(ConfigError, match="swap_negatives=2.0"):
+        TrainConfig(swap_negatives=2.0)
 
 
 def test_split_is_by_article_and_keeps_unanswerable_articles_for_dev_and_test(tmp_path):
