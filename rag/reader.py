@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,12 +38,42 @@ def resolve_reader_model(name: str) -> str:
     return str(Path(name).expanduser()) if Path(name).expanduser().is_dir() else name
 
 
+# Markup a plain-text file may carry (markdown headings and emphasis, HTML tags such as
+# <sup>1</sup>). The reader was trained on prose without it and otherwise answers with it
+# ("sup>1</sup").
+_MARKUP = re.compile(
+    r"</?(?:a|b|i|u|s|em|strong|sup|sub|small|mark|code|span|font|br|p|div|h[1-6]|li|ul|ol"
+    r"|hr|img|blockquote|table|tr|td|th)\b[^<>\n]*>"  # an HTML tag (not "<Uyless Black, 1991>")
+    r"|^[ \t]{0,3}#{1,6}(?=[ \t])"  # a markdown heading's hashes
+    r"|(?P<stars>\*{1,3})(?=[^\s*])[^*\n]*?[^\s*](?P=stars)",  # *emphasis*, not "grade II*"
+    re.M | re.I,
+)
+
+
+def _blank(m: re.Match) -> str:
+    if not m.group("stars"):
+        return " " * len(m.group())
+    n = len(m.group("stars"))
+    return " " * n + m.group()[n:-n] + " " * n
+
+
+def reader_view(text: str) -> str:
+    """`text` with markup blanked to spaces: the same length, so every character offset the
+    reader finds is an offset into `text` itself and citations stay exact.
+
+    >>> reader_view("## **Summary**<sup>1</sup> grade II* and 3 * 4")
+    '     Summary       1       grade II* and 3 * 4'
+    """
+    return _MARKUP.sub(_blank, text)
+
+
 def encode(tokenizer, questions: list[str], contexts: list[str], max_tokens: int, stride: int):
     """Question/context pairs -> overlapping windows (a BatchEncoding with offsets).
 
     `overflow_to_sample_mapping` says which pair each window came from; tokens whose
     `sequence_ids` is 1 belong to the context. Long questions are cut to MAX_QUESTION_TOKENS
-    so that a window always holds some context.
+    so that a window always holds some context. The model reads `reader_view` of each context;
+    offsets are the same in both.
     """
     short = []
     for q in questions:
@@ -52,7 +83,7 @@ def encode(tokenizer, questions: list[str], contexts: list[str], max_tokens: int
         )
     return tokenizer(
         short,
-        contexts,
+        [reader_view(c) for c in contexts],
         truncation="only_second",
         max_length=max_tokens,
         stride=stride,

@@ -130,6 +130,20 @@ def test_windows_cover_a_long_context_and_offsets_point_into_it(tokenizer):
     assert min(covered) == 0 and max(covered) == len(context) - 1  # the final "."
 
 
+def test_the_reader_reads_past_markup_at_the_same_offsets(tokenizer):
+    context = "## **Summary**\nTrade grew<sup>1</sup> by 3 * 4 per cent in <i>Harbin</i>."
+    enc = encode(tokenizer, ["Where?"], [context], max_tokens=128, stride=32)
+    seq, pieces = enc.sequence_ids(0), []
+    for t, (a, b) in enumerate(enc["offset_mapping"][0]):
+        if seq[t] == 1:
+            piece = tokenizer.convert_ids_to_tokens(enc["input_ids"][0][t]).removeprefix("##")
+            assert context[a:b].lower() == piece
+            pieces.append(piece)
+    assert pieces == [
+        "summary", "trade", "grew", "1", "by", "3", "*", "4", "per", "cent", "in", "ha", "rbin", ".",
+    ]  # fmt: skip
+
+
 def test_training_windows_label_the_answer_tokens(tokenizer, tmp_path):
     arts = load_squad(tiny_squad(tmp_path / "s.json", 1))
     windows, stats = featurize(

@@ -17,6 +17,14 @@ FESTIVAL = (
     "The bell weighs 12 tonnes and was cast in Harbin in 2001. "
     "Visitors ring it at midnight on the last day."
 )
+# Markup a plain-text file may carry; the reader reads past it, the citations quote it verbatim.
+MARKED_UP = (
+    "# **The Amur Lantern Festival**\n\n"
+    "## *History*\n\n"
+    "The festival was founded in **1994** by the painter <b>Li Wenhua</b>.<sup>1</sup> "
+    "Its bronze bell weighs *12 tonnes* and was cast in <i>Harbin</i>.<sup>2</sup>\n\n"
+    "<sup>1</sup>Source: the Heihe town records.\n"
+)
 
 
 def reader_rag(docs, base, embedder) -> RAG:
@@ -40,6 +48,15 @@ def festival_reader(tmp_path_factory, embedder) -> RAG:
     rag = reader_rag(base / "docs", base, embedder)
     stored, rejected, report = rag.add_files([("festival.txt", FESTIVAL.encode())])
     assert not rejected and report.added == ["festival.txt"]
+    return rag
+
+
+@pytest.fixture(scope="module")
+def marked_up_reader(tmp_path_factory, embedder) -> RAG:
+    base = tmp_path_factory.mktemp("markup")
+    (base / "docs").mkdir()
+    rag = reader_rag(base / "docs", base, embedder)
+    rag.add_files([("notes.txt", MARKED_UP.encode())])
     return rag
 
 
@@ -149,3 +166,15 @@ def test_a_sentence_about_something_else_is_not_a_disagreement(tmp_path, embedde
     answer = rag.ask("When is the Amur bridge festival held?")
     assert answer.short_answer is not None and answer.short_answer.text == "August 12"
     assert "disagree" not in answer.notice and len(answer.citations) == 1
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [("Who founded the festival?", "Li Wenhua"), ("Where was the bell cast?", "Harbin")],
+)
+def test_short_answers_leave_markup_out(marked_up_reader, question, expected):
+    # Read with the markup, the reader answered "the painter <b>Li Wenhua" and "<i>Harbin".
+    answer = marked_up_reader.ask(question)
+    assert not answer.abstained, answer.to_dict()
+    short, c = check(marked_up_reader, answer, marked_up_reader.settings.documents_dir)
+    assert short == expected and "<" in c.quote
