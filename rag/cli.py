@@ -458,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("max_tokens", int),
         ("checkpoint_every", int),
         ("swap_negatives", float),
+        ("other_negatives", float),
         ("init_from", str),
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)

@@ -7,6 +7,9 @@ thresholds and fitting the abstention verifier, test only for reporting.
 Windows are balanced the way the SQuAD 2.0 literature finds necessary for small models: every
 window that holds an answer, plus at most `negative_ratio` times as many empty windows
 (windows of unanswerable questions first), so the model does not learn to always say "no".
+Two kinds of made-up "no answer" questions can be added on top (`swap_negatives`,
+`other_negatives`): a question with one word swapped, and a question read against another
+paragraph of its article.
 """
 
 from __future__ import annotations
@@ -56,10 +59,12 @@ class TrainConfig:
     dev_limit: int = 0
     init_from: str = ""  # a trained reader folder to continue from (a second stage)
     swap_negatives: float = 0.0  # synthetic unanswerable questions per answerable one
+    other_negatives: float = 0.0  # share of questions also read against a similar paragraph
 
     def __post_init__(self):
-        if not 0.0 <= self.swap_negatives <= 1.0:
-            raise ConfigError(f"swap_negatives={self.swap_negatives!r}: give a share from 0 to 1")
+        for name in ("swap_negatives", "other_negatives"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{name}={getattr(self, name)!r}: give a share from 0 to 1")
         if self.init_from and not (Path(self.init_from) / "config.json").is_file():
             raise ConfigError(
                 f"init_from={self.init_from!r}: not a trained reader folder (no config.json)"
@@ -133,6 +138,40 @@ def swap_unanswerable(
     return out
 
 
+def other_paragraph_negatives(
+    questions: list[Question], share: float, rng: random.Random, embed
+) -> list[Question]:
+    """A share of the questions, each paired with the other paragraph of its article that is
+    most similar to it (`embed`: texts -> unit vectors, the retriever's own model) and labelled
+    "no answer"; a paragraph that holds one of the question's answers is never used.
+
+    In the pipeline the reader reads the top passages of a search, most of which do not hold
+    the answer; trained on the answer's own paragraph only, it never learns to refuse those
+    (the multi-passage readers of Wang et al. 2019 and DPR, Karpukhin et al. 2020, train on
+    retrieved passages for this reason).
+    """
+    paragraphs: dict[str, list[str]] = {}
+    for q in questions:
+        paras = paragraphs.setdefault(q.article, [])
+        if q.context not in paras:
+            paras.append(q.context)
+    chosen = rng.sample(questions, min(len(questions), round(share * len(questions))))
+    out = []
+    for art in sorted({q.article for q in chosen}):
+        paras = paragraphs[art]
+        if len(paras) < 2:
+            continue
+        qs = [q for q in chosen if q.article == art]
+        sims = embed([q.question for q in qs]) @ embed(paras).T
+        for q, row in zip(qs, sims, strict=True):
+            for k in np.argsort(-row):
+                other = paras[k]
+                if other != q.context and not any(a in other for a, _ in q.answers):
+                    out.append(Question(f"{q.id}-other", art, q.question, other, []))
+                    break
+    return out
+
+
 def encode_questions(tokenizer, questions: list[Question], cfg: TrainConfig):
     """Windows of (question, paragraph) pairs, as training and its evaluation see them."""
     return encode(
@@ -147,7 +186,7 @@ def encode_questions(tokenizer, questions: list[Question], cfg: TrainConfig):
 def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: random.Random):
     """Training windows: (input_ids, token_type_ids, start, end), balanced as the module says."""
     enc = encode_questions(tokenizer, questions, cfg)
-    pos, neg_null, neg_other, neg_swap = [], [], [], []
+    pos, neg_null, neg_other, neg_swap, neg_para = [], [], [], [], []
     for w in range(len(enc["input_ids"])):
         q = questions[enc["overflow_to_sample_mapping"][w]]
         seq = enc.sequence_ids(w)
@@ -166,6 +205,8 @@ def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: rando
             pos.append((*row, *label))
         elif q.id.endswith("-swap"):
             neg_swap.append((*row, 0, 0))
+        elif q.id.endswith("-other"):
+            neg_para.append((*row, 0, 0))
         elif q.answerable:
             neg_other.append((*row, 0, 0))
         else:
@@ -180,9 +221,12 @@ def featurize(tokenizer, questions: list[Question], cfg: TrainConfig, rng: rando
         "empty_windows_kept": len(negs),
         "empty_windows_dropped": len(neg_null) + len(neg_other) - len(negs),
     }
-    if neg_swap:  # on top of the balance: they are what the reader must learn to refuse
+    # On top of the balance: they are what the reader must learn to refuse.
+    if neg_swap:
         stats["swapped_question_windows"] = len(neg_swap)
-    return pos + negs + neg_swap, stats
+    if neg_para:
+        stats["other_paragraph_windows"] = len(neg_para)
+    return pos + negs + neg_swap + neg_para, stats
 
 
 def batches(windows, batch_size: int, rng: random.Random):
@@ -331,6 +375,17 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
     if cfg.swap_negatives:
         swapped = swap_unanswerable(train_q, cfg.swap_negatives, random.Random(cfg.seed + 1))
         train_q = train_q + swapped
+    if cfg.other_negatives:
+        from .embed import Embedder
+
+        embedder = Embedder(cfg.base_model)
+        others = other_paragraph_negatives(
+            [q for q in train_q if not q.id.endswith("-swap")],
+            cfg.other_negatives,
+            random.Random(cfg.seed + 2),
+            embedder.embed,
+        )
+        train_q = train_q + others
     windows, stats = featurize(tokenizer, train_q, cfg, random.Random(cfg.seed))
     steps_per_epoch = math.ceil(len(windows) / cfg.batch_size)
     total = math.ceil(steps_per_epoch * cfg.epochs)

@@ -21,6 +21,7 @@ from rag.train_reader import (
     TrainConfig,
     featurize,
     fit_answerability,
+    other_paragraph_negatives,
     swap_unanswerable,
     train,
 )
@@ -186,7 +187,31 @@ def test_swapped_questions_name_what_their_paragraph_lacks():
     assert "1349" not in by_id["c-swap"].question
 
 
-def test_training_continues_from_a_trained_reader_with_swapped_questions(tmp_path):
+def test_other_paragraph_negatives_are_the_most_similar_paragraph_without_the_answer(embedder):
+    norway = "The Black Death reached Norway in 1349, when a ship from England arrived in Bergen."
+    bergen = "Bergen is a port city on the west coast of Norway, founded around 1070."
+    sicily = "Sicily was struck in October 1347; the Black Death came with Genoese galleys."
+    qs = [
+        Question("a", "Plague", "When did the Black Death reach Sicily?", CONTEXT, [("Oct", 0)]),
+        Question("b", "Plague", "What was founded around 1070?", norway, []),
+        Question("x", "Plague", "Which coast is Bergen on?", bergen, [("west coast", 0)]),
+        Question("c", "Other", "What is the capital?", "Rome is the capital.", []),
+    ]
+    rng = __import__("random").Random(0)
+    made = {q.id: q for q in other_paragraph_negatives(qs, 1.0, rng, embedder.embed)}
+    assert sorted(made) == ["a-other", "b-other", "x-other"]  # "Other" has one paragraph
+    assert not any(q.answerable for q in made.values())
+    assert made["a-other"].context == norway and made["a-other"].question == qs[0].question
+    assert made["b-other"].context == bergen
+    assert made["x-other"].context == norway
+    # A paragraph that holds the answer is never a negative, however similar.
+    qs[0] = Question("a", "Plague", qs[0].question, CONTEXT, [("October 1347", 0)])
+    qs.append(Question("s", "Plague", "Which galleys?", sicily, [("Genoese", 0)]))
+    made = {q.id: q for q in other_paragraph_negatives(qs, 1.0, rng, embedder.embed)}
+    assert made["a-other"].context == norway
+
+
+def test_training_continues_from_a_trained_reader_with_added_negatives(tmp_path):
     squad = tiny_squad(tmp_path / "s.json", 8)
     data = json.loads(squad.read_text())
     for art in data["data"]:  # a second paragraph gives the swaps words to draw on
@@ -198,9 +223,10 @@ def test_training_continues_from_a_trained_reader_with_swapped_questions(tmp_pat
     cfg = TrainConfig(batch_size=2, max_steps=1, dev_articles=1, test_articles=1)
     train(squad, tmp_path / "first", cfg, progress=False)
     second = TrainConfig(**{**cfg.__dict__, "init_from": str(tmp_path / "first" / "model")})
-    second = TrainConfig(**{**second.__dict__, "swap_negatives": 1.0})
+    second = TrainConfig(**{**second.__dict__, "swap_negatives": 1.0, "other_negatives": 1.0})
     summary = train(squad, tmp_path / "second", second, progress=False)
     assert summary["data"]["swapped_question_windows"] == 12  # one per answerable question
+    assert summary["data"]["other_paragraph_windows"] == 18  # one per question, 6 articles
     assert summary["config"]["init_from"].endswith("first/model")
     from rag.errors import ConfigError
 
@@ -208,6 +234,8 @@ def test_training_continues_from_a_trained_reader_with_swapped_questions(tmp_pat
         TrainConfig(init_from="nowhere")
     with pytest.raises(ConfigError, match="swap_negatives=2.0"):
         TrainConfig(swap_negatives=2.0)
+    with pytest.raises(ConfigError, match="other_negatives=-1"):
+        TrainConfig(other_negatives=-1)
 
 
 def test_split_is_by_article_and_keeps_unanswerable_articles_for_dev_and_test(tmp_path):
