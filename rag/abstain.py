@@ -28,6 +28,8 @@ REASONS = {
     "not_confident": "The passages closest to the question touch on it, but none of them states the answer.",
     "model_declined": "The passages the model read do not contain the answer.",
     "unsupported": "Nothing in the drafted answer could be matched to a passage.",
+    # not a reason to abstain: added to one while documents are still being indexed
+    "waiting": "Not searched yet, still being indexed: {detail}.",
 }
 
 

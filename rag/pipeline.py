@@ -345,13 +345,19 @@ class RAG:
         snap = self.store.current()
         table = snap.documents if snap else {}
         rows = {name: self._entry(name, meta) for name, meta in table.items()}
-        folder = self.settings.documents_dir
-        if folder.is_dir():
-            for path in list_document_files(folder):
-                name = path.relative_to(folder).as_posix()
-                if name not in rows and name not in self.load_errors:
-                    rows[name] = self._entry(name, None)
+        rows.update((name, self._entry(name, None)) for name in self.waiting_documents())
         return [rows[n] for n in sorted(rows)]
+
+    def waiting_documents(self) -> list[str]:
+        """Files of the folder not indexed yet (an upload being indexed, a file just added),
+        by name; files that failed to load are not waiting."""
+        snap = self.store.current()
+        table = snap.documents if snap else {}
+        folder = self.settings.documents_dir
+        if not folder.is_dir():
+            return []
+        names = (p.relative_to(folder).as_posix() for p in list_document_files(folder))
+        return [n for n in names if n not in table and n not in self.load_errors]
 
     def document(self, name: str) -> dict:
         """One indexed document whole: its library row, the extracted text its citations
@@ -681,6 +687,10 @@ class RAG:
     def _abstain(self, result: Answer, t0: float, code: str, detail: str = "") -> Answer:
         result.answer, result.abstained = ABSTAIN_TEXT, True
         result.reason, result.why = code, reason(code, detail)
+        waiting = self.waiting_documents()
+        if waiting:  # a question asked right after an upload must not read as a final "no"
+            more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
+            result.why += " " + reason("waiting", ", ".join(waiting[:3]) + more)
         result.related = result.passages[:3]
         result.seconds = time.perf_counter() - t0
         return result

@@ -178,3 +178,20 @@ def test_short_answers_leave_markup_out(marked_up_reader, question, expected):
     assert not answer.abstained, answer.to_dict()
     short, c = check(marked_up_reader, answer, marked_up_reader.settings.documents_dir)
     assert short == expected and "<" in c.quote
+
+
+def test_a_refusal_names_the_documents_still_being_indexed(tmp_path, embedder):
+    (tmp_path / "docs").mkdir()
+    rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
+    rag.add_files([("festival.txt", FESTIVAL.encode())])
+    stored, rejected = rag.store_files(
+        [("ferry.txt", b"The ferry to Blagoveshchensk runs hourly.")]
+    )
+    assert stored and not rejected  # on disk, not indexed yet
+    answer = rag.ask("How often does the ferry to Blagoveshchensk run?")
+    assert answer.abstained
+    assert answer.why.endswith(" Not searched yet, still being indexed: ferry.txt.")
+    rag.refresh()
+    assert rag.waiting_documents() == []
+    answer = rag.ask("How often does the ferry to Blagoveshchensk run?")
+    assert not answer.abstained and answer.citations[0].doc == "ferry.txt"
