@@ -90,7 +90,8 @@ CHROMIUM_ARGS = [
 OUT = ROOT / "test-output"  # screenshots, git-ignored
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
-PENDING = ("Looking through the documents", "Writing the answer")
+# The app's waiting notes, and Gradio's own placeholder while a chat message renders.
+PENDING = ("Looking through the documents", "Writing the answer", "Loading content")
 
 
 def app_on_seed_copy(base: Path) -> RunningApp:
