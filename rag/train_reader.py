@@ -372,20 +372,18 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
     if cfg.init_from:
         base = cfg.init_from
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    # Both kinds of made-up negatives come from the real questions, never from each other.
+    added: list[Question] = []
     if cfg.swap_negatives:
-        swapped = swap_unanswerable(train_q, cfg.swap_negatives, random.Random(cfg.seed + 1))
-        train_q = train_q + swapped
+        added += swap_unanswerable(train_q, cfg.swap_negatives, random.Random(cfg.seed + 1))
     if cfg.other_negatives:
         from .embed import Embedder
 
-        embedder = Embedder(cfg.base_model)
-        others = other_paragraph_negatives(
-            [q for q in train_q if not q.id.endswith("-swap")],
-            cfg.other_negatives,
-            random.Random(cfg.seed + 2),
-            embedder.embed,
+        embed = Embedder(cfg.base_model).embed
+        added += other_paragraph_negatives(
+            train_q, cfg.other_negatives, random.Random(cfg.seed + 2), embed
         )
-        train_q = train_q + others
+    train_q = train_q + added
     windows, stats = featurize(tokenizer, train_q, cfg, random.Random(cfg.seed))
     steps_per_epoch = math.ceil(len(windows) / cfg.batch_size)
     total = math.ceil(steps_per_epoch * cfg.epochs)
