@@ -26,6 +26,20 @@ def test_hard_sentences_stay_whole():
     ]
 
 
+def test_a_footnote_marker_stays_with_the_sentence_it_follows():
+    text = (
+        "Cast in <i>Harbin</i>.<sup>1</sup> Its bell weighs 12 tonnes.<sup>2</sup>\n\n"
+        "Trade grew by 38.7%.¹ Exports rose.\n\n<sup>1</sup>Source: the town records."
+    )
+    assert sentences(text) == [
+        "Cast in <i>Harbin</i>.<sup>1</sup>",
+        "Its bell weighs 12 tonnes.<sup>2</sup>",
+        "Trade grew by 38.7%.¹",
+        "Exports rose.",
+        "<sup>1</sup>Source: the town records.",  # a footnote's own text keeps its marker
+    ]
+
+
 def test_paragraph_breaks_end_sentences_and_spans_are_exact():
     text = TINY["beta.md"]
     spans = split_sentences(text)

@@ -178,6 +178,9 @@ def test_short_answers_leave_markup_out(marked_up_reader, question, expected):
     assert not answer.abstained, answer.to_dict()
     short, c = check(marked_up_reader, answer, marked_up_reader.settings.documents_dir)
     assert short == expected and "<" in c.quote
+    # the quote carries its own footnote marker, not the one of the sentence before
+    assert c.quote.endswith(f".<sup>{1 if expected == 'Li Wenhua' else 2}</sup>")
+    assert c.quote.startswith(("The festival", "Its bronze"))
 
 
 def test_a_refusal_names_the_documents_still_being_indexed(tmp_path, embedder):
