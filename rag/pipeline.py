@@ -224,6 +224,10 @@ class RAG:
         self._generator_lock = threading.Lock()
         self._verifiers: dict[str, Verifier | None] = {}
         self.load_errors: dict[str, str] = {}
+        # Files handed over (stored uploads, or listed by a refresh) and maybe not indexed yet:
+        # what a refusal names, without walking the folder (0.15-0.23 s at 10,000 files).
+        self._arriving: set[str] = set()
+        self._arriving_lock = threading.Lock()
         self._in_flight = 0  # questions being answered now (background indexing yields to them)
         self._in_flight_lock = threading.Lock()
 
@@ -273,6 +277,8 @@ class RAG:
             for msg in loaded.errors.values():
                 log.warning("skipped: %s", msg)
             keys.update(self._text_key(d.name, d.sha256) for d in loaded.documents)
+            with self._arriving_lock:
+                self._arriving.update(d.name for d in loaded.documents)
             return loaded.documents
 
         report = self.store.update(listing, progress)
@@ -347,6 +353,20 @@ class RAG:
         rows = {name: self._entry(name, meta) for name, meta in table.items()}
         rows.update((name, self._entry(name, None)) for name in self.waiting_documents())
         return [rows[n] for n in sorted(rows)]
+
+    def arriving_documents(self) -> list[str]:
+        """Files stored or listed by this RAG that are not indexed yet (and did not fail to
+        load), by name: `waiting_documents` without walking the folder, for every refusal."""
+        snap = self.store.current()
+        table = snap.documents if snap else {}
+        folder = self.settings.documents_dir
+        with self._arriving_lock:
+            self._arriving = {
+                n
+                for n in self._arriving
+                if n not in table and n not in self.load_errors and (folder / n).is_file()
+            }
+            return sorted(self._arriving)
 
     def waiting_documents(self) -> list[str]:
         """Files of the folder not indexed yet (an upload being indexed, a file just added),
@@ -461,6 +481,8 @@ class RAG:
                 )
             except UploadRejected as exc:
                 rejected[filename] = str(exc)
+        with self._arriving_lock:
+            self._arriving.update(s.name for s in stored)
         return stored, rejected
 
     def add_files(self, files: list[tuple[str, bytes]], progress=None):
@@ -687,7 +709,7 @@ class RAG:
     def _abstain(self, result: Answer, t0: float, code: str, detail: str = "") -> Answer:
         result.answer, result.abstained = ABSTAIN_TEXT, True
         result.reason, result.why = code, reason(code, detail)
-        waiting = self.waiting_documents()
+        waiting = self.arriving_documents()
         if waiting:  # a question asked right after an upload must not read as a final "no"
             more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
             result.why += " " + reason("waiting", ", ".join(waiting[:3]) + more)

@@ -194,7 +194,17 @@ def test_a_refusal_names_the_documents_still_being_indexed(tmp_path, embedder):
     answer = rag.ask("How often does the ferry to Blagoveshchensk run?")
     assert answer.abstained
     assert answer.why.endswith(" Not searched yet, still being indexed: ferry.txt.")
+    assert rag.arriving_documents() == rag.waiting_documents() == ["ferry.txt"]
     rag.refresh()
-    assert rag.waiting_documents() == []
+    assert rag.arriving_documents() == rag.waiting_documents() == []
     answer = rag.ask("How often does the ferry to Blagoveshchensk run?")
     assert not answer.abstained and answer.citations[0].doc == "ferry.txt"
+    # a stored file removed before it was indexed is no longer named
+    stored, _ = rag.store_files([("bus.txt", b"The bus to Heihe leaves at noon.")])
+    assert rag.arriving_documents() == ["bus.txt"]
+    (tmp_path / "docs" / "bus.txt").unlink()
+    assert rag.arriving_documents() == []
+    # nor is one that fails to load; it is reported as a load error instead
+    (tmp_path / "docs" / "broken.pdf").write_bytes(b"not a pdf")
+    rag.refresh()
+    assert "broken.pdf" in rag.load_errors and rag.arriving_documents() == []
