@@ -56,23 +56,28 @@ def cmd_cache(args) -> None:
     sents = [c.passage.chunk.sentence_spans() for _, c in live]
     quotes = [c.passage.chunk.text[c.start : c.end] for _, c in live]
     extra = [{} for _ in live]
+    if args.checker:
+        import answer_checker as ac
+
+        tok, model = ac._model(args.checker)
+        pairs = [
+            {"first": f"{q} [SEP] {c.span.text}", "second": quote}
+            for q, (_, c), quote in zip(qs, live, quotes, strict=True)
+        ]
+        for x, z in zip(extra, ac.scores(tok, model, pairs), strict=True):
+            x["checker_logit"] = float(z)
+    if args.checker_only:
+        others, live_extra = {}, False
+    else:
+        live_extra = True
     for name, reader in others.items():
         for x, s, (_, c) in zip(
             extra, reader.read_pairs(qs, texts, sentences=sents), live, strict=True
         ):
             x[f"{name}_margin"], x[f"{name}_null_prob"] = s.margin, s.null_prob
             x[f"{name}_agree"] = overlaps(s.start, s.end, c.span.start, c.span.end)
-    alone = shipped.read_pairs(qs, quotes)
-    for x, s, (_, c) in zip(extra, alone, live, strict=True):
-        x["sentence_margin"] = s.margin
-        x["sentence_agree"] = overlaps(s.start + c.start, s.end + c.start, c.span.start, c.span.end)
-    emb = Embedder()
-    cos = (emb.embed(qs) * emb.embed(quotes)).sum(1)
-    probes = [shipped.read_pairs([p] * len(texts), texts, sentences=sents) for p in PROBES]
-    for i, (x, (_, c)) in enumerate(zip(extra, live, strict=True)):
-        x["sentence_cosine"] = float(cos[i])
-        x["probe_margin"] = max(p[i].margin for p in probes)
-        x["margin_over_probe"] = c.features["margin"] - x["probe_margin"]
+    if live_extra:
+        _sentence_and_probes(shipped, qs, texts, sents, quotes, live, extra)
     rows = [
         {
             "id": item.id,
@@ -87,11 +92,37 @@ def cmd_cache(args) -> None:
         pickle.dump(rows, f)
 
 
-def variants(readers: list[str]) -> dict[str, list[str]]:
+def _sentence_and_probes(shipped, qs, texts, sents, quotes, live, extra) -> None:
+    alone = shipped.read_pairs(qs, quotes)
+    for x, s, (_, c) in zip(extra, alone, live, strict=True):
+        x["sentence_margin"] = s.margin
+        x["sentence_agree"] = overlaps(s.start + c.start, s.end + c.start, c.span.start, c.span.end)
+    emb = Embedder()
+    cos = (emb.embed(qs) * emb.embed(quotes)).sum(1)
+    probes = [shipped.read_pairs([p] * len(texts), texts, sentences=sents) for p in PROBES]
+    for i, (x, (_, c)) in enumerate(zip(extra, live, strict=True)):
+        x["sentence_cosine"] = float(cos[i])
+        x["probe_margin"] = max(p[i].margin for p in probes)
+        x["margin_over_probe"] = c.features["margin"] - x["probe_margin"]
+
+
+def variants(readers: list[str], checker: bool = False) -> dict[str, list[str]]:
     base = list(FEATURES)
     second = {r: [f"{r}_margin", f"{r}_null_prob", f"{r}_agree"] for r in readers}
     sentence = ["sentence_margin", "sentence_agree"]
     out = {"shipped (14 signals)": base}
+    if checker:
+        out["+answer checker"] = base + ["checker_logit"]
+        out["answer checker + margin"] = ["margin", "null_prob", "checker_logit"]
+        out["answer checker alone"] = ["checker_logit"]
+        out["answer checker + margin + retrieval"] = [
+            "margin",
+            "null_prob",
+            "checker_logit",
+            "answer_cosine",
+            "answer_rank_inv",
+        ]
+        return out
     out.update({f"+reader {r}": base + s for r, s in second.items()})
     out["+sentence re-read"] = base + sentence
     out["+sentence cosine"] = base + ["sentence_cosine"]
@@ -139,11 +170,12 @@ def cmd_study(args) -> None:
         dev = pickle.load(f)
     readers = sorted({k[: -len("_agree")] for k in dev[0]["features"] if k.endswith("_agree")})
     readers = [r for r in readers if r != "sentence"]
+    checker = "checker_logit" in dev[0]["features"]
     titles = sorted({art_of[r["id"]] for r in dev})
     y = np.array([r["answerable"] for r in dev])
     fold = np.random.default_rng(0).permutation(len(dev)) % 5
     out = {"what": __doc__.split("\n")[0], "dev_articles": titles, "dev": {}, "test": {}}
-    for name, names in variants(readers).items():
+    for name, names in variants(readers, checker).items():
         by_article, probs, by_fold = {}, {}, {}
         for t in titles:
             v = fit([r for r in dev if art_of[r["id"]] != t], names)
@@ -170,7 +202,7 @@ def cmd_study(args) -> None:
         with open(Path(args.cache) / "test.pkl", "rb") as f:
             test = pickle.load(f)
         for name in ["shipped (14 signals)", *args.held_out]:
-            v = fit(dev, variants(readers)[name])
+            v = fit(dev, variants(readers, checker)[name])
             out["test"][name] = score(
                 test, [v.probability(r["features"]) >= v.threshold for r in test]
             )
@@ -200,6 +232,8 @@ def main(argv=None) -> int:
     c = sub.add_parser("cache")
     c.add_argument("--split", required=True, choices=["dev", "test"])
     c.add_argument("--reader", nargs="*", default=[], help="NAME=FOLDER of another reader")
+    c.add_argument("--checker", help="folder of an answer checker (eval/answer_checker.py)")
+    c.add_argument("--checker-only", action="store_true", help="no other second opinion")
     c.set_defaults(func=cmd_cache)
     s = sub.add_parser("study")
     s.add_argument("--squad", default=str(vs.ROOT.parent / "shared/data/squad/squad-train.json"))
