@@ -460,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("swap_negatives", float),
         ("other_negatives", float),
         ("init_from", str),
+        ("leave_out_fold", int),
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
     p.add_argument("-v", "--verbose", action="store_true")

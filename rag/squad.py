@@ -15,6 +15,10 @@ from pathlib import Path
 
 DEV_ARTICLES = 3
 TEST_ARTICLES = 3
+# The training articles in folds, for readers that each leave one fold out
+# (`rag train-reader --leave-out-fold K`): their answers to the left-out fold are out of
+# sample, so a verifier can be fit on many articles rather than the 3 of dev.
+FOLDS = 3
 
 
 @dataclass
@@ -54,18 +58,26 @@ def split_articles(
 ) -> dict[str, list[str]]:
     """Deterministic split by article. Dev and test take articles that have unanswerable
     questions (SQuAD 2.0 ones), ordered by a hash of the title, so both measure abstention.
+    The training articles are also dealt into FOLDS folds ("fold0", ...), in the same hash
+    order, those with unanswerable questions first, so every fold has some.
 
-    >>> a = {f"t{i}": [Question(str(i), f"t{i}", "q", "c")] for i in range(5)}
-    >>> s = split_articles(a, 1, 1); sorted(len(v) for v in s.values())
-    [1, 1, 3]
+    >>> a = {f"t{i}": [Question(str(i), f"t{i}", "q", "c")] for i in range(8)}
+    >>> s = split_articles(a, 1, 1); [len(s[k]) for k in ("train", "dev", "test", "fold0")]
+    [6, 1, 1, 2]
     """
-    has_null = sorted(
-        (t for t, qs in articles.items() if any(not q.answerable for q in qs)),
-        key=lambda t: hashlib.sha1(t.encode()).hexdigest(),
-    )
+
+    def by_hash(titles):
+        return sorted(titles, key=lambda t: hashlib.sha1(t.encode()).hexdigest())
+
+    nulls = {t for t, qs in articles.items() if any(not q.answerable for q in qs)}
+    has_null = by_hash(nulls)
     test_t, dev_t = has_null[:test], has_null[test : test + dev]
     train_t = sorted(t for t in articles if t not in set(test_t) | set(dev_t))
-    return {"train": train_t, "dev": sorted(dev_t), "test": sorted(test_t)}
+    dealt = by_hash(t for t in train_t if t in nulls) + by_hash(
+        t for t in train_t if t not in nulls
+    )
+    folds = {f"fold{k}": sorted(dealt[k::FOLDS]) for k in range(FOLDS)}
+    return {"train": train_t, "dev": sorted(dev_t), "test": sorted(test_t), **folds}
 
 
 def article_filename(title: str) -> str:
@@ -112,7 +124,8 @@ def build_collection(articles: dict[str, list[Question]], titles: list[str]) -> 
 
 
 def select(articles: dict[str, list[Question]], split: str) -> list[str]:
-    """The titles of one part: train, dev, test, all, or several joined by "+" ("train+dev")."""
+    """The titles of one part: train, dev, test, fold0..., all, or several joined by "+"
+    ("train+dev")."""
     if split == "all":
         return sorted(articles)
     parts = split_articles(articles)

@@ -29,7 +29,7 @@ import numpy as np
 
 from .errors import ConfigError
 from .reader import best_span, encode, widen_to_words
-from .squad import Question, load_squad, split_articles
+from .squad import FOLDS, Question, load_squad, split_articles
 from .text import STOPWORDS
 
 log = logging.getLogger(__name__)
@@ -60,11 +60,16 @@ class TrainConfig:
     init_from: str = ""  # a trained reader folder to continue from (a second stage)
     swap_negatives: float = 0.0  # synthetic unanswerable questions per answerable one
     other_negatives: float = 0.0  # share of questions also read against a similar paragraph
+    leave_out_fold: int = -1  # >=0: train without that fold of the training articles (squad.FOLDS)
 
     def __post_init__(self):
         for name in ("swap_negatives", "other_negatives"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: give a share from 0 to 1")
+        if not -1 <= self.leave_out_fold < FOLDS:
+            raise ConfigError(
+                f"leave_out_fold={self.leave_out_fold!r}: give a fold from 0 to {FOLDS - 1}"
+            )
         if self.init_from and not (Path(self.init_from) / "config.json").is_file():
             raise ConfigError(
                 f"init_from={self.init_from!r}: not a trained reader folder (no config.json)"
@@ -353,6 +358,9 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
     _seed_all(cfg.seed)
     articles = load_squad(squad)
     split = split_articles(articles, cfg.dev_articles, cfg.test_articles)
+    if cfg.leave_out_fold >= 0:
+        left_out = set(split[f"fold{cfg.leave_out_fold}"])
+        split["train"] = [t for t in split["train"] if t not in left_out]
     train_q = [q for t in split["train"] for q in articles[t]]
     rng = random.Random(cfg.seed)
     rng.shuffle(train_q)

@@ -1,6 +1,7 @@
 """The reader's building blocks, training (smoke), the verifier and SQuAD collections."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,8 +16,9 @@ from rag.abstain import (
     reason,
 )
 from rag.embed import resolve_embedding_model
+from rag.errors import ConfigError
 from rag.reader import Reader, best_span, encode
-from rag.squad import Question, build_collection, load_squad, select, split_articles
+from rag.squad import FOLDS, Question, build_collection, load_squad, select, split_articles
 from rag.train_reader import (
     TrainConfig,
     featurize,
@@ -245,6 +247,26 @@ def test_split_is_by_article_and_keeps_unanswerable_articles_for_dev_and_test(tm
     assert set(parts["train"]) | set(parts["dev"]) | set(parts["test"]) == set(arts)
     assert split_articles(arts, dev=2, test=3) == parts  # deterministic
     assert select(arts, "dev") == split_articles(arts)["dev"]
+    # the folds deal out the training articles, each once
+    folds = [parts[f"fold{k}"] for k in range(FOLDS)]
+    assert sorted(t for f in folds for t in f) == parts["train"]
+    assert [len(f) for f in folds] == [1, 1, 1]
+    assert select(arts, "fold1") == split_articles(arts)["fold1"]
+
+
+def test_a_reader_can_leave_one_fold_of_articles_out(tmp_path):
+    squad = tiny_squad(tmp_path / "s.json", 8)
+    cfg = TrainConfig(batch_size=2, max_steps=1, dev_articles=1, test_articles=1)
+    full = train(squad, tmp_path / "all", cfg, progress=False)
+    part = train(squad, tmp_path / "fold1", replace(cfg, leave_out_fold=1), progress=False)
+    left_out = full["split"]["fold1"]
+    assert left_out and part["split"]["fold1"] == left_out
+    assert part["split"]["train"] == [t for t in full["split"]["train"] if t not in left_out]
+    assert part["data"]["questions"] == full["data"]["questions"] - 2 * len(left_out)
+    record = json.loads((tmp_path / "fold1" / "model" / "training.json").read_text())
+    assert record["split"]["train"] == part["split"]["train"]  # what fit-answerability reads
+    with pytest.raises(ConfigError, match=f"leave_out_fold={FOLDS}: give a fold from 0"):
+        TrainConfig(leave_out_fold=FOLDS)
 
 
 def test_collection_spans_are_exact(tmp_path):
