@@ -85,11 +85,12 @@ def cmd_cache(args) -> None:
 class Replay:
     """A real RAG whose retrieval and reading come from the cache of one split."""
 
-    def __init__(self, split: str):
-        with open(CACHE / f"{split}.pkl", "rb") as f:
+    def __init__(self, split: str, cache: Path | None = None):
+        cache = cache or CACHE
+        with open(cache / f"{split}.pkl", "rb") as f:
             data = pickle.load(f)
         self.items, self.read = data["items"], data["read"]
-        self.rag, _ = _rag(split, None) if split == "gold" else (self._bare(split), None)
+        self.rag, _ = _rag(split, None) if split == "gold" else (self._bare(cache / split), None)
         self.by_query = {q: (ps, sp) for q, ps, sp in self.read.values()}
         gen = self.rag.generator  # ReaderGenerator: its model loads lazily, never here
 
@@ -109,10 +110,9 @@ class Replay:
         self.gen = gen
 
     @staticmethod
-    def _bare(split: str):
+    def _bare(work: Path):
         from rag.pipeline import RAG
 
-        work = CACHE / split
         return RAG(
             Settings.from_env(
                 documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
@@ -413,6 +413,85 @@ def cmd_articles(args) -> None:
         Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
 
 
+def _pooled_fit(parts, cap: float = 0.12):
+    """The shipped fit (weights to "correct", threshold for abstention accuracy under the cap)
+    on candidates pooled from several (replay, candidates, ids) parts."""
+    rows, fit_y, labels = [], [], []
+    for replay, cands, ids in parts:
+        for item, cand in zip(replay.items, cands, strict=True):
+            if cand is not None and item.id in ids:
+                rows.append(cand.features)
+                fit_y.append(correct(item, cand))
+                labels.append(item.answerable)
+    v = fit_verifier(rows, fit_y, cap, fitted_on="study", features=STUDY["features"])
+    probs = np.array([v.probability(r) for r in rows])
+    v.threshold = choose_threshold(probs, np.array(labels, dtype=int), cap)
+    return v
+
+
+def cmd_pool(args) -> None:
+    """Does fitting the verifier on many more articles carry over better? Out-of-sample
+    answers of readers that left a fold of training articles out (`--leave-out-fold`), pooled
+    with the shipped reader's dev answers; always judged on dev articles the fit never saw,
+    answered by the shipped reader."""
+    from rag.squad import load_squad
+
+    arts = load_squad(Path(args.squad))
+    art_of = {q.id: t for t, qs in arts.items() for q in qs}
+    dev = Replay("dev")
+    select_by_margin(dev, False)
+    dev.use(None)
+    dev_c = dev.candidates(3)
+    dev_ids = [it.id for it in dev.items]
+    titles = sorted({art_of[i] for i in dev_ids})
+    folds = []
+    for spec in args.fold:
+        split, cache = spec.split("=", 1)
+        r = Replay(split, Path(cache))
+        select_by_margin(r, False)
+        r.use(None)
+        folds.append((r, r.candidates(3), {it.id for it in r.items}))
+    n_fold_articles = len({art_of[it.id] for r, _, _ in folds for it in r.items})
+    out = {"dev_articles": titles, "fold_articles": n_fold_articles, "dev": {}}
+
+    def judge(name, fit_parts_for):
+        per = {}
+        for t in titles:
+            v = fit_parts_for(t)
+            per.update({i: v for i in dev_ids if art_of[i] == t})
+        dev.use(None, per_item=per)
+        out["dev"][name] = dev.evaluate()
+        print(name, json.dumps(out["dev"][name]), file=sys.stderr)
+
+    def others(t):
+        return {i for i in dev_ids if art_of[i] != t}
+
+    judge("2 dev articles (as shipped)", lambda t: _pooled_fit([(dev, dev_c, others(t))]))
+    fold_fit = _pooled_fit(folds)
+    judge(f"{n_fold_articles} fold articles", lambda t: fold_fit)
+    judge(
+        f"{n_fold_articles} fold articles + 2 dev articles",
+        lambda t: _pooled_fit([*folds, (dev, dev_c, others(t))]),
+    )
+    if args.held_out:
+        shipped = Verifier.load(ROOT / "rag/models/minilm-squad2-reader/verifier.json")
+        pooled = _pooled_fit([*folds, (dev, dev_c, set(dev_ids))])
+        pooled.fitted_on = f"{n_fold_articles} fold articles (fold readers) + dev (shipped reader)"
+        if args.save:
+            pooled.save(Path(args.save))
+        for split in ("test", "gold"):
+            r = Replay(split)
+            select_by_margin(r, False)
+            res = {}
+            for name, v in (("shipped", shipped), ("pooled", pooled)):
+                r.use(v)
+                res[name] = r.evaluate()
+            out.setdefault("held_out", {})[split] = res
+            print(split, json.dumps(res), file=sys.stderr)
+    if args.out:
+        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(required=True)
@@ -429,6 +508,13 @@ def main(argv=None) -> int:
     a.add_argument("--squad", default=str(ROOT.parent / "shared/data/squad/squad-train.json"))
     a.add_argument("--out")
     a.set_defaults(func=cmd_articles)
+    pl = sub.add_parser("pool")
+    pl.add_argument("--squad", default=str(ROOT.parent / "shared/data/squad/squad-train.json"))
+    pl.add_argument("--fold", nargs="+", required=True, help="SPLIT=CACHE of a fold reader")
+    pl.add_argument("--held-out", action="store_true", help="then test and gold, once")
+    pl.add_argument("--save", help="where to write the pooled verifier")
+    pl.add_argument("--out")
+    pl.set_defaults(func=cmd_pool)
     args = p.parse_args(argv)
     args.func(args)
     return 0
