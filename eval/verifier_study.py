@@ -473,6 +473,35 @@ def cmd_pool(args) -> None:
         f"{n_fold_articles} fold articles + 2 dev articles",
         lambda t: _pooled_fit([*folds, (dev, dev_c, others(t))]),
     )
+    # The same comparison judged on every article (fold and dev), each left out in turn.
+    every = [(dev, dev_c, set(dev_ids)), *folds]
+    all_titles = sorted({art_of[it.id] for r, _, _ in every for it in r.items})
+
+    def without(t):
+        return [(r, c, {i for i in ids if art_of[i] != t}) for r, c, ids in every]
+
+    dev_only = {t: _pooled_fit([(dev, dev_c, others(t))]) for t in titles}
+    all_dev = _pooled_fit([(dev, dev_c, set(dev_ids))])
+    for name, fit_for in (
+        ("fit on dev articles only (as shipped)", lambda t: dev_only.get(t, all_dev)),
+        ("fit on all other articles", lambda t: _pooled_fit(without(t))),
+    ):
+        rows, per_article = [], {}
+        verifiers = {t: fit_for(t) for t in all_titles}
+        for r, _, _ in every:
+            r.use(None, per_item={it.id: verifiers[art_of[it.id]] for it in r.items})
+            _, details = r.evaluate(keep_rows=True)
+            rows += [row for _, _, row in details]
+            for item, _, row in details:
+                per_article.setdefault(art_of[item.id], []).append(row)
+        out.setdefault("every_article", {})[name] = {
+            "all": brief(summarize(rows, "reader", "")),
+            "by_article": {
+                t: brief(summarize(v, "reader", ""))["abstention"]
+                for t, v in sorted(per_article.items())
+            },
+        }
+        print(name, json.dumps(out["every_article"][name]), file=sys.stderr)
     if args.held_out:
         shipped = Verifier.load(ROOT / "rag/models/minilm-squad2-reader/verifier.json")
         pooled = _pooled_fit([*folds, (dev, dev_c, set(dev_ids))])

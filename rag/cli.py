@@ -222,24 +222,24 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def cmd_fit_verifier(args) -> int:
-    """Fit the abstention verifier on the reader's answers to one split's questions."""
+def _verifier_rows(args, split: str, work: Path, reader_model: str | None = None):
+    """The reader's candidate answers to one split's questions: the verifier's inputs, whether
+    each question is answerable, and whether the cited sentence holds the answer."""
     from tqdm import tqdm
 
-    from .abstain import fit_verifier
     from .eval import spans_overlap, squad_items
-    from .reader import resolve_reader_model
 
-    work = Path(args.work)
-    items = squad_items(Path(args.squad), args.split, work / "corpus", args.limit)
+    items = squad_items(Path(args.squad), split, work / "corpus", args.limit)
     settings = settings_from_args(args).replace(
         documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
     )
+    if reader_model:
+        settings = settings.replace(reader_model=reader_model)
     rag = _build(settings)
     rag.refresh(_progress_bar("embedding"))
     _load_generator(rag)
     rows, labels, targets = [], [], []
-    for item in tqdm(items, desc="reading", unit="q", file=sys.stderr):
+    for item in tqdm(items, desc=f"reading {split}", unit="q", file=sys.stderr):
         cand = rag.candidate(item.question)
         if cand is not None:
             rows.append(cand.features)
@@ -252,11 +252,31 @@ def cmd_fit_verifier(args) -> int:
                 item.answerable
                 and spans_overlap(c.doc, c.start + cand.start, c.start + cand.end, item.spans)
             )
+    return settings, rows, labels, targets
+
+
+def cmd_fit_verifier(args) -> int:
+    """Fit the abstention verifier on the reader's answers to one split's questions, and on
+    the answers of readers that left a fold of training articles out to that fold's."""
+    from .abstain import fit_verifier
+    from .reader import resolve_reader_model
+
+    work = Path(args.work)
+    folds = []
+    for spec in args.fold_reader or []:
+        split, _, model = spec.partition("=")
+        if not split.startswith("fold") or not model:
+            raise RagError(f"--fold-reader {spec!r}: give FOLD=READER, e.g. fold0=runs/fold0/model")
+        folds.append((split, model))
+    settings, rows, labels, targets = _verifier_rows(args, args.split, work)
+    for split, model in folds:
+        _, r, lab, tar = _verifier_rows(args, split, work / split, model)
+        rows, labels, targets = rows + r, labels + lab, targets + tar
     verifier = fit_verifier(
         rows,
         labels,
         args.max_false_abstain,
-        fitted_on=f"{Path(args.squad).name}:{args.split}",
+        fitted_on=f"{Path(args.squad).name}:{'+'.join([args.split, *(f for f, _ in folds)])}",
         targets=targets,
     )
     out = Path(args.out) if args.out else Path(resolve_reader_model(settings.reader_model))
@@ -441,6 +461,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="verifier.json path (default: beside the reader model)")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--max-false-abstain", type=float, default=0.12)
+    p.add_argument(
+        "--fold-reader",
+        action="append",
+        metavar="FOLD=READER",
+        help="also fit on FOLD's questions read by a reader trained without them "
+        "(train-reader --leave-out-fold); repeatable",
+    )
     _settings_args(p)
     p.set_defaults(func=cmd_fit_verifier)
     p = sub.add_parser("train-reader", help="fine-tune the extractive reader on SQuAD 2.0 data")

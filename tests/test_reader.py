@@ -375,3 +375,20 @@ def test_every_reason_reads_as_plain_words():
     for code in REASONS:
         text = reason(code, "2010")
         assert text.endswith(".") and "score" not in text and "{" not in text
+
+
+def test_fit_verifier_reads_each_fold_with_the_reader_that_left_it_out(tmp_path, capsys):
+    from rag.cli import main
+    from rag.reader import SHIPPED_READER
+
+    squad = tiny_squad(tmp_path / "s.json", 8)  # 3 dev articles, 2 training ones in folds
+    out = tmp_path / "verifier.json"
+    argv = ["fit-verifier", "--squad", str(squad), "--work", str(tmp_path / "w")]
+    argv += ["--out", str(out), "--fold-reader", f"fold0={SHIPPED_READER}"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed[: printed.rindex("}") + 1])["questions"] == 3 * 2 + 1 * 2
+    assert json.loads(out.read_text())["fitted_on"] == "s.json:dev+fold0"
+    assert (tmp_path / "w" / "fold0" / "corpus").is_dir()  # the fold's own corpus and index
+    assert main([*argv[:-1], "dev=somewhere"]) == 2
+    assert "--fold-reader 'dev=somewhere': give FOLD=READER" in capsys.readouterr().err
