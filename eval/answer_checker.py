@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.chunk import split_sentences
+from rag.eval import auroc
 from rag.reader import SHIPPED_READER, Reader
 from rag.squad import load_squad
 
@@ -46,8 +47,8 @@ def pair(question: str, text: str, start: int, end: int) -> dict:
     return {"first": f"{question} [SEP] {text[start:end]}", "second": text[a:b]}
 
 
-def overlaps(a0, a1, b0, b1) -> bool:
-    return min(a1, b1) > max(a0, b0)
+def overlaps(a0: int, a1: int, b0: int, b1: int) -> float:
+    return float(min(a1, b1) > max(a0, b0))
 
 
 def examples(reader: Reader, questions) -> list[dict]:
@@ -122,14 +123,6 @@ def scores(tok, model, rows, bs=64) -> np.ndarray:
         for lo in range(0, len(rows), bs):
             out.append(model(**_batch(tok, rows[lo : lo + bs])).logits[:, 0].float().numpy())
     return np.concatenate(out) if out else np.zeros(0)
-
-
-def auroc(p, y) -> float:
-    from scipy.stats import rankdata
-
-    y = np.asarray(y, bool)
-    r, n1 = rankdata(p), int(y.sum())
-    return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * (len(y) - n1)))
 
 
 def cmd_train(args) -> None:

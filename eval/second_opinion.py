@@ -27,20 +27,18 @@ import pickle
 import sys
 from pathlib import Path
 
+import answer_checker as ac
 import numpy as np
 import verifier_study as vs
 
 from rag.abstain import FEATURES, choose_threshold, fit_verifier
 from rag.embed import Embedder
+from rag.eval import auroc
 from rag.reader import Reader
 from rag.squad import load_squad
 
 CAP = 0.12
 PROBES = ("What is it?", "Who?")
-
-
-def overlaps(a0: int, a1: int, b0: int, b1: int) -> float:
-    return float(min(a1, b1) > max(a0, b0))
 
 
 def cmd_cache(args) -> None:
@@ -57,8 +55,6 @@ def cmd_cache(args) -> None:
     quotes = [c.passage.chunk.text[c.start : c.end] for _, c in live]
     extra = [{} for _ in live]
     if args.checker:
-        import answer_checker as ac
-
         tok, model = ac._model(args.checker)
         pairs = [
             {"first": f"{q} [SEP] {c.span.text}", "second": quote}
@@ -75,7 +71,7 @@ def cmd_cache(args) -> None:
             extra, reader.read_pairs(qs, texts, sentences=sents), live, strict=True
         ):
             x[f"{name}_margin"], x[f"{name}_null_prob"] = s.margin, s.null_prob
-            x[f"{name}_agree"] = overlaps(s.start, s.end, c.span.start, c.span.end)
+            x[f"{name}_agree"] = ac.overlaps(s.start, s.end, c.span.start, c.span.end)
     if live_extra:
         _sentence_and_probes(shipped, qs, texts, sents, quotes, live, extra)
     rows = [
@@ -96,7 +92,9 @@ def _sentence_and_probes(shipped, qs, texts, sents, quotes, live, extra) -> None
     alone = shipped.read_pairs(qs, quotes)
     for x, s, (_, c) in zip(extra, alone, live, strict=True):
         x["sentence_margin"] = s.margin
-        x["sentence_agree"] = overlaps(s.start + c.start, s.end + c.start, c.span.start, c.span.end)
+        x["sentence_agree"] = ac.overlaps(
+            s.start + c.start, s.end + c.start, c.span.start, c.span.end
+        )
     emb = Embedder()
     cos = (emb.embed(qs) * emb.embed(quotes)).sum(1)
     probes = [shipped.read_pairs([p] * len(texts), texts, sentences=sents) for p in PROBES]
@@ -154,13 +152,6 @@ def score(rows, answered) -> dict:
         "missed_abstain": round(float(np.mean(d[~y])), 4),
         "citation_precision": round(float(right[d & y].mean()), 4),
     }
-
-
-def auroc(p: np.ndarray, y: np.ndarray) -> float:
-    from scipy.stats import rankdata
-
-    r, n1 = rankdata(p), int(y.sum())
-    return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * (len(y) - n1)))
 
 
 def cmd_study(args) -> None:

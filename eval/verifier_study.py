@@ -177,16 +177,23 @@ def fit_on(
     """A verifier fit on the split's candidates. label "answerable" is `rag fit-verifier`'s;
     "correct" fits the weights to "answerable and the cited sentence is right" (the threshold
     is still chosen for abstention accuracy under the false-abstention cap)."""
-    rows, labels, fit_y = [], [], []
-    for item, cand in zip(replay.items, cands or replay.candidates(k), strict=True):
-        if cand is not None and (ids is None or item.id in ids):
-            rows.append(cand.features)
-            labels.append(item.answerable)
-            fit_y.append(correct(item, cand) if label == "correct" else item.answerable)
-    v = fit_verifier(rows, fit_y, max_false, l2=l2, fitted_on="study", features=STUDY["features"])
+    ids = {it.id for it in replay.items} if ids is None else ids
+    return _pooled_fit([(replay, cands or replay.candidates(k), ids)], max_false, l2, label)
+
+
+def _pooled_fit(parts, cap: float = 0.12, l2: float = 1.0, label: str = "correct"):
+    """`fit_on` over candidates pooled from several (replay, candidates, ids) parts."""
+    rows, fit_y, labels = [], [], []
+    for replay, cands, ids in parts:
+        for item, cand in zip(replay.items, cands, strict=True):
+            if cand is not None and item.id in ids:
+                rows.append(cand.features)
+                fit_y.append(correct(item, cand) if label == "correct" else item.answerable)
+                labels.append(item.answerable)
+    v = fit_verifier(rows, fit_y, cap, l2=l2, fitted_on="study", features=STUDY["features"])
     if label != "answerable":
         probs = np.array([v.probability(r) for r in rows])
-        v.threshold = choose_threshold(probs, np.array(labels, dtype=int), max_false)
+        v.threshold = choose_threshold(probs, np.array(labels, dtype=int), cap)
     return v
 
 
@@ -411,22 +418,6 @@ def cmd_articles(args) -> None:
     STUDY["features"] = None
     if args.out:
         Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
-
-
-def _pooled_fit(parts, cap: float = 0.12):
-    """The shipped fit (weights to "correct", threshold for abstention accuracy under the cap)
-    on candidates pooled from several (replay, candidates, ids) parts."""
-    rows, fit_y, labels = [], [], []
-    for replay, cands, ids in parts:
-        for item, cand in zip(replay.items, cands, strict=True):
-            if cand is not None and item.id in ids:
-                rows.append(cand.features)
-                fit_y.append(correct(item, cand))
-                labels.append(item.answerable)
-    v = fit_verifier(rows, fit_y, cap, fitted_on="study", features=STUDY["features"])
-    probs = np.array([v.probability(r) for r in rows])
-    v.threshold = choose_threshold(probs, np.array(labels, dtype=int), cap)
-    return v
 
 
 def cmd_pool(args) -> None:
