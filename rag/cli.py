@@ -488,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("other_negatives", float),
         ("init_from", str),
         ("leave_out_fold", int),
+        ("doc_heads", int),
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
     p.add_argument("-v", "--verbose", action="store_true")
