@@ -57,14 +57,30 @@ def _blank(m: re.Match) -> str:
     return " " * n + m.group()[n:-n] + " " * n
 
 
+# A paragraph that ends in a word, a number or a closing bracket: a title, byline, heading or
+# memo line. The tokenizer drops line breaks, so without a stop it would run into the next
+# paragraph ("JIANG, Zhenjun Deputy Director and Professor, ...") and the reader, trained on
+# prose, seldom answered from it.
+_UNSTOPPED_BREAK = re.compile(r"(?:(?<=[\w%])|(?<=[^.!?…][)\]}\"'”’]))[ \t]*\n[ \t]*\n")
+
+
+def _stop(m: re.Match) -> str:
+    return "." + m.group()[1:]
+
+
 def reader_view(text: str) -> str:
-    """`text` with markup blanked to spaces: the same length, so every character offset the
-    reader finds is an offset into `text` itself and citations stay exact.
+    """`text` with markup blanked to spaces and a full stop after each paragraph that lacks
+    one: the same length, so every character offset the reader finds is an offset into `text`
+    itself and citations stay exact.
 
     >>> reader_view("## **Summary**<sup>1</sup> grade II* and 3 * 4")
     '     Summary       1       grade II* and 3 * 4'
+    >>> reader_view("GUO, Li\\n\\nDirector, Heilongjiang University\\n\\nIt grew,\\n\\nby 3%.\\n\\nEnd.")
+    'GUO, Li.\\nDirector, Heilongjiang University.\\nIt grew,\\n\\nby 3%.\\n\\nEnd.'
+    >>> reader_view('[Translated by ERINA]\\n\\nHe said "no."\\n\\nEnd')
+    '[Translated by ERINA].\\nHe said "no."\\n\\nEnd'
     """
-    return _MARKUP.sub(_blank, text)
+    return _UNSTOPPED_BREAK.sub(_stop, _MARKUP.sub(_blank, text))
 
 
 def encode(tokenizer, questions: list[str], contexts: list[str], max_tokens: int, stride: int):
