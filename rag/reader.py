@@ -257,7 +257,8 @@ class Reader:
         self, question: str, texts: list[str], sentences: list[list[tuple[int, int]]] | None = None
     ) -> list[Span]:
         """The best span of every text (one per text, in order), with its null score; with
-        `sentences` (each text's sentence spans), spans never cross a sentence boundary."""
+        `sentences` (each text's sentence spans), spans never cross a sentence boundary or the
+        start of inline markup."""
         return self.read_pairs([question] * len(texts), texts, sentences=sentences)
 
     def read_pairs(
@@ -276,6 +277,13 @@ class Reader:
             return ([], []) if with_cls else []
         tok = self._tokenizer
         enc = encode(tok, questions, texts, READER_MAX_TOKENS, READER_STRIDE)
+        if sentences is not None:
+            # A span neither crosses a sentence end nor starts outside inline markup and ends
+            # inside it: "the painter <b>Li Wenhua</b>" answers "Li Wenhua".
+            cuts = [
+                sorted({e for _, e in sent} | {m.start() for m in _MARKUP.finditer(text)})
+                for sent, text in zip(sentences, texts, strict=True)
+            ]
         n = len(enc["input_ids"])
         head = self._head
         hidden = with_cls or head is not None
@@ -306,9 +314,8 @@ class Reader:
                 offsets = enc["offset_mapping"][r]
                 segments = None
                 if sentences is not None:
-                    ends_ = [e for _, e in sentences[k]]
                     segments = np.searchsorted(
-                        ends_, [offsets[t][0] for t in range(length)], side="right"
+                        cuts[k], [offsets[t][0] for t in range(length)], side="right"
                     )
                 i, j, score, null = best_span(
                     starts[b, :length], ends[b, :length], mask, segments=segments

@@ -25,6 +25,25 @@ MARKED_UP = (
     "Its bronze bell weighs *12 tonnes* and was cast in <i>Harbin</i>.<sup>2</sup>\n\n"
     "<sup>1</sup>Source: the Heihe town records.\n"
 )
+# Front matter: who wrote it, to whom, where the author works. The reader answered none of
+# these before it was also trained on made-up document heads (rag/doc_heads.py).
+MEMO = (
+    "MEMORANDUM\n\n"
+    "To: Heihe Ferry Board\n\n"
+    "From: Olga Sidorova, Chief Engineer\n\n"
+    "Date: 3 October 2022\n\n"
+    "Subject: Ice crossing schedule\n\n"
+    "The ice road to Blagoveshchensk opens when the ice is 60 centimetres thick. "
+    "Trucks must keep 50 metres apart on the ice."
+)
+PAPER = (
+    "# *Timber Exports Through Suifenhe*\n\n"
+    "ZHAO, Mingyu\n\n"
+    "Associate Professor, School of Economics, Jilin University\n\n"
+    "## **Summary**\n\n"
+    "Timber exports through Suifenhe fell by a third between 2015 and 2020. "
+    "Sawmills moved north to be closer to the forests."
+)
 
 
 def reader_rag(docs, base, embedder) -> RAG:
@@ -60,6 +79,15 @@ def marked_up_reader(tmp_path_factory, embedder) -> RAG:
     return rag
 
 
+@pytest.fixture(scope="module")
+def front_matter_reader(tmp_path_factory, embedder) -> RAG:
+    base = tmp_path_factory.mktemp("front")
+    (base / "docs").mkdir()
+    rag = reader_rag(base / "docs", base, embedder)
+    rag.add_files([("memo.txt", MEMO.encode()), ("timber.txt", PAPER.encode())])
+    return rag
+
+
 def check(rag: RAG, answer, docs_dir=SEEDS):
     """Short answer and citation quote the document exactly; the answer holds both."""
     d = answer.to_dict()
@@ -82,6 +110,13 @@ def test_the_shipped_reader_is_what_auto_loads(tmp_path, embedder):
     assert isinstance(rag.generator, ReaderGenerator) and rag.generator.name == "reader"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss of the shipped reader: in '1246 enterprises ... of China ..., as well as "
+    "137 enterprises from various regions of Russia' it picks 1246 (the quoted sentence holds "
+    "137); read alone, that sentence gets 1246 from this reader and from the one before it, "
+    "whose 137 turned on whether the title line ended with a full stop; issue 9 stays open",
+)
 def test_russian_enterprises_is_137_with_its_sentence(seeds_reader):
     answer = seeds_reader.ask(
         "How many Russian enterprises took part in the 6th Sino-Russian EXPO?"
@@ -208,3 +243,28 @@ def test_a_refusal_names_the_documents_still_being_indexed(tmp_path, embedder):
     (tmp_path / "docs" / "broken.pdf").write_bytes(b"not a pdf")
     rag.refresh()
     assert "broken.pdf" in rag.load_errors and rag.arriving_documents() == []
+
+
+@pytest.mark.parametrize(
+    "question,expected,line",
+    [
+        ("Who wrote the memo about the ice crossing schedule?", "Olga Sidorova", "From: "),
+        ("To whom was the memo addressed?", "Heihe Ferry Board", "To: "),
+        pytest.param(
+            "Who wrote the paper on timber exports?",
+            "ZHAO, Mingyu",
+            "ZHAO",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known miss: refused, the verifier's confidence 0.28 is under its 0.31",
+            ),
+        ),
+        ("Where does Mingyu Zhao work?", "Jilin University", "Associate Professor"),
+        ("How thick must the ice be for the road to open?", "60 centimetres", "The ice road"),
+    ],
+)
+def test_front_matter_is_answered_from_its_line(front_matter_reader, question, expected, line):
+    answer = front_matter_reader.ask(question)
+    assert not answer.abstained, answer.to_dict()
+    short, c = check(front_matter_reader, answer, front_matter_reader.settings.documents_dir)
+    assert expected in short and c.quote.startswith(line)
