@@ -109,16 +109,13 @@ def _paper(rng: random.Random, prose: str) -> tuple[str, list[tuple[str, tuple |
         role = rng.choice(_ROLES)
         unit = rng.choice(_UNITS).format(f=rng.choice(_FIELDS))
         org = rng.choice(_ORGS).format(c=rng.choice(_CITIES))
-        if rng.random() < 0.7:
-            h.add(written, **{f"name{len(people)}": written})
-            h.add(f"{role}, {unit}, {org}")
-        else:
-            h.add(f"{written}, {role},  \n{unit}, {org}", **{f"name{len(people)}": written})
         i = len(people)
-        line_at = h.text.rindex(role)
-        h.parts[f"role{i}"] = (role, line_at)
-        h.parts[f"unit{i}"] = (unit, h.text.index(unit, line_at))
-        h.parts[f"org{i}"] = (org, h.text.index(org, line_at))
+        named = {f"role{i}": role, f"unit{i}": unit, f"org{i}": org}
+        if rng.random() < 0.7:
+            h.add(written, **{f"name{i}": written})
+            h.add(f"{role}, {unit}, {org}", **named)
+        else:
+            h.add(f"{written}, {role},  \n{unit}, {org}", **{f"name{i}": written}, **named)
         people.append((spoken, role, unit, org))
     heading = rng.choice(_HEADINGS)
     h.add(rng.choice([heading, f"## **{heading}**", f"## {heading}"]))
