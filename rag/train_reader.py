@@ -62,13 +62,15 @@ class TrainConfig:
     other_negatives: float = 0.0  # share of questions also read against a similar paragraph
     leave_out_fold: int = -1  # >=0: train without that fold of the training articles (squad.FOLDS)
     doc_heads: int = 0  # made-up document heads (bylines, memo headers) added, see doc_heads.py
+    tallies: int = 0  # made-up sentences counting several groups added, see tallies.py
 
     def __post_init__(self):
         for name in ("swap_negatives", "other_negatives"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: give a share from 0 to 1")
-        if self.doc_heads < 0:
-            raise ConfigError(f"doc_heads={self.doc_heads!r}: give a count of 0 or more")
+        for name in ("doc_heads", "tallies"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name}={getattr(self, name)!r}: give a count of 0 or more")
         if not -1 <= self.leave_out_fold < FOLDS:
             raise ConfigError(
                 f"leave_out_fold={self.leave_out_fold!r}: give a fold from 0 to {FOLDS - 1}"
@@ -399,6 +401,11 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
 
         prose = sorted({q.context for q in train_q})
         added += doc_head_questions(prose, cfg.doc_heads, cfg.seed + 3)
+    if cfg.tallies:
+        from .tallies import tally_questions
+
+        prose = sorted({q.context for q in train_q})
+        added += tally_questions(prose, cfg.tallies, cfg.seed + 4)
     train_q = train_q + added
     windows, stats = featurize(tokenizer, train_q, cfg, random.Random(cfg.seed))
     steps_per_epoch = math.ceil(len(windows) / cfg.batch_size)
