@@ -160,6 +160,9 @@ def _txt(name: str, data: bytes) -> Extracted:
 
 # Footnote marks (<sup>1</sup>, ¹) and Markdown/HTML markup are not part of a title.
 _MD_NOISE = re.compile(r"<sup>.*?</sup>|<[^>]+>|[*_`#>]+|[\u00b9\u00b2\u00b3\u2070-\u209f]+")
+# A memo or e-mail opens with header fields: the subject names it, the addresses do not.
+_HEADER_FIELD = re.compile(r"(?i)(to|from|date|cc|bcc|sent|attn)\s*:")
+_SUBJECT = re.compile(r"(?i)(?:subject|re)\s*:\s*(.+)")
 
 
 def guess_title(text: str) -> str | None:
@@ -173,9 +176,16 @@ def guess_title(text: str) -> str | None:
     'The Amur festival is held every August 12'
     >>> guess_title("x\\n") is None
     True
+    >>> guess_title("MEMORANDUM\\nTo: Amur Shipping Council\\nFrom: Pavel Orlov\\nSubject: Spring dredging")
+    'Spring dredging'
     """
     for line in text.splitlines()[:40]:
         clean = " ".join(_MD_NOISE.sub("", line).split()).strip(" .:-|")
+        subject = _SUBJECT.match(clean)
+        if subject:
+            return subject.group(1)
+        if _HEADER_FIELD.match(clean):
+            continue
         if len(clean.split()) >= 3:
             # A first line that is a whole paragraph: its first sentence names it best.
             first = re.match(r".{20,100}?[.!?](?=\s+[A-Z])", clean)

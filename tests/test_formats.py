@@ -129,6 +129,17 @@ def test_titles_come_from_the_text_when_the_file_has_none():
     assert extract("a.txt", b"Posted on\nThe Amur Bridge Story\n").title == "The Amur Bridge Story"
 
 
+def test_a_memo_is_titled_by_its_subject_not_its_address_lines():
+    memo = b"MEMORANDUM\n\nTo: Amur Shipping Council\n\nFrom: Pavel Orlov, Port Director\n\n"
+    assert extract(
+        "m.txt", memo + b"Subject: Spring dredging of the river port\n\nText."
+    ).title == ("Spring dredging of the river port")
+    # without a subject line the first line that is not an address names it
+    assert extract("m.txt", memo + b"Dredging starts on 20 May.\n").title == (
+        "Dredging starts on 20 May"
+    )
+
+
 # ---- through the pipeline ------------------------------------------------------------------
 
 
