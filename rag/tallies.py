@@ -195,7 +195,7 @@ def _kinds_tally(rng: random.Random):
                 ]
             ),
             2,
-        ),  # fmt: skip
+        ),
     ]
     return s, qs
 
