@@ -396,15 +396,15 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
         added += other_paragraph_negatives(
             train_q, cfg.other_negatives, random.Random(cfg.seed + 2), embed
         )
+    # Made-up documents wrap real training prose, so the reader keeps reading prose.
+    prose = sorted({q.context for q in train_q})
     if cfg.doc_heads:
         from .doc_heads import doc_head_questions
 
-        prose = sorted({q.context for q in train_q})
         added += doc_head_questions(prose, cfg.doc_heads, cfg.seed + 3)
     if cfg.tallies:
         from .tallies import tally_questions
 
-        prose = sorted({q.context for q in train_q})
         added += tally_questions(prose, cfg.tallies, cfg.seed + 4)
     train_q = train_q + added
     windows, stats = featurize(tokenizer, train_q, cfg, random.Random(cfg.seed))

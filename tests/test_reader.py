@@ -20,6 +20,7 @@ from rag.embed import resolve_embedding_model
 from rag.errors import ConfigError
 from rag.reader import Reader, best_span, encode
 from rag.squad import FOLDS, Question, build_collection, load_squad, select, split_articles
+from rag.tallies import tally_questions
 from rag.train_reader import (
     TrainConfig,
     featurize,
@@ -226,16 +227,16 @@ def test_training_continues_from_a_trained_reader_with_added_negatives(tmp_path)
     cfg = TrainConfig(batch_size=2, max_steps=1, dev_articles=1, test_articles=1)
     train(squad, tmp_path / "first", cfg, progress=False)
     second = TrainConfig(**{**cfg.__dict__, "init_from": str(tmp_path / "first" / "model")})
-    second = TrainConfig(
-        **{**second.__dict__, "swap_negatives": 1.0, "other_negatives": 1.0, "doc_heads": 3}
-    )
+    added = {"swap_negatives": 1.0, "other_negatives": 1.0, "doc_heads": 3, "tallies": 2}
+    second = TrainConfig(**{**second.__dict__, **added})
     summary = train(squad, tmp_path / "second", second, progress=False)
     assert summary["data"]["swapped_question_windows"] == 12  # one per answerable question
     assert summary["data"]["other_paragraph_windows"] == 18  # one per question, 6 articles
     arts = load_squad(squad)
     prose = sorted({q.context for t in summary["split"]["train"] for q in arts[t]})
     heads = doc_head_questions(prose, 3, second.seed + 3)
-    assert summary["data"]["questions"] == 18 + 12 + 18 + len(heads)
+    tallies = tally_questions(prose, 2, second.seed + 4)
+    assert summary["data"]["questions"] == 18 + 12 + 18 + len(heads) + len(tallies)
     assert summary["config"]["init_from"].endswith("first/model")
     from rag.errors import ConfigError
 
