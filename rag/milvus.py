@@ -228,6 +228,7 @@ class MilvusStore:
         self._client = None
         self._lock = threading.Lock()
         self._checked = 0.0
+        self._loaded = False
 
     @property
     def client(self):
@@ -307,6 +308,7 @@ class MilvusStore:
         c = self.client
         if not (c.has_collection(self.passages) and c.has_collection(self.docs)):
             return {}, None
+        self._load_collections()
         rows = c.query(
             self.docs,
             filter='name != ""',
@@ -319,6 +321,18 @@ class MilvusStore:
         }
         meta = table.pop(_META, None)
         return table, meta["sha256"] if meta else ""
+
+    def _load_collections(self) -> None:
+        """Collections written by another process, or by this one before a restart, are on
+        disk but released: Milvus serves no query on them until they are loaded."""
+        if self._loaded:
+            return
+        from pymilvus.client.types import LoadState
+
+        for name in (self.passages, self.docs):
+            if self.client.get_load_state(name).get("state") != LoadState.Loaded:
+                self.client.load_collection(name)
+        self._loaded = True
 
     def query_all(self, collection: str, filter: str, fields: list[str]) -> list[dict]:
         """Every row matching `filter`. One query returns at most 16,384 rows; beyond that, a
@@ -380,6 +394,7 @@ class MilvusStore:
                 report.rebuilt = "embedding model or chunker settings changed"
                 self.client.drop_collection(self.passages)
                 self.client.drop_collection(self.docs)
+                self._loaded = False
                 table, meta = {}, None
             if meta is None:
                 self._create()
