@@ -36,6 +36,19 @@ def human_bytes(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
+def check_size(shown: str, size: int, max_bytes: int) -> None:
+    """Refuse a file over the size limit (the app checks before it reads the file).
+
+    >>> check_size("a.pdf", 2_000_000, 1_000_000)
+    Traceback (most recent call last):
+    rag.errors.UploadRejected: a.pdf is 2.0 MB, over this server's limit of 1.0 MB
+    """
+    if size > max_bytes:
+        raise UploadRejected(
+            f"{shown} is {human_bytes(size)}, over this server's limit of {human_bytes(max_bytes)}"
+        )
+
+
 def safe_filename(name: str) -> str:
     """A user-supplied file name -> a plain name that stays inside the documents folder.
 
@@ -126,11 +139,7 @@ def store_upload(
         raise UploadRejected(
             f"{shown}: this kind of file cannot be added; add .txt, .md, .pdf, .docx or .html files"
         )
-    if len(data) > max_bytes:
-        raise UploadRejected(
-            f"{shown} is {human_bytes(len(data))}, over this server's limit of "
-            f"{human_bytes(max_bytes)}"
-        )
+    check_size(shown, len(data), max_bytes)
     try:
         extracted = extract(shown, data)
     except IngestError as exc:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-import app as app_module
+from rag.web import serving as app_module
 
 from ._apphelpers import ROOT, RunningApp
 from .conftest import SEEDS

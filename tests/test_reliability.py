@@ -138,8 +138,8 @@ def test_a_process_answers_from_the_generation_another_one_wrote(make_rag, seeds
 
 
 def test_login_guessing_is_locked_out_and_half_a_login_refuses_to_start():
-    import app as app_module
     from rag import ConfigError
+    from rag.web import serving as app_module
 
     guard = app_module.LoginGuard("ann", "secret", max_failures=3, window_s=60)
     assert guard("ann", "secret")
@@ -151,15 +151,15 @@ def test_login_guessing_is_locked_out_and_half_a_login_refuses_to_start():
 
 
 def test_upload_bytes_per_minute_are_capped():
-    import app as app_module
+    from rag.web import serving as app_module
 
     budget = app_module.ByteBudget(100)
     assert budget.take(60) and not budget.take(50) and budget.take(40) and not budget.take(1)
 
 
 def test_the_chat_never_shows_an_unverified_draft(make_rag, seeds_dir):
-    import app as app_module
     from rag import Answer, Generator
+    from rag.web import handlers as app_module
 
     class Hijacked(Generator):
         name = "hijacked"

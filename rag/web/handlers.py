@@ -1,0 +1,404 @@
+"""What the page and the API do, as plain functions of the pipeline (`RAG`) and the library:
+no Gradio here, so each is tested without a server (tests/test_web_handlers.py). rag.web.app
+wires them to the page's components.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+from rag.background import BackgroundIndexer
+from rag.errors import RagError
+from rag.pipeline import RAG, Answer
+
+from .api import (
+    AskResult,
+    DeleteResult,
+    DocumentInfo,
+    DocumentText,
+    UploadResult,
+    ask_result,
+    document_text,
+    error_result,
+)
+from .render import (
+    KEEP_MESSAGES,
+    THINKING,
+    WRITING,
+    as_text,
+    chat_reply,
+    compact,
+    document_rows,
+    message_text,
+    plural,
+    render_document,
+    render_sources,
+    source_choices,
+    status_line,
+)
+from .serving import ByteBudget, UploadPolicy, file_list, take_uploads
+
+log = logging.getLogger("rag.app")
+
+
+class Library:
+    """The documents as the page shows them, recomputed only when the index or the indexer's
+    state changes (every page polls it)."""
+
+    def __init__(self, rag: RAG, indexer: BackgroundIndexer):
+        self.rag, self.indexer = rag, indexer
+        self._key = None
+        self._docs: list[dict] = []
+        self._lock = threading.Lock()
+
+    def key(self) -> tuple:
+        snap = self.rag.store.current()
+        return (snap.generation if snap else "", self.indexer.describe())
+
+    def docs(self) -> list[dict]:
+        key = self.key()
+        with self._lock:
+            if key == self._key:
+                return self._docs
+        try:
+            docs = self.rag.documents()
+        except RagError as exc:
+            log.warning("listing the documents failed: %s", exc)
+            docs = []
+        with self._lock:
+            self._key, self._docs = key, docs
+        return docs
+
+    def lookup(self, names) -> dict:
+        """{name: {"title", "sections"}} for the documents an answer shows."""
+        titles = {d["name"]: d["title"] for d in self.docs()}
+        out = {}
+        for name in set(names):
+            layout = self.rag.layout(name) if name in titles else None
+            out[name] = {
+                "title": titles.get(name, name),
+                "sections": list(layout.sections) if layout else [],
+            }
+        return out
+
+
+class Examples:
+    """Three example questions the bot answers, drawn from the loaded documents. Finding them
+    asks the bot, so it runs in a thread, once per index generation, never on a request."""
+
+    def __init__(self, rag: RAG, indexer: BackgroundIndexer, n: int = 3):
+        self.rag, self.indexer, self.n = rag, indexer, n
+        self._for = None  # the generation the questions are for
+        self._questions: list[str] = []
+        self._running = False
+        self._lock = threading.Lock()
+
+    def get(self) -> list[str]:
+        """The questions for the current generation; [] until they are ready (then a thread
+        is started if none runs)."""
+        snap = self.rag.store.current()
+        gen = snap.generation if snap else None
+        with self._lock:
+            if self._for == gen:
+                return self._questions
+            if self._running or gen is None or self.indexer.busy:
+                return []
+            self._running = True
+        threading.Thread(target=self._work, args=(gen,), name="examples", daemon=True).start()
+        return []
+
+    def _work(self, gen) -> None:
+        questions: list[str] = []
+        try:
+            from rag.examples import example_questions
+
+            questions = list(example_questions(self.rag, self.n))[: self.n]
+        except Exception:  # noqa: BLE001 - examples are a help; the page works without them
+            log.exception("finding example questions failed")
+        with self._lock:
+            self._for, self._questions, self._running = gen, questions, False
+
+
+class Tickets:
+    """One ticket per question put on the page; `claim` is true once per ticket, so however
+    many event chains a double-click starts, the question is answered once.
+
+    >>> t = Tickets(); a = t.new()
+    >>> t.claim(a), t.claim(a), t.claim("unknown")
+    (True, False, False)
+    """
+
+    def __init__(self, keep: int = 10_000):
+        self.keep = keep
+        self._open: dict[str, None] = {}  # issued, not yet claimed (oldest first)
+        self._lock = threading.Lock()
+
+    def new(self) -> str:
+        ticket = secrets.token_hex(8)
+        with self._lock:
+            self._open[ticket] = None
+            while len(self._open) > self.keep:
+                self._open.pop(next(iter(self._open)))
+        return ticket
+
+    def claim(self, ticket) -> bool:
+        with self._lock:
+            return self._open.pop(ticket, False) is None
+
+
+# ---- the page's facts
+
+
+def status(library: Library) -> str:
+    """The line under the title."""
+    return status_line(library.docs(), library.indexer.describe())
+
+
+def details(rag: RAG) -> str:
+    """The Documents tab's first line: passages indexed, which models answer and embed."""
+    snap = rag.store.current()
+    return (
+        f"{plural(snap.ntotal if snap else 0, 'passage')} indexed · answers written by "
+        f"**{rag.generator.name}** · embeddings **{rag.settings.embedding_model}**"
+    )
+
+
+def cited_names(d: dict) -> list[str]:
+    """The documents an answer (a dict) shows: cited, then related."""
+    return [c["doc"] for c in d.get("citations", [])] + [p["doc"] for p in d.get("related", [])]
+
+
+# ---- asking
+
+
+def chat_steps(rag: RAG, message: str, asked: list[str], documents: list[str] | None = None):
+    """What the chat shows while a question is answered: WRITING once while a drafting model
+    writes (never the draft itself: only text that passed attribution reaches the page), then
+    the final Answer."""
+    writing = False
+    for item in rag.ask_stream(message, history=asked, documents=documents or None):
+        if isinstance(item, Answer):
+            yield item
+        elif not writing:
+            writing = True
+            yield WRITING
+
+
+def ask(
+    rag: RAG, question: str, history: list[str] | None = None, documents: list[str] | None = None
+) -> AskResult:
+    """`/ask`: an answer, or the same shape with `error` (never a traceback)."""
+    try:
+        return ask_result(rag.ask(question, history=history, documents=documents or None))
+    except RagError as exc:
+        return error_result(str(exc), rag.generator.name)
+    except Exception:  # noqa: BLE001 - the API answers with a message, never a traceback
+        log.exception("ask failed")
+        return error_result(
+            "Internal error while answering; see the server log.", rag.generator.name
+        )
+
+
+def start_question(tickets: Tickets, message: str, messages: list) -> tuple[list, dict] | None:
+    """The question shown at once with a note that the answer is on its way, and its ticket;
+    None for a blank question."""
+    if not (message or "").strip():
+        return None
+    shown = list(messages or []) + [
+        {"role": "user", "content": message},
+        {"role": "assistant", "content": THINKING},
+    ]
+    return shown, {"id": tickets.new(), "question": message}
+
+
+@dataclass
+class Turn:
+    """One state of the chat while a question is answered."""
+
+    messages: list[dict]  # the conversation as shown
+    asked: list[str]  # the questions asked so far (the history of follow-ups)
+    state: str  # "writing", "answered" or "failed"
+    sources: str = ""  # answered: the sources panel
+    choices: list[tuple[str, str]] = field(default_factory=list)  # answered: "Show source"
+    last: dict | None = None  # answered: the answer, as kept in the browser
+
+    @property
+    def done(self) -> bool:
+        return self.state != "writing"
+
+    def kept(self) -> dict:
+        """The conversation kept in the browser: the latest turns only."""
+        return {"messages": self.messages[-KEEP_MESSAGES:], "asked": self.asked, "last": self.last}
+
+
+def answer_turn(
+    rag: RAG,
+    library: Library,
+    tickets: Tickets,
+    ticket: dict | None,
+    messages: list,
+    asked: list[str],
+    scope: list[str] | None = None,
+):
+    """The Turns of answering a ticket's question; nothing for a ticket already claimed (a
+    second click's chain: its question is answered already)."""
+    if not isinstance(ticket, dict) or not tickets.claim(ticket.get("id")):
+        return
+    messages = list(messages or [])
+    asked = list(asked or [])
+    if messages and message_text(messages[-1]) == THINKING:
+        messages.pop()  # the "looking" note
+
+    def turn(content: str, state: str, **kw) -> Turn:
+        shown = messages + [{"role": "assistant", "content": content}]
+        return Turn(shown, list(asked), state, **kw)
+
+    try:
+        final = None
+        for item in chat_steps(rag, ticket["question"] or "", asked, scope):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                yield turn(WRITING, "writing")
+        d = compact(final.to_dict())
+        lookup = library.lookup(cited_names(d))
+        asked.append(final.question)
+        yield turn(
+            chat_reply(d, lookup),
+            "answered",
+            sources=render_sources(d, library=lookup),
+            choices=source_choices(d, lookup),
+            last=d,
+        )
+    except RagError as exc:
+        yield turn(as_text(str(exc)), "failed")
+    except Exception:  # noqa: BLE001
+        log.exception("chat failed")
+        yield turn("Something went wrong; see the server log.", "failed")
+
+
+def focus_source(library: Library, last: dict | None, choice: str | None) -> str | None:
+    """The sources panel with source `choice` highlighted; None leaves it as it is."""
+    if not last or not choice:
+        return None
+    return render_sources(last, focus=int(choice), library=library.lookup(cited_names(last)))
+
+
+@dataclass
+class Restored:
+    messages: list[dict]
+    sources: str
+    asked: list[str]
+    choices: list[tuple[str, str]] | None  # None: no "Show source" picker
+    last: dict | None
+
+
+def restore(library: Library, convo: dict | None) -> Restored:
+    """A reloaded page shows the conversation it had (kept in the browser, so checked)."""
+    convo = convo if isinstance(convo, dict) else {}
+    last = convo.get("last") if isinstance(convo.get("last"), dict) else None
+    messages = [
+        m
+        for m in convo.get("messages") or []
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant")
+    ]
+    asked = [q for q in convo.get("asked") or [] if isinstance(q, str)]
+    if last:
+        try:
+            lookup = library.lookup(cited_names(last))
+            choices = source_choices(last, lookup)
+            return Restored(messages, render_sources(last, library=lookup), asked, choices, last)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return Restored(messages, render_sources(None), asked, None, None)
+
+
+# ---- the library
+
+
+def list_documents(library: Library) -> list[DocumentInfo]:
+    """`/documents`: every document (the library's entries)."""
+    return list(library.docs())  # type: ignore[return-value]
+
+
+def document(rag: RAG, name: str) -> DocumentText:
+    """`/document`: one document whole, or `error` (an unknown name)."""
+    try:
+        return document_text(rag.document(name))
+    except RagError as exc:
+        return {"error": str(exc)}
+
+
+def document_page(rag: RAG, name: str | None) -> tuple[str, bool]:
+    """A document as the Documents tab shows it, and whether it opened."""
+    if not name:
+        return "", False
+    try:
+        return render_document(rag.document(name)), True
+    except RagError as exc:
+        return f"<p class='why'>{html.escape(str(exc))}</p>", False
+
+
+def row_name(library: Library, row) -> str | None:
+    """The document of a row of the library table (None: no such row)."""
+    rows = document_rows(library.docs())
+    return rows[row][1] if isinstance(row, int) and 0 <= row < len(rows) else None
+
+
+def delete(
+    rag: RAG, library: Library, policy: UploadPolicy, name: str, user: str | None
+) -> DeleteResult:
+    """`/delete`: remove a document by name, if this user may."""
+    refusal = policy.refusal(user)
+    if refusal:
+        return {"deleted": None, "documents": list_documents(library), "error": refusal}
+    try:
+        entry = rag.delete_document(name)
+    except RagError as exc:
+        return {"deleted": None, "documents": list_documents(library), "error": str(exc)}
+    return {"deleted": entry, "documents": list_documents(library), "error": ""}  # type: ignore[typeddict-item]
+
+
+def add_documents(
+    rag: RAG,
+    library: Library,
+    policy: UploadPolicy,
+    budget: ByteBudget,
+    files,
+    user: str | None,
+) -> UploadResult:
+    """`/upload` and the page's upload: store what may be stored (checked, named safely) and
+    start indexing it in the background; `refused` says why a file was not taken."""
+    result: UploadResult = {
+        "added": [],
+        "duplicates": [],
+        "refused": [],
+        "documents": [],
+        "error": "",
+    }
+    refusal = policy.refusal(user)
+    items = file_list(files)
+    if refusal:
+        result["error"] = refusal
+        result["refused"] = [{"file": n, "reason": refusal} for n, _ in items]
+    elif not items:
+        result["error"] = "No file was sent."
+    else:
+        batch, result["refused"] = take_uploads(items, rag.settings, budget)
+        try:
+            stored, rejected = rag.store_files(batch, uploader=user)
+        except RagError as exc:
+            result["error"] = f"The upload failed: {exc}"
+            stored, rejected = [], {}
+        for s in stored:
+            key = "added" if s.status == "added" else "duplicates"
+            result[key].append({"file": s.original, "name": s.name})
+        result["refused"] += [{"file": n, "reason": why} for n, why in rejected.items()]
+        if result["added"]:
+            library.indexer.request()
+    result["documents"] = list_documents(library)
+    return result
