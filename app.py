@@ -33,12 +33,12 @@ from gradio.data_classes import FileData  # noqa: E402
 
 from rag import RAG, Answer, ConfigError, RagError, Settings, apply_offline_policy  # noqa: E402
 from rag.background import BackgroundIndexer  # noqa: E402
-from rag.ingest import list_document_files, seed_documents_dir  # noqa: E402
-from rag.upload import human_bytes  # noqa: E402
+from rag.ingest.documents import list_document_files, seed_documents_dir  # noqa: E402
+from rag.ingest.upload import human_bytes  # noqa: E402
 
 log = logging.getLogger("rag.app")
 
-SECTION_SEP = " › "  # as rag.formats joins a heading path
+SECTION_SEP = " › "  # as rag.ingest.formats joins a heading path
 
 # Colours come from variables: one set for the light theme, one for the dark (Gradio puts the
 # class "dark" on the page), so highlights and the focused source stay readable in both.
