@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunk import split_sentences
-from rag.eval import auroc
-from rag.reader import SHIPPED_READER, Reader
-from rag.squad import load_squad
+from rag.answer.reader import SHIPPED_READER, Reader
+from rag.evaluation.runner import auroc
+from rag.ingest.chunk import split_sentences
+from rag.training.squad import load_squad
 
 ROOT = Path(__file__).resolve().parents[1]
 SQUAD = ROOT.parent / "shared/data/squad/squad-train.json"

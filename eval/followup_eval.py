@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import RAG, Settings  # noqa: E402
-from rag.eval import contains, token_f1  # noqa: E402
+from rag.evaluation.runner import contains, token_f1  # noqa: E402
 from rag.followup import FOLLOW_UP_OPENING, decide  # noqa: E402
 
 PAIRS = ROOT / "eval" / "followups.jsonl"

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import RAG, Settings  # noqa: E402
-from rag.eval import load_gold, spans_overlap, squad_items  # noqa: E402
+from rag.evaluation.runner import load_gold, spans_overlap, squad_items  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
 
 CONFIGS = (

@@ -23,16 +23,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.bench import (  # noqa: E402
+from rag.evaluation.bench import (  # noqa: E402
     BenchConfig,
     _run_worker,
     make_collection,
     pool_vectors,
     sentence_pool,
 )
-from rag.embed import Embedder  # noqa: E402
-from rag.index import IndexConfig  # noqa: E402
 from rag.settings import Settings  # noqa: E402
+from rag.store.embed import Embedder  # noqa: E402
+from rag.store.segments import IndexConfig  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import RAG, Settings  # noqa: E402
-from rag.eval import load_gold, run_items  # noqa: E402
-from rag.formats import extract  # noqa: E402
+from rag.evaluation.runner import load_gold, run_items  # noqa: E402
+from rag.ingest.formats import extract  # noqa: E402
 
 
 def font_path() -> str:

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import RAG, Settings  # noqa: E402
-from rag.abstain import FEATURES  # noqa: E402
-from rag.eval import auroc, exact_match, squad_items, token_f1  # noqa: E402
+from rag.answer.abstain import FEATURES  # noqa: E402
+from rag.evaluation.runner import auroc, exact_match, squad_items, token_f1  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -57,7 +57,7 @@ def use_ensemble(members: list[str]) -> None:
     """Make every Reader load `members` and average their logits."""
     import torch
 
-    from rag import reader as R
+    from rag.answer import reader as R
 
     class Ensemble(torch.nn.Module):
         def __init__(self, models):

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.abstain import missing_numbers  # noqa: E402
-from rag.eval import squad_items  # noqa: E402
+from rag.answer.abstain import missing_numbers  # noqa: E402
+from rag.evaluation.runner import squad_items  # noqa: E402
 
 
 def rates(rows: list[tuple[bool, bool]]) -> dict:

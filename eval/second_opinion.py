@@ -31,11 +31,11 @@ import answer_checker as ac
 import numpy as np
 import verifier_study as vs
 
-from rag.abstain import FEATURES, choose_threshold, fit_verifier
-from rag.embed import Embedder
-from rag.eval import auroc
-from rag.reader import Reader
-from rag.squad import load_squad
+from rag.answer.abstain import FEATURES, choose_threshold, fit_verifier
+from rag.answer.reader import Reader
+from rag.evaluation.runner import auroc
+from rag.store.embed import Embedder
+from rag.training.squad import load_squad
 
 CAP = 0.12
 PROBES = ("What is it?", "Who?")

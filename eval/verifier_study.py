@@ -9,7 +9,7 @@
     .venv/bin/python eval/verifier_study.py study
 
 The replay patches only `retriever.run` (cached passages) and `generator.read` (cached spans)
-of a real `RAG`, so every decision is the pipeline's own code; scores are `rag.eval`'s.
+of a real `RAG`, so every decision is the pipeline's own code; scores are `rag.evaluation.runner`'s.
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ STUDY = {"weight": 4.0, "features": None}
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import abstain, pipeline  # noqa: E402
-from rag.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
-from rag.eval import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
+from rag import pipeline  # noqa: E402
+from rag.answer import abstain  # noqa: E402
+from rag.answer.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
+from rag.evaluation.runner import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 # One cache per reader: RAG_READER_MODEL picks the reader, VERIFIER_STUDY_CACHE its cache.
@@ -250,7 +251,7 @@ def expected_type(question: str) -> str:
 
 
 def extra_features(question, spans, passages, best, sentence) -> dict[str, float]:
-    from rag.eval import normalize_answer
+    from rag.evaluation.runner import normalize_answer
     from rag.text import WORD, content_tokens, stem, stems
 
     span = spans[best].text
@@ -379,7 +380,7 @@ def cmd_articles(args) -> None:
     """Which signals the verifier should use, judged the way it is used: fit on two dev
     articles, tested on the third, each in turn (the 5-fold split by question above shares
     articles between fit and test, which flatters signals that differ between articles)."""
-    from rag.squad import load_squad
+    from rag.training.squad import load_squad
 
     arts = load_squad(Path(args.squad))
     art_of = {q.id: t for t, qs in arts.items() for q in qs}
@@ -425,7 +426,7 @@ def cmd_pool(args) -> None:
     answers of readers that left a fold of training articles out (`--leave-out-fold`), pooled
     with the shipped reader's dev answers; always judged on dev articles the fit never saw,
     answered by the shipped reader."""
-    from rag.squad import load_squad
+    from rag.training.squad import load_squad
 
     arts = load_squad(Path(args.squad))
     art_of = {q.id: t for t, qs in arts.items() for q in qs}

@@ -1,78 +1,69 @@
-"""Offline retrieval-augmented question answering with verifiable citations."""
+"""Offline retrieval-augmented question answering with verifiable citations.
 
+Packages by job: `rag.ingest` (files to text and passages), `rag.store` (embedding, the FAISS
+segment store, BM25, Milvus), `rag.answer` (the answerers, the reader, citations, abstention),
+`rag.pipeline` (question to answer), `rag.evaluation` and `rag.training` (never imported by the
+runtime). The names below load on first use, so `from rag.errors import ...` loads no faiss.
+"""
+
+import importlib as _importlib
 import os as _os
 
 # Offline mode is applied by the entry points from the settings (settings.apply_offline_policy);
 # every loader also passes local_files_only unless downloads are allowed.
 _os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from .chunk import Chunk, chunk_document, split_sentences
-from .cite import Citation
-from .embed import Embedder
-from .errors import (
-    BadQuestion,
-    ConfigError,
-    DocumentNotFound,
-    GeneratorUnavailable,
-    GoldFormatError,
-    IndexCorrupt,
-    IngestError,
-    RagError,
-    UploadRejected,
-)
-from .extractive import ExtractiveGenerator
-from .followup import rewrite
-from .generate import (
-    GENERATORS,
-    Generator,
-    InstructGenerator,
-    ReaderGenerator,
-    Seq2SeqGenerator,
-    build_prompt,
-    load_generator,
-)
-from .index import IndexSnapshot, IndexStore, UpdateReport
-from .ingest import Document, load_documents
-from .pipeline import RAG, Answer, ShortAnswer
-from .reader import Reader
-from .retrieve import Passage, Retriever
-from .settings import Settings, apply_offline_policy
+_EXPORTS = {
+    "RAG": "rag.pipeline",
+    "Answer": "rag.pipeline",
+    "ShortAnswer": "rag.pipeline",
+    "BadQuestion": "rag.errors",
+    "ConfigError": "rag.errors",
+    "DocumentNotFound": "rag.errors",
+    "GeneratorUnavailable": "rag.errors",
+    "GoldFormatError": "rag.errors",
+    "IndexCorrupt": "rag.errors",
+    "IngestError": "rag.errors",
+    "RagError": "rag.errors",
+    "UploadRejected": "rag.errors",
+    "Chunk": "rag.ingest.chunk",
+    "chunk_document": "rag.ingest.chunk",
+    "split_sentences": "rag.ingest.chunk",
+    "Document": "rag.ingest.documents",
+    "load_documents": "rag.ingest.documents",
+    "Citation": "rag.answer.cite",
+    "Embedder": "rag.store.embed",
+    "ExtractiveGenerator": "rag.answer.extractive",
+    "GENERATORS": "rag.answer.generative",
+    "Generator": "rag.answer.generative",
+    "InstructGenerator": "rag.answer.generative",
+    "ReaderGenerator": "rag.answer.generative",
+    "Seq2SeqGenerator": "rag.answer.generative",
+    "build_prompt": "rag.answer.generative",
+    "load_generator": "rag.answer.generative",
+    "IndexSnapshot": "rag.store.segments",
+    "IndexStore": "rag.store.segments",
+    "UpdateReport": "rag.store.segments",
+    "Reader": "rag.answer.reader",
+    "Passage": "rag.retrieve",
+    "Retriever": "rag.retrieve",
+    "rewrite": "rag.followup",
+    "Settings": "rag.settings",
+    "apply_offline_policy": "rag.settings",
+}
 
-__all__ = [
-    "RAG",
-    "Answer",
-    "BadQuestion",
-    "Chunk",
-    "Citation",
-    "ConfigError",
-    "DocumentNotFound",
-    "Document",
-    "Embedder",
-    "ExtractiveGenerator",
-    "Generator",
-    "GENERATORS",
-    "GeneratorUnavailable",
-    "GoldFormatError",
-    "IndexCorrupt",
-    "IndexSnapshot",
-    "IndexStore",
-    "IngestError",
-    "InstructGenerator",
-    "Passage",
-    "Reader",
-    "ReaderGenerator",
-    "RagError",
-    "Retriever",
-    "Seq2SeqGenerator",
-    "Settings",
-    "ShortAnswer",
-    "UpdateReport",
-    "UploadRejected",
-    "apply_offline_policy",
-    "build_prompt",
-    "chunk_document",
-    "rewrite",
-    "load_documents",
-    "load_generator",
-    "split_sentences",
-]
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    # PEP 562: import the defining module on first access only.
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rag' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

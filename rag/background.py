@@ -9,8 +9,9 @@ import sys
 import threading
 import time
 
+from rag.store.segments import UpdateReport
+
 from .errors import RagError
-from .index import UpdateReport
 
 log = logging.getLogger(__name__)
 

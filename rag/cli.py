@@ -78,7 +78,7 @@ def _progress_bar(desc: str):
 
 
 def _no_documents(folder: Path) -> str:
-    from .ingest import SUFFIXES
+    from rag.ingest.documents import SUFFIXES
 
     kinds = [s for s in (".txt", ".md", ".pdf", ".docx", ".html") if s in SUFFIXES]
     listed = ", ".join(kinds[:-1]) + f" or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
@@ -91,8 +91,9 @@ def _require_documents(settings: Settings, args) -> None:
     The default folder starts as a copy of the seed documents the first time, as in the app;
     a folder named with --docs must exist (a typo does not make a new collection).
     """
+    from rag.ingest.documents import list_document_files, seed_documents_dir
+
     from .errors import IngestError
-    from .ingest import list_document_files, seed_documents_dir
 
     if args.documents_dir is None and seed_documents_dir(settings.documents_dir, settings.seed_dir):
         _say(f"created {settings.documents_dir} from the seed documents in {settings.seed_dir}")
@@ -179,7 +180,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .eval import compare_summaries, load_gold, run_items, squad_items
+    from rag.evaluation.runner import compare_summaries, load_gold, run_items, squad_items
 
     if args.compare:
         summaries = []
@@ -227,7 +228,7 @@ def _verifier_rows(args, split: str, work: Path, reader_model: str | None = None
     each question is answerable, and whether the cited sentence holds the answer."""
     from tqdm import tqdm
 
-    from .eval import spans_overlap, squad_items
+    from rag.evaluation.runner import spans_overlap, squad_items
 
     items = squad_items(Path(args.squad), split, work / "corpus", args.limit)
     settings = settings_from_args(args).replace(
@@ -258,8 +259,8 @@ def _verifier_rows(args, split: str, work: Path, reader_model: str | None = None
 def cmd_fit_verifier(args) -> int:
     """Fit the abstention verifier on the reader's answers to one split's questions, and on
     the answers of readers that left a fold of training articles out to that fold's."""
-    from .abstain import fit_verifier
-    from .reader import resolve_reader_model
+    from rag.answer.abstain import fit_verifier
+    from rag.answer.reader import resolve_reader_model
 
     work = Path(args.work)
     folds = []
@@ -299,7 +300,7 @@ def cmd_fit_verifier(args) -> int:
 def cmd_train_reader(args) -> int:
     import dataclasses
 
-    from .train_reader import TrainConfig, train
+    from rag.training.train_reader import TrainConfig, train
 
     if not Path(args.squad).is_file():
         raise RagError(f"--squad {args.squad}: no such file")
@@ -317,8 +318,8 @@ def cmd_train_reader(args) -> int:
 
 
 def cmd_fit_answerability(args) -> int:
-    from .reader import resolve_reader_model
-    from .train_reader import fit_answerability
+    from rag.answer.reader import resolve_reader_model
+    from rag.training.train_reader import fit_answerability
 
     folder = Path(resolve_reader_model(args.model))
     report = fit_answerability(folder, Path(args.squad), args.limit, args.l2)
@@ -328,7 +329,7 @@ def cmd_fit_answerability(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import BenchConfig, format_row, run
+    from rag.evaluation.bench import BenchConfig, format_row, run
 
     settings = Settings.from_env()
     apply_offline_policy(settings.allow_download)
@@ -346,7 +347,7 @@ def cmd_bench(args) -> int:
 
 
 def _size(entry: dict) -> str:
-    from .upload import human_bytes
+    from rag.ingest.upload import human_bytes
 
     return f"{entry['pages']} pages" if entry.get("pages") else human_bytes(entry.get("bytes") or 0)
 

@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .eval import normalize_answer, token_f1
+from rag.evaluation.runner import normalize_answer, token_f1
 
 log = logging.getLogger(__name__)
 

@@ -12,28 +12,29 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .abstain import Verifier, choose_span, missing_numbers, reader_features, reason
-from .chunk import split_sentences
-from .cite import Attributor, Citation, number_citations
-from .embed import Embedder
-from .errors import BadQuestion, ConfigError, DocumentNotFound, UploadRejected
-from .eval import normalize_answer
-from .followup import rewrite
-from .formats import Extracted, format_of
-from .generate import NOT_IN_DOCUMENTS, Generator, ReaderGenerator, load_generator
-from .index import IndexStore, UpdateReport
-from .ingest import TextStore, list_document_files, load_documents, seed_documents_dir
-from .reader import Span
-from .retrieve import Passage, Retriever
-from .settings import Settings
-from .text import WORD, numbers
-from .upload import (
+from rag.answer.abstain import Verifier, choose_span, missing_numbers, reader_features, reason
+from rag.answer.cite import Attributor, Citation, number_citations
+from rag.answer.generative import NOT_IN_DOCUMENTS, Generator, ReaderGenerator, load_generator
+from rag.answer.reader import Span
+from rag.evaluation.runner import normalize_answer
+from rag.ingest.chunk import split_sentences
+from rag.ingest.documents import TextStore, list_document_files, load_documents, seed_documents_dir
+from rag.ingest.formats import Extracted, format_of
+from rag.ingest.upload import (
     StoredUpload,
     forget_origin,
     origin_of,
     remove_stale_temporaries,
     store_upload,
 )
+from rag.store.embed import Embedder
+from rag.store.segments import IndexStore, UpdateReport
+
+from .errors import BadQuestion, ConfigError, DocumentNotFound, UploadRejected
+from .followup import rewrite
+from .retrieve import Passage, Retriever
+from .settings import Settings
+from .text import WORD, numbers
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class Answer:
     dropped: list[str] = field(default_factory=list)  # draft sentences no passage supports
     notice: str = ""  # e.g. the question was shortened
     why: str = ""  # why it abstained, in plain words
-    reason: str = ""  # the reason code (rag.abstain.REASONS)
+    reason: str = ""  # the reason code (rag.answer.abstain.REASONS)
     short_answer: ShortAnswer | None = None  # reader answers only
     confidence: float | None = None  # the verifier's probability that the question is answered
     origins: dict[str, dict] = field(default_factory=dict)  # cited document -> where it came from
@@ -187,7 +188,7 @@ class RAG:
             self.settings.embedding_model, self.settings.allow_download
         )
         if self.settings.store == "milvus":
-            from .milvus import MilvusStore
+            from rag.store.milvus import MilvusStore
 
             self.store = MilvusStore(
                 self.settings.milvus_uri or str(self.settings.index_dir / "milvus.db"),
@@ -253,7 +254,7 @@ class RAG:
 
     def verifier(self, gen: ReaderGenerator) -> Verifier | None:
         """The verifier stored beside the reader's model (None: decide by margin alone)."""
-        from .reader import resolve_reader_model
+        from rag.answer.reader import resolve_reader_model
 
         folder = resolve_reader_model(gen.reader.model_name)
         if folder not in self._verifiers:

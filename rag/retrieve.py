@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chunk import Chunk
-from .embed import Embedder
+from rag.ingest.chunk import Chunk
+from rag.store.embed import Embedder
+from rag.store.segments import IndexSnapshot
+
 from .errors import ConfigError
-from .index import IndexSnapshot
 from .settings import Settings
 
 
@@ -19,7 +20,7 @@ class Passage:
     rank: int  # 1-based
     score: float  # cosine similarity of question and passage
     chunk: Chunk
-    page: int | None = None  # where the passage starts in the original (see rag.formats)
+    page: int | None = None  # where the passage starts in the original (see rag.ingest.formats)
     section: str | None = None
 
     def to_dict(self) -> dict:

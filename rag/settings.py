@@ -65,7 +65,7 @@ class Settings:
     fusion: str = "convex"
     fusion_alpha: float = 0.6
     fusion_candidates: int = 50
-    # Index layout (rag.index.IndexConfig): exact search per segment up to this many passages,
+    # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
     flat_max_passages: int = 50_000
     ivf_nprobe: int = 32
@@ -101,7 +101,7 @@ class Settings:
 
     @property
     def index_config(self):
-        from .index import IndexConfig
+        from rag.store.segments import IndexConfig
 
         return IndexConfig(
             flat_max_passages=self.flat_max_passages,

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from rag import ConfigError, chunk_document, load_documents, split_sentences
-from rag.ingest import decode_document
+from rag.ingest.documents import decode_document
 
 from .conftest import SEEDS, TINY
 

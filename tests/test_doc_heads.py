@@ -1,10 +1,10 @@
-"""Made-up document heads for reader training (rag/doc_heads.py)."""
+"""Made-up document heads for reader training (rag/training/doc_heads.py)."""
 
 import json
 import re
 from pathlib import Path
 
-from rag.doc_heads import doc_head_questions
+from rag.training.doc_heads import doc_head_questions
 
 PROSE = [
     "The river freezes in November. Ferries stop until April. Trucks cross on the ice.",

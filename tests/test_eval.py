@@ -3,7 +3,7 @@ import json
 import pytest
 
 from rag import GoldFormatError
-from rag.eval import (
+from rag.evaluation.runner import (
     GoldSpan,
     compare_summaries,
     contains,
@@ -79,7 +79,7 @@ def _answer(abstained, citations, passages):
 
 
 def test_summary_on_hand_made_results():
-    from rag.eval import GoldItem
+    from rag.evaluation.runner import GoldItem
 
     span = GoldSpan("a.txt", 10, 20)
     good = {"doc": "a.txt", "start": 15, "end": 30}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.chunk import Chunk
 from rag.followup import MIN_STANDALONE_COSINE, decide, previous_question, rewrite
+from rag.ingest.chunk import Chunk
 from rag.retrieve import Passage
 
 ROOT = Path(__file__).resolve().parent.parent

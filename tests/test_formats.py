@@ -7,7 +7,7 @@ import io
 import pytest
 
 from rag.errors import DocumentNotFound, IngestError
-from rag.formats import extract, guess_title
+from rag.ingest.formats import extract, guess_title
 
 
 def make_pdf(pages: list[str], title: str | None = None) -> bytes:

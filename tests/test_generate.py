@@ -17,8 +17,8 @@ from rag import (
     load_generator,
 )
 from rag import settings as settings_module
-from rag.embed import resolve_embedding_model
-from rag.generate import CHAIN
+from rag.answer.generative import CHAIN
+from rag.store.embed import resolve_embedding_model
 
 from .conftest import EXPO, SEEDS
 

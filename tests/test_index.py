@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from rag import ConfigError, IndexCorrupt, IndexStore, load_documents
-from rag.chunk import Chunk, split_sentences
-from rag.index import IndexConfig, Segment
+from rag.ingest.chunk import Chunk, split_sentences
+from rag.store.segments import IndexConfig, Segment
 
 from .conftest import EXPO
 

@@ -4,7 +4,7 @@ import bm25s
 import numpy as np
 import pytest
 
-from rag.lexical import TermMatrix, bm25_search, tokenize
+from rag.store.lexical import TermMatrix, bm25_search, tokenize
 
 CORPUS = [
     "Harbin hosted the 6th Sino-Russian EXPO in June.",

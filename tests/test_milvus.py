@@ -12,8 +12,8 @@ import pytest
 
 from rag import RAG, Settings, load_documents
 from rag.errors import ConfigError
-from rag.eval import load_gold
-from rag.milvus import MilvusStore
+from rag.evaluation.runner import load_gold
+from rag.store.milvus import MilvusStore
 
 from .conftest import EXPO, ROOT, SEEDS
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from rag.abstain import (
+from rag.answer.abstain import (
     FEATURES,
     VERIFIER_FEATURES,
     choose_span,
@@ -15,13 +15,13 @@ from rag.abstain import (
     fit_verifier,
     reason,
 )
-from rag.doc_heads import doc_head_questions
-from rag.embed import resolve_embedding_model
+from rag.answer.reader import Reader, best_span, encode
 from rag.errors import ConfigError
-from rag.reader import Reader, best_span, encode
-from rag.squad import FOLDS, Question, build_collection, load_squad, select, split_articles
-from rag.tallies import tally_questions
-from rag.train_reader import (
+from rag.store.embed import resolve_embedding_model
+from rag.training.doc_heads import doc_head_questions
+from rag.training.squad import FOLDS, Question, build_collection, load_squad, select, split_articles
+from rag.training.tallies import tally_questions
+from rag.training.train_reader import (
     TrainConfig,
     featurize,
     fit_answerability,
@@ -380,7 +380,7 @@ def test_verifier_weights_follow_targets_threshold_follows_answerable():
 
 
 def test_every_reason_reads_as_plain_words():
-    from rag.abstain import REASONS
+    from rag.answer.abstain import REASONS
 
     for code in REASONS:
         text = reason(code, "2010")
@@ -388,8 +388,8 @@ def test_every_reason_reads_as_plain_words():
 
 
 def test_fit_verifier_reads_each_fold_with_the_reader_that_left_it_out(tmp_path, capsys):
+    from rag.answer.reader import SHIPPED_READER
     from rag.cli import main
-    from rag.reader import SHIPPED_READER
 
     squad = tiny_squad(tmp_path / "s.json", 8)  # 3 dev articles, 2 training ones in folds
     out = tmp_path / "verifier.json"

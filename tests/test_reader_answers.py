@@ -3,7 +3,7 @@
 import pytest
 
 from rag import RAG, ReaderGenerator, Settings
-from rag.reader import SHIPPED_READER
+from rag.answer.reader import SHIPPED_READER
 
 from .conftest import EXPO, SEEDS
 
@@ -26,7 +26,7 @@ MARKED_UP = (
     "<sup>1</sup>Source: the Heihe town records.\n"
 )
 # Front matter: who wrote it, to whom, where the author works. The reader answered none of
-# these before it was also trained on made-up document heads (rag/doc_heads.py).
+# these before it was also trained on made-up document heads (rag/training/doc_heads.py).
 MEMO = (
     "MEMORANDUM\n\n"
     "To: Heihe Ferry Board\n\n"

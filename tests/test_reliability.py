@@ -9,11 +9,11 @@ import time
 import pytest
 
 from rag import BadQuestion, IngestError
-from rag import chunk as chunk_module
-from rag.chunk import SEGMENT_WINDOW, chunk_document, split_sentences
-from rag.ingest import decode_document
+from rag.ingest import chunk as chunk_module
+from rag.ingest.chunk import SEGMENT_WINDOW, chunk_document, split_sentences
+from rag.ingest.documents import decode_document
+from rag.ingest.upload import remove_stale_temporaries, store_upload
 from rag.pipeline import clean_history
-from rag.upload import remove_stale_temporaries, store_upload
 
 
 def test_same_name_uploads_at_the_same_moment_are_both_kept(tmp_path):

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from rag import IndexStore, load_documents
-from rag.upload import safe_filename
+from rag.ingest.upload import safe_filename
 
 from .conftest import EXPO, ROOT
 

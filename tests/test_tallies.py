@@ -1,12 +1,12 @@
-"""Made-up tallies for reader training (rag/tallies.py)."""
+"""Made-up tallies for reader training (rag/training/tallies.py)."""
 
 import re
 
 import pytest
 
 from rag.errors import ConfigError
-from rag.tallies import tally_questions
-from rag.train_reader import TrainConfig
+from rag.training.tallies import tally_questions
+from rag.training.train_reader import TrainConfig
 
 PROSE = [
     "The river freezes in November. Ferries stop until April. Trucks cross on the ice.",

@@ -12,8 +12,8 @@ import dataclasses
 import typing
 from typing import NotRequired, TypedDict
 
-from rag.chunk import Chunk
-from rag.cite import Citation
+from rag.answer.cite import Citation
+from rag.ingest.chunk import Chunk
 from rag.pipeline import Answer, ShortAnswer
 from rag.retrieve import Passage
 

@@ -22,7 +22,7 @@ from gradio.data_classes import FileData  # noqa: E402
 
 from rag.background import BackgroundIndexer  # noqa: E402
 from rag.errors import RagError  # noqa: E402
-from rag.ingest import list_document_files  # noqa: E402
+from rag.ingest.documents import list_document_files  # noqa: E402
 from rag.pipeline import RAG  # noqa: E402
 from rag.settings import Settings, apply_offline_policy  # noqa: E402
 

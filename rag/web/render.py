@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from rag.upload import human_bytes
+from rag.ingest.upload import human_bytes
 
 SECTION_SEP = " › "  # as rag.formats joins a heading path
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from rag.errors import ConfigError, UploadRejected
+from rag.ingest.upload import check_size
 from rag.settings import Settings
-from rag.upload import check_size
 
 STATIC = Path(__file__).resolve().parent / "static"
 

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError
-from .reader import best_span, encode, widen_to_words
-from .squad import FOLDS, Question, load_squad, split_articles
-from .text import STOPWORDS
+from rag.answer.reader import best_span, encode, widen_to_words
+from rag.errors import ConfigError
+from rag.text import STOPWORDS
+from rag.training.squad import FOLDS, Question, load_squad, split_articles
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ def evaluate_given_paragraph(model, tokenizer, questions: list[Question], cfg: T
     well the margin (span - null) separates answerable from unanswerable (AUROC)."""
     import torch
 
-    from .eval import auroc, exact_match, token_f1
+    from rag.evaluation.runner import auroc, exact_match, token_f1
 
     model.eval()
     enc = encode_questions(tokenizer, questions, cfg)
@@ -355,7 +355,7 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
     from tqdm import tqdm
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-    from .embed import resolve_embedding_model
+    from rag.store.embed import resolve_embedding_model
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     out = Path(out)
@@ -390,7 +390,7 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
     if cfg.swap_negatives:
         added += swap_unanswerable(train_q, cfg.swap_negatives, random.Random(cfg.seed + 1))
     if cfg.other_negatives:
-        from .embed import Embedder
+        from rag.store.embed import Embedder
 
         embed = Embedder(cfg.base_model).embed
         added += other_paragraph_negatives(
@@ -399,11 +399,11 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
     # Made-up documents wrap real training prose, so the reader keeps reading prose.
     prose = sorted({q.context for q in train_q})
     if cfg.doc_heads:
-        from .doc_heads import doc_head_questions
+        from rag.training.doc_heads import doc_head_questions
 
         added += doc_head_questions(prose, cfg.doc_heads, cfg.seed + 3)
     if cfg.tallies:
-        from .tallies import tally_questions
+        from rag.training.tallies import tally_questions
 
         added += tally_questions(prose, cfg.tallies, cfg.seed + 4)
     train_q = train_q + added
@@ -537,9 +537,9 @@ def fit_answerability(
     questions (paragraph given), check it on the dev articles, and save it beside the model."""
     from tqdm import tqdm
 
-    from .abstain import fit_logistic
-    from .eval import auroc
-    from .reader import AnswerabilityHead, Reader
+    from rag.answer.abstain import fit_logistic
+    from rag.answer.reader import AnswerabilityHead, Reader
+    from rag.evaluation.runner import auroc
 
     articles = load_squad(squad)
     record = Path(model_dir) / "training.json"

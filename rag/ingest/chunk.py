@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import ConfigError
+from rag.errors import ConfigError
 
 TokenCounter = Callable[[str], int]  # word pieces of a text, without special tokens
 

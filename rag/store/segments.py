@@ -37,12 +37,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from .chunk import Chunk, chunk_document
-from .embed import Embedder
-from .errors import ConfigError, IndexCorrupt
-from .formats import EXTRACTOR_VERSION
-from .ingest import Document
-from .lexical import LiveBM25, TermMatrix, tokenize
+from rag.errors import ConfigError, IndexCorrupt
+from rag.ingest.chunk import Chunk, chunk_document
+from rag.ingest.documents import Document
+from rag.ingest.formats import EXTRACTOR_VERSION
+from rag.store.embed import Embedder
+from rag.store.lexical import LiveBM25, TermMatrix, tokenize
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 
-from .squad import Question
+from rag.training.squad import Question
 
 _SURNAMES = (
     "Wang Zhang Liu Chen Yang Zhao Huang Zhou Wu Xu Sun Ma Zhu Hu He Lin Gao Luo Song Tang "

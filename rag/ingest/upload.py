@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import IngestError, UploadRejected
-from .formats import extract
-from .ingest import SUFFIXES, TextStore, file_sha256, list_document_files
+from rag.errors import IngestError, UploadRejected
+from rag.ingest.documents import SUFFIXES, TextStore, file_sha256, list_document_files
+from rag.ingest.formats import extract
 
 
 @dataclass(frozen=True)

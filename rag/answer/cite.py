@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import STOPWORDS, WORD, content_tokens, numbers, stem
+from rag.text import STOPWORDS, WORD, content_tokens, numbers, stem
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
@@ -157,7 +157,7 @@ class Attributor:
     def attribute(self, draft: str, passages):
         """(supports, dropped): supports as `number_citations` takes them; dropped sentences
         are those no retrieved sentence supports (an unsupported tail is cut at a clause)."""
-        from .chunk import split_sentences
+        from rag.ingest.chunk import split_sentences
 
         clean = strip_markers(draft)
         claims = [clean[a:b] for a, b in split_sentences(clean)]

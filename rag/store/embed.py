@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError
+from rag.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from .embed import Embedder
-from .errors import ConfigError
-from .generate import Generator, register
-from .retrieve import Passage
-from .text import content_tokens, numbers
+from rag.answer.generative import Generator, register
+from rag.errors import ConfigError
+from rag.retrieve import Passage
+from rag.store.embed import Embedder
+from rag.text import content_tokens, numbers
 
 # Words a question uses to ask rather than to name what it is about: never "missing".
 _QUESTION_WORDS = frozenset(

@@ -1,7 +1,7 @@
 """The extractive reader: a question-answering model that finds the answer span in passages.
 
 One source of truth for how a question and a passage become model input (`encode`) and how
-start/end logits become a character span (`best_span`); training (`rag.train_reader`) and
+start/end logits become a character span (`best_span`); training (`rag.training.train_reader`) and
 answering both use them. The model is any `AutoModelForQuestionAnswering` by folder (the
 project ships one trained on SQuAD 2.0 questions, see `rag/models/`) or hub id.
 
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GeneratorUnavailable
+from rag.errors import GeneratorUnavailable
 
 log = logging.getLogger(__name__)
 
-SHIPPED_READER = Path(__file__).parent / "models" / "minilm-squad2-reader"
+SHIPPED_READER = Path(__file__).parent.parent / "models" / "minilm-squad2-reader"
 READER_MAX_TOKENS = 320  # question + passage word pieces per window
 READER_STRIDE = 96  # tokens shared by consecutive windows of one long passage
 MAX_ANSWER_TOKENS = 30

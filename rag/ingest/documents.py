@@ -14,8 +14,15 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IngestError
-from .formats import EXTRACTOR_VERSION, SUFFIXES, Extracted, decode_text, extract, format_of
+from rag.errors import IngestError
+from rag.ingest.formats import (
+    EXTRACTOR_VERSION,
+    SUFFIXES,
+    Extracted,
+    decode_text,
+    extract,
+    format_of,
+)
 
 __all__ = [
     "SUFFIXES",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import re
 
-from .squad import Question
+from rag.training.squad import Question
 
 # (place, its adjective): the text names a group one way, the question often the other.
 _GROUPS = (

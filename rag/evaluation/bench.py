@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def pool_vectors(sentences: list[str], cache: Path, progress: bool = True) -> np
     path = cache / f"bench-pool-{key}.npy"
     if path.is_file():
         return np.load(path)
-    from .embed import Embedder
+    from rag.store.embed import Embedder
 
     vecs = Embedder().embed(sentences, batch_size=64, progress=progress)
     cache.mkdir(parents=True, exist_ok=True)
@@ -116,7 +116,7 @@ def make_collection(n: int, sentences, vecs, cfg: BenchConfig, folder: Path) -> 
 
 
 def _read_passages(folder: Path, cfg: BenchConfig):
-    from .chunk import Chunk
+    from rag.ingest.chunk import Chunk
 
     chunks = []
     for i, line in enumerate((folder / "passages.jsonl").open(encoding="utf-8")):
@@ -162,7 +162,7 @@ class PreEmbedded:
 
 
 def _store(folder: Path):
-    from .index import IndexStore
+    from rag.store.segments import IndexStore
 
     return IndexStore(folder / "index", PreEmbedded(), 200, 40)
 
@@ -187,7 +187,7 @@ def worker_build(folder: Path, cfg: BenchConfig) -> dict:
 
 def worker_serve(folder: Path, cfg: BenchConfig) -> dict:
     """Load the project's index from disk (checksums verified) and answer the questions."""
-    from .retrieve import Retriever
+    from rag.retrieve import Retriever
 
     store = _store(folder)
     snap, _, load_ms = _timed(store.load)
@@ -224,7 +224,7 @@ def worker_floor(folder: Path, cfg: BenchConfig) -> dict:
     """The floor: FAISS (same index type) + bm25s + reciprocal-rank fusion."""
     import bm25s
 
-    from .index import IndexConfig, _dense_index
+    from rag.store.segments import IndexConfig, _dense_index
 
     texts = [" ".join(json.loads(line)) for line in (folder / "passages.jsonl").open()]
     vectors = np.load(folder / "vectors.npy")
@@ -273,9 +273,9 @@ def worker_floor(folder: Path, cfg: BenchConfig) -> dict:
 def worker_add(folder: Path, cfg: BenchConfig) -> dict:
     """Add one real document (embedded for real) to the built index, the store warm as in
     the running app; report the time and what was written."""
-    from .embed import Embedder
-    from .index import IndexStore
-    from .ingest import Document, file_sha256
+    from rag.ingest.documents import Document, file_sha256
+    from rag.store.embed import Embedder
+    from rag.store.segments import IndexStore
 
     store = IndexStore(folder / "index", Embedder(), 200, 40)
     t0 = time.perf_counter()
@@ -307,7 +307,7 @@ WORKERS = {"build": worker_build, "serve": worker_serve, "floor": worker_floor, 
 
 def _run_worker(kind: str, folder: Path, cfg: BenchConfig) -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "rag.bench", kind, str(folder), json.dumps(asdict(cfg))],
+        [sys.executable, "-m", "rag.evaluation.bench", kind, str(folder), json.dumps(asdict(cfg))],
         capture_output=True,
         text=True,
         env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
@@ -320,7 +320,7 @@ def _run_worker(kind: str, folder: Path, cfg: BenchConfig) -> dict:
 def real_recall(vecs: np.ndarray, queries: np.ndarray, cfg: BenchConfig) -> float:
     """recall@10 of the IVF index (as the project builds it) against exact search, on real
     MiniLM vectors of the sentence pool."""
-    from .index import IndexConfig, _dense_index
+    from rag.store.segments import IndexConfig, _dense_index
 
     config = IndexConfig(flat_max_passages=1000)
     index = _dense_index(vecs, config)
@@ -338,7 +338,7 @@ def run(
     log,
     progress=True,
 ):
-    from .embed import Embedder
+    from rag.store.embed import Embedder
 
     sentences, questions = sentence_pool(squad)
     log(f"pool: {len(sentences)} real sentences, {len(questions)} questions")

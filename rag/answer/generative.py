@@ -1,8 +1,8 @@
 """Generators: turn a question and its passages into an answer.
 
 Two kinds of model, one abstract method each: a drafting generator `stream`s text that
-`rag.cite` attributes afterwards (drafts are never trusted for citations); a reading generator
-`read`s the passages and returns a span of one of them (`rag.reader`). A small registry maps
+`rag.answer.cite` attributes afterwards (drafts are never trusted for citations); a reading generator
+`read`s the passages and returns a span of one of them (`rag.answer.reader`). A small registry maps
 names to classes; `load_generator` walks the fallback chain and says why each step failed.
 Models load in `warm_up()`, not in `__init__`.
 """
@@ -20,9 +20,9 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from .embed import Embedder
-from .errors import GeneratorUnavailable
-from .retrieve import Passage
+from rag.errors import GeneratorUnavailable
+from rag.retrieve import Passage
+from rag.store.embed import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def build_prompt(
     default). Passages are added best first while they fit, the last one cut at a word if
     need be; the instructions and the question are never cut.
 
-    >>> from rag.chunk import Chunk
+    >>> from rag.ingest.chunk import Chunk
     >>> p = Passage(1, 0.9, Chunk("a.txt::0", "a.txt", 0, 9, "Harbin it"))
     >>> print(build_prompt("Where?", [p]))
     Answer the question using only the numbered passages. Answer in one or two short sentences and copy names and numbers exactly as written. If the passages do not contain the answer, reply exactly: The documents do not say.
@@ -317,7 +317,7 @@ class ReaderGenerator(Generator):
     """
 
     def __init__(self, model: str = "shipped", allow_download: bool = False):
-        from .reader import Reader
+        from rag.answer.reader import Reader
 
         self.reader = Reader(model, allow_download)
         self.name = "reader" if model in ("", "shipped") else f"reader:{model}"
@@ -330,7 +330,7 @@ class ReaderGenerator(Generator):
         self.reader.warm_up()
 
     def read(self, question: str, passages: list[Passage]):
-        """The best span of each passage (`rag.reader.Span`, in passage order), each inside
+        """The best span of each passage (`rag.answer.reader.Span`, in passage order), each inside
         one sentence of its passage."""
         return self.reader.read(
             question, [p.chunk.text for p in passages], [p.chunk.sentence_spans() for p in passages]
@@ -349,7 +349,7 @@ CHAIN = ("seq2seq", "reader", "extractive", "instruct")
 
 def load_generator(kind: str, settings, embedder: Embedder) -> tuple[Generator, list[str]]:
     """The first generator that loads, starting at `kind`, and why each earlier one did not."""
-    from . import extractive  # noqa: F401 - registers "extractive"
+    from rag.answer import extractive  # noqa: F401 - registers "extractive"
 
     order = list(CHAIN) if kind == "auto" else [kind] + [k for k in CHAIN if k != kind]
     failures: list[str] = []

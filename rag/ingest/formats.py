@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from .errors import IngestError
+from rag.errors import IngestError
 
 log = logging.getLogger(__name__)
 

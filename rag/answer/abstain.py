@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import content_tokens, names, numbers, stems
+from rag.text import content_tokens, names, numbers, stems
 
 # Reason codes -> the words a user reads. No scores, no jargon.
 REASONS = {

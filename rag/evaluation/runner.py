@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .cite import strip_markers
-from .errors import ConfigError, GoldFormatError
-from .formats import extract
+from rag.answer.cite import strip_markers
+from rag.errors import ConfigError, GoldFormatError
+from rag.ingest.formats import extract
 
 _KEYS = ("id", "question", "answers", "sources", "answerable")
 
@@ -317,7 +317,7 @@ def run_eval(rag, gold_path: Path, out_dir: Path, progress: bool = True) -> dict
 def run_items(rag, items: list[GoldItem], out_dir: Path, progress: bool = True) -> dict:
     from tqdm import tqdm
 
-    from ._report import write_report
+    from rag.evaluation.report import write_report
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -353,7 +353,7 @@ def run_items(rag, items: list[GoldItem], out_dir: Path, progress: bool = True) 
 def squad_items(squad_path: Path, split: str, corpus_dir: Path, limit: int = 0) -> list[GoldItem]:
     """Write the articles of one split of a SQuAD-format file into `corpus_dir` (one document
     per article) and return its questions as gold items whose spans are the answers."""
-    from .squad import build_collection, load_squad, select
+    from rag.training.squad import build_collection, load_squad, select
 
     try:
         articles = load_squad(squad_path)

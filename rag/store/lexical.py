@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import content_tokens
+from rag.text import content_tokens
 
 K1 = 1.2
 B = 0.75

@@ -27,13 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import Chunk
-from .embed import Embedder
-from .errors import ConfigError, IndexCorrupt
-from .formats import EXTRACTOR_VERSION
-from .index import FORMAT_VERSION, UpdateReport, chunk_documents, diff_documents
-from .ingest import Document
-from .lexical import tokenize
+from rag.errors import ConfigError, IndexCorrupt
+from rag.ingest.chunk import Chunk
+from rag.ingest.documents import Document
+from rag.ingest.formats import EXTRACTOR_VERSION
+from rag.store.embed import Embedder
+from rag.store.lexical import tokenize
+from rag.store.segments import FORMAT_VERSION, UpdateReport, chunk_documents, diff_documents
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ _INNER = re.compile(r"[.,'’]")
 
 
 def terms(text: str) -> str:
-    """The text Milvus's BM25 analyses: the FAISS store's own tokens (rag.lexical.tokenize),
+    """The text Milvus's BM25 analyses: the FAISS store's own tokens (rag.store.lexical.tokenize),
     joined, with the marks a word may hold inside removed so that Milvus's standard analyzer
     keeps each token whole. Both stores then score BM25 over the same terms.
 

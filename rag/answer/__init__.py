@@ -1,0 +1,1 @@
+"""From retrieved passages to an answer: the answerers, the reader, citations, abstention."""

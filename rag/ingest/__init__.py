@@ -1,0 +1,1 @@
+"""Files to text and passages: format extractors, the documents folder, uploads, chunking."""

@@ -1,0 +1,1 @@
+"""Where passages live: embedding, the FAISS segment store, BM25, Milvus."""

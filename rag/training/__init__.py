@@ -1,0 +1,1 @@
+"""Training the shipped reader (SQuAD data, the loop, synthetic heads); the runtime never imports it."""
