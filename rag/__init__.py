@@ -43,7 +43,7 @@ _EXPORTS = {
     "load_generator": "rag.answer.generative",
     "IndexSnapshot": "rag.store.segments",
     "IndexStore": "rag.store.segments",
-    "UpdateReport": "rag.store.segments",
+    "UpdateReport": "rag.store.base",
     "Reader": "rag.answer.reader",
     "Passage": "rag.retrieve",
     "Retriever": "rag.retrieve",

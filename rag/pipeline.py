@@ -27,8 +27,9 @@ from rag.ingest.upload import (
     remove_stale_temporaries,
     store_upload,
 )
+from rag.store import open_store
+from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
-from rag.store.segments import IndexStore, UpdateReport
 
 from .errors import BadQuestion, ConfigError, DocumentNotFound, UploadRejected
 from .followup import rewrite
@@ -187,24 +188,7 @@ class RAG:
         self.embedder = embedder or Embedder(
             self.settings.embedding_model, self.settings.allow_download
         )
-        if self.settings.store == "milvus":
-            from rag.store.milvus import MilvusStore
-
-            self.store = MilvusStore(
-                self.settings.milvus_uri or str(self.settings.index_dir / "milvus.db"),
-                self.embedder,
-                self.settings.chunk_tokens,
-                self.settings.chunk_overlap_tokens,
-                self.settings.milvus_collection,
-            )
-        else:
-            self.store = IndexStore(
-                self.settings.index_dir,
-                self.embedder,
-                self.settings.chunk_tokens,
-                self.settings.chunk_overlap_tokens,
-                self.settings.index_config,
-            )
+        self.store: Store = open_store(self.settings, self.embedder)
         self.retriever = Retriever(
             self.store.current,
             self.embedder,
@@ -261,8 +245,9 @@ class RAG:
             self._verifiers[folder] = Verifier.load(Path(folder) / "verifier.json")
         return self._verifiers[folder]
 
-    def refresh(self, progress=None) -> UpdateReport:
-        """Bring the index in line with the documents folder, embedding only what changed.
+    def refresh(self, progress=None, batch: int = 32) -> UpdateReport:
+        """Bring the index in line with the documents folder, embedding only what changed
+        (`batch` passages per embedding call).
 
         The folder is listed under the index's writer lock (see IndexStore.update).
         """
@@ -282,7 +267,7 @@ class RAG:
                 self._arriving.update(d.name for d in loaded.documents)
             return loaded.documents
 
-        report = self.store.update(listing, progress)
+        report = self.store.update(listing, progress, batch)
         self.texts.prune(keys)
         return report
 

@@ -101,7 +101,7 @@ class Settings:
 
     @property
     def index_config(self):
-        from rag.store.segments import IndexConfig
+        from rag.store.segment import IndexConfig
 
         return IndexConfig(
             flat_max_passages=self.flat_max_passages,
