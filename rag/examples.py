@@ -30,8 +30,8 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rag.evaluation.runner import normalize_answer, token_f1
 from rag.store.base import Snapshot
+from rag.text import normalize_answer, token_f1
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from rag.store.base import Snapshot
 from rag.store.embed import Embedder
 
 from .errors import ConfigError
-from .settings import Settings
+from .settings import FUSIONS, Settings
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,6 @@ def fuse_convex(dense: dict, lexical: dict, alpha: float) -> list:
     d, lx = norm(dense), norm(lexical)
     total = {i: alpha * d.get(i, 0.0) + (1 - alpha) * lx.get(i, 0.0) for i in {*d, *lx}}
     return sorted(total, key=lambda i: (-total[i], i))
-
-
-FUSIONS = ("rrf", "convex", "dense", "bm25")
 
 
 class Retriever:
