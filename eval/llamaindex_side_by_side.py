@@ -32,7 +32,7 @@ from rag.evaluation.bench import (  # noqa: E402
 )
 from rag.settings import Settings  # noqa: E402
 from rag.store.embed import Embedder  # noqa: E402
-from rag.store.segments import IndexConfig  # noqa: E402
+from rag.store.segment import IndexConfig  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import pipeline  # noqa: E402
-from rag.answer import abstain  # noqa: E402
+from rag.answer import abstain, reading  # noqa: E402
 from rag.answer.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
 from rag.evaluation.runner import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
 from rag.settings import Settings  # noqa: E402
@@ -123,14 +123,14 @@ class Replay:
     def use(self, verifier, k: int = 3, per_item=None):
         """Decide with `verifier` (or per_item[id] -> verifier), reading k passages."""
         self.rag.settings = self.rag.settings.replace(reader_top_k=k)
-        self.rag.verifier = lambda gen: self._current
+        self.rag.answerer.verifier = lambda: self._current
         self._default, self._per, self._current = verifier, per_item, verifier
 
     def candidates(self, k: int = 3):
         rows = []
         for item in self.items:
             q, ps, _ = self.read[item.id]
-            cand = self.rag._candidate(self.gen, q, ps[:k]) if ps else None
+            cand = self.rag.answerer.candidate(q, ps[:k]) if ps else None
             rows.append(cand)
         return rows
 
@@ -299,7 +299,7 @@ def with_features(names, extra: bool) -> None:
     abstain.FEATURES = tuple(names)
     STUDY["features"] = tuple(names)
     base = _READER_FEATURES
-    pipeline.reader_features = (lambda *a: {**base(*a), **extra_features(*a)}) if extra else base
+    reading.reader_features = (lambda *a: {**base(*a), **extra_features(*a)}) if extra else base
 
 
 _READER_FEATURES = abstain.reader_features

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from rag.store.segments import UpdateReport
+from rag.store.base import UpdateReport
 
 from .errors import RagError
 
@@ -32,7 +32,7 @@ class BackgroundIndexer:
         # Small batches with a pause between them while questions are being answered: on two
         # cores a 1 MB upload otherwise doubles the answer time of everyone asking meanwhile.
         self.yield_s = 2.0
-        rag.store.embed_batch = 8
+        self.batch = 8
 
     def request(self) -> None:
         with self._cv:
@@ -68,17 +68,21 @@ class BackgroundIndexer:
         torch.set_num_threads(1)
         # Chunking a large file is pure Python: hand the interpreter back to question threads
         # more often than every 5 ms, or each of their many short native calls waits for it.
+        # The interval is process-wide: restored (under the lock, before another worker can
+        # start) when there is nothing left to do.
+        interval = sys.getswitchinterval()
         sys.setswitchinterval(0.0005)
         while True:
             with self._cv:
                 if not self._requested:
+                    sys.setswitchinterval(interval)
                     self._running = False
                     self._cv.notify_all()
                     return
                 self._requested = False
             self.done = self.total = 0
             try:
-                self.last = self.rag.refresh(self._progress)
+                self.last = self.rag.refresh(self._progress, self.batch)
                 self.error = ""
                 log.info(self.last.summary())
             except RagError as exc:

@@ -18,7 +18,10 @@ class IndexCorrupt(RagError):
 
 
 class GeneratorUnavailable(RagError):
-    """A generator could not be loaded (no weights, missing package)."""
+    """A generator could not be loaded (no weights, missing package). `absent`: its model is
+    simply not on this machine, the usual case offline ("auto" passes over it quietly)."""
+
+    absent = False
 
 
 class BadQuestion(RagError):

@@ -30,7 +30,8 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rag.evaluation.runner import normalize_answer, token_f1
+from rag.store.base import Snapshot
+from rag.text import normalize_answer, token_f1
 
 log = logging.getLogger(__name__)
 
@@ -153,17 +154,6 @@ def clean(text: str) -> str:
     'A New Model for you'
     """
     return " ".join(_MARKUP.sub("", text).split())
-
-
-def doc_chunks(snap, name: str) -> list:
-    """One document's passages in order, from any snapshot (FAISS folder or Milvus)."""
-    if hasattr(snap, "doc_chunks"):
-        return snap.doc_chunks(name)
-    meta = snap.documents.get(name) or {}
-    if "segment" in meta and hasattr(snap, "segments"):
-        s = next(i for i, seg in enumerate(snap.segments) if seg.name == meta["segment"])
-        return [snap.chunk((s, meta["first"] + i)) for i in range(meta["chunks"])]
-    return [c for c in snap.chunks if c.doc == name]
 
 
 def sentences(chunks) -> list[str]:
@@ -462,10 +452,10 @@ def readable(c: Candidate) -> bool:
     return not (c.family == "who" and POSSESSIVE & set(words))
 
 
-def candidates(snap, names: Iterable[str]) -> list[Candidate]:
+def candidates(snap: Snapshot, names: Iterable[str]) -> list[Candidate]:
     out: list[Candidate] = []
     for name in names:
-        chunks = doc_chunks(snap, name)
+        chunks = snap.doc_chunks(name)
         if not chunks:
             continue
         sents = sentences(chunks)

@@ -37,9 +37,10 @@ import re
 from collections.abc import Callable, Sequence
 
 from .retrieve import Passage
+from .settings import Settings
 
-# The default of Settings.follow_up_min_cosine (where it is explained).
-MIN_STANDALONE_COSINE = 0.30
+# Settings.follow_up_min_cosine, where it is chosen and explained.
+MIN_STANDALONE_COSINE = Settings.follow_up_min_cosine
 
 # Opening words that only a follow-up starts with.
 FOLLOW_UP_OPENING = re.compile(r"^(?:and|but|also|so|then|what about|how about)\b", re.I)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.ingest.chunk import Chunk
+from rag.store.base import Snapshot
 from rag.store.embed import Embedder
-from rag.store.segments import IndexSnapshot
 
 from .errors import ConfigError
-from .settings import Settings
+from .settings import FUSIONS, Settings
 
 
 @dataclass(frozen=True)
@@ -71,16 +71,13 @@ def fuse_convex(dense: dict, lexical: dict, alpha: float) -> list:
     return sorted(total, key=lambda i: (-total[i], i))
 
 
-FUSIONS = ("rrf", "convex", "dense", "bm25")
-
-
 class Retriever:
     """Ranks passages of the current snapshot for a query: dense (FAISS) and BM25 candidates,
     fused (`fusion`: "rrf", "convex", or one side alone)."""
 
     def __init__(
         self,
-        snapshot: Callable[[], IndexSnapshot | None],
+        snapshot: Callable[[], Snapshot | None],
         embedder: Embedder,
         top_k: int = 5,
         fusion: str = Settings.fusion,
@@ -115,15 +112,15 @@ class Retriever:
         return self.search(snap, query, self.embedder.embed_cached([query]), top_k)
 
     def search(
-        self, snap: IndexSnapshot, query: str, vec: np.ndarray, top_k: int | None = None
+        self, snap: Snapshot, query: str, vec: np.ndarray, top_k: int | None = None
     ) -> list[Passage]:
         """Rank with the query vector given (1 x dim). The passage score reported stays the
         cosine similarity, whatever the fusion."""
         k = top_k or self.top_k
         pool = min(max(k, self.candidates), snap.ntotal)
-        hybrid = getattr(snap, "hybrid", None)  # a store that fuses itself (Milvus)
-        if self.fusion == "rrf" and hybrid is not None:
-            order = hybrid(query, vec, k, pool)
+        # A store that fuses itself (Milvus) answers `hybrid`; the others return None.
+        order = snap.hybrid(query, vec, k, pool) if self.fusion == "rrf" else None
+        if order is not None:
             return [
                 Passage(rank, float(snap.vector(key) @ vec[0]), snap.chunk(key))
                 for rank, key in enumerate(order, 1)
@@ -144,9 +141,6 @@ class Retriever:
         return [Passage(rank, cosine[key], snap.chunk(key)) for rank, key in enumerate(order, 1)]
 
     @staticmethod
-    def _fill_cosines(snap, cosine: dict, keys: list, vec: np.ndarray) -> None:
-        if not keys:
-            return
-        many = getattr(snap, "cosines", None)
-        values = many(keys, vec) if many else [float(snap.vector(k) @ vec[0]) for k in keys]
-        cosine.update(zip(keys, values, strict=True))
+    def _fill_cosines(snap: Snapshot, cosine: dict, keys: list, vec: np.ndarray) -> None:
+        if keys:
+            cosine.update(zip(keys, snap.cosines(keys, vec), strict=True))

@@ -7,9 +7,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .answer.registry import GENERATORS as _REGISTERED
 from .errors import ConfigError
 
-GENERATORS = ("auto", "seq2seq", "reader", "extractive", "instruct")
+# "auto" walks the fallback chain; the others are the registry's names (rag.answer.registry).
+GENERATORS = ("auto", *_REGISTERED)
+# How dense and BM25 rankings combine (rag.retrieve): fused, or one side alone.
+FUSIONS = ("rrf", "convex", "dense", "bm25")
 
 
 def _default_embedding_model() -> str:
@@ -101,7 +105,7 @@ class Settings:
 
     @property
     def index_config(self):
-        from rag.store.segments import IndexConfig
+        from rag.store.segment import IndexConfig
 
         return IndexConfig(
             flat_max_passages=self.flat_max_passages,
@@ -168,8 +172,10 @@ class Settings:
                 raise ConfigError(f"{name}={getattr(self, name)}: must be in [0, 1]")
         if self.store not in ("faiss", "milvus"):
             raise ConfigError(f"store={self.store!r}: choose faiss or milvus")
-        if self.fusion not in ("rrf", "convex", "dense", "bm25"):
-            raise ConfigError(f"fusion={self.fusion!r}: choose rrf, convex, dense or bm25")
+        if self.fusion not in FUSIONS:
+            raise ConfigError(
+                f"fusion={self.fusion!r}: choose {', '.join(FUSIONS[:-1])} or {FUSIONS[-1]}"
+            )
         if not 0.0 <= self.fusion_alpha <= 1.0:
             raise ConfigError(f"fusion_alpha={self.fusion_alpha}: must be in [0, 1]")
         if not 1 <= self.fusion_candidates <= 1000:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import string
+from collections import Counter
 
 WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d,.]*")
+_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")  # our [n] citation markers
 STOPWORDS = frozenset(
     """a an the and or but of in on at to for from by with as is are was were be been being has
     have had do does did it its this that these those there their they them he she his her
@@ -71,3 +74,41 @@ def names(text: str) -> list[str]:
         for m in list(WORD.finditer(text))[1:]
         if m.group()[0].isupper() and m.group().lower() not in STOPWORDS
     ]
+
+
+def strip_markers(text: str) -> str:
+    """Remove [n] citation markers.
+
+    >>> strip_markers("Harbin [1]. Also [2, 3] here.")
+    'Harbin. Also here.'
+    """
+    return _MARKER.sub("", text).strip()
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD normalisation after removing citation markers.
+
+    >>> normalize_answer("The EXPO was in Harbin [1].")
+    'expo was in harbin'
+    """
+    text = strip_markers(text).lower()
+    text = "".join(ch if ch not in string.punctuation else " " for ch in text)
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def token_f1(prediction: str, golds: list[str]) -> float:
+    """Best SQuAD token F1 over the gold answers.
+
+    >>> token_f1("the cat sat", ["cat sat down"])
+    0.8
+    """
+    best = 0.0
+    p = normalize_answer(prediction).split()
+    for g in golds:
+        gt = normalize_answer(g).split()
+        common = sum((Counter(p) & Counter(gt)).values())
+        if common:
+            precision, recall = common / len(p), common / len(gt)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best

@@ -71,3 +71,10 @@ def make_rag(tmp_path, embedder):
 def seeds_rag(tmp_path_factory, embedder) -> RAG:
     """One read-only RAG over the seeds, shared by tests that only ask questions."""
     return build_rag(SEEDS, tmp_path_factory.mktemp("seeds_rag"), embedder)
+
+
+def add_files(rag: RAG, files, progress=None):
+    """Store uploads, then index what is new, as the app does: (stored, rejected, report)."""
+    stored, rejected = rag.store_files(list(files))
+    report = rag.refresh(progress) if any(x.status == "added" for x in stored) else None
+    return stored, rejected, report

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from rag import ConfigError, chunk_document, load_documents, split_sentences
-from rag.ingest.documents import decode_document
+from rag.ingest.formats import decode_text
 
 from .conftest import SEEDS, TINY
 
@@ -132,9 +132,9 @@ def test_bad_file_is_named_and_others_still_load(tmp_path: Path):
 
 def test_decode_rejects_binary_and_empty():
     with pytest.raises(Exception, match="binary"):
-        decode_document("x.txt", b"ab\x00cd")
+        decode_text("x.txt", b"ab\x00cd")
     with pytest.raises(Exception, match="empty"):
-        decode_document("x.txt", b"  \n ")
+        decode_text("x.txt", b"  \n ")
 
 
 def test_sentence_splitting_is_thread_safe():

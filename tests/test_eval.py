@@ -10,7 +10,7 @@ from rag.evaluation.runner import (
     exact_match,
     first_relevant_rank,
     load_gold,
-    run_eval,
+    run_items,
     score_answer,
     summarize,
     token_f1,
@@ -190,7 +190,9 @@ def test_end_to_end_run_writes_every_output(tmp_path, seeds_rag):
         ),
     )
     out = tmp_path / "out"
-    summary = run_eval(seeds_rag, gold, out, progress=False)
+    summary = run_items(
+        seeds_rag, load_gold(gold, seeds_rag.settings.documents_dir), out, progress=False
+    )
     assert set(json.loads((out / "summary.json").read_text())) == GOLD_KEYS
     assert summary["n_questions"] == 3 and summary["generator"] == "extractive"
     assert summary["retrieval"]["hit_at_1"] == 1.0

@@ -17,7 +17,7 @@ from rag import (
     load_generator,
 )
 from rag import settings as settings_module
-from rag.answer.generative import CHAIN
+from rag.answer.registry import CHAIN
 from rag.store.embed import resolve_embedding_model
 
 from .conftest import EXPO, SEEDS

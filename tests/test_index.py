@@ -5,7 +5,7 @@ import pytest
 
 from rag import ConfigError, IndexCorrupt, IndexStore, load_documents
 from rag.ingest.chunk import Chunk, split_sentences
-from rag.store.segments import IndexConfig, Segment
+from rag.store.segment import IndexConfig, Segment
 
 from .conftest import EXPO
 

@@ -4,7 +4,7 @@ import bm25s
 import numpy as np
 import pytest
 
-from rag.store.lexical import TermMatrix, bm25_search, tokenize
+from rag.store.lexical import LiveBM25, TermMatrix, tokenize
 
 CORPUS = [
     "Harbin hosted the 6th Sino-Russian EXPO in June.",
@@ -30,7 +30,7 @@ def reference(tokens, query, k1=1.2, b=0.75):
 def test_one_segment_scores_equal_bm25s(query):
     tokens = [tokenize(t) for t in CORPUS]
     expected = reference(tokens, tokenize(query))
-    found = bm25_search(tokenize(query), [(TermMatrix.build(tokens), np.ones(6, bool))], 10)
+    found = LiveBM25([(TermMatrix.build(tokens), np.ones(6, bool))]).search(tokenize(query), 10)
     got = np.zeros(len(CORPUS))
     for _, r, x in found:
         got[r] = x
@@ -47,7 +47,7 @@ def test_segments_with_tombstones_score_as_one_live_collection():
     live = [tokens[i] for i in (0, 1, 3, 4, 5)]
     for query in ("Harbin trade", "Amur river", "Russia"):
         expected = reference(live, tokenize(query))
-        got = {(s, r): x for s, r, x in bm25_search(tokenize(query), segs, 10)}
+        got = {(s, r): x for s, r, x in LiveBM25(segs).search(tokenize(query), 10)}
         where = [(0, 0), (0, 1), (0, 3), (1, 0), (1, 1)]
         assert [got.get(w, 0.0) for w in where] == pytest.approx(list(expected), rel=1e-5)
         assert (0, 2) not in got
@@ -59,7 +59,7 @@ def test_top_k_is_ordered_and_round_trips(tmp_path):
     m.save(tmp_path)
     again = TermMatrix.load(tmp_path)
     alive = np.ones(6, bool)
-    hits = bm25_search(["harbin"], [(again, alive)], 2)
+    hits = LiveBM25([(again, alive)]).search(["harbin"], 2)
     assert [r for _, r, _ in hits] == [4, 0]  # twice in passage 4
-    assert hits == bm25_search(["harbin"], [(m, alive)], 2)
-    assert bm25_search(["absent"], [(m, alive)], 2) == []
+    assert hits == LiveBM25([(m, alive)]).search(["harbin"], 2)
+    assert LiveBM25([(m, alive)]).search(["absent"], 2) == []

@@ -5,7 +5,7 @@ import pytest
 from rag import RAG, ReaderGenerator, Settings
 from rag.answer.reader import SHIPPED_READER
 
-from .conftest import EXPO, SEEDS
+from .conftest import EXPO, SEEDS, add_files
 
 UMBRELLA = "003_f63e59bf8519bc95.txt"
 FESTIVAL = (
@@ -65,7 +65,7 @@ def festival_reader(tmp_path_factory, embedder) -> RAG:
     base = tmp_path_factory.mktemp("festival")
     (base / "docs").mkdir()
     rag = reader_rag(base / "docs", base, embedder)
-    stored, rejected, report = rag.add_files([("festival.txt", FESTIVAL.encode())])
+    stored, rejected, report = add_files(rag, [("festival.txt", FESTIVAL.encode())])
     assert not rejected and report.added == ["festival.txt"]
     return rag
 
@@ -75,7 +75,7 @@ def marked_up_reader(tmp_path_factory, embedder) -> RAG:
     base = tmp_path_factory.mktemp("markup")
     (base / "docs").mkdir()
     rag = reader_rag(base / "docs", base, embedder)
-    rag.add_files([("notes.txt", MARKED_UP.encode())])
+    add_files(rag, [("notes.txt", MARKED_UP.encode())])
     return rag
 
 
@@ -84,7 +84,7 @@ def front_matter_reader(tmp_path_factory, embedder) -> RAG:
     base = tmp_path_factory.mktemp("front")
     (base / "docs").mkdir()
     rag = reader_rag(base / "docs", base, embedder)
-    rag.add_files([("memo.txt", MEMO.encode()), ("timber.txt", PAPER.encode())])
+    add_files(rag, [("memo.txt", MEMO.encode()), ("timber.txt", PAPER.encode())])
     return rag
 
 
@@ -181,7 +181,7 @@ def test_a_document_that_contradicts_another_is_flagged(tmp_path, embedder):
 
     shutil.copytree(SEEDS, tmp_path / "docs")
     rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
-    rag.add_files([("claim.txt", b"The 6th Sino-Russian EXPO was held in Moscow in June.")])
+    add_files(rag, [("claim.txt", b"The 6th Sino-Russian EXPO was held in Moscow in June.")])
     answer = rag.ask("Where was the 6th Sino-Russian EXPO held?")
     assert not answer.abstained
     assert "disagree" in answer.notice and len(answer.citations) == 2
@@ -195,8 +195,9 @@ def test_a_sentence_about_something_else_is_not_a_disagreement(tmp_path, embedde
 
     shutil.copytree(SEEDS, tmp_path / "docs")
     rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
-    rag.add_files(
-        [("festival.txt", b"The Amur bridge festival in Blagoveshchensk is held every August 12.")]
+    add_files(
+        rag,
+        [("festival.txt", b"The Amur bridge festival in Blagoveshchensk is held every August 12.")],
     )
     answer = rag.ask("When is the Amur bridge festival held?")
     assert answer.short_answer is not None and answer.short_answer.text == "August 12"
@@ -221,7 +222,7 @@ def test_short_answers_leave_markup_out(marked_up_reader, question, expected):
 def test_a_refusal_names_the_documents_still_being_indexed(tmp_path, embedder):
     (tmp_path / "docs").mkdir()
     rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
-    rag.add_files([("festival.txt", FESTIVAL.encode())])
+    add_files(rag, [("festival.txt", FESTIVAL.encode())])
     stored, rejected = rag.store_files(
         [("ferry.txt", b"The ferry to Blagoveshchensk runs hourly.")]
     )

@@ -11,9 +11,11 @@ import pytest
 from rag import BadQuestion, IngestError
 from rag.ingest import chunk as chunk_module
 from rag.ingest.chunk import SEGMENT_WINDOW, chunk_document, split_sentences
-from rag.ingest.documents import decode_document
+from rag.ingest.formats import decode_text
 from rag.ingest.upload import remove_stale_temporaries, store_upload
 from rag.pipeline import clean_history
+
+from .conftest import add_files
 
 
 def test_same_name_uploads_at_the_same_moment_are_both_kept(tmp_path):
@@ -44,9 +46,9 @@ def test_uploads_are_private_to_the_app_user(tmp_path):
 
 
 def test_utf16_with_a_byte_order_mark_is_text_and_latin1_is_explained():
-    assert decode_document("u.txt", "Харбин, 2018".encode("utf-16")) == "Харбин, 2018"
+    assert decode_text("u.txt", "Харбин, 2018".encode("utf-16")) == "Харбин, 2018"
     with pytest.raises(IngestError, match="^latin1.txt is not UTF-8 text; save it as UTF-8$"):
-        decode_document("latin1.txt", "café".encode("latin-1"))
+        decode_text("latin1.txt", "café".encode("latin-1"))
 
 
 def test_stale_upload_temporaries_are_removed_and_fresh_ones_kept(tmp_path):
@@ -94,7 +96,8 @@ rag = RAG(Settings(documents_dir=sys.argv[1], index_dir=sys.argv[2], generator="
 rag.refresh()
 for i in range(int(sys.argv[4])):
     text = f"Note {sys.argv[3]} {i}: the festival bell of town {sys.argv[3]}{i} weighs {i} tonnes."
-    stored, rejected, report = rag.add_files([(f"{sys.argv[3]}-{i}.txt", text.encode())])
+    stored, rejected = rag.store_files([(f"{sys.argv[3]}-{i}.txt", text.encode())])
+    report = rag.refresh()
     print(report.summary(), flush=True)
 """
 
@@ -130,7 +133,7 @@ def test_a_process_answers_from_the_generation_another_one_wrote(make_rag, seeds
     reader = make_rag(seeds_dir)  # already has the seeds' generation loaded
     writer = make_rag(seeds_dir)  # same folders, its own store: as another process would
     before = reader.store.current().generation
-    writer.add_files([("bell.txt", b"The festival bell of Tonghe weighs 12 tonnes.")])
+    add_files(writer, [("bell.txt", b"The festival bell of Tonghe weighs 12 tonnes.")])
     assert reader.store.current().generation != before
     assert "bell.txt" in reader.store.current().documents
     passages = reader.retriever.run("How heavy is the festival bell of Tonghe?")

@@ -11,13 +11,13 @@ import pytest
 from rag import IndexStore, load_documents
 from rag.ingest.upload import safe_filename
 
-from .conftest import EXPO, ROOT
+from .conftest import EXPO, ROOT, add_files
 
 EXPO_Q = "Where was the 6th Sino-Russian EXPO held?"
 
 
 def uploads(rag, *files):
-    stored, rejected, report = rag.add_files(list(files))
+    stored, rejected, report = add_files(rag, list(files))
     return {s.original: s for s in stored}, rejected, report
 
 
@@ -168,7 +168,8 @@ s = Settings(documents_dir=sys.argv[1], index_dir=sys.argv[2], generator="extrac
 rag = RAG(s, embedder=emb, generator=ExtractiveGenerator(emb))
 rag.refresh()
 for i in range(1000):
-    stored, rejected, report = rag.add_files([(f"up{i:04}.txt", f"Upload {i} is about Heihe port.".encode())])
+    stored, rejected = rag.store_files([(f"up{i:04}.txt", f"Upload {i} is about Heihe port.".encode())])
+    rag.refresh()
     print("ACK", stored[0].name, flush=True)
 """
 

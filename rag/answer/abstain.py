@@ -42,6 +42,23 @@ def reason(code: str, detail: str = "") -> str:
     return REASONS[code].format(detail=detail)
 
 
+NOT_IN_DOCUMENTS = re.compile(
+    r"(documents?|passages?|text) (does|do) not (say|contain|mention|provide|state)|"
+    r"not (mentioned|stated|provided|specified|given) in|no information|cannot be determined",
+    re.I,
+)
+
+
+def unanswerable(question: str, passages, min_retrieval_score: float) -> tuple[str, str]:
+    """Hand rules for drafting generators: (reason code, detail), or ("", "")."""
+    if passages[0].score < min_retrieval_score:
+        return "not_relevant", ""
+    missing = missing_numbers(question, " ".join(p.chunk.text for p in passages))
+    if missing:
+        return "missing_numbers", ", ".join(sorted(missing))
+    return "", ""
+
+
 def missing_numbers(question: str, text: str) -> set[str]:
     """Numbers (years, ordinals) the question names that the text does not contain.
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text import STOPWORDS, WORD, content_tokens, numbers, stem
-
-_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+from rag.text import STOPWORDS, WORD, content_tokens, numbers, stem, strip_markers
 
 
 def lexical_support(claim: str, source: str) -> float:
@@ -26,15 +24,6 @@ def lexical_support(claim: str, source: str) -> float:
         return 0.0
     source_words = {stem(w) for w in content_tokens(source)}
     return len(claim_words & source_words) / len(claim_words)
-
-
-def strip_markers(text: str) -> str:
-    """Remove [n] citation markers.
-
-    >>> strip_markers("Harbin [1]. Also [2, 3] here.")
-    'Harbin. Also here.'
-    """
-    return _MARKER.sub("", text).strip()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.generative import Generator, register
+from rag.answer.base import Generator
 from rag.errors import ConfigError
 from rag.retrieve import Passage
 from rag.store.embed import Embedder
@@ -61,7 +61,6 @@ def missing_terms(question: str, vocab: frozenset[str]) -> list[str]:
     ]
 
 
-@register("extractive")
 class ExtractiveGenerator(Generator):
     """No language model: answers with the retrieved sentence(s) that best answer the question."""
 

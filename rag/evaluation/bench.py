@@ -224,12 +224,12 @@ def worker_floor(folder: Path, cfg: BenchConfig) -> dict:
     """The floor: FAISS (same index type) + bm25s + reciprocal-rank fusion."""
     import bm25s
 
-    from rag.store.segments import IndexConfig, _dense_index
+    from rag.store.segment import IndexConfig, dense_index
 
     texts = [" ".join(json.loads(line)) for line in (folder / "passages.jsonl").open()]
     vectors = np.load(folder / "vectors.npy")
     c0, t0 = time.process_time(), time.perf_counter()
-    index = _dense_index(vectors, IndexConfig())
+    index = dense_index(vectors, IndexConfig())
     tokens = bm25s.tokenize(texts, stopwords="en", show_progress=False)
     bm25 = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
     bm25.index(tokens, show_progress=False)
@@ -320,10 +320,10 @@ def _run_worker(kind: str, folder: Path, cfg: BenchConfig) -> dict:
 def real_recall(vecs: np.ndarray, queries: np.ndarray, cfg: BenchConfig) -> float:
     """recall@10 of the IVF index (as the project builds it) against exact search, on real
     MiniLM vectors of the sentence pool."""
-    from rag.store.segments import IndexConfig, _dense_index
+    from rag.store.segment import IndexConfig, dense_index
 
     config = IndexConfig(flat_max_passages=1000)
-    index = _dense_index(vecs, config)
+    index = dense_index(vecs, config)
     _, found = index.search(queries, 10)
     exact = np.argsort(-(queries @ vecs.T), axis=1)[:, :10]
     return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, found, strict=True)]))

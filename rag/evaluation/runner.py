@@ -9,18 +9,15 @@ Gold rows (JSONL)::
 from __future__ import annotations
 
 import json
-import re
-import string
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rag.answer.cite import strip_markers
 from rag.errors import ConfigError, GoldFormatError
 from rag.ingest.formats import extract
+from rag.text import normalize_answer, token_f1
 
 _KEYS = ("id", "question", "answers", "sources", "answerable")
 
@@ -124,18 +121,6 @@ def load_gold(path: Path, documents_dir: Path) -> list[GoldItem]:
 # ---- metrics (pure) ------------------------------------------------------------------------
 
 
-def normalize_answer(text: str) -> str:
-    """SQuAD normalisation after removing citation markers.
-
-    >>> normalize_answer("The EXPO was in Harbin [1].")
-    'expo was in harbin'
-    """
-    text = strip_markers(text).lower()
-    text = "".join(ch if ch not in string.punctuation else " " for ch in text)
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
 def exact_match(prediction: str, golds: list[str]) -> float:
     """1.0 when the normalised prediction equals a normalised gold answer.
 
@@ -144,23 +129,6 @@ def exact_match(prediction: str, golds: list[str]) -> float:
     """
     p = normalize_answer(prediction)
     return float(any(p == normalize_answer(g) for g in golds))
-
-
-def token_f1(prediction: str, golds: list[str]) -> float:
-    """Best SQuAD token F1 over the gold answers.
-
-    >>> token_f1("the cat sat", ["cat sat down"])
-    0.8
-    """
-    best = 0.0
-    p = normalize_answer(prediction).split()
-    for g in golds:
-        gt = normalize_answer(g).split()
-        common = sum((Counter(p) & Counter(gt)).values())
-        if common:
-            precision, recall = common / len(p), common / len(gt)
-            best = max(best, 2 * precision * recall / (precision + recall))
-    return best
 
 
 def auroc(scores: list[float], labels: list[bool]) -> float:
@@ -307,11 +275,6 @@ def score_answer(item: GoldItem, answer: dict, latency: float) -> dict:
 
 
 # ---- running -------------------------------------------------------------------------------
-
-
-def run_eval(rag, gold_path: Path, out_dir: Path, progress: bool = True) -> dict:
-    """Ask every gold question through `rag.ask`; write summary, per-question results, report."""
-    return run_items(rag, load_gold(gold_path, rag.settings.documents_dir), out_dir, progress)
 
 
 def run_items(rag, items: list[GoldItem], out_dir: Path, progress: bool = True) -> dict:

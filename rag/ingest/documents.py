@@ -19,7 +19,6 @@ from rag.ingest.formats import (
     EXTRACTOR_VERSION,
     SUFFIXES,
     Extracted,
-    decode_text,
     extract,
     format_of,
 )
@@ -29,7 +28,6 @@ __all__ = [
     "Document",
     "LoadResult",
     "TextStore",
-    "decode_document",
     "file_sha256",
     "list_document_files",
     "load_documents",
@@ -49,15 +47,6 @@ class Document:
 class LoadResult:
     documents: list[Document] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # document name -> why it was skipped
-
-
-def decode_document(name: str, data: bytes) -> str:
-    """Bytes of a text document -> its text, or IngestError naming the file.
-
-    >>> decode_document("a.txt", b"one\\r\\ntwo\\r")
-    'one\\ntwo\\n'
-    """
-    return decode_text(name, data)
 
 
 def file_sha256(data: bytes) -> str:

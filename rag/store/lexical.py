@@ -163,16 +163,3 @@ class LiveBM25:
         if s not in bufs:
             bufs[s] = np.zeros(len(self.norms[s]), np.float32)
         return bufs[s]
-
-
-def bm25_search(
-    terms: list[str], segments: list[tuple[TermMatrix, np.ndarray]], k: int
-) -> list[tuple[int, int, float]]:
-    """The k best (segment, passage, score) for the query terms; `segments` pairs each
-    segment's term matrix with its live mask (False = deleted). Zero scores are left out.
-
-    >>> m = TermMatrix.build([["harbin", "expo"], ["trade"]])
-    >>> [(s, r, round(x, 3)) for s, r, x in bm25_search(["harbin"], [(m, np.ones(2, bool))], 5)]
-    [(0, 0, 0.277)]
-    """
-    return LiveBM25(segments).search(terms, k)

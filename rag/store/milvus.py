@@ -30,10 +30,15 @@ import numpy as np
 from rag.errors import ConfigError, IndexCorrupt
 from rag.ingest.chunk import Chunk
 from rag.ingest.documents import Document
-from rag.ingest.formats import EXTRACTOR_VERSION
+from rag.store.base import (
+    FORMAT_VERSION,
+    UpdateReport,
+    chunk_documents,
+    chunker_record,
+    diff_documents,
+)
 from rag.store.embed import Embedder
 from rag.store.lexical import tokenize
-from rag.store.segments import FORMAT_VERSION, UpdateReport, chunk_documents, diff_documents
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +121,9 @@ class MilvusSnapshot:
 
     def chunk(self, key: int) -> Chunk:
         return self._seen[key][0]
+
+    def cosines(self, keys: list[int], vec: np.ndarray) -> list[float]:
+        return [float(self.vector(key) @ vec[0]) for key in keys]
 
     def vector(self, key: int) -> np.ndarray:
         return self._seen[key][1]
@@ -215,15 +223,9 @@ class MilvusStore:
             raise ConfigError(f"milvus_collection={collection!r}: letters, digits and _ only")
         self.uri = uri
         self.embedder = embedder
-        self.chunker = {
-            "max_tokens": chunk_tokens,
-            "overlap_tokens": overlap_tokens,
-            "splitter": "pysbd-0.3.4",
-            "extractor": EXTRACTOR_VERSION,
-        }
+        self.chunker = chunker_record(chunk_tokens, overlap_tokens)
         self.passages = f"{collection}_passages"
         self.docs = f"{collection}_documents"
-        self.embed_batch = 32
         self.snapshot: MilvusSnapshot | None = None
         self._client = None
         self._lock = threading.Lock()
@@ -383,6 +385,7 @@ class MilvusStore:
         self,
         documents: list[Document] | Callable[[], list[Document]],
         progress: Callable[[int, int], None] | None = None,
+        batch: int = 32,
     ) -> UpdateReport:
         t0 = time.perf_counter()
         with self._lock:
@@ -418,8 +421,8 @@ class MilvusStore:
             if progress and total:  # the bar shows from the start
                 progress(0, total)
             for doc, chunks in fresh:
-                for i in range(0, len(chunks), self.embed_batch):
-                    part = chunks[i : i + self.embed_batch]
+                for i in range(0, len(chunks), batch):
+                    part = chunks[i : i + batch]
                     vecs = self.embedder.embed([c.text for c in part])
                     self.client.insert(
                         self.passages,

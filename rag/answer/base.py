@@ -1,0 +1,104 @@
+"""The one interface the pipeline answers through.
+
+An `Answerer` reads the retrieved passages and yields the draft as it is written (drafting
+models only), then one `Outcome`: what to cite, the short answer, the confidence, another
+document's differing answer, or why it abstains. The pipeline turns an outcome into an
+`Answer` without knowing which answerer ran. `Generator` is what a model provides; each kind
+says which answerer decides for it (`Generator.answerer`).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rag.answer.cite import Attributor
+    from rag.retrieve import Passage
+    from rag.settings import Settings
+    from rag.store.embed import Embedder
+
+# (sentence, passage, start, end, score): one cited sentence, as `cite.number_citations` takes it
+Support = tuple
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The reader's answer span: `document[start:end] == text`."""
+
+    text: str
+    doc: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Rival:
+    """Another document's different answer, and the sentence that gives it."""
+
+    text: str
+    support: Support
+
+
+@dataclass
+class Outcome:
+    """What an answerer decided. `reason` (a code of `abstain.REASONS`) set: it abstains."""
+
+    supports: list[Support] = field(default_factory=list)
+    short_answer: ShortAnswer | None = None
+    confidence: float | None = None  # the verifier's probability that the question is answered
+    rival: Rival | None = None
+    reason: str = ""
+    detail: str = ""
+    dropped: list[str] = field(default_factory=list)  # draft sentences no passage supports
+
+
+class Answerer(Protocol):
+    name: str  # reported in every answer
+    top_k: int  # passages it reads when the caller does not say
+    generator: Model  # the model it decides with
+
+    def warm_up(self) -> None: ...
+
+    def answer(self, question: str, passages: list[Passage]) -> Iterator[str | Outcome]:
+        """The draft so far (str, drafting models only), then exactly one Outcome."""
+        ...
+
+
+class Model(abc.ABC):
+    """An answer model, chosen by name (`rag.answer.registry`). `name` is reported in every
+    result; `answerer` gives the answerer that decides with it."""
+
+    name = "model"
+
+    @classmethod
+    def from_settings(cls, settings, embedder: Embedder) -> Model:
+        return cls()
+
+    def warm_up(self) -> None:  # noqa: B027 - optional hook: models without weights need none
+        """Load the model; raises GeneratorUnavailable with the reason."""
+
+    @abc.abstractmethod
+    def answerer(self, settings: Settings, attributor: Attributor) -> Answerer: ...
+
+
+class Generator(Model):
+    """A drafting generator: it writes text, cited afterwards."""
+
+    name = "generator"
+    streams = False
+
+    def generate(self, question: str, passages: list[Passage]) -> str:
+        return "".join(self.stream(question, passages))
+
+    @abc.abstractmethod
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        """Yield the draft as it is written."""
+
+    def answerer(self, settings: Settings, attributor: Attributor) -> Answerer:
+        """The answerer that decides for this model: a draft, then its attributed citations."""
+        from rag.answer.drafting import DraftingAnswerer
+
+        return DraftingAnswerer(self, settings, attributor)

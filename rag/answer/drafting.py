@@ -1,0 +1,39 @@
+"""The decision for drafting models: hand rules first (retrieval gate, missing numbers), then
+the draft, kept only where `cite.Attributor` finds a passage that supports it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rag.answer.abstain import NOT_IN_DOCUMENTS, unanswerable
+from rag.answer.base import Generator, Outcome
+from rag.answer.cite import Attributor
+from rag.retrieve import Passage
+from rag.settings import Settings
+
+
+class DraftingAnswerer:
+    def __init__(self, generator: Generator, settings: Settings, attributor: Attributor):
+        self.generator = generator
+        self.name = generator.name
+        self.settings = settings
+        self.attributor = attributor
+        self.top_k = settings.top_k
+
+    def warm_up(self) -> None:
+        self.generator.warm_up()
+
+    def answer(self, question: str, passages: list[Passage]) -> Iterator[str | Outcome]:
+        code, detail = unanswerable(question, passages, self.settings.min_retrieval_score)
+        if code:
+            yield Outcome(reason=code, detail=detail)
+            return
+        draft = ""
+        for piece in self.generator.stream(question, passages):
+            draft += piece
+            yield draft
+        if not draft.strip() or NOT_IN_DOCUMENTS.search(draft):
+            yield Outcome(reason="model_declined")
+            return
+        supports, dropped = self.attributor.attribute(draft, passages)
+        yield Outcome(supports, dropped=dropped, reason="" if supports else "unsupported")
