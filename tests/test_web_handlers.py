@@ -22,7 +22,7 @@ def site(tiny_dir, make_rag):
 
     def make(**settings):
         rag = make_rag(tiny_dir, **settings)
-        return rag, handlers.Library(rag, BackgroundIndexer(rag))
+        return rag, handlers.LibraryView(rag, BackgroundIndexer(rag))
 
     return make
 

@@ -12,9 +12,10 @@ import dataclasses
 import typing
 from typing import NotRequired, TypedDict
 
+from rag.answer.base import ShortAnswer
 from rag.answer.cite import Citation
 from rag.ingest.chunk import Chunk
-from rag.pipeline import Answer, ShortAnswer
+from rag.pipeline import Answer
 from rag.retrieve import Passage
 
 from .render import sorted_related

@@ -64,7 +64,7 @@ def _user(request) -> str | None:
 def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
     indexer = indexer or BackgroundIndexer(rag)
     budget = ByteBudget(rag.settings.max_upload_bytes_per_minute)
-    library = h.Library(rag, indexer)
+    library = h.LibraryView(rag, indexer)
     examples = h.Examples(rag, indexer)
     tickets = h.Tickets()
     policy = UploadPolicy(rag.settings)

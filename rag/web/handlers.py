@@ -45,7 +45,7 @@ from .serving import ByteBudget, UploadPolicy, file_list, take_uploads
 log = logging.getLogger("rag.app")
 
 
-class Library:
+class LibraryView:
     """The documents as the page shows them, recomputed only when the index or the indexer's
     state changes (every page polls it)."""
 
@@ -153,7 +153,7 @@ class Tickets:
 # ---- the page's facts
 
 
-def status(library: Library) -> str:
+def status(library: LibraryView) -> str:
     """The line under the title."""
     return status_line(library.docs(), library.indexer.describe())
 
@@ -237,7 +237,7 @@ class Turn:
 
 def answer_turn(
     rag: RAG,
-    library: Library,
+    library: LibraryView,
     tickets: Tickets,
     ticket: dict | None,
     messages: list,
@@ -281,7 +281,7 @@ def answer_turn(
         yield turn("Something went wrong; see the server log.", "failed")
 
 
-def focus_source(library: Library, last: dict | None, choice: str | None) -> str | None:
+def focus_source(library: LibraryView, last: dict | None, choice: str | None) -> str | None:
     """The sources panel with source `choice` highlighted; None leaves it as it is."""
     if not last or not choice:
         return None
@@ -297,7 +297,7 @@ class Restored:
     last: dict | None
 
 
-def restore(library: Library, convo: dict | None) -> Restored:
+def restore(library: LibraryView, convo: dict | None) -> Restored:
     """A reloaded page shows the conversation it had (kept in the browser, so checked)."""
     convo = convo if isinstance(convo, dict) else {}
     last = convo.get("last") if isinstance(convo.get("last"), dict) else None
@@ -320,7 +320,7 @@ def restore(library: Library, convo: dict | None) -> Restored:
 # ---- the library
 
 
-def list_documents(library: Library) -> list[DocumentInfo]:
+def list_documents(library: LibraryView) -> list[DocumentInfo]:
     """`/documents`: every document (the library's entries)."""
     return list(library.docs())  # type: ignore[return-value]
 
@@ -343,14 +343,14 @@ def document_page(rag: RAG, name: str | None) -> tuple[str, bool]:
         return f"<p class='why'>{html.escape(str(exc))}</p>", False
 
 
-def row_name(library: Library, row) -> str | None:
+def row_name(library: LibraryView, row) -> str | None:
     """The document of a row of the library table (None: no such row)."""
     rows = document_rows(library.docs())
     return rows[row][1] if isinstance(row, int) and 0 <= row < len(rows) else None
 
 
 def delete(
-    rag: RAG, library: Library, policy: UploadPolicy, name: str, user: str | None
+    rag: RAG, library: LibraryView, policy: UploadPolicy, name: str, user: str | None
 ) -> DeleteResult:
     """`/delete`: remove a document by name, if this user may."""
     refusal = policy.refusal(user)
@@ -365,7 +365,7 @@ def delete(
 
 def add_documents(
     rag: RAG,
-    library: Library,
+    library: LibraryView,
     policy: UploadPolicy,
     budget: ByteBudget,
     files,
