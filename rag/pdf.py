@@ -59,7 +59,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _PAGE_NUMBER = re.compile(
     r"(?i)(?:page\s+)?[-–—]?\s*(?:\d{1,3}|[ivxlc]{1,6})\s*[-–—]?(?:\s+of\s+\d{1,4})?"
 )
-_UNIT = re.compile(r"\((?:in|dollars|amounts|shares)\b.*\)", re.I)  # "(In millions)"
+_UNIT = re.compile(r"\((?:in|dollars|amounts|shares|unaudited)\b.*\)", re.I)  # "(In millions)"
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
@@ -461,15 +461,17 @@ def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
             text = ln.text
             while parents and parents[-1][0] >= ln.x0 - 1:
                 parents.pop()
-            if pending and text[:1].islower():
+            if pending and text[:1].islower() and parents and parents[-1][1] == pending:
                 parents.pop()
                 text = _join_wrapped(pending, text)
             pending = "" if text.endswith(":") else text
             parents.append((ln.x0, text.rstrip(":").strip()))
+            if pending:
+                pending = parents[-1][1]
             continue
         labelled = _labelled(ln, margin)
         label = ln.cells[0][0] if labelled else ""
-        if pending and parents and label[:1].islower():
+        if pending and parents and parents[-1][1] == pending and label[:1].islower():
             parents.pop()  # the label-only line above was this label's first line
             label = _join_wrapped(pending, label)
         pending = ""
@@ -513,7 +515,11 @@ def page_blocks(lines: list[Line]) -> list[tuple[str, list[str]]]:
                 prose.append("")  # a vertical gap: a new paragraph
             prose.append(ln.text)
             prev = ln
-        rows = table_rows(lines[h:i], lines[i:j])
+        try:
+            rows = table_rows(lines[h:i], lines[i:j])
+        except Exception:  # noqa: BLE001 - a layout this code misreads: keep its words as prose
+            log.warning("table layout not understood; kept as text", exc_info=True)
+            rows = []
         if rows:
             if prose:
                 blocks.append(("prose", prose))
