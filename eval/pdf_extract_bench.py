@@ -25,7 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.errors import IngestError  # noqa: E402
 from rag.formats import extract  # noqa: E402
 
 WORD = re.compile(r"[A-Za-z]{3,}")
