@@ -399,17 +399,22 @@ def _column_of(cell: tuple[str, float, float], columns: list[tuple[float, float]
     return best
 
 
-def _headers(lines: list[Line], columns: list[tuple[float, float]]) -> list[str]:
+def _headers(
+    lines: list[Line], columns: list[tuple[float, float]], spare: list[str] | None = None
+) -> list[str]:
     """The header of each column: from each header line, the cell nearest above it, top to
     bottom. A cell spanning several columns ("Three Months Ended") heads each of them, and a
     column left without a cell on a line takes the one its group shares ("December 31,"
-    printed once over "2022  2021")."""
+    printed once over "2022  2021"). Cells that head no column ("(In millions)") go to
+    `spare`, so that no word of the page is lost."""
     parts: list[list[str]] = [[] for _ in columns]
     groups: list[tuple] = [() for _ in columns]
     left = min(a for a, _ in columns)
     for ln in lines:
         # A cell left of every column labels the label column ("(In millions)"), not a column.
         cells = [c for c in ln.cells if c[2] >= left - 2 * ln.h]
+        if spare is not None:
+            spare.extend(c[0] for c in ln.cells if c[2] < left - 2 * ln.h)
         if not cells:
             continue
         got: list[int | None] = []
@@ -428,6 +433,8 @@ def _headers(lines: list[Line], columns: list[tuple[float, float]]) -> list[str]
         for k, n in enumerate(got):
             if n is not None:
                 parts[k].append(cells[n][0])
+        if spare is not None:
+            spare.extend(c[0] for i, c in enumerate(cells) if i not in got)
         groups = [(*g, n) for g, n in zip(groups, got, strict=True)]
     return [" ".join(p) for p in parts]
 
@@ -439,35 +446,45 @@ def _clean_value(v: str) -> str:
 
 
 def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
-    """One line per table row: 'label — header: value; header: value'."""
+    """One line per table row: 'label — header: value; header: value'. Words of the table that
+    are neither a label, a header nor a value (a unit, a label over no row) get a line of
+    their own where they stand."""
     rows = [ln for ln in body if _kind(ln) == "row"]
     margin = min((ln.x0 for ln in rows if not _is_value(ln.cells[0][0])), default=-1e9)
     columns = _columns(rows, margin)
     if not columns:
         return []
-    headers = _headers(header_lines, columns)
-    out: list[str] = []
-    parents: list[tuple[float, str]] = []  # labels over indented rows, by their indent
+    spare: list[str] = []
+    headers = _headers(header_lines, columns, spare)
+    out: list[str] = [" ".join(spare)] if spare else []
+    parents: list[list] = []  # [indent, label, used]: labels over indented rows
     pending = ""  # the first line of a label that wraps
+
+    def pop() -> None:
+        _, text, used = parents.pop()
+        if not used:
+            out.append(text)
+
     for ln in body:
         kind = _kind(ln)
         if kind == "years":
-            years = [c for c in ln.cells if _YEAR.fullmatch(c[0])]
+            spare = []
             base = _headers([h for h in header_lines if _kind(h) != "years"], columns)
-            new = _headers([ln], columns) if years else headers
+            new = _headers([ln], columns, spare)
             headers = [f"{a} {b}".strip() for a, b in zip(base, new, strict=True)]
+            out.extend(spare)
             continue
         if kind == "text":
             text = ln.text
             while parents and parents[-1][0] >= ln.x0 - 1:
-                parents.pop()
-            if pending and text[:1].islower() and parents and parents[-1][1] == pending:
-                parents.pop()
-                text = _join_wrapped(pending, text)
-            pending = "" if text.endswith(":") else text
-            parents.append((ln.x0, text.rstrip(":").strip()))
-            if pending:
-                pending = parents[-1][1]
+                if pending and parents[-1][1] == pending and text[:1].islower():
+                    parents.pop()  # this line continues the label above
+                    text = _join_wrapped(pending, text)
+                    break
+                pop()
+            label = text.rstrip(":").strip()
+            parents.append([ln.x0, label, False])
+            pending = "" if text.endswith(":") else label
             continue
         labelled = _labelled(ln, margin)
         label = ln.cells[0][0] if labelled else ""
@@ -476,21 +493,26 @@ def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
             label = _join_wrapped(pending, label)
         pending = ""
         while parents and parents[-1][0] >= ln.x0 - 1:
-            parents.pop()
-        if not label.lower().startswith("total"):
-            label = ": ".join([p for _, p in parents] + [label]) if label else ""
-        if not label and parents:
+            pop()
+        total = label.lower().startswith("total")
+        if label and not total:
+            label = ": ".join([p[1] for p in parents] + [label])
+            for p in parents:
+                p[2] = True
+        elif not label and parents:
             label = parents[-1][1]
-        if ln.cells[0][0].lower().startswith("total") and parents:
-            parents.pop()  # a total closes the group it sums
+            parents[-1][2] = True
+        if total and parents:
+            pop()  # a total closes the group it sums
         values = []
         for cell in ln.cells[1:] if labelled else ln.cells:
-            k = _column_of(cell, columns)
-            head = headers[k]
+            head = headers[_column_of(cell, columns)]
             value = _clean_value(cell[0])
             values.append(f"{head}: {value}" if head else value)
         line = "; ".join(values)
         out.append(f"{label} — {line}" if label else line)
+    while parents:
+        pop()
     return out
 
 
