@@ -57,7 +57,8 @@ def pdfium_text(data: bytes) -> tuple[str, int]:
 
 
 def table_rows(name: str, data: bytes) -> int:
-    from rag.pdf import drop_running_lines, page_blocks, read_pdf
+    from rag.pdf import drop_running_lines, read_pdf
+    from rag.pdf_tables import page_blocks
 
     pages, _, _ = read_pdf(name, data)
     return sum(

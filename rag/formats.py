@@ -397,7 +397,8 @@ def _pdf(name: str, data: bytes) -> Extracted:
     """PDF text by PDFium (see rag/pdf.py): prose reflowed into paragraphs, each table row one
     paragraph holding its label, column headers and values, running headers and page numbers
     dropped. Any failure of the parser is an IngestError naming this file."""
-    from .pdf import clean, drop_running_lines, join_lines, page_blocks, read_pdf, vocabulary
+    from .pdf import clean, drop_running_lines, join_lines, read_pdf, vocabulary
+    from .pdf_tables import page_blocks
 
     raw_pages, count, meta_title = read_pdf(name, data)
     raw_pages = drop_running_lines(raw_pages)
