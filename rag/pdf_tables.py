@@ -71,10 +71,11 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
         b = i
         while (
             b > 0
-            and i - b < 2
+            and i - b < 3
             and kinds[b - 1] == "text"
             and len(lines[b - 1].cells) == 1
-            and lines[b - 1].text.endswith(":")
+            and (lines[b - 1].text.endswith(":") or lines[b - 1].text.isupper())
+            and len(lines[b - 1].text) < 80
             and lines[b - 1].words[-1][2] < first_value_x
             and not _gap(lines[b - 1], lines[b])
         ):
@@ -83,12 +84,16 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
         h = b
         while h > 0 and b - h < 6:
             above = lines[h - 1]
-            if _gap(above, lines[h]) or _UNIT.fullmatch(above.text):
+            if _gap(above, lines[h]):
                 break
+            if _UNIT.fullmatch(above.text):
+                h -= 1  # "(In millions)": kept beside the rows, heads no column
+                continue
             over = [c for c in above.cells if c[1] >= first_value_x - 6 * above.h]
             if kinds[h - 1] == "years" or (
                 kinds[h - 1] == "text"
                 and over
+                and not all(_is_value(c[0]) for c in over)  # "—  —": a row of dashes
                 and len(above.cells) - len(over) <= 1
                 and len(above.text) < 160
             ):
@@ -160,6 +165,10 @@ def _headers(
     groups: list[tuple] = [() for _ in columns]
     left = min(a for a, _ in columns)
     for ln in lines:
+        if _UNIT.fullmatch(ln.text):
+            if spare is not None:
+                spare.append(ln.text)
+            continue
         # A cell left of every column labels the label column ("(In millions)"), not a column.
         cells = [c for c in ln.cells if c[2] >= left - 2 * ln.h]
         if spare is not None:
