@@ -1,6 +1,6 @@
 """Documents in the formats people have -> the text citations point into, and where it was.
 
-One parser per format, each a maintained library that runs offline: pypdf (PDF), python-docx
+One parser per format, each a maintained library that runs offline: PDFium (PDF), python-docx
 (DOCX), BeautifulSoup with the standard library's HTML parser (HTML), markdown-it-py
 (Markdown). Plain text is read verbatim. Whatever the format, the result is one `Extracted`:
 the text (every citation's span is an offset into it), the page each stretch of text came from
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 SECTION_SEP = " › "
 # Bumped when extraction changes the text of a document: indexes built before are rebuilt.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 
 # Formats by file suffix.
 FORMATS = {
@@ -394,25 +394,26 @@ _HYPHEN_NAME = re.compile(r"(\w)-\n([A-Z0-9])")  # "Sino-/Russian": a hyphenated
 
 
 def _pdf(name: str, data: bytes) -> Extracted:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """PDF text by PDFium (see rag/pdf.py): prose reflowed into paragraphs, each table row one
+    paragraph holding its label, column headers and values, running headers and page numbers
+    dropped. Any failure of the parser is an IngestError naming this file."""
+    from .pdf import clean, drop_running_lines, join_lines, read_pdf, vocabulary
+    from .pdf_tables import page_blocks
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable files are common
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise IngestError(f"{name} is protected by a password; save an unprotected copy")
-        raw_pages = [page.extract_text() or "" for page in reader.pages]
-    except IngestError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        log.info("%s: %s", name, exc)
-        raise IngestError(f"{name} could not be read as a PDF; it may be damaged") from None
+    raw_pages, count, meta_title = read_pdf(name, data)
+    raw_pages = drop_running_lines(raw_pages)
+    vocab = vocabulary(raw_pages)
     parts: list[str] = []
     pages: list[tuple[int, int]] = []
     length = 0
-    for number, raw in enumerate(raw_pages, 1):
-        text = _reflow(raw)
+    for number, lines in enumerate(raw_pages, 1):
+        blocks = []
+        for kind, block in page_blocks(lines):
+            if kind == "table":
+                blocks.extend(" ".join(clean(row).split()) for row in block)
+            else:
+                blocks.append(_reflow(join_lines(block, vocab)))
+        text = "\n\n".join(b for b in blocks if b)
         if not text:
             continue
         if parts:
@@ -422,23 +423,16 @@ def _pdf(name: str, data: bytes) -> Extracted:
         parts.append(text)
         length += len(text)
     text = "".join(parts)
-    if len(text.split()) < 3 * max(1, len(raw_pages)) and len(text.split()) < 20:
+    if len(text.split()) < 3 * max(1, count) and len(text.split()) < 20:
         raise IngestError(
             f"{name} has no text layer (it looks scanned: pages are images); "
             "run text recognition (OCR) on it first"
         )
-    meta_title = ""
-    try:
-        meta_title = (reader.metadata.title or "") if reader.metadata else ""
-    except Exception:  # noqa: BLE001 - broken metadata is no reason to refuse the text
-        meta_title = ""
-    return Extracted(
-        text,
-        "pdf",
-        " ".join(str(meta_title).split()) or None,
-        len(raw_pages),
-        tuple(pages),
-    )
+    title = " ".join(str(meta_title).split())
+    # Filing systems often store an accession number or a file path as the title: not a name.
+    if not re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", title) or re.search(r"\.(pdf|docx?)$", title):
+        title = ""
+    return Extracted(text, "pdf", title or None, count, tuple(pages))
 
 
 def _reflow(raw: str) -> str:

@@ -1,0 +1,314 @@
+"""PDF pages -> the text citations point into: prose as paragraphs, each table row as one line.
+
+PDFium (pypdfium2) gives every character with its box. Characters become words, words become
+visual lines (by baseline), and a line splits into cells where the gap between words is wider
+than a space. A run of lines whose cells after the first are numbers is a table; the lines just
+above it that sit over the number columns are its column headers. Each table row is written as
+one paragraph that keeps its label, its column headers and its values together:
+
+    Research and development — Three Months Ended July 1, 2023: $7,442; Three Months Ended June 25, 2022: $6,797
+
+so that a passage, the reader and a citation all see a value beside what it measures. Lines
+repeated at the top or bottom of most pages (running titles, "Table of Contents" links, page
+numbers) are dropped; ligatures are spelled out and words cut by a line-end hyphen are joined
+when the document spells them whole elsewhere. Tables are read in rag/pdf_tables.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+import threading
+import time
+from collections import Counter
+
+from .errors import IngestError
+
+log = logging.getLogger(__name__)
+
+# A hostile or broken file must not take the process down: past these it is refused.
+MAX_PAGES = 2000
+MAX_CHARS = 10_000_000  # characters of text on all pages together
+MAX_SECONDS = 300.0  # wall time to read one file
+
+# PDFium keeps global state and is not thread-safe: one document at a time per process.
+_PDFIUM_LOCK = threading.Lock()
+
+# Ligature glyphs spelled out; a no-break space is a space.
+_LIGATURES = dict(
+    zip("\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06", "ff fi fl ffi ffl st st".split(), strict=True)
+)
+_LIGATURES["\u00a0"] = " "
+# PDFium marks a hyphen at the end of a line as U+FFFE (and some files as U+0002).
+_LINE_HYPHENS = ("-", "\ufffe", "\x02", "\u00ad")
+# Glyphs a font left without a Unicode mapping: most often a ligature.
+_UNMAPPED = ("\x00", "\ufffd")
+
+_PAGE_NUMBER = re.compile(
+    r"(?i)(?:page\s+)?[-–—]?\s*(?:\d{1,3}|[ivxlc]{1,6})\s*[-–—]?(?:\s+of\s+\d{1,4})?"
+)
+_WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+class Line:
+    """One visual line: its words (text, x0, x1) left to right and its vertical extent."""
+
+    __slots__ = ("words", "bottom", "top", "h", "cells", "_text")
+
+    def __init__(self, words: list[tuple[str, float, float]], bottom: float, top: float):
+        self.words = words
+        self.bottom, self.top = bottom, top
+        self.h = max(top - bottom, 1.0)
+        self.cells: list[tuple[str, float, float]] = []
+        self._text: str | None = None
+
+    @property
+    def x0(self) -> float:
+        return self.words[0][1]
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = " ".join(w for w, _, _ in self.words)
+        return self._text
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def read_pdf(name: str, data: bytes):
+    """A PDF's bytes -> (pages of visual lines, page count, metadata title); IngestError on any
+    failure of the parser, with the reason in plain words."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    deadline = time.monotonic() + MAX_SECONDS
+    with _PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(data)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is one plain refusal
+            log.info("%s: %s", name, exc)
+            locked = getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD
+            why = (
+                "is protected by a password; save an unprotected copy"
+                if locked
+                else ("could not be read as a PDF; it may be damaged")
+            )
+            raise IngestError(f"{name} {why}") from None
+        try:
+            count = len(doc)
+            if count > MAX_PAGES:
+                raise IngestError(
+                    f"{name} has {count:,} pages, over the limit of {MAX_PAGES:,} pages per file"
+                )
+            try:
+                title = doc.get_metadata_dict().get("Title", "") or ""
+            except Exception:  # noqa: BLE001 - broken metadata is no reason to refuse the text
+                title = ""
+            pages: list[list[Line]] = []
+            total = 0
+            for i in range(count):
+                if time.monotonic() > deadline:
+                    raise IngestError(
+                        f"{name} took more than {MAX_SECONDS:.0f} s to read; "
+                        "it may be damaged or built to be slow"
+                    )
+                lines, n = _page_lines(doc, i, raw)
+                total += n
+                if total > MAX_CHARS:
+                    raise IngestError(
+                        f"{name} holds more than {MAX_CHARS:,} characters of text, "
+                        "over the limit per file; split it into smaller files"
+                    )
+                pages.append(lines)
+            return pages, count, title
+        except IngestError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - PDFium errors mid-file: refuse this file only
+            log.info("%s: %s", name, exc)
+            raise IngestError(f"{name} could not be read as a PDF; it may be damaged") from None
+        finally:
+            doc.close()
+
+
+def _page_lines(doc, index: int, raw) -> tuple[list[Line], int]:
+    """The visual lines of one page, top to bottom, and how many characters it holds."""
+    page = doc[index]
+    try:
+        tp = page.get_textpage()
+        try:
+            n = raw.FPDFText_CountChars(tp)
+            if n > MAX_CHARS:
+                return [], n
+            words = _page_words(tp, n, raw)
+        finally:
+            tp.close()
+    finally:
+        page.close()
+    return _group_lines(words), n
+
+
+def _page_words(tp, n: int, raw) -> list[list]:
+    """Characters -> words [text, x0, x1, bottom, top]: a space or a line break in PDFium's
+    text ends a word, and so does a jump in position."""
+    rect = raw.FS_RECTF()
+    words: list[list] = []
+    cur: list | None = None
+    for k in range(n):
+        u = raw.FPDFText_GetUnicode(tp, k)
+        ch = chr(u) if u < 0xD800 or 0xDFFF < u < 0x110000 else ""
+        ch = _LIGATURES.get(ch, ch)
+        if not ch or ch in " \r\n\t":
+            cur = None
+            continue
+        raw.FPDFText_GetLooseCharBox(tp, k, rect)
+        x0, x1, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+        if cur is not None:
+            h = cur[4] - cur[3]
+            mid, cmid = (bottom + top) / 2, (cur[3] + cur[4]) / 2
+            if abs(mid - cmid) > 0.45 * h or x0 > cur[2] + 0.5 * h or x0 < cur[1] - 0.5 * h:
+                cur = None
+        if cur is None:
+            cur = [ch, x0, x1, bottom, top]
+            words.append(cur)
+        else:
+            cur[0] += ch
+            cur[2] = max(cur[2], x1)
+    return words
+
+
+def _group_lines(words: list[list]) -> list[Line]:
+    """Words -> visual lines, top to bottom: words whose vertical middles are close share a line."""
+    words = [w for w in words if w[0].strip() and w[4] > w[3]]
+    words.sort(key=lambda w: -(w[3] + w[4]) / 2)
+    lines: list[Line] = []
+    group: list[list] = []
+    mid = 0.0
+    for w in words:
+        wmid = (w[3] + w[4]) / 2
+        h = w[4] - w[3]
+        if group and abs(mid - wmid) <= 0.35 * min(h, group[0][4] - group[0][3]):
+            group.append(w)
+            continue
+        if group:
+            lines.append(_line(group))
+        group, mid = [w], wmid
+    if group:
+        lines.append(_line(group))
+    return lines
+
+
+def _line(group: list[list]) -> Line:
+    group.sort(key=lambda w: w[1])
+    bottom = statistics.median(w[3] for w in group)
+    top = statistics.median(w[4] for w in group)
+    line = Line([(w[0], w[1], w[2]) for w in group], bottom, top)
+    line.cells = _cells(line)
+    return line
+
+
+def _cells(line: Line) -> list[tuple[str, float, float]]:
+    """Words -> cells: a gap wider than about an em starts a new cell; a lone "$" or "("
+    belongs to the number after it, a lone ")" or "%" to the one before."""
+    cells: list[list] = []
+    for text, x0, x1 in line.words:
+        if cells and x0 - cells[-1][2] <= 0.9 * line.h and text not in ("$", "€", "£"):
+            cells[-1][0] += " " + text
+            cells[-1][2] = x1
+        else:
+            cells.append([text, x0, x1])
+    merged: list[list] = []
+    for c in cells:
+        if merged and (merged[-1][0] in ("$", "€", "£", "(", "$(") or c[0] in (")", "%", ")%")):
+            merged[-1][0] += c[0]
+            merged[-1][2] = c[2]
+        else:
+            merged.append(c)
+    return [(" ".join(t.split()), a, b) for t, a, b in merged]
+
+
+# ---- running headers and footers -------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def drop_running_lines(pages: list[list[Line]], zone: int = 3) -> list[list[Line]]:
+    """Remove page numbers and lines repeated at the top or bottom of most pages."""
+    with_text = [p for p in pages if p]
+    counts: Counter[str] = Counter()
+    for lines in with_text:
+        counts.update({_key(ln.text) for ln in lines[:zone] + lines[-zone:]})
+    need = max(3, int(0.4 * len(with_text) + 0.5))
+    running = {k for k, n in counts.items() if n >= need} if len(with_text) >= 3 else set()
+    out = []
+    for lines in pages:
+        edge = set(range(min(zone, len(lines)))) | set(range(max(0, len(lines) - zone), len(lines)))
+        kept = []
+        for i, ln in enumerate(lines):
+            if i in edge and (
+                _key(ln.text) in running
+                or (i in (0, 1, len(lines) - 1, len(lines) - 2) and _PAGE_NUMBER.fullmatch(ln.text))
+            ):
+                continue
+            kept.append(ln)
+        out.append(kept)
+    return out
+
+
+# ---- the text ----------------------------------------------------------------------------------
+
+
+def vocabulary(pages: list[list[Line]]) -> set[str]:
+    """Every word the document spells whole (lowercased): it decides line-end hyphens."""
+    vocab: set[str] = set()
+    for lines in pages:
+        for ln in lines:
+            vocab.update(w.lower() for w in _WORDS.findall(ln.text))
+    return vocab
+
+
+def join_lines(lines: list[str], vocab: set[str]) -> str:
+    """Lines -> text with a newline between lines, a line-end hyphen resolved: 'finan-' +
+    'cial' is 'financial' when the document has 'financial' (or lacks 'finan-cial'), while
+    'stock-' + 'based' stays 'stock-based' when that is how the document spells it."""
+    out: list[str] = []
+    for line in lines:
+        line = _fix_unmapped(line, vocab)
+        if out and out[-1] and out[-1][-1] in _LINE_HYPHENS and line[:1].islower():
+            prev = out[-1][:-1]
+            left = re.search(r"[A-Za-z]+$", prev)
+            right = re.match(r"[A-Za-z]+", line)
+            if left and right:
+                whole = (left.group() + right.group()).lower()
+                hyphened = f"{left.group()}-{right.group()}".lower()
+                keep = hyphened in vocab and whole not in vocab
+                out[-1] = prev + ("-" if keep else "") + line
+                continue
+        out.append(line)
+    return clean("\n".join(out))
+
+
+def clean(text: str) -> str:
+    """PDFium's line-end hyphen marks as hyphens; soft hyphens left inside a line dropped."""
+    text = text.replace("\ufffe", "-").replace("\x02", "-")
+    return re.sub("[\u00ad\x00\ufffd]", "", text)
+
+
+def _fix_unmapped(line: str, vocab: set[str]) -> str:
+    """A glyph without a Unicode value inside a word is most often a ligature: the one that
+    makes a word the document spells elsewhere ('\\x00nancial' -> 'financial')."""
+    if not any(u in line for u in _UNMAPPED):
+        return line
+
+    def fix(m: re.Match) -> str:
+        word = m.group()
+        for lig in ("fi", "fl", "ff", "ffi", "ffl"):
+            cand = re.sub("[\x00\ufffd]", lig, word)
+            if cand.lower() in vocab:
+                return cand
+        return re.sub("[\x00\ufffd]", "fi", word)
+
+    return re.sub(r"[A-Za-z]*[\x00\ufffd][A-Za-z\x00\ufffd]*", fix, line)

@@ -1,0 +1,315 @@
+"""Tables on a PDF page -> one line per row: 'label — column header: value; ...'.
+
+A run of visual lines (rag/pdf.py) whose cells after the first are numbers is a table; the
+lines just above it that sit over the number columns are its column headers; label lines
+without numbers ("Operating expenses:") head the indented rows below them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+
+from .pdf import _LINE_HYPHENS, Line
+
+log = logging.getLogger(__name__)
+
+_NUM = (
+    r"[$€£]?\(?[$€£]?[-−+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\)?%?\)?(?:[¹²³⁴⁵⁶⁷⁸⁹*]|pts?|ppts?|bps|x)?"
+)
+# A number as tables print it ("$ (1,234)", "19%", "2ppt", "2.13%–3.50%"), a dash, or n/a.
+_VALUE = re.compile(rf"{_NUM}(?:[–-]{_NUM})?|[—–-]+|n/?a|N/?A|NM|nm|\*+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_UNIT = re.compile(r"\((?:in|dollars|amounts|shares|unaudited)\b.*\)", re.I)  # "(In millions)"
+
+
+def _is_value(cell: str) -> bool:
+    return bool(_VALUE.fullmatch(cell.replace(" ", "")))
+
+
+def _kind(line: Line) -> str:
+    """'row' (a label and numbers), 'years' (a header of years or dates), 'text'."""
+    cells = line.cells
+    if len(cells) < 2:
+        return "text"
+    values = cells[1:] if not _is_value(cells[0][0]) else cells
+    if not all(_is_value(c[0]) for c in values):
+        return "text"
+    if all(_YEAR.fullmatch(c[0]) for c in values):
+        return "years"
+    if not any(any(ch.isdigit() for ch in c[0]) for c in values):
+        return "text"  # dashes only: a rule or a signature line, not data
+    return "row"
+
+
+def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
+    """Tables on a page as (first header line, first body line, end) indices into `lines`."""
+    kinds = [_kind(ln) for ln in lines]
+    tables = []
+    i = 0
+    while i < len(lines):
+        if kinds[i] != "row":
+            i += 1
+            continue
+        first_value_x = min(c[1] for c in lines[i].cells[1:])
+        j = i + 1
+        while j < len(lines):
+            prev, ln = lines[j - 1], lines[j]
+            if prev.bottom - ln.top > 2.2 * max(ln.h, prev.h):
+                break
+            if kinds[j] in ("row", "years"):
+                j += 1
+            elif len(ln.cells) == 1 and ln.words[-1][2] < first_value_x and len(ln.text) < 120:
+                j += 1  # a label over the rows below it ("Operating expenses:")
+            else:
+                break
+        while j > i + 1 and kinds[j - 1] == "text":
+            j -= 1  # trailing labels belong to what follows
+        rows = sum(1 for k in range(i, j) if kinds[k] == "row")
+        # Labels just above the first row ("Net sales:") open the body.
+        b = i
+        while (
+            b > 0
+            and i - b < 3
+            and kinds[b - 1] == "text"
+            and len(lines[b - 1].cells) == 1
+            and (lines[b - 1].text.endswith(":") or lines[b - 1].text.isupper())
+            and len(lines[b - 1].text) < 80
+            and lines[b - 1].words[-1][2] < first_value_x
+            and not _gap(lines[b - 1], lines[b])
+        ):
+            b -= 1
+        # Headers: lines just above sitting over the number columns (or a row of years).
+        h = b
+        while h > 0 and b - h < 6:
+            above = lines[h - 1]
+            if _gap(above, lines[h]):
+                break
+            if _UNIT.fullmatch(above.text):
+                h -= 1  # "(In millions)": kept beside the rows, heads no column
+                continue
+            over = [c for c in above.cells if c[1] >= first_value_x - 6 * above.h]
+            if kinds[h - 1] == "years" or (
+                kinds[h - 1] == "text"
+                and over
+                and not all(_is_value(c[0]) for c in over)  # "—  —": a row of dashes
+                and len(above.cells) - len(over) <= 1
+                and len(above.text) < 160
+            ):
+                h -= 1
+            else:
+                break
+        if rows >= 2 or (rows == 1 and h < b):
+            tables.append((h, b, j))
+            i = j
+        else:
+            i += 1
+    return tables
+
+
+def _gap(above: Line, below: Line) -> bool:
+    """Lines too far apart to belong to one table."""
+    return above.bottom - below.top > 2.2 * max(above.h, below.h)
+
+
+def _labelled(ln: Line, margin: float) -> bool:
+    """Whether a row's first cell is its label: words, or a number in the label column
+    ("2024  5,250" in a table of maturities by year)."""
+    first = ln.cells[0]
+    return not _is_value(first[0]) or (len(ln.cells) > 1 and first[1] <= margin + 2 * ln.h)
+
+
+def _columns(rows: list[Line], margin: float) -> list[tuple[float, float]]:
+    """Number columns as (x0, x1), from the right edges of the values (numbers align right)."""
+    cells = [
+        c
+        for ln in rows
+        for c in (ln.cells[1:] if _labelled(ln, margin) else ln.cells)
+        if any(ch.isdigit() for ch in c[0])
+    ]
+    if not cells:
+        return []
+    tol = statistics.median(ln.h for ln in rows)
+    cells.sort(key=lambda c: c[2])
+    groups: list[list] = [[cells[0]]]
+    for c in cells[1:]:
+        if c[2] - groups[-1][-1][2] <= tol:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return [
+        (statistics.median(c[1] for c in g), statistics.median(c[2] for c in g)) for g in groups
+    ]
+
+
+def _column_of(cell: tuple[str, float, float], columns: list[tuple[float, float]]) -> int:
+    best, best_d = 0, float("inf")
+    for k, (a, b) in enumerate(columns):
+        overlap = min(b, cell[2]) - max(a, cell[1])
+        d = -overlap if overlap > 0 else abs((a + b) / 2 - (cell[1] + cell[2]) / 2)
+        if d < best_d:
+            best, best_d = k, d
+    return best
+
+
+def _headers(
+    lines: list[Line], columns: list[tuple[float, float]], spare: list[str] | None = None
+) -> list[str]:
+    """The header of each column: from each header line, the cell nearest above it, top to
+    bottom. A cell spanning several columns ("Three Months Ended") heads each of them, and a
+    column left without a cell on a line takes the one its group shares ("December 31,"
+    printed once over "2022  2021"). Cells that head no column ("(In millions)") go to
+    `spare`, so that no word of the page is lost."""
+    parts: list[list[str]] = [[] for _ in columns]
+    groups: list[tuple] = [() for _ in columns]
+    left = min(a for a, _ in columns)
+    for ln in lines:
+        if _UNIT.fullmatch(ln.text):
+            if spare is not None:
+                spare.append(ln.text)
+            continue
+        # A cell left of every column labels the label column ("(In millions)"), not a column.
+        cells = [c for c in ln.cells if c[2] >= left - 2 * ln.h]
+        if spare is not None:
+            spare.extend(c[0] for c in ln.cells if c[2] < left - 2 * ln.h)
+        if not cells:
+            continue
+        got: list[int | None] = []
+        for a, b in columns:
+            mid = (a + b) / 2
+            n = min(range(len(cells)), key=lambda i: abs((cells[i][1] + cells[i][2]) / 2 - mid))
+            _, x0, x1 = cells[n]
+            near = x0 - 3 * ln.h <= mid <= x1 + 3 * ln.h or abs((x0 + x1) / 2 - mid) <= x1 - x0
+            got.append(n if near else None)
+        for k in range(len(columns)):
+            if got[k] is None and groups[k]:
+                mates = {got[m] for m in range(len(columns)) if groups[m] == groups[k]}
+                mates.discard(None)
+                if len(mates) == 1:
+                    got[k] = mates.pop()
+        for k, n in enumerate(got):
+            if n is not None:
+                parts[k].append(cells[n][0])
+        if spare is not None:
+            spare.extend(c[0] for i, c in enumerate(cells) if i not in got)
+        groups = [(*g, n) for g, n in zip(groups, got, strict=True)]
+    return [" ".join(p) for p in parts]
+
+
+def _clean_value(v: str) -> str:
+    """'$ 7,709' -> '$7,709', '( 265 )' -> '(265)', '12 %' -> '12%'."""
+    v = re.sub(r"([$€£(])\s+", r"\1", v)
+    return re.sub(r"\s+([)%])", r"\1", v)
+
+
+def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
+    """One line per table row: 'label — header: value; header: value'. Words of the table that
+    are neither a label, a header nor a value (a unit, a label over no row) get a line of
+    their own where they stand."""
+    rows = [ln for ln in body if _kind(ln) == "row"]
+    margin = min((ln.x0 for ln in rows if not _is_value(ln.cells[0][0])), default=-1e9)
+    columns = _columns(rows, margin)
+    if not columns:
+        return []
+    spare: list[str] = []
+    headers = _headers(header_lines, columns, spare)
+    out: list[str] = [" ".join(spare)] if spare else []
+    parents: list[list] = []  # [indent, label, used]: labels over indented rows
+    pending = ""  # the first line of a label that wraps
+
+    def pop() -> None:
+        _, text, used = parents.pop()
+        if not used:
+            out.append(text)
+
+    for ln in body:
+        kind = _kind(ln)
+        if kind == "years":
+            spare = []
+            base = _headers([h for h in header_lines if _kind(h) != "years"], columns)
+            new = _headers([ln], columns, spare)
+            headers = [f"{a} {b}".strip() for a, b in zip(base, new, strict=True)]
+            out.extend(spare)
+            continue
+        if kind == "text":
+            text = ln.text
+            while parents and parents[-1][0] >= ln.x0 - 1:
+                if pending and parents[-1][1] == pending and text[:1].islower():
+                    parents.pop()  # this line continues the label above
+                    text = _join_wrapped(pending, text)
+                    break
+                pop()
+            label = text.rstrip(":").strip()
+            parents.append([ln.x0, label, False])
+            pending = "" if text.endswith(":") else label
+            continue
+        labelled = _labelled(ln, margin)
+        label = ln.cells[0][0] if labelled else ""
+        if pending and parents and parents[-1][1] == pending and label[:1].islower():
+            parents.pop()  # the label-only line above was this label's first line
+            label = _join_wrapped(pending, label)
+        pending = ""
+        while parents and parents[-1][0] >= ln.x0 - 1:
+            pop()
+        total = label.lower().startswith("total")
+        if label and not total:
+            label = ": ".join([p[1] for p in parents] + [label])
+            for p in parents:
+                p[2] = True
+        elif not label and parents:
+            label = parents[-1][1]
+            parents[-1][2] = True
+        if total and parents:
+            pop()  # a total closes the group it sums
+        values = []
+        for cell in ln.cells[1:] if labelled else ln.cells:
+            head = headers[_column_of(cell, columns)]
+            value = _clean_value(cell[0])
+            values.append(f"{head}: {value}" if head else value)
+        line = "; ".join(values)
+        out.append(f"{label} — {line}" if label else line)
+    while parents:
+        pop()
+    return out
+
+
+def _join_wrapped(first: str, rest: str) -> str:
+    if first.endswith(_LINE_HYPHENS):
+        return first[:-1] + rest
+    return f"{first} {rest}"
+
+
+def page_blocks(lines: list[Line]) -> list[tuple[str, list[str]]]:
+    """A page's lines -> blocks in reading order: ("prose", lines) and ("table", row lines)."""
+    blocks: list[tuple[str, list[str]]] = []
+    prose: list[str] = []
+    prev: Line | None = None
+    at = 0
+    for h, i, j in find_tables(lines):
+        for ln in lines[at:h]:
+            if prev is not None and prev.bottom - ln.top > 0.9 * ln.h and prose:
+                prose.append("")  # a vertical gap: a new paragraph
+            prose.append(ln.text)
+            prev = ln
+        try:
+            rows = table_rows(lines[h:i], lines[i:j])
+        except Exception:  # noqa: BLE001 - a layout this code misreads: keep its words as prose
+            log.warning("table layout not understood; kept as text", exc_info=True)
+            rows = []
+        if rows:
+            if prose:
+                blocks.append(("prose", prose))
+                prose = []
+            blocks.append(("table", rows))
+        else:
+            prose.extend(ln.text for ln in lines[h:j])
+        prev, at = lines[j - 1], j
+    for ln in lines[at:]:
+        if prev is not None and prev.bottom - ln.top > 0.9 * ln.h and prose:
+            prose.append("")
+        prose.append(ln.text)
+        prev = ln
+    if prose:
+        blocks.append(("prose", prose))
+    return blocks

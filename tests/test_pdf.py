@@ -1,0 +1,178 @@
+"""PDF extraction: every letter (ligatures, hyphens), no running headers, table rows as facts,
+and a file the parser cannot read refused with its reason while the others are indexed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import pdf as rag_pdf
+from rag.errors import IngestError, UploadRejected
+from rag.formats import extract
+from rag.ingest import load_documents
+from rag.upload import store_upload
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+HEADER = "Amur Shipping Company Quarterly Report"
+
+
+def _fpdf(header: str | None = None):
+    from fpdf import FPDF
+
+    class Doc(FPDF):
+        def header(self):
+            if header:
+                self.set_font("DejaVu", size=9)
+                self.cell(0, 6, header, align="C")
+                self.ln(12)
+
+        def footer(self):
+            if header:
+                self.set_y(-15)
+                self.set_font("DejaVu", size=9)
+                self.cell(0, 8, str(self.page_no()), align="C")
+
+    doc = Doc()
+    if not FONT.exists():
+        pytest.skip("DejaVuSans.ttf (Debian fonts-dejavu-core) is not installed")
+    doc.add_font("DejaVu", fname=str(FONT))
+    doc.set_font("DejaVu", size=11)
+    doc.set_auto_page_break(False)
+    return doc
+
+
+# Each page's lines as printed: U+FB01 "ﬁ" and U+FB03 "ﬃ" are single ligature glyphs.
+LIGATURE_PAGES = [
+    ["The \ufb01nancial o\ufb03ce of the company moved to Harbin.", "Its staff grew in spring."],
+    [
+        "The financial year closed with a stock-based award and a finan-",
+        "cial review of the stock-",
+        "based plan by the o\ufb03ce.",
+    ],
+    ["Ferries cross the Amur every summer.", "The office opens at nine."],
+]
+
+
+def ligature_pdf() -> bytes:
+    doc = _fpdf(HEADER)
+    for lines in LIGATURE_PAGES:
+        doc.add_page()
+        for line in lines:
+            doc.cell(0, 7, line)
+            doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_ligatures_hyphens_and_running_header_and_page_numbers():
+    ex = extract("report.pdf", ligature_pdf())
+    assert ex.page_count == 3
+    pages = ex.text.split("\n\n")
+    assert pages == [
+        "The financial office of the company moved to Harbin. Its staff grew in spring.",
+        # "finan-/cial" is one word cut by the line end; "stock-/based" is spelled with its
+        # hyphen elsewhere in the document, so the hyphen stays.
+        "The financial year closed with a stock-based award and a financial review of the "
+        "stock-based plan by the office.",
+        "Ferries cross the Amur every summer. The office opens at nine.",
+    ]
+    assert HEADER not in ex.text
+    assert [p for _, p in ex.pages] == [1, 2, 3]
+    assert ex.page_at(ex.text.index("Ferries")) == 3
+
+
+def table_pdf() -> bytes:
+    """Page 1 prose; page 2 a two-period table with its title, header row and two rows."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.cell(0, 7, "Bell Instruments had a strong first quarter.")
+    doc.add_page()
+    doc.cell(0, 7, "Operating expenses (in thousands)")
+    doc.ln(12)
+    doc.set_x(110)
+    doc.cell(30, 7, "Q1 2023", align="R")
+    doc.set_x(150)
+    doc.cell(30, 7, "Q1 2022", align="R")
+    doc.ln(8)
+    for label, a, b in [
+        ("Research and development", "7,709", "6,306"),
+        ("Sales and marketing", "1,234", "1,100"),
+        ("Total operating expenses", "8,943", "7,406"),
+    ]:
+        doc.set_x(10)
+        doc.cell(80, 7, label)
+        for x, value in ((110, a), (150, b)):
+            doc.set_x(x)
+            doc.cell(5, 7, "$")
+            doc.set_x(x + 5)
+            doc.cell(25, 7, value, align="R")
+        doc.ln(8)
+    doc.ln(6)
+    doc.set_x(10)
+    doc.cell(0, 7, "Spending rose on new sensors.")
+    return bytes(doc.output())
+
+
+def test_a_table_row_keeps_its_label_headers_and_values_on_its_page():
+    ex = extract("bell.pdf", table_pdf())
+    row = "Research and development — Q1 2023: $7,709; Q1 2022: $6,306"
+    assert row in ex.text.split("\n\n")
+    assert ex.page_at(ex.text.index(row)) == 2
+    assert ex.text.split("\n\n")[1:] == [
+        "Operating expenses (in thousands)",
+        row,
+        "Sales and marketing — Q1 2023: $1,234; Q1 2022: $1,100",
+        "Total operating expenses — Q1 2023: $8,943; Q1 2022: $7,406",
+        "Spending rose on new sensors.",
+    ]
+
+
+def test_unmapped_ligature_glyphs_are_spelled_from_the_documents_words():
+    vocab = {"financial", "office", "flows"}
+    assert rag_pdf.join_lines(["the \x00nancial o\x00ce", "cash \x00ows"], vocab) == (
+        "the financial office\ncash flows"
+    )
+
+
+def test_corrupt_and_truncated_pdfs_are_refused_and_the_good_file_beside_them_loads(tmp_path):
+    good = table_pdf()
+    (tmp_path / "good.pdf").write_bytes(good)
+    (tmp_path / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    (tmp_path / "zeros.pdf").write_bytes(b"\x00" * 5000)
+    result = load_documents(tmp_path)
+    assert [d.name for d in result.documents] == ["good.pdf"]
+    assert result.errors == {
+        "corrupt.pdf": "corrupt.pdf could not be read as a PDF; it may be damaged",
+        "zeros.pdf": "zeros.pdf could not be read as a PDF; it may be damaged",
+    }
+
+
+def test_a_corrupt_pdf_upload_is_refused_with_its_reason(tmp_path):
+    with pytest.raises(UploadRejected, match=r"^bad.pdf could not be read as a PDF; it may be"):
+        store_upload(tmp_path, "bad.pdf", b"%PDF-1.4\n" + b"\xff" * 3000, 10**7)
+    assert store_upload(tmp_path, "bell.pdf", table_pdf(), 10**7).status == "added"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".origin", "bell.pdf"]
+
+
+def test_a_pdf_over_the_page_limit_is_refused_in_plain_words(monkeypatch):
+    monkeypatch.setattr(rag_pdf, "MAX_PAGES", 2)
+    with pytest.raises(IngestError, match=r"^report.pdf has 3 pages, over the limit of 2 pages"):
+        extract("report.pdf", ligature_pdf())
+    monkeypatch.setattr(rag_pdf, "MAX_PAGES", 2000)
+    monkeypatch.setattr(rag_pdf, "MAX_CHARS", 100)
+    with pytest.raises(IngestError, match=r"^report.pdf holds more than 100 characters of text"):
+        extract("report.pdf", ligature_pdf())
+
+
+def test_rag_indexes_the_good_pdf_and_lists_the_corrupt_one_with_its_reason(tmp_path, make_rag):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell.pdf").write_bytes(table_pdf())
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.5\n1 0 obj <<>> endobj\n" + b"\x9c" * 2000)
+    rag = make_rag(docs)
+    assert [d["name"] for d in rag.documents()] == ["bell.pdf"]
+    assert rag.load_errors == {
+        "broken.pdf": "broken.pdf could not be read as a PDF; it may be damaged"
+    }
+    a = rag.ask("What was research and development in Q1 2023?")
+    assert a.passages and a.passages[0].chunk.doc == "bell.pdf"
