@@ -1,12 +1,12 @@
 """Study of the reader's answer decision (the verifier) without re-running the model.
 
     # 1. read once: retrieval (top 6) and the reader's best span of every passage, cached
-    .venv/bin/python eval/verifier_study.py cache --split dev  --squad ../shared/data/squad/squad-train.json
-    .venv/bin/python eval/verifier_study.py cache --split test --squad ../shared/data/squad/squad-train.json
-    .venv/bin/python eval/verifier_study.py cache --split gold
+    .venv/bin/python research/verifier_study.py cache --split dev  --squad ../shared/data/squad/squad-train.json
+    .venv/bin/python research/verifier_study.py cache --split test --squad ../shared/data/squad/squad-train.json
+    .venv/bin/python research/verifier_study.py cache --split gold
     # 2. replay the whole pipeline (`RAG.ask`: rule, candidate, verifier, rival, citations)
     #    from the cache, with variants of the decision; verifiers are fit on dev only
-    .venv/bin/python eval/verifier_study.py study
+    .venv/bin/python research/verifier_study.py study
 
 The replay patches only `retriever.run` (cached passages) and `generator.read` (cached spans)
 of a real `RAG`, so every decision is the pipeline's own code; scores are `rag.evaluation.runner`'s.
@@ -346,7 +346,7 @@ def cmd_study(args) -> None:
     select_by_margin(dev, False)
     dev.use(None)
     kept = fit_on(dev, label="correct")
-    kept.fitted_on = "squad-train.json:dev (eval/verifier_study.py, label correct)"
+    kept.fitted_on = "squad-train.json:dev (research/verifier_study.py, label correct)"
     kept.save(ROOT / "eval/results/verifier-study-verifier.json")
     for split in ("test", "gold"):
         r = Replay(split)
