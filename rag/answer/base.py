@@ -59,6 +59,7 @@ class Answerer(Protocol):
     name: str  # reported in every answer
     top_k: int  # passages it reads when the caller does not say
     generator: Model  # the model it decides with
+    settings: Settings
 
     def warm_up(self) -> None: ...
 
