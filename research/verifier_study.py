@@ -29,21 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
-# choose_span's weight under study (Settings.reader_select_words_weight), and the verifier's
-# inputs under study (None: the shipped abstain.VERIFIER_FEATURES)
-# and whether the exploratory features below are computed too.
+# choose_span's weight under study (Settings.reader_select_words_weight), the verifier's inputs
+# under study (None: the shipped abstain.VERIFIER_FEATURES), and whether the exploratory
+# features below are computed too.
 STUDY = {"weight": 4.0, "features": None, "extra": False}
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.answer.abstain import (  # noqa: E402
-    FEATURES,
-    VERIFIER_FEATURES,
-    Verifier,
-    choose_threshold,
-    fit_verifier,
-    reader_features,
-)
+from rag.answer import abstain  # noqa: E402
+from rag.answer.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
 from rag.answer.reading import ReaderGenerator, ReadingAnswerer  # noqa: E402
 from rag.evaluation.runner import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
 from rag.pipeline import RAG, clean_question  # noqa: E402
@@ -142,7 +136,7 @@ class StudyAnswerer(ReadingAnswerer):
         return self.replay._current
 
     def features(self, question, spans, passages, best, sentence):
-        feats = reader_features(question, spans, passages, best, sentence)
+        feats = abstain.reader_features(question, spans, passages, best, sentence)
         if STUDY["extra"]:
             feats = {**feats, **extra_features(question, spans, passages, best, sentence)}
         return feats
@@ -343,7 +337,7 @@ def with_features(names, extra: bool) -> None:
     STUDY["extra"] = extra
 
 
-_BASE = FEATURES
+_BASE = abstain.FEATURES
 
 
 def trial(replay: Replay, cv: bool = True, k: int = 3, **kw) -> dict:
@@ -428,14 +422,14 @@ def cmd_articles(args) -> None:
     select_by_margin(dev, False)
     ids = [it.id for it in dev.items]
     titles = sorted({art_of[i] for i in ids})
-    everything = FEATURES
+    everything = abstain.FEATURES
     variants = {
         "all 14 signals (shipped before)": everything,
         "no retrieval scores": tuple(
             f for f in everything if f not in ("top_cosine", "answer_cosine", "answer_rank_inv")
         ),
         "no answerability head": tuple(f for f in everything if f != "answerable_logit"),
-        "reader signals (VERIFIER_FEATURES)": VERIFIER_FEATURES,
+        "reader signals (VERIFIER_FEATURES)": abstain.VERIFIER_FEATURES,
         "margin, negation, words and names": (
             "margin",
             "question_negated",
