@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.base import Generator
+from rag.answer.drafting import Generator
 from rag.errors import ConfigError
 from rag.retrieve import Passage
 from rag.store.embed import Embedder
