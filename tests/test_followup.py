@@ -119,7 +119,7 @@ def test_rule_on_scores_alone():
 def test_follow_up_pairs_are_well_formed():
     """Every quote of eval/followups.jsonl is verbatim in its seed document (no model)."""
     spec = importlib.util.spec_from_file_location(
-        "followup_eval", ROOT / "eval" / "followup_eval.py"
+        "followup_eval", ROOT / "research" / "followup_eval.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
