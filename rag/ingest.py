@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import uuid
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from .errors import IngestError
 from .formats import EXTRACTOR_VERSION, SUFFIXES, Extracted, decode_text, extract, format_of
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "SUFFIXES",
@@ -158,6 +161,9 @@ def load_documents(folder: Path, store: TextStore | None = None) -> LoadResult:
             result.errors[name] = str(exc)
         except OSError as exc:
             result.errors[name] = f"{name}: cannot be read ({exc.strerror})"
+        except Exception as exc:  # noqa: BLE001 - one file's failure never ends the scan
+            log.exception("reading %s", name)
+            result.errors[name] = f"{name}: cannot be read ({type(exc).__name__})"
     return result
 
 
