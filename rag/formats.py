@@ -697,13 +697,23 @@ def _docx(name: str, data: bytes) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except MemoryError:
         raise
-    except Exception:  # noqa: BLE001 - zip, XML or package errors: one plain refusal
+    except Exception as exc:  # noqa: BLE001 - zip, XML or package errors: one plain refusal
+        # libxml2 out of memory says so, or says nothing ("unknown error"): no room left
+        # even for its message.
+        if any(m in str(exc).lower() for m in ("memory", "unknown error")):
+            raise MemoryError from None
         raise IngestError(f"{name} could not be opened as a Word (.docx) document") from None
     b = _Builder()
+    # python-docx finds a paragraph's style by scanning every style, twice per paragraph
+    # (7 ms each on a busy machine): looked up once per style id instead.
+    styles: dict[str | None, str] = {}
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            style = (item.style.name if item.style is not None else "") or ""
-            level = _docx_heading_level(style)
+            style_id = item._p.style
+            if style_id not in styles:
+                style = item.style
+                styles[style_id] = (style.name if style is not None else "") or ""
+            level = _docx_heading_level(styles[style_id])
             if level is not None:
                 b.heading(level, item.text)
             else:
