@@ -386,8 +386,11 @@ class _Workers:
         self.idle: list[_Worker] = []
         self.busy = 0
         self.cond = threading.Condition()
+        self.pid = os.getpid()
 
     def run(self, name: str, fmt: str, data: bytes, max_chars: int, seconds: float):
+        if self.pid != os.getpid():  # a forked copy: the parent's workers are the parent's
+            self.__init__()
         with self.cond:
             while not self.idle and self.busy >= EXTRACT_WORKERS:
                 self.cond.wait()

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import IngestError
-from .formats import EXTRACTOR_VERSION, SUFFIXES, Extracted, decode_text, extract, format_of
+from .formats import (
+    EXTRACTOR_VERSION,
+    MAX_TEXT_CHARS,
+    SUFFIXES,
+    Extracted,
+    decode_text,
+    extract,
+    format_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +137,8 @@ def read_document(name: str, data: bytes, store: TextStore | None = None) -> Doc
     fmt = format_of(name) or "txt"
     key = TextStore.key(digest, fmt)
     extracted = store.get(key) if store is not None else None
+    if extracted is not None and len(extracted.text) > MAX_TEXT_CHARS:
+        extracted = None  # stored before texts were capped (a bomb's): read again, refused
     if extracted is None:
         extracted = extract(name, data)
         if store is not None:

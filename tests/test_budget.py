@@ -166,3 +166,19 @@ def test_an_upload_racing_a_delete_is_stored(tmp_path, monkeypatch):
     got = store_upload(tmp_path, "new.txt", b"The new note about the bridge.", 10_000)
     assert (got.name, got.status) == ("new.txt", "added")
     assert (tmp_path / "new.txt").read_text() == "The new note about the bridge."
+
+
+def test_a_text_stored_before_the_cap_is_not_served_again(tmp_path):
+    from rag.formats import Extracted
+    from rag.ingest import TextStore, file_sha256
+
+    docs, texts = tmp_path / "docs", TextStore(tmp_path / "texts")
+    docs.mkdir()
+    block = paragraphs(b"Paragraph %d." % i for i in range(300))
+    bomb = docx_with_body(block for _ in range((60 << 20) // len(block)))
+    (docs / "bomb.docx").write_bytes(bomb)
+    # What the uncapped extractor stored for it (the issue's: 104,771,950 characters).
+    huge = Extracted("Paragraph 1.\n\n" * 800_000, "docx")
+    texts.put(TextStore.key(file_sha256(bomb), "docx"), huge)
+    loaded = load_documents(docs, texts)
+    assert loaded.documents == [] and "decompression bomb" in loaded.errors["bomb.docx"]
