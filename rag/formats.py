@@ -256,9 +256,10 @@ def _sniff(name: str, fmt: str, data: bytes) -> None:
             text = head.decode("utf-16", "replace")
         else:
             text = head.decode("utf-8", "replace")
-        # Pages in other encodings than UTF-8 are real (bs4 detects them): only a large share
-        # of undecodable bytes, or any real share of control characters, says binary.
-        if len(_CONTROL.findall(text)) > 0.01 * len(text) or text.count("\ufffd") > 0.1 * len(text):
+        # Pages in other encodings than UTF-8 are real (Shift-JIS, GBK, Windows-1252: bs4
+        # detects them), so bytes that are not UTF-8 say nothing; but no text encoding but
+        # UTF-16 (its BOM handled above) uses control characters, and random bytes are 11% them.
+        if len(_CONTROL.findall(text)) > 0.01 * len(text):
             raise IngestError(f"{name} is not an HTML file: it holds binary data")
 
 

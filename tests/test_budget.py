@@ -97,6 +97,8 @@ def test_random_bytes_are_refused_as_not_the_format_they_claim():
     # A page in another encoding than UTF-8 is still HTML.
     page = "<p>Le café de la gare ouvre à sept heures, été comme hiver.</p>".encode("latin-1")
     assert "café" in extract("fr.html", page).text
+    page = '<meta charset="gbk"><p>哈尔滨冰雪节每年一月举行。</p>'.encode("gbk")
+    assert extract("zh.html", page).text == "哈尔滨冰雪节每年一月举行。"
 
 
 def test_a_parser_out_of_memory_is_a_refusal_and_the_next_file_is_read(small_workers):
