@@ -416,7 +416,10 @@ class _Workers:
                     "it may be damaged or too large"
                 ) from None
             except _Stopped:
-                code = worker.proc.poll()
+                try:
+                    code = worker.proc.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    code = None
                 log.warning("extraction worker stopped (exit %s) on %s", code, name)
                 raise IngestError(
                     f"{name} could not be read: its reader stopped (it may be damaged, or "
