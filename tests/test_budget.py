@@ -184,3 +184,36 @@ def test_a_text_stored_before_the_cap_is_not_served_again(tmp_path):
     texts.put(TextStore.key(file_sha256(bomb), "docx"), huge)
     loaded = load_documents(docs, texts)
     assert loaded.documents == [] and "decompression bomb" in loaded.errors["bomb.docx"]
+
+
+def pdf_with_stream(content: bytes) -> bytes:
+    """A one-page PDF whose content stream is `content`, compressed."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def test_a_pdf_stream_bomb_is_a_refusal_not_a_traceback():
+    # pypdf stops decompressing at its limit with LimitReachedError, an error _pdf does not
+    # expect: extract() still turns it into a refusal.
+    bomb = pdf_with_stream(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET\n" + b" " * (300 << 20))
+    assert len(bomb) < 1 << 20
+    with pytest.raises(IngestError, match=r"^bomb.pdf "):
+        extract("bomb.pdf", bomb)
