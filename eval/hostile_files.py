@@ -72,10 +72,18 @@ def nested_html(depth: int) -> bytes:
     return b"<html><body>" + b"<div>" * depth + b"deep text" + b"</div>" * depth + b"</body></html>"
 
 
+def _pdf_stream_bomb(n: int) -> bytes:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from test_budget import pdf_with_stream
+
+    return pdf_with_stream(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET\n" + b" " * n)
+
+
 FILES = {
     "bomb-256mib.docx": lambda: paragraphs_bomb(256 << 20),
     "one-run-1gib.docx": lambda: one_run_bomb(1 << 30),
     "nested-100k.html": lambda: nested_html(100_000),
+    "stream-bomb.pdf": lambda: _pdf_stream_bomb(300 << 20),
     "random.html": lambda: os.urandom(200_000),
     "random.docx": lambda: os.urandom(200_000),
     "random.md": lambda: os.urandom(200_000),
