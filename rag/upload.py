@@ -163,7 +163,7 @@ def store_upload(
         try:
             if path.stat().st_size == len(data) and file_sha256(path.read_bytes()) == digest:
                 return StoredUpload(filename, path.relative_to(folder).as_posix(), "duplicate")
-        except FileNotFoundError:
+        except OSError:
             continue  # deleted since the listing (a delete racing this upload): not a duplicate
     # Hidden temp name: the folder scan skips dot-files, so a killed write is never indexed.
     tmp = folder / f".upload-{uuid.uuid4().hex}"
