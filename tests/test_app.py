@@ -188,24 +188,24 @@ def test_upload_is_a_documented_dict_and_is_indexed_incrementally(app, client, t
     # A single file, not a list.
     result = client.predict(handle_file(str(doc)), api_name="/upload")
     assert set(result) == {"added", "duplicates", "refused", "documents", "error"}
-    assert result["added"] == [{"file": "amur festival.txt", "name": "amur_festival.txt"}]
+    assert result["added"] == [{"file": "amur festival.txt", "name": "amur festival.txt"}]
     assert result["error"] == "" and result["refused"] == [] and result["duplicates"] == []
     listed = {d["name"]: d for d in result["documents"]}
-    assert listed["amur_festival.txt"]["origin"]["origin"] == "uploaded"
+    assert listed["amur festival.txt"]["origin"]["origin"] == "uploaded"
     deadline = time.time() + 120  # indexed in the background; questions are answered meanwhile
     while time.time() < deadline:
         answer = client.predict("When is the Amur bridge festival held?", api_name="/ask")
-        if answer["citations"] and answer["citations"][0]["doc"] == "amur_festival.txt":
+        if answer["citations"] and answer["citations"][0]["doc"] == "amur festival.txt":
             break
         time.sleep(0.5)
-    assert answer["citations"][0]["doc"] == "amur_festival.txt"
+    assert answer["citations"][0]["doc"] == "amur festival.txt"
     assert answer["citations"][0]["origin"]["origin"] == "uploaded"
     assert "embedded 1 of" in app.log()  # only the new file was embedded
     # A list; the same bytes again are a duplicate; an unreadable file is refused, and why.
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     again = client.predict([handle_file(str(doc)), handle_file(str(bad))], api_name="/upload")
-    assert again["duplicates"] == [{"file": "amur festival.txt", "name": "amur_festival.txt"}]
+    assert again["duplicates"] == [{"file": "amur festival.txt", "name": "amur festival.txt"}]
     assert [r["file"] for r in again["refused"]] == ["bad.txt"]
     assert again["refused"][0]["reason"] and again["added"] == []
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rag import pdf as rag_pdf
 from rag.errors import IngestError, UploadRejected
-from rag.formats import extract
-from rag.ingest import load_documents
-from rag.upload import store_upload
+from rag.ingest import formats
+from rag.ingest import pdf as rag_pdf
+from rag.ingest.documents import load_documents
+from rag.ingest.formats import extract
+from rag.ingest.upload import store_upload
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 HEADER = "Amur Shipping Company Quarterly Report"
@@ -155,6 +156,8 @@ def test_a_corrupt_pdf_upload_is_refused_with_its_reason(tmp_path):
 
 
 def test_a_pdf_over_the_page_limit_is_refused_in_plain_words(monkeypatch):
+    # The limits are patched in this process, so the parser runs here, not in a worker.
+    monkeypatch.setattr(formats, "ISOLATE", False)
     monkeypatch.setattr(rag_pdf, "MAX_PAGES", 2)
     with pytest.raises(IngestError, match=r"^report.pdf has 3 pages, over the limit of 2 pages"):
         extract("report.pdf", ligature_pdf())

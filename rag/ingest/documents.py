@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import uuid
@@ -17,11 +18,14 @@ from pathlib import Path
 from rag.errors import IngestError
 from rag.ingest.formats import (
     EXTRACTOR_VERSION,
+    MAX_TEXT_CHARS,
     SUFFIXES,
     Extracted,
     extract,
     format_of,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "SUFFIXES",
@@ -122,6 +126,8 @@ def read_document(name: str, data: bytes, store: TextStore | None = None) -> Doc
     fmt = format_of(name) or "txt"
     key = TextStore.key(digest, fmt)
     extracted = store.get(key) if store is not None else None
+    if extracted is not None and len(extracted.text) > MAX_TEXT_CHARS:
+        extracted = None  # stored before texts were capped (a bomb's): read again, refused
     if extracted is None:
         extracted = extract(name, data)
         if store is not None:
@@ -154,6 +160,9 @@ def load_documents(folder: Path, store: TextStore | None = None) -> LoadResult:
             result.errors[name] = str(exc)
         except OSError as exc:
             result.errors[name] = f"{name}: cannot be read ({exc.strerror})"
+        except Exception as exc:  # noqa: BLE001 - one file's failure never ends the scan
+            log.exception("reading %s", name)
+            result.errors[name] = f"{name}: cannot be read ({type(exc).__name__})"
     return result
 
 

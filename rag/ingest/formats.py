@@ -9,11 +9,21 @@ the text (every citation's span is an offset into it), the page each stretch of 
 
 from __future__ import annotations
 
+import atexit
 import bisect
-import io
+import contextvars
 import logging
+import os
+import pickle
 import re
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rag.errors import IngestError
 
@@ -34,6 +44,46 @@ FORMATS = {
     ".htm": "html",
 }
 SUFFIXES = tuple(FORMATS)
+_FORMAT_WORDS = {
+    "txt": "text",
+    "md": "Markdown",
+    "pdf": "a PDF",
+    "docx": "a Word (.docx) document",
+    "html": "HTML",
+}
+
+# The budget every file is read under (issue 26). A file over any of them is refused, with the
+# limit it broke, before it can take the memory or the time of everyone else's questions.
+# Characters of extracted text: the default per-file upload limit (Settings.max_upload_bytes),
+# so a small compressed file cannot store more text than the largest upload may.
+MAX_TEXT_CHARS = 10 * 1024 * 1024
+# A DOCX is a zip: its parts' sizes and compression ratios are checked before anything is
+# unpacked. Real Word files have parts of a few MB that compress 5-20:1; bombs unpack to
+# hundreds of MB at 300-1000:1.
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_PACKAGE_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100  # for parts over 1 MiB: small parts of any ratio are harmless
+MAX_PARTS = 10_000
+# HTML and Markdown are parsed into trees several times their size.
+MAX_MARKUP_BYTES = 64 * 1024 * 1024
+# Every format but plain text is parsed in a worker process under these limits, so that a
+# parser that runs away (memory, time, recursion, a crash in C) costs only that file.
+EXTRACT_SECONDS = 300.0
+EXTRACT_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
+EXTRACT_WORKERS = 2
+ISOLATE = True  # False: parse in this process (no memory or time limit; for debugging)
+
+_max_chars: contextvars.ContextVar[int] = contextvars.ContextVar(
+    "max_chars", default=MAX_TEXT_CHARS
+)
+
+
+class _TooLong(Exception):
+    """Raised by a builder the moment its text passes the character limit."""
+
+
+class _OutOfMemory(IngestError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -98,8 +148,20 @@ def format_of(name: str) -> str | None:
     return FORMATS.get(name[dot:].lower()) if dot >= 0 else None
 
 
-def extract(name: str, data: bytes) -> Extracted:
-    """A document's bytes -> its Extracted text; IngestError says in plain words why not."""
+def extract(
+    name: str,
+    data: bytes,
+    *,
+    max_chars: int | None = None,
+    timeout: float | None = None,
+) -> Extracted:
+    """A document's bytes -> its Extracted text; IngestError says in plain words why not.
+
+    Whatever goes wrong inside a parser (a damaged file, a bomb, deep nesting, a timeout, no
+    memory) is an IngestError naming the file: one file's failure never ends a scan or an
+    upload of others. `max_chars` caps the extracted text (default MAX_TEXT_CHARS), `timeout`
+    the seconds it may take (default EXTRACT_SECONDS).
+    """
     fmt = format_of(name)
     if fmt is None:
         raise IngestError(
@@ -107,7 +169,12 @@ def extract(name: str, data: bytes) -> Extracted:
         )
     if not data.strip():
         raise IngestError(f"{name}: the file is empty")
-    out = _EXTRACTORS[fmt](name, data)
+    limit = MAX_TEXT_CHARS if max_chars is None else max_chars
+    _sniff(name, fmt, data)
+    if ISOLATE and fmt != "txt":
+        out = _WORKERS.run(name, fmt, data, limit, EXTRACT_SECONDS if timeout is None else timeout)
+    else:
+        out = _extract_here(name, fmt, data, limit)
     if not out.text.strip():
         raise IngestError(f"{name}: no text could be read from it")
     return Extracted(
@@ -119,6 +186,275 @@ def extract(name: str, data: bytes) -> Extracted:
         out.sections,
         len(data),
     )
+
+
+def _extract_here(name: str, fmt: str, data: bytes, max_chars: int) -> Extracted:
+    """Run the format's extractor in this process; every failure becomes an IngestError."""
+    # Text and Markdown read about as long as they are: 4 bytes a character at most in UTF-8.
+    if fmt in ("txt", "md") and len(data) > 4 * max_chars:
+        raise IngestError(_too_long(name, max_chars))
+    if fmt in ("html", "md") and len(data) > MAX_MARKUP_BYTES:
+        raise IngestError(
+            f"{name} is {_size(len(data))}, over the limit of {_size(MAX_MARKUP_BYTES)} "
+            f"for {_FORMAT_WORDS[fmt]} files"
+        )
+    token = _max_chars.set(max_chars)
+    try:
+        from rag.ingest.parsers import EXTRACTORS
+
+        out = EXTRACTORS[fmt](name, data)
+    except IngestError:
+        raise
+    except _TooLong:
+        out = None
+    except MemoryError:
+        raise _OutOfMemory(_no_memory(name)) from None
+    except Exception as exc:  # noqa: BLE001 - any parser failure is one plain refusal
+        log.info("%s: %s: %s", name, type(exc).__name__, exc)
+        raise IngestError(
+            f"{name} could not be read as {_FORMAT_WORDS[fmt]}; it may be damaged"
+        ) from None
+    finally:
+        _max_chars.reset(token)
+    if out is None or len(out.text) > max_chars:
+        raise IngestError(_too_long(name, max_chars))
+    return out
+
+
+def _too_long(name: str, max_chars: int) -> str:
+    return (
+        f"{name} holds more than {max_chars:,} characters of text, over this server's limit "
+        "for one file; split it into smaller files"
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def _no_memory(name: str) -> str:
+    return (
+        f"{name} needs more than {_size(EXTRACT_MEMORY_BYTES)} of memory to read, over this "
+        "server's limit for one file"
+    )
+
+
+# Control characters no text format holds (tab, newlines and form feed aside).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _sniff(name: str, fmt: str, data: bytes) -> None:
+    """Refuse bytes that are not the format their name says, before a parser makes garbage
+    text of them. A look at the first MiB: cheap, and enough for random or binary data."""
+    if fmt == "docx":
+        if not data.startswith(b"PK\x03\x04"):
+            raise IngestError(
+                f"{name} could not be opened as a Word (.docx) document; it is not a .docx file"
+            )
+    elif fmt == "html":
+        head = data[: 1 << 20]
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text = head.decode("utf-16", "replace")
+        else:
+            text = head.decode("utf-8", "replace")
+        # Pages in other encodings than UTF-8 are real (Shift-JIS, GBK, Windows-1252: bs4
+        # detects them), so bytes that are not UTF-8 say nothing; but no text encoding but
+        # UTF-16 (its BOM handled above) uses control characters, and random bytes are 11% them.
+        if len(_CONTROL.findall(text)) > 0.01 * len(text):
+            raise IngestError(f"{name} is not an HTML file: it holds binary data")
+
+
+# ---- isolation: parsing in worker processes under a memory and time limit -------------------
+
+# The worker imports this module without its package's __init__ (which loads the models):
+# its parent packages are bare namespaces.
+_BOOT = """
+import importlib, sys, types
+from pathlib import Path
+module, root, memory = sys.argv[1], sys.argv[2], int(sys.argv[3])
+parts = module.split(".")
+for i in range(1, len(parts)):
+    pkg = types.ModuleType(".".join(parts[:i]))
+    pkg.__path__ = [str(Path(root, *parts[:i]))]
+    sys.modules[pkg.__name__] = pkg
+importlib.import_module(module)._serve(memory)
+"""
+
+
+def _serve(memory: int) -> None:
+    """The worker's loop: read (name, format, bytes, max chars, seconds), reply with the
+    Extracted or a refusal. Runs under RLIMIT_AS, so a bomb meets MemoryError here."""
+    import resource
+
+    global EXTRACT_MEMORY_BYTES
+    EXTRACT_MEMORY_BYTES = memory
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    requests = sys.stdin.buffer
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a parser prints must not mix with the replies
+    while True:
+        header = requests.read(8)
+        if len(header) < 8:
+            return  # the app closed the pipe (or died): nothing more to do
+        name, body = "the file", b""
+        try:
+            (n,) = struct.unpack("<Q", header)
+            name, fmt, data, max_chars, seconds = pickle.loads(requests.read(n))
+            # Were the app to die mid-file, the CPU limit still ends this process.
+            used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+            cpu = int(used + seconds) + 10
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.RLIM_INFINITY))
+            reply = ("ok", _extract_here(name, fmt, data, max_chars))
+            data = None
+            body = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except (_OutOfMemory, MemoryError):
+            reply = ("memory", _no_memory(name))
+        except IngestError as exc:
+            reply = ("refused", str(exc))
+        except BaseException as exc:  # noqa: BLE001 - reported to the app, which refuses the file
+            reply = ("refused", f"{name} could not be read ({type(exc).__name__})")
+        # Out of the handler: the failed parse's memory (held by its traceback) is free again.
+        data = None
+        if not body:
+            body = pickle.dumps(reply)
+        replies.write(struct.pack("<Q", len(body)))
+        replies.write(body)
+        replies.flush()
+
+
+class _Stopped(Exception):
+    pass
+
+
+class _Worker:
+    def __init__(self, memory: int):
+        parts = __name__.split(".")
+        root = Path(__file__).resolve().parents[len(parts) - 1]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _BOOT, __name__, str(root), str(memory)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+            close_fds=True,
+        )
+
+    def call(self, request: tuple, seconds: float) -> tuple:
+        deadline = time.monotonic() + seconds
+        body = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self._write(struct.pack("<Q", len(body)))
+            self._write(body)
+        except (BrokenPipeError, OSError):
+            raise _Stopped from None
+        (n,) = struct.unpack("<Q", self._read(8, deadline))
+        return pickle.loads(self._read(n, deadline))
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[self.proc.stdin.write(view) :]
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        fd = self.proc.stdout.fileno()
+        chunks, got = [], 0
+        while got < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, min(n - got, 1 << 20))
+            if not chunk:
+                raise _Stopped
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def close(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.proc.kill()
+            self.proc.stdin.close()
+            self.proc.wait(timeout=None if kill else 5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+
+class _Workers:
+    """Up to EXTRACT_WORKERS long-lived workers (starting one costs ~0.3 s, a file sent to a
+    running one ~1 ms); a worker that ran out of time or memory is replaced."""
+
+    def __init__(self) -> None:
+        self.idle: list[_Worker] = []
+        self.busy = 0
+        self.cond = threading.Condition()
+        self.pid = os.getpid()
+
+    def run(self, name: str, fmt: str, data: bytes, max_chars: int, seconds: float):
+        if self.pid != os.getpid():  # a forked copy: the parent's workers are the parent's
+            self.__init__()
+        with self.cond:
+            while not self.idle and self.busy >= EXTRACT_WORKERS:
+                self.cond.wait()
+            worker = self.idle.pop() if self.idle else None
+            self.busy += 1
+        if worker is not None and worker.proc.poll() is not None:
+            worker.close()  # ended while idle (killed from outside): start another
+            worker = None
+        keep = False
+        try:
+            if worker is None:
+                try:
+                    worker = _Worker(EXTRACT_MEMORY_BYTES)
+                except OSError as exc:  # no interpreter to start: parse here, unlimited
+                    log.warning("extraction worker not started (%s); parsing in-process", exc)
+                    return _extract_here(name, fmt, data, max_chars)
+            try:
+                status, value = worker.call((name, fmt, data, max_chars, seconds), seconds)
+            except TimeoutError:
+                raise IngestError(
+                    f"{name} took longer than {seconds:g} s to read and was stopped; "
+                    "it may be damaged or too large"
+                ) from None
+            except _Stopped:
+                try:
+                    code = worker.proc.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    code = None
+                log.warning("extraction worker stopped (exit %s) on %s", code, name)
+                raise IngestError(
+                    f"{name} could not be read: its reader stopped (it may be damaged, or "
+                    "need more memory or time than one file may use)"
+                ) from None
+            # A process that ran out of memory is not trusted with another file.
+            keep = status != "memory"
+            if status == "ok":
+                return value
+            raise IngestError(value)
+        finally:
+            with self.cond:
+                self.busy -= 1
+                if worker is not None:
+                    if keep:
+                        self.idle.append(worker)
+                    else:
+                        worker.close(kill=True)
+                self.cond.notify()
+
+    def stop(self) -> None:
+        with self.cond:
+            idle, self.idle = self.idle, []
+        for worker in idle:
+            worker.close()
+
+
+_WORKERS = _Workers()
+atexit.register(_WORKERS.stop)
+
+
+def stop_workers() -> None:
+    """End the idle extraction workers (they are started again when needed)."""
+    _WORKERS.stop()
 
 
 # ---- plain text ----------------------------------------------------------------------------
@@ -151,6 +487,8 @@ def decode_text(name: str, data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise IngestError(f"{name} is not UTF-8 text; save it as UTF-8") from None
+    if len(_CONTROL.findall(text, 0, 1 << 20)) > 0.01 * min(len(text), 1 << 20):
+        raise IngestError(f"{name} looks like a binary file, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -207,11 +545,14 @@ class _Builder:
         self.path: list[tuple[int, str]] = []  # (level, heading) from the top
         self.sections: list[tuple[int, str]] = []
         self.title: str | None = None
+        self.limit = _max_chars.get()
 
     def block(self, text: str) -> int:
         text = text.strip("\n")
         if not text.strip():
             return -1
+        if self.length + len(text) > self.limit:
+            raise _TooLong
         if self.parts:
             self.parts.append("\n\n")
             self.length += 2
@@ -236,240 +577,3 @@ class _Builder:
 
     def done(self, fmt: str) -> Extracted:
         return Extracted("".join(self.parts), fmt, self.title, sections=tuple(self.sections))
-
-
-def _md(name: str, data: bytes) -> Extracted:
-    """Markdown as it reads rendered: headings, paragraphs, list items and code as plain text
-    (no #, ** or link syntax), headings opening sections."""
-    from markdown_it import MarkdownIt
-
-    source = decode_text(name, data)
-    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(source)
-    b = _Builder()
-    level = 0
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
-            level = int(tok.tag[1])
-        elif tok.type == "inline":
-            text = _md_inline(tok.children or [])
-            if i and tokens[i - 1].type == "heading_open":
-                b.heading(level, text)
-            else:
-                b.block(text)
-        elif tok.type in ("fence", "code_block"):
-            b.block(tok.content)
-        elif tok.type == "html_block":
-            b.block(_html_fragment_text(tok.content))
-    return b.done("md")
-
-
-def _md_inline(children) -> str:
-    out = []
-    for t in children:
-        if t.type in ("text", "code_inline"):
-            out.append(t.content)
-        elif t.type == "softbreak" or t.type == "hardbreak":
-            out.append("\n")
-        elif t.type == "image":
-            out.append(t.content or "")
-        elif t.type == "html_inline":
-            continue  # <sup>, <br> and the like: markup, not words
-    return "".join(out)
-
-
-def _html_fragment_text(fragment: str) -> str:
-    from bs4 import BeautifulSoup
-
-    return " ".join(BeautifulSoup(fragment, "html.parser").get_text(" ").split())
-
-
-# ---- HTML ----------------------------------------------------------------------------------
-
-_BLOCKS = {
-    "p", "div", "section", "article", "main", "aside", "header", "footer", "li", "ul", "ol",
-    "table", "tr", "td", "th", "thead", "tbody", "blockquote", "pre", "dd", "dt", "dl",
-    "figure", "figcaption", "caption", "address", "details", "summary", "form", "fieldset",
-    "br", "hr", "body", "html",
-}  # fmt: skip
-_SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "nav"}
-_HEADINGS = {f"h{i}": i for i in range(1, 7)}
-
-
-def _html(name: str, data: bytes) -> Extracted:
-    from bs4 import BeautifulSoup, NavigableString, Tag
-    from bs4.element import Comment, Doctype, ProcessingInstruction
-
-    try:
-        soup = BeautifulSoup(data, "html.parser")
-    except Exception as exc:  # noqa: BLE001 - any parser failure is one plain refusal
-        log.info("%s: %s", name, exc)
-        raise IngestError(f"{name} could not be read as HTML") from None
-    b = _Builder()
-    line: list[str] = []
-
-    def flush() -> None:
-        b.block(" ".join("".join(line).split()))
-        line.clear()
-
-    def walk(node) -> None:
-        for child in node.children:
-            if isinstance(child, Comment | Doctype | ProcessingInstruction):
-                continue
-            if isinstance(child, NavigableString):
-                line.append(str(child))
-            elif isinstance(child, Tag):
-                tag = child.name.lower()
-                if tag in _SKIP:
-                    continue
-                if tag in _HEADINGS:
-                    flush()
-                    b.heading(_HEADINGS[tag], child.get_text(" "))
-                elif tag == "pre":
-                    flush()
-                    b.block(child.get_text())
-                elif tag in _BLOCKS:
-                    flush()
-                    walk(child)
-                    flush()
-                else:
-                    walk(child)
-
-    walk(soup.body or soup)
-    flush()
-    out = b.done("html")
-    title = soup.title.get_text(" ").strip() if soup.title else ""
-    return Extracted(out.text, "html", " ".join(title.split()) or out.title, sections=out.sections)
-
-
-# ---- DOCX ----------------------------------------------------------------------------------
-
-
-def _docx(name: str, data: bytes) -> Extracted:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - zip, XML or package errors: one plain refusal
-        raise IngestError(f"{name} could not be opened as a Word (.docx) document") from None
-    b = _Builder()
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            style = (item.style.name if item.style is not None else "") or ""
-            level = _docx_heading_level(style)
-            if level is not None:
-                b.heading(level, item.text)
-            else:
-                b.block(item.text)
-        elif isinstance(item, Table):
-            for row in item.rows:
-                cells = []
-                for cell in row.cells:
-                    text = " ".join(cell.text.split())
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat
-                        cells.append(text)
-                b.block(" | ".join(cells))
-    out = b.done("docx")
-    title = (document.core_properties.title or "").strip()
-    return Extracted(out.text, "docx", title or out.title, sections=out.sections)
-
-
-def _docx_heading_level(style: str) -> int | None:
-    """'Heading 2' -> 2, 'Title' -> 0, other styles -> None.
-
-    >>> _docx_heading_level("Heading 2"), _docx_heading_level("Title"), _docx_heading_level("Normal")
-    (2, 0, None)
-    """
-    if style == "Title":
-        return 0
-    m = re.fullmatch(r"Heading (\d)", style)
-    return int(m.group(1)) if m else None
-
-
-# ---- PDF -----------------------------------------------------------------------------------
-
-_HYPHEN = re.compile(r"(\w)-\n([a-z])")  # "coop-/eration": one word cut by the line end
-_HYPHEN_NAME = re.compile(r"(\w)-\n([A-Z0-9])")  # "Sino-/Russian": a hyphenated word
-
-
-def _pdf(name: str, data: bytes) -> Extracted:
-    """PDF text by PDFium (see rag/pdf.py): prose reflowed into paragraphs, each table row one
-    paragraph holding its label, column headers and values, running headers and page numbers
-    dropped. Any failure of the parser is an IngestError naming this file."""
-    from .pdf import clean, drop_running_lines, join_lines, read_pdf, vocabulary
-    from .pdf_tables import page_blocks
-
-    raw_pages, count, meta_title = read_pdf(name, data)
-    raw_pages = drop_running_lines(raw_pages)
-    vocab = vocabulary(raw_pages)
-    parts: list[str] = []
-    pages: list[tuple[int, int]] = []
-    length = 0
-    for number, lines in enumerate(raw_pages, 1):
-        blocks = []
-        for kind, block in page_blocks(lines):
-            if kind == "table":
-                blocks.extend(" ".join(clean(row).split()) for row in block)
-            else:
-                blocks.append(_reflow(join_lines(block, vocab)))
-        text = "\n\n".join(b for b in blocks if b)
-        if not text:
-            continue
-        if parts:
-            parts.append("\n\n")
-            length += 2
-        pages.append((length, number))
-        parts.append(text)
-        length += len(text)
-    text = "".join(parts)
-    if len(text.split()) < 3 * max(1, count) and len(text.split()) < 20:
-        raise IngestError(
-            f"{name} has no text layer (it looks scanned: pages are images); "
-            "run text recognition (OCR) on it first"
-        )
-    title = " ".join(str(meta_title).split())
-    # Filing systems often store an accession number or a file path as the title: not a name.
-    if not re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", title) or re.search(r"\.(pdf|docx?)$", title):
-        title = ""
-    return Extracted(text, "pdf", title or None, count, tuple(pages))
-
-
-def _reflow(raw: str) -> str:
-    """A page's extracted lines -> paragraphs: lines of one paragraph joined by spaces (words
-    split by a line-end hyphen joined), a blank line or a short line ending a sentence closes a
-    paragraph. Sentences then read (and are quoted) as one line.
-
-    >>> _reflow("The EXPO took place in Har-\\nbin from June 15\\nto 19.\\nNext paragraph here.")
-    'The EXPO took place in Harbin from June 15 to 19.\\n\\nNext paragraph here.'
-    >>> _reflow("Fleet\\nThe ferry line carries goods across the Amur every\\nsummer and autumn.")
-    'Fleet\\n\\nThe ferry line carries goods across the Amur every summer and autumn.'
-    """
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    raw = _HYPHEN_NAME.sub(r"\1-\2", _HYPHEN.sub(r"\1\2", raw))
-    lines = [" ".join(line.split()) for line in raw.split("\n")]
-    widths = sorted(len(x) for x in lines if x)
-    if not widths:
-        return ""
-    full = widths[int(len(widths) * 0.8)] if len(widths) > 2 else widths[-1]
-    paras: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        if not line:
-            if current:
-                paras.append(" ".join(current))
-                current = []
-            continue
-        # A short first line without a full stop stands alone: a heading, not the start of
-        # the paragraph below it.
-        heading = not current and len(line) < 0.6 * full and line[-1] not in ".,;:!?"
-        current.append(line)
-        if heading or (line[-1] in ".!?:" and len(line) < 0.8 * full):
-            paras.append(" ".join(current))
-            current = []
-    if current:
-        paras.append(" ".join(current))
-    return "\n\n".join(paras)
-
-
-_EXTRACTORS = {"txt": _txt, "md": _md, "html": _html, "docx": _docx, "pdf": _pdf}

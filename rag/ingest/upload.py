@@ -49,24 +49,42 @@ def check_size(shown: str, size: int, max_bytes: int) -> None:
         )
 
 
+# Path separators and characters no file name should hold (C0/C1 controls, NUL, the bidi
+# controls that make "txt.exe" read "exe.txt"): the rest,
+# letters of any script, emoji and punctuation, is the user's name for the file and is kept.
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\]+")
+_NAME_BYTES = 200  # of 255 a name may have on most filesystems: room for "-N" and a suffix
+
+
 def safe_filename(name: str) -> str:
-    """A user-supplied file name -> a plain name that stays inside the documents folder.
+    """A user-supplied file name -> a name that stays inside the documents folder, letters kept.
 
     >>> safe_filename("../../etc/passwd.txt")
     'passwd.txt'
     >>> safe_filename("my notes (v2)?.md")
-    'my_notes_v2.md'
-    >>> safe_filename("..txt")
-    'upload.txt'
+    'my notes (v2)?.md'
+    >>> safe_filename("été.TXT"), safe_filename("تقرير.md"), safe_filename("📄 notes.txt")
+    ('été.txt', 'تقرير.md', '📄 notes.txt')
+    >>> safe_filename("..txt"), safe_filename(".hidden.md"), safe_filename("a\\x00b\\nc.txt")
+    ('upload.txt', 'hidden.md', 'a_b_c.txt')
     """
     base = re.split(r"[\\/]", str(name))[-1]
-    base = unicodedata.normalize("NFKC", base)
+    base = unicodedata.normalize("NFC", base)
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
-    stem = re.sub(r"[^\w\-]+", "_", stem, flags=re.ASCII).strip("._")[:100] or "upload"
+    # A leading dot would hide the file from the folder scan.
+    stem = _UNSAFE_NAME.sub("_", stem).strip().lstrip(".").strip()
+    while len(stem.encode("utf-8", "surrogatepass")) > _NAME_BYTES:
+        stem = stem[:-1]
+    try:
+        os.fsencode(stem)  # a filesystem encoding that cannot hold the letters: plain ASCII
+    except UnicodeError:
+        stem = re.sub(r"[^\w\-]+", "_", stem, flags=re.ASCII).strip("._")
+    stem = stem or "upload"
+    suffix = _UNSAFE_NAME.sub("", suffix).strip()
     # No suffix: treat as text. Another suffix is kept so that the caller can refuse it.
-    suffix = "." + suffix.lower() if suffix else ".txt"
+    suffix = "." + suffix.lower()[:20] if suffix else ".txt"
     return f"{stem}{suffix}"
 
 
@@ -141,7 +159,9 @@ def store_upload(
         )
     check_size(shown, len(data), max_bytes)
     try:
-        extracted = extract(shown, data)
+        # The text may not be longer than the file may be: a small compressed file cannot
+        # store more than the largest upload.
+        extracted = extract(shown, data, max_chars=max_bytes)
     except IngestError as exc:
         raise UploadRejected(str(exc)) from None
     digest = file_sha256(data)
@@ -149,8 +169,11 @@ def store_upload(
         texts.put(TextStore.key(digest, extracted.format), extracted)
     folder.mkdir(parents=True, exist_ok=True)
     for path in list_document_files(folder):
-        if path.stat().st_size == len(data) and file_sha256(path.read_bytes()) == digest:
-            return StoredUpload(filename, path.relative_to(folder).as_posix(), "duplicate")
+        try:
+            if path.stat().st_size == len(data) and file_sha256(path.read_bytes()) == digest:
+                return StoredUpload(filename, path.relative_to(folder).as_posix(), "duplicate")
+        except OSError:
+            continue  # deleted since the listing (a delete racing this upload): not a duplicate
     # Hidden temp name: the folder scan skips dot-files, so a killed write is never indexed.
     tmp = folder / f".upload-{uuid.uuid4().hex}"
     # 0600: documents may be private; only the app's own user reads them.

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.formats import extract  # noqa: E402
+from rag.ingest.formats import extract  # noqa: E402
 
 WORD = re.compile(r"[A-Za-z]{3,}")
 LIGATURE = re.compile(r"f[fil]")

@@ -11,7 +11,7 @@ one paragraph that keeps its label, its column headers and its values together:
 so that a passage, the reader and a citation all see a value beside what it measures. Lines
 repeated at the top or bottom of most pages (running titles, "Table of Contents" links, page
 numbers) are dropped; ligatures are spelled out and words cut by a line-end hyphen are joined
-when the document spells them whole elsewhere. Tables are read in rag/pdf_tables.py.
+when the document spells them whole elsewhere. Tables are read in rag/ingest/pdf_tables.py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import threading
 import time
 from collections import Counter
 
-from .errors import IngestError
+from rag.errors import IngestError
 
 log = logging.getLogger(__name__)
 

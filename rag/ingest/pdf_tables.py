@@ -1,6 +1,6 @@
 """Tables on a PDF page -> one line per row: 'label — column header: value; ...'.
 
-A run of visual lines (rag/pdf.py) whose cells after the first are numbers is a table; the
+A run of visual lines (rag/ingest/pdf.py) whose cells after the first are numbers is a table; the
 lines just above it that sit over the number columns are its column headers; label lines
 without numbers ("Operating expenses:") head the indented rows below them.
 """

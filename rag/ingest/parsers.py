@@ -1,0 +1,318 @@
+"""The parsers behind `formats.extract`, one per format, each a maintained library that runs
+offline. They run in the isolated worker (formats' budget) and return `Extracted`."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+from rag.errors import IngestError
+from rag.ingest.formats import (
+    MAX_PACKAGE_BYTES,
+    MAX_PART_BYTES,
+    MAX_PARTS,
+    MAX_RATIO,
+    Extracted,
+    _Builder,
+    _size,
+    _txt,
+    decode_text,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _md(name: str, data: bytes) -> Extracted:
+    """Markdown as it reads rendered: headings, paragraphs, list items and code as plain text
+    (no #, ** or link syntax), headings opening sections."""
+    from markdown_it import MarkdownIt
+
+    source = decode_text(name, data)
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(source)
+    b = _Builder()
+    level = 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            level = int(tok.tag[1])
+        elif tok.type == "inline":
+            text = _md_inline(tok.children or [])
+            if i and tokens[i - 1].type == "heading_open":
+                b.heading(level, text)
+            else:
+                b.block(text)
+        elif tok.type in ("fence", "code_block"):
+            b.block(tok.content)
+        elif tok.type == "html_block":
+            b.block(_html_fragment_text(tok.content))
+    return b.done("md")
+
+
+def _md_inline(children) -> str:
+    out = []
+    for t in children:
+        if t.type in ("text", "code_inline"):
+            out.append(t.content)
+        elif t.type == "softbreak" or t.type == "hardbreak":
+            out.append("\n")
+        elif t.type == "image":
+            out.append(t.content or "")
+        elif t.type == "html_inline":
+            continue  # <sup>, <br> and the like: markup, not words
+    return "".join(out)
+
+
+def _html_fragment_text(fragment: str) -> str:
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(fragment, "html.parser").get_text(" ").split())
+
+
+# ---- HTML ----------------------------------------------------------------------------------
+
+_BLOCKS = {
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "li", "ul", "ol",
+    "table", "tr", "td", "th", "thead", "tbody", "blockquote", "pre", "dd", "dt", "dl",
+    "figure", "figcaption", "caption", "address", "details", "summary", "form", "fieldset",
+    "br", "hr", "body", "html",
+}  # fmt: skip
+_SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "nav"}
+_HEADINGS = {f"h{i}": i for i in range(1, 7)}
+
+
+def _html(name: str, data: bytes) -> Extracted:
+    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4.element import Comment, Doctype, ProcessingInstruction
+
+    try:
+        soup = BeautifulSoup(data, "html.parser")
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is one plain refusal
+        log.info("%s: %s", name, exc)
+        raise IngestError(f"{name} could not be read as HTML") from None
+    b = _Builder()
+    line: list[str] = []
+
+    def flush() -> None:
+        b.block(" ".join("".join(line).split()))
+        line.clear()
+
+    def walk(node) -> None:
+        # A stack, not recursion: pages nest tags 100,000 deep.
+        stack = [(iter(node.children), False)]
+        while stack:
+            children, block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if block:
+                    flush()
+                continue
+            if isinstance(child, Comment | Doctype | ProcessingInstruction):
+                continue
+            if isinstance(child, NavigableString):
+                line.append(str(child))
+            elif isinstance(child, Tag):
+                tag = child.name.lower()
+                if tag in _SKIP:
+                    continue
+                if tag in _HEADINGS:
+                    flush()
+                    b.heading(_HEADINGS[tag], child.get_text(" "))
+                elif tag == "pre":
+                    flush()
+                    b.block(child.get_text())
+                elif tag in _BLOCKS:
+                    flush()
+                    stack.append((iter(child.children), True))
+                else:
+                    stack.append((iter(child.children), False))
+
+    walk(soup.body or soup)
+    flush()
+    out = b.done("html")
+    title = soup.title.get_text(" ").strip() if soup.title else ""
+    return Extracted(out.text, "html", " ".join(title.split()) or out.title, sections=out.sections)
+
+
+# ---- DOCX ----------------------------------------------------------------------------------
+
+
+def _docx(name: str, data: bytes) -> Extracted:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    _check_package(name, data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zip, XML or package errors: one plain refusal
+        # libxml2 out of memory says so, or says nothing ("unknown error"): no room left
+        # even for its message.
+        if any(m in str(exc).lower() for m in ("memory", "unknown error")):
+            raise MemoryError from None
+        raise IngestError(f"{name} could not be opened as a Word (.docx) document") from None
+    b = _Builder()
+    # python-docx finds a paragraph's style by scanning every style, twice per paragraph
+    # (7 ms each on a busy machine): looked up once per style id instead.
+    styles: dict[str | None, str] = {}
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            style_id = item._p.style
+            if style_id not in styles:
+                style = item.style
+                styles[style_id] = (style.name if style is not None else "") or ""
+            level = _docx_heading_level(styles[style_id])
+            if level is not None:
+                b.heading(level, item.text)
+            else:
+                b.block(item.text)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                cells = []
+                for cell in row.cells:
+                    text = " ".join(cell.text.split())
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat
+                        cells.append(text)
+                b.block(" | ".join(cells))
+    out = b.done("docx")
+    title = (document.core_properties.title or "").strip()
+    return Extracted(out.text, "docx", title or out.title, sections=out.sections)
+
+
+def _check_package(name: str, data: bytes) -> None:
+    """Refuse a zip whose parts would unpack past the limits, before any is unpacked.
+
+    The sizes checked are the ones the zip declares; zipfile stops a part at its declared size
+    (and then fails its checksum), so a part cannot unpack to more than it claims.
+    """
+    import zipfile
+
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise IngestError(f"{name} could not be opened as a Word (.docx) document") from None
+    bomb = "; it may be a decompression bomb"
+    if len(parts) > MAX_PARTS:
+        raise IngestError(f"{name} holds {len(parts):,} parts, over the limit of {MAX_PARTS:,}")
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.file_size > MAX_PART_BYTES:
+            raise IngestError(
+                f"{name}: its part {part.filename} unpacks to {_size(part.file_size)}, over "
+                f"the limit of {_size(MAX_PART_BYTES)}" + bomb
+            )
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            ratio = part.file_size / max(part.compress_size, 1)
+            raise IngestError(
+                f"{name}: its part {part.filename} is compressed {ratio:.0f}:1, over the "
+                f"limit of {MAX_RATIO}:1" + bomb
+            )
+    if total > MAX_PACKAGE_BYTES:
+        raise IngestError(
+            f"{name} unpacks to {_size(total)}, over the limit of {_size(MAX_PACKAGE_BYTES)}" + bomb
+        )
+
+
+def _docx_heading_level(style: str) -> int | None:
+    """'Heading 2' -> 2, 'Title' -> 0, other styles -> None.
+
+    >>> _docx_heading_level("Heading 2"), _docx_heading_level("Title"), _docx_heading_level("Normal")
+    (2, 0, None)
+    """
+    if style == "Title":
+        return 0
+    m = re.fullmatch(r"Heading (\d)", style)
+    return int(m.group(1)) if m else None
+
+
+# ---- PDF -----------------------------------------------------------------------------------
+
+_HYPHEN = re.compile(r"(\w)-\n([a-z])")  # "coop-/eration": one word cut by the line end
+_HYPHEN_NAME = re.compile(r"(\w)-\n([A-Z0-9])")  # "Sino-/Russian": a hyphenated word
+
+
+def _pdf(name: str, data: bytes) -> Extracted:
+    """PDF text by PDFium (see rag/ingest/pdf.py): prose reflowed into paragraphs, each table row one
+    paragraph holding its label, column headers and values, running headers and page numbers
+    dropped. Any failure of the parser is an IngestError naming this file."""
+    from .pdf import clean, drop_running_lines, join_lines, read_pdf, vocabulary
+    from .pdf_tables import page_blocks
+
+    raw_pages, count, meta_title = read_pdf(name, data)
+    raw_pages = drop_running_lines(raw_pages)
+    vocab = vocabulary(raw_pages)
+    parts: list[str] = []
+    pages: list[tuple[int, int]] = []
+    length = 0
+    for number, lines in enumerate(raw_pages, 1):
+        blocks = []
+        for kind, block in page_blocks(lines):
+            if kind == "table":
+                blocks.extend(" ".join(clean(row).split()) for row in block)
+            else:
+                blocks.append(_reflow(join_lines(block, vocab)))
+        text = "\n\n".join(b for b in blocks if b)
+        if not text:
+            continue
+        if parts:
+            parts.append("\n\n")
+            length += 2
+        pages.append((length, number))
+        parts.append(text)
+        length += len(text)
+    text = "".join(parts)
+    if len(text.split()) < 3 * max(1, count) and len(text.split()) < 20:
+        raise IngestError(
+            f"{name} has no text layer (it looks scanned: pages are images); "
+            "run text recognition (OCR) on it first"
+        )
+    title = " ".join(str(meta_title).split())
+    # Filing systems often store an accession number or a file path as the title: not a name.
+    if not re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", title) or re.search(r"\.(pdf|docx?)$", title):
+        title = ""
+    return Extracted(text, "pdf", title or None, count, tuple(pages))
+
+
+def _reflow(raw: str) -> str:
+    """A page's extracted lines -> paragraphs: lines of one paragraph joined by spaces (words
+    split by a line-end hyphen joined), a blank line or a short line ending a sentence closes a
+    paragraph. Sentences then read (and are quoted) as one line.
+
+    >>> _reflow("The EXPO took place in Har-\\nbin from June 15\\nto 19.\\nNext paragraph here.")
+    'The EXPO took place in Harbin from June 15 to 19.\\n\\nNext paragraph here.'
+    >>> _reflow("Fleet\\nThe ferry line carries goods across the Amur every\\nsummer and autumn.")
+    'Fleet\\n\\nThe ferry line carries goods across the Amur every summer and autumn.'
+    """
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    raw = _HYPHEN_NAME.sub(r"\1-\2", _HYPHEN.sub(r"\1\2", raw))
+    lines = [" ".join(line.split()) for line in raw.split("\n")]
+    widths = sorted(len(x) for x in lines if x)
+    if not widths:
+        return ""
+    full = widths[int(len(widths) * 0.8)] if len(widths) > 2 else widths[-1]
+    paras: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line:
+            if current:
+                paras.append(" ".join(current))
+                current = []
+            continue
+        # A short first line without a full stop stands alone: a heading, not the start of
+        # the paragraph below it.
+        heading = not current and len(line) < 0.6 * full and line[-1] not in ".,;:!?"
+        current.append(line)
+        if heading or (line[-1] in ".!?:" and len(line) < 0.8 * full):
+            paras.append(" ".join(current))
+            current = []
+    if current:
+        paras.append(" ".join(current))
+    return "\n\n".join(paras)
+
+
+EXTRACTORS = {"txt": _txt, "md": _md, "html": _html, "docx": _docx, "pdf": _pdf}
