@@ -139,7 +139,8 @@ class Segment:
         tokens: list[list[str]] | None = None,
     ) -> Segment:
         """Write a segment folder (fsynced) and return it loaded."""
-        folder.mkdir(parents=True)
+        # Passages are the documents' text: readable by the app's user only, like uploads.
+        folder.mkdir(mode=0o700, parents=True)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         terms = TermMatrix.build(
             tokens if tokens is not None else (tokenize(c.text) for c in chunks)
@@ -162,6 +163,7 @@ class Segment:
             names.append("faiss.index")
         for n in names:
             with open(folder / n, "rb+") as f:
+                os.fchmod(f.fileno(), 0o600)
                 os.fsync(f.fileno())
         _fsync_dir(folder)
         files = {n: _sha256_file(folder / n) for n in names}
@@ -394,7 +396,7 @@ def _sha256_file(path: Path) -> str:
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
@@ -406,6 +408,21 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _check_manifest(manifest: dict) -> None:
+    """TypeError or KeyError unless every field the store reads has the type it needs: a
+    manifest of the wrong shape is then rebuilt like an unreadable one."""
+    for meta in manifest["documents"].values():
+        if not (
+            isinstance(meta["segment"], str)
+            and isinstance(meta["sha256"], str)
+            and all(type(meta[k]) is int and meta[k] >= 0 for k in ("first", "chunks"))
+        ):
+            raise TypeError(f"a document entry of the wrong shape: {str(meta)[:80]}")
+    for seg in manifest["segments"]:
+        if not (isinstance(seg["name"], str) and isinstance(seg["files"], dict)):
+            raise TypeError(f"a segment entry of the wrong shape: {str(seg)[:80]}")
 
 
 def diff_documents(
@@ -476,16 +493,20 @@ class IndexStore:
         current = self.dir / "CURRENT"
         if not current.exists():
             raise IndexCorrupt(f"no index in {str(self.dir)!r} yet")
-        name = current.read_text().strip()
+        try:
+            name = current.read_text(encoding="utf-8").strip()
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"{current}: unreadable ({exc})") from None
+        if not name.startswith("gen-") or "/" in name or "\0" in name:
+            raise IndexCorrupt(f"{current}: names no generation ({name[:40]!r})")
         path = self.dir / name / "manifest.json"
         try:
-            manifest = json.loads(path.read_text())
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict):
+                raise TypeError(f"a {type(manifest).__name__}, not an object")
             if manifest.get("version") == FORMAT_VERSION:
-                for meta in manifest["documents"].values():
-                    meta["segment"], meta["first"], meta["chunks"]  # noqa: B018
-                for seg in manifest["segments"]:
-                    seg["name"], seg["files"]  # noqa: B018
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+                _check_manifest(manifest)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise IndexCorrupt(f"{path}: unreadable manifest ({exc})") from None
         return name, manifest
 
@@ -517,8 +538,8 @@ class IndexStore:
         generation pruned while it was being read is retried at the next call.
         """
         try:
-            name = (self.dir / "CURRENT").read_text().strip()
-        except OSError:
+            name = (self.dir / "CURRENT").read_text(encoding="utf-8").strip()
+        except (OSError, ValueError):  # damaged: the next update rebuilds it
             return self.snapshot
         snap = self.snapshot
         if snap is None or name != snap.generation:
@@ -547,7 +568,7 @@ class IndexStore:
     @contextlib.contextmanager
     def _locked(self):
         """One writer per index folder, across threads and processes."""
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._write_lock, open(self.dir / ".lock", "w") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             try:
@@ -712,7 +733,7 @@ class IndexStore:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         gen = self._new_name("gen")
-        gen.mkdir(parents=True)
+        gen.mkdir(mode=0o700, parents=True)
         _fsync_write(gen / "manifest.json", json.dumps(manifest, indent=1).encode())
         _fsync_dir(gen)
         tmp = self.dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
