@@ -38,6 +38,7 @@ from .upload import (
 log = logging.getLogger(__name__)
 
 ABSTAIN_TEXT = "The documents do not contain an answer to this question."
+INDEXING_TEXT = "The documents are still being indexed: ask again in a moment."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -228,6 +229,7 @@ class RAG:
         # what a refusal names, without walking the folder (0.19-0.30 s at 10,000 files).
         self._arriving: set[str] = set()
         self._arriving_lock = threading.Lock()
+        self._refreshing = 0  # refreshes running now (a first build or a rebuild among them)
         self._in_flight = 0  # questions being answered now (background indexing yields to them)
         self._in_flight_lock = threading.Lock()
 
@@ -281,7 +283,13 @@ class RAG:
                 self._arriving.update(d.name for d in loaded.documents)
             return loaded.documents
 
-        report = self.store.update(listing, progress)
+        with self._arriving_lock:
+            self._refreshing += 1
+        try:
+            report = self.store.update(listing, progress)
+        finally:
+            with self._arriving_lock:
+                self._refreshing -= 1
         self.texts.prune(keys)
         return report
 
@@ -707,7 +715,11 @@ class RAG:
         return "", ""
 
     def _abstain(self, result: Answer, t0: float, code: str, detail: str = "") -> Answer:
-        result.answer, result.abstained = ABSTAIN_TEXT, True
+        if code == "no_documents" and self._refreshing:
+            # Nothing searchable while a first build or a rebuild runs: not a final "no".
+            code = "indexing"
+        result.answer = INDEXING_TEXT if code == "indexing" else ABSTAIN_TEXT
+        result.abstained = True
         result.reason, result.why = code, reason(code, detail)
         waiting = self.arriving_documents()
         if waiting:  # a question asked right after an upload must not read as a final "no"
