@@ -30,6 +30,7 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 ABSTAIN_TEXT = "The documents do not contain an answer to this question."
+INDEXING_TEXT = "The documents are still being indexed: ask again in a moment."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -345,7 +346,11 @@ class RAG:
         return answerer.candidate(query, passages) if passages else None
 
     def _abstain(self, result: Answer, t0: float, code: str, detail: str = "") -> Answer:
-        result.answer, result.abstained = ABSTAIN_TEXT, True
+        if code == "no_documents" and self.library.refreshing:
+            # Nothing searchable while a first build or a rebuild runs: not a final "no".
+            code = "indexing"
+        result.answer = INDEXING_TEXT if code == "indexing" else ABSTAIN_TEXT
+        result.abstained = True
         result.reason, result.why = code, reason(code, detail)
         waiting = self.library.arriving_documents()
         if waiting:  # a question asked right after an upload must not read as a final "no"

@@ -9,12 +9,12 @@ import time
 import zipfile
 
 import pytest
+
+from rag.errors import IngestError, UploadRejected
+from rag.ingest import formats
+from rag.ingest.documents import load_documents
 from rag.ingest.formats import extract
 from rag.ingest.upload import store_upload
-
-from rag.ingest import formats
-from rag.errors import IngestError, UploadRejected
-from rag.ingest.documents import load_documents
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -171,9 +171,8 @@ def test_an_upload_racing_a_delete_is_stored(tmp_path, monkeypatch):
 
 
 def test_a_text_stored_before_the_cap_is_not_served_again(tmp_path):
-    from rag.ingest.formats import Extracted
-
     from rag.ingest.documents import TextStore, file_sha256
+    from rag.ingest.formats import Extracted
 
     docs, texts = tmp_path / "docs", TextStore(tmp_path / "texts")
     docs.mkdir()

@@ -207,3 +207,60 @@ def test_chunk_limit_beyond_model_window_is_refused(tmp_path, embedder):
 def test_index_config_errors_show_the_value():
     with pytest.raises(ConfigError, match="max_dead_share=0"):
         IndexConfig(max_dead_share=0)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "current_not_utf8",
+        "current_elsewhere",
+        "manifest_a_list",
+        "documents_a_list",
+        "first_a_string",
+        "segments_an_object",
+    ],
+)
+def test_index_of_the_wrong_shape_is_rebuilt_not_a_traceback(tmp_path, tiny_dir, embedder, damage):
+    docs = load_documents(tiny_dir).documents
+    store_for(tmp_path, embedder).update(docs)
+    index = tmp_path / "index"
+    path = index / (index / "CURRENT").read_text() / "manifest.json"
+    manifest = json.loads(path.read_text())
+    if damage == "current_not_utf8":
+        (index / "CURRENT").write_bytes(b"gen-\xff\xfe\x00")
+    elif damage == "current_elsewhere":
+        (index / "CURRENT").write_text("../../etc")
+    elif damage == "manifest_a_list":
+        path.write_text("[1, 2]")
+    elif damage == "documents_a_list":
+        path.write_text(json.dumps({**manifest, "documents": ["alpha.txt"]}))
+    elif damage == "first_a_string":
+        manifest["documents"]["alpha.txt"]["first"] = "0"
+        path.write_text(json.dumps(manifest))
+    else:
+        path.write_text(json.dumps({**manifest, "segments": {"a": 1}}))
+
+    fresh = store_for(tmp_path, embedder)
+    assert fresh.current() is None  # what the app does at start: nothing to serve, no crash
+    with pytest.raises(IndexCorrupt):
+        fresh.load()
+    report = fresh.update(docs)
+    assert report.rebuilt and report.total_chunks == 2
+    assert sorted(c.chunk_id for c in fresh.current().chunks) == ["alpha.txt::0", "beta.md::0"]
+
+
+def test_passages_and_extracted_texts_are_private(tmp_path, tiny_dir, embedder):
+    from rag.ingest.documents import TextStore
+
+    texts = TextStore(tmp_path / "index" / "texts")
+    docs = load_documents(tiny_dir, texts).documents
+    store_for(tmp_path, embedder).update(docs)
+    index = tmp_path / "index"
+    private = [texts.dir, *index.glob("seg-*"), *index.glob("gen-*")]
+    assert len(private) == 3
+    for folder in private:
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+        for f in folder.iterdir():
+            if f.is_file() and f.name != ".lock":
+                assert f.stat().st_mode & 0o777 == 0o600, f
+    assert len(list(texts.dir.glob("*.json"))) == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rag import RAG, Settings, load_documents
-from rag.errors import ConfigError
+from rag.errors import ConfigError, IndexCorrupt
 from rag.evaluation.runner import load_gold
 from rag.store.milvus import MilvusStore
 
@@ -192,3 +192,114 @@ def test_a_milvus_lite_file_reopens_in_new_processes(tmp_path, tiny_dir):
     assert ask.returncode == 0, ask.stderr
     out = json.loads(ask.stdout)
     assert out["short_answer"]["text"] == "Harbin" and out["citations"][0]["doc"] == "alpha.txt"
+
+
+def _died_midway(done, total):
+    if done:
+        raise RuntimeError("killed")  # an update that stops after inserting its first batch
+
+
+def test_passages_without_a_row_are_never_searched_and_catch_up_stores_each_once(
+    tmp_path, tiny_dir, embedder
+):
+    """M6: an update that dies between inserting a document's passages and writing its row
+    leaves passages the table does not name, and an older catch-up stored chunks twice."""
+    uri = str(tmp_path / "m.db")
+    store = MilvusStore(uri, embedder, 30, 5)
+    store.update(load_documents(tiny_dir).documents)
+    # A second copy of every alpha passage, as the catch-up that compared hashes only left.
+    fields = ["chunk_id", "doc", "sha256", "start", "end", "text", "terms", "sentences", "dense"]
+    rows = store.query_all(store.passages, 'doc == "alpha.txt"', fields)
+    store.client.insert(store.passages, rows)
+    (tiny_dir / "gamma.txt").write_text(
+        " ".join(f"Fuyuan line {i} is in the far east of Heilongjiang." for i in range(30)),
+        "utf-8",
+    )
+    store.embed_batch = 2
+    with pytest.raises(RuntimeError):
+        store.update(load_documents(tiny_dir).documents, progress=_died_midway)
+
+    fresh = MilvusStore(uri, embedder, 30, 5)
+    snap = fresh.current()
+    stored = fresh.query_all(fresh.passages, "start >= 0", ["chunk_id", "doc"])
+    assert {r["doc"] for r in stored} == {"alpha.txt", "beta.md", "gamma.txt"}
+    assert sorted(snap.documents) == ["alpha.txt", "beta.md"]
+    vec = embedder.embed(["Fuyuan far east Heilongjiang"])
+    assert snap.lexical("Fuyuan Heilongjiang", 10) == []
+    for key, _ in snap.dense(vec, 10):
+        assert snap.chunk(key).doc != "gamma.txt"
+    hits = [snap.chunk(k) for k in snap.hybrid("Fuyuan Harbin", vec, 10, 10)]
+    assert [c.doc for c in hits if c.doc == "gamma.txt"] == []
+    ids = [c.chunk_id for c in hits]
+    assert len(ids) == len(set(ids))  # alpha's second copy is not a second hit
+    assert len(snap.doc_chunks("alpha.txt")) == len(snap.chunks) - len(snap.doc_chunks("beta.md"))
+
+    report = fresh.update(load_documents(tiny_dir).documents)
+    assert report.added == ["gamma.txt"]
+    stored = fresh.query_all(fresh.passages, "start >= 0", ["chunk_id"])
+    ids = sorted(r["chunk_id"] for r in stored)
+    assert len(ids) == len(set(ids)) == report.total_chunks
+    assert ids == sorted(c.chunk_id for c in fresh.current().chunks)
+    found = fresh.current().lexical("Fuyuan Heilongjiang", 3)
+    assert {fresh.current().chunk(k).doc for k, _ in found} == {"gamma.txt"}
+    # A passage a kill lost (Milvus Lite had not persisted it) while its row survived: the
+    # next update indexes that document again.
+    fresh.client.delete(fresh.passages, filter='chunk_id == "beta.md::0"')
+    report = MilvusStore(uri, embedder, 30, 5).update(load_documents(tiny_dir).documents)
+    assert report.added == ["beta.md"] and report.embedded_chunks == len(snap.doc_chunks("beta.md"))
+
+
+def test_collections_built_otherwise_are_rebuilt_on_update_and_refused_on_read(
+    tmp_path, tiny_dir, embedder
+):
+    docs = load_documents(tiny_dir).documents
+    uri = str(tmp_path / "m.db")
+    MilvusStore(uri, embedder, 200, 40).update(docs)
+    other = MilvusStore(uri, embedder, 100, 40)
+    with pytest.raises(IndexCorrupt, match=r"chunker settings changed \(max_tokens 200 -> 100\)"):
+        other.load()
+    assert other.current() is None
+    report = other.update(docs)
+    assert report.rebuilt == "chunker settings changed (max_tokens 200 -> 100)"
+    assert report.embedded_chunks == report.total_chunks == 2
+
+    # Collections of the same names that another program made, with other fields.
+    uri = str(tmp_path / "foreign.db")
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(uri)
+    client.create_collection("rag_passages", dimension=8)
+    client.create_collection("rag_documents", dimension=2)
+    client.close()
+    store = MilvusStore(uri, embedder, 200, 40)
+    with pytest.raises(IndexCorrupt, match="not this version's"):
+        store.load()
+    report = store.update(docs)
+    assert "not this version's" in report.rebuilt and report.embedded_chunks == 2
+    assert sorted(store.current().documents) == ["alpha.txt", "beta.md"]
+
+    # One of the two collections gone.
+    store.client.drop_collection("rag_documents")
+    again = MilvusStore(uri, embedder, 200, 40)
+    with pytest.raises(IndexCorrupt, match="rag_documents is missing"):
+        again.load()
+    report = again.update(docs)
+    assert report.rebuilt == "the collection rag_documents is missing"
+    assert report.total_chunks == 2
+
+
+def test_a_milvus_lite_file_in_use_is_refused_in_plain_words(tmp_path, tiny_dir, embedder):
+    uri = str(tmp_path / "m.db")
+    store = MilvusStore(uri, embedder, 200, 40)
+    store.update(load_documents(tiny_dir).documents)  # this process holds the file open
+    script = (
+        "import sys\nfrom rag.errors import ConfigError\nfrom rag.store.milvus import MilvusStore\n"
+        "try:\n    MilvusStore(sys.argv[1], None, 200, 40).client\n"
+        "except ConfigError as exc:\n    print('refused:', exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, uri], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"refused: cannot open the Milvus Lite file {uri}: another")
+    assert "milvus-lite server" in out.stdout

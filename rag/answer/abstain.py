@@ -23,6 +23,7 @@ from rag.text import content_tokens, names, numbers, stems
 # Reason codes -> the words a user reads. No scores, no jargon.
 REASONS = {
     "no_documents": "No documents are indexed yet.",
+    "indexing": "Nothing can be searched until indexing finishes.",
     "not_relevant": "No passage in the documents is about this question.",
     "missing_numbers": "The documents never mention {detail}.",
     "not_confident": "The passages closest to the question touch on it, but none of them states the answer.",

@@ -83,9 +83,13 @@ class TextStore:
             return None
 
     def put(self, key: str, extracted: Extracted) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        # An upload's text: readable by the app's user only, as the upload itself is.
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.dir, 0o700)  # a folder an older version made 0755
         tmp = self.dir / f".{uuid.uuid4().hex}.tmp"
-        tmp.write_text(json.dumps(extracted.to_dict(), ensure_ascii=False), encoding="utf-8")
+        data = json.dumps(extracted.to_dict(), ensure_ascii=False).encode("utf-8")
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+            f.write(data)
         os.replace(tmp, self._path(key))
 
     def meta(self, key: str) -> dict | None:

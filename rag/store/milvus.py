@@ -19,184 +19,24 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import threading
 import time
 from pathlib import Path
 
-import numpy as np
-
 from rag.errors import ConfigError, IndexCorrupt
-from rag.ingest.chunk import Chunk
 from rag.store import base
 from rag.store.base import Documents, Progress, UpdateReport
 from rag.store.embed import Embedder
-from rag.store.lexical import tokenize
+from rag.store.milvus_read import (
+    _DOC_FIELDS,
+    _META,
+    _PASSAGE_FIELDS,
+    MilvusSnapshot,
+    _analyzer,
+    terms,
+)
 
 log = logging.getLogger(__name__)
-
-_FIELDS = ["chunk_id", "doc", "start", "end", "text", "sentences"]
-_META = "__rag_meta__"  # the documents collection's row that records the index settings
-_BATCH = 256
-
-
-def _analyzer() -> dict:
-    return {"tokenizer": "standard", "filter": ["lowercase"]}
-
-
-_INNER = re.compile(r"[.,'’]")
-
-
-def terms(text: str) -> str:
-    """The text Milvus's BM25 analyses: the FAISS store's own tokens (rag.store.lexical.tokenize),
-    joined, with the marks a word may hold inside removed so that Milvus's standard analyzer
-    keeps each token whole. Both stores then score BM25 over the same terms.
-
-    >>> terms("The U.S. trade grew 1,246 times in China's north.")
-    'us trade grew 1246 times chinas north'
-    """
-    return " ".join(_INNER.sub("", t) for t in tokenize(text))
-
-
-class MilvusSnapshot:
-    """The collection as one question sees it: documents table read once, searches live."""
-
-    def __init__(
-        self, store: MilvusStore, documents: dict[str, dict], generation: str, where: str = ""
-    ):
-        self._store = store
-        self.manifest = {"documents": documents}
-        self.generation = generation
-        self._where = where  # a filter expression: only these documents' passages are searched
-        self._seen: dict[int, tuple[Chunk, np.ndarray]] = {}
-        self._seen_lock = threading.Lock()
-
-    @property
-    def documents(self) -> dict[str, dict]:
-        return self.manifest["documents"]
-
-    @property
-    def ntotal(self) -> int:
-        return sum(m["chunks"] for m in self.documents.values())
-
-    @property
-    def chunks(self) -> list[Chunk]:
-        """Every passage (reads the whole collection: for tests and small collections)."""
-        rows = self._store.query_all(self._store.passages, "start >= 0", _FIELDS)
-        chunks = [_chunk(r) for r in rows]
-        order = {d: i for i, d in enumerate(sorted(self.documents))}
-        chunks = [c for c in chunks if c.doc in order]
-        return sorted(chunks, key=lambda c: (order[c.doc], int(c.chunk_id.rsplit("::", 1)[1])))
-
-    def doc_chunks(self, name: str) -> list[Chunk]:
-        """One document's passages, in order ([] if it is not indexed)."""
-        if name not in self.documents:
-            return []
-        rows = self._store.query_all(self._store.passages, f"doc == {json.dumps(name)}", _FIELDS)
-        chunks = [_chunk(r) for r in rows]
-        return sorted(chunks, key=lambda c: int(c.chunk_id.rsplit("::", 1)[1]))
-
-    def restricted(self, names) -> MilvusSnapshot:
-        """The same collection searching only the documents `names` (a filter on `doc`)."""
-        docs = {n: m for n, m in self.documents.items() if n in set(names)}
-        return MilvusSnapshot(
-            self._store, docs, self.generation, f"doc in {json.dumps(sorted(docs))}"
-        )
-
-    def _remember(self, hits) -> list[tuple[int, float]]:
-        out = []
-        with self._seen_lock:
-            for h in hits:
-                e = h["entity"]
-                self._seen[h["id"]] = (_chunk(e), np.asarray(e["dense"], np.float32))
-                out.append((h["id"], float(h["distance"])))
-        return out
-
-    def chunk(self, key: int) -> Chunk:
-        return self._seen[key][0]
-
-    def cosines(self, keys: list[int], vec: np.ndarray) -> list[float]:
-        return [float(self.vector(key) @ vec[0]) for key in keys]
-
-    def vector(self, key: int) -> np.ndarray:
-        return self._seen[key][1]
-
-    def dense(self, vec: np.ndarray, k: int) -> list[tuple[int, float]]:
-        s = self._store
-        hits = s.client.search(
-            s.passages,
-            data=[vec[0].tolist()],
-            anns_field="dense",
-            search_params={"metric_type": "IP"},
-            limit=k,
-            filter=self._where,
-            output_fields=[*_FIELDS, "dense"],
-        )[0]
-        return self._remember(hits)
-
-    def lexical(self, query: str, k: int) -> list[tuple[int, float]]:
-        s = self._store
-        hits = s.client.search(
-            s.passages,
-            data=[terms(query)],
-            anns_field="sparse",
-            search_params={"metric_type": "BM25"},
-            limit=k,
-            filter=self._where,
-            output_fields=[*_FIELDS, "dense"],
-        )[0]
-        found = self._remember(hits)
-        # Hits come best first. Milvus Lite reports BM25 as a negated distance, a server as a
-        # score: make higher mean better either way, as the fusion expects.
-        if len(found) > 1 and found[0][1] < found[-1][1]:
-            found = [(key, -x) for key, x in found]
-        elif len(found) == 1:
-            found = [(found[0][0], abs(found[0][1]))]
-        return found
-
-    def hybrid(self, query: str, vec: np.ndarray, k: int, candidates: int) -> list[int]:
-        """Milvus's hybrid search: dense and BM25 requests, reciprocal-rank fused (k = 60)."""
-        from pymilvus import AnnSearchRequest, RRFRanker
-
-        s = self._store
-        requests = [
-            AnnSearchRequest(
-                data=[vec[0].tolist()],
-                anns_field="dense",
-                param={"metric_type": "IP"},
-                limit=candidates,
-                expr=self._where or None,
-            ),
-            AnnSearchRequest(
-                data=[terms(query)],
-                anns_field="sparse",
-                param={"metric_type": "BM25"},
-                limit=candidates,
-                expr=self._where or None,
-            ),
-        ]
-        hits = s.client.hybrid_search(
-            s.passages,
-            requests,
-            ranker=RRFRanker(60),
-            limit=k,
-            output_fields=[*_FIELDS, "dense"],
-        )[0]
-        return [key for key, _ in self._remember(hits)]
-
-
-def _chunk(e: dict) -> Chunk:
-    sentences = e.get("sentences") or []
-    if isinstance(sentences, str):
-        sentences = json.loads(sentences)
-    return Chunk(
-        e["chunk_id"],
-        e["doc"],
-        int(e["start"]),
-        int(e["end"]),
-        e["text"],
-        tuple((a, b) for a, b in sentences),
-    )
 
 
 class MilvusStore:
@@ -234,7 +74,18 @@ class MilvusStore:
                 Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
             # pymilvus warns on every query iterator that Milvus Lite has no server timestamp.
             logging.getLogger("pymilvus").setLevel(logging.ERROR)
-            self._client = MilvusClient(self.uri)
+            try:
+                self._client = MilvusClient(self.uri)
+            except Exception as exc:  # noqa: BLE001 - pymilvus raises several kinds
+                if "://" in self.uri:
+                    raise ConfigError(f"cannot reach Milvus at {self.uri} ({exc})") from None
+                # Milvus Lite locks its file: one process at a time.
+                raise ConfigError(
+                    f"cannot open the Milvus Lite file {self.uri}: another process (the app, or "
+                    "another rag command) has it open. Milvus Lite serves one process at a "
+                    "time; stop the other one, or run `milvus-lite server` and set "
+                    "RAG_MILVUS_URI=http://host:port"
+                ) from None
         return self._client
 
     @property
@@ -299,23 +150,74 @@ class MilvusStore:
         )
 
     def _table(self) -> tuple[dict[str, dict], str | None]:
-        """The documents table and the recorded settings (None: no collections yet)."""
+        """The documents table and the recorded settings (None: no collections yet; a
+        description of the fields when the collections are not the ones this version writes)."""
         c = self.client
-        if not (c.has_collection(self.passages) and c.has_collection(self.docs)):
+        have = [c.has_collection(self.passages), c.has_collection(self.docs)]
+        if not any(have):
             return {}, None
+        if not all(have):
+            missing = self.docs if have[0] else self.passages
+            return {}, json.dumps({"missing": missing})
+        odd = self._odd_fields()
+        if odd:
+            return {}, json.dumps({"fields": odd})
         self._load_collections()
-        rows = c.query(
-            self.docs,
-            filter='name != ""',
-            output_fields=["sha256", "chunks", "added"],
-            limit=16384,
-        )
+        rows = self.query_all(self.docs, 'name != ""', ["name", "sha256", "chunks", "added"])
         table = {
             r["name"]: {"sha256": r["sha256"], "chunks": int(r["chunks"]), "added": r["added"]}
             for r in rows
         }
         meta = table.pop(_META, None)
         return table, meta["sha256"] if meta else ""
+
+    def _odd_fields(self) -> str:
+        """How the stored collections' fields differ from what this version writes ("" if
+        they do not)."""
+        out = []
+        for name, want in ((self.passages, _PASSAGE_FIELDS), (self.docs, _DOC_FIELDS)):
+            fields = {f["name"]: f for f in self.client.describe_collection(name)["fields"]}
+            if set(fields) != want:
+                out.append(f"{name} has fields {sorted(fields)}")
+        dense = self.client.describe_collection(self.passages)["fields"]
+        dims = [int(f.get("params", {}).get("dim", 0)) for f in dense if f["name"] == "dense"]
+        if not out and dims != [self.embedder.dim]:
+            out.append(f"{self.passages} holds vectors of {dims[0]} dimensions")
+        return "; ".join(out)
+
+    def _differs(self, meta: str) -> str | None:
+        """Why the stored collections cannot be used with these settings, in plain words (None
+        if they can)."""
+        if meta == self.settings_record:
+            return None
+        try:
+            old = json.loads(meta)
+        except ValueError:
+            old = {}
+        if not isinstance(old, dict):
+            old = {}
+        if "missing" in old:
+            return f"the collection {old['missing']} is missing"
+        if "fields" in old:
+            return f"the collections are not this version's ({old['fields']})"
+        new = json.loads(self.settings_record)
+        if not old:
+            return "the collections record no settings (an interrupted first build)"
+        if old.get("version") != new["version"]:
+            return f"index format {old.get('version')}, this version writes {new['version']}"
+        if (old.get("embedding_model"), old.get("embedding_dim")) != (
+            new["embedding_model"],
+            new["embedding_dim"],
+        ):
+            return (
+                f"built with the embedding model {old.get('embedding_model')}, "
+                f"this app uses {new['embedding_model']}"
+            )
+        before, now = old.get("chunker") or {}, new["chunker"]
+        diff = ", ".join(
+            f"{k} {before.get(k)} -> {now[k]}" for k in sorted(now) if before.get(k) != now[k]
+        )
+        return f"chunker settings changed ({diff or 'unknown'})"
 
     def _load_collections(self) -> None:
         """Collections written by another process, or by this one before a restart, are on
@@ -328,6 +230,38 @@ class MilvusStore:
             if self.client.get_load_state(name).get("state") != LoadState.Loaded:
                 self.client.load_collection(name)
         self._loaded = True
+
+    def _sweep(self, table: dict[str, dict]) -> dict[str, dict]:
+        """Delete every stored passage the documents table does not name, and every second
+        copy of a passage: after this, each chunk id is stored once. A document some of whose
+        passages are gone (a write Milvus Lite had not persisted when it was killed) loses its
+        row, so that this update indexes it again. Returns the table left; reads the whole
+        collection only when the stored count differs from the table's."""
+        if self._count() == sum(m["chunks"] for m in table.values()):
+            return table
+        rows = self.query_all(self.passages, "start >= 0", ["id", "chunk_id", "doc", "sha256"])
+        seen: set[str] = set()
+        have: dict[str, int] = {}
+        extra = []
+        for r in sorted(rows, key=lambda r: r["id"]):
+            meta = table.get(r["doc"])
+            if meta is None or r["sha256"] != meta["sha256"] or r["chunk_id"] in seen:
+                extra.append(r["id"])
+            else:
+                seen.add(r["chunk_id"])
+                have[r["doc"]] = have.get(r["doc"], 0) + 1
+        for i in range(0, len(extra), 1000):
+            self.client.delete(self.passages, filter=f"id in {extra[i : i + 1000]}")
+        short = sorted(n for n, m in table.items() if have.get(n, 0) != m["chunks"])
+        if short:
+            self.client.delete(self.docs, filter=f"name in {json.dumps(short)}")
+        log.warning(
+            "an interrupted update left %d stray passages (removed) and %d documents "
+            "incomplete (indexed again)",
+            len(extra),
+            len(short),
+        )
+        return {n: m for n, m in table.items() if n not in short}
 
     def query_all(self, collection: str, filter: str, fields: list[str]) -> list[dict]:
         """Every row matching `filter`. One query returns at most 16,384 rows; beyond that, a
@@ -352,12 +286,22 @@ class MilvusStore:
         table, meta = self._table()
         if meta is None:
             raise IndexCorrupt(f"no index in Milvus at {self.uri!r} yet")
-        if meta != self.settings_record:
-            raise IndexCorrupt(f"{self.uri}: built with other settings")
+        why = self._differs(meta)
+        if why:
+            raise IndexCorrupt(
+                f"the Milvus index at {self.uri} ({self.passages}) cannot be read with these "
+                f"settings: {why}. `rag index` (or starting the app) rebuilds it"
+            )
+        stored = self._count()
         digest = hashlib.sha256(
-            json.dumps(sorted((n, m["sha256"]) for n, m in table.items())).encode()
+            json.dumps([sorted((n, m["sha256"]) for n, m in table.items()), stored]).encode()
         ).hexdigest()[:16]
-        return MilvusSnapshot(self, table, f"milvus-{digest}")
+        expected = sum(m["chunks"] for m in table.values())
+        return MilvusSnapshot(self, table, f"milvus-{digest}", strays=stored != expected)
+
+    def _count(self) -> int:
+        rows = self.client.query(self.passages, filter="", output_fields=["count(*)"])
+        return int(rows[0]["count(*)"])
 
     def current(self) -> MilvusSnapshot | None:
         """The collection's documents, re-read at most once a second (another process or
@@ -383,14 +327,19 @@ class MilvusStore:
                 documents = documents()
             report = UpdateReport()
             table, meta = self._table()
-            if meta is not None and meta != self.settings_record:
-                report.rebuilt = "embedding model or chunker settings changed"
-                self.client.drop_collection(self.passages)
-                self.client.drop_collection(self.docs)
+            why = self._differs(meta) if meta is not None else None
+            if why:
+                report.rebuilt = why
+                log.warning("rebuilding the Milvus index: %s", why)
+                for name in (self.passages, self.docs):
+                    if self.client.has_collection(name):
+                        self.client.drop_collection(name)
                 self._loaded = False
                 table, meta = {}, None
             if meta is None:
                 self._create()
+            else:
+                table = self._sweep(table)
             todo = base.diff_documents(table, {d.name: d for d in documents}, report)
             if meta is None:
                 self.client.upsert(
@@ -411,6 +360,13 @@ class MilvusStore:
             if progress and total:  # the bar shows from the start
                 progress(0, total)
             for doc, chunks in fresh:
+                # Whatever an interrupted update left of this document beyond the version the
+                # table names goes first: its passages are then inserted exactly once.
+                prior = table.get(doc.name)
+                stale = f"doc == {json.dumps(doc.name)}"
+                if prior:
+                    stale += f" and sha256 != {json.dumps(prior['sha256'])}"
+                self.client.delete(self.passages, filter=stale)
                 for i in range(0, len(chunks), batch):
                     part = chunks[i : i + batch]
                     vecs = self.embedder.embed([c.text for c in part])

@@ -109,7 +109,8 @@ class Segment:
         tokens: list[list[str]] | None = None,
     ) -> Segment:
         """Write a segment folder (fsynced) and return it loaded."""
-        folder.mkdir(parents=True)
+        # Passages are the documents' text: readable by the app's user only, like uploads.
+        folder.mkdir(mode=0o700, parents=True)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         terms = TermMatrix.build(
             tokens if tokens is not None else (tokenize(c.text) for c in chunks)
@@ -132,6 +133,7 @@ class Segment:
             names.append("faiss.index")
         for n in names:
             with open(folder / n, "rb+") as f:
+                os.fchmod(f.fileno(), 0o600)
                 os.fsync(f.fileno())
         _fsync_dir(folder)
         files = {n: _sha256_file(folder / n) for n in names}
@@ -200,7 +202,7 @@ def _sha256_file(path: Path) -> str:
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())

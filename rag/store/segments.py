@@ -185,6 +185,21 @@ class IndexSnapshot:
         return out
 
 
+def _check_manifest(manifest: dict) -> None:
+    """TypeError or KeyError unless every field the store reads has the type it needs: a
+    manifest of the wrong shape is then rebuilt like an unreadable one."""
+    for meta in manifest["documents"].values():
+        if not (
+            isinstance(meta["segment"], str)
+            and isinstance(meta["sha256"], str)
+            and all(type(meta[k]) is int and meta[k] >= 0 for k in ("first", "chunks"))
+        ):
+            raise TypeError(f"a document entry of the wrong shape: {str(meta)[:80]}")
+    for seg in manifest["segments"]:
+        if not (isinstance(seg["name"], str) and isinstance(seg["files"], dict)):
+            raise TypeError(f"a segment entry of the wrong shape: {str(seg)[:80]}")
+
+
 class IndexStore:
     """Owns one index folder. `snapshot` is what queries use; `update` brings it in line."""
 
@@ -215,16 +230,20 @@ class IndexStore:
         current = self.dir / "CURRENT"
         if not current.exists():
             raise IndexCorrupt(f"no index in {str(self.dir)!r} yet")
-        name = current.read_text().strip()
+        try:
+            name = current.read_text(encoding="utf-8").strip()
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"{current}: unreadable ({exc})") from None
+        if not name.startswith("gen-") or "/" in name or "\0" in name:
+            raise IndexCorrupt(f"{current}: names no generation ({name[:40]!r})")
         path = self.dir / name / "manifest.json"
         try:
-            manifest = json.loads(path.read_text())
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict):
+                raise TypeError(f"a {type(manifest).__name__}, not an object")
             if manifest.get("version") == FORMAT_VERSION:
-                for meta in manifest["documents"].values():
-                    meta["segment"], meta["first"], meta["chunks"]  # noqa: B018
-                for seg in manifest["segments"]:
-                    seg["name"], seg["files"]  # noqa: B018
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+                _check_manifest(manifest)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise IndexCorrupt(f"{path}: unreadable manifest ({exc})") from None
         return name, manifest
 
@@ -256,8 +275,8 @@ class IndexStore:
         generation pruned while it was being read is retried at the next call.
         """
         try:
-            name = (self.dir / "CURRENT").read_text().strip()
-        except OSError:
+            name = (self.dir / "CURRENT").read_text(encoding="utf-8").strip()
+        except (OSError, ValueError):  # damaged: the next update rebuilds it
             return self.snapshot
         snap = self.snapshot
         if snap is None or name != snap.generation:
@@ -286,7 +305,7 @@ class IndexStore:
     @contextlib.contextmanager
     def _locked(self):
         """One writer per index folder, across threads and processes."""
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._write_lock, open(self.dir / ".lock", "w") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             try:
@@ -450,7 +469,7 @@ class IndexStore:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         gen = self._new_name("gen")
-        gen.mkdir(parents=True)
+        gen.mkdir(mode=0o700, parents=True)
         _fsync_write(gen / "manifest.json", json.dumps(manifest, indent=1).encode())
         _fsync_dir(gen)
         tmp = self.dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
