@@ -24,7 +24,8 @@ Rules, kept simple so a reader can check any row by hand:
    - figures: numbers in the answer with a thousands comma or a decimal point, or of three or more
      digits that are not a year, or two-digit percentages ("82,959", "15.7", "408", "18%"),
      absent from the question, found in a
-     source document as a whole number (not inside a longer one). Computed figures ("up 8%",
+     source document as a whole number (not inside a longer one); "$23.198 billion" is looked
+     for first as "23,198" (the tables' millions). Computed figures ("up 8%",
      "$117.2 billion" from "117,154") are not in the filing and drop out by this check.
    - phrases, for Text rows and rows with no figure key: the longest runs of 3 to 8 answer words
      beginning and ending on a content word, found in a source document (case-insensitive,
@@ -273,10 +274,11 @@ def clean_answer(answer: str) -> str:
     return answer
 
 
-def figure_candidates(answer: str, question: str) -> list[tuple[str, str]]:
-    """(figure, the answer sentence holding it), first mention order, figures in the question
-    and years left out."""
-    out: dict[str, str] = {}
+def figure_candidates(answer: str, question: str) -> list[tuple[tuple[str, ...], str]]:
+    """(figure's printed forms, the answer sentence holding it), first mention order, figures in
+    the question and years left out. "$23.198 billion" is tried first as "23,198", the millions
+    the filings' tables print."""
+    out: dict[tuple[str, ...], str] = {}
     for sent in answer_sentences(answer):
         if re.search(r"\.pdf\b|SOURCE", sent):
             sent = re.sub(r"\S*\.pdf\S*", " ", sent)
@@ -284,7 +286,11 @@ def figure_candidates(answer: str, question: str) -> list[tuple[str, str]]:
             fig = m.group(1)
             if re.fullmatch(r"(19|20)\d\d", fig) or fig in question:
                 continue
-            out.setdefault(fig, sent)
+            forms: tuple[str, ...] = (fig,)
+            bn = re.fullmatch(r"(\d{1,3})\.(\d{3})", fig)
+            if bn and re.match(r"\s*billion", sent[m.end() :]):
+                forms = (f"{bn[1]},{bn[2]}", fig)
+            out.setdefault(forms, sent)
     return list(out.items())
 
 
@@ -373,11 +379,11 @@ def derive_row(n: int, row: dict, names: list[str], docs: dict[str, Doc], refuse
     if not readable:
         why = "; ".join(refused[nm] for nm in matched)
         return {**base, "reason": f"source filing cannot be extracted ({why})"}
-    keys: list[tuple[str, str, bool]] = [
-        (fig, sent, True) for fig, sent in figure_candidates(answer, question)
-    ][:8]
-    located = [(k, locate(k, s, question, readable, w)) for k, s, w in keys]
-    located = [(k, loc) for k, loc in located if loc]
+    located = []
+    for forms, sent in figure_candidates(answer, question)[:8]:
+        loc = next(filter(None, (locate(f, sent, question, readable, True) for f in forms)), None)
+        if loc:
+            located.append((forms[0], loc))
     if not located and NOT_STATED.search(" ".join(answer_sentences(answer)[:2])):
         return {**base, "reason": "answer says not stated"}
     if chunk_type == "text" or not located:
