@@ -45,12 +45,14 @@ Rules, kept simple so a reader can check any row by hand:
    Multi-Doc -> multi-doc. `chunk_type`: table / text from `Source Chunk Type`.
 6. `form`, the answer form the question wants, first rule that fires, on the question's words
    (and the answer's layout):
-   - comparison: compare, change(d/s), trend, over time, fluctuate, across, differ, versus/vs,
-     evolve, year-over-year, "each (reported) period/quarter", "separately for each";
-   - list: "what/which are/were", list, "what (up to 3 words) factors/risks/segments/...", or an
+   - comparison: compare, trend, over time, across, differ, versus/vs, evolve, stack up,
+     fluctuated, year-over-year, "how has/did ... change", "changed over/across/between",
+     "each (reported) period/quarter", "separately for each", "prior/previous quarters";
+   - list: list, "what/which (up to 3 words) factors/risks/segments/proceedings/...", or an
      answer of three or more bullet or numbered lines;
    - summary: summarize, describe, explain, discuss, why, "how does/did/might/...", impact, effect,
-     implication, outlook, strategy, overview;
+     implication, outlook, strategy, overview, "changes in", correlate, relate, align, examine,
+     assess;
    - fact: otherwise.
 7. Split by company (whole filings never straddle the halves, so no filing's wording is tuned on
    and then reported on): validation = AAPL + AMZN (81 questions: 30 multi-doc, 21 multi-chunk,
@@ -113,20 +115,23 @@ BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s", re.M)
 FORM_RULES = (
     (
         "comparison",
-        r"\b(compare\w*|comparison|chang(e|ed|es|ing)|trends?|over time|fluctuat\w*|across|"
-        r"differ\w*|versus|vs|evolv\w*|year-over-year|quarter-over-quarter|"
-        r"each (reported |reporting )?(period|quarter)|separately for each|stacks? up|"
+        r"\b(compare\w*|comparison|trends?|over time|across|differ\w*|versus|vs|evolv\w*|"
+        r"year-over-year|quarter-over-quarter|stacks? up|fluctuated|"
+        r"how (has|have|did) [^?]{0,60}\bchang\w*|chang\w* (over|across|between)|"
+        r"each (reported |reporting )?(period|quarter)|separately for each|"
         r"(prior|previous|preceding) (quarters|periods|years))\b",
     ),
     (
         "list",
-        r"(^(what|which) (are|were)\b|\blist\b|\bwhat (\w+ ){0,3}(factors|risks|segments|products|"
-        r"initiatives|acquisitions|items|drivers|components|types|categories|areas|programs)\b)",
+        r"\b(list|(what|which) (\w+ ){0,3}(factors|risks|segments|products|initiatives|"
+        r"acquisitions|items|drivers|contributors|components|types|categories|areas|programs|"
+        r"proceedings|issues|liabilities|contingencies))\b",
     ),
     (
         "summary",
         r"\b(summar\w*|describe|explain|discuss|why|how (does|did|do|might|could|will|would|is|"
-        r"are|has|have|was|were)|impact|effects?|implications?|outlook|strategy|overview)\b",
+        r"are|has|have|was|were)|impact|effects?|implications?|outlook|strategy|overview|"
+        r"changes in|correlat\w*|relate|align|examine|assess)\b",
     ),
 )
 MOJIBAKE = {"â€™": "’", "â€˜": "‘", "â€œ": "“", "â€\x9d": "”", "â€”": "—", "â€“": "–", "Â ": " "}
