@@ -38,7 +38,8 @@ Rules, kept simple so a reader can check any row by hand:
 4. Sources: for each key, the occurrence that best matches the answer's sentence holding the key
    (shared content words with it and the question; ties to the document the sentence names,
    then to CSV glob order). The quote is the extracted sentence holding it when that is at most
-   400 characters; otherwise (a table flowed into one paragraph) the table row: the row label
+   400 characters (a table row read as "label — header: value; ..." is one sentence); otherwise
+   (a table flowed into one paragraph) the table row: the row label
    words before the key and the run of numbers around it. The loader finds a quote with
    `text.find(quote)`; that first occurrence is checked to hold the key.
 5. `kind`: Single-Doc Single-Chunk -> single-chunk, Single-Doc Multi-Chunk -> multi-chunk,
@@ -200,7 +201,12 @@ def cached_extract(pdf: Path, cache: Path) -> tuple[str | None, str | None]:
     import rag.formats as formats
 
     data = pdf.read_bytes()
-    src = Path(inspect.getsourcefile(formats)).read_bytes()
+    # The extractor's code: the formats module and the package modules it imports (".pdf", ...).
+    main = Path(inspect.getsourcefile(formats))
+    src = main.read_bytes()
+    for mod in sorted(set(re.findall(rb"from \.(\w+) import", src))):
+        if (main.parent / f"{mod.decode()}.py").is_file():
+            src += (main.parent / f"{mod.decode()}.py").read_bytes()
     key = hashlib.sha256(data).hexdigest()[:16] + "-" + hashlib.sha256(src).hexdigest()[:12]
     path = cache / "extract" / f"{key}.json"
     if path.exists():
@@ -217,7 +223,7 @@ def cached_extract(pdf: Path, cache: Path) -> tuple[str | None, str | None]:
 
 # ---- quotes --------------------------------------------------------------------------------
 
-_SENT_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(“\"$•])")
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"$•])")
 _NUMERIC = re.compile(r"^[($—–-]*[\d,.]+%?\)?$|^[$—–-]$|^\(?\d+\)?%?$")
 
 
