@@ -10,7 +10,13 @@ beside this script:
 - `gold-validation.jsonl`, `gold-test.jsonl`: the same rows split by company (for `rag eval --gold`);
 - `unverified.jsonl`: the rows kept out of the scored set, each with its reason.
 
-Every question keeps its id `sec-NNN` (CSV order, from 001) in one of the files.
+Every question keeps its id `sec-NNN` (CSV order, from 001) in one of the files. Scoring a half:
+
+    .venv/bin/python -m rag.cli eval --gold eval/sec10q/gold-validation.jsonl \
+        --docs ../shared/data/sec-10-q/docs --out eval/out/sec10q-validation
+
+The keys and quotes are checked against the extractor of the checkout that runs this script:
+rerun it whenever PDF extraction changes (the loader refuses a quote it cannot find).
 
 Rules, kept simple so a reader can check any row by hand:
 
