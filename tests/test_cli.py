@@ -66,7 +66,7 @@ def run_cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
         ("folder", "no such file"),
         (b"\xff\xfe{}\n", "not UTF-8 text"),
         (b"{oops\n", "line 1: not valid JSON"),
-        (b'{"id": "q1"}\n', "line 1: keys must be exactly"),
+        (b'{"id": "q1"}\n', "line 1: keys must include"),
         (b"\n\n", "no questions"),
         (
             json.dumps({**GOLD_ROW, "sources": [{"doc": "zeta.txt", "quote": "x"}]}).encode(),

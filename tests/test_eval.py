@@ -133,7 +133,9 @@ def test_empty_denominators_are_zero():
 @pytest.mark.parametrize(
     "bad,message",
     [
-        (row(extra=1), "keys must be exactly"),
+        ({k: v for k, v in row().items() if k != "answerable"}, "keys must include"),
+        (row(kind=3), "kind must be a non-empty string"),
+        (row(form=""), "form must be a non-empty string"),
         (row(answerable="yes"), "answerable must be true or false"),
         (row(answers=[]), "needs answers and sources"),
         (row(answerable=False), "unanswerable row has empty"),
@@ -147,6 +149,40 @@ def test_schema_errors_name_the_row(tmp_path, bad, message):
     with pytest.raises(GoldFormatError, match=message) as err:
         load_gold(path, SEEDS)
     assert "line 2" in str(err.value)
+
+
+def test_extra_keys_are_kept_and_break_the_summary_down(tmp_path):
+    from rag.evaluation.runner import GoldItem
+
+    [item] = load_gold(write(tmp_path, row(kind="single-chunk", note={"by": "hand"})), SEEDS)
+    assert item.extra == {"kind": "single-chunk", "note": {"by": "hand"}}
+    span = GoldSpan("a.txt", 10, 20)
+    p1 = [{"rank": 1, "doc": "a.txt", "start": 0, "end": 40}]
+    p3 = [{"rank": 3, "doc": "a.txt", "start": 0, "end": 40}]
+    good = {"doc": "a.txt", "start": 15, "end": 30}
+    cases = [
+        (
+            GoldItem("q1", "?", ["Harbin"], [span], True, {"kind": "table"}),
+            _answer(False, [good], p1),
+        ),
+        (GoldItem("q2", "?", ["Harbin"], [span], True, {"kind": "table"}), _answer(True, [], p3)),
+        (GoldItem("q3", "?", ["Moscow"], [span], True, {"kind": "text"}), _answer(False, [], p3)),
+        (GoldItem("q4", "?", [], [], False, {"kind": "text"}), _answer(False, [], [])),
+        (GoldItem("q5", "?", [], [], False), _answer(True, [], [])),  # no kind: overall only
+    ]
+    rows = [score_answer(i, a, 1.0) for i, a in cases]
+    assert [r.get("kind") for r in rows] == ["table", "table", "text", "text", None]
+    s = summarize(rows, "extractive", "m")
+    assert s["n_questions"] == 5 and set(s["by"]) == {"kind"}
+    table, text = s["by"]["kind"]["table"], s["by"]["kind"]["text"]
+    assert set(s["by"]["kind"]) == {"table", "text"} and "by" not in table
+    assert (table["n_questions"], text["n_questions"]) == (2, 2)
+    assert table["retrieval"]["hit_at_1"] == 0.5 and table["retrieval"]["hit_at_5"] == 1.0
+    assert table["answer"]["contains"] == 0.5 and table["abstention"]["false_abstain_rate"] == 0.5
+    assert text["retrieval"]["hit_at_1"] == 0.0 and text["answer"]["contains"] == 0.0
+    assert text["abstention"]["missed_abstain_rate"] == 1.0
+    assert s["abstention"]["missed_abstain_rate"] == 0.5  # q4 answered, q5 abstained
+    assert "by" not in summarize([r for r in rows if "kind" not in r], "extractive", "m")
 
 
 def test_bad_json_and_duplicate_ids_name_the_line(tmp_path):
@@ -174,12 +210,13 @@ def test_project_gold_set_is_valid_and_covers_the_spec():
 def test_end_to_end_run_writes_every_output(tmp_path, seeds_rag):
     gold = write(
         tmp_path,
-        row(id="a1", question="Where was the 6th Sino-Russian EXPO held?"),
+        row(id="a1", question="Where was the 6th Sino-Russian EXPO held?", kind="fact"),
         row(
             id="a2",
             question="How many Russian enterprises were at the 6th EXPO?",
             answers=["137"],
             sources=[{"doc": EXPO, "quote": "137 enterprises"}],
+            kind="fact",
         ),
         row(
             id="u1",
@@ -187,20 +224,25 @@ def test_end_to_end_run_writes_every_output(tmp_path, seeds_rag):
             answers=[],
             sources=[],
             answerable=False,
+            kind="none",
         ),
     )
     out = tmp_path / "out"
     summary = run_items(
         seeds_rag, load_gold(gold, seeds_rag.settings.documents_dir), out, progress=False
     )
-    assert set(json.loads((out / "summary.json").read_text())) == GOLD_KEYS
+    assert set(json.loads((out / "summary.json").read_text())) == GOLD_KEYS | {"by"}
+    assert {k: v["n_questions"] for k, v in summary["by"]["kind"].items()} == {"fact": 2, "none": 1}
     assert summary["n_questions"] == 3 and summary["generator"] == "extractive"
     assert summary["retrieval"]["hit_at_1"] == 1.0
     assert summary["answer"]["contains"] == 1.0
     lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert [x["id"] for x in lines] == ["a1", "a2", "u1"]
+    assert [x["kind"] for x in lines] == ["fact", "fact", "none"]
     assert lines[0]["passages"][0]["rank"] == 1 and "score" in lines[0]["passages"][0]
-    assert "| retrieval | hit_at_1 |" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "| retrieval | hit_at_1 |" in report
+    assert "## By kind" in report and "| n_questions | 2 | 1 |" in report
     assert (out / "per_question.png").stat().st_size > 1000
     text = compare_summaries(summary, {**summary, "answer": {**summary["answer"], "contains": 0.5}})
     assert "answer.contains" in text and "-0.500" in text

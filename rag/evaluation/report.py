@@ -49,8 +49,21 @@ def write_report(summary: dict, details: list[dict], out_dir: Path) -> None:
         "|---|---|---|",
     ]
     for group, values in summary.items():
-        if isinstance(values, dict):
+        if isinstance(values, dict) and group != "by":
             lines += [f"| {group} | {k} | {v:.3f} |" for k, v in values.items()]
+    for key, groups in summary.get("by", {}).items():
+        # One column per value of the question type, one row per metric.
+        names = list(groups)
+        lines += ["", f"## By {key}", "", f"| metric | {' | '.join(names)} |"]
+        lines.append("|---|" + "---|" * len(names))
+        lines.append(
+            f"| n_questions | {' | '.join(str(groups[n]['n_questions']) for n in names)} |"
+        )
+        for group, values in groups[names[0]].items():
+            if isinstance(values, dict):
+                for k in values:
+                    cells = " | ".join(f"{groups[n][group][k]:.3f}" for n in names)
+                    lines.append(f"| {group}.{k} | {cells} |")
     worst = sorted(
         details,
         key=lambda d: (d["abstained"] == d["answerable"], -d["f1"] if d["answerable"] else 0),

@@ -4,13 +4,17 @@ Gold rows (JSONL)::
 
     {"id": "q001", "question": "...", "answers": ["..."],
      "sources": [{"doc": "002_aa3b978d13dcf21e.txt", "quote": "verbatim text"}], "answerable": true}
+
+Other keys in a row (a question's type: "kind", "chunk_type", "form", ...) are kept in
+`GoldItem.extra` and copied into the result rows; every metric is also reported per value of
+each of `BREAKDOWN` a row carries.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +24,8 @@ from rag.ingest.formats import extract
 from rag.text import normalize_answer, token_f1
 
 _KEYS = ("id", "question", "answers", "sources", "answerable")
+# Question-type keys a gold row may carry: the summary breaks every metric down by their values.
+BREAKDOWN = ("kind", "chunk_type", "form")
 
 
 @dataclass(frozen=True)
@@ -36,15 +42,19 @@ class GoldItem:
     answers: list[str]
     spans: list[GoldSpan]
     answerable: bool
+    extra: dict = field(default_factory=dict, compare=False)  # a row's other keys, as read
 
 
 # ---- loading -------------------------------------------------------------------------------
 
 
 def _check_row(row, where: str) -> None:
-    if not isinstance(row, dict) or tuple(sorted(row)) != tuple(sorted(_KEYS)):
+    if not isinstance(row, dict) or not set(_KEYS) <= set(row):
         keys = sorted(row) if isinstance(row, dict) else type(row).__name__
-        raise GoldFormatError(f"{where}: keys must be exactly {list(_KEYS)}, got {keys}")
+        raise GoldFormatError(f"{where}: keys must include {list(_KEYS)}, got {keys}")
+    for key in BREAKDOWN:
+        if key in row and (not isinstance(row[key], str) or not row[key]):
+            raise GoldFormatError(f"{where}: {key} must be a non-empty string")
     if not isinstance(row["id"], str) or not row["id"]:
         raise GoldFormatError(f"{where}: id must be a non-empty string")
     if not isinstance(row["question"], str) or not row["question"].strip():
@@ -112,7 +122,10 @@ def load_gold(path: Path, documents_dir: Path) -> list[GoldItem]:
                     f"{where}: quote not found in {src['doc']}: {src['quote'][:60]!r}"
                 )
             spans.append(GoldSpan(src["doc"], at, at + len(src["quote"])))
-        items.append(GoldItem(row["id"], row["question"], row["answers"], spans, row["answerable"]))
+        extra = {k: v for k, v in row.items() if k not in _KEYS}
+        items.append(
+            GoldItem(row["id"], row["question"], row["answers"], spans, row["answerable"], extra)
+        )
     if not items:
         raise GoldFormatError(f"{path}: no questions")
     return items
@@ -204,7 +217,7 @@ def _mean(values: list[float]) -> float:
     return float(sum(values) / len(values)) if values else 0.0
 
 
-def summarize(rows: list[dict], generator: str, embedding_model: str) -> dict:
+def summarize(rows: list[dict], generator: str, embedding_model: str, by_type: bool = True) -> dict:
     """Per-question rows -> the summary. Ratios with an empty denominator are 0.0.
 
     Each row has: answerable, abstained, rank (first relevant), em, f1, contains, short_em,
@@ -214,6 +227,21 @@ def summarize(rows: list[dict], generator: str, embedding_model: str) -> dict:
     unans = [r for r in rows if not r["answerable"]]
     cited = sum(r["citations_total"] for r in ans)
     correct = sum(r["citations_correct"] for r in ans)
+    # Per question type (BREAKDOWN keys the rows carry): the same metrics over each value's rows.
+    by = {
+        key: {
+            value: {
+                k: v
+                for k, v in summarize(
+                    [r for r in rows if r.get(key) == value], generator, embedding_model, False
+                ).items()
+                if k not in ("generator", "embedding_model")
+            }
+            for value in sorted({r[key] for r in rows if key in r})
+        }
+        for key in BREAKDOWN
+        if by_type and any(key in r for r in rows)
+    }
     return {
         "n_questions": len(rows),
         "generator": generator,
@@ -245,6 +273,7 @@ def summarize(rows: list[dict], generator: str, embedding_model: str) -> dict:
             "p50": percentile([r["latency_s"] for r in rows], 50),
             "p95": percentile([r["latency_s"] for r in rows], 95),
         },
+        **({"by": by} if by else {}),
     }
 
 
@@ -256,6 +285,7 @@ def score_answer(item: GoldItem, answer: dict, latency: float) -> dict:
     short_text = short["text"] if short else text
     cites = answer["citations"] if item.answerable and not answer["abstained"] else []
     return {
+        **item.extra,
         "id": item.id,
         "question": item.question,
         "answerable": item.answerable,
