@@ -174,13 +174,15 @@ def _qualifiers(text: str) -> set[str]:
     return out
 
 
-def bound_number(question: str, text: str, start: int, end: int, a: int, b: int):
+def bound_number(question: str, text: str, start: int, end: int, a: int, b: int, own: str = ""):
     """The number of the sentence `text[a:b]` that the question asks about, as (start, end)
     offsets into `text`, when the reader's span `text[start:end]` is a number of that sentence
     counting the same thing as another: "How many Russian enterprises ...?" over "1246
     enterprises from ... China ..., as well as 137 enterprises from various regions of Russia"
     is 137, the count whose own words (up to the next such count) hold "Russia". The reader
     ties the count to the head noun but not to its qualifier. None: keep the reader's span.
+    `own`: the user's own words when `question` is a follow-up joined with the previous one
+    ("And how many Russian ones?"): its names weigh first.
 
     >>> t = "At the EXPO, 1246 enterprises from 21 units of China, as well as 137 enterprises from Russia."
     >>> s, e = bound_number("How many Russian enterprises came?", t, 13, 17, 0, len(t)); t[s:e]
@@ -191,9 +193,10 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int)
     if not numbers(text[start:end]):
         return None
     sentence = text[a:b]
-    asked = _qualifiers(question)
+    asked = _qualifiers(question) | _qualifiers(own)
     # names weigh first: "Russian" ties a count to Russia more than "represented" does
     asked_names = _qualifiers(" ".join(names(question)))
+    own_names = _qualifiers(" ".join(names(own))) if own else asked_names
     # counts: numbers followed within two words by a word of the question ("137 enterprises")
     counts = []
     for m in NUMBER_TOKEN.finditer(sentence):
@@ -204,15 +207,16 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int)
     if len(counts) < 2 or not mine:
         return None
 
-    def score(i: int) -> tuple[int, int]:
+    def score(i: int) -> tuple[int, int, int]:
         s, e = counts[i]
         stop = counts[i + 1][0] if i + 1 < len(counts) else b
         # the words before the first count, in its own clause, are its; later counts own only
         # the words after them (the words between two counts belong to the first)
         before = _CLAUSE_BREAK.split(text[a:s])[-1] if i == 0 else ""
-        own = before + " " + text[e:stop]
-        capitalised = " ".join(w for w in WORD.findall(own) if w[0].isupper())
-        return len(_qualifiers(capitalised) & asked_names), len(_qualifiers(own) & asked)
+        words = before + " " + text[e:stop]
+        capitalised = " ".join(w for w in WORD.findall(words) if w[0].isupper())
+        found = _qualifiers(capitalised)
+        return len(found & own_names), len(found & asked_names), len(_qualifiers(words) & asked)
 
     scores = [score(i) for i in range(len(counts))]
     best = max(range(len(counts)), key=lambda i: scores[i])

@@ -140,7 +140,7 @@ class ReadingAnswerer:
         span = spans[best]
         passage = passages[span.passage]
         a, b = bounds[best]
-        bound = bound_number(asked or query, passage.chunk.text, span.start, span.end, a, b)
+        bound = bound_number(query, passage.chunk.text, span.start, span.end, a, b, asked)
         s, e = bound or trim_span(passage.chunk.text, span.start, span.end)
         if (s, e) != (span.start, span.end) and s < e:
             span = replace(span, start=s, end=e, text=passage.chunk.text[s:e])
