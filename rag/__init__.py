@@ -35,7 +35,7 @@ _EXPORTS = {
     "Embedder": "rag.store.embed",
     "ExtractiveGenerator": "rag.answer.extractive",
     "GENERATORS": "rag.answer.registry",
-    "Generator": "rag.answer.base",
+    "Generator": "rag.answer.drafting",
     "InstructGenerator": "rag.answer.generative",
     "ReaderGenerator": "rag.answer.reading",
     "Seq2SeqGenerator": "rag.answer.generative",

@@ -249,7 +249,7 @@ def _verifier_rows(args, split: str, work: Path, reader_model: str | None = None
             rows.append(cand.features)
             labels.append(item.answerable)
             # The weights learn "answerable and the cited sentence holds the answer": a span
-            # in the wrong sentence counts against answering (eval/verifier_study.py). The
+            # in the wrong sentence counts against answering (research/verifier_study.py). The
             # threshold is still chosen on answerable or not.
             c = cand.passage.chunk
             targets.append(

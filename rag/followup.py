@@ -21,7 +21,7 @@ of eval/followups.jsonl: 20/23 answers with question-first, 14/23 with previous-
 the previous question's keywords only, 13/23 retrieving with the joined query but reading the
 question alone).
 
-Measured by eval/followup_eval.py on eval/followups.jsonl (rule and threshold chosen on its
+Measured by research/followup_eval.py on eval/followups.jsonl (rule and threshold chosen on its
 validation split only; results in eval/results/followups.json). Of the earlier rule (a pronoun,
 a leading "and"/"what about", or at most four words) only the leading words are kept. On the
 validation split none of it changed anything once the two retrieval tests were in place; the

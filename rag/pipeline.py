@@ -137,13 +137,14 @@ class RAG:
         settings: Settings | None = None,
         embedder: Embedder | None = None,
         generator: Model | None = None,
+        retriever: Retriever | None = None,
     ):
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or Embedder(
             self.settings.embedding_model, self.settings.allow_download
         )
         self.store: Store = open_store(self.settings, self.embedder)
-        self.retriever = Retriever(
+        self.retriever = retriever or Retriever(
             self.store.current,
             self.embedder,
             self.settings.top_k,
@@ -184,10 +185,15 @@ class RAG:
 
     @property
     def answerer(self) -> Answerer:
-        """The answerer deciding with the current model (rebuilt when the model is replaced)."""
+        """The answerer deciding with the current model (rebuilt when the model or the
+        settings are replaced)."""
         gen = self.generator
         answerer = self._answerer
-        if answerer is None or answerer.generator is not gen:
+        if (
+            answerer is None
+            or answerer.generator is not gen
+            or answerer.settings is not self.settings
+        ):
             answerer = self._answerer = gen.answerer(self.settings, self.attributor)
         return answerer
 

@@ -49,7 +49,7 @@ class Settings:
     # question's content words in the span's sentence. The margin alone often prefers a span in
     # a sentence about something else (dev articles: 32 of the 83 answers citing a wrong
     # sentence had the right one in another passage read). Chosen on the dev articles among
-    # 0, 2, 4, 6, 10 (eval/verifier_study.py, eval/results/verifier-study.json).
+    # 0, 2, 4, 6, 10 (research/verifier_study.py, eval/results/verifier-study.json).
     reader_select_words_weight: float = 4.0
     # Without a verifier beside the reader model: answer when span - null score >= this.
     reader_min_margin: float = 0.0
@@ -65,7 +65,7 @@ class Settings:
     top_k: int = 5
     # Retrieval: how dense and BM25 candidates are fused ("rrf", "convex", "dense", "bm25"),
     # the dense weight for "convex", and the candidates each side contributes. Chosen on
-    # SQuAD validation articles (eval/fusion_sweep.py, MRR@5 0.839 vs 0.785 for RRF).
+    # SQuAD validation articles (research/fusion_sweep.py, MRR@5 0.839 vs 0.785 for RRF).
     fusion: str = "convex"
     fusion_alpha: float = 0.6
     fusion_candidates: int = 50

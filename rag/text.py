@@ -49,13 +49,17 @@ def numbers(text: str) -> set[str]:
     return {normalize_number(m.group()) for m in _NUMBER.finditer(text)} - {""}
 
 
-def stem(word: str) -> str:
-    """Crude suffix folding so "enterprise"/"enterprises" and "cooperate"/"cooperation" meet.
+def stem(word: str, n: int = 6, whole_numbers: bool = True) -> str:
+    """Crude suffix folding: the first `n` letters, so "enterprise"/"enterprises" and
+    "cooperate"/"cooperation" meet (n=6); shorter prefixes match looser ("Chinese" and
+    "China" at n=4). Numbers stay whole unless `whole_numbers` is False.
 
-    >>> stem("enterprises") == stem("enterprise"), stem("2018")
-    (True, '2018')
+    >>> stem("enterprises") == stem("enterprise"), stem("2018"), stem("Chinese", 4)
+    (True, '2018', 'Chin')
     """
-    return word[:6] if len(word) > 6 and not word[0].isdigit() else word
+    if len(word) > n and not (whole_numbers and word[0].isdigit()):
+        return word[:n]
+    return word
 
 
 def stems(text: str) -> set[str]:

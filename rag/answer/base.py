@@ -3,8 +3,8 @@
 An `Answerer` reads the retrieved passages and yields the draft as it is written (drafting
 models only), then one `Outcome`: what to cite, the short answer, the confidence, another
 document's differing answer, or why it abstains. The pipeline turns an outcome into an
-`Answer` without knowing which answerer ran. `Generator` is what a model provides; each kind
-says which answerer decides for it (`Generator.answerer`).
+`Answer` without knowing which answerer ran. `Model` is what an answer model provides; each kind
+says which answerer decides for it (`Model.answerer`).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class Answerer(Protocol):
     name: str  # reported in every answer
     top_k: int  # passages it reads when the caller does not say
     generator: Model  # the model it decides with
+    settings: Settings
 
     def warm_up(self) -> None: ...
 
@@ -86,23 +87,3 @@ class Model(abc.ABC):
 
     @abc.abstractmethod
     def answerer(self, settings: Settings, attributor: Attributor) -> Answerer: ...
-
-
-class Generator(Model):
-    """A drafting generator: it writes text, cited afterwards."""
-
-    name = "generator"
-    streams = False
-
-    def generate(self, question: str, passages: list[Passage]) -> str:
-        return "".join(self.stream(question, passages))
-
-    @abc.abstractmethod
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        """Yield the draft as it is written."""
-
-    def answerer(self, settings: Settings, attributor: Attributor) -> Answerer:
-        """The answerer that decides for this model: a draft, then its attributed citations."""
-        from rag.answer.drafting import DraftingAnswerer
-
-        return DraftingAnswerer(self, settings, attributor)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.base import Generator
+from rag.answer.drafting import Generator
 from rag.errors import ConfigError
 from rag.retrieve import Passage
 from rag.store.embed import Embedder
-from rag.text import content_tokens, numbers
+from rag.text import content_tokens, numbers, stem
 
 # Words a question uses to ask rather than to name what it is about: never "missing".
 _QUESTION_WORDS = frozenset(
@@ -24,10 +24,6 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-def _prefix(word: str) -> str:
-    return word[:5] if len(word) > 5 and not word[0].isdigit() else word
-
-
 def vocabulary(texts) -> frozenset[str]:
     """4- and 5-letter prefixes (whole short words, numbers) of the content words of `texts`.
 
@@ -36,11 +32,7 @@ def vocabulary(texts) -> frozenset[str]:
     """
     out = set()
     for t in texts:
-        for w in content_tokens(t):
-            if w[0].isdigit() or len(w) <= 4:
-                out.add(w)
-            else:
-                out.update((w[:4], w[:5]))
+        out.update(stem(w, n) for w in content_tokens(t) for n in (4, 5))
     return frozenset(out)
 
 
@@ -57,7 +49,7 @@ def missing_terms(question: str, vocab: frozenset[str]) -> list[str]:
     []
     """
     return [
-        w for w in content_tokens(question) if w not in _QUESTION_WORDS and _prefix(w) not in vocab
+        w for w in content_tokens(question) if w not in _QUESTION_WORDS and stem(w, 5) not in vocab
     ]
 
 
@@ -150,8 +142,9 @@ def score_sentence(question: str, sentence: str, similarity: float, passage_scor
     >>> a > b
     True
     """
-    q = {w[:4] for w in content_tokens(question)}  # loose prefixes: "Chinese" meets "China"
-    s = {w[:4] for w in content_tokens(sentence)}
+    # Loose prefixes: "Chinese" meets "China"; numbers cut too ("10000" meets "1000").
+    q = {stem(w, 4, whole_numbers=False) for w in content_tokens(question)}
+    s = {stem(w, 4, whole_numbers=False) for w in content_tokens(sentence)}
     overlap = len(q & s) / len(q) if q else 0.0
     score = 0.6 * similarity + 0.25 * overlap + 0.15 * passage_score
     if _QUANTITY.search(question) and not numbers(sentence) - numbers(question):

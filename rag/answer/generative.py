@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from rag.answer.base import Generator
+from rag.answer.drafting import Generator
 from rag.errors import GeneratorUnavailable
 from rag.retrieve import Passage
 from rag.store.embed import Embedder

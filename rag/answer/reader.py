@@ -155,6 +155,30 @@ def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def decode_window(
+    enc, r: int, start_logits: np.ndarray, end_logits: np.ndarray, text: str, cuts=None
+) -> tuple[int, int, int, int, float, float, np.ndarray] | None:
+    """The best span of window `r` of `encode`'s output: (start token, end token, start char,
+    end char, span score, null score, context mask), the characters widened to whole words of
+    `text`; None when the window holds no context. With `cuts` (sorted character offsets of
+    sentence ends and markup starts), a span never crosses one. Used by the reader and by
+    training's evaluation alike."""
+    seq = enc.sequence_ids(r)
+    length = len(enc["input_ids"][r])
+    mask = np.array([seq[t] == 1 for t in range(length)])
+    if not mask.any():
+        return None
+    offsets = enc["offset_mapping"][r]
+    segments = None
+    if cuts is not None:
+        segments = np.searchsorted(cuts, [offsets[t][0] for t in range(length)], side="right")
+    i, j, score, null = best_span(
+        start_logits[:length], end_logits[:length], mask, segments=segments
+    )
+    a, z = widen_to_words(text, offsets[i][0], offsets[j][1])
+    return i, j, a, z, score, null, mask
+
+
 def _softmax_at0(logits: np.ndarray, allowed: np.ndarray) -> float:
     """Softmax probability of position 0 among the allowed positions."""
     x = logits[allowed]
@@ -305,22 +329,14 @@ class Reader:
             ends = out.end_logits.float().numpy()
             vecs = out.hidden_states[-1][:, 0].float().numpy() if hidden else None
             for b, r in enumerate(rows):
-                seq = enc.sequence_ids(r)
-                length = len(enc["input_ids"][r])
-                mask = np.array([seq[t] == 1 for t in range(length)])
                 k = enc["overflow_to_sample_mapping"][r]
-                if not mask.any():
-                    continue
-                offsets = enc["offset_mapping"][r]
-                segments = None
-                if sentences is not None:
-                    segments = np.searchsorted(
-                        cuts[k], [offsets[t][0] for t in range(length)], side="right"
-                    )
-                i, j, score, null = best_span(
-                    starts[b, :length], ends[b, :length], mask, segments=segments
+                got = decode_window(
+                    enc, r, starts[b], ends[b], texts[k], cuts[k] if sentences is not None else None
                 )
-                a, z = widen_to_words(texts[k], offsets[i][0], offsets[j][1])
+                if got is None:
+                    continue
+                i, j, a, z, score, null, mask = got
+                length = len(mask)
                 allowed = mask.copy()
                 allowed[0] = True
                 p_null = _softmax_at0(starts[b, :length], allowed) * _softmax_at0(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rag.errors import GeneratorUnavailable
 
 if TYPE_CHECKING:
-    from rag.answer.base import Generator
+    from rag.answer.base import Model
     from rag.store.embed import Embedder
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ GENERATORS = {
 }
 
 
-def generator_class(name: str) -> type[Generator]:
+def generator_class(name: str) -> type[Model]:
     module, _, cls = GENERATORS[name].partition(":")
     return getattr(importlib.import_module(module), cls)
 
@@ -34,7 +34,7 @@ def generator_class(name: str) -> type[Generator]:
 CHAIN = ("seq2seq", "reader", "extractive", "instruct")
 
 
-def load_generator(kind: str, settings, embedder: Embedder) -> tuple[Generator, list[str]]:
+def load_generator(kind: str, settings, embedder: Embedder) -> tuple[Model, list[str]]:
     """The first generator that loads, starting at `kind`, and why each earlier one did not."""
     order = list(CHAIN) if kind == "auto" else [kind] + [k for k in CHAIN if k != kind]
     failures: list[str] = []

@@ -19,6 +19,8 @@ FORMAT_VERSION = 2
 
 Key = Hashable  # a passage's address inside one snapshot (opaque to callers)
 Progress = Callable[[int, int], None]
+# The documents to index, or a listing called under the store's writer lock.
+Documents = list[Document] | Callable[[], list[Document]]
 
 
 class Snapshot(Protocol):
@@ -73,10 +75,7 @@ class Store(Protocol):
     def load(self) -> Snapshot: ...
 
     def update(
-        self,
-        documents: list[Document] | Callable[[], list[Document]],
-        progress: Progress | None = None,
-        batch: int = 32,
+        self, documents: Documents, progress: Progress | None = None, batch: int = 32
     ) -> UpdateReport: ...
 
 

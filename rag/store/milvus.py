@@ -22,21 +22,14 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from rag.errors import ConfigError, IndexCorrupt
 from rag.ingest.chunk import Chunk
-from rag.ingest.documents import Document
-from rag.store.base import (
-    FORMAT_VERSION,
-    UpdateReport,
-    chunk_documents,
-    chunker_record,
-    diff_documents,
-)
+from rag.store import base
+from rag.store.base import Documents, Progress, UpdateReport
 from rag.store.embed import Embedder
 from rag.store.lexical import tokenize
 
@@ -223,7 +216,7 @@ class MilvusStore:
             raise ConfigError(f"milvus_collection={collection!r}: letters, digits and _ only")
         self.uri = uri
         self.embedder = embedder
-        self.chunker = chunker_record(chunk_tokens, overlap_tokens)
+        self.chunker = base.chunker_record(chunk_tokens, overlap_tokens)
         self.passages = f"{collection}_passages"
         self.docs = f"{collection}_documents"
         self.snapshot: MilvusSnapshot | None = None
@@ -248,7 +241,7 @@ class MilvusStore:
     def settings_record(self) -> str:
         return json.dumps(
             {
-                "version": FORMAT_VERSION,
+                "version": base.FORMAT_VERSION,
                 "embedding_model": self.embedder.name,
                 "embedding_dim": self.embedder.dim,
                 "chunker": self.chunker,
@@ -382,10 +375,7 @@ class MilvusStore:
 
     # ---- writing -------------------------------------------------------------------------
     def update(
-        self,
-        documents: list[Document] | Callable[[], list[Document]],
-        progress: Callable[[int, int], None] | None = None,
-        batch: int = 32,
+        self, documents: Documents, progress: Progress | None = None, batch: int = 32
     ) -> UpdateReport:
         t0 = time.perf_counter()
         with self._lock:
@@ -401,7 +391,7 @@ class MilvusStore:
                 table, meta = {}, None
             if meta is None:
                 self._create()
-            todo = diff_documents(table, {d.name: d for d in documents}, report)
+            todo = base.diff_documents(table, {d.name: d for d in documents}, report)
             if meta is None:
                 self.client.upsert(
                     self.docs,
@@ -415,7 +405,7 @@ class MilvusStore:
                         }
                     ],
                 )
-            fresh = list(chunk_documents(todo, self.embedder, self.chunker))
+            fresh = list(base.chunk_documents(todo, self.embedder, self.chunker))
             total = sum(len(c) for _, c in fresh)
             done = 0
             if progress and total:  # the bar shows from the start

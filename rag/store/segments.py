@@ -27,7 +27,6 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,9 +36,10 @@ import numpy as np
 
 from rag.errors import ConfigError, IndexCorrupt
 from rag.ingest.chunk import Chunk
-from rag.ingest.documents import Document
 from rag.store.base import (
     FORMAT_VERSION,
+    Documents,
+    Progress,
     UpdateReport,
     chunk_documents,
     chunker_record,
@@ -295,10 +295,7 @@ class IndexStore:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def update(
-        self,
-        documents: list[Document] | Callable[[], list[Document]],
-        progress: Callable[[int, int], None] | None = None,
-        batch: int = 32,
+        self, documents: Documents, progress: Progress | None = None, batch: int = 32
     ) -> UpdateReport:
         """Make the index match `documents`, embedding only new and changed ones, `batch`
         passages per embedding call (progress is reported between calls).

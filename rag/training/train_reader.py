@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer.reader import best_span, encode, widen_to_words
+from rag.answer.reader import decode_window, encode
 from rag.errors import ConfigError
 from rag.text import STOPWORDS
 from rag.training.squad import FOLDS, Question, load_squad, split_articles
@@ -294,16 +294,13 @@ def evaluate_given_paragraph(model, tokenizer, questions: list[Question], cfg: T
         )
         with torch.inference_mode():
             out = model(**batch)
+        starts, ends = out.start_logits.float().numpy(), out.end_logits.float().numpy()
         for b, r in enumerate(rows):
-            seq = enc.sequence_ids(r)
-            L = len(enc["input_ids"][r])
-            mask = np.array([seq[t] == 1 for t in range(L)])
-            i, j, score, null = best_span(
-                out.start_logits[b, :L].numpy(), out.end_logits[b, :L].numpy(), mask
-            )
             k = enc["overflow_to_sample_mapping"][r]
-            offs = enc["offset_mapping"][r]
-            a, z = widen_to_words(questions[k].context, offs[i][0], offs[j][1])
+            got = decode_window(enc, r, starts[b], ends[b], questions[k].context)
+            if got is None:
+                continue
+            _, _, a, z, score, null, _ = got
             text = questions[k].context[a:z]
             if k not in best or score - null > best[k][0]:
                 best[k] = (score - null, text)

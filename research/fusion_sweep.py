@@ -1,6 +1,6 @@
 """Which fusion of dense and BM25 ranks the right passage first? Retrieval only, no reader.
 
-    .venv/bin/python eval/fusion_sweep.py --squad ../shared/data/squad/squad-train.json \
+    .venv/bin/python research/fusion_sweep.py --squad ../shared/data/squad/squad-train.json \
         --out eval/results/fusion-sweep.json
 
 Chosen on the validation questions (SQuAD train+dev articles: no retrieval setting was ever fit

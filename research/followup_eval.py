@@ -1,6 +1,6 @@
 """Does follow-up rewriting help? The whole pipeline on follow-up pairs, three ways.
 
-    .venv/bin/python eval/followup_eval.py --out eval/results/followups.json
+    .venv/bin/python research/followup_eval.py --out eval/results/followups.json
 
 Each row of eval/followups.jsonl is an earlier question and a follow-up typed after it (kind
 "followup", answered by the earlier question's document), or a standalone question about another

@@ -1,7 +1,7 @@
 """How many passages should the reader read, and how well do its signals separate answerable
 from unanswerable questions? Measured on one split of a SQuAD-format file (dev, never test).
 
-    .venv/bin/python eval/reader_sweep.py --squad ../shared/data/squad/squad-train.json \
+    .venv/bin/python research/reader_sweep.py --squad ../shared/data/squad/squad-train.json \
         --split dev --ks 1 3 5 8 --out eval/results/reader-dev-sweep.json
 
 For each number of passages k: short-answer F1 / EM if the reader always answered (answerable

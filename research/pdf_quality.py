@@ -1,6 +1,6 @@
 """The bot on PDFs made from the seeds, beside the .txt originals; and PDF ingestion speed.
 
-    .venv/bin/python eval/pdf_quality.py [--out eval/results/pdf-vs-txt.json]
+    .venv/bin/python research/pdf_quality.py [--out eval/results/pdf-vs-txt.json]
 
 1. Each seed document is printed to a PDF (fpdf2, DejaVu Sans 11 pt, A4, its paragraphs as
    they are), as a user would save a text as PDF.

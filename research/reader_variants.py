@@ -1,14 +1,14 @@
 """Weight soups and logit ensembles of trained readers, measured with verifier_study.
 
     # a uniform soup (Wortsman et al. 2022) of readers fine-tuned from the same weights
-    .venv/bin/python eval/reader_variants.py soup runs/soup2/model runs/heads2/model runs/tallies14/model
+    .venv/bin/python research/reader_variants.py soup runs/soup2/model runs/heads2/model runs/tallies14/model
     .venv/bin/rag fit-answerability --squad ../shared/data/squad/squad-train.json --model runs/soup2/model
     VERIFIER_STUDY_CACHE=/tmp/vs-soup2 RAG_READER_MODEL=runs/soup2/model \
-        .venv/bin/python eval/verifier_study.py cache --split dev
+        .venv/bin/python research/verifier_study.py cache --split dev
     # an ensemble: start/end logits averaged, each member's answerability head averaged
     ENSEMBLE=runs/heads2/model,runs/tallies14/model VERIFIER_STUDY_CACHE=/tmp/vs-ens2 \
-        .venv/bin/python eval/reader_variants.py study cache --split dev
-    ENSEMBLE=... VERIFIER_STUDY_CACHE=/tmp/vs-ens2 .venv/bin/python eval/reader_variants.py study decide
+        .venv/bin/python research/reader_variants.py study cache --split dev
+    ENSEMBLE=... VERIFIER_STUDY_CACHE=/tmp/vs-ens2 .venv/bin/python research/reader_variants.py study decide
 
 Results: eval/results/tallies.json ("weight soups and an ensemble").
 """
@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "eval"))
+sys.path.insert(0, str(ROOT / "research"))
 
 
 def soup(out: Path, members: list[Path]) -> None:

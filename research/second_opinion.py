@@ -1,7 +1,7 @@
 """Does a second opinion on the reader's answer help the verifier decide? (Tried, not adopted.)
 
 For each question's candidate answer (the pipeline's own span choice over 3 passages, replayed
-from eval/verifier_study.py's cache), signals the shipped verifier does not have:
+from research/verifier_study.py's cache), signals the shipped verifier does not have:
 
 - another trained reader on the same passage: its margin, its "no answer" probability, and
   whether its span overlaps the candidate (an ensemble as features; the readers are folders);
@@ -14,9 +14,9 @@ abstention accuracy under the 12% false-abstention cap, as shipped) is fit on tw
 and tested on the third, each in turn, and 5-fold by question; then, fit on all of dev, once on
 the test articles.
 
-    .venv/bin/python eval/second_opinion.py cache --split dev --reader r2=runs/reader/model ...
-    .venv/bin/python eval/second_opinion.py cache --split test --reader ...
-    .venv/bin/python eval/second_opinion.py study --held-out "+sentence re-read" ... --out F
+    .venv/bin/python research/second_opinion.py cache --split dev --reader r2=runs/reader/model ...
+    .venv/bin/python research/second_opinion.py cache --split test --reader ...
+    .venv/bin/python research/second_opinion.py study --held-out "+sentence re-read" ... --out F
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def main(argv=None) -> int:
     c = sub.add_parser("cache")
     c.add_argument("--split", required=True, choices=["dev", "test"])
     c.add_argument("--reader", nargs="*", default=[], help="NAME=FOLDER of another reader")
-    c.add_argument("--checker", help="folder of an answer checker (eval/answer_checker.py)")
+    c.add_argument("--checker", help="folder of an answer checker (research/answer_checker.py)")
     c.add_argument("--checker-only", action="store_true", help="no other second opinion")
     c.set_defaults(func=cmd_cache)
     s = sub.add_parser("study")

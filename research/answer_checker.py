@@ -9,9 +9,9 @@ an unanswerable question, the reader's best (non-null) span is a negative, the "
 answer" SQuAD 2.0 writers aimed at. Sentences are short, so sequences are 128 tokens and an
 epoch takes minutes rather than the reader's half hour.
 
-    .venv/bin/python eval/answer_checker.py data  --out runs/checker
-    .venv/bin/python eval/answer_checker.py train --out runs/checker
-    .venv/bin/python eval/answer_checker.py dev   --out runs/checker   # AUROC, paragraph given
+    .venv/bin/python research/answer_checker.py data  --out runs/checker
+    .venv/bin/python research/answer_checker.py train --out runs/checker
+    .venv/bin/python research/answer_checker.py dev   --out runs/checker   # AUROC, paragraph given
 """
 
 from __future__ import annotations

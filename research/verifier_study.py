@@ -1,15 +1,16 @@
 """Study of the reader's answer decision (the verifier) without re-running the model.
 
     # 1. read once: retrieval (top 6) and the reader's best span of every passage, cached
-    .venv/bin/python eval/verifier_study.py cache --split dev  --squad ../shared/data/squad/squad-train.json
-    .venv/bin/python eval/verifier_study.py cache --split test --squad ../shared/data/squad/squad-train.json
-    .venv/bin/python eval/verifier_study.py cache --split gold
+    .venv/bin/python research/verifier_study.py cache --split dev  --squad ../shared/data/squad/squad-train.json
+    .venv/bin/python research/verifier_study.py cache --split test --squad ../shared/data/squad/squad-train.json
+    .venv/bin/python research/verifier_study.py cache --split gold
     # 2. replay the whole pipeline (`RAG.ask`: rule, candidate, verifier, rival, citations)
     #    from the cache, with variants of the decision; verifiers are fit on dev only
-    .venv/bin/python eval/verifier_study.py study
+    .venv/bin/python research/verifier_study.py study
 
-The replay patches only `retriever.run` (cached passages) and `generator.read` (cached spans)
-of a real `RAG`, so every decision is the pipeline's own code; scores are `rag.evaluation.runner`'s.
+The replay gives a real `RAG` a retriever that returns the cached passages and a reader that
+returns the cached spans (subclasses of the public `Retriever` and `ReaderGenerator`), so every
+decision is the pipeline's own code; scores are `rag.evaluation.runner`'s.
 """
 
 from __future__ import annotations
@@ -28,16 +29,19 @@ from pathlib import Path
 
 import numpy as np
 
-# choose_span's weight under study (Settings.reader_select_words_weight), and the verifier's
-# inputs under study (None: the shipped abstain.VERIFIER_FEATURES)
-STUDY = {"weight": 4.0, "features": None}
+# choose_span's weight under study (Settings.reader_select_words_weight), the verifier's inputs
+# under study (None: the shipped abstain.VERIFIER_FEATURES), and whether the exploratory
+# features below are computed too.
+STUDY = {"weight": 4.0, "features": None, "extra": False}
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import pipeline  # noqa: E402
-from rag.answer import abstain, reading  # noqa: E402
+from rag.answer import abstain  # noqa: E402
 from rag.answer.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
+from rag.answer.reading import ReaderGenerator, ReadingAnswerer  # noqa: E402
 from rag.evaluation.runner import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
+from rag.pipeline import RAG, clean_question  # noqa: E402
+from rag.retrieve import Retriever  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 # One cache per reader: RAG_READER_MODEL picks the reader, VERIFIER_STUDY_CACHE its cache.
@@ -45,20 +49,28 @@ CACHE = Path(os.environ.get("VERIFIER_STUDY_CACHE", "/tmp/verifier-study"))
 K = 6  # passages cached per question (the pipeline reads reader_top_k = 3)
 
 
-def _rag(split: str, squad: str | None):
-    from rag.pipeline import RAG
-
-    work = CACHE / split
+def _settings(split: str, squad: str | None, cache: Path | None = None):
+    work = (CACHE if split == "gold" else cache or CACHE) / split
     if split == "gold":
         settings = Settings.from_env(
             documents_dir=ROOT / "seeds", index_dir=work / "index", generator="reader"
         )
         items = load_gold(ROOT / "eval" / "gold.jsonl", settings.documents_dir)
-    else:
+    elif squad:
         items = squad_items(Path(squad), split, work / "corpus")
         settings = Settings.from_env(
             documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
         )
+    else:
+        items = None
+        settings = Settings.from_env(
+            documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
+        )
+    return settings, items
+
+
+def _rag(split: str, squad: str | None):
+    settings, items = _settings(split, squad)
     return RAG(settings), items
 
 
@@ -69,7 +81,7 @@ def cmd_cache(args) -> None:
     out = {}
     t0 = time.time()
     for n, item in enumerate(items):
-        query = pipeline.clean_question(item.question, rag.settings.max_question_chars)[0]
+        query = clean_question(item.question, rag.settings.max_question_chars)[0]
         passages = rag.retriever.run(query, K)
         spans = gen.read(query, passages) if passages else []
         out[item.id] = (query, passages, spans)
@@ -83,6 +95,53 @@ def cmd_cache(args) -> None:
 # ---- replay ---------------------------------------------------------------------------------
 
 
+class CachedRetriever(Retriever):
+    """The passages retrieved once for each query (the cache), best first."""
+
+    def __init__(self, by_query: dict, settings: Settings):
+        super().__init__(lambda: None, None, settings.top_k)
+        self.by_query = by_query
+
+    def run(self, query, top_k=None, documents=None):
+        return list(self.by_query[query][0][: top_k or 3])
+
+
+class CachedReader(ReaderGenerator):
+    """The reader's spans read once for each query; decisions by the replay's answerer."""
+
+    def __init__(self, replay: Replay, settings: Settings):
+        super().__init__(settings.reader_model)  # its model loads lazily, never here
+        self.replay = replay
+
+    def read(self, query, passages):
+        ps, spans = self.replay.by_query[query]
+        where = {p.chunk.chunk_id: i for i, p in enumerate(ps)}
+        return [
+            dataclasses.replace(spans[where[p.chunk.chunk_id]], passage=i)
+            for i, p in enumerate(passages)
+        ]
+
+    def answerer(self, settings, attributor=None):
+        return StudyAnswerer(self, settings, self.replay)
+
+
+class StudyAnswerer(ReadingAnswerer):
+    """The pipeline's reader decision with the verifier and the features under study."""
+
+    def __init__(self, generator, settings, replay: Replay):
+        super().__init__(generator, settings)
+        self.replay = replay
+
+    def verifier(self):
+        return self.replay._current
+
+    def features(self, question, spans, passages, best, sentence):
+        feats = abstain.reader_features(question, spans, passages, best, sentence)
+        if STUDY["extra"]:
+            feats = {**feats, **extra_features(question, spans, passages, best, sentence)}
+        return feats
+
+
 class Replay:
     """A real RAG whose retrieval and reading come from the cache of one split."""
 
@@ -91,39 +150,17 @@ class Replay:
         with open(cache / f"{split}.pkl", "rb") as f:
             data = pickle.load(f)
         self.items, self.read = data["items"], data["read"]
-        self.rag, _ = _rag(split, None) if split == "gold" else (self._bare(cache / split), None)
         self.by_query = {q: (ps, sp) for q, ps, sp in self.read.values()}
-        gen = self.rag.generator  # ReaderGenerator: its model loads lazily, never here
-
-        def run(query, top_k=None, documents=None):
-            return list(self.by_query[query][0][: top_k or 3])
-
-        def read(query, passages):
-            ps, spans = self.by_query[query]
-            where = {p.chunk.chunk_id: i for i, p in enumerate(ps)}
-            return [
-                dataclasses.replace(spans[where[p.chunk.chunk_id]], passage=i)
-                for i, p in enumerate(passages)
-            ]
-
-        self.rag.retriever.run = run
-        gen.read = read
-        self.gen = gen
-
-    @staticmethod
-    def _bare(work: Path):
-        from rag.pipeline import RAG
-
-        return RAG(
-            Settings.from_env(
-                documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
-            )
+        settings = _settings(split, None, cache)[0]
+        self.gen = CachedReader(self, settings)
+        self.rag = RAG(
+            settings, generator=self.gen, retriever=CachedRetriever(self.by_query, settings)
         )
+        self._default = self._per = self._current = None
 
     def use(self, verifier, k: int = 3, per_item=None):
         """Decide with `verifier` (or per_item[id] -> verifier), reading k passages."""
         self.rag.settings = self.rag.settings.replace(reader_top_k=k)
-        self.rag.answerer.verifier = lambda: self._current
         self._default, self._per, self._current = verifier, per_item, verifier
 
     def candidates(self, k: int = 3):
@@ -296,13 +333,10 @@ EXTRA = (
 
 
 def with_features(names, extra: bool) -> None:
-    abstain.FEATURES = tuple(names)
     STUDY["features"] = tuple(names)
-    base = _READER_FEATURES
-    reading.reader_features = (lambda *a: {**base(*a), **extra_features(*a)}) if extra else base
+    STUDY["extra"] = extra
 
 
-_READER_FEATURES = abstain.reader_features
 _BASE = abstain.FEATURES
 
 
@@ -346,7 +380,7 @@ def cmd_study(args) -> None:
     select_by_margin(dev, False)
     dev.use(None)
     kept = fit_on(dev, label="correct")
-    kept.fitted_on = "squad-train.json:dev (eval/verifier_study.py, label correct)"
+    kept.fitted_on = "squad-train.json:dev (research/verifier_study.py, label correct)"
     kept.save(ROOT / "eval/results/verifier-study-verifier.json")
     for split in ("test", "gold"):
         r = Replay(split)

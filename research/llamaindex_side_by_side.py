@@ -5,7 +5,7 @@ LlamaIndex is not a dependency of rag: install it in its own environment and nam
 
     python3 -m venv /tmp/li && /tmp/li/bin/pip install llama-index-core \
         llama-index-retrievers-bm25 llama-index-vector-stores-faiss faiss-cpu
-    .venv/bin/python eval/llamaindex_side_by_side.py --python /tmp/li/bin/python \
+    .venv/bin/python research/llamaindex_side_by_side.py --python /tmp/li/bin/python \
         --passages 10000 100000 --out eval/results/llamaindex-side-by-side.json
 """
 
@@ -64,7 +64,7 @@ def main(argv=None) -> int:
             out = subprocess.run(
                 [
                     args.python,
-                    str(ROOT / "eval" / "llamaindex_worker.py"),
+                    str(ROOT / "research" / "llamaindex_worker.py"),
                     str(folder),
                     str(index_cfg.flat_max_passages),
                     str(index_cfg.ivf_nprobe),

@@ -1,5 +1,5 @@
 """LlamaIndex's hybrid retrieval over a collection `rag bench` prepared; run by
-eval/llamaindex_side_by_side.py in an interpreter that has LlamaIndex (not a dependency of rag).
+research/llamaindex_side_by_side.py in an interpreter that has LlamaIndex (not a dependency of rag).
 
 Same passages, same query vectors, same FAISS index type and probes as the project's index,
 50 candidates a side, reciprocal-rank fusion (QueryFusionRetriever), top 5. Prints one JSON line.

@@ -1,6 +1,6 @@
 """Does a hand rule still help once the verifier decides? Measured on one split (dev).
 
-    .venv/bin/python eval/rule_check.py --results eval/results/reader-squad-dev \
+    .venv/bin/python research/rule_check.py --results eval/results/reader-squad-dev \
         --squad ../shared/data/squad/squad-train.json --split dev
 
 Rule "missing_numbers": refuse when the question names a number (a year, an ordinal) that no
