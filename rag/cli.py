@@ -149,6 +149,7 @@ def cmd_index(args) -> int:
 
 def cmd_ask(args) -> int:
     from .pipeline import clean_question
+    from .text import display_text
 
     settings = settings_from_args(args)
     clean_question(args.question, settings.max_question_chars)  # an empty one fails at once
@@ -166,6 +167,8 @@ def cmd_ask(args) -> int:
     if answer.notice:
         print(f"note: {answer.notice}")
     print(answer.answer)
+    if answer.abstained and answer.why:
+        print(answer.why)
     print(f"\n(generator: {answer.generator}, {answer.seconds:.2f} s)")
     if answer.citations:
         print("\nSources:")
@@ -175,7 +178,7 @@ def cmd_ask(args) -> int:
     elif answer.related:
         print("\nRelated passages (not citations):")
         for p in answer.related:
-            print(f"  {p.chunk.doc} ({p.score:.2f}): {p.chunk.text[:160]}...")
+            print(f"  {p.chunk.doc} ({p.score:.2f}): {display_text(p.chunk.text)[:160]}...")
     return 0
 
 

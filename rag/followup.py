@@ -38,6 +38,7 @@ from collections.abc import Callable, Sequence
 
 from .retrieve import Passage
 from .settings import Settings
+from .text import names, numbers
 
 # Settings.follow_up_min_cosine, where it is chosen and explained.
 MIN_STANDALONE_COSINE = Settings.follow_up_min_cosine
@@ -60,6 +61,25 @@ def previous_question(history: Sequence[str]) -> str:
     return ""
 
 
+# Words that point outside the question: it cannot stand alone when it leans on one of them
+# and names nothing of its own ("What is his position?", "How many projects does it specify?").
+POINTING = re.compile(
+    r"\b(?:it|its|they|them|their|he|she|his|her|him|there|that|those|these|ones|else)\b", re.I
+)
+
+
+def own_subject(question: str) -> bool:
+    """Does the question name what it is about: a name (a capitalised word after the first)
+    or a number? Such a question is never joined with the previous one.
+
+    >>> own_subject("By how much did Chinese exports grow?"), own_subject("What was the main theme?")
+    (True, False)
+    >>> own_subject("What happened in 2018?"), own_subject("Who translated it?")
+    (True, False)
+    """
+    return bool(names(question) or numbers(question))
+
+
 def decide(
     question: str,
     history: Sequence[str],
@@ -67,8 +87,8 @@ def decide(
     min_cosine: float = MIN_STANDALONE_COSINE,
 ) -> tuple[str, str]:
     """(query, why): the retrieval query for this turn and the reason, one of
-    "no_history", "same_question", "opening", "nothing_retrieved", "same_document",
-    "weak_alone", "new_topic"."""
+    "no_history", "same_question", "opening", "own_subject", "pointing", "nothing_retrieved",
+    "weak_alone", "stands_alone"."""
     previous = previous_question(history)
     if not previous:
         return question, "no_history"
@@ -77,15 +97,16 @@ def decide(
     joined = f"{question} {previous}"
     if FOLLOW_UP_OPENING.match(question.strip()):
         return joined, "opening"
+    if own_subject(question):
+        return question, "own_subject"
+    if POINTING.search(question):
+        return joined, "pointing"
     alone = retrieve(question)
-    earlier = retrieve(previous)
-    if not alone or not earlier:
+    if not alone:
         return question, "nothing_retrieved"
-    if alone[0].chunk.doc == earlier[0].chunk.doc:
-        return joined, "same_document"
     if max(p.score for p in alone) < min_cosine:
         return joined, "weak_alone"
-    return question, "new_topic"
+    return question, "stands_alone"
 
 
 def rewrite(

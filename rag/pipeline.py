@@ -26,6 +26,7 @@ from .followup import rewrite
 from .library import Library
 from .retrieve import Passage, Retriever
 from .settings import Settings
+from .text import display_text
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,11 @@ class Answer:
             "abstained": self.abstained,
             "generator": self.generator,
             "citations": [
-                {**asdict(c), "origin": self.origins.get(c.doc, {"origin": "folder"})}
+                {
+                    **asdict(c),
+                    "display": display_text(c.quote),  # the quote with its markup rendered
+                    "origin": self.origins.get(c.doc, {"origin": "folder"}),
+                }
                 for c in self.citations
             ],
             "related": [p.to_dict() for p in self.related],
@@ -301,7 +306,7 @@ class RAG:
         if not passages:
             yield self._abstain(result, t0, "no_documents")
             return
-        for item in answerer.answer(query, passages):
+        for item in answerer.answer(query, passages, text):
             if isinstance(item, Outcome):
                 yield self._answer(result, item, t0)
                 return
@@ -312,6 +317,10 @@ class RAG:
         answer leading its quoted sentence, a disagreement between documents said aloud."""
         result.dropped, result.confidence = outcome.dropped, outcome.confidence
         if outcome.reason:
+            if outcome.reason == "not_confident" and outcome.supports:
+                hinted = outcome.supports[0][1]
+                result.passages = [hinted, *(p for p in result.passages if p is not hinted)]
+                return self._abstain(result, t0, outcome.reason, "", outcome.detail)
             return self._abstain(result, t0, outcome.reason, outcome.detail)
         text, result.citations = number_citations(outcome.supports)
         if outcome.rival is not None:
@@ -325,10 +334,11 @@ class RAG:
         result.answer = text
         result.short_answer = outcome.short_answer
         if outcome.short_answer is not None:
-            short, sentence = outcome.short_answer.text.strip(), outcome.supports[0][0]
-            # The sentence is quoted verbatim so that its citation stays exact; the short
-            # answer leads when it says less than the whole sentence.
-            if short.rstrip(".").strip() != sentence.rstrip(".").strip():
+            short = display_text(outcome.short_answer.text)
+            sentence = display_text(outcome.supports[0][0])
+            # The short answer leads when it says much less than the sentence: one that is
+            # most of it would repeat the same clause twice.
+            if len(short) <= 0.6 * len(sentence.rstrip(".")):
                 result.answer = f"{short} — {text}"
         result.origins = self.library.origins(result.citations)
         result.abstained = False
@@ -345,13 +355,16 @@ class RAG:
         passages = self.retriever.run(query, top_k or self.settings.reader_top_k)
         return answerer.candidate(query, passages) if passages else None
 
-    def _abstain(self, result: Answer, t0: float, code: str, detail: str = "") -> Answer:
+    def _abstain(
+        self, result: Answer, t0: float, code: str, detail: str = "", may_answer: str = ""
+    ) -> Answer:
         if code == "no_documents" and self.library.refreshing:
             # Nothing searchable while a first build or a rebuild runs: not a final "no".
             code = "indexing"
         result.answer = INDEXING_TEXT if code == "indexing" else ABSTAIN_TEXT
         result.abstained = True
-        result.reason, result.why = code, reason(code, detail)
+        result.reason = code
+        result.why = reason("may_answer", may_answer) if may_answer else reason(code, detail)
         waiting = self.library.arriving_documents()
         if waiting:  # a question asked right after an upload must not read as a final "no"
             more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""

@@ -13,6 +13,7 @@ from rag.store.embed import Embedder
 
 from .errors import ConfigError
 from .settings import FUSIONS, Settings
+from .text import display_text
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Passage:
             "start": c.start,
             "end": c.end,
             "text": c.text,
+            "display": display_text(c.text),  # markup rendered, for reading only
             "page": self.page,
             "section": self.section,
         }

@@ -89,6 +89,36 @@ def strip_markers(text: str) -> str:
     return _MARKER.sub("", text).strip()
 
 
+# Markup as a reader sees it rendered: a footnote marker (<sup>1</sup>) disappears, other tags
+# and markdown marks (headings' #, emphasis stars, --- rules) leave their words.
+_FOOTNOTE = re.compile(r"<(sup|sub)\b[^<>\n]*>[^<>\n]{0,12}</\1\s*>", re.I)
+_TAG = re.compile(
+    r"</?(?:a|b|i|u|s|em|strong|sup|sub|small|mark|code|span|font|br|p|div|h[1-6]|li|ul|ol"
+    r"|hr|img|blockquote|table|tr|td|th)\b[^<>\n]*>",
+    re.I,
+)
+_MD = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]+|^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$"
+    r"|(?P<stars>\*{1,3}|_{2})(?=[^\s*_])(?P<inner>[^*\n]*?[^\s*_])(?P=stars)",
+    re.M,
+)
+
+
+def display_text(text: str) -> str:
+    """`text` as a user should read it: markup rendered (removed), spaces collapsed. For what
+    is shown only; citations keep quoting the stored text exactly.
+
+    >>> display_text("# **The Festival**<sup>1</sup>\\n\\n---\\nIt was *founded* in <b>1994</b>.")
+    'The Festival It was founded in 1994.'
+    >>> display_text("grade II* and 3 * 4")
+    'grade II* and 3 * 4'
+    """
+    text = _FOOTNOTE.sub("", text)
+    text = _TAG.sub("", text)
+    text = _MD.sub(lambda m: m.group("inner") or "", text)
+    return " ".join(text.split())
+
+
 def normalize_answer(text: str) -> str:
     """SQuAD normalisation after removing citation markers.
 

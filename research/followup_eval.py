@@ -40,9 +40,11 @@ sys.path.insert(0, str(ROOT))
 
 from rag import RAG, Settings  # noqa: E402
 from rag.evaluation.runner import contains, token_f1  # noqa: E402
-from rag.followup import FOLLOW_UP_OPENING, decide  # noqa: E402
+from rag.followup import FOLLOW_UP_OPENING, POINTING, decide, own_subject  # noqa: E402
 
 PAIRS = ROOT / "eval" / "followups.jsonl"
+STANDALONE = ROOT / "eval" / "followups-standalone.jsonl"
+KINDS = ("followup", "switch", "standalone")
 SPLITS = ("validation", "test")
 KEYS = {"id", "kind", "split", "previous", "question", "answers", "doc", "quote"}
 
@@ -57,6 +59,22 @@ _OLD_FOLLOW_UP = re.compile(
 def old_rule(question: str, previous: str) -> str:
     if previous.strip() and (_OLD_FOLLOW_UP.search(question) or len(question.split()) <= 4):
         return f"{previous.strip()} {question}"
+    return question
+
+
+def same_document_rule(question: str, previous: str, retrieve, min_cosine: float = 0.30) -> str:
+    """rag.followup.decide as of commit 832721a (before issue 25): joined on a follow-up
+    opening, on the same first document as the previous question, or when weak alone."""
+    if previous.strip().lower() == question.strip().lower():
+        return question
+    joined = f"{question} {previous}"
+    if FOLLOW_UP_OPENING.match(question.strip()):
+        return joined
+    alone, earlier = retrieve(question), retrieve(previous)
+    if not alone or not earlier:
+        return question
+    if alone[0].chunk.doc == earlier[0].chunk.doc or max(p.score for p in alone) < min_cosine:
+        return joined
     return question
 
 
@@ -75,7 +93,7 @@ def load_pairs(path: Path, documents: Path) -> list[dict]:
         if r["id"] in seen:
             raise ValueError(f"{where}: duplicate id {r['id']}")
         seen.add(r["id"])
-        if r["kind"] not in ("followup", "switch") or r["split"] not in SPLITS:
+        if r["kind"] not in KINDS or r["split"] not in SPLITS:
             raise ValueError(f"{where}: bad kind or split")
         if r["quote"] not in texts.get(r["doc"], ""):
             raise ValueError(f"{where}: quote is not in {r['doc']}")
@@ -110,6 +128,7 @@ def run(rag: RAG, rows: list[dict]) -> tuple[list[dict], dict]:
         queries = {
             "none": q,
             "old": old_rule(q, prev),
+            "same_doc": same_document_rule(q, prev, rag.retriever.run),
             "rewrite": rewritten,
             "always": f"{q} {prev}",
         }
@@ -119,6 +138,8 @@ def run(rag: RAG, rows: list[dict]) -> tuple[list[dict], dict]:
         rec["alone_cosine"] = round(max(p.score for p in alone), 4)
         rec["same_document"] = alone[0].chunk.doc == earlier[0].chunk.doc
         rec["opening"] = bool(FOLLOW_UP_OPENING.match(q))
+        rec["own_subject"] = own_subject(q)
+        rec["pointing"] = bool(POINTING.search(q))
         for name, query in queries.items():
             a = ask(query)
             rec[name] = {
@@ -139,7 +160,7 @@ def run(rag: RAG, rows: list[dict]) -> tuple[list[dict], dict]:
     return records, timing
 
 
-VARIANTS = ("none", "old", "rewrite", "always")
+VARIANTS = ("none", "old", "same_doc", "rewrite", "always")
 
 
 def summarise(records: list[dict]) -> dict:
@@ -148,6 +169,7 @@ def summarise(records: list[dict]) -> dict:
         out[split] = {}
         fu = [r for r in records if r["split"] == split and r["kind"] == "followup"]
         sw = [r for r in records if r["split"] == split and r["kind"] == "switch"]
+        sa = [r for r in records if r["split"] == split and r["kind"] == "standalone"]
         for v in VARIANTS:
 
             def share(rows, key, v=v):
@@ -164,6 +186,11 @@ def summarise(records: list[dict]) -> dict:
                     "kept": round(sum(not r[v]["rewritten"] for r in sw) / max(1, len(sw)), 3),
                     **{k: share(sw, k) for k in ("hit1", "answer", "citation")},
                 },
+                "standalone": {
+                    "n": len(sa),
+                    "false_merges": round(sum(r[v]["rewritten"] for r in sa) / max(1, len(sa)), 3),
+                    **{k: share(sa, k) for k in ("hit1", "answer", "short_f1", "citation")},
+                },
             }
     return out
 
@@ -178,18 +205,23 @@ def sweep(records: list[dict], split: str = "validation") -> list[dict]:
     for t in (0.0, 0.2, 0.25, 0.28, 0.29, 0.3, 0.31, 0.32, 0.35, 0.4, 0.5):
 
         def pick(r, t=t):
-            joined = r["opening"] or r["same_document"] or r["alone_cosine"] < t
+            joined = r["opening"] or (
+                not r["own_subject"] and (r["pointing"] or r["alone_cosine"] < t)
+            )
             return r["always" if joined else "none"]
 
         fu = [pick(r) for r in rows if r["kind"] == "followup"]
         sw = [pick(r) for r in rows if r["kind"] == "switch"]
+        sa = [pick(r) for r in rows if r["kind"] == "standalone"]
         out.append(
             {
                 "threshold": t,
                 "followup_answer": sum(x["answer"] for x in fu),
                 "followup_citation": sum(x["citation"] for x in fu),
                 "switches_kept": sum(not x["rewritten"] for x in sw),
-                "of": [len(fu), len(sw)],
+                "false_merges": sum(x["rewritten"] for x in sa),
+                "standalone_answer": sum(x["answer"] for x in sa),
+                "of": [len(fu), len(sw), len(sa)],
             }
         )
     return out
@@ -198,16 +230,23 @@ def sweep(records: list[dict], split: str = "validation") -> list[dict]:
 def table(summary: dict) -> str:
     head = (
         f"{'split':10} {'variant':8} | {'n':>3} {'hit@1':>6} {'answer':>6} {'F1':>6} "
-        f"{'cite':>6} {'rewr':>6} | {'n':>3} {'kept':>6} {'hit@1':>6} {'answer':>6}"
+        f"{'cite':>6} {'rewr':>6} | {'n':>3} {'kept':>6} {'hit@1':>6} {'answer':>6} "
+        f"| {'n':>3} {'merged':>6} {'answer':>6}"
     )
-    lines = [" " * 20 + "| follow-ups" + " " * 34 + "| topic switches", head, "-" * len(head)]
+    lines = [
+        " " * 20 + "| follow-ups" + " " * 34 + "| topic switches" + " " * 16 + "| standalone",
+        head,
+        "-" * len(head),
+    ]
     for split, variants in summary.items():
         for v, m in variants.items():
             f, s = m["followups"], m["switches"]
             lines.append(
                 f"{split:10} {v:8} | {f['n']:>3} {f['hit1']:>6.3f} {f['answer']:>6.3f} "
                 f"{f['short_f1']:>6.3f} {f['citation']:>6.3f} {f['rewritten']:>6.3f} | "
-                f"{s['n']:>3} {s['kept']:>6.3f} {s['hit1']:>6.3f} {s['answer']:>6.3f}"
+                f"{s['n']:>3} {s['kept']:>6.3f} {s['hit1']:>6.3f} {s['answer']:>6.3f} | "
+                f"{m['standalone']['n']:>3} {m['standalone']['false_merges']:>6.3f} "
+                f"{m['standalone']['answer']:>6.3f}"
             )
     return "\n".join(lines)
 
@@ -215,11 +254,14 @@ def table(summary: dict) -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pairs", default=str(PAIRS))
+    p.add_argument("--standalone", default=str(STANDALONE), help="standalone pairs ('' for none)")
     p.add_argument("--documents", default=str(ROOT / "seeds"))
     p.add_argument("--out", default=str(ROOT / "eval" / "results" / "followups.json"))
     p.add_argument("--check", action="store_true", help="only check the pairs file")
     args = p.parse_args(argv)
     rows = load_pairs(Path(args.pairs), Path(args.documents))
+    if args.standalone:
+        rows += load_pairs(Path(args.standalone), Path(args.documents))
     if args.check:
         print(f"{len(rows)} pairs, every quote found in its document")
         return 0

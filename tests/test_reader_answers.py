@@ -4,6 +4,7 @@ import pytest
 
 from rag import RAG, ReaderGenerator, Settings
 from rag.answer.reader import SHIPPED_READER
+from rag.text import display_text
 
 from .conftest import EXPO, SEEDS, add_files
 
@@ -97,8 +98,11 @@ def check(rag: RAG, answer, docs_dir=SEEDS):
     [c] = answer.citations
     assert text[c.start : c.end] == c.quote
     assert c.start <= short["start"] < short["end"] <= c.end  # the short answer is in its sentence
-    assert answer.answer.endswith(f"{c.quote} [1]")
-    assert answer.answer.startswith(short["text"].strip())
+    # what a user reads has its markup rendered; the citation quotes the stored text
+    assert answer.answer.endswith(f"{display_text(c.quote)} [1]")
+    assert answer.answer.startswith(display_text(short["text"]))
+    for shown in (answer.answer, d["citations"][0]["display"]):
+        assert not any(m in shown for m in ("<sup>", "**", "# ", "---"))
     return short["text"], c
 
 
@@ -110,20 +114,63 @@ def test_the_shipped_reader_is_what_auto_loads(tmp_path, embedder):
     assert isinstance(rag.generator, ReaderGenerator) and rag.generator.name == "reader"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the shipped reader: in '1246 enterprises ... of China ..., as well as "
-    "137 enterprises from various regions of Russia' it picks 1246 (the quoted sentence holds "
-    "137); read alone, that sentence gets 1246 from this reader and from the one before it, "
-    "whose 137 turned on whether the title line ended with a full stop; issue 9 stays open",
+# The reader picks 1246 in "1246 enterprises ... of China ..., as well as 137 enterprises from
+# various regions of Russia"; span choice then takes the count whose own words hold "Russia".
+@pytest.mark.parametrize(
+    "question,history",
+    [
+        ("How many Russian enterprises took part in the 6th Sino-Russian EXPO?", None),
+        ("How many Russian enterprises were represented at the EXPO?", None),
+        (
+            "And how many Russian ones?",
+            ["How many Chinese enterprises took part in the 6th Sino-Russian EXPO?"],
+        ),
+    ],
 )
-def test_russian_enterprises_is_137_with_its_sentence(seeds_reader):
-    answer = seeds_reader.ask(
-        "How many Russian enterprises took part in the 6th Sino-Russian EXPO?"
-    )
+def test_russian_enterprises_is_137_with_its_sentence(seeds_reader, question, history):
+    answer = seeds_reader.ask(question, history)
     assert not answer.abstained and answer.generator == "reader"
     short, c = check(seeds_reader, answer)
-    assert "137" in short and c.doc == EXPO and "137 enterprises" in c.quote
+    assert short == "137" and c.doc == EXPO and "137 enterprises" in c.quote
+
+
+def test_chinese_enterprises_stay_1246(seeds_reader):
+    answer = seeds_reader.ask(
+        "How many Chinese enterprises took part in the 6th Sino-Russian EXPO?"
+    )
+    short, c = check(seeds_reader, answer)
+    assert short == "1246" and c.doc == EXPO
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="still joined: it names no name or number of its own and matches too weakly alone "
+    "(weak_alone), so the 2018 question is read with it (issue 25 open for this one)",
+)
+def test_trade_growth_is_not_merged_with_the_2018_question(seeds_reader):
+    question = "By how much did trade turnover grow in the first quarter?"
+    answer = seeds_reader.ask(question, ["What was the volume of China-Russia trade in 2018?"])
+    assert answer.query == question
+    assert "2018" not in answer.why
+
+
+def test_a_question_naming_its_subject_is_not_merged(seeds_reader):
+    question = "Where is the EXPO held?"
+    answer = seeds_reader.ask(
+        question, ["How many more Chinese than Russian enterprises were at the EXPO?"]
+    )
+    assert answer.query == question and answer.to_dict()["query"] == question
+    assert "1246" not in answer.answer  # was: the enterprises sentence of the previous question
+
+
+def test_a_refusal_names_only_the_users_own_numbers(seeds_reader):
+    """Joined with "... trade in 2010?", a follow-up used to be refused with "The documents
+    never mention 2010." although the user did not ask about 2010 in it."""
+    answer = seeds_reader.ask(
+        "And what about Chinese exports?", ["What was the value of China-Russia trade in 2010?"]
+    )
+    assert answer.query.endswith("in 2010?")  # joined: it opens like a follow-up
+    assert "2010" not in answer.why
 
 
 def test_expo_is_in_harbin_with_the_right_citation(seeds_reader):
@@ -269,3 +316,46 @@ def test_front_matter_is_answered_from_its_line(front_matter_reader, question, e
     assert not answer.abstained, answer.to_dict()
     short, c = check(front_matter_reader, answer, front_matter_reader.settings.documents_dir)
     assert expected in short and c.quote.startswith(line)
+
+
+# Two pages of one uploaded text: who runs the company is said, who founded it is not.
+NORDVIK = (
+    "Nordvik Ferry Lines\n\n"
+    "Nordvik Ferry Lines was founded in 1987 and runs four ferries between Bodø and the "
+    "Lofoten islands. The crossing takes three hours.\n\n---\n\n## Management\n\n"
+    "Amara Okafor has been the chief executive since 2015. Before that she ran the port of "
+    "Tromsø."
+)
+
+
+@pytest.fixture(scope="module")
+def nordvik_reader(tmp_path_factory, embedder) -> RAG:
+    base = tmp_path_factory.mktemp("nordvik")
+    (base / "docs").mkdir()
+    rag = reader_rag(base / "docs", base, embedder)
+    add_files(rag, [("nordvik.txt", NORDVIK.encode()), ("festival.txt", FESTIVAL.encode())])
+    return rag
+
+
+def test_the_ceo_is_answered_within_the_chosen_document(nordvik_reader):
+    answer = nordvik_reader.ask("Who is the CEO?", documents=["nordvik.txt"])
+    assert not answer.abstained, answer.why
+    short, c = check(nordvik_reader, answer, nordvik_reader.settings.documents_dir)
+    assert short == "Amara Okafor" and c.doc == "nordvik.txt"
+
+
+@pytest.mark.parametrize("history", [None, ["When was it founded?"]])
+def test_the_founder_is_not_the_ceo_nor_the_year(nordvik_reader, history):
+    answer = nordvik_reader.ask("Who founded Nordvik Ferry Lines?", history)
+    assert answer.query == "Who founded Nordvik Ferry Lines?"  # names its own subject
+    said = answer.short_answer.text if answer.short_answer else ""
+    assert "Okafor" not in said and "1987" not in said
+
+
+def test_a_refusal_shows_first_the_passage_that_may_answer(seeds_reader):
+    """Refused (the reader answers from the byline), but the reader prefers a span of the
+    paper's first passage to "no answer": that passage is named and shown first."""
+    answer = seeds_reader.ask("What did Guo Li propose?")
+    assert answer.abstained and answer.reason == "not_confident"
+    assert "may answer it" in answer.why and UMBRELLA in answer.why
+    assert answer.related[0].chunk.doc == UMBRELLA

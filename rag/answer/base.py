@@ -63,8 +63,12 @@ class Answerer(Protocol):
 
     def warm_up(self) -> None: ...
 
-    def answer(self, question: str, passages: list[Passage]) -> Iterator[str | Outcome]:
-        """The draft so far (str, drafting models only), then exactly one Outcome."""
+    def answer(
+        self, question: str, passages: list[Passage], asked: str = ""
+    ) -> Iterator[str | Outcome]:
+        """The draft so far (str, drafting models only), then exactly one Outcome. `question`
+        is what is read (a follow-up joined with the previous question); `asked`, when given,
+        is the user's own question: a reason names only its words."""
         ...
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text import STOPWORDS, WORD, content_tokens, numbers, stem, strip_markers
+from rag.text import STOPWORDS, WORD, content_tokens, display_text, numbers, stem, strip_markers
 
 
 def lexical_support(claim: str, source: str) -> float:
@@ -110,11 +110,12 @@ def number_citations(supports) -> tuple[str, list[Citation]]:
     """(sentence, passage, start, end, score) per supported sentence -> text with [n], citations.
 
     `start`/`end` are offsets into the passage's text. Numbers follow first appearance; the
-    same supporting span is cited once under one number.
+    same supporting span is cited once under one number. The text shows each sentence with its
+    markup rendered (`display_text`) and says a sentence once; the citations quote it exactly.
     """
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}
-    parts = []
+    parts, said = [], set()
     for sentence, passage, start, end, score in supports:
         c = passage.chunk
         key = (c.doc, c.start + start, c.start + end)
@@ -131,7 +132,11 @@ def number_citations(supports) -> tuple[str, list[Citation]]:
                     round(score, 4),
                 )
             )
-        parts.append(f"{sentence} [{by_span[key]}]")
+        shown = display_text(sentence)
+        if shown.lower() in said:
+            continue  # the same clause twice reads as a stutter
+        said.add(shown.lower())
+        parts.append(f"{shown} [{by_span[key]}]")
     return " ".join(parts), citations
 
 

@@ -43,8 +43,10 @@ class DraftingAnswerer:
     def warm_up(self) -> None:
         self.generator.warm_up()
 
-    def answer(self, question: str, passages: list[Passage]) -> Iterator[str | Outcome]:
-        code, detail = unanswerable(question, passages, self.settings.min_retrieval_score)
+    def answer(
+        self, question: str, passages: list[Passage], asked: str = ""
+    ) -> Iterator[str | Outcome]:
+        code, detail = unanswerable(asked or question, passages, self.settings.min_retrieval_score)
         if code:
             yield Outcome(reason=code, detail=detail)
             return
