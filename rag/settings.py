@@ -82,9 +82,9 @@ class Settings:
     max_question_chars: int = 2000  # also the cap on each earlier question in `history`
     max_history_entries: int = 20
     # A follow-up whose best passage alone has a lower cosine is joined with the previous
-    # question (rag/followup.py). Chosen on the validation pairs of eval/followups.jsonl
-    # (research/followup_eval.py, eval/results/followups.json: 0.29-0.31 score the same; 0.28
-    # loses an answer, 0.32 rewrites a topic switch); the scale is all-MiniLM-L6-v2's.
+    # question (rag/followup.py). Chosen on the validation pairs of eval/followups.jsonl by
+    # research/followup_eval.py (0.29-0.31 score the same; 0.28 loses an answer, 0.32 rewrites
+    # a topic switch); the scale is all-MiniLM-L6-v2's.
     follow_up_min_cosine: float = 0.30
     max_upload_bytes: int = 10 * 1024 * 1024  # one file
     max_upload_files: int = 20  # files in one upload

@@ -42,6 +42,7 @@ def test_ask_returns_the_answer_in_the_shape_derived_from_answer(site):
             "score": 1.0,
             "page": None,
             "section": None,
+            "display": "Harbin hosted the 6th EXPO.",
             "origin": {"origin": "folder"},
         }
     ]

@@ -25,6 +25,8 @@ from .render import sorted_related
 INTERNAL = ("question", "passages", "dropped", "query")
 # A related passage's rank is its place in the list the API returns.
 RELATED_INTERNAL = ("rank",)
+# Keys to_dict() derives rather than stores: their types.
+DERIVED = {"display": str}  # the text with its markup rendered, for reading only
 
 
 def _hints(*classes) -> dict[str, object]:
@@ -51,6 +53,7 @@ CitationDict = TypedDict(
     "CitationDict",
     {
         **{f.name: typing.get_type_hints(Citation)[f.name] for f in dataclasses.fields(Citation)},
+        **DERIVED,
         "origin": dict[str, str],  # where the cited document came from (uploaded, or the folder)
     },
 )
@@ -61,7 +64,11 @@ ShortAnswerDict = TypedDict(
 _PASSAGE_KEYS = list(Passage(rank=1, score=0.0, chunk=_blank(Chunk)).to_dict())
 RelatedDict = TypedDict(
     "RelatedDict",
-    {k: _hints(Chunk, Passage)[k] for k in _PASSAGE_KEYS if k not in RELATED_INTERNAL},
+    {
+        k: {**_hints(Chunk, Passage), **DERIVED}[k]
+        for k in _PASSAGE_KEYS
+        if k not in RELATED_INTERNAL
+    },
 )
 _NESTED = {
     "citations": list[CitationDict],
