@@ -14,7 +14,11 @@ from .settings import Settings, apply_offline_policy
 
 def _settings_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("settings (override RAG_* environment variables)")
-    g.add_argument("--docs", dest="documents_dir", help="documents folder (default data/, first a copy of seeds/)")
+    g.add_argument(
+        "--docs",
+        dest="documents_dir",
+        help="documents folder (default data/, first a copy of seeds/)",
+    )
     g.add_argument("--index-dir", help="where the index is stored (default index/)")
     g.add_argument("--embedding-model", help="sentence-transformers model name or folder")
     g.add_argument("--generator", help="auto, seq2seq, reader, extractive or instruct")
