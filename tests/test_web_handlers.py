@@ -480,3 +480,21 @@ def test_the_page_hides_progress_timers_and_the_api_explains_its_parameters(site
     assert "follow-up" in params["history"]["python_type"]["description"]
     assert "as /documents lists them" in params["documents"]["python_type"]["description"]
     assert info["/delete"]["parameters"][0]["python_type"]["description"].startswith("the doc")
+
+
+def test_delete_refuses_odd_names_in_plain_words_and_takes_aliases_as_the_real_name(site):
+    from rag.ingest.upload import META_DIR
+
+    rag, library = site()
+    policy = UploadPolicy(rag.settings)
+    record = rag.settings.documents_dir / META_DIR / "beta.md.json"
+    record.parent.mkdir(exist_ok=True)
+    record.write_text('{"origin": "uploaded", "by": "", "at": "2026-01-01 10:00"}')
+    r = handlers.delete(rag, library, policy, "a\x00b.txt", None)
+    assert r["deleted"] is None and r["error"].startswith("There is no document named")
+    r = handlers.delete(rag, library, policy, "sub/../alpha.txt", None)
+    assert r["error"] == "" and r["deleted"]["name"] == "alpha.txt"
+    assert r["deleted"]["passages"] == 1
+    r = handlers.delete(rag, library, policy, "./beta.md", None)
+    assert r["error"] == "" and r["deleted"]["name"] == "beta.md" and r["documents"] == []
+    assert not record.exists()
