@@ -284,7 +284,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         analytics_enabled=False,
         delete_cache=(UPLOAD_TMP_AGE_S // 3, UPLOAD_TMP_AGE_S),
     ) as demo:
-        gr.Markdown("## Ask your documents")
+        gr.Markdown("## Ask your documents", elem_id="title")
         status_md = gr.Markdown(h.status(library), elem_id="status")
         asked = gr.State([])
         last = gr.State(None)
