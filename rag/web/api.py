@@ -26,6 +26,8 @@ from .render import sorted_related
 INTERNAL = ("question", "passages", "dropped")
 # A related passage's rank is its place in the list the API returns.
 RELATED_INTERNAL = ("rank",)
+# Keys to_dict() derives rather than stores: their types.
+DERIVED = {"display": str}  # the text with its markup rendered, for reading only
 
 
 def _hints(*classes) -> dict[str, object]:
@@ -52,7 +54,7 @@ CitationDict = TypedDict(
     "CitationDict",
     {
         **{f.name: typing.get_type_hints(Citation)[f.name] for f in dataclasses.fields(Citation)},
-        "display": str,  # the quote as a reader sees it (markup rendered); quote stays exact
+        **DERIVED,
         "origin": dict[str, str],  # where the cited document came from (uploaded, or the folder)
     },
 )
@@ -64,7 +66,7 @@ _PASSAGE_KEYS = list(Passage(rank=1, score=0.0, chunk=_blank(Chunk)).to_dict())
 RelatedDict = TypedDict(
     "RelatedDict",
     {
-        k: _hints(Chunk, Passage).get(k, str)  # "display": the text with its markup rendered
+        k: {**_hints(Chunk, Passage), **DERIVED}[k]
         for k in _PASSAGE_KEYS
         if k not in RELATED_INTERNAL
     },
