@@ -150,7 +150,12 @@ class LiveBM25:
             many = min(len(rows), k * len(per_term))  # a row repeats at most once per term
             top = np.argpartition(-values, many - 1)[:many] if len(rows) > many else slice(None)
             cand = np.unique(rows[top])
-            best.extend((float(scores[i]), s, int(i)) for i in cand if scores[i] > 0)
+            values = scores[cand]
+            cand, values = cand[values > 0], values[values > 0]
+            if len(cand) > k:  # only this segment's k best can be among the k best overall
+                keep = np.lexsort((cand, -values))[:k]
+                cand, values = cand[keep], values[keep]
+            best.extend(zip(values.tolist(), [s] * len(cand), cand.tolist(), strict=True))
             scores[rows] = 0.0  # the buffer is reused by this thread's next question
         best.sort(key=lambda x: (-x[0], x[1], x[2]))
         return [(s, r, x) for x, s, r in best[:k]]
