@@ -27,6 +27,11 @@ class BackgroundIndexer:
         self._running = False
         self.done = 0  # passages embedded so far in the current run
         self.total = 0
+        self.docs_done = 0  # documents committed so far in the current run, of docs_total
+        self.docs_total = 0
+        # Each commit holds about this many passages (the first, one document): what is
+        # indexed is searchable at once, and newer requests pass between commits.
+        self.commit_passages = 256
         self.last: UpdateReport | None = None
         self.error = ""
         # Small batches with a pause between them while questions are being answered: on two
@@ -60,6 +65,15 @@ class BackgroundIndexer:
         while self.rag.questions_in_flight and time.monotonic() < deadline:
             time.sleep(0.02)
 
+    def _newer_request(self) -> bool:
+        """After a commit: end this run if more was asked meanwhile (an upload, a delete), so
+        that the next run lists the folder again and takes the smallest documents first."""
+        with self._cv:
+            return self._requested
+
+    def _documents(self, done: int, total: int) -> None:
+        self.docs_done, self.docs_total = done, total
+
     def _work(self) -> None:
         import torch
 
@@ -80,9 +94,15 @@ class BackgroundIndexer:
                     self._cv.notify_all()
                     return
                 self._requested = False
-            self.done = self.total = 0
+            self.done = self.total = self.docs_done = self.docs_total = 0
             try:
-                self.last = self.rag.refresh(self._progress, self.batch)
+                self.last = self.rag.refresh(
+                    self._progress,
+                    self.batch,
+                    commit_passages=self.commit_passages,
+                    should_yield=self._newer_request,
+                    on_documents=self._documents,
+                )
                 self.error = ""
                 log.info(self.last.summary())
             except RagError as exc:
@@ -96,6 +116,11 @@ class BackgroundIndexer:
         """One line for the status bar; "" when idle."""
         if not self.busy:
             return f"indexing failed: {self.error}" if self.error else ""
+        if self.docs_total:
+            return (
+                f"indexing {self.docs_done} of {self.docs_total} documents "
+                f"({self.done} passages embedded)"
+            )
         if self.total:
             return f"indexing: {self.done} of {self.total} new passages embedded"
         return "indexing: reading the documents"

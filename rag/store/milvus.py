@@ -64,6 +64,8 @@ class MilvusStore:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._loaded = False
+        local = "://" not in uri
+        self.deletions = base.Deletions(Path(uri).parent if local else None)
 
     @property
     def client(self):
@@ -304,6 +306,14 @@ class MilvusStore:
         return int(rows[0]["count(*)"])
 
     def current(self) -> MilvusSnapshot | None:
+        """The live snapshot without the documents deleted since (see base.Deletions)."""
+        return self.deletions.view(self._current())
+
+    def forget(self, name: str, sha256: str) -> None:
+        """Stop searching and serving a deleted document now; the next update removes it."""
+        self.deletions.add(name, sha256)
+
+    def _current(self) -> MilvusSnapshot | None:
         """The collection's documents, re-read at most once a second (another process or
         machine may have written)."""
         if self.snapshot is None or time.monotonic() - self._checked > 1.0:
@@ -319,8 +329,17 @@ class MilvusStore:
 
     # ---- writing -------------------------------------------------------------------------
     def update(
-        self, documents: Documents, progress: Progress | None = None, batch: int = 32
+        self,
+        documents: Documents,
+        progress: Progress | None = None,
+        batch: int = 32,
+        *,
+        commit_passages: int = 0,
+        should_yield=None,
+        on_documents=None,
     ) -> UpdateReport:
+        """As IndexStore.update; each document is its own commit here (its table row), so
+        `commit_passages` changes nothing, and `should_yield()` is asked after each one."""
         t0 = time.perf_counter()
         with self._lock:
             if callable(documents):
@@ -340,7 +359,11 @@ class MilvusStore:
                 self._create()
             else:
                 table = self._sweep(table)
+            deleted = self.deletions.pairs()
+            documents = [d for d in documents if (d.name, d.sha256) not in deleted]
+            listed = {d.name for d in documents}
             todo = base.diff_documents(table, {d.name: d for d in documents}, report)
+            report.removed = sorted(set(report.removed) | (set(table) - listed))
             if meta is None:
                 self.client.upsert(
                     self.docs,
@@ -359,7 +382,14 @@ class MilvusStore:
             done = 0
             if progress and total:  # the bar shows from the start
                 progress(0, total)
-            for doc, chunks in fresh:
+            for i, (doc, chunks) in enumerate(fresh):
+                if on_documents:
+                    on_documents(i, len(fresh))
+                if i and should_yield is not None and should_yield():
+                    report.partial = True
+                    break
+                if (doc.name, doc.sha256) in self.deletions.pairs():
+                    continue  # deleted while waiting: never indexed
                 # Whatever an interrupted update left of this document beyond the version the
                 # table names goes first: its passages are then inserted exactly once.
                 prior = table.get(doc.name)
@@ -413,6 +443,9 @@ class MilvusStore:
                 self.client.delete(self.docs, filter=f"name in {names}")
             self._checked = 0.0
             self.snapshot = None
+            snap = self._current()
+            if snap is not None:
+                self.deletions.applied(deleted)
             snap = self.current()
             report.embedded_chunks = total
             report.total_chunks = snap.ntotal if snap else 0

@@ -360,6 +360,7 @@ def delete(
         entry = rag.delete_document(name)
     except RagError as exc:
         return {"deleted": None, "documents": list_documents(library), "error": str(exc)}
+    library.indexer.request()  # the next commit removes it from the index for good
     return {"deleted": entry, "documents": list_documents(library), "error": ""}  # type: ignore[typeddict-item]
 
 
