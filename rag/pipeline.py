@@ -203,8 +203,8 @@ class RAG:
     def load_errors(self) -> dict[str, str]:
         return self.library.load_errors
 
-    def refresh(self, progress=None, batch: int = 32) -> UpdateReport:
-        return self.library.refresh(progress, batch)
+    def refresh(self, progress=None, batch: int = 32, **batching) -> UpdateReport:
+        return self.library.refresh(progress, batch, **batching)
 
     def prepare_documents_dir(self) -> bool:
         return self.library.prepare_documents_dir()
