@@ -143,3 +143,31 @@ def test_full_disk_refused_plainly_nothing_left_and_recovers(make_rag, tiny_dir,
     assert set(rag.store.current().documents) == {"beta.md", "gamma.txt"}
     assert cited(rag, "When was the lighthouse of Orm lit?")[:1] == ["gamma.txt"]
     assert rag.store.deletions.pairs() == set()
+
+
+def test_upload_budget_is_per_caller_and_follows_the_indexer(tmp_path):
+    from rag.background import Backlog
+    from rag.settings import Settings
+    from rag.web.serving import ByteBudget, take_uploads
+
+    files = []
+    for i in range(3):
+        path = tmp_path / f"f{i}.txt"
+        path.write_bytes(b"x" * 1000)
+        files.append((path.name, path))
+    settings = Settings(documents_dir=tmp_path, index_dir=tmp_path / "index")
+    budget = ByteBudget(1500)
+    taken, refused = take_uploads(files[:2], settings, budget, "mallory")
+    assert [n for n, _ in taken] == ["f0.txt"] and "last minute" in refused[0]["reason"]
+    taken, refused = take_uploads(files[2:], settings, budget, "ann")  # her own budget
+    assert [n for n, _ in taken] == ["f2.txt"] and not refused
+    # The indexer measured 10 bytes/s; 60 s of work may wait: 1,000 bytes queued already.
+    backlog = Backlog(horizon_s=60, bytes_per_s=10)
+    taken, refused = take_uploads(files[:1], settings, ByteBudget(10**6), "ann", backlog, 1000)
+    assert taken == [] and "still indexing" in refused[0]["reason"]
+    assert "try again in about 140 s" in refused[0]["reason"]
+    taken, _ = take_uploads(files[:2], settings, ByteBudget(10**6), "ann", backlog, 0)
+    assert [n for n, _ in taken] == ["f0.txt"]  # one always fits when nothing waits
+    backlog.measured(100_000, 10.0)  # faster now: 10 kB/s
+    taken, _ = take_uploads(files, settings, ByteBudget(10**6), "ann", backlog, 1000)
+    assert len(taken) == 3

@@ -5,6 +5,7 @@ wires them to the page's components.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import secrets
@@ -389,7 +390,14 @@ def add_documents(
     elif not items:
         result["error"] = "No file was sent."
     else:
-        batch, result["refused"] = take_uploads(items, rag.settings, budget)
+        backlog = getattr(library.indexer, "backlog", None)
+        queued = 0
+        if backlog is not None:
+            folder = rag.settings.documents_dir
+            for n in rag.arriving_documents():
+                with contextlib.suppress(OSError):
+                    queued += (folder / n).stat().st_size
+        batch, result["refused"] = take_uploads(items, rag.settings, budget, user, backlog, queued)
         try:
             stored, rejected = rag.store_files(batch, uploader=user)
         except RagError as exc:

@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+from rag.background import Backlog
 from rag.errors import ConfigError, UploadRejected
 from rag.ingest.upload import check_size
 from rag.settings import Settings
@@ -86,20 +87,23 @@ def login_from_env(env) -> LoginGuard | None:
 
 
 class ByteBudget:
-    """At most `per_minute` bytes taken over any 60 seconds (all users together)."""
+    """At most `per_minute` bytes taken over any 60 seconds, per caller: one caller's refused
+    junk does not use up everyone's budget."""
 
     def __init__(self, per_minute: int):
         self.per_minute = per_minute
-        self._taken: list[tuple[float, int]] = []
+        self._taken: dict[str | None, list[tuple[float, int]]] = {}
         self._lock = threading.Lock()
 
-    def take(self, n: int) -> bool:
+    def take(self, n: int, who: str | None = None) -> bool:
         now = time.monotonic()
         with self._lock:
-            self._taken = [(t, b) for t, b in self._taken if now - t < 60]
-            if sum(b for _, b in self._taken) + n > self.per_minute:
+            taken = [(t, b) for t, b in self._taken.get(who, []) if now - t < 60]
+            self._taken = {k: v for k, v in self._taken.items() if v and now - v[-1][0] < 60}
+            self._taken[who] = taken
+            if sum(b for _, b in taken) + n > self.per_minute:
                 return False
-            self._taken.append((now, n))
+            taken.append((now, n))
             return True
 
 
@@ -163,11 +167,17 @@ def file_list(files) -> list[tuple[str, Path]]:
 
 
 def take_uploads(
-    items: list[tuple[str, Path]], settings: Settings, budget: ByteBudget
+    items: list[tuple[str, Path]],
+    settings: Settings,
+    budget: ByteBudget,
+    who: str | None = None,
+    backlog: Backlog | None = None,
+    queued: int = 0,
 ) -> tuple[list[tuple[str, bytes]], list[dict]]:
     """The files of one request this server reads: at most max_upload_files, each within the
-    size limit (checked before it is read) and the budget. Returns (name, bytes) to store and
-    the refused ({"file", "reason"})."""
+    size limit (checked before it is read), the caller's budget and what the indexer can take
+    (`queued` bytes wait already). Returns (name, bytes) to store and the refused
+    ({"file", "reason"})."""
     limit = settings.max_upload_files
     refused = [
         {"file": n, "reason": f"{n}: only {limit} files can be added at once"}
@@ -181,9 +191,14 @@ def take_uploads(
         except UploadRejected as exc:
             refused.append({"file": name, "reason": str(exc)})
             continue
-        if not budget.take(size):
+        why = backlog.refusal(name, size, queued) if backlog is not None else ""
+        if why:
+            refused.append({"file": name, "reason": why})
+            continue
+        if not budget.take(size, who):
             reason = f"{name}: too many uploads in the last minute; try again shortly"
             refused.append({"file": name, "reason": reason})
             continue
+        queued += size
         batch.append((name, path.read_bytes()))
     return batch, refused
