@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from rag.answer.abstain import reason
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
+from rag.answer.forms import classify, lines_text
 from rag.answer.reading import Candidate, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.ingest.formats import Extracted
@@ -53,6 +54,7 @@ class Answer:
     origins: dict[str, dict] = field(default_factory=dict)  # cited document -> where it came from
     query: str = ""  # what was sent to retrieval (after follow-up rewriting)
     seconds: float = 0.0
+    form: str = "fact"  # what the question asks for: fact, list, summary or comparison
 
     def to_dict(self) -> dict:
         return {
@@ -78,6 +80,7 @@ class Answer:
             "confidence": None if self.confidence is None else round(self.confidence, 4),
             "query": self.query,
             "seconds": round(self.seconds, 3),
+            "form": self.form,
         }
 
 
@@ -292,7 +295,11 @@ class RAG:
         documents = self.library.check_documents(documents)
         s = self.settings
         answerer = self.answerer
-        k = top_k or answerer.top_k
+        # The form is the user's own question's: a follow-up's words decide it, not the earlier.
+        form = classify(text)
+        # A list or a comparison draws on more passages (and documents) than one fact does.
+        formed = form != "fact" and hasattr(answerer, "answer_form")
+        k = top_k or (max(answerer.top_k, s.form_top_k) if formed else answerer.top_k)
         query = rewrite(
             text,
             clean_history(history, s.max_history_entries, s.max_question_chars),
@@ -301,10 +308,21 @@ class RAG:
         )
         passages = self.retriever.run(query, k, documents)
         result = Answer(
-            text, "", True, answerer.name, passages=passages, notice=notice, query=query
+            text,
+            "",
+            True,
+            answerer.name,
+            passages=passages,
+            notice=notice,
+            query=query,
+            form=form if formed else "fact",
         )
         if not passages:
             yield self._abstain(result, t0, "no_documents")
+            return
+        if formed:
+            outcome = answerer.answer_form(form, query, passages, self.embedder, text)
+            yield self._answer(result, outcome, t0)
             return
         for item in answerer.answer(query, passages, text):
             if isinstance(item, Outcome):
@@ -323,6 +341,10 @@ class RAG:
                 return self._abstain(result, t0, outcome.reason, "", outcome.detail)
             return self._abstain(result, t0, outcome.reason, outcome.detail)
         text, result.citations = number_citations(outcome.supports)
+        if outcome.form != "fact":
+            text = lines_text(outcome.form, outcome.supports, result.citations, outcome.labels)
+        if outcome.notice:
+            result.notice = f"{result.notice} {outcome.notice}".strip()
         if outcome.rival is not None:
             _, result.citations = number_citations([*outcome.supports, outcome.rival.support])
             second = result.citations[-1]

@@ -56,6 +56,13 @@ class Settings:
     # Another document's answer is reported as a disagreement only if its sentence holds every
     # name and number of the question and at least this share of its content words.
     rival_min_words: float = 0.5
+    # Lists, summaries and comparisons (rag.answer.forms): passages retrieved for them, the
+    # weight of shared question words beside the embedding cosine, the score a sentence needs
+    # to be said, and the most items said. Chosen on the 10-Q validation questions.
+    form_top_k: int = 8
+    form_lexical_weight: float = 0.5
+    form_floor: float = 0.45
+    form_max_items: int = 5
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
@@ -143,7 +150,7 @@ class Settings:
                 f"chunk_overlap_tokens={self.chunk_overlap_tokens}: must be >= 0 and "
                 f"less than half of chunk_tokens ({self.chunk_tokens})"
             )
-        for name in ("top_k", "reader_top_k"):
+        for name in ("top_k", "reader_top_k", "form_top_k"):
             if not 1 <= getattr(self, name) <= 50:
                 raise ConfigError(f"{name}={getattr(self, name)}: must be between 1 and 50")
         if self.answer_threshold is not None and not 0.0 <= self.answer_threshold <= 1.0:

@@ -61,7 +61,8 @@ ShortAnswerDict = TypedDict(
 _PASSAGE_KEYS = list(Passage(rank=1, score=0.0, chunk=_blank(Chunk)).to_dict())
 RelatedDict = TypedDict(
     "RelatedDict",
-    {k: _hints(Chunk, Passage)[k] for k in _PASSAGE_KEYS if k not in RELATED_INTERNAL},
+    # "display" is computed by Passage.to_dict, not a field: text like the rest
+    {k: _hints(Chunk, Passage).get(k, str) for k in _PASSAGE_KEYS if k not in RELATED_INTERNAL},
 )
 _NESTED = {
     "citations": list[CitationDict],
