@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from rag.answer.abstain import reason
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
-from rag.answer.forms import classify, lines_text
+from rag.answer.forms import classify, lines_text, periods, series_documents
 from rag.answer.reading import Candidate, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.ingest.formats import Extracted
@@ -321,6 +321,8 @@ class RAG:
             yield self._abstain(result, t0, "no_documents")
             return
         if formed:
+            if form == "comparison":
+                passages = result.passages = self._per_period(query, passages, documents)
             outcome = answerer.answer_form(form, query, passages, self.embedder, text)
             yield self._answer(result, outcome, t0)
             return
@@ -329,6 +331,25 @@ class RAG:
                 yield self._answer(result, item, t0)
                 return
             yield item
+
+    def _per_period(self, query: str, passages: list[Passage], documents) -> list[Passage]:
+        """A comparison's passages: those retrieved, then the best two of each document of
+        the same series (`forms.series_documents`: the same name but its period) not among
+        them. Retrieval alone seldom reaches every quarter of a "how has X changed" question."""
+        snap = self.store.current()
+        names = sorted(snap.documents) if snap else []
+        if documents:
+            names = [n for n in names if n in documents]
+        seen = [p.chunk.doc for p in passages[:3]]
+        wanted = series_documents(seen, names, periods(query))
+        have = {p.chunk.chunk_id for p in passages}
+        out = list(passages)
+        for doc in wanted:
+            for p in self.retriever.run(query, 2, [doc]):
+                if p.chunk.chunk_id not in have:
+                    have.add(p.chunk.chunk_id)
+                    out.append(replace(p, rank=len(out) + 1))
+        return out
 
     def _answer(self, result: Answer, outcome: Outcome, t0: float) -> Answer:
         """The answerer's outcome as the Answer users see: numbered citations, the short

@@ -124,6 +124,31 @@ def doc_order(doc: str) -> tuple:
     return (0, p, doc) if p else (1, (0, 0), doc)
 
 
+def series_key(doc: str) -> str:
+    """A document's name without its periods: filings of one series share it.
+
+    >>> series_key("2022 Q3 AAPL.pdf") == series_key("2023 Q1 AAPL.pdf") != series_key("2023 Q1 AMZN.pdf")
+    True
+    """
+    name = doc.rsplit(".", 1)[0]
+    for rx in (_YQ, _QY, _WQ, _YEAR):
+        name = rx.sub(" ", name)
+    return " ".join(re.sub(r"[\W_]+", " ", name.lower()).split())
+
+
+def series_documents(
+    seen: list[str], names: list[str], asked: list[tuple[int, int]], most: int = 8
+) -> list[str]:
+    """The documents a comparison reads, in period order: those of the series (`series_key`)
+    of the documents retrieved first (`seen`) that carry a period, only those of the periods
+    the question names when it names some that exist; [] when the series has one document."""
+    keys = {series_key(d) for d in seen if doc_period(d)}
+    series = [n for n in names if doc_period(n) and series_key(n) in keys]
+    named = [n for n in series if doc_period(n) in set(asked)]
+    found = sorted(named or series, key=doc_order)
+    return found[-most:] if len(found) > 1 else []
+
+
 # ---- choosing sentences -----------------------------------------------------------------------
 
 # Words that ask rather than say: they name no content a supporting sentence must share.
