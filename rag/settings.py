@@ -43,7 +43,7 @@ class Settings:
     # in rag/models/; any AutoModelForQuestionAnswering folder or hub id replaces it.
     reader_model: str = "shipped"
     # Passages the reader reads: 3 beat 5 and 8 on the dev articles (short F1 0.629 / 0.621 /
-    # 0.610, eval/results/reader-dev-sweep.json), and reads faster.
+    # 0.610, research/reader_sweep.py, eval/results/reader-dev-sweep.json), and reads faster.
     reader_top_k: int = 3
     # Which read span answers: the reader's margin plus this weight times the share of the
     # question's content words in the span's sentence. The margin alone often prefers a span in
@@ -56,6 +56,13 @@ class Settings:
     # Another document's answer is reported as a disagreement only if its sentence holds every
     # name and number of the question and at least this share of its content words.
     rival_min_words: float = 0.5
+    # Lists, summaries and comparisons (rag.answer.forms): passages retrieved for them, the
+    # weight of shared question words beside the embedding cosine, the score a sentence needs
+    # to be said, and the most items said. Chosen on the 10-Q validation questions.
+    form_top_k: int = 8
+    form_lexical_weight: float = 0.5
+    form_floor: float = 0.45
+    form_max_items: int = 5
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
@@ -82,9 +89,9 @@ class Settings:
     max_question_chars: int = 2000  # also the cap on each earlier question in `history`
     max_history_entries: int = 20
     # A follow-up whose best passage alone has a lower cosine is joined with the previous
-    # question (rag/followup.py). Chosen on the validation pairs of eval/followups.jsonl
-    # (0.29-0.31 score the same; 0.28 loses an answer, 0.32 rewrites a topic switch); the
-    # scale is all-MiniLM-L6-v2's.
+    # question (rag/followup.py). Chosen on the validation pairs of eval/followups.jsonl by
+    # research/followup_eval.py (0.29-0.31 score the same; 0.28 loses an answer, 0.32 rewrites
+    # a topic switch); the scale is all-MiniLM-L6-v2's.
     follow_up_min_cosine: float = 0.30
     max_upload_bytes: int = 10 * 1024 * 1024  # one file
     max_upload_files: int = 20  # files in one upload
@@ -143,7 +150,7 @@ class Settings:
                 f"chunk_overlap_tokens={self.chunk_overlap_tokens}: must be >= 0 and "
                 f"less than half of chunk_tokens ({self.chunk_tokens})"
             )
-        for name in ("top_k", "reader_top_k"):
+        for name in ("top_k", "reader_top_k", "form_top_k"):
             if not 1 <= getattr(self, name) <= 50:
                 raise ConfigError(f"{name}={getattr(self, name)}: must be between 1 and 50")
         if self.answer_threshold is not None and not 0.0 <= self.answer_threshold <= 1.0:

@@ -83,8 +83,11 @@ def test_delete_during_a_long_indexing_run_is_effective_at_once(make_rag, tiny_d
         assert indexer.wait(300)
     # Applied to the index on disk by a later commit; nothing hidden any more.
     manifest = json.loads(
-        (rag.settings.index_dir / (rag.settings.index_dir / "CURRENT").read_text() / "manifest.json")
-        .read_text()
+        (
+            rag.settings.index_dir
+            / (rag.settings.index_dir / "CURRENT").read_text()
+            / "manifest.json"
+        ).read_text()
     )
     assert set(names) - set(manifest["documents"]) == {"archive-000.txt", "archive-079.txt"}
     assert rag.store.deletions.pairs() == set()
@@ -135,7 +138,9 @@ def test_full_disk_refused_plainly_nothing_left_and_recovers(make_rag, tiny_dir,
     stored, rejected = rag.store_files([("delta.txt", b"The mill at Vor grinds rye.")])
     assert stored == [] and "the disk is full" in rejected["delta.txt"]
     assert not list(tiny_dir.glob(".upload-*")) and not (tiny_dir / "delta.txt").exists()
-    assert not list(rag.library.texts.dir.glob("*.tmp")) and not list(rag.library.texts.dir.glob(".*.tmp"))
+    assert not list(rag.library.texts.dir.glob("*.tmp")) and not list(
+        rag.library.texts.dir.glob(".*.tmp")
+    )
     # Space is back: the next refresh commits both changes by itself.
     monkeypatch.undo()
     report = rag.refresh()

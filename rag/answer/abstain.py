@@ -34,6 +34,9 @@ REASONS = {
     "to quote an answer from it.",
     "model_declined": "The passages the model read do not contain the answer.",
     "unsupported": "Nothing in the drafted answer could be matched to a passage.",
+    # a list, summary or comparison with no sentence that supports it
+    "form_unsupported": "No sentence of the passages closest to the question shares enough of "
+    "its words and meaning to build a {detail} from.",
     # not a reason to abstain: added to one while documents are still being indexed
     "waiting": "Not searched yet, still being indexed: {detail}.",
 }
