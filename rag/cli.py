@@ -335,109 +335,15 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def _verifier_rows(args, split: str, work: Path, reader_model: str | None = None):
-    """The reader's candidate answers to one split's questions: the verifier's inputs, whether
-    each question is answerable, and whether the cited sentence holds the answer."""
-    from tqdm import tqdm
+def _training(name: str):
+    """A training command, imported when it runs (the runtime never loads training code)."""
 
-    from rag.evaluation.runner import spans_overlap, squad_items
+    def run(args) -> int:
+        from rag.training import commands
 
-    items = squad_items(Path(args.squad), split, work / "corpus", args.limit)
-    settings = settings_from_args(args).replace(
-        documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
-    )
-    if reader_model:
-        settings = settings.replace(reader_model=reader_model)
-    rag = _build(settings)
-    rag.refresh(_progress_bar("embedding"))
-    _load_generator(rag)
-    rows, labels, targets = [], [], []
-    for item in tqdm(items, desc=f"reading {split}", unit="q", file=sys.stderr):
-        cand = rag.candidate(item.question)
-        if cand is not None:
-            rows.append(cand.features)
-            labels.append(item.answerable)
-            # The weights learn "answerable and the cited sentence holds the answer": a span
-            # in the wrong sentence counts against answering (research/verifier_study.py). The
-            # threshold is still chosen on answerable or not.
-            c = cand.passage.chunk
-            targets.append(
-                item.answerable
-                and spans_overlap(c.doc, c.start + cand.start, c.start + cand.end, item.spans)
-            )
-    return settings, rows, labels, targets
+        return getattr(commands, name)(args)
 
-
-def cmd_fit_verifier(args) -> int:
-    """Fit the abstention verifier on the reader's answers to one split's questions, and on
-    the answers of readers that left a fold of training articles out to that fold's."""
-    from rag.answer.abstain import fit_verifier
-    from rag.answer.reader import resolve_reader_model
-
-    work = Path(args.work)
-    folds = []
-    for spec in args.fold_reader or []:
-        split, _, model = spec.partition("=")
-        if not split.startswith("fold") or not model:
-            raise RagError(f"--fold-reader {spec!r}: give FOLD=READER, e.g. fold0=runs/fold0/model")
-        folds.append((split, model))
-    settings, rows, labels, targets = _verifier_rows(args, args.split, work)
-    for split, model in folds:
-        _, r, lab, tar = _verifier_rows(args, split, work / split, model)
-        rows, labels, targets = rows + r, labels + lab, targets + tar
-    verifier = fit_verifier(
-        rows,
-        labels,
-        args.max_false_abstain,
-        fitted_on=f"{Path(args.squad).name}:{'+'.join([args.split, *(f for f, _ in folds)])}",
-        targets=targets,
-    )
-    out = Path(args.out) if args.out else Path(resolve_reader_model(settings.reader_model))
-    out = out / "verifier.json" if out.is_dir() else out
-    verifier.save(out)
-    print(
-        json.dumps(
-            {
-                "questions": len(rows),
-                "threshold": verifier.threshold,
-                "weights": dict(zip(verifier.features, verifier.weights, strict=True)),
-            },
-            indent=2,
-        )
-    )
-    print(f"wrote {out}", file=sys.stderr)
-    return 0
-
-
-def cmd_train_reader(args) -> int:
-    import dataclasses
-
-    from rag.training.train_reader import TrainConfig, train
-
-    if not Path(args.squad).is_file():
-        raise RagError(f"--squad {args.squad}: no such file")
-    overrides = {
-        f.name: getattr(args, f.name)
-        for f in dataclasses.fields(TrainConfig)
-        if getattr(args, f.name, None) is not None
-    }
-    summary = train(Path(args.squad), Path(args.out), TrainConfig(**overrides))
-    print(
-        json.dumps({k: summary[k] for k in ("data", "steps", "train_minutes", "curve")}, indent=2)
-    )
-    print(f"wrote {args.out}/model (fp16 weights, tokenizer, training.json)", file=sys.stderr)
-    return 0
-
-
-def cmd_fit_answerability(args) -> int:
-    from rag.answer.reader import resolve_reader_model
-    from rag.training.train_reader import fit_answerability
-
-    folder = Path(resolve_reader_model(args.model))
-    report = fit_answerability(folder, Path(args.squad), args.limit, args.l2)
-    print(json.dumps(report, indent=2))
-    print(f"wrote {folder / 'answerability.json'}", file=sys.stderr)
-    return 0
+    return run
 
 
 def cmd_bench(args) -> int:
@@ -572,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=0, help="at most N training questions")
     p.add_argument("--l2", type=float, default=10.0)
     p.add_argument("-v", "--verbose", action="store_true")
-    p.set_defaults(func=cmd_fit_answerability)
+    p.set_defaults(func=_training("cmd_fit_answerability"))
     p = sub.add_parser("fit-verifier", help="fit the reader's abstention verifier on a split")
     p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
     p.add_argument("--split", default="dev", help="train, dev, test or all (default dev)")
@@ -588,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(train-reader --leave-out-fold); repeatable",
     )
     _settings_args(p)
-    p.set_defaults(func=cmd_fit_verifier)
+    p.set_defaults(func=_training("cmd_fit_verifier"))
     p = sub.add_parser("train-reader", help="fine-tune the extractive reader on SQuAD 2.0 data")
     p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
     p.add_argument("--out", required=True, help="run folder (checkpoints; resumes if present)")
@@ -612,7 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
     p.add_argument("-v", "--verbose", action="store_true")
-    p.set_defaults(func=cmd_train_reader)
+    p.set_defaults(func=_training("cmd_train_reader"))
     return parser
 
 

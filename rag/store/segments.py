@@ -51,6 +51,7 @@ from rag.store.lexical import LiveBM25, tokenize
 from rag.store.segment import (
     IndexConfig,
     Segment,
+    _check_manifest,
     _fsync_dir,
     _fsync_write,
 )
@@ -189,21 +190,6 @@ class IndexSnapshot:
 def _tally(report: UpdateReport, stage: str, since: float) -> None:
     """Add the process's CPU seconds since `since` to a stage of the report."""
     report.cpu[stage] = report.cpu.get(stage, 0.0) + time.process_time() - since
-
-
-def _check_manifest(manifest: dict) -> None:
-    """TypeError or KeyError unless every field the store reads has the type it needs: a
-    manifest of the wrong shape is then rebuilt like an unreadable one."""
-    for meta in manifest["documents"].values():
-        if not (
-            isinstance(meta["segment"], str)
-            and isinstance(meta["sha256"], str)
-            and all(type(meta[k]) is int and meta[k] >= 0 for k in ("first", "chunks"))
-        ):
-            raise TypeError(f"a document entry of the wrong shape: {str(meta)[:80]}")
-    for seg in manifest["segments"]:
-        if not (isinstance(seg["name"], str) and isinstance(seg["files"], dict)):
-            raise TypeError(f"a segment entry of the wrong shape: {str(seg)[:80]}")
 
 
 class IndexStore:
