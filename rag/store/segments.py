@@ -34,6 +34,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from rag.context import embedding_text
 from rag.errors import ConfigError, IndexCorrupt
 from rag.ingest.chunk import Chunk
 from rag.store.base import (
@@ -447,7 +448,7 @@ class IndexStore:
         if progress:  # the bar shows from the start, its total the passages embedded here
             progress(0, len(chunks))
         for i in range(0, len(chunks), step):
-            out.append(self.embedder.embed([c.text for c in chunks[i : i + step]]))
+            out.append(self.embedder.embed([embedding_text(c) for c in chunks[i : i + step]]))
             if progress:
                 progress(min(i + step, len(chunks)), len(chunks))
         return np.vstack(out)
