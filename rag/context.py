@@ -102,9 +102,13 @@ def retrieval_text(chunk: Chunk) -> str:
     return f"{chunk.context}\n{chunk.text}" if chunk.context else chunk.text
 
 
-# Where the context is searched: in the passage's vector, in its BM25 terms, or both.
+# Where the context is searched: in the passage's vector, in its BM25 terms, or both. Chosen
+# on the validation half of the 10-Q questions (research/context_check.py, with steering,
+# answer passage in the first 3 / 5): vector only 0.366 / 0.423, both 0.352 / 0.423, BM25
+# only 0.296 / 0.352, neither 0.296 / 0.380. In BM25 the same title words on every passage of
+# a document outweigh the passage's own words.
 EMBED_CONTEXT = True
-LEXICAL_CONTEXT = True
+LEXICAL_CONTEXT = False
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -284,6 +288,13 @@ def name_spread(snap, word: str) -> dict[str, int] | None:
     return cache[word]
 
 
+# A question naming several documents' names or periods (a comparison) is steered to all of
+# them (True) or not steered (False). The validation sets did not tell them apart (10-Q
+# validation and eval/structured: the same hits either way, research/context_check.py); off,
+# fusion finds each named document by its own words and no document is pushed down.
+STEER_SEVERAL = False
+
+
 def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) -> set[str] | None:
     """The documents the question's periods and names point to, or None when it names none
     that tells documents apart.
@@ -308,6 +319,7 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     if len(keys) < 2:
         return None
     by_name: dict[str, int] = {}
+    groups: set[frozenset[str]] = set()
     for w in name_words(query):
         holders = {d for d, k in keys.items() if w in k.names}
         if not 0 < len(holders) < len(keys):
@@ -315,8 +327,10 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
         if spread is not None:
             counts = spread(w)
             total = sum(counts.values()) if counts else 0
-            if not total or sum(counts.get(d, 0) for d in holders) < CONCENTRATION * total:
+            # No passage text holds it (a ticker only in file names): it is all theirs.
+            if counts is None or sum(counts.get(d, 0) for d in holders) < CONCENTRATION * total:
                 continue
+        groups.add(frozenset(holders))
         for d in holders:
             by_name[d] = by_name.get(d, 0) + 1
     named = None
@@ -325,6 +339,11 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
         named = {d for d, n in by_name.items() if n == top}
     dated = None
     asked = periods(query)
+    if not STEER_SEVERAL and (
+        len(groups) > 1
+        or len({frozenset(d for d, k in keys.items() if k.has_period(p)) for p in asked}) > 1
+    ):
+        return None
     if asked:
         dated = {d for d, k in keys.items() if any(k.has_period(p) for p in asked)}
         if not dated or len(dated) == len(keys):
@@ -359,6 +378,8 @@ def steer(snap, query: str, mode: str):
 # mode); None puts them all first. Chosen on the validation half (research/context_check.py,
 # answer passage in the top 5: 0.30 / 0.31 / 0.35 / 0.37 moved up 2 / 5 / 10 / 20, 0.41 first).
 PREFER_LIFT: int | None = None
+# How many of the first slots the preferred documents' passages take (None: all of theirs).
+PREFER_SLOTS: int | None = None
 
 
 def prefer(order: list, snap, docs: set[str] | None, lift: int | None = None) -> list:
@@ -369,6 +390,11 @@ def prefer(order: list, snap, docs: set[str] | None, lift: int | None = None) ->
     lift = PREFER_LIFT if lift is None else lift
     if lift is None:
         first = [key for key in order if snap.chunk(key).doc in docs]
+        if PREFER_SLOTS is not None:
+            # only the first slots go to the named documents; the rest keep their order
+            first = first[:PREFER_SLOTS]
+            placed = set(first)
+            return first + [key for key in order if key not in placed]
         return first + [key for key in order if snap.chunk(key).doc not in docs]
     at = {
         key: i - (lift + 0.5 if snap.chunk(key).doc in docs else 0) for i, key in enumerate(order)
