@@ -14,7 +14,11 @@ from .settings import Settings, apply_offline_policy
 
 def _settings_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("settings (override RAG_* environment variables)")
-    g.add_argument("--docs", dest="documents_dir", help="documents folder (default seeds/)")
+    g.add_argument(
+        "--docs",
+        dest="documents_dir",
+        help="documents folder (default data/, first a copy of seeds/)",
+    )
     g.add_argument("--index-dir", help="where the index is stored (default index/)")
     g.add_argument("--embedding-model", help="sentence-transformers model name or folder")
     g.add_argument("--generator", help="auto, seq2seq, reader, extractive or instruct")
@@ -119,6 +123,52 @@ def _build(settings: Settings):
     from .pipeline import RAG
 
     return RAG(settings)  # light: the generator loads on the first question
+
+
+class _LazyEmbedder:
+    """The embedding model's name and sizes read from its folder's config files; the model
+    itself (seconds to load) only when something must be embedded. `rag docs` over an index
+    that is up to date never embeds."""
+
+    def __init__(self, settings: Settings):
+        from rag.store.embed import resolve_embedding_model
+
+        self._settings = settings
+        self.name = settings.embedding_model
+        folder = Path(resolve_embedding_model(self.name, settings.allow_download))
+        try:
+            self.max_tokens = int(
+                json.loads((folder / "sentence_bert_config.json").read_text())["max_seq_length"]
+            )
+            self.dim = int(
+                json.loads((folder / "1_Pooling" / "config.json").read_text())[
+                    "word_embedding_dimension"
+                ]
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            self._load()  # another layout: ask the model
+
+    def _load(self):
+        if "_model" not in self.__dict__:
+            from rag.store.embed import Embedder
+
+            _say(f"loading the embedding model {self.name}...")
+            model = Embedder(self.name, self._settings.allow_download)
+            self.__dict__["_model"] = model
+            self.max_tokens, self.dim = model.max_tokens, model.dim
+        return self.__dict__["_model"]
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self._load(), attr)
+
+
+def _build_light(settings: Settings):
+    """A RAG for the library's commands: the embedding model loads only if needed."""
+    from .pipeline import RAG
+
+    return RAG(settings, embedder=_LazyEmbedder(settings))
 
 
 def _load_generator(rag) -> None:
@@ -358,7 +408,7 @@ def _size(entry: dict) -> str:
 def cmd_docs(args) -> int:
     """`rag docs list | show NAME | rm NAME`: the document library."""
     settings = settings_from_args(args)
-    rag = _build(settings)
+    rag = _build_light(settings)
     rag.refresh(_progress_bar("embedding"))
     if args.action == "list":
         rows = rag.documents()

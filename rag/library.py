@@ -191,7 +191,13 @@ class Library:
         """Remove a document: its file is deleted and its passages leave the index before
         this returns (a restart does not bring it back)."""
         folder = self.settings.documents_dir.resolve()
-        path = (folder / name).resolve() if isinstance(name, str) else None
+        path = None
+        if isinstance(name, str) and name.isprintable() and name.strip():
+            # An alias of a document (./x.txt, sub/../x.txt) means that document: its real
+            # name is what is deleted, reported and forgotten.
+            path = (folder / name).resolve()
+            if folder in path.parents:
+                name = path.relative_to(folder).as_posix()
         snap = self.store.current()
         meta = snap.documents.get(name) if snap and path else None
         waiting = path is not None and path.is_file() and format_of(path.name) is not None

@@ -43,7 +43,7 @@ class Settings:
     # in rag/models/; any AutoModelForQuestionAnswering folder or hub id replaces it.
     reader_model: str = "shipped"
     # Passages the reader reads: 3 beat 5 and 8 on the dev articles (short F1 0.629 / 0.621 /
-    # 0.610, eval/results/reader-dev-sweep.json), and reads faster.
+    # 0.610, research/reader_sweep.py, eval/results/reader-dev-sweep.json), and reads faster.
     reader_top_k: int = 3
     # Which read span answers: the reader's margin plus this weight times the share of the
     # question's content words in the span's sentence. The margin alone often prefers a span in
@@ -87,9 +87,9 @@ class Settings:
     max_question_chars: int = 2000  # also the cap on each earlier question in `history`
     max_history_entries: int = 20
     # A follow-up whose best passage alone has a lower cosine is joined with the previous
-    # question (rag/followup.py). Chosen on the validation pairs of eval/followups.jsonl
-    # (0.29-0.31 score the same; 0.28 loses an answer, 0.32 rewrites a topic switch); the
-    # scale is all-MiniLM-L6-v2's.
+    # question (rag/followup.py). Chosen on the validation pairs of eval/followups.jsonl by
+    # research/followup_eval.py (0.29-0.31 score the same; 0.28 loses an answer, 0.32 rewrites
+    # a topic switch); the scale is all-MiniLM-L6-v2's.
     follow_up_min_cosine: float = 0.30
     max_upload_bytes: int = 10 * 1024 * 1024  # one file
     max_upload_files: int = 20  # files in one upload

@@ -119,6 +119,31 @@ def display_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of `text` that `display_text` removes (markup), sorted: a page
+    shows the text without them while its offsets (citations, highlights) stay those of `text`.
+
+    >>> t = "# **Trade**<sup>1</sup>"
+    >>> "".join(t[a:b] for a, b in markup_spans(t))
+    '# ****<sup>1</sup>'
+    """
+    spans = [m.span() for m in _FOOTNOTE.finditer(text)]
+    spans += [m.span() for m in _TAG.finditer(text)]
+    for m in _MD.finditer(text):
+        if m.group("inner") is None:
+            spans.append(m.span())
+        else:
+            spans += [m.span("stars"), (m.end("inner"), m.end())]
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def normalize_answer(text: str) -> str:
     """SQuAD normalisation after removing citation markers.
 

@@ -1,8 +1,8 @@
 """Hostile documents (issue 26, M1 and the parser crashes): built here, extracted one per child
 process, time and peak memory measured.
 
-    python eval/hostile_files.py build /tmp/hostile          # write the files
-    python eval/hostile_files.py run /tmp/hostile [--code DIR] [--only NAME] [--timeout S]
+    python research/hostile_files.py build /tmp/hostile          # write the files
+    python research/hostile_files.py run /tmp/hostile [--code DIR] [--only NAME] [--timeout S]
 
 `run` extracts each file in a fresh `python` whose working directory is DIR (the code under
 test: this checkout, or an old one from `git archive`), and prints one JSON line per file:

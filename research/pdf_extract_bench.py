@@ -1,6 +1,6 @@
 """PDF extraction measured on real filings: rag's PDFium extractor against pypdf.
 
-    .venv/bin/python eval/pdf_extract_bench.py [--docs ../shared/data/sec-10-q/docs]
+    .venv/bin/python research/pdf_extract_bench.py [--docs ../shared/data/sec-10-q/docs]
                                                [--out eval/results/pdf-extraction.json]
 
 For each PDF: CPU seconds and pages per second of (a) pypdf's `extract_text` (the extractor

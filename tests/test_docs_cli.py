@@ -57,3 +57,12 @@ def test_unknown_document_is_one_line(folder, capsys):
     assert err[-1].startswith("error: There is no document named 'nope.pdf'")
     assert main(["docs", "rm", *folder]) == 2
     assert "needs a document name" in capsys.readouterr().err
+
+
+def test_listing_an_index_that_is_up_to_date_loads_no_embedding_model(folder, capsys):
+    assert main(["docs", "list", *folder]) == 0  # indexes the folder: the model loads
+    assert "loading the embedding model" in capsys.readouterr().err
+    assert main(["docs", "list", *folder]) == 0
+    out, err = capsys.readouterr()
+    assert "loading the embedding model" not in err
+    assert "2 documents in" in out and "1 passages" in out

@@ -46,10 +46,12 @@ def test_ask_returns_the_answer_in_the_shape_derived_from_answer(site):
             "origin": {"origin": "folder"},
         }
     ]
-    # The API's keys are the answer's, less those internal to a run.
+    # The API's keys are the answer's, less those internal to a run, and `error` ("" here:
+    # view_api declares it), with the query the documents were searched with.
     full = rag.ask(HOSTED).to_dict()
-    assert list(r) == [k for k in full if k not in api.INTERNAL]
-    assert set(typing.get_type_hints(api.AskResult)) == {*r, "error"}
+    assert list(r) == [k for k in full if k not in api.INTERNAL] + ["error"]
+    assert r["error"] == "" and r["query"] == HOSTED
+    assert set(typing.get_type_hints(api.AskResult)) == set(r)
     assert set(api.CitationDict.__annotations__) == set(r["citations"][0])
 
 
@@ -79,6 +81,10 @@ def test_documents_and_one_document_are_the_library_entries(site):
     assert docs[1]["title"] == "Trade" and docs[1]["passages"] == 1
     d = handlers.document(rag, "beta.md")
     assert set(d) == set(api.DocumentText.__annotations__) and d["error"] == ""
+    # JSON has no tuples: the types say lists of pairs, as the values are.
+    hints = typing.get_type_hints(api.DocumentText)
+    assert typing.get_origin(typing.get_args(hints["sections"])[0]) is list
+    assert typing.get_origin(typing.get_args(hints["page_starts"])[0]) is list
     assert d["passages"] == [{"chunk_id": "beta.md::0", "start": 0, "end": 94}]
     assert d["sections"] == [[0, "Trade"]] and d["text"].startswith("Trade\n\nIn 2018")
     assert "no document named 'x.txt'" in handlers.document(rag, "x.txt")["error"]
@@ -231,3 +237,264 @@ def test_a_missing_documents_folder_stops_the_start_before_serving(tmp_path, cap
     assert serve(s) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "none").exists()
+
+
+# ---- issue 25's smaller items and issue 26's serving items
+
+
+def test_the_sources_panel_shows_markup_rendered_and_marks_the_exact_quote():
+    from rag.web.render import render_sources
+
+    text = "# **Festival** report<sup>1</sup>\n\n---\nThe **bell** weighs 12 tonnes."
+    quote = "The **bell** weighs 12 tonnes."
+    start = text.index(quote)
+    d = {
+        "citations": [
+            {
+                "n": 1,
+                "doc": "n.md",
+                "chunk_id": "n.md::0",
+                "start": start,
+                "end": start + len(quote),
+                "quote": quote,
+            }
+        ],
+        "passages": [{"chunk_id": "n.md::0", "doc": "n.md", "start": 0, "text": text}],
+        "short_answer": {"doc": "n.md", "start": text.index("12"), "end": text.index("12") + 9},
+    }
+    panel = render_sources(d)
+    body = panel.split("<div class='rag-text'>")[1]
+    for raw in ("**", "#", "&lt;sup", "---", "<sup"):
+        assert raw not in body, raw
+    assert "Festival report\n\n\n<mark>The bell weighs <strong class='short'>12 tonnes" in body
+    # A related passage (a refusal) is shown the same way.
+    d2 = {
+        "abstained": True,
+        "related": [{"doc": "n.md", "chunk_id": "n.md::0", "start": 0, "text": text, "rank": 1}],
+    }
+    assert "**" not in render_sources(d2) and "Festival report" in render_sources(d2)
+
+
+def test_the_library_table_lists_new_documents_first():
+    from rag.web.render import document_rows
+
+    docs = [
+        {"name": "a.txt", "added": "2026-01-01 10:00", "status": "indexed"},
+        {"name": "b.txt", "added": "2026-01-03 10:00", "status": "indexed"},
+        {"name": "c.txt", "added": "", "status": "indexing"},
+        {"name": "d.txt", "added": "2026-01-01 10:00", "status": "indexed"},
+    ]
+    assert [r[1] for r in document_rows(docs)] == ["c.txt", "b.txt", "a.txt", "d.txt"]
+
+
+def test_a_scoped_question_says_which_documents_were_searched(site):
+    rag, library = site()
+    tickets = handlers.Tickets()
+    shown, ticket = handlers.start_question(tickets, HOSTED, [])
+    turns = list(handlers.answer_turn(rag, library, tickets, ticket, shown, [], ["beta.md"]))
+    assert turns[-1].state == "answered"
+    assert "searched only Trade</span>" in turns[-1].messages[-1]["content"]
+    shown, ticket = handlers.start_question(tickets, HOSTED, [])
+    turns = list(handlers.answer_turn(rag, library, tickets, ticket, shown, []))
+    assert "searched only" not in turns[-1].messages[-1]["content"]
+
+
+def test_the_indexing_note_of_an_upload_goes_when_indexing_ends():
+    from rag.web.render import settle_upload_message, upload_message
+
+    m = upload_message(
+        {"added": [{"file": "a.txt", "name": "a.txt"}, {"file": "b.txt", "name": "b.txt"}]}
+    )
+    assert "being indexed now" in m
+    done = settle_upload_message(m, indexing=False)
+    assert "being indexed" not in done and done.endswith("Indexed: they are searched now.")
+    assert settle_upload_message(m, indexing=True) is None
+
+
+def test_an_oversized_history_is_refused_in_plain_words(site):
+    rag, _ = site()
+    r = handlers.ask(rag, HOSTED, history=["x" * 1000] * 300)
+    assert r["error"] == "history is 300,000 characters long; at most 200,000 are taken."
+    assert r["answer"] == "" and set(r) == set(typing.get_type_hints(api.AskResult))
+    assert handlers.ask(rag, HOSTED, history=["What?"] * 30)["error"] == ""
+
+
+def test_example_questions_are_found_at_start_and_kept_across_a_restart(site):
+    rag, library = site()
+    examples = handlers.Examples(rag, library.indexer)
+    assert examples.pending and examples.get() == []
+    assert examples.wait(120)
+    found = examples.get()
+    assert found and not examples.pending
+    # A restart over the same index shows them at once, without asking the bot again.
+    again = handlers.Examples(rag, library.indexer)
+    assert again.get() == found and not again.pending
+
+
+def test_the_upload_budget_is_per_caller_and_auto_refuses_proxied_requests(site, tmp_path):
+    from rag.web.serving import Caller
+
+    rag, library = site()
+    policy, budget = UploadPolicy(rag.settings), ByteBudget(10)
+    junk = Caller(address="10.0.0.9")
+    r = handlers.add_documents(rag, library, policy, budget, _files(tmp_path, a_txt=b"x" * 9), junk)
+    assert r["added"] == [{"file": "a.txt", "name": "a.txt"}]
+    r = handlers.add_documents(rag, library, policy, budget, _files(tmp_path, b_txt=b"y" * 9), junk)
+    assert "too many uploads" in r["refused"][0]["reason"]
+    other = Caller(address="10.0.0.10")
+    r = handlers.add_documents(
+        rag, library, policy, budget, _files(tmp_path, c_txt=b"z" * 9), other
+    )
+    assert r["added"] == [{"file": "c.txt", "name": "c.txt"}]
+    # RAG_UPLOADS=auto on 127.0.0.1 behind a reverse proxy: the request is not from here.
+    proxied = Caller(address="203.0.113.5", forwarded=True)
+    r = handlers.delete(rag, library, policy, "a.txt", proxied)
+    assert r["deleted"] is None and "came through a proxy" in r["error"]
+    assert UploadPolicy(Settings(uploads="open")).refusal(proxied) == ""
+    assert library.indexer.wait(120)
+
+
+def test_the_login_throttle_locks_the_address_not_the_account_and_never_sleeps():
+    import time
+
+    from rag.web.serving import AddressThrottle, LoginGuard
+
+    guard = LoginGuard("ann", "secret")
+    t0 = time.perf_counter()
+    assert [guard("ann", "wrong") for _ in range(20)] == [False] * 20
+    assert guard("ann", "secret") is True  # the account is never locked
+    assert time.perf_counter() - t0 < 0.05  # nothing waits in Gradio's async login route
+    throttle = AddressThrottle(max_failures=3, window_s=60)
+    for _ in range(3):
+        throttle.failed("6.6.6.6", now=100.0)
+    assert throttle.locked("6.6.6.6", now=101.0) and not throttle.locked("10.0.0.1", now=101.0)
+    assert not throttle.locked("6.6.6.6", now=161.0)
+
+
+def test_the_gate_closes_uploads_caps_bodies_and_throttles_logins_without_waiting():
+    import asyncio
+
+    from rag.web.serving import AddressThrottle, Gate
+
+    seen = []
+
+    async def app(scope, receive, send):
+        body = b""
+        while True:
+            m = await receive()
+            body += m.get("body", b"")
+            if not m.get("more_body"):
+                break
+        seen.append((scope["path"], len(body)))
+        ok = scope["path"] != "/login" or body == b"good"
+        await send({"type": "http.response.start", "status": 200 if ok else 400, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    def call(gate, path, body=b"", length=True, client="127.0.0.1", headers=()):
+        out = {}
+        chunks = [body[i : i + 1000] for i in range(0, len(body), 1000)] or [b""]
+
+        async def receive():
+            c = chunks.pop(0)
+            return {"type": "http.request", "body": c, "more_body": bool(chunks)}
+
+        async def send(m):
+            if m["type"] == "http.response.start":
+                out["status"] = m["status"]
+
+        hs = [(b"content-length", str(len(body)).encode())] if length else []
+        hs += [(k.encode(), v.encode()) for k, v in headers]
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": path,
+            "headers": hs,
+            "client": (client, 1),
+        }
+        asyncio.run(gate(scope, receive, send))
+        return out["status"]
+
+    closed = Gate(app, uploads_open=False, max_body=5000)
+    assert call(closed, "/gradio_api/upload", b"x" * 10) == 403 and seen == []
+    assert call(closed, "/gradio_api/queue/join", b"x" * 6000) == 413
+    assert call(closed, "/gradio_api/queue/join", b"x" * 6000, length=False) == 413
+    assert call(closed, "/gradio_api/queue/join", b"x" * 100) == 200
+    open_ = Gate(app, uploads_open=True, max_upload_body=50_000)
+    assert call(open_, "/gradio_api/upload", b"x" * 40_000) == 200
+    assert call(open_, "/gradio_api/upload", b"x" * 60_000) == 413
+    login = Gate(app, throttle=AddressThrottle(max_failures=2))
+    fwd = [("x-forwarded-for", "6.6.6.6")]
+    assert [call(login, "/login", b"bad", headers=fwd) for _ in range(3)] == [400, 400, 429]
+    assert call(login, "/login", b"good", headers=fwd) == 429  # that address waits a minute
+    assert call(login, "/login", b"good", headers=[("x-forwarded-for", "10.0.0.1")]) == 200
+    assert call(login, "/login", b"good") == 200
+
+
+def test_gradio_upload_copies_of_an_earlier_run_are_removed(tmp_path):
+    import os
+
+    from rag.web.serving import clean_upload_folder
+
+    old = tmp_path / "abc123" / "junk.bin"
+    old.parent.mkdir()
+    old.write_bytes(b"x" * 100)
+    new = tmp_path / "def456" / "fresh.txt"
+    new.parent.mkdir()
+    new.write_bytes(b"y")
+    os.utime(old, (1, 1))
+    assert clean_upload_folder(tmp_path, older_than_s=600) == 1
+    assert not old.parent.exists() and new.exists()
+    assert clean_upload_folder(tmp_path) == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_a_port_in_use_stops_the_start_with_one_plain_line(tmp_path, capsys):
+    import socket
+
+    from rag.web.app import serve
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        st = Settings(documents_dir=tmp_path, index_dir=tmp_path / "i", port=port)
+        assert serve(st) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: port {port} on 127.0.0.1 is in use (is the app already running?); "
+        "choose another with --port or RAG_PORT\n"
+    )
+
+
+def test_the_page_hides_progress_timers_and_the_api_explains_its_parameters(site):
+    from rag.web.app import build_app
+
+    rag, library = site()
+    demo = build_app(rag, library.indexer)
+    config = demo.get_config_file()
+    status = next(c["id"] for c in config["components"] if c["props"].get("elem_id") == "status")
+    touching = [d for d in config["dependencies"] if status in [o for o in d["outputs"]]]
+    assert touching and {d["show_progress"] for d in touching} == {"hidden"}
+    info = demo.get_api_info()["named_endpoints"]
+    params = {p["parameter_name"]: p for p in info["/ask"]["parameters"]}
+    assert [p["label"] for p in info["/ask"]["parameters"]] == ["question", "history", "documents"]
+    assert "follow-up" in params["history"]["python_type"]["description"]
+    assert "as /documents lists them" in params["documents"]["python_type"]["description"]
+    assert info["/delete"]["parameters"][0]["python_type"]["description"].startswith("the doc")
+
+
+def test_delete_refuses_odd_names_in_plain_words_and_takes_aliases_as_the_real_name(site):
+    from rag.ingest.upload import META_DIR
+
+    rag, library = site()
+    policy = UploadPolicy(rag.settings)
+    record = rag.settings.documents_dir / META_DIR / "beta.md.json"
+    record.parent.mkdir(exist_ok=True)
+    record.write_text('{"origin": "uploaded", "by": "", "at": "2026-01-01 10:00"}')
+    r = handlers.delete(rag, library, policy, "a\x00b.txt", None)
+    assert r["deleted"] is None and r["error"].startswith("There is no document named")
+    r = handlers.delete(rag, library, policy, "sub/../alpha.txt", None)
+    assert r["error"] == "" and r["deleted"]["name"] == "alpha.txt"
+    assert r["deleted"]["passages"] == 1
+    r = handlers.delete(rag, library, policy, "./beta.md", None)
+    assert r["error"] == "" and r["deleted"]["name"] == "beta.md" and r["documents"] == []
+    assert not record.exists()

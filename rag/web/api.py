@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import NotRequired, TypedDict
+from typing import TypedDict
 
 from rag.answer.base import ShortAnswer
 from rag.answer.cite import Citation
@@ -20,9 +20,10 @@ from rag.retrieve import Passage
 
 from .render import sorted_related
 
-# Keys of Answer.to_dict() that stay in the process: what the question was rewritten to, every
-# passage retrieved and the draft sentences dropped (the page uses them; the API never had them).
-INTERNAL = ("question", "passages", "dropped", "query")
+# Keys of Answer.to_dict() that stay in the process: the question as typed, every passage
+# retrieved and the draft sentences dropped (the page uses them; the API never had them). The
+# query the documents were searched with (a follow-up's rewrite) is part of the API.
+INTERNAL = ("question", "passages", "dropped")
 # A related passage's rank is its place in the list the API returns.
 RELATED_INTERNAL = ("rank",)
 # Keys to_dict() derives rather than stores: their types.
@@ -80,7 +81,7 @@ AskResult = TypedDict(
     "AskResult",
     {
         **{k: _NESTED.get(k, _hints(Answer)[k]) for k in ASK_KEYS},
-        "error": NotRequired[str],  # only when the question was refused or failed
+        "error": str,  # "" for an answer (a refusal too); why, when the question was not taken
     },
 )
 
@@ -116,8 +117,9 @@ DocumentText = TypedDict(
         **_ENTRY,
         "text": str,  # what every citation's start and end point into
         "passages": list[PassageSpan],
-        "sections": list[tuple[int, str]],  # (offset where a heading starts, its path)
-        "page_starts": list[tuple[int, int]],  # (offset where a page starts, page number)
+        # JSON has no tuples: each is a list of two, [offset where a heading starts, its path]
+        "sections": list[list[int | str]],
+        "page_starts": list[list[int]],  # [offset where a page starts, page number]
         "error": str,
     },
     total=False,
@@ -156,6 +158,7 @@ def ask_result(answer: Answer) -> AskResult:
     out["related"] = [
         {k: p[k] for k in RelatedDict.__annotations__} for p in sorted_related(d["related"])
     ]
+    out["error"] = ""
     return out  # type: ignore[return-value]
 
 
@@ -166,7 +169,7 @@ def error_result(message: str, generator: str) -> AskResult:
     True
     """
     empty = Answer(question="", answer="", abstained=True, generator=generator)
-    return {"error": message, **ask_result(empty)}
+    return {**ask_result(empty), "error": message}
 
 
 def document_text(doc: dict) -> DocumentText:
@@ -179,3 +182,42 @@ def typed(fn):
     its parameters and return type."""
     fn.__annotations__ = typing.get_type_hints(fn)
     return fn
+
+
+def parameter_help(fn) -> dict[str, str]:
+    """Each parameter's help from a docstring's "Parameters:" section ("name: words", a line
+    indented deeper continues it).
+
+    >>> def f(a, b):
+    ...     \"\"\"Do it.
+    ...
+    ...     Parameters:
+    ...         a: the first
+    ...             one
+    ...         b: the other
+    ...     \"\"\"
+    >>> parameter_help(f)
+    {'a': 'the first one', 'b': 'the other'}
+    """
+    import inspect
+
+    doc = inspect.getdoc(fn) or ""
+    lines = doc.split("\n")
+    out: dict[str, str] = {}
+    names = set(inspect.signature(fn).parameters)
+    inside, current = False, None
+    for line in lines:
+        if line.strip() in ("Parameters:", "Args:"):
+            inside = True
+            continue
+        if not inside:
+            continue
+        if not line.strip() or line.strip() == "Returns:":
+            break
+        name, colon, rest = line.strip().partition(":")
+        if colon and name in names and not line.startswith(" " * 8):
+            current = name
+            out[name] = rest.strip()
+        elif current:
+            out[current] += " " + line.strip()
+    return out

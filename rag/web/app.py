@@ -13,11 +13,13 @@ import logging
 import os
 import sys
 import time
+import typing
 
 # An offline tool: no usage analytics, no version check against the network.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
+from fastapi.middleware import Middleware  # noqa: E402
 from gradio.data_classes import FileData  # noqa: E402
 
 from rag.background import BackgroundIndexer  # noqa: E402
@@ -27,25 +29,43 @@ from rag.pipeline import RAG  # noqa: E402
 from rag.settings import Settings, apply_offline_policy  # noqa: E402
 
 from . import handlers as h  # noqa: E402
-from .api import AskResult, DeleteResult, DocumentInfo, DocumentText, UploadResult, typed  # noqa: E402
+from .api import (  # noqa: E402
+    AskResult,
+    DeleteResult,
+    DocumentInfo,
+    DocumentText,
+    UploadResult,
+    parameter_help,
+    typed,
+)
 from .render import (  # noqa: E402
     as_text,
     document_choices,
     document_rows,
     render_sources,
+    settle_upload_message,
     upload_message,
     welcome,
 )
 from .serving import (  # noqa: E402
+    AddressThrottle,
     ByteBudget,
+    Gate,
     UploadPolicy,
     asset,
     browser_secret,
+    caller_of,
+    clean_upload_folder,
     exposure_warning,
     login_from_env,
+    port_in_use,
 )
 
 log = logging.getLogger("rag.app")
+
+UPLOAD_TMP_AGE_S = 900
+# Any request but an upload: a question with its history and document names is far smaller.
+MAX_REQUEST_BYTES = 1_000_000
 
 # A click on [n] in the latest answer (or Enter/Space on it: markers are keyboard stops) focuses
 # source n in the panel. Older answers' markers do nothing and are not tab stops: the panel
@@ -57,8 +77,19 @@ CONFIRM_DELETE_JS = asset("confirm_delete.js")
 CSS = asset("style.css")
 
 
-def _user(request) -> str | None:
-    return getattr(request, "username", None) if request is not None else None
+def _user(request):
+    return caller_of(request)
+
+
+def described(dep, demo: gr.Blocks) -> None:
+    """A gr.api endpoint's parameters named and explained (from its function's "Parameters:"
+    section), instead of Gradio's "1st", "2nd" and no help."""
+    block_fn = demo.fns[dep["id"]]
+    helps = parameter_help(dep.fn)
+    names = [n for n in typing.get_type_hints(dep.fn) if n not in ("return", "request")]
+    for comp, name in zip(block_fn.inputs, names, strict=False):
+        comp.label = name
+        comp._api_info = {**comp._api_info, "additional_description": helps.get(name, "")}
 
 
 def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
@@ -66,6 +97,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
     budget = ByteBudget(rag.settings.max_upload_bytes_per_minute)
     library = h.LibraryView(rag, indexer)
     examples = h.Examples(rag, indexer)
+    examples.start()  # in the background now, not when the first page asks
     tickets = h.Tickets()
     policy = UploadPolicy(rag.settings)
     locked = policy.locked  # hides the controls when nobody may use them
@@ -73,7 +105,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
     def chat_update():
         qs = examples.get()
         return gr.update(
-            placeholder=welcome(library.docs(), bool(qs)),
+            placeholder=welcome(library.docs(), bool(qs), preparing=examples.pending),
             examples=[{"text": q} for q in qs] or None,
         )
 
@@ -97,8 +129,12 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
     ) -> AskResult:
         """Answer a question from the indexed documents, with citations.
 
-        history: earlier questions of the conversation, oldest first (for follow-ups).
-        documents: names of the documents to search (see /documents); all when empty.
+        Parameters:
+            question: the question, in plain words (at most 2,000 characters are used)
+            history: earlier questions of this conversation, oldest first: a follow-up such as
+                "And in 2019?" is searched together with the one before it
+            documents: names of the documents to search (as /documents lists them); all when
+                empty
         """
         return h.ask(rag, question, history, documents)
 
@@ -174,17 +210,29 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
     def document_api(name: str) -> DocumentText:
         """One document whole: its facts, the extracted text every citation's span points into
         (text[start:end] == quote), its passages' spans, and where its pages and sections
-        start. `error` says why not (an unknown name)."""
+        start. `error` says why not (an unknown name).
+
+        Parameters:
+            name: the document's name, as /documents lists it
+        """
         return h.document(rag, name)
 
     def delete_api(name: str, request: gr.Request) -> DeleteResult:
         """Remove a document by name: its file is deleted and its passages are no longer
-        searched (at once, and after a restart)."""
+        searched (at once, and after a restart).
+
+        Parameters:
+            name: the document's name, as /documents lists it
+        """
         return h.delete(rag, library, policy, name, _user(request))
 
     def upload_api(files: list[FileData] | FileData, request: gr.Request) -> UploadResult:
         """Add documents (PDF, DOCX, HTML, Markdown, text): one file or a list. Each is stored
-        at once and indexed in the background; `refused` says why a file was not taken."""
+        at once and indexed in the background; `refused` says why a file was not taken.
+
+        Parameters:
+            files: the files to add, one or a list (gradio_client: handle_file(path))
+        """
         return h.add_documents(rag, library, policy, budget, files, _user(request))
 
     def upload_page(files, request: gr.Request):
@@ -230,11 +278,13 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             gr.update(visible=False) if not result["error"] else gr.update(),
         )
 
-    # Gradio's copies of uploads (refused ones too) are deleted after an hour.
+    # Gradio's copies of uploads (refused ones too) are deleted after UPLOAD_TMP_AGE_S.
     with gr.Blocks(
-        title="Ask your documents", analytics_enabled=False, delete_cache=(600, 3600)
+        title="Ask your documents",
+        analytics_enabled=False,
+        delete_cache=(UPLOAD_TMP_AGE_S // 3, UPLOAD_TMP_AGE_S),
     ) as demo:
-        gr.Markdown("## Ask your documents")
+        gr.Markdown("## Ask your documents", elem_id="title")
         status_md = gr.Markdown(h.status(library), elem_id="status")
         asked = gr.State([])
         last = gr.State(None)
@@ -343,14 +393,23 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         # The chat's own trash button and "New conversation" reset the same things.
         for trigger in (clear.click, chatbot.clear):
             trigger(reset, None, ask_outs, api_visibility="private", concurrency_limit=None)
-        demo.load(restore, convo, [chatbot, sources, asked, pick, last], api_visibility="private")
+        demo.load(
+            restore,
+            convo,
+            [chatbot, sources, asked, pick, last],
+            api_visibility="private",
+            show_progress="hidden",
+        )
 
         # The library.
+        # No "0.0s" timer flashes over the status line or the table: every event that
+        # updates them hides Gradio's progress display.
         files.upload(
             upload_page,
             files,
             [upload_msg, files, status_md, table, doc_pick],
             api_visibility="private",
+            show_progress="hidden",
         )
         table.select(pick_row, None, doc_pick, api_visibility="private")
         doc_pick.change(open_document, doc_pick, [doc_view, delete], api_visibility="private")
@@ -360,6 +419,7 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
             [doc_msg, doc_pick, doc_view, scope, status_md, table, delete],
             js=CONFIRM_DELETE_JS,
             api_visibility="private",
+            show_progress="hidden",
         )
 
         # While indexing runs in the background (or example questions are being found), the
@@ -367,28 +427,31 @@ def build_app(rag: RAG, indexer: BackgroundIndexer | None = None) -> gr.Blocks:
         seen = gr.State(None)
         page_outs = [status_md, table, info, chatbot, scope, doc_pick]
 
-        def follow(seen):
-            key = [*library.key(), len(examples.get())]
+        def follow(seen, message):
+            key = [*library.key(), len(examples.get()), examples.pending]
+            # "being indexed now" under the upload goes once indexing has ended.
+            settled = settle_upload_message(message, library.indexer.busy)
+            note = gr.skip() if settled is None else settled
             if key == seen:
-                return (*(gr.skip() for _ in page_outs), seen)
-            return (*page_state(), key)
+                return (*(gr.skip() for _ in page_outs), seen, note)
+            return (*page_state(), key, note)
 
         gr.Timer(2.0).tick(
             follow,
-            seen,
-            [*page_outs, seen],
+            [seen, upload_msg],
+            [*page_outs, seen, upload_msg],
             show_progress="hidden",
             concurrency_limit=None,  # never waits behind questions
             api_visibility="private",
         )
         # Computed per page view, not once when the app was built: a fresh page is current.
-        demo.load(page_state, None, page_outs, api_visibility="private")
+        demo.load(page_state, None, page_outs, api_visibility="private", show_progress="hidden")
 
-        gr.api(typed(answer_api), api_name="ask")
-        gr.api(typed(list_documents), api_name="documents", concurrency_limit=None)
-        gr.api(typed(upload_api), api_name="upload")
-        gr.api(typed(document_api), api_name="document", concurrency_limit=None)
-        gr.api(typed(delete_api), api_name="delete")
+        described(gr.api(typed(answer_api), api_name="ask"), demo)
+        described(gr.api(typed(list_documents), api_name="documents", concurrency_limit=None), demo)
+        described(gr.api(typed(upload_api), api_name="upload"), demo)
+        described(gr.api(typed(document_api), api_name="document", concurrency_limit=None), demo)
+        described(gr.api(typed(delete_api), api_name="delete"), demo)
     return demo
 
 
@@ -398,6 +461,13 @@ def serve(settings: Settings, t0: float | None = None) -> int:
     The documents folder is seeded (if it does not exist) and indexed once, in the background,
     while the existing index is served at once."""
     t0 = time.perf_counter() if t0 is None else t0
+    if port_in_use(settings.host, settings.port):
+        print(
+            f"error: port {settings.port} on {settings.host} is in use (is the app already "
+            "running?); choose another with --port or RAG_PORT",
+            file=sys.stderr,
+        )
+        return 2
     try:
         apply_offline_policy(settings.allow_download)
         rag = RAG(settings)
@@ -416,6 +486,13 @@ def serve(settings: Settings, t0: float | None = None) -> int:
         "background",
         snap.ntotal if snap else 0,
     )
+    # Gradio's copies of uploads go to a folder of this app, emptied at every start (and
+    # after UPLOAD_TMP_AGE_S within a run): a restart never keeps earlier ones.
+    uploads_tmp = settings.cache_dir / "gradio-uploads"
+    os.environ["GRADIO_TEMP_DIR"] = str(uploads_tmp)
+    removed = clean_upload_folder(uploads_tmp)
+    if removed:
+        log.info("removed %d upload copies left by an earlier run", removed)
     indexer = BackgroundIndexer(rag)
     indexer.request()
     warning = exposure_warning(settings.host, auth)
@@ -423,17 +500,31 @@ def serve(settings: Settings, t0: float | None = None) -> int:
         log.warning(warning)
     demo = build_app(rag, indexer)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=256)
-    demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        auth=auth,
-        css=CSS,
-        js=MARKER_JS,
-        max_file_size=settings.max_upload_bytes,
-        prevent_thread_lock=True,
-        quiet=True,
-        footer_links=["api"],
+    policy = UploadPolicy(settings)
+    gate = Middleware(
+        Gate,
+        throttle=AddressThrottle() if auth else None,
+        uploads_open=not policy.locked,
+        # One request's files, plus room for the multipart headers.
+        max_upload_body=settings.max_upload_bytes * settings.max_upload_files + 1_000_000,
+        max_body=MAX_REQUEST_BYTES,
     )
+    try:
+        demo.launch(
+            server_name=settings.host,
+            server_port=settings.port,
+            auth=auth,
+            css=CSS,
+            js=MARKER_JS,
+            max_file_size=1 if policy.locked else settings.max_upload_bytes,
+            prevent_thread_lock=True,
+            quiet=True,
+            footer_links=["api"],
+            app_kwargs={"middleware": [gate]},
+        )
+    except OSError as exc:  # the port was taken between the check and now
+        print(f"error: cannot serve on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
+        return 2
     log.info(
         "ready on http://%s:%d after %.1f s", settings.host, settings.port, time.perf_counter() - t0
     )

@@ -6,9 +6,11 @@ wires them to the page's components.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 
 from rag.background import BackgroundIndexer
@@ -40,7 +42,7 @@ from .render import (
     source_choices,
     status_line,
 )
-from .serving import ByteBudget, UploadPolicy, file_list, take_uploads
+from .serving import ByteBudget, Caller, UploadPolicy, file_list, take_uploads
 
 log = logging.getLogger("rag.app")
 
@@ -88,39 +90,92 @@ class LibraryView:
 
 class Examples:
     """Three example questions the bot answers, drawn from the loaded documents. Finding them
-    asks the bot, so it runs in a thread, once per index generation, never on a request."""
+    asks the bot (~25 s on the seeds), so it runs in a thread, never on a request: started when
+    the app is built (`start`), for the index being served even while a catch-up runs, and
+    remembered on disk per index generation, so a restart shows them at once. While new ones
+    are found, the last ones stay on the page."""
 
     def __init__(self, rag: RAG, indexer: BackgroundIndexer, n: int = 3):
         self.rag, self.indexer, self.n = rag, indexer, n
+        self.path = rag.settings.cache_dir / "example-questions.json"
         self._for = None  # the generation the questions are for
-        self._questions: list[str] = []
+        self._questions: list[str] = self._load()
         self._running = False
         self._lock = threading.Lock()
 
-    def get(self) -> list[str]:
-        """The questions for the current generation; [] until they are ready (then a thread
-        is started if none runs)."""
+    def _generation(self):
         snap = self.rag.store.current()
-        gen = snap.generation if snap else None
-        with self._lock:
-            if self._for == gen:
-                return self._questions
-            if self._running or gen is None or self.indexer.busy:
-                return []
-            self._running = True
-        threading.Thread(target=self._work, args=(gen,), name="examples", daemon=True).start()
+        return None if snap is None else str(snap.generation)
+
+    def _load(self) -> list[str]:
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        if not isinstance(kept, dict) or kept.get("generation") != self._generation():
+            return []
+        questions = kept.get("questions")
+        if isinstance(questions, list) and all(isinstance(q, str) for q in questions):
+            self._for = kept["generation"]
+            return questions[: self.n]
         return []
 
+    def _save(self, gen, questions: list[str]) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"generation": gen, "questions": questions}), "utf-8")
+            tmp.replace(self.path)
+        except OSError as exc:  # a help only: the next start finds them again
+            log.warning("could not keep the example questions: %s", exc)
+
+    @property
+    def pending(self) -> bool:
+        """Questions are being found (the page says so)."""
+        with self._lock:
+            return self._running or (self._for is None and not self._questions)
+
+    def start(self) -> None:
+        self.get()
+
+    def get(self) -> list[str]:
+        """The questions for the current generation, or the last ones found while new ones are
+        being found (a thread is started if none runs)."""
+        gen = self._generation()
+        with self._lock:
+            if self._for == gen or self._running or gen is None:
+                return self._questions
+            if self._questions and self.indexer.busy:
+                return self._questions  # renewed once indexing ends, not at every batch
+            self._running = True
+        threading.Thread(target=self._work, args=(gen,), name="examples", daemon=True).start()
+        return self._questions
+
     def _work(self, gen) -> None:
-        questions: list[str] = []
+        questions: list[str] | None = None
         try:
             from rag.examples import example_questions
 
             questions = list(example_questions(self.rag, self.n))[: self.n]
         except Exception:  # noqa: BLE001 - examples are a help; the page works without them
             log.exception("finding example questions failed")
+        if questions is not None and self._generation() == gen:
+            self._save(gen, questions)
         with self._lock:
-            self._for, self._questions, self._running = gen, questions, False
+            if questions is not None:
+                self._for, self._questions = gen, questions
+            else:
+                self._for = gen  # not retried for this generation
+            self._running = False
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._running:
+                    return True
+            time.sleep(0.05)
+        return False
 
 
 class Tickets:
@@ -192,6 +247,9 @@ def ask(
     rag: RAG, question: str, history: list[str] | None = None, documents: list[str] | None = None
 ) -> AskResult:
     """`/ask`: an answer, or the same shape with `error` (never a traceback)."""
+    too_big = oversized(history, "history") or oversized(documents, "documents")
+    if too_big:
+        return error_result(too_big, rag.generator.name)
     try:
         return ask_result(rag.ask(question, history=history, documents=documents or None))
     except RagError as exc:
@@ -201,6 +259,29 @@ def ask(
         return error_result(
             "Internal error while answering; see the server log.", rag.generator.name
         )
+
+
+MAX_LIST_ITEMS = 1000  # earlier questions (only the last few are used) or document names
+MAX_LIST_CHARS = 200_000
+
+
+def oversized(items, what: str) -> str:
+    """Why a list sent with a question is refused ("" when it is not): a request never holds
+    more than a bounded amount of text, whatever a client sends.
+
+    >>> oversized(["a"] * 1001, "history")
+    'history has 1001 entries; at most 1000 are taken.'
+    >>> oversized(["x" * 200_001], "history"), oversized(None, "history")
+    ('history is 200,001 characters long; at most 200,000 are taken.', '')
+    """
+    if not isinstance(items, list | tuple):
+        return ""
+    if len(items) > MAX_LIST_ITEMS:
+        return f"{what} has {len(items)} entries; at most {MAX_LIST_ITEMS} are taken."
+    size = sum(len(x) if isinstance(x, str) else 0 for x in items)
+    if size > MAX_LIST_CHARS:
+        return f"{what} is {size:,} characters long; at most {MAX_LIST_CHARS:,} are taken."
+    return ""
 
 
 def start_question(tickets: Tickets, message: str, messages: list) -> tuple[list, dict] | None:
@@ -267,8 +348,10 @@ def answer_turn(
         d = compact(final.to_dict())
         lookup = library.lookup(cited_names(d))
         asked.append(final.question)
+        scoped = [n for n in scope or [] if isinstance(n, str)]
+        lookup = {**library.lookup(scoped), **lookup} if scoped else lookup
         yield turn(
-            chat_reply(d, lookup),
+            chat_reply(d, lookup, scoped),
             "answered",
             sources=render_sources(d, library=lookup),
             choices=source_choices(d, lookup),
@@ -350,9 +433,9 @@ def row_name(library: LibraryView, row) -> str | None:
 
 
 def delete(
-    rag: RAG, library: LibraryView, policy: UploadPolicy, name: str, user: str | None
+    rag: RAG, library: LibraryView, policy: UploadPolicy, name: str, user: Caller | str | None
 ) -> DeleteResult:
-    """`/delete`: remove a document by name, if this user may."""
+    """`/delete`: remove a document by name, if this caller may."""
     refusal = policy.refusal(user)
     if refusal:
         return {"deleted": None, "documents": list_documents(library), "error": refusal}
@@ -369,7 +452,7 @@ def add_documents(
     policy: UploadPolicy,
     budget: ByteBudget,
     files,
-    user: str | None,
+    user: Caller | str | None,
 ) -> UploadResult:
     """`/upload` and the page's upload: store what may be stored (checked, named safely) and
     start indexing it in the background; `refused` says why a file was not taken."""
@@ -380,7 +463,8 @@ def add_documents(
         "documents": [],
         "error": "",
     }
-    refusal = policy.refusal(user)
+    caller = Caller.of(user)
+    refusal = policy.refusal(caller)
     items = file_list(files)
     if refusal:
         result["error"] = refusal
@@ -388,9 +472,9 @@ def add_documents(
     elif not items:
         result["error"] = "No file was sent."
     else:
-        batch, result["refused"] = take_uploads(items, rag.settings, budget)
+        batch, result["refused"] = take_uploads(items, rag.settings, budget, caller.key)
         try:
-            stored, rejected = rag.store_files(batch, uploader=user)
+            stored, rejected = rag.store_files(batch, uploader=caller.user)
         except RagError as exc:
             result["error"] = f"The upload failed: {exc}"
             stored, rejected = [], {}

@@ -10,6 +10,7 @@ import html
 import re
 
 from rag.ingest.upload import human_bytes
+from rag.text import markup_spans
 
 SECTION_SEP = " › "  # as rag.formats joins a heading path
 
@@ -55,7 +56,7 @@ def where(page: int | None, section: str | None) -> str:
     return " · ".join(x for x in (f"page {page}" if page else "", section or "") if x)
 
 
-def welcome(docs: list[dict], has_examples: bool, limit: int = 8) -> str:
+def welcome(docs: list[dict], has_examples: bool, limit: int = 8, preparing: bool = False) -> str:
     """The empty chat's first words (Markdown): what is loaded and what to do.
 
     >>> print(welcome([{"title": "A *B*", "status": "indexed"}], False))
@@ -64,6 +65,8 @@ def welcome(docs: list[dict], has_examples: bool, limit: int = 8) -> str:
     - A \\*B\\*
     <BLANKLINE>
     Ask a question about it below.
+    >>> print(welcome([{"title": "A", "status": "indexed"}], False, preparing=True).split("\\n")[-1])
+    Ask a question about it below (example questions are being prepared…).
     """
     ready = [d for d in docs if d.get("status") == "indexed"]
     if not ready:
@@ -83,7 +86,8 @@ def welcome(docs: list[dict], has_examples: bool, limit: int = 8) -> str:
     tail = (
         "Ask a question below, or try one of these:"
         if has_examples
-        else f"Ask a question about {'it' if n == 1 else 'them'} below."
+        else f"Ask a question about {'it' if n == 1 else 'them'} below"
+        + (" (example questions are being prepared…)." if preparing else ".")
     )
     return "\n".join([head, "", *items, "", tail])
 
@@ -96,7 +100,11 @@ def document_rows(docs: list[dict]) -> list[list]:
     [['Trade', 'a.pdf', 'PDF', '4 pages', 7, '2026-01-02 10:00']]
     """
     rows = []
-    for d in docs:
+    # Newest first (a new upload is the first row, never hidden below the table's scroll);
+    # files still being indexed are newest of all. Equal times keep the library's name order.
+    for d in sorted(
+        docs, key=lambda d: (d.get("status") != "indexed", d.get("added") or ""), reverse=True
+    ):
         size = plural(d["pages"], "page") if d.get("pages") else human_bytes(d.get("bytes", 0))
         passages = d.get("passages", 0) if d.get("status") == "indexed" else "indexing…"
         fmt = FORMAT_NAMES.get(d.get("format", ""), d.get("format", ""))
@@ -122,8 +130,10 @@ def document_choices(docs: list[dict]) -> list[tuple[str, str]]:
     ]
 
 
-def markup(text: str, spans: list[tuple[int, int, str, str]]) -> str:
-    """`text` as escaped HTML with tags around character spans (start, end, open, close).
+def markup(text: str, spans: list[tuple[int, int, str, str]], hidden=()) -> str:
+    """`text` as escaped HTML with tags around character spans (start, end, open, close),
+    leaving out the `hidden` spans (sorted, not overlapping: markup such as `**`, `# `,
+    `<sup>1</sup>`, which a reader should see rendered, never as characters).
 
     Spans may nest or cross (a crossing span is closed and reopened, so the HTML stays well
     formed); an empty span (start == end) puts its tags at that point. Document text is always
@@ -133,7 +143,29 @@ def markup(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     'a <mark>&lt;b&gt;</mark> c'
     >>> markup("abcdef", [(0, 4, "<i>", "</i>"), (2, 6, "<b>", "</b>"), (3, 3, "<br>", "")])
     '<i>ab<b>c<br>d</b></i><b>ef</b>'
+    >>> markup("a **b** c", [(2, 7, "<mark>", "</mark>")], hidden=[(2, 4), (5, 7)])
+    'a <mark>b</mark> c'
     """
+    hidden = list(hidden)
+    h = 0
+
+    def shown(a: int, b: int) -> str:
+        nonlocal h
+        while h < len(hidden) and hidden[h][1] <= a:
+            h += 1
+        parts, k = [], h
+        while a < b:
+            if k < len(hidden) and hidden[k][0] < b:
+                ha, hb = hidden[k]
+                if ha > a:
+                    parts.append(text[a:ha])
+                a = max(a, hb)
+                k += 1
+            else:
+                parts.append(text[a:b])
+                break
+        return html.escape("".join(parts))
+
     n = len(text)
     spans = [(max(0, a), min(n, b), o, c) for a, b, o, c in spans if 0 <= a <= b <= n]
     points: dict[int, list[str]] = {}
@@ -158,7 +190,7 @@ def markup(text: str, spans: list[tuple[int, int, str, str]]) -> str:
         out.extend(r[3] for r in active[keep:])
         open_now = active
         if nxt is not None:
-            out.append(html.escape(text[pos:nxt]))
+            out.append(shown(pos, nxt))
     return "".join(out)
 
 
@@ -198,7 +230,9 @@ def render_sources(
     def body(p: dict, marks: list) -> str:
         heads = heading_spans(p["text"], (library.get(p["doc"]) or {}).get("sections"), p["start"])
         spans = [(a, b, "<span class='heading'>", "</span>") for a, b in heads]
-        return f"<div class='rag-text'>{markup(p['text'], spans + marks)}</div>"
+        # Markup is shown rendered (what a reader sees); offsets stay the stored text's.
+        shown = markup(p["text"], spans + marks, markup_spans(p["text"]))
+        return f"<div class='rag-text'>{shown}</div>"
 
     def head(n: int, doc: str, extra: str, page, section, cls: str) -> str:
         loc = where(page, section)
@@ -310,7 +344,7 @@ def linked_markers(text: str) -> str:
     return "".join(out)
 
 
-def chat_reply(d: dict, library: dict | None = None) -> str:
+def chat_reply(d: dict, library: dict | None = None, scope: list[str] | None = None) -> str:
     """The chat message for an answer (Answer.to_dict()): the answer with live [n] markers, a
     notice if any, and which model wrote it in how long. A question not answered says why, and
     points at the related passages that might help.
@@ -334,6 +368,11 @@ def chat_reply(d: dict, library: dict | None = None) -> str:
     These passages might help, most relevant first: A <sup>[1]</sup> · b\\.txt <sup>[2]</sup> \\(page 3\\)
     <BLANKLINE>
     <span class='meta'>reader · 0.50 s</span>
+    >>> print(chat_reply({"answer": "No.", "generator": "reader", "seconds": 0.1},
+    ...   {"a.txt": {"title": "A"}}, scope=["a.txt", "b.txt"]))
+    No\\.
+    <BLANKLINE>
+    <span class='meta'>reader · 0.10 s · searched only A, b\\.txt</span>
     """
     library = library or {}
     text = linked_markers(d["answer"])
@@ -358,6 +397,10 @@ def chat_reply(d: dict, library: dict | None = None) -> str:
         if d.get("query") and d.get("question") and d["query"] != d["question"]:
             # A follow-up is searched together with the question before it: say so.
             meta += f" · searched as “{as_text(d['query'])}”"
+        if scope:
+            # "Search in" was set: the answer (or refusal) is about those documents only.
+            names = ", ".join(as_text((library.get(n) or {}).get("title") or n) for n in scope)
+            meta += f" · searched only {names}"
         text += f"\n\n<span class='meta'>{meta}</span>"
     return text
 
@@ -420,14 +463,14 @@ def render_document(doc: dict, max_chars: int = 400_000) -> str:
 
     >>> page = render_document({"name": "a.md", "title": "A", "format": "md", "pages": None,
     ...   "bytes": 20, "passages": [{"chunk_id": "a.md::0", "start": 0, "end": 13}], "added": "",
-    ...   "text": "Intro\\n\\nHi <b>.", "sections": [[0, "Intro"]], "page_starts": [],
+    ...   "text": "Intro\\n\\nHi <b>1</b> <x>.", "sections": [[0, "Intro"]], "page_starts": [],
     ...   "origin": {"origin": "folder"}})
     >>> print(page.split("</p></div>")[0].split("<p class='facts'>")[1])
     a.md · Markdown · 20 bytes · 1 passage · from the server&#x27;s documents folder
     >>> print(page.split("</p></div>")[1])
     <div class='rag-text'><span class='passage-mark' title='a.md::0 · characters 0–13'>passage 1</span><span class='heading'>Intro</span>
     <BLANKLINE>
-    Hi &lt;b&gt;.</div>
+    Hi 1 &lt;x&gt;.</div>
     """
     text = doc.get("text", "")
     cut = len(text) > max_chars
@@ -467,7 +510,7 @@ def render_document(doc: dict, max_chars: int = 400_000) -> str:
         if cut
         else ""
     )
-    return f"{head}<div class='rag-text'>{markup(shown, spans)}</div>{more}"
+    return f"{head}<div class='rag-text'>{markup(shown, spans, markup_spans(shown))}</div>{more}"
 
 
 def upload_message(result: dict) -> str:
@@ -501,3 +544,24 @@ def upload_message(result: dict) -> str:
             f"{'it is' if what == 'It is' else 'they are'} searched once indexed."
         )
     return "\n".join(lines) or "No file chosen."
+
+
+INDEXING_NOTE = "being indexed now; questions are answered meanwhile"
+
+
+def settle_upload_message(message: str | None, indexing: bool) -> str | None:
+    """The upload message once indexing has ended: its "being indexed now" note replaced by
+    "indexed"; None when nothing changes.
+
+    >>> m = upload_message({"added": [{"file": "a.txt", "name": "a.txt"}]})
+    >>> print(settle_upload_message(m, False))
+    - Added **a\\.txt**\\.
+    <BLANKLINE>
+    Indexed: it is searched now.
+    >>> settle_upload_message(m, True) is None, settle_upload_message("", False) is None
+    (True, True)
+    """
+    if indexing or not message or INDEXING_NOTE not in message:
+        return None
+    head, _, note = message.rpartition("\n")
+    return f"{head}\nIndexed: {'it is' if note.startswith('It is') else 'they are'} searched now."

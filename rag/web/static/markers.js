@@ -36,10 +36,16 @@
         sup.setAttribute('tabindex', '0');
         sup.setAttribute('role', 'button');
         sup.setAttribute('aria-label', 'Show source ' + sup.textContent.replace(/[^0-9]/g, ''));
-      } else if (!live && sup.hasAttribute('tabindex')) {
+      } else if (!live && !sup.classList.contains('inert')) {
+        // An older answer's marker: its sources are no longer in the panel, so it must not
+        // look or act like a link.
         sup.removeAttribute('tabindex');
         sup.removeAttribute('role');
+        sup.removeAttribute('aria-label');
+        sup.classList.add('inert');
+        sup.setAttribute('title', 'The sources panel shows the latest answer\'s sources');
       }
+      if (live) sup.classList.remove('inert');
     });
     const sources = document.getElementById('sources');
     if (sources && sources.getAttribute('aria-live') !== 'polite') {
