@@ -155,6 +155,7 @@ class RAG:
             self.settings.fusion,
             self.settings.fusion_alpha,
             self.settings.fusion_candidates,
+            self.settings.doc_steer,
         )
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic

@@ -76,6 +76,11 @@ class Settings:
     fusion: str = "convex"
     fusion_alpha: float = 0.6
     fusion_candidates: int = 50
+    # Periods and names in the question that only some documents' titles, file names or first
+    # passages carry steer retrieval to those documents (rag.context): "off", "prefer" (their
+    # passages first), "restrict" (only theirs). Chosen on the validation half of the 10-Q
+    # questions (research/context_check.py).
+    doc_steer: str = "prefer"
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
     flat_max_passages: int = 50_000
@@ -189,6 +194,8 @@ class Settings:
             raise ConfigError(
                 f"fusion_candidates={self.fusion_candidates}: must be between 1 and 1000"
             )
+        if self.doc_steer not in ("off", "prefer", "restrict"):
+            raise ConfigError(f"doc_steer={self.doc_steer!r}: choose off, prefer or restrict")
         self.index_config  # noqa: B018  (checks its numbers)
         if not 1 <= self.concurrency <= 16:
             raise ConfigError(f"concurrency={self.concurrency}: must be between 1 and 16")

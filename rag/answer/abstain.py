@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.context import known_text
 from rag.text import WORD, content_tokens, names, numbers, stem, stems
 
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*\d|\d")
@@ -62,7 +63,7 @@ def unanswerable(question: str, passages, min_retrieval_score: float) -> tuple[s
     """Hand rules for drafting generators: (reason code, detail), or ("", "")."""
     if passages[0].score < min_retrieval_score:
         return "not_relevant", ""
-    missing = missing_numbers(question, " ".join(p.chunk.text for p in passages))
+    missing = missing_numbers(question, known_text(passages))
     if missing:
         return "missing_numbers", ", ".join(sorted(missing))
     return "", ""

@@ -18,12 +18,13 @@ from typing import Protocol
 
 import numpy as np
 
+from rag.context import with_context
 from rag.ingest.chunk import Chunk, chunk_document
 from rag.ingest.documents import Document
 from rag.ingest.formats import EXTRACTOR_VERSION
 
 # The stored layout's version: a store written under another one is rebuilt, not misread.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: passages searched with their document's context (rag.context)
 
 Key = Hashable  # a passage's address inside one snapshot (opaque to callers)
 Progress = Callable[[int, int], None]
@@ -164,12 +165,15 @@ def chunk_documents(
     for doc in docs:
         yield (
             doc,
-            chunk_document(
-                doc.name,
-                doc.text,
-                embedder.count_tokens,
-                chunker["max_tokens"],
-                chunker["overlap_tokens"],
+            with_context(
+                doc,
+                chunk_document(
+                    doc.name,
+                    doc.text,
+                    embedder.count_tokens,
+                    chunker["max_tokens"],
+                    chunker["overlap_tokens"],
+                ),
             ),
         )
 

@@ -23,6 +23,7 @@ import threading
 import time
 from pathlib import Path
 
+from rag.context import embedding_text, lexical_text
 from rag.errors import ConfigError, IndexCorrupt
 from rag.store import base
 from rag.store.base import Documents, Progress, UpdateReport
@@ -123,6 +124,7 @@ class MilvusStore:
             analyzer_params=_analyzer(),
         )
         schema.add_field("sentences", DataType.JSON)
+        schema.add_field("context", DataType.VARCHAR, max_length=4096)
         schema.add_field("dense", DataType.FLOAT_VECTOR, dim=self.embedder.dim)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         schema.add_function(
@@ -399,7 +401,7 @@ class MilvusStore:
                 self.client.delete(self.passages, filter=stale)
                 for i in range(0, len(chunks), batch):
                     part = chunks[i : i + batch]
-                    vecs = self.embedder.embed([c.text for c in part])
+                    vecs = self.embedder.embed([embedding_text(c) for c in part])
                     self.client.insert(
                         self.passages,
                         [
@@ -410,7 +412,8 @@ class MilvusStore:
                                 "start": c.start,
                                 "end": c.end,
                                 "text": c.text,
-                                "terms": terms(c.text),
+                                "terms": terms(lexical_text(c)),
+                                "context": c.context,
                                 "sentences": [list(s) for s in c.sentence_spans()],
                                 "dense": v.tolist(),
                             }

@@ -14,6 +14,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from rag.context import lexical_text
 from rag.errors import ConfigError, IndexCorrupt
 from rag.ingest.chunk import Chunk
 from rag.store.lexical import TermMatrix, tokenize
@@ -113,7 +114,7 @@ class Segment:
         folder.mkdir(mode=0o700, parents=True)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         terms = TermMatrix.build(
-            tokens if tokens is not None else (tokenize(c.text) for c in chunks)
+            tokens if tokens is not None else (tokenize(lexical_text(c)) for c in chunks)
         )
         index = dense_index(vectors, config)
         with open(folder / "vectors.npy", "wb") as f:

@@ -34,6 +34,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from rag.context import embedding_text
 from rag.errors import DISK_FULL, ConfigError, DiskFull, IndexCorrupt, is_disk_full
 from rag.ingest.chunk import Chunk
 from rag.store.base import (
@@ -537,7 +538,7 @@ class IndexStore:
         if progress and not counted["done"]:  # the bar shows from the start
             progress(0, counted["known"])
         for i in range(0, len(chunks), step):
-            out.append(self.embedder.embed([c.text for c in chunks[i : i + step]]))
+            out.append(self.embedder.embed([embedding_text(c) for c in chunks[i : i + step]]))
             counted["done"] += len(chunks[i : i + step])
             if progress:
                 progress(counted["done"], counted["known"])
