@@ -16,6 +16,31 @@ from .errors import RagError
 log = logging.getLogger(__name__)
 
 
+class Backlog:
+    """What the indexer can take: uploads are refused while the bytes stored but not indexed
+    yet would take it more than `horizon_s` to index at the rate it last measured (before any
+    measure, a cautious 20 kB/s: MiniLM on one core embeds about 10-30 passages a second).
+    One file always fits when nothing waits, so the largest allowed upload is never refused
+    forever."""
+
+    def __init__(self, horizon_s: float = 120.0, bytes_per_s: float = 20_000.0):
+        self.horizon_s = horizon_s
+        self.bytes_per_s = bytes_per_s
+
+    def measured(self, nbytes: int, seconds: float) -> None:
+        """A finished run indexed `nbytes` of files in `seconds`."""
+        if nbytes > 0 and seconds > 0.5:
+            self.bytes_per_s = nbytes / seconds
+
+    def refusal(self, name: str, size: int, queued: int) -> str:
+        """Why `name` cannot be taken now ("" if it can), with a retry hint."""
+        limit = self.bytes_per_s * self.horizon_s
+        if queued == 0 or queued + size <= limit:
+            return ""
+        wait = max(5, int((queued + size - limit) / self.bytes_per_s))
+        return f"{name}: the server is still indexing earlier uploads; try again in about {wait} s"
+
+
 class BackgroundIndexer:
     """`request()` asks for a refresh; requests that arrive while one runs are merged into one
     more run. The worker thread exists only while there is work."""
@@ -27,6 +52,12 @@ class BackgroundIndexer:
         self._running = False
         self.done = 0  # passages embedded so far in the current run
         self.total = 0
+        self.docs_done = 0  # documents committed so far in the current run, of docs_total
+        self.docs_total = 0
+        # Each commit holds about this many passages (the first, one document): what is
+        # indexed is searchable at once, and newer requests pass between commits.
+        self.commit_passages = 256
+        self.backlog = Backlog()  # what uploads may queue: follows the measured rate
         self.last: UpdateReport | None = None
         self.error = ""
         # Small batches with a pause between them while questions are being answered: on two
@@ -60,6 +91,27 @@ class BackgroundIndexer:
         while self.rag.questions_in_flight and time.monotonic() < deadline:
             time.sleep(0.02)
 
+    def _measure(self, report) -> None:
+        """The rate uploads are admitted at: file bytes indexed per second by this run."""
+        folder = self.rag.settings.documents_dir
+        nbytes = 0
+        for n in (*report.added, *report.changed):
+            try:
+                nbytes += (folder / n).stat().st_size
+            except OSError:
+                continue
+        if report.embedded_chunks:
+            self.backlog.measured(nbytes, report.seconds)
+
+    def _newer_request(self) -> bool:
+        """After a commit: end this run if more was asked meanwhile (an upload, a delete), so
+        that the next run lists the folder again and takes the smallest documents first."""
+        with self._cv:
+            return self._requested
+
+    def _documents(self, done: int, total: int) -> None:
+        self.docs_done, self.docs_total = done, total
+
     def _work(self) -> None:
         import torch
 
@@ -80,11 +132,18 @@ class BackgroundIndexer:
                     self._cv.notify_all()
                     return
                 self._requested = False
-            self.done = self.total = 0
+            self.done = self.total = self.docs_done = self.docs_total = 0
             try:
-                self.last = self.rag.refresh(self._progress, self.batch)
+                self.last = self.rag.refresh(
+                    self._progress,
+                    self.batch,
+                    commit_passages=self.commit_passages,
+                    should_yield=self._newer_request,
+                    on_documents=self._documents,
+                )
                 self.error = ""
                 log.info(self.last.summary())
+                self._measure(self.last)
             except RagError as exc:
                 self.error = str(exc)
                 log.warning("indexing failed: %s", exc)
@@ -96,6 +155,11 @@ class BackgroundIndexer:
         """One line for the status bar; "" when idle."""
         if not self.busy:
             return f"indexing failed: {self.error}" if self.error else ""
+        if self.docs_total:
+            return (
+                f"indexing {self.docs_done} of {self.docs_total} documents "
+                f"({self.done} passages embedded)"
+            )
         if self.total:
             return f"indexing: {self.done} of {self.total} new passages embedded"
         return "indexing: reading the documents"

@@ -189,12 +189,71 @@ def cmd_index(args) -> int:
     settings = settings_from_args(args)
     _require_documents(settings, args)
     rag = _build(settings)
-    report = rag.refresh(_progress_bar("embedding"))
+    bars = _index_bars()
+    report = rag.refresh(bars.passages, commit_passages=256, on_documents=bars.documents)
+    bars.close()
     for msg in rag.load_errors.values():
         print(f"skipped: {msg}", file=sys.stderr)
     print(report.summary())
+    if report.embedded_chunks:
+        print(_throughput(report))
     _require_passages(rag, report)
     return 0
+
+
+def _throughput(report) -> str:
+    """Pages and passages per second, and which stage's CPU time bounds them.
+
+    >>> from rag.store.base import UpdateReport
+    >>> r = UpdateReport(embedded_chunks=300, seconds=10.0, pages=50,
+    ...                  cpu={"extract": 1.0, "chunk": 2.0, "embed": 30.0, "write": 0.5})
+    >>> print(_throughput(r))
+    50 pages, 300 passages in 10.0 s: 5.0 pages/s, 30.0 passages/s
+    CPU seconds: extract 1.0, chunk 2.0, embed 30.0, write 0.5 (bound by embed: 89%)
+    """
+    s = max(report.seconds, 1e-9)
+    line = (
+        f"{report.pages} pages, {report.embedded_chunks} passages in {report.seconds:.1f} s: "
+        f"{report.pages / s:.1f} pages/s, {report.embedded_chunks / s:.1f} passages/s"
+    )
+    cpu = {k: report.cpu.get(k, 0.0) for k in ("extract", "chunk", "embed", "write")}
+    total = sum(cpu.values())
+    if not total:
+        return line
+    top = max(cpu, key=cpu.get)
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
+    return f"{line}\nCPU seconds: {parts} (bound by {top}: {cpu[top] / total:.0%})"
+
+
+class _index_bars:
+    """Two bars for `rag index`: documents committed (searchable) and passages embedded."""
+
+    def __init__(self):
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self.docs = self.chunks = None
+
+    def documents(self, done: int, total: int) -> None:
+        if self.docs is None:
+            self.docs = self._tqdm(
+                total=total, desc="documents", unit="doc", file=sys.stderr, position=0
+            )
+        self.docs.total = total
+        self.docs.update(done - self.docs.n)
+
+    def passages(self, done: int, total: int) -> None:
+        if self.chunks is None:
+            self.chunks = self._tqdm(
+                total=total, desc="passages", unit="passage", file=sys.stderr, position=1
+            )
+        self.chunks.total = total  # grows as documents are read
+        self.chunks.update(min(done, total) - self.chunks.n)
+
+    def close(self) -> None:
+        for bar in (self.docs, self.chunks):
+            if bar is not None:
+                bar.close()
 
 
 def cmd_ask(args) -> int:
@@ -276,109 +335,15 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def _verifier_rows(args, split: str, work: Path, reader_model: str | None = None):
-    """The reader's candidate answers to one split's questions: the verifier's inputs, whether
-    each question is answerable, and whether the cited sentence holds the answer."""
-    from tqdm import tqdm
+def _training(name: str):
+    """A training command, imported when it runs (the runtime never loads training code)."""
 
-    from rag.evaluation.runner import spans_overlap, squad_items
+    def run(args) -> int:
+        from rag.training import commands
 
-    items = squad_items(Path(args.squad), split, work / "corpus", args.limit)
-    settings = settings_from_args(args).replace(
-        documents_dir=work / "corpus", index_dir=work / "index", generator="reader"
-    )
-    if reader_model:
-        settings = settings.replace(reader_model=reader_model)
-    rag = _build(settings)
-    rag.refresh(_progress_bar("embedding"))
-    _load_generator(rag)
-    rows, labels, targets = [], [], []
-    for item in tqdm(items, desc=f"reading {split}", unit="q", file=sys.stderr):
-        cand = rag.candidate(item.question)
-        if cand is not None:
-            rows.append(cand.features)
-            labels.append(item.answerable)
-            # The weights learn "answerable and the cited sentence holds the answer": a span
-            # in the wrong sentence counts against answering (research/verifier_study.py). The
-            # threshold is still chosen on answerable or not.
-            c = cand.passage.chunk
-            targets.append(
-                item.answerable
-                and spans_overlap(c.doc, c.start + cand.start, c.start + cand.end, item.spans)
-            )
-    return settings, rows, labels, targets
+        return getattr(commands, name)(args)
 
-
-def cmd_fit_verifier(args) -> int:
-    """Fit the abstention verifier on the reader's answers to one split's questions, and on
-    the answers of readers that left a fold of training articles out to that fold's."""
-    from rag.answer.abstain import fit_verifier
-    from rag.answer.reader import resolve_reader_model
-
-    work = Path(args.work)
-    folds = []
-    for spec in args.fold_reader or []:
-        split, _, model = spec.partition("=")
-        if not split.startswith("fold") or not model:
-            raise RagError(f"--fold-reader {spec!r}: give FOLD=READER, e.g. fold0=runs/fold0/model")
-        folds.append((split, model))
-    settings, rows, labels, targets = _verifier_rows(args, args.split, work)
-    for split, model in folds:
-        _, r, lab, tar = _verifier_rows(args, split, work / split, model)
-        rows, labels, targets = rows + r, labels + lab, targets + tar
-    verifier = fit_verifier(
-        rows,
-        labels,
-        args.max_false_abstain,
-        fitted_on=f"{Path(args.squad).name}:{'+'.join([args.split, *(f for f, _ in folds)])}",
-        targets=targets,
-    )
-    out = Path(args.out) if args.out else Path(resolve_reader_model(settings.reader_model))
-    out = out / "verifier.json" if out.is_dir() else out
-    verifier.save(out)
-    print(
-        json.dumps(
-            {
-                "questions": len(rows),
-                "threshold": verifier.threshold,
-                "weights": dict(zip(verifier.features, verifier.weights, strict=True)),
-            },
-            indent=2,
-        )
-    )
-    print(f"wrote {out}", file=sys.stderr)
-    return 0
-
-
-def cmd_train_reader(args) -> int:
-    import dataclasses
-
-    from rag.training.train_reader import TrainConfig, train
-
-    if not Path(args.squad).is_file():
-        raise RagError(f"--squad {args.squad}: no such file")
-    overrides = {
-        f.name: getattr(args, f.name)
-        for f in dataclasses.fields(TrainConfig)
-        if getattr(args, f.name, None) is not None
-    }
-    summary = train(Path(args.squad), Path(args.out), TrainConfig(**overrides))
-    print(
-        json.dumps({k: summary[k] for k in ("data", "steps", "train_minutes", "curve")}, indent=2)
-    )
-    print(f"wrote {args.out}/model (fp16 weights, tokenizer, training.json)", file=sys.stderr)
-    return 0
-
-
-def cmd_fit_answerability(args) -> int:
-    from rag.answer.reader import resolve_reader_model
-    from rag.training.train_reader import fit_answerability
-
-    folder = Path(resolve_reader_model(args.model))
-    report = fit_answerability(folder, Path(args.squad), args.limit, args.l2)
-    print(json.dumps(report, indent=2))
-    print(f"wrote {folder / 'answerability.json'}", file=sys.stderr)
-    return 0
+    return run
 
 
 def cmd_bench(args) -> int:
@@ -446,8 +411,14 @@ def cmd_docs(args) -> int:
         out.append(text[last:])
         print("\n" + "".join(out))
         return 0
+    from .errors import DiskFull
+
     removed = rag.delete_document(args.name)
     print(f"removed {removed['name']} ({removed['passages']} passages)")
+    try:
+        rag.refresh()  # the index forgets it now, not at the next `rag index`
+    except DiskFull as exc:  # deleted all the same: the next refresh drops its passages
+        _say(f"note: {exc}")
     return 0
 
 
@@ -507,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=0, help="at most N training questions")
     p.add_argument("--l2", type=float, default=10.0)
     p.add_argument("-v", "--verbose", action="store_true")
-    p.set_defaults(func=cmd_fit_answerability)
+    p.set_defaults(func=_training("cmd_fit_answerability"))
     p = sub.add_parser("fit-verifier", help="fit the reader's abstention verifier on a split")
     p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
     p.add_argument("--split", default="dev", help="train, dev, test or all (default dev)")
@@ -523,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(train-reader --leave-out-fold); repeatable",
     )
     _settings_args(p)
-    p.set_defaults(func=cmd_fit_verifier)
+    p.set_defaults(func=_training("cmd_fit_verifier"))
     p = sub.add_parser("train-reader", help="fine-tune the extractive reader on SQuAD 2.0 data")
     p.add_argument("--squad", required=True, help="SQuAD-format JSON file")
     p.add_argument("--out", required=True, help="run folder (checkpoints; resumes if present)")
@@ -547,7 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
     p.add_argument("-v", "--verbose", action="store_true")
-    p.set_defaults(func=cmd_train_reader)
+    p.set_defaults(func=_training("cmd_train_reader"))
     return parser
 
 

@@ -38,3 +38,17 @@ class GoldFormatError(RagError):
 
 class DocumentNotFound(RagError):
     """A document name that is not in the collection."""
+
+
+class DiskFull(RagError):
+    """A write failed because the disk (or the user's quota) is full: nothing was kept of it."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an OSError says the disk or quota is full (ENOSPC, EDQUOT)."""
+    import errno
+
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+DISK_FULL = "the disk is full: free some space (or remove documents) and try again"

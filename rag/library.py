@@ -4,13 +4,28 @@ deletes and stores documents, and says which are still being indexed."""
 from __future__ import annotations
 
 import calendar
+import contextlib
 import logging
 import threading
 import time
 
 from rag.answer.cite import Citation
-from rag.errors import BadQuestion, DocumentNotFound, UploadRejected
-from rag.ingest.documents import TextStore, list_document_files, load_documents, seed_documents_dir
+from rag.errors import (
+    DISK_FULL,
+    BadQuestion,
+    DiskFull,
+    DocumentNotFound,
+    UploadRejected,
+    is_disk_full,
+)
+from rag.ingest.documents import (
+    Document,
+    TextStore,
+    file_sha256,
+    list_document_files,
+    load_documents,
+    seed_documents_dir,
+)
 from rag.ingest.formats import Extracted, format_of
 from rag.ingest.upload import (
     StoredUpload,
@@ -23,6 +38,10 @@ from rag.settings import Settings
 from rag.store.base import Store, UpdateReport
 
 log = logging.getLogger(__name__)
+
+
+class _Empty:
+    documents: dict = {}
 
 
 class Library:
@@ -42,9 +61,18 @@ class Library:
         self._arriving_lock = threading.Lock()
         self.refreshing = 0  # refreshes running now (a first build or a rebuild among them)
 
-    def refresh(self, progress=None, batch: int = 32) -> UpdateReport:
+    def refresh(
+        self,
+        progress=None,
+        batch: int = 32,
+        *,
+        commit_passages: int = 0,
+        should_yield=None,
+        on_documents=None,
+    ) -> UpdateReport:
         """Bring the index in line with the documents folder, embedding only what changed
-        (`batch` passages per embedding call).
+        (`batch` passages per embedding call; with `commit_passages`, committed in bounded
+        batches, smallest documents first: see IndexStore.update).
 
         The folder is listed under the index's writer lock (see IndexStore.update).
         """
@@ -53,25 +81,46 @@ class Library:
         if removed:
             log.info("removed %d upload temporaries left by an interrupted upload", len(removed))
         keys: set[str] = set()
+        listed: dict[str, Document] = {}
+        cpu = {"extract": 0.0}
 
         def listing():
+            c0 = time.process_time()
             loaded = load_documents(self.settings.documents_dir, self.texts)
+            cpu["extract"] = time.process_time() - c0
             self.load_errors = loaded.errors
             for msg in loaded.errors.values():
                 log.warning("skipped: %s", msg)
             keys.update(self._text_key(d.name, d.sha256) for d in loaded.documents)
+            listed.update((d.name, d) for d in loaded.documents)
             with self._arriving_lock:
                 self._arriving.update(d.name for d in loaded.documents)
             return loaded.documents
 
+        options = {
+            "commit_passages": commit_passages,
+            "should_yield": should_yield,
+            "on_documents": on_documents,
+        }
         with self._arriving_lock:
             self.refreshing += 1
         try:
-            report = self.store.update(listing, progress, batch)
+            report = self.store.update(listing, progress, batch, **options)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFull(f"indexing stopped: {DISK_FULL}") from None
+            raise
         finally:
             with self._arriving_lock:
                 self.refreshing -= 1
-        self.texts.prune(keys)
+        report.cpu = {**cpu, **report.cpu}
+        report.pages = sum(
+            (listed[n].info.page_count or 1) if listed[n].info else 1
+            for n in (*report.added, *report.changed)
+            if n in listed and n in (self.store.current() or _Empty).documents
+        )
+        if not report.partial:
+            self.texts.prune(keys)
         return report
 
     def prepare_documents_dir(self) -> bool:
@@ -204,9 +253,20 @@ class Library:
         if path is None or folder not in path.parents or (meta is None and not waiting):
             raise DocumentNotFound(self._not_found(name))
         entry = self._entry(name, meta)
+        # Which version leaves: the indexed one, or the file's own if it is still waiting
+        # (it may be in the batch being embedded right now).
+        shas = {meta["sha256"]} if meta else set()
+        with contextlib.suppress(OSError):
+            shas.add(file_sha256(path.read_bytes()))
         path.unlink(missing_ok=True)
         forget_origin(folder, name)
-        self.refresh()
+        # Effective now, without the writer's lock or any disk space: the snapshot every
+        # question and /document reads hides it; the next commit removes it from the index
+        # (the background indexer is asked for one by the caller, or `refresh`).
+        for sha in shas:
+            self.store.forget(name, sha)
+        with self._arriving_lock:
+            self._arriving.discard(name)
         return entry
 
     def _not_found(self, name) -> str:
@@ -252,8 +312,14 @@ class Library:
                         self.texts,
                     )
                 )
-            except UploadRejected as exc:
+            except (UploadRejected, DiskFull) as exc:
                 rejected[filename] = str(exc)
+        for s in stored:
+            if s.status == "added":
+                # A deleted document's name and bytes again: it is shown as it was.
+                path = self.settings.documents_dir / s.name
+                with contextlib.suppress(OSError):
+                    self.store.deletions.discard(s.name, file_sha256(path.read_bytes()))
         with self._arriving_lock:
             self._arriving.update(s.name for s in stored)
         return stored, rejected

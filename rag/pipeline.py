@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from rag.answer.abstain import reason
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
+from rag.answer.forms import classify, lines_text, periods, series_documents
 from rag.answer.reading import Candidate, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.ingest.formats import Extracted
@@ -53,6 +54,7 @@ class Answer:
     origins: dict[str, dict] = field(default_factory=dict)  # cited document -> where it came from
     query: str = ""  # what was sent to retrieval (after follow-up rewriting)
     seconds: float = 0.0
+    form: str = "fact"  # what the question asks for: fact, list, summary or comparison
 
     def to_dict(self) -> dict:
         return {
@@ -78,6 +80,7 @@ class Answer:
             "confidence": None if self.confidence is None else round(self.confidence, 4),
             "query": self.query,
             "seconds": round(self.seconds, 3),
+            "form": self.form,
         }
 
 
@@ -152,6 +155,7 @@ class RAG:
             self.settings.fusion,
             self.settings.fusion_alpha,
             self.settings.fusion_candidates,
+            self.settings.doc_steer,
         )
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
@@ -203,8 +207,8 @@ class RAG:
     def load_errors(self) -> dict[str, str]:
         return self.library.load_errors
 
-    def refresh(self, progress=None, batch: int = 32) -> UpdateReport:
-        return self.library.refresh(progress, batch)
+    def refresh(self, progress=None, batch: int = 32, **batching) -> UpdateReport:
+        return self.library.refresh(progress, batch, **batching)
 
     def prepare_documents_dir(self) -> bool:
         return self.library.prepare_documents_dir()
@@ -292,7 +296,11 @@ class RAG:
         documents = self.library.check_documents(documents)
         s = self.settings
         answerer = self.answerer
-        k = top_k or answerer.top_k
+        # The form is the user's own question's: a follow-up's words decide it, not the earlier.
+        form = classify(text)
+        # A list or a comparison draws on more passages (and documents) than one fact does.
+        formed = form != "fact" and hasattr(answerer, "answer_form")
+        k = top_k or (max(answerer.top_k, s.form_top_k) if formed else answerer.top_k)
         query = rewrite(
             text,
             clean_history(history, s.max_history_entries, s.max_question_chars),
@@ -301,16 +309,48 @@ class RAG:
         )
         passages = self.retriever.run(query, k, documents)
         result = Answer(
-            text, "", True, answerer.name, passages=passages, notice=notice, query=query
+            text,
+            "",
+            True,
+            answerer.name,
+            passages=passages,
+            notice=notice,
+            query=query,
+            form=form if formed else "fact",
         )
         if not passages:
             yield self._abstain(result, t0, "no_documents")
+            return
+        if formed:
+            if form == "comparison":
+                passages = result.passages = self._per_period(query, passages, documents)
+            outcome = answerer.answer_form(form, query, passages, self.embedder, text)
+            yield self._answer(result, outcome, t0)
             return
         for item in answerer.answer(query, passages, text):
             if isinstance(item, Outcome):
                 yield self._answer(result, item, t0)
                 return
             yield item
+
+    def _per_period(self, query: str, passages: list[Passage], documents) -> list[Passage]:
+        """A comparison's passages: those retrieved, then the best two of each document of
+        the same series (`forms.series_documents`: the same name but its period) not among
+        them. Retrieval alone seldom reaches every quarter of a "how has X changed" question."""
+        snap = self.store.current()
+        names = sorted(snap.documents) if snap else []
+        if documents:
+            names = [n for n in names if n in documents]
+        seen = [p.chunk.doc for p in passages[:3]]
+        wanted = series_documents(seen, names, periods(query))
+        have = {p.chunk.chunk_id for p in passages}
+        out = list(passages)
+        for doc in wanted:
+            for p in self.retriever.run(query, 2, [doc]):
+                if p.chunk.chunk_id not in have:
+                    have.add(p.chunk.chunk_id)
+                    out.append(replace(p, rank=len(out) + 1))
+        return out
 
     def _answer(self, result: Answer, outcome: Outcome, t0: float) -> Answer:
         """The answerer's outcome as the Answer users see: numbered citations, the short
@@ -323,6 +363,10 @@ class RAG:
                 return self._abstain(result, t0, outcome.reason, "", outcome.detail)
             return self._abstain(result, t0, outcome.reason, outcome.detail)
         text, result.citations = number_citations(outcome.supports)
+        if outcome.form != "fact":
+            text = lines_text(outcome.form, outcome.supports, result.citations, outcome.labels)
+        if outcome.notice:
+            result.notice = f"{result.notice} {outcome.notice}".strip()
         if outcome.rival is not None:
             _, result.citations = number_citations([*outcome.supports, outcome.rival.support])
             second = result.citations[-1]

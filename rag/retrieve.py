@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.context import prefer, steer
 from rag.ingest.chunk import Chunk
 from rag.store.base import Snapshot
 from rag.store.embed import Embedder
@@ -85,6 +86,7 @@ class Retriever:
         fusion: str = Settings.fusion,
         alpha: float = Settings.fusion_alpha,
         candidates: int = Settings.fusion_candidates,
+        doc_steer: str = Settings.doc_steer,
     ):
         if top_k < 1:
             raise ConfigError(f"top_k={top_k}: must be at least 1")
@@ -100,6 +102,7 @@ class Retriever:
         self.fusion = fusion
         self.alpha = alpha
         self.candidates = candidates
+        self.doc_steer = doc_steer
 
     def run(
         self, query: str, top_k: int | None = None, documents: list[str] | None = None
@@ -110,19 +113,27 @@ class Retriever:
             snap = snap.restricted(documents)
         if snap is None or snap.ntotal == 0 or not query.strip():
             return []
+        snap, preferred = steer(snap, query, self.doc_steer)
         # Cached: the answer path embeds the same question again (extractive scoring).
-        return self.search(snap, query, self.embedder.embed_cached([query]), top_k)
+        return self.search(snap, query, self.embedder.embed_cached([query]), top_k, preferred)
 
     def search(
-        self, snap: Snapshot, query: str, vec: np.ndarray, top_k: int | None = None
+        self,
+        snap: Snapshot,
+        query: str,
+        vec: np.ndarray,
+        top_k: int | None = None,
+        preferred: set[str] | None = None,
     ) -> list[Passage]:
         """Rank with the query vector given (1 x dim). The passage score reported stays the
         cosine similarity, whatever the fusion."""
         k = top_k or self.top_k
         pool = min(max(k, self.candidates), snap.ntotal)
         # A store that fuses itself (Milvus) answers `hybrid`; the others return None.
-        order = snap.hybrid(query, vec, k, pool) if self.fusion == "rrf" else None
+        want = pool if preferred else k
+        order = snap.hybrid(query, vec, want, pool) if self.fusion == "rrf" else None
         if order is not None:
+            order = prefer(order, snap, preferred)[:k]
             return [
                 Passage(rank, float(snap.vector(key) @ vec[0]), snap.chunk(key))
                 for rank, key in enumerate(order, 1)
@@ -137,7 +148,7 @@ class Retriever:
             order = fuse_convex(cosine, lexical, self.alpha)
         else:
             order = list(cosine or lexical)
-        order = order[:k]
+        order = prefer(order, snap, preferred)[:k]
         # Lexical hits outside the dense pool: score them too.
         self._fill_cosines(snap, cosine, [key for key in order if key not in cosine], vec)
         return [Passage(rank, cosine[key], snap.chunk(key)) for rank, key in enumerate(order, 1)]

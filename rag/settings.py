@@ -56,6 +56,13 @@ class Settings:
     # Another document's answer is reported as a disagreement only if its sentence holds every
     # name and number of the question and at least this share of its content words.
     rival_min_words: float = 0.5
+    # Lists, summaries and comparisons (rag.answer.forms): passages retrieved for them, the
+    # weight of shared question words beside the embedding cosine, the score a sentence needs
+    # to be said, and the most items said. Chosen on the 10-Q validation questions.
+    form_top_k: int = 8
+    form_lexical_weight: float = 0.5
+    form_floor: float = 0.45
+    form_max_items: int = 5
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
@@ -69,6 +76,11 @@ class Settings:
     fusion: str = "convex"
     fusion_alpha: float = 0.6
     fusion_candidates: int = 50
+    # Periods and names in the question that only some documents' titles, file names or first
+    # passages carry steer retrieval to those documents (rag.context): "off", "prefer" (their
+    # passages first), "restrict" (only theirs). Chosen on the validation half of the 10-Q
+    # questions (research/context_check.py).
+    doc_steer: str = "prefer"
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
     flat_max_passages: int = 50_000
@@ -143,7 +155,7 @@ class Settings:
                 f"chunk_overlap_tokens={self.chunk_overlap_tokens}: must be >= 0 and "
                 f"less than half of chunk_tokens ({self.chunk_tokens})"
             )
-        for name in ("top_k", "reader_top_k"):
+        for name in ("top_k", "reader_top_k", "form_top_k"):
             if not 1 <= getattr(self, name) <= 50:
                 raise ConfigError(f"{name}={getattr(self, name)}: must be between 1 and 50")
         if self.answer_threshold is not None and not 0.0 <= self.answer_threshold <= 1.0:
@@ -182,6 +194,8 @@ class Settings:
             raise ConfigError(
                 f"fusion_candidates={self.fusion_candidates}: must be between 1 and 1000"
             )
+        if self.doc_steer not in ("off", "prefer", "restrict"):
+            raise ConfigError(f"doc_steer={self.doc_steer!r}: choose off, prefer or restrict")
         self.index_config  # noqa: B018  (checks its numbers)
         if not 1 <= self.concurrency <= 16:
             raise ConfigError(f"concurrency={self.concurrency}: must be between 1 and 16")

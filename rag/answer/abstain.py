@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.context import known_text
 from rag.text import WORD, content_tokens, names, numbers, stem, stems
 
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*\d|\d")
@@ -34,6 +35,9 @@ REASONS = {
     "to quote an answer from it.",
     "model_declined": "The passages the model read do not contain the answer.",
     "unsupported": "Nothing in the drafted answer could be matched to a passage.",
+    # a list, summary or comparison with no sentence that supports it
+    "form_unsupported": "No sentence of the passages closest to the question shares enough of "
+    "its words and meaning to build a {detail} from.",
     # not a reason to abstain: added to one while documents are still being indexed
     "waiting": "Not searched yet, still being indexed: {detail}.",
 }
@@ -59,7 +63,7 @@ def unanswerable(question: str, passages, min_retrieval_score: float) -> tuple[s
     """Hand rules for drafting generators: (reason code, detail), or ("", "")."""
     if passages[0].score < min_retrieval_score:
         return "not_relevant", ""
-    missing = missing_numbers(question, " ".join(p.chunk.text for p in passages))
+    missing = missing_numbers(question, known_text(passages))
     if missing:
         return "missing_numbers", ", ".join(sorted(missing))
     return "", ""

@@ -53,6 +53,9 @@ class Outcome:
     reason: str = ""
     detail: str = ""
     dropped: list[str] = field(default_factory=list)  # draft sentences no passage supports
+    form: str = "fact"  # the answer's form (rag.answer.forms.FORMS)
+    labels: list[str] = field(default_factory=list)  # a comparison: each line's period
+    notice: str = ""  # said beside the answer (e.g. a comparison found one period only)
 
 
 class Answerer(Protocol):

@@ -17,6 +17,7 @@ from rag.answer.abstain import (
 )
 from rag.answer.base import Model, Outcome, Rival, ShortAnswer
 from rag.answer.reader import Span
+from rag.context import known_text
 from rag.ingest.chunk import split_sentences
 from rag.retrieve import Passage
 from rag.settings import Settings
@@ -116,11 +117,27 @@ class ReadingAnswerer:
         # The one hand rule kept for the reader: it helped on the dev articles
         # (research/rule_check.py: abstention accuracy 0.675 -> 0.679, no answer lost). Only
         # the user's own numbers count: a follow-up's reason must not name the previous one's.
-        missing = missing_numbers(asked or question, " ".join(p.chunk.text for p in passages))
+        missing = missing_numbers(asked or question, known_text(passages))
         if missing:
             yield Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)))
         else:
             yield self.read(question, passages, asked)
+
+    def answer_form(
+        self, form: str, question: str, passages: list[Passage], embedder, asked: str = ""
+    ) -> Outcome:
+        """A list, summary or comparison (`rag.answer.forms`): the supporting sentences, or
+        an abstention with its reason. A year or quarter may be named by a document's name
+        rather than its passages ("2023 Q1 AAPL.pdf"), so both count for the numbers rule."""
+        from rag.answer.forms import FormSettings, extract
+
+        seen = " ".join([*(p.chunk.text for p in passages), *{p.chunk.doc for p in passages}])
+        missing = missing_numbers(asked or question, seen)
+        if missing:
+            return Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)), form=form)
+        s = self.settings
+        fs = FormSettings(s.form_lexical_weight, s.form_floor, s.form_max_items)
+        return extract(form, question, passages, embedder, fs)
 
     def candidate(self, query: str, passages: list[Passage], asked: str = "") -> Candidate | None:
         """The reader's best answer and the verifier's inputs, before deciding (what the

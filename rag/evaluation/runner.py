@@ -25,7 +25,8 @@ from rag.text import normalize_answer, token_f1
 
 _KEYS = ("id", "question", "answers", "sources", "answerable")
 # Question-type keys a gold row may carry: the summary breaks every metric down by their values.
-BREAKDOWN = ("kind", "chunk_type", "form")
+# "answer_form": the form the bot chose (rag.answer.forms), beside the gold row's "form".
+BREAKDOWN = ("kind", "chunk_type", "form", "answer_form")
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ def score_answer(item: GoldItem, answer: dict, latency: float) -> dict:
         "question": item.question,
         "answerable": item.answerable,
         "abstained": answer["abstained"],
+        "answer_form": answer.get("form", "fact"),
         "rank": rank,
         "em": exact_match(text, item.answers) if item.answerable else 0.0,
         "f1": token_f1(text, item.answers) if item.answerable else 0.0,

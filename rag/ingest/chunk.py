@@ -27,6 +27,9 @@ class Chunk:
     text: str
     # Sentence spans within `text`, computed when the index is written (not per question).
     sentences: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
+    # The document's title, file name, heading path and page (rag.context): searched with the
+    # passage, never part of `text`, so never quoted.
+    context: str = field(default="", compare=False, repr=False)
 
     def sentence_spans(self) -> list[tuple[int, int]]:
         """Spans of the sentences of `text`: stored at index time, else split now."""
@@ -40,6 +43,7 @@ class Chunk:
             "end": self.end,
             "text": self.text,
             "sentences": [list(s) for s in self.sentence_spans()],
+            **({"context": self.context} if self.context else {}),
         }
 
     @classmethod
@@ -51,6 +55,7 @@ class Chunk:
             d["end"],
             d["text"],
             tuple((a, b) for a, b in d.get("sentences", ())),
+            d.get("context", ""),
         )
 
 

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.errors import IngestError
+from rag.errors import DISK_FULL, DiskFull, IngestError, is_disk_full
 from rag.ingest.formats import (
     EXTRACTOR_VERSION,
     MAX_TEXT_CHARS,
@@ -88,9 +88,12 @@ class TextStore:
         os.chmod(self.dir, 0o700)  # a folder an older version made 0755
         tmp = self.dir / f".{uuid.uuid4().hex}.tmp"
         data = json.dumps(extracted.to_dict(), ensure_ascii=False).encode("utf-8")
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
-            f.write(data)
-        os.replace(tmp, self._path(key))
+        try:
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+                f.write(data)
+            os.replace(tmp, self._path(key))
+        finally:
+            tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no .tmp
 
     def meta(self, key: str) -> dict | None:
         """Title, format, pages and size of a stored text (cached: the library lists many)."""
@@ -163,6 +166,8 @@ def load_documents(folder: Path, store: TextStore | None = None) -> LoadResult:
         except IngestError as exc:
             result.errors[name] = str(exc)
         except OSError as exc:
+            if is_disk_full(exc):  # its extracted text could not be kept: stop, keep nothing
+                raise DiskFull(f"indexing stopped: {DISK_FULL}") from None
             result.errors[name] = f"{name}: cannot be read ({exc.strerror})"
         except Exception as exc:  # noqa: BLE001 - one file's failure never ends the scan
             log.exception("reading %s", name)

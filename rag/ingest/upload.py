@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.errors import IngestError, UploadRejected
+from rag.errors import DISK_FULL, DiskFull, IngestError, UploadRejected, is_disk_full
 from rag.ingest.documents import SUFFIXES, TextStore, file_sha256, list_document_files
 from rag.ingest.formats import extract
 
@@ -134,8 +134,11 @@ def _record_origin(folder: Path, name: str, uploader: str | None) -> None:
         "at": time.strftime("%Y-%m-%d %H:%M", time.localtime()),
     }
     tmp = meta / f".{uuid.uuid4().hex}"
-    tmp.write_text(json.dumps(record))
-    os.replace(tmp, meta / f"{name}.json")
+    try:
+        tmp.write_text(json.dumps(record))
+        os.replace(tmp, meta / f"{name}.json")
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def store_upload(
@@ -166,7 +169,12 @@ def store_upload(
         raise UploadRejected(str(exc)) from None
     digest = file_sha256(data)
     if texts is not None:
-        texts.put(TextStore.key(digest, extracted.format), extracted)
+        try:
+            texts.put(TextStore.key(digest, extracted.format), extracted)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFull(f"{shown} was not added: {DISK_FULL}") from None
+            raise
     folder.mkdir(parents=True, exist_ok=True)
     for path in list_document_files(folder):
         try:
@@ -176,21 +184,30 @@ def store_upload(
             continue  # deleted since the listing (a delete racing this upload): not a duplicate
     # Hidden temp name: the folder scan skips dot-files, so a killed write is never indexed.
     tmp = folder / f".upload-{uuid.uuid4().hex}"
-    # 0600: documents may be private; only the app's own user reads them.
-    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    target = None
     try:
+        # 0600: documents may be private; only the app's own user reads them.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         target = _claim(folder, name, tmp)
+        _record_origin(folder, target.name, uploader)
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        # Nothing half-written stays: not the temporary, not a file claimed without its record.
+        if target is not None:
+            target.unlink(missing_ok=True)
+            forget_origin(folder, target.name)
+        if is_disk_full(exc):
+            raise DiskFull(f"{shown} was not added: {DISK_FULL}") from None
+        raise
     finally:
         tmp.unlink(missing_ok=True)
-    _record_origin(folder, target.name, uploader)
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
     return StoredUpload(filename, target.name, "added")
 
 

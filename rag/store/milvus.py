@@ -23,6 +23,7 @@ import threading
 import time
 from pathlib import Path
 
+from rag.context import embedding_text, lexical_text
 from rag.errors import ConfigError, IndexCorrupt
 from rag.store import base
 from rag.store.base import Documents, Progress, UpdateReport
@@ -64,6 +65,8 @@ class MilvusStore:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._loaded = False
+        local = "://" not in uri
+        self.deletions = base.Deletions(Path(uri).parent if local else None)
 
     @property
     def client(self):
@@ -121,6 +124,7 @@ class MilvusStore:
             analyzer_params=_analyzer(),
         )
         schema.add_field("sentences", DataType.JSON)
+        schema.add_field("context", DataType.VARCHAR, max_length=4096)
         schema.add_field("dense", DataType.FLOAT_VECTOR, dim=self.embedder.dim)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         schema.add_function(
@@ -304,6 +308,14 @@ class MilvusStore:
         return int(rows[0]["count(*)"])
 
     def current(self) -> MilvusSnapshot | None:
+        """The live snapshot without the documents deleted since (see base.Deletions)."""
+        return self.deletions.view(self._current())
+
+    def forget(self, name: str, sha256: str) -> None:
+        """Stop searching and serving a deleted document now; the next update removes it."""
+        self.deletions.add(name, sha256)
+
+    def _current(self) -> MilvusSnapshot | None:
         """The collection's documents, re-read at most once a second (another process or
         machine may have written)."""
         if self.snapshot is None or time.monotonic() - self._checked > 1.0:
@@ -319,8 +331,17 @@ class MilvusStore:
 
     # ---- writing -------------------------------------------------------------------------
     def update(
-        self, documents: Documents, progress: Progress | None = None, batch: int = 32
+        self,
+        documents: Documents,
+        progress: Progress | None = None,
+        batch: int = 32,
+        *,
+        commit_passages: int = 0,
+        should_yield=None,
+        on_documents=None,
     ) -> UpdateReport:
+        """As IndexStore.update; each document is its own commit here (its table row), so
+        `commit_passages` changes nothing, and `should_yield()` is asked after each one."""
         t0 = time.perf_counter()
         with self._lock:
             if callable(documents):
@@ -340,7 +361,11 @@ class MilvusStore:
                 self._create()
             else:
                 table = self._sweep(table)
+            deleted = self.deletions.pairs()
+            documents = [d for d in documents if (d.name, d.sha256) not in deleted]
+            listed = {d.name for d in documents}
             todo = base.diff_documents(table, {d.name: d for d in documents}, report)
+            report.removed = sorted(set(report.removed) | (set(table) - listed))
             if meta is None:
                 self.client.upsert(
                     self.docs,
@@ -359,7 +384,14 @@ class MilvusStore:
             done = 0
             if progress and total:  # the bar shows from the start
                 progress(0, total)
-            for doc, chunks in fresh:
+            for i, (doc, chunks) in enumerate(fresh):
+                if on_documents:
+                    on_documents(i, len(fresh))
+                if i and should_yield is not None and should_yield():
+                    report.partial = True
+                    break
+                if (doc.name, doc.sha256) in self.deletions.pairs():
+                    continue  # deleted while waiting: never indexed
                 # Whatever an interrupted update left of this document beyond the version the
                 # table names goes first: its passages are then inserted exactly once.
                 prior = table.get(doc.name)
@@ -369,7 +401,7 @@ class MilvusStore:
                 self.client.delete(self.passages, filter=stale)
                 for i in range(0, len(chunks), batch):
                     part = chunks[i : i + batch]
-                    vecs = self.embedder.embed([c.text for c in part])
+                    vecs = self.embedder.embed([embedding_text(c) for c in part])
                     self.client.insert(
                         self.passages,
                         [
@@ -380,7 +412,8 @@ class MilvusStore:
                                 "start": c.start,
                                 "end": c.end,
                                 "text": c.text,
-                                "terms": terms(c.text),
+                                "terms": terms(lexical_text(c)),
+                                "context": c.context,
                                 "sentences": [list(s) for s in c.sentence_spans()],
                                 "dense": v.tolist(),
                             }
@@ -413,6 +446,9 @@ class MilvusStore:
                 self.client.delete(self.docs, filter=f"name in {names}")
             self._checked = 0.0
             self.snapshot = None
+            snap = self._current()
+            if snap is not None:
+                self.deletions.applied(deleted)
             snap = self.current()
             report.embedded_chunks = total
             report.total_chunks = snap.ntotal if snap else 0

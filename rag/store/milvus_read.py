@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_FIELDS = ["chunk_id", "doc", "sha256", "start", "end", "text", "sentences"]
+_FIELDS = ["chunk_id", "doc", "sha256", "start", "end", "text", "sentences", "context"]
 # What this version writes: a collection without them (another program's, an older layout)
 # is rebuilt by `update` and refused by a read, never half-used.
 _PASSAGE_FIELDS = {
@@ -32,6 +32,7 @@ _PASSAGE_FIELDS = {
     "text",
     "terms",
     "sentences",
+    "context",
     "dense",
     "sparse",
 }
@@ -223,4 +224,5 @@ def _chunk(e: dict) -> Chunk:
         int(e["end"]),
         e["text"],
         tuple((a, b) for a, b in sentences),
+        e.get("context") or "",
     )

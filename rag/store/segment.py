@@ -14,6 +14,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from rag.context import lexical_text
 from rag.errors import ConfigError, IndexCorrupt
 from rag.ingest.chunk import Chunk
 from rag.store.lexical import TermMatrix, tokenize
@@ -113,7 +114,7 @@ class Segment:
         folder.mkdir(mode=0o700, parents=True)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         terms = TermMatrix.build(
-            tokens if tokens is not None else (tokenize(c.text) for c in chunks)
+            tokens if tokens is not None else (tokenize(lexical_text(c)) for c in chunks)
         )
         index = dense_index(vectors, config)
         with open(folder / "vectors.npy", "wb") as f:
@@ -214,3 +215,18 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _check_manifest(manifest: dict) -> None:
+    """TypeError or KeyError unless every field the store reads has the type it needs: a
+    manifest of the wrong shape is then rebuilt like an unreadable one."""
+    for meta in manifest["documents"].values():
+        if not (
+            isinstance(meta["segment"], str)
+            and isinstance(meta["sha256"], str)
+            and all(type(meta[k]) is int and meta[k] >= 0 for k in ("first", "chunks"))
+        ):
+            raise TypeError(f"a document entry of the wrong shape: {str(meta)[:80]}")
+    for seg in manifest["segments"]:
+        if not (isinstance(seg["name"], str) and isinstance(seg["files"], dict)):
+            raise TypeError(f"a segment entry of the wrong shape: {str(seg)[:80]}")

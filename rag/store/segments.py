@@ -34,10 +34,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from rag.errors import ConfigError, IndexCorrupt
+from rag.context import embedding_text
+from rag.errors import DISK_FULL, ConfigError, DiskFull, IndexCorrupt, is_disk_full
 from rag.ingest.chunk import Chunk
 from rag.store.base import (
     FORMAT_VERSION,
+    Deletions,
     Documents,
     Progress,
     UpdateReport,
@@ -50,6 +52,7 @@ from rag.store.lexical import LiveBM25, tokenize
 from rag.store.segment import (
     IndexConfig,
     Segment,
+    _check_manifest,
     _fsync_dir,
     _fsync_write,
 )
@@ -206,19 +209,9 @@ def _one_thread():
         faiss.omp_set_num_threads(n)
 
 
-def _check_manifest(manifest: dict) -> None:
-    """TypeError or KeyError unless every field the store reads has the type it needs: a
-    manifest of the wrong shape is then rebuilt like an unreadable one."""
-    for meta in manifest["documents"].values():
-        if not (
-            isinstance(meta["segment"], str)
-            and isinstance(meta["sha256"], str)
-            and all(type(meta[k]) is int and meta[k] >= 0 for k in ("first", "chunks"))
-        ):
-            raise TypeError(f"a document entry of the wrong shape: {str(meta)[:80]}")
-    for seg in manifest["segments"]:
-        if not (isinstance(seg["name"], str) and isinstance(seg["files"], dict)):
-            raise TypeError(f"a segment entry of the wrong shape: {str(seg)[:80]}")
+def _tally(report: UpdateReport, stage: str, since: float) -> None:
+    """Add the process's CPU seconds since `since` to a stage of the report."""
+    report.cpu[stage] = report.cpu.get(stage, 0.0) + time.process_time() - since
 
 
 class IndexStore:
@@ -244,6 +237,7 @@ class IndexStore:
         self._write_lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self.snapshot: IndexSnapshot | None = None
+        self.deletions = Deletions(self.dir)
 
     # ---- reading -------------------------------------------------------------------------
     def read_manifest(self) -> tuple[str, dict]:
@@ -290,6 +284,10 @@ class IndexStore:
         return IndexSnapshot(segments, manifest, name)
 
     def current(self) -> IndexSnapshot | None:
+        """The live snapshot without the documents deleted since its commit (see Deletions)."""
+        return self.deletions.view(self._current())
+
+    def _current(self) -> IndexSnapshot | None:
         """The live snapshot, switching to a newer generation another process committed.
 
         Reads CURRENT (a few bytes) per call; loads only when it names a new generation. A
@@ -335,7 +333,14 @@ class IndexStore:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def update(
-        self, documents: Documents, progress: Progress | None = None, batch: int = 32
+        self,
+        documents: Documents,
+        progress: Progress | None = None,
+        batch: int = 32,
+        *,
+        commit_passages: int = 0,
+        should_yield=None,
+        on_documents=None,
     ) -> UpdateReport:
         """Make the index match `documents`, embedding only new and changed ones, `batch`
         passages per embedding call (progress is reported between calls).
@@ -344,9 +349,17 @@ class IndexStore:
         documents leave tombstones until a merge. Given a callable, it is called under the
         writers' lock: a listing of the folder taken before another writer committed can never
         remove that writer's documents.
+
+        With `commit_passages`, the work is committed in bounded batches, smallest documents
+        first: the first document alone (the first answer need not wait for the rest), then
+        about `commit_passages` passages a generation. `should_yield()`, asked after each
+        commit, ends the run early (`report.partial`) so that a newer, smaller request can go
+        first; `on_documents(done, total)` follows the documents.
         """
         t0 = time.perf_counter()
         with self._locked():
+            # Segments a failed write left (a full disk) go first: they hold the space needed.
+            self._prune_unnamed()
             if callable(documents):
                 documents = documents()
             report = UpdateReport()
@@ -361,8 +374,19 @@ class IndexStore:
                 if (self.dir / "CURRENT").exists():
                     log.warning("index unusable, rebuilding from the documents: %s", exc)
                     report.rebuilt = str(exc)
-            by_name = {d.name: d for d in documents}
-            todo = diff_documents(manifest["documents"] if manifest else {}, by_name, report)
+            deleted = self.deletions.pairs()
+            by_name = {
+                d.name: d for d in documents if (d.name, d.sha256) not in deleted
+            }  # a file deleted while being listed
+            indexed = {
+                n: m
+                for n, m in (manifest["documents"] if manifest else {}).items()
+                if (n, m["sha256"]) not in deleted
+            }
+            todo = diff_documents(indexed, by_name, report)
+            report.removed = sorted(
+                set(manifest["documents"] if manifest else {}) - set(by_name) | set(report.removed)
+            )
             old: IndexSnapshot | None = None
             if manifest is not None:
                 try:  # verified even when nothing changed: a damaged index is rebuilt now
@@ -373,6 +397,7 @@ class IndexStore:
                     report.rebuilt, old = str(exc), None
             if old is not None and not report.touched:
                 self.snapshot = old
+                self.deletions.applied(deleted)
                 report.total_chunks = old.ntotal
                 report.seconds = time.perf_counter() - t0
                 return report
@@ -380,34 +405,97 @@ class IndexStore:
                 report.added = sorted(by_name) if report.rebuilt else report.added
                 report.changed, report.unchanged = [], []
                 todo = [by_name[n] for n in sorted(by_name)]
-            fresh: list[Chunk] = []
-            spans: dict[str, tuple[int, int]] = {}
-            for doc, chunks in chunk_documents(todo, self.embedder, self.chunker):
-                spans[doc.name] = (len(fresh), len(chunks))
-                fresh.extend(chunks)
-            vectors = self._embed(fresh, progress, batch)
+            if commit_passages:
+                todo.sort(key=lambda d: (len(d.text), d.name))
             segments = list(old.segments) if old else []
+            # Removed documents leave at the first commit; a changed one keeps its old version
+            # searchable until its new one is committed.
             table = {n: dict(m) for n, m in (old.documents if old else {}).items() if n in by_name}
-            for name in spans:
-                table.pop(name, None)
-            if fresh or not segments:
-                seg = Segment.write(self._new_name("seg"), fresh, vectors, self.config)
-                segments.append(seg)
-                for name, (first, count) in spans.items():
-                    table[name] = {
-                        "sha256": by_name[name].sha256,
-                        "segment": seg.name,
-                        "first": first,
-                        "chunks": count,
-                        "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    }
-            segments, table, report.compacted = self._maybe_compact(segments, table)
-            self.snapshot = self._commit(segments, table)
-            report.embedded_chunks = len(fresh)
+            if old is not None:
+                table = {n: m for n, m in table.items() if (n, m["sha256"]) not in deleted}
+            pending = list(reversed(todo))
+            counted = {"done": 0, "known": 0, "docs": 0}
+            first = True
+            while first or pending:
+                fresh: list[Chunk] = []
+                spans: dict[str, tuple[int, int]] = {}
+                while pending:
+                    doc = pending[-1]
+                    if (doc.name, doc.sha256) in self.deletions.pairs():
+                        pending.pop()  # deleted while waiting: never indexed
+                        continue
+                    if commit_passages and fresh and len(fresh) >= commit_passages:
+                        break
+                    pending.pop()
+                    c0 = time.process_time()
+                    for d, chunks in chunk_documents([doc], self.embedder, self.chunker):
+                        spans[d.name] = (len(fresh), len(chunks))
+                        fresh.extend(chunks)
+                        counted["known"] += len(chunks)
+                    _tally(report, "chunk", c0)
+                    if commit_passages and first:
+                        break
+                c0 = time.process_time()
+                vectors = self._embed(fresh, progress, batch, counted)
+                _tally(report, "embed", c0)
+                c0 = time.process_time()
+                if fresh or not segments:
+                    seg = self._write_segment(fresh, vectors)
+                    segments.append(seg)
+                    for name, (start, count) in spans.items():
+                        table[name] = {
+                            "sha256": by_name[name].sha256,
+                            "segment": seg.name,
+                            "first": start,
+                            "chunks": count,
+                            "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        }
+                # Deletes made meanwhile are applied by this commit.
+                applying = self.deletions.pairs()
+                table = {n: m for n, m in table.items() if (n, m["sha256"]) not in applying}
+                compacted = 0
+                if not pending or len(segments) > 2 * self.config.max_segments:
+                    segments, table, compacted = self._maybe_compact(segments, table)
+                report.compacted += compacted
+                self.snapshot = self._commit(segments, table)
+                segments = list(self.snapshot.segments)
+                _tally(report, "write", c0)
+                self.deletions.applied(applying | deleted)
+                report.embedded_chunks += len(fresh)
+                counted["docs"] += len(spans)
+                if on_documents:
+                    on_documents(counted["docs"], counted["docs"] + len(pending))
+                first = False
+                if pending and should_yield is not None and should_yield():
+                    report.partial = True
+                    break
             report.total_chunks = self.snapshot.ntotal
             report.seconds = time.perf_counter() - t0
             log.info(report.summary())
             return report
+
+    def forget(self, name: str, sha256: str) -> None:
+        """Stop searching and serving a deleted document now, without the writer's lock; the
+        next commit removes it from the table."""
+        self.deletions.add(name, sha256)
+
+    def _write_segment(self, chunks: list[Chunk], vectors: np.ndarray) -> Segment:
+        folder = self._new_name("seg")
+        try:
+            return Segment.write(folder, chunks, vectors, self.config)
+        except BaseException as exc:
+            shutil.rmtree(folder, ignore_errors=True)  # never half a segment on disk
+            if is_disk_full(exc):
+                raise DiskFull(f"the index could not be written: {DISK_FULL}") from None
+            raise
+
+    def _prune_unnamed(self) -> None:
+        """Remove what no generation names (a write that failed or was killed)."""
+        try:
+            name, manifest = self.read_manifest()
+        except IndexCorrupt:
+            return
+        self._prune(keep={name, *(s["name"] for s in manifest["segments"])})
 
     def write_passages(
         self, chunks: list[Chunk], vectors: np.ndarray, sha256: dict[str, str]
@@ -421,7 +509,7 @@ class IndexStore:
                 old = None
             segments = list(old.segments) if old else []
             table = {n: dict(m) for n, m in (old.documents if old else {}).items()}
-            seg = Segment.write(self._new_name("seg"), chunks, vectors, self.config)
+            seg = self._write_segment(chunks, vectors)
             for i, c in enumerate(chunks):
                 if c.doc not in table or table[c.doc]["segment"] != seg.name:
                     table[c.doc] = {
@@ -456,21 +544,25 @@ class IndexStore:
             chunks.extend(seg.chunks[a : a + n])
             vecs.append(seg.vectors[a : a + n])
         matrix = np.vstack(vecs) if vecs else np.zeros((0, self.embedder.dim), np.float32)
-        merged = Segment.write(self._new_name("seg"), chunks, matrix, self.config)
+        merged = self._write_segment(chunks, matrix)
         for meta in new_table.values():
             meta["segment"] = merged.name
         return [merged], new_table, len(segments)
 
-    def _embed(self, chunks: list[Chunk], progress, step: int) -> np.ndarray:
+    def _embed(self, chunks: list[Chunk], progress, step: int, counted=None) -> np.ndarray:
+        """Vectors of `chunks`; `counted` carries a run's passages embedded ("done") and known
+        so far ("known", its total growing as batches are read) across batches."""
         if not chunks:
             return np.zeros((0, self.embedder.dim), np.float32)
+        counted = counted if counted is not None else {"done": 0, "known": len(chunks)}
         out = []
-        if progress:  # the bar shows from the start, its total the passages embedded here
-            progress(0, len(chunks))
+        if progress and not counted["done"]:  # the bar shows from the start
+            progress(0, counted["known"])
         for i in range(0, len(chunks), step):
-            out.append(self.embedder.embed([c.text for c in chunks[i : i + step]]))
+            out.append(self.embedder.embed([embedding_text(c) for c in chunks[i : i + step]]))
+            counted["done"] += len(chunks[i : i + step])
             if progress:
-                progress(min(i + step, len(chunks)), len(chunks))
+                progress(counted["done"], counted["known"])
         return np.vstack(out)
 
     def _commit(self, segments: list[Segment], table: dict[str, dict]) -> IndexSnapshot:
@@ -490,12 +582,20 @@ class IndexStore:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         gen = self._new_name("gen")
-        gen.mkdir(mode=0o700, parents=True)
-        _fsync_write(gen / "manifest.json", json.dumps(manifest, indent=1).encode())
-        _fsync_dir(gen)
         tmp = self.dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
-        _fsync_write(tmp, gen.name.encode())
-        os.replace(tmp, self.dir / "CURRENT")
+        try:
+            gen.mkdir(mode=0o700, parents=True)
+            _fsync_write(gen / "manifest.json", json.dumps(manifest, indent=1).encode())
+            _fsync_dir(gen)
+            _fsync_write(tmp, gen.name.encode())
+            os.replace(tmp, self.dir / "CURRENT")
+        except BaseException as exc:
+            # CURRENT still names the previous generation: nothing of this one is kept.
+            shutil.rmtree(gen, ignore_errors=True)
+            tmp.unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise DiskFull(f"the index could not be written: {DISK_FULL}") from None
+            raise
         _fsync_dir(self.dir)
         self._prune(keep={gen.name, *(s.name for s in segments)})
         return IndexSnapshot(segments, manifest, gen.name)

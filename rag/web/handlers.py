@@ -5,6 +5,7 @@ wires them to the page's components.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -443,6 +444,7 @@ def delete(
         entry = rag.delete_document(name)
     except RagError as exc:
         return {"deleted": None, "documents": list_documents(library), "error": str(exc)}
+    library.indexer.request()  # the next commit removes it from the index for good
     return {"deleted": entry, "documents": list_documents(library), "error": ""}  # type: ignore[typeddict-item]
 
 
@@ -472,7 +474,16 @@ def add_documents(
     elif not items:
         result["error"] = "No file was sent."
     else:
-        batch, result["refused"] = take_uploads(items, rag.settings, budget, caller.key)
+        backlog = getattr(library.indexer, "backlog", None)
+        queued = 0
+        if backlog is not None:
+            folder = rag.settings.documents_dir
+            for n in rag.arriving_documents():
+                with contextlib.suppress(OSError):
+                    queued += (folder / n).stat().st_size
+        batch, result["refused"] = take_uploads(
+            items, rag.settings, budget, caller.key, backlog, queued
+        )
         try:
             stored, rejected = rag.store_files(batch, uploader=caller.user)
         except RagError as exc:

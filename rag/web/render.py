@@ -373,9 +373,18 @@ def chat_reply(d: dict, library: dict | None = None, scope: list[str] | None = N
     No\\.
     <BLANKLINE>
     <span class='meta'>reader · 0.10 s · searched only A, b\\.txt</span>
+    >>> print(chat_reply({"answer": "- Rice [1]\\n- Tea. [2]", "form": "list"}))
+    - Rice <sup>[1]</sup>
+    - Tea\\. <sup>[2]</sup>
     """
     library = library or {}
     text = linked_markers(d["answer"])
+    if not d.get("abstained") and d.get("form") in ("list", "comparison"):
+        # one "- item [n]" line per item (rag.answer.forms.lines_text): a Markdown bullet list
+        lines = d["answer"].split("\n")
+        text = "\n".join(
+            f"- {linked_markers(x[2:])}" if x.startswith("- ") else linked_markers(x) for x in lines
+        )
     if d.get("abstained"):
         if d.get("why"):
             text += " " + as_text(d["why"])

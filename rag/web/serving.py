@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.background import Backlog
 from rag.errors import ConfigError, UploadRejected
 from rag.ingest.upload import check_size
 from rag.settings import Settings
@@ -363,11 +364,17 @@ def file_list(files) -> list[tuple[str, Path]]:
 
 
 def take_uploads(
-    items: list[tuple[str, Path]], settings: Settings, budget: ByteBudget, who: str = ""
+    items: list[tuple[str, Path]],
+    settings: Settings,
+    budget: ByteBudget,
+    who: str = "",
+    backlog: Backlog | None = None,
+    queued: int = 0,
 ) -> tuple[list[tuple[str, bytes]], list[dict]]:
     """The files of one request this server reads: at most max_upload_files, each within the
-    size limit (checked before it is read) and the budget. Returns (name, bytes) to store and
-    the refused ({"file", "reason"})."""
+    size limit (checked before it is read), the caller's budget and what the indexer can take
+    (`queued` bytes wait already). Returns (name, bytes) to store and the refused
+    ({"file", "reason"})."""
     limit = settings.max_upload_files
     refused = [
         {"file": n, "reason": f"{n}: only {limit} files can be added at once"}
@@ -381,10 +388,15 @@ def take_uploads(
         except UploadRejected as exc:
             refused.append({"file": name, "reason": str(exc)})
             continue
+        why = backlog.refusal(name, size, queued) if backlog is not None else ""
+        if why:
+            refused.append({"file": name, "reason": why})
+            continue
         if not budget.take(size, who):
             reason = f"{name}: too many uploads in the last minute; try again shortly"
             refused.append({"file": name, "reason": reason})
             continue
+        queued += size
         batch.append((name, path.read_bytes()))
     return batch, refused
 

@@ -1,0 +1,402 @@
+"""Retrieval that knows the document a passage comes from.
+
+Look-alike documents (one company's quarterly reports, one call per quarter) hold passages
+that read the same: the quarter or the company is in the file name and the title, not in the
+passage. So each passage is searched (embedded and BM25-scored) with its document's title,
+file name, heading path and page before it, its `Chunk.context`; the passage's `text`, which
+the reader reads and citations quote, never holds them.
+
+A question that names a period ("Q1 2023", "first quarter of 2023", "fiscal 2023") or a
+name ("Apple", "MSFT") that only some documents carry in their title, file name or opening
+passage is steered to those documents (`steer`, `prefer`). Names are learned from each
+document's own title, file name and first passage; no company is known in advance.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from rag.ingest.chunk import Chunk
+
+# Bounds that keep the context a small share of the embedding window (chunks are up to 200
+# tokens of a 256-token window).
+_TITLE_WORDS = 16
+_SECTION_WORDS = 12
+_SEP = " | "
+
+# How retrieval uses the question's periods and names: "off", "prefer" (passages of the
+# documents they name first, among the fused candidates) or "restrict" (search only those
+# documents when any match). Chosen on the validation half of the 10-Q questions
+# (research/context_check.py).
+STEER_MODES = ("off", "prefer", "restrict")
+
+
+# Hashes, serial numbers and bare counters in file names ("002_aa3b978d13dcf21e"): no words.
+_ID = re.compile(r"(?=.*\d)(?=.*[a-zA-Z])\w{7,}|\d{5,}|\d{1,3}")
+
+
+def file_words(name: str) -> str:
+    """A document's file name as words, its folders too and without the suffix.
+
+    >>> file_words("reports/2023 Q1 AAPL.pdf")
+    'reports 2023 Q1 AAPL'
+    >>> file_words("q1_2023-earnings.call.txt")
+    'q1 2023 earnings call'
+    >>> file_words("002_aa3b978d13dcf21e.txt")  # an identifier says nothing: searched, it is noise
+    ''
+    """
+    path = PurePosixPath(name)
+    parts = [*path.parent.parts, path.stem] if str(path.parent) != "." else [path.stem]
+    words = re.sub(r"[_\-.]+", " ", " ".join(parts)).split()
+    return " ".join(w for w in words if not _ID.fullmatch(w))
+
+
+def _clip(text: str, words: int) -> str:
+    return " ".join(text.split()[:words])
+
+
+def passage_context(name: str, title: str | None, section: str | None, page: int | None) -> str:
+    """The words searched before a passage: title, file name, heading path, page.
+
+    >>> passage_context("2023 Q1 AAPL.pdf", "Apple Inc. Form 10-Q", "Part I › Item 2", 7)
+    'Apple Inc. Form 10-Q | 2023 Q1 AAPL | Part I › Item 2 | page 7'
+    >>> passage_context("notes.md", "Notes", None, None)
+    'Notes'
+    """
+    parts = []
+    if title:
+        parts.append(_clip(title, _TITLE_WORDS))
+    words = file_words(name)
+    if words and words.lower() != (title or "").strip().lower():
+        parts.append(words)
+    if section:
+        parts.append(_clip(section, _SECTION_WORDS))
+    if page:
+        parts.append(f"page {page}")
+    return _SEP.join(parts)
+
+
+def with_context(doc, chunks: list[Chunk]) -> list[Chunk]:
+    """A document's passages, each carrying its context (`doc`: a rag.ingest.documents.Document)."""
+    info = doc.info
+    title = info.title if info else None
+    return [
+        replace(
+            c,
+            context=passage_context(
+                doc.name,
+                title,
+                info.section_at(c.start) if info else None,
+                info.page_at(c.start) if info else None,
+            ),
+        )
+        for c in chunks
+    ]
+
+
+def retrieval_text(chunk: Chunk) -> str:
+    """A passage with its context before it."""
+    return f"{chunk.context}\n{chunk.text}" if chunk.context else chunk.text
+
+
+# Where the context is searched: in the passage's vector, in its BM25 terms, or both. Chosen
+# on the validation half of the 10-Q questions (research/context_check.py, with steering,
+# answer passage in the first 3 / 5): vector only 0.366 / 0.423, both 0.352 / 0.423, BM25
+# only 0.296 / 0.352, neither 0.296 / 0.380. In BM25 the same title words on every passage of
+# a document outweigh the passage's own words.
+EMBED_CONTEXT = True
+LEXICAL_CONTEXT = False
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What is embedded for a passage."""
+    return retrieval_text(chunk) if EMBED_CONTEXT else chunk.text
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 scores for a passage."""
+    return retrieval_text(chunk) if LEXICAL_CONTEXT else chunk.text
+
+
+def known_text(passages) -> str:
+    """The passages' texts with their documents' context: what the documents say about a
+    question's numbers includes the year in a report's title or file name."""
+    return " ".join(retrieval_text(p.chunk) for p in passages)
+
+
+# ---- periods and names ---------------------------------------------------------------------
+
+_ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+_YEAR = r"((?:19|20)\d\d)"
+_FISCAL = r"(?:(?:of\s+)?(?:the\s+)?(?:fiscal|FY)\s*(?:year\s+)?|of\s+)?"
+_PERIODS = [
+    # Q1 2023, Q1 FY2023, Q1 of fiscal 2023, Q1'23 is not read (too ambiguous)
+    (re.compile(rf"\bQ([1-4])\s*{_FISCAL}\s*{_YEAR}\b", re.I), "qy"),
+    # 2023 Q1, FY2023 Q1
+    (re.compile(rf"\b(?:FY\s*)?{_YEAR}\s*Q([1-4])\b", re.I), "yq"),
+    # first quarter of 2023, first fiscal quarter of fiscal year 2023
+    (
+        re.compile(
+            rf"\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\s*{_FISCAL}\s*{_YEAR}\b",
+            re.I,
+        ),
+        "oy",
+    ),
+    (re.compile(rf"\b(?:FY\s*){_YEAR}\b|\b{_YEAR}\b", re.I), "y"),
+    (re.compile(r"\bQ([1-4])\b|\b(first|second|third|fourth)\s+quarter\b", re.I), "q"),
+]
+
+
+def periods(text: str) -> set[tuple[str | None, str | None]]:
+    """The periods a text names, as (quarter, year), either part None when not said.
+
+    >>> sorted(periods("How did revenue grow in Q1 Fiscal 2023 and the first quarter of 2022?"))
+    [('1', '2022'), ('1', '2023')]
+    >>> sorted(periods("2023 Q1 AAPL"))
+    [('1', '2023')]
+    >>> sorted(periods("What changed in fiscal 2021?")), sorted(periods("the Q3 call"))
+    ([(None, '2021')], [('3', None)])
+    """
+    found: set[tuple[str | None, str | None]] = set()
+    taken: list[tuple[int, int]] = []
+
+    def free(m) -> bool:
+        return not any(a < m.end() and m.start() < b for a, b in taken)
+
+    for pattern, kind in _PERIODS:
+        for m in pattern.finditer(text):
+            if not free(m):
+                continue
+            g = [x for x in m.groups() if x]
+            if kind == "qy":
+                found.add((g[0], g[1]))
+            elif kind == "yq":
+                found.add((g[1], g[0]))
+            elif kind == "oy":
+                found.add((_ORDINAL[g[0].lower()], g[1]))
+            elif kind == "y":
+                found.add((None, g[0]))
+            else:
+                found.add((_ORDINAL.get(g[0].lower(), g[0]), None))
+            taken.append((m.start(), m.end()))
+    return found
+
+
+# Dots split too: "AMAZON.COM, INC." is known as "Amazon".
+_NAME = re.compile(r"[^\W_][\w&\-]*[^\W_]|[^\W_]", re.UNICODE)
+_COMMON = frozenset(
+    """a an the and or of in on at to for from by with as is are was were be what when where
+    which who how why did does do has have had q1 q2 q3 q4 fy form inc corp corporation company
+    co ltd llc plc report reports page part item quarter quarterly annual fiscal year""".split()
+)
+
+
+_LATEST = re.compile(r"\b(?:latest|most recent)\b", re.I)
+
+
+def name_words(text: str) -> set[str]:
+    """Capitalised words and tickers of a text, lower-cased, possessives dropped.
+
+    >>> sorted(name_words("How did Apple's and MSFT's sales grow in Q1?"))
+    ['apple', 'msft']
+    """
+    out = set()
+    for m in _NAME.finditer(text):
+        w = re.sub(r"['’]s$", "", m.group())
+        if w[:1].isupper() and not w[:1].isdigit():
+            w = w.lower()
+            if w not in _COMMON and len(w) > 1:
+                out.add(w)
+    return out
+
+
+class DocumentKeys:
+    """What a document is known by: the periods of its title and file name, and the names of
+    its file name and opening passage. (A title's words are capitalised whatever they are:
+    "A New Model for Regional Cooperation" names no document.)"""
+
+    __slots__ = ("names", "periods")
+
+    def __init__(self, first: Chunk | None, name: str):
+        # The title (the context's first part) and the file name; the heading path and page
+        # are no names of the document.
+        words = file_words(name)
+        title = first.context.split(_SEP)[0] if first is not None and first.context else ""
+        head = f"{title} {_SEP} {words}" if title != words else words
+        self.periods = periods(head)
+        opening = first.text[:1500] if first is not None else ""
+        self.names = name_words(words) | name_words(opening)
+
+    @property
+    def latest(self) -> tuple[int, int] | None:
+        """The most recent period the document names, as (year, quarter or 0)."""
+        dated = [(int(y), int(q or 0)) for q, y in self.periods if y]
+        return max(dated) if dated else None
+
+    def has_period(self, asked: tuple[str | None, str | None]) -> bool:
+        q, y = asked
+        return any((q is None or q == dq) and (y is None or y == dy) for dq, dy in self.periods)
+
+
+_KEYS: dict[tuple[str, str], DocumentKeys] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def document_keys(snap) -> dict[str, DocumentKeys]:
+    """Each live document's keys, remembered by (name, sha256) across generations: a new
+    generation reads only its new documents' first passages."""
+    out = {}
+    for name, meta in snap.documents.items():
+        key = (name, str(meta.get("sha256", "")))
+        with _KEYS_LOCK:
+            keys = _KEYS.get(key)
+        if keys is None:
+            chunks = snap.doc_chunks(name)
+            keys = DocumentKeys(chunks[0] if chunks else None, name)
+            with _KEYS_LOCK:
+                if len(_KEYS) > 100_000:
+                    _KEYS.clear()
+                _KEYS[key] = keys
+        out[name] = keys
+    return out
+
+
+# A name steers only when this share of the passages holding it are in the documents whose
+# opening or file name holds it: "Apple" in Apple's reports (and a passing mention in another
+# company's), not "Khabarovsk", which one article opens with and others discuss too.
+CONCENTRATION = 0.9
+_SPREAD_HITS = 1000
+
+
+def name_spread(snap, word: str) -> dict[str, int] | None:
+    """Passages holding `word`, by document (None: not one index term, or too common)."""
+    from rag.store.lexical import tokenize
+
+    if tokenize(word) != [word]:
+        return None
+    cache = snap.__dict__.setdefault("_name_spread", {})
+    if word not in cache:
+        hits = snap.lexical(word, _SPREAD_HITS)
+        counts: dict[str, int] = {}
+        for key, _ in hits:
+            doc = snap.chunk(key).doc
+            counts[doc] = counts.get(doc, 0) + 1
+        cache[word] = None if len(hits) >= _SPREAD_HITS else counts
+    return cache[word]
+
+
+# A question naming several documents' names or periods (a comparison) is steered to all of
+# them (True) or not steered (False). The validation sets did not tell them apart (10-Q
+# validation and eval/structured: the same hits either way, research/context_check.py); off,
+# fusion finds each named document by its own words and no document is pushed down.
+STEER_SEVERAL = False
+
+
+def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) -> set[str] | None:
+    """The documents the question's periods and names point to, or None when it names none
+    that tells documents apart.
+
+    A name counts when some documents but not all carry it (and, given `spread`: word ->
+    passages holding it by document, when those documents hold most of its passages); of the
+    names, those documents that carry the most win. A period counts the same way; a document must match one of the
+    question's periods (a comparison names several). Names and periods both given: the
+    documents matching both, else those matching the names.
+
+    >>> def keys_of(name, opening):
+    ...     return DocumentKeys(Chunk(f"{name}::0", name, 0, 9, opening, context=""), name)
+    >>> keys = {n: keys_of(n, o) for n, o in [("2023 Q1 AAPL.pdf", "Apple Inc."),
+    ...     ("2022 Q1 AAPL.pdf", "Apple Inc."), ("2023 Q1 INTC.pdf", "Intel Corp")]}
+    >>> sorted(steered_documents("What did Apple earn in the first quarter of 2023?", keys))
+    ['2023 Q1 AAPL.pdf']
+    >>> sorted(steered_documents("How did AAPL do?", keys)), steered_documents("Revenue?", keys)
+    (['2022 Q1 AAPL.pdf', '2023 Q1 AAPL.pdf'], None)
+    >>> sorted(steered_documents("Apple's latest gross margin?", keys))
+    ['2023 Q1 AAPL.pdf']
+    """
+    if len(keys) < 2:
+        return None
+    by_name: dict[str, int] = {}
+    groups: set[frozenset[str]] = set()
+    for w in name_words(query):
+        holders = {d for d, k in keys.items() if w in k.names}
+        if not 0 < len(holders) < len(keys):
+            continue
+        if spread is not None:
+            counts = spread(w)
+            total = sum(counts.values()) if counts else 0
+            # No passage text holds it (a ticker only in file names): it is all theirs.
+            if counts is None or sum(counts.get(d, 0) for d in holders) < CONCENTRATION * total:
+                continue
+        groups.add(frozenset(holders))
+        for d in holders:
+            by_name[d] = by_name.get(d, 0) + 1
+    named = None
+    if by_name:
+        top = max(by_name.values())
+        named = {d for d, n in by_name.items() if n == top}
+    dated = None
+    asked = periods(query)
+    if not STEER_SEVERAL and (
+        len(groups) > 1
+        or len({frozenset(d for d, k in keys.items() if k.has_period(p)) for p in asked}) > 1
+    ):
+        return None
+    if asked:
+        dated = {d for d, k in keys.items() if any(k.has_period(p) for p in asked)}
+        if not dated or len(dated) == len(keys):
+            dated = None
+    elif _LATEST.search(query):
+        # "the latest 10-Q": of the documents named (or all), those of the most recent period
+        pool = named or set(keys)
+        when = {d: keys[d].latest for d in pool if keys[d].latest}
+        if when:
+            top = max(when.values())
+            dated = {d for d, w in when.items() if w == top}
+            if len(dated) == len(keys):
+                dated = None
+    if named and dated:
+        return (named & dated) or named
+    return named or dated
+
+
+def steer(snap, query: str, mode: str):
+    """(the snapshot to search, the documents to prefer or None) for a question."""
+    if mode == "off" or snap is None or len(snap.documents) < 2:
+        return snap, None
+    docs = steered_documents(query, document_keys(snap), lambda w: name_spread(snap, w))
+    if not docs:
+        return snap, None
+    if mode == "restrict":
+        return snap.restricted(docs), None
+    return snap, docs
+
+
+# How many places a passage of a preferred document moves up the fused ranking ("prefer"
+# mode); None puts them all first. Chosen on the validation half (research/context_check.py,
+# answer passage in the top 5: 0.30 / 0.31 / 0.35 / 0.37 moved up 2 / 5 / 10 / 20, 0.41 first).
+PREFER_LIFT: int | None = None
+# How many of the first slots the preferred documents' passages take (None: all of theirs).
+PREFER_SLOTS: int | None = None
+
+
+def prefer(order: list, snap, docs: set[str] | None, lift: int | None = None) -> list:
+    """The fused candidates, those of the preferred documents moved up `lift` places (all
+    first when None); otherwise in their order."""
+    if not docs:
+        return order
+    lift = PREFER_LIFT if lift is None else lift
+    if lift is None:
+        first = [key for key in order if snap.chunk(key).doc in docs]
+        if PREFER_SLOTS is not None:
+            # only the first slots go to the named documents; the rest keep their order
+            first = first[:PREFER_SLOTS]
+            placed = set(first)
+            return first + [key for key in order if key not in placed]
+        return first + [key for key in order if snap.chunk(key).doc not in docs]
+    at = {
+        key: i - (lift + 0.5 if snap.chunk(key).doc in docs else 0) for i, key in enumerate(order)
+    }
+    return sorted(order, key=at.__getitem__)

@@ -1,0 +1,107 @@
+"""Answers in the form the question needs (rag.answer.forms), with the real reader and embedder
+over tiny documents: lists in document order, one line per period, facts unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.forms import classify
+from rag.answer.reading import ReaderGenerator
+from rag.web.api import ask_result
+from tests.conftest import build_rag
+
+FARM = (
+    "The report covers the whole year.\n\n"
+    "The farm grows rice in the wet fields. The tractor was repaired in May. "
+    "The farm also grows tea on the hills. Visitors came in spring.\n\n"
+    "The farm grows wheat on the northern plots."
+)
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return ReaderGenerator("shipped")
+
+
+@pytest.fixture
+def farm_rag(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "farm.txt").write_text(FARM, encoding="utf-8")
+    return build_rag(docs, tmp_path, embedder, reader)
+
+
+def _check_quotes(rag, answer):
+    for c in answer.citations:
+        text = (rag.settings.documents_dir / c.doc).read_text(encoding="utf-8")
+        assert c.quote == text[c.start : c.end]
+
+
+def test_classify_forms():
+    assert classify("List the crops the farm grows.") == "list"
+    assert classify("How has revenue changed over time?") == "comparison"
+    assert classify("Summarize the conclusions on Snowpark") == "summary"
+    assert classify("Where does the farm grow tea?") == "fact"
+
+
+def test_list_question_cites_each_supporting_sentence_in_document_order(farm_rag):
+    a = farm_rag.ask("List the crops the farm grows.")
+    assert a.form == "list" and not a.abstained
+    quotes = [c.quote for c in a.citations]
+    assert quotes == [
+        "The farm grows rice in the wet fields.",
+        "The farm also grows tea on the hills.",
+        "The farm grows wheat on the northern plots.",
+    ]
+    assert a.answer.splitlines() == [f"- {q} [{n}]" for n, q in enumerate(quotes, 1)]
+    starts = [FARM.index(q) for q in quotes]
+    assert [(c.start, c.end) for c in a.citations] == [
+        (s, s + len(q)) for s, q in zip(starts, quotes, strict=True)
+    ]
+    _check_quotes(farm_rag, a)
+    d = a.to_dict()
+    assert d["form"] == "list"
+    assert ask_result(a)["form"] == "list"
+
+
+def test_fact_question_is_answered_as_before(farm_rag):
+    a = farm_rag.ask("Where does the farm grow tea?")
+    assert a.form == "fact" and not a.abstained
+    assert a.short_answer is not None and a.short_answer.text == "on the hills"
+    assert [c.quote for c in a.citations] == ["The farm also grows tea on the hills."]
+    assert a.to_dict()["form"] == "fact" and ask_result(a)["form"] == "fact"
+
+
+def test_list_without_support_refuses_with_a_reason(farm_rag):
+    a = farm_rag.ask("List the submarines of the navy.")
+    assert a.form == "list" and a.abstained and a.reason == "form_unsupported"
+    assert "list" in a.why
+
+
+def test_comparison_gives_one_cited_line_per_period_in_order(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # written newest first: the answer must still read oldest first
+    (docs / "2023 Q1 report.txt").write_text(
+        "Revenue was 12 million dollars in the quarter. The office moved to Lyon.",
+        encoding="utf-8",
+    )
+    (docs / "2022 Q1 report.txt").write_text(
+        "Revenue was 10 million dollars in the quarter. A new chair was elected.",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How has revenue changed between Q1 2022 and Q1 2023?")
+    assert a.form == "comparison" and not a.abstained
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        ("2022 Q1 report.txt", "Revenue was 10 million dollars in the quarter."),
+        ("2023 Q1 report.txt", "Revenue was 12 million dollars in the quarter."),
+    ]
+    assert a.answer.splitlines() == [
+        "- Q1 2022: Revenue was 10 million dollars in the quarter. [1]",
+        "- Q1 2023: Revenue was 12 million dollars in the quarter. [2]",
+    ]
+    _check_quotes(rag, a)
+    one = rag.ask("How has revenue changed over time?", documents=["2023 Q1 report.txt"])
+    assert [c.doc for c in one.citations] == ["2023 Q1 report.txt"]
+    assert "Only one period was found in the passages: Q1 2023." in one.notice
