@@ -36,8 +36,17 @@ def test_bench_json_reports_the_project_beside_the_floor(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     (row,) = [json.loads(line) for line in out.stdout.splitlines()]
     assert row["passages"] == 500 and row["index_kind"] == "flat"
-    for key in ("retrieval_cpu_ms_p50", "floor_cpu_ms_p50", "build_passages_per_s", "peak_rss_mb"):
+    for key in (
+        "retrieval_cpu_ms_p50",
+        "floor_cpu_ms_p50",
+        "floor_1thread_cpu_ms_p50",
+        "build_passages_per_s",
+        "peak_rss_mb",
+        "floor_peak_rss_mb",
+    ):
         assert row[key] > 0, key
+    # Both sides answered in turn within one run, on the machine named here.
+    assert row["cores"] >= 1 and len(row["load_avg_1m"]) == 2
     assert row["add_embedded_passages"] >= 1  # a real document was embedded and added
     assert row["index_disk_mb"] > 0 and row["recall_at_10"] is None  # flat: exact
 
