@@ -347,10 +347,17 @@ def _training(name: str):
 
 
 def cmd_bench(args) -> int:
-    from rag.evaluation.bench import BenchConfig, format_row, run
+    from rag.evaluation.bench import BenchConfig, format_ingest, format_row, run, run_ingest
 
     settings = Settings.from_env()
     apply_offline_policy(settings.allow_download)
+    if args.ingest:
+        if not Path(args.ingest).is_dir():
+            print(f"error: --ingest {args.ingest}: not a folder", file=sys.stderr)
+            return 2
+        row = run_ingest(Path(args.ingest))
+        print(json.dumps(row) if args.json else format_ingest(row), flush=True)
+        return 0
     if any(n < 100 for n in args.passages):
         print(f"error: --passages {min(args.passages)}: at least 100", file=sys.stderr)
         return 2
@@ -467,6 +474,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQuAD-format file for real sentences and questions (seeds alone if missing)",
     )
     p.add_argument("--no-add", action="store_true", help="skip the add-one-document timing")
+    p.add_argument(
+        "--ingest",
+        metavar="DIR",
+        help="instead: index the documents in DIR (a fresh index) and compare with "
+        "sentence-transformers encoding the same passages",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per size")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_bench)

@@ -59,3 +59,24 @@ def test_bench_refuses_a_tiny_collection():
         cwd=ROOT,
     )
     assert out.returncode == 2 and "--passages 5" in out.stderr
+
+
+def test_ingest_bench_embeds_the_same_passages_as_its_floor(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    (docs / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "bench", "--ingest", str(docs), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        env={**os.environ, "RAG_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    row = json.loads(out.stdout.splitlines()[-1])
+    assert row["documents"] == 1 and row["passages"] >= 1
+    assert row["floor_passages"] == row["passages"]  # the floor encodes exactly those passages
+    assert set(row["stage_cpu_s"]) == {"extract", "chunk", "embed", "write"}
+    assert row["floor_embed_cpu_s"] > 0 and row["batch"] == 32
