@@ -465,7 +465,9 @@ def format_ingest(r: dict) -> str:
             f"  project      {s:7.1f} s wall  {r['pages'] / s:6.1f} pages/s  {r['passages'] / s:6.1f}"
             f" passages/s  {r['cpu_s']:.1f} CPU-s",
             f"    CPU-s by stage: extract {cpu['extract']:.1f}, chunk {cpu['chunk']:.1f},"
-            f" embed {cpu['embed']:.1f}, write {cpu['write']:.1f}",
+            f" embed {cpu['embed']:.1f}, write {cpu['write']:.1f}"
+            # PDFs and office files are read in a sandboxed child process: not counted here.
+            + (" (extraction's own process not counted)" if r["pages"] > r["documents"] else ""),
             f"  floor        {fs:7.1f} s wall  {r['pages'] / fs:6.1f} pages/s"
             f"  {r['floor_passages'] / fs:6.1f} passages/s  {r['floor_embed_cpu_s']:.1f} CPU-s"
             f"  (sentence-transformers encode, batch {r['batch']}, the same passages)",
