@@ -102,18 +102,28 @@ def retrieval_text(chunk: Chunk) -> str:
     return f"{chunk.context}\n{chunk.text}" if chunk.context else chunk.text
 
 
-# Where the context is searched: in the passage's vector, in its BM25 terms, or both. Chosen
-# on the validation half of the 10-Q questions (research/context_check.py, with steering,
-# answer passage in the first 3 / 5): vector only 0.366 / 0.423, both 0.352 / 0.423, BM25
-# only 0.296 / 0.352, neither 0.296 / 0.380. In BM25 the same title words on every passage of
-# a document outweigh the passage's own words.
+# Where the context is searched. The passage's vector holds its file name's words only: on the
+# 10-Q validation half (research/context_check.py, with steering; answer passage in the first
+# 3 / 5) file-name words alone scored as the whole context (0.366 / 0.423 both; none 0.296 /
+# 0.380), while a long title before every passage of a document drowned the passage's own words
+# (the seeds' gold set, hit@1 0.958 -> 0.896 with the whole context). In BM25 the same words on
+# every passage of a document outweigh the passage's own words (0.296 / 0.352), so none there.
+# The whole context (title, file name, headings, page) stays on the passage for steering and
+# for the missing-numbers rule.
 EMBED_CONTEXT = True
 LEXICAL_CONTEXT = False
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What is embedded for a passage."""
-    return retrieval_text(chunk) if EMBED_CONTEXT else chunk.text
+    """What is embedded for a passage: its file name's words, then its text.
+
+    >>> embedding_text(Chunk("2023 Q1 AAPL.pdf::0", "2023 Q1 AAPL.pdf", 0, 5, "Sales"))
+    '2023 Q1 AAPL\\nSales'
+    >>> embedding_text(Chunk("002_aa3b978d13dcf21e.txt::0", "002_aa3b978d13dcf21e.txt", 0, 5, "Sales"))
+    'Sales'
+    """
+    words = file_words(chunk.doc) if EMBED_CONTEXT else ""
+    return f"{words}\n{chunk.text}" if words else chunk.text
 
 
 def lexical_text(chunk: Chunk) -> str:

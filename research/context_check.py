@@ -63,6 +63,10 @@ def short(chunks: list[Chunk]) -> list[Chunk]:
 
 
 def build(name: str, cache: Path, work: Path, embedder) -> IndexStore:
+    if name == "files":  # file-name words only, embedded (built by embedding `plain` again)
+        store = IndexStore(cache / "idx-files", embedder, 200, 40)
+        store.load()
+        return store
     folder = work / f"idx-{name}"
     store = IndexStore(folder, embedder, 200, 40)
     if (folder / "CURRENT").exists():
@@ -133,7 +137,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/context"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/ctx/cc"))
     ap.add_argument("--gold", type=Path, default=Path("eval/sec10q/gold-validation.jsonl"))
-    ap.add_argument("--variants", default="plain,both,bm25,embed,bm25short")
+    ap.add_argument("--variants", default="plain,both,bm25,embed,bm25short,files")
     ap.add_argument("--steer", default=",".join(STEERING))
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()

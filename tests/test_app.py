@@ -16,8 +16,8 @@ from .conftest import EXPO, SEEDS
 pytestmark = pytest.mark.slow
 
 CITATION_KEYS = {"n", "doc", "chunk_id", "start", "end", "quote", "score", "origin"}
-CITATION_KEYS |= {"page", "section"}
-RELATED_KEYS = {"doc", "chunk_id", "start", "end", "score", "text", "page", "section"}
+CITATION_KEYS |= {"page", "section", "display"}
+RELATED_KEYS = {"doc", "chunk_id", "start", "end", "score", "text", "display", "page", "section"}
 DOCUMENT_KEYS = {"name", "title", "format", "pages", "bytes", "passages", "added", "status"}
 DOCUMENT_KEYS |= {"origin"}
 

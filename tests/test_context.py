@@ -4,7 +4,7 @@ import pytest
 
 from rag import RAG, Settings
 from rag.answer.abstain import missing_numbers
-from rag.context import known_text, retrieval_text
+from rag.context import embedding_text, known_text
 
 BODY = (
     "<p>Product revenue grew {growth} percent to $ {revenue} billion, led by demand for the "
@@ -71,14 +71,15 @@ def test_restricted_the_question_naming_q1_2022_cites_the_q1_2022_report(reports
     assert answer.citations[0].quote.startswith("Product revenue grew 12 percent")
 
 
-def test_title_words_are_searched_but_never_quoted(reports, embedder):
+def test_title_words_steer_but_are_never_quoted(reports, embedder):
     snap = reports.store.current()
     by_doc = {c.doc: c for c in snap.chunks}
     b = by_doc["b.html"]
     assert b.context == "Q1 2023 report | b" and "2023" not in b.text
     assert b.text == reports.layout("b.html").text[b.start : b.end]
-    # embedded with its context; BM25 scores the passage's own words (rag.context.LEXICAL_CONTEXT)
-    [(key, vector_cos)] = snap.dense(embedder.embed([retrieval_text(b)]), 1)
+    # embedded with its file name's words; BM25 scores the passage's own words (rag.context)
+    assert embedding_text(b) == "b\n" + b.text
+    [(key, vector_cos)] = snap.dense(embedder.embed([embedding_text(b)]), 1)
     assert snap.chunk(key).doc == "b.html" and vector_cos > 0.999
     assert snap.lexical("2023", 5) == []
     answer = reports.ask("How much did product revenue grow in Q1 2023?")

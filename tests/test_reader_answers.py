@@ -100,7 +100,8 @@ def check(rag: RAG, answer, docs_dir=SEEDS):
     assert c.start <= short["start"] < short["end"] <= c.end  # the short answer is in its sentence
     # what a user reads has its markup rendered; the citation quotes the stored text
     assert answer.answer.endswith(f"{display_text(c.quote)} [1]")
-    assert answer.answer.startswith(display_text(short["text"]))
+    # the short answer leads unless it is most of its sentence (then the sentence alone says it)
+    assert display_text(short["text"]) in answer.answer
     for shown in (answer.answer, d["citations"][0]["display"]):
         assert not any(m in shown for m in ("<sup>", "**", "# ", "---"))
     return short["text"], c
