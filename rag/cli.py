@@ -347,7 +347,8 @@ def _training(name: str):
 
 
 def cmd_bench(args) -> int:
-    from rag.evaluation.bench import BenchConfig, format_ingest, format_row, run, run_ingest
+    from rag.evaluation.bench import BenchConfig, format_row, run
+    from rag.evaluation.ingest_bench import format_ingest, run_ingest
 
     settings = Settings.from_env()
     apply_offline_policy(settings.allow_download)

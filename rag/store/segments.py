@@ -55,6 +55,7 @@ from rag.store.segment import (
     _check_manifest,
     _fsync_dir,
     _fsync_write,
+    _one_thread,
 )
 
 log = logging.getLogger(__name__)
@@ -192,21 +193,6 @@ class IndexSnapshot:
             for i, x in zip(idx, vecs @ vec[0], strict=True):
                 out[i] = float(x)
         return out
-
-
-@contextlib.contextmanager
-def _one_thread():
-    """Run this thread's FAISS calls on one OpenMP thread. FAISS spreads even one question's
-    search over its threads, which spin while they wait for each other: on a busy machine that
-    cost 13 ms of CPU per question at 10k passages against 0.7 ms on one thread (`rag bench`).
-    OpenMP's thread count belongs to the calling thread, so other threads (an index build)
-    keep theirs."""
-    n = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    try:
-        yield
-    finally:
-        faiss.omp_set_num_threads(n)
 
 
 def _tally(report: UpdateReport, stage: str, since: float) -> None:
