@@ -72,10 +72,11 @@ def test_chat_sources_follow_up_and_upload(page, tmp_path):
     page.get_by_role("tab", name="Chat").click()
     ask(page, "When is the Amur bridge festival held?", "August 12")
     assert "festival.txt" in sources.inner_text()
-    # An uploaded document's markup is shown as text, never rendered.
+    # An uploaded document's markup is never rendered ...
     assert page.locator("#evil").count() == 0 and page.locator("#bold").count() == 0
     # Answers are text: a document's URL is not made a link, an apostrophe is an apostrophe.
     assert page.locator("#chat .bot a").count() == 0
     assert "&#x27;" not in page.locator("#chat").inner_text()
-    assert '<img id="evil"' in sources.inner_text()
+    # ... and its tags are left out of what a user reads (the quote underneath stays exact)
+    assert "<img" not in sources.inner_text() and "markup" in sources.inner_text()
     screenshot(page, "chat.png")

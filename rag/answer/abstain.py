@@ -194,6 +194,8 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
     '137'
     >>> bound_number("How many Chinese enterprises came?", t, 13, 17, 0, len(t)) is None
     True
+    >>> t = "In 2019 the company operated 14 hovercraft on the Amur river."
+    >>> bound_number("How many hovercraft did the company operate in 2019?", t, 29, 31, 0, len(t))
     """
     if not numbers(text[start:end]):
         return None
@@ -204,9 +206,11 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
     own_names = _qualifiers(" ".join(names(own))) if own else asked_names
     # counts: numbers followed within two words by a word of the question ("137 enterprises")
     counts = []
+    given = set(numbers(question)) | set(numbers(own))
     for m in NUMBER_TOKEN.finditer(sentence):
         after = " ".join(WORD.findall(sentence[m.end() : m.end() + 60])[:2])
-        if _qualifiers(after) & asked:
+        # a number the question itself names ("in 2019") is given, not asked for
+        if _qualifiers(after) & asked and not set(numbers(m.group())) <= given:
             counts.append((a + m.start(), a + m.end()))
     mine = [c for c in counts if c[0] < end and c[1] > start]
     if len(counts) < 2 or not mine:
