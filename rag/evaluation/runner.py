@@ -241,7 +241,10 @@ def summarize(rows: list[dict], generator: str, embedding_model: str, by_type: b
             for value in sorted({r[key] for r in rows if key in r})
         }
         for key in BREAKDOWN
-        if by_type and any(key in r for r in rows)
+        # the bot's own form only when it chose more than one: one group repeats the totals
+        if by_type
+        and any(key in r for r in rows)
+        and (key != "answer_form" or len({r.get(key) for r in rows}) > 1)
     }
     return {
         "n_questions": len(rows),
