@@ -249,7 +249,8 @@ def test_passages_without_a_row_are_never_searched_and_catch_up_stores_each_once
     store = MilvusStore(uri, embedder, 30, 5)
     store.update(load_documents(tiny_dir).documents)
     # A second copy of every alpha passage, as the catch-up that compared hashes only left.
-    fields = ["chunk_id", "doc", "sha256", "start", "end", "text", "terms", "sentences", "dense"]
+    fields = ["chunk_id", "doc", "sha256", "start", "end", "text", "terms", "sentences"]
+    fields += ["context", "dense"]
     rows = store.query_all(store.passages, 'doc == "alpha.txt"', fields)
     store.client.insert(store.passages, rows)
     (tiny_dir / "gamma.txt").write_text(
