@@ -140,15 +140,16 @@ def test_a_process_answers_from_the_generation_another_one_wrote(make_rag, seeds
     assert passages[0].chunk.doc == "bell.txt"
 
 
-def test_login_guessing_is_locked_out_and_half_a_login_refuses_to_start():
+def test_a_wrong_login_never_locks_the_account_and_half_a_login_refuses_to_start():
+    # The throttle is per address, before Gradio (tests/test_web_handlers.py: AddressThrottle,
+    # Gate): guessing from one address must not lock the real user out (issue 26, M2).
     from rag import ConfigError
     from rag.web import serving as app_module
 
-    guard = app_module.LoginGuard("ann", "secret", max_failures=3, window_s=60)
+    guard = app_module.LoginGuard("ann", "secret")
     assert guard("ann", "secret")
-    assert not any(guard("ann", f"guess{i}") for i in range(3))
-    assert not guard("ann", "secret")  # locked for the rest of the minute, even when right
-    assert guard.__class__("ann", "secret")("ann", "secret")  # a fresh window lets ann in
+    assert not any(guard("ann", f"guess{i}") for i in range(10))
+    assert guard("ann", "secret")
     with pytest.raises(ConfigError, match="RAG_PASSWORD is not"):
         app_module.login_from_env({"RAG_USERNAME": "ann"})
 
