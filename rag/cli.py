@@ -209,7 +209,7 @@ def _throughput(report) -> str:
     ...                  cpu={"extract": 1.0, "chunk": 2.0, "embed": 30.0, "write": 0.5})
     >>> print(_throughput(r))
     50 pages, 300 passages in 10.0 s: 5.0 pages/s, 30.0 passages/s
-    CPU seconds: extract 1.0, chunk 2.0, embed 30.0, write 0.5 (bound by embed: 89%)
+    CPU seconds: extract 1.0, chunk 2.0, embed 30.0, write 0.5 (bound by embed: 90%)
     """
     s = max(report.seconds, 1e-9)
     line = (
