@@ -44,8 +44,9 @@ def bar_counts(err: str) -> list[tuple[int, int]]:
     return [(int(d), int(t)) for d, t in re.findall(r"embedding:[^\r\n]*?(\d+)/(\d+)", err)]
 
 
-def run_cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "RAG_CACHE_DIR": str(tmp_path / "cache")}
+def run_cli(*args: str, tmp_path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real command in a subprocess; `env` adds to the environment (a cache under tmp_path)."""
+    env = {**os.environ, "RAG_CACHE_DIR": str(tmp_path / "cache"), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "rag.cli", *args],
         capture_output=True,

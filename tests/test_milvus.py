@@ -1,7 +1,6 @@
 """The Milvus store (Milvus Lite, embedded and as a local server) behind the same retriever."""
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from rag.evaluation.runner import load_gold
 from rag.store.milvus import MilvusStore
 
 from .conftest import EXPO, ROOT, SEEDS
+from .test_cli import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -200,36 +200,31 @@ def test_questions_limited_to_chosen_documents_and_library_on_milvus(both_stores
     assert [d["name"] for d in milvus.documents()] == [d["name"] for d in faiss.documents()]
 
 
-def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "rag.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=600,
-    )
-
-
 def test_a_milvus_lite_file_reopens_in_new_processes(tmp_path, tiny_dir):
     """C1: collections written by one process are released on disk; every later process
     (a second index, a question, a restarted app) must load them before it queries."""
     env = {
-        **os.environ,
         "RAG_STORE": "milvus",
         "RAG_MILVUS_URI": str(tmp_path / "m.db"),
         "RAG_INDEX_DIR": str(tmp_path / "index"),
-        "RAG_CACHE_DIR": str(tmp_path / "cache"),
     }
-    first = _cli("index", "--docs", str(tiny_dir), env=env)
+    first = run_cli("index", "--docs", str(tiny_dir), tmp_path=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
-    second = _cli("index", "--docs", str(tiny_dir), env=env)
+    second = run_cli("index", "--docs", str(tiny_dir), tmp_path=tmp_path, env=env)
     assert second.returncode == 0, second.stderr
     assert "index up to date (2 documents, 2 passages)" in second.stdout
     (tiny_dir / "gamma.txt").write_text("Fuyuan is the easternmost city of China.", "utf-8")
-    third = _cli("index", "--docs", str(tiny_dir), env=env)
+    third = run_cli("index", "--docs", str(tiny_dir), tmp_path=tmp_path, env=env)
     assert third.returncode == 0 and "embedded 1 of 3 passages" in third.stdout, third.stderr
-    ask = _cli("ask", "--docs", str(tiny_dir), "--json", "Where was the 6th EXPO held?", env=env)
+    ask = run_cli(
+        "ask",
+        "--docs",
+        str(tiny_dir),
+        "--json",
+        "Where was the 6th EXPO held?",
+        tmp_path=tmp_path,
+        env=env,
+    )
     assert ask.returncode == 0, ask.stderr
     out = json.loads(ask.stdout)
     assert out["short_answer"]["text"] == "Harbin" and out["citations"][0]["doc"] == "alpha.txt"
