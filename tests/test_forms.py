@@ -42,6 +42,14 @@ def test_classify_forms():
     assert classify("How has revenue changed over time?") == "comparison"
     assert classify("Summarize the conclusions on Snowpark") == "summary"
     assert classify("Where does the farm grow tea?") == "fact"
+    # the asking words inside a question after one thing stay facts (SQuAD dev phrasings)
+    assert classify("What is used to describe the weakness of gravity?") == "fact"
+    assert classify("Islamists were the lesser of two evils when compared to whom?") == "fact"
+    assert classify("What type of outlook do some of the Muslims in London have?") == "fact"
+    assert classify("When is the correlation occasionally positive?") == "fact"
+    assert classify("Explain how the farm irrigates its fields.") == "summary"
+    assert classify("How does R&D spending compare to previous quarters?") == "comparison"
+    assert classify("How do the inventory levels reflect the supply chain?") == "summary"
 
 
 def test_list_question_cites_each_supporting_sentence_in_document_order(farm_rag):
@@ -105,3 +113,37 @@ def test_comparison_gives_one_cited_line_per_period_in_order(tmp_path, embedder,
     one = rag.ask("How has revenue changed over time?", documents=["2023 Q1 report.txt"])
     assert [c.doc for c in one.citations] == ["2023 Q1 report.txt"]
     assert "Only one period was found in the passages: Q1 2023." in one.notice
+
+
+REPORT = (
+    "Contents\n"
+    "Item 1. Crops of the Farm 2\n"
+    "Item 2. Farm Machinery and Tools 5\n\n"
+    "Greenfield Farm Annual Report\n"
+    "The farm grows rice in the wet fields. The tractor was repaired in May.\n"
+    "2021 2022 2023\n"
+    "Greenfield Farm | Annual Report | 2\n\n"
+    "Greenfield Farm Annual Report\n"
+    "The farm also grows tea on the hills. The farm grows rice in the wet fields.\n"
+    "The farm grows wheat on the northern plots in 2023."
+)
+
+
+def test_list_items_are_sentences_never_contents_headers_or_numbers(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "report.txt").write_text(REPORT, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("List the crops the farm grew in 2023.")
+    assert a.form == "list" and not a.abstained
+    # the rice sentence is said once (its first place), items in document order, each cited
+    assert [(c.quote, c.start) for c in a.citations] == [
+        (q, REPORT.index(q))
+        for q in (
+            "The farm grows rice in the wet fields.",
+            "The farm also grows tea on the hills.",
+            "The farm grows wheat on the northern plots in 2023.",
+        )
+    ]
+    assert a.answer.splitlines() == [f"- {c.quote} [{c.n}]" for c in a.citations]
+    _check_quotes(rag, a)

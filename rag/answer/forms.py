@@ -31,11 +31,13 @@ FORMS = ("fact", "list", "summary", "comparison")
 RULES = (
     (
         "comparison",
-        r"\b(compare\w*|comparison|trends?|over time|versus|vs|year-over-year|"
-        r"quarter-over-quarter|how (has|have) [^?]{0,60}\bchang\w*|chang\w* (over|across|between)|"
+        r"\b(comparison|trends?|over time|versus|vs|year-over-year|quarter-over-quarter|"
+        r"^(please )?compare|how (?!many|much|long|far|old|often)[^?]{0,120}\bcompar\w*|"
+        r"compar\w* (to|with|against) (the )?(previous|prior|preceding|last|earlier|same|other)|"
+        r"how (has|have) [^?]{0,60}\bchang\w*|chang\w* (over|across|between)|"
         r"each (reported |reporting )?(period|quarter)|separately for each|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
-        r"differences? (in|of) [^?]{0,60}\bbetween|fluctuat\w*|stacks? up|"
+        r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
         r"across (\w+ ){0,2}(quarters|periods|years|reports|filings|10-qs|offerings))\b",
     ),
     (
@@ -46,9 +48,11 @@ RULES = (
     ),
     (
         "summary",
-        r"\b(summariz\w*|summarise\w*|sum up|describe|explain|^(please )?discuss|outlook|"
-        r"overview|implications?|examine|assess|analy[sz]e|correlat\w*|relate[sd]?|combine|"
-        r"align|reflect\w*|changes in|how did [^?]{0,60}\baffect)\b",
+        r"\b(summariz\w*|summarise\w*|sum up|^(please |can you |could you )?(describe|explain|discuss)|"
+        r"(describe|explain) (how|why)|(?<!type of )(?<!kind of )outlook|overview|implications?|"
+        r"examine|assess|analy[sz]e|correlat\w* (between|with)|how [^?]{0,120}\b(relate[sd]?|"
+        r"correlat\w*|reflect\w*|align\w*)|combine the|align the|"
+        r"(what|any|notable|significant|key|major) changes in|how did [^?]{0,60}\baffect)\b",
     ),
 )
 
@@ -65,7 +69,7 @@ def classify(question: str) -> str:
     >>> classify("What is the name of Russia's eastward-looking strategy?")
     'fact'
     """
-    q = question.lower()
+    q = question.strip().lower()
     for form, rule in RULES:
         if re.search(rule, q):
             return form
@@ -184,6 +188,51 @@ def question_terms(question: str) -> set[str]:
     return {stem(w) for w in content_tokens(question)} - _ASKING
 
 
+# A table of contents' line: "2. Management's Discussion ... Operations 14 Item", "Risk
+# Factors 20", "Consolidated Balance Sheets — 6", "PART I. FINANCIAL INFORMATION Item 1.".
+_ITEM_MARK = re.compile(
+    r"^((part [ivx]+\b\W*)?item\b\s*(\d+[a-z]?\.)?|part [ivx]+\b\W*|\d{1,2}[a-z]?\.(?!\d)|[a-z]\))\s*",
+    re.I,
+)
+_TRAILING_MARK = re.compile(
+    r"(\s*(—|-|\.{2,})?\s*(?<![\d,.$])\d{1,3}\b)?(\s+(part [ivx]+\W*)?item(\s*\d+[a-z]?\.?)?)?\s*$",
+    re.I,
+)
+_PAGE = re.compile(r"^(page\s*)?\d+(\s*of\s*\d+)?$|\|\s*(page\s*)?\d{1,3}\s*$|^\d{1,3}\s*\|", re.I)
+
+
+def is_noise(text: str) -> bool:
+    """A line that is no answer: a page number or running header, a table of contents' entry,
+    a heading in capitals, or a line without words (only numbers).
+
+    >>> [is_noise(t) for t in ("2. Management's Discussion and Analysis of Financial "
+    ...     "Condition and Results of Operations 14 Item", "2026 — 3,079", "Apple Inc. | Q3 2022 "
+    ...     "Form 10-Q | 5", "Net sales — Q1 2023: $94,836", "Net sales rose 5% in the quarter.")]
+    [True, True, True, False, False]
+    """
+    t = text.strip()
+    if len(re.findall(r"[^\W\d_]{2,}", t)) == 0 or _PAGE.search(t):
+        return True
+    if t[-1:] in ".!?:;" and not re.search(r"\bitem\s*\d+[a-z]?\.$", t, re.I):
+        return False  # a sentence (or "Item 1A." ending a heading run)
+    if re.search(r"[$%]|:\s*[\d(]|;", t):
+        return False  # a table row's values
+    if not re.search(r"[^\W\d_A-Z]", t):
+        return True  # a heading in capitals
+    # Title Case words with a page number or an item's mark: a contents line. Title Case alone
+    # is not enough: risk factors are headed by statements ("We Face Significant Inventory Risk").
+    if re.search(r"\bpages? \d+( ?- ?\d+)?\b", t, re.I):
+        return True  # "Controls and Procedures Page 41", "Pages 33 - 34"
+    lead = _ITEM_MARK.sub("", t, count=1)
+    core = _TRAILING_MARK.sub("", lead, count=1)
+    if core == t:
+        return False
+    if lead != t and core != lead:
+        return True  # a numbered entry with its page: "a) Statements of Income ... — 3"
+    long_words = re.findall(r"[^\W\d_][\w’'-]{3,}", core)
+    return not long_words or all(w[0].isupper() for w in long_words)
+
+
 def score_lines(question: str, passages, embedder, lexical_weight: float) -> list[Line]:
     """Every sentence of the passages, scored: cosine with the question + `lexical_weight` x the
     share of the question's words it holds, each word weighted by its rarity among them."""
@@ -191,8 +240,10 @@ def score_lines(question: str, passages, embedder, lexical_weight: float) -> lis
     for p in passages:
         for a, b in p.chunk.sentence_spans():
             text = p.chunk.text[a:b]
-            if len(text.split()) >= 3:  # a heading or a page number says nothing on its own
+            # a heading, a page number or a contents line says nothing on its own
+            if len(text.split()) >= 3 and not is_noise(text):
                 items.append((p, a, b, text))
+    items = _without_running_lines(items)
     if not items:
         return []
     terms = question_terms(question)
@@ -208,24 +259,40 @@ def score_lines(question: str, passages, embedder, lexical_weight: float) -> lis
     ]
 
 
+def _without_running_lines(items: list[tuple]) -> list[tuple]:
+    """Drop a short line that is not a sentence and recurs at several places of one document:
+    a running header or footer the extractor kept ("Apple Inc. Q3 2023 Form 10-Q")."""
+    places: dict[tuple[str, str], set[int]] = {}
+    for p, a, _, text in items:
+        places.setdefault((p.chunk.doc, _key(text)), set()).add(p.chunk.start + a)
+    return [
+        (p, a, b, text)
+        for p, a, b, text in items
+        if len(places[(p.chunk.doc, _key(text))]) < 2
+        or text.rstrip()[-1:] in ".!?"
+        or len(text.split()) > 12
+    ]
+
+
 def _key(text: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", text.lower()).split())
 
 
 def _dedupe(lines: list[Line]) -> list[Line]:
-    """Best first; a sentence said already (same words, or the same sentence of an
-    overlapping passage) is dropped."""
+    """Best first; a sentence said already (same words, or the same place of the document,
+    read in an overlapping passage) is dropped."""
     kept: list[Line] = []
     seen: set[str] = set()
-    spans: set[tuple[str, int, int]] = set()
+    spans: list[tuple[str, int, int]] = []
     for line in sorted(lines, key=lambda x: -x.score):
         c = line.passage.chunk
-        where = (c.doc, c.start + line.start, c.start + line.end)
+        doc, a, b = c.doc, c.start + line.start, c.start + line.end
         k = _key(line.text)
-        if k in seen or where in spans:
+        # passages overlap, and may cut the same sentence differently: any overlap is the same
+        if k in seen or any(d == doc and s < b and a < e for d, s, e in spans):
             continue
         seen.add(k)
-        spans.add(where)
+        spans.append((doc, a, b))
         kept.append(line)
     return kept
 
