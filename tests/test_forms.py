@@ -147,3 +147,23 @@ def test_list_items_are_sentences_never_contents_headers_or_numbers(tmp_path, em
     ]
     assert a.answer.splitlines() == [f"- {c.quote} [{c.n}]" for c in a.citations]
     _check_quotes(rag, a)
+
+
+def test_a_sentence_reworded_in_the_next_filing_is_one_item(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2022 Q1 report.txt").write_text(
+        "Expenses include payroll, employee benefits, rent and other office costs of the farm.\n"
+        "The farm grows rice in the wet fields.",
+        encoding="utf-8",
+    )
+    (docs / "2022 Q2 report.txt").write_text(
+        "Expenses include payroll, employee benefits, severance, rent and other office costs "
+        "of the farm.\nThe farm grows tea on the hills.",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("List the expenses of the farm.")
+    assert a.form == "list" and not a.abstained
+    quotes = [c.quote for c in a.citations]
+    assert sum(q.startswith("Expenses include") for q in quotes) == 1, quotes

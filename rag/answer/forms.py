@@ -281,12 +281,14 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", text.lower()).split())
 
 
-def _dedupe(lines: list[Line]) -> list[Line]:
+def _dedupe(lines: list[Line], near: float = 1.0) -> list[Line]:
     """Best first; a sentence said already (same words, or the same place of the document,
-    read in an overlapping passage) is dropped."""
+    read in an overlapping passage) is dropped, and so is one sharing at least `near` of its
+    words with a kept one (the same sentence re-worded slightly in the next quarter's filing)."""
     kept: list[Line] = []
     seen: set[str] = set()
     spans: list[tuple[str, int, int]] = []
+    words: list[set[str]] = []
     for line in sorted(lines, key=lambda x: -x.score):
         c = line.passage.chunk
         doc, a, b = c.doc, c.start + line.start, c.start + line.end
@@ -294,8 +296,12 @@ def _dedupe(lines: list[Line]) -> list[Line]:
         # passages overlap, and may cut the same sentence differently: any overlap is the same
         if k in seen or any(d == doc and s < b and a < e for d, s, e in spans):
             continue
+        w = set(k.split())
+        if near < 1.0 and any(len(w & v) >= near * len(w | v) for v in words):
+            continue
         seen.add(k)
         spans.append((doc, a, b))
+        words.append(w)
         kept.append(line)
     return kept
 
@@ -308,6 +314,10 @@ def _in_document_order(lines: list[Line]) -> list[Line]:
 
 def _support(line: Line) -> tuple:
     return (line.text, line.passage, line.start, line.end, round(line.score, 4))
+
+
+# Words shared (Jaccard) from which two sentences of a list or summary are one.
+NEAR_DUPLICATE = 0.8
 
 
 @dataclass(frozen=True)
@@ -327,7 +337,8 @@ def extract(form: str, question: str, passages, embedder, fs: FormSettings) -> O
         for x in score_lines(question, passages, embedder, fs.lexical_weight)
         if x.shared and x.score >= fs.floor
     ]
-    lines = _dedupe(lines)
+    # A comparison wants the same sentence from each period; a list says each thing once.
+    lines = _dedupe(lines, 1.0 if form == "comparison" else NEAR_DUPLICATE)
     if not lines:
         return Outcome(form=form, reason="form_unsupported", detail=form)
     if form != "comparison":
