@@ -60,12 +60,13 @@ class Settings:
     # weight of shared question words beside the embedding cosine, the score a sentence needs
     # to be said, and the most items said. Chosen on the 51 10-Q validation questions answered
     # in a form among 5/8/12 x 0/0.25/0.5/1 x 0.3-0.6 x 2/3/5/8 (research/form_sweep.py,
-    # eval/results/form-sweep.json): contains 0.314 -> 0.392, citation precision 0.066 ->
-    # 0.070, false abstentions 0.059 both; 12 passages or a 0.3 floor refuse less but cite worse.
+    # eval/results/form-sweep.json), then 5 or 8 items again once near-duplicates were dropped
+    # (form-sweep-dedupe.json): contains 0.314 -> 0.392, citation precision 0.066 -> 0.085,
+    # false abstentions 0.059 both; 12 passages or a 0.3 floor refuse less but cite worse.
     form_top_k: int = 8
     form_lexical_weight: float = 0.25
     form_floor: float = 0.45
-    form_max_items: int = 8
+    form_max_items: int = 5
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.

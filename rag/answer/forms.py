@@ -324,7 +324,7 @@ NEAR_DUPLICATE = 0.8
 class FormSettings:
     lexical_weight: float = 0.25
     floor: float = 0.45  # score a sentence needs to be said
-    max_items: int = 8
+    max_items: int = 5
     max_per_period: int = 1
 
 
