@@ -222,10 +222,10 @@ def is_noise(text: str) -> bool:
         return False  # a table row's values
     if not re.search(r"[^\W\d_A-Z]", t):
         return True  # a heading in capitals
-    # Title Case words with a page number or an item's mark: a contents line. Title Case alone
-    # is not enough: risk factors are headed by statements ("We Face Significant Inventory Risk").
     if re.search(r"\bpages? \d+( ?- ?\d+)?\b", t, re.I):
         return True  # "Controls and Procedures Page 41", "Pages 33 - 34"
+    # Title Case words with a page number or an item's mark: a contents line. Title Case alone
+    # is not enough: risk factors are headed by statements ("We Face Significant Inventory Risk").
     lead = _ITEM_MARK.sub("", t, count=1)
     core = _TRAILING_MARK.sub("", lead, count=1)
     if core == t:
