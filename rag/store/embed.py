@@ -58,13 +58,17 @@ class Embedder:
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def embed_cached(self, texts: list[str]) -> np.ndarray:
-        """Like `embed`, remembering vectors: retrieved sentences recur from question to question."""
+    def embed_cached(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
+        """Like `embed`, remembering vectors: retrieved sentences recur from question to question.
+
+        Small batches: a question's sentences are uneven (a table row can be five times a
+        heading), and a batch is padded to its longest; 8 instead of 32 halved the CPU of the
+        sentences of list and comparison answers (issue 27, docs/benchmarks.md)."""
         with self._cache_lock:
             found = {t: self._cache[t] for t in texts if t in self._cache}
         todo = list(dict.fromkeys(t for t in texts if t not in found))
         if todo:
-            fresh = dict(zip(todo, self.embed(todo), strict=True))
+            fresh = dict(zip(todo, self.embed(todo, batch_size), strict=True))
             with self._cache_lock:
                 if len(self._cache) + len(fresh) > self.cache_size:
                     self._cache.clear()  # bounded: a large collection must not grow it forever

@@ -1,0 +1,47 @@
+"""What the answer-time work of issue 27 relies on: question-time embedding in small batches gives
+the vectors a text gets alone, and a list or comparison embeds only sentences sharing a
+question word (the only ones it may say), with the real embedding model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag.answer.forms import score_lines
+from rag.ingest.chunk import Chunk
+from rag.retrieve import Passage
+
+FARM = (
+    "The farm grows rice in the wet fields. The tractor was repaired in May. "
+    "The farm also grows tea on the hills. Visitors came in spring."
+)
+
+
+def test_embed_cached_small_batches_match_single_texts(embedder):
+    short = ["Rice.", "The tractor was repaired in May."]
+    long_row = "Total net sales — Three Months Ended June 25, 2022: 82,959; " * 6
+    texts = [long_row, *short, "Tea grows on the hills of the farm, east of the river."]
+    got = embedder.embed_cached(texts)
+    alone = np.vstack([embedder.embed([t]) for t in texts])
+    assert got.shape == (4, embedder.dim)
+    assert np.abs(got - alone).max() < 1e-5
+    assert all(t in embedder._cache for t in texts)
+    assert np.array_equal(embedder.embed_cached(short), got[1:3])  # from the cache
+
+
+def test_form_sentences_embedded_only_when_sharing_a_question_word(embedder):
+    passage = Passage(1, 0.5, Chunk("farm.txt::0", "farm.txt", 0, len(FARM), FARM, context=""))
+    seen: list[str] = []
+
+    class Counting:
+        def embed_cached(self, texts):
+            seen.extend(texts)
+            return embedder.embed_cached(texts)
+
+    question = "What does the farm grow?"
+    lines = score_lines(question, [passage], Counting(), 0.5)
+    assert [x.text for x in lines] == [
+        "The farm grows rice in the wet fields.",
+        "The farm also grows tea on the hills.",
+    ]
+    assert seen == [question, *(x.text for x in lines)]
+    assert all(x.shared >= 1 for x in lines)
