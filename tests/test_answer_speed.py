@@ -45,3 +45,18 @@ def test_form_sentences_embedded_only_when_sharing_a_question_word(embedder):
     ]
     assert seen == [question, *(x.text for x in lines)]
     assert all(x.shared >= 1 for x in lines)
+
+
+def test_embed_orders_batches_by_word_pieces_and_keeps_the_callers_order(embedder):
+    # More texts than a batch, uneven in characters per word piece (numbers against prose).
+    texts = [
+        ("Net sales were 82,959; 81,434; 304,182. " * (i % 5 + 1))
+        if i % 2
+        else ("The farm grows rice in the wet fields of the valley. " * (i % 4 + 1))
+        for i in range(40)
+    ]
+    texts = [f"{i}: {t}" for i, t in enumerate(texts)]
+    got = embedder.embed(texts, batch_size=8)
+    alone = np.vstack([embedder.embed([t]) for t in texts])
+    assert got.shape == (40, embedder.dim)
+    assert np.abs(got - alone).max() < 1e-5

@@ -81,6 +81,20 @@ class Embedder:
     def embed(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) > batch_size and not progress:
+            # sentence-transformers batches a call's texts in order of characters; in order of
+            # word pieces the batches pad less (a row of numbers has more pieces per character
+            # than prose): 10% fewer positions on two 10-Q filings (issue 27). Each batch is
+            # embedded as it would be alone, so a text's vector does not depend on the order.
+            pieces = self._model.tokenizer(
+                texts, add_special_tokens=False, truncation=True, max_length=self.max_tokens
+            )["input_ids"]
+            order = sorted(range(len(texts)), key=lambda i: -len(pieces[i]))
+            out = np.empty((len(texts), self.dim), dtype=np.float32)
+            for i in range(0, len(order), batch_size):
+                part = order[i : i + batch_size]
+                out[part] = self.embed([texts[j] for j in part], batch_size)
+            return out
         vectors = self._model.encode(
             texts,
             batch_size=batch_size,
