@@ -72,7 +72,8 @@ def _plots(details: list[dict], out_dir: Path) -> list[str]:
             Patch(color=ANSWERED_WRONGLY, label="unanswerable, answered"),
         ],
         fontsize=7,
-        loc="upper right",
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),  # beside the bars, never over them
     )
     ax2.bar(ids, [d["rank"] or 0 for d in details], color="#dd8452")
     ax2.set_ylabel("hit rank (0 = miss)")
