@@ -187,6 +187,20 @@ def test_population_of_khabarovsk_is_refused_in_plain_words(seeds_reader):
     assert answer.related and answer.to_dict()["short_answer"] is None
 
 
+def test_a_name_no_document_holds_is_the_reason_given(seeds_reader):
+    """Issue 25: "Who is the CEO of Snowflake?" was refused as "touch on it, but none of them
+    states the answer"; the seeds never name Snowflake (nor say "CEO"), and only the proper
+    name is reported. Restricted to one document, a name only another holds is missing too."""
+    answer = seeds_reader.ask("Who is the CEO of Snowflake?")
+    assert answer.abstained and answer.reason == "missing_names"
+    assert answer.why == "The documents never mention Snowflake."
+    answer = seeds_reader.ask("Who is the governor of Khabarovsk?", documents=[EXPO])
+    assert answer.abstained and answer.why == "The documents never mention Khabarovsk."
+    # a name the documents hold keeps the reader's own reason
+    answer = seeds_reader.ask("What is the population of Khabarovsk?")
+    assert answer.reason == "not_confident"
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="known miss of the shipped reader: it cannot tie 'Guo Li' to 'this document "
