@@ -321,6 +321,20 @@ class RAG:
         if not passages:
             yield self._abstain(result, t0, "no_documents")
             return
+        table = self._from_tables(form if formed else "fact", query, text, passages, documents)
+        if table is not None:
+            cited = [x[1] for x in table.supports]
+            ids = {p.chunk.chunk_id for p in cited}
+            ranked = list(dict.fromkeys(cited)) + [
+                p for p in passages if p.chunk.chunk_id not in ids
+            ]
+            result.passages = [replace(p, rank=i) for i, p in enumerate(ranked, 1)]
+            # the supports must name the passages as ranked now
+            at = {p.chunk.chunk_id: p for p in result.passages}
+            table.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in table.supports]
+            result.form = table.form
+            yield self._answer(result, table, t0)
+            return
         if formed:
             if form == "comparison":
                 passages = result.passages = self._per_period(query, passages, documents)
@@ -342,6 +356,19 @@ class RAG:
         if documents:
             snap = snap.restricted(documents)
         return unmentioned_names(question, lambda w: bool(snap.lexical(w, 1)))
+
+    def _from_tables(self, form: str, query: str, text: str, passages, documents):
+        """A fact or comparison answered from table rows (`rag.answer.tables`), or None."""
+        s = self.settings
+        if not s.table_lookup or form not in ("fact", "comparison"):
+            return None
+        from rag.answer.tables import TableSettings, answer_from_tables
+
+        snap = self.store.current()
+        if snap is not None and documents:
+            snap = snap.restricted(documents)
+        ts = TableSettings(s.table_min_score)
+        return answer_from_tables(form, query, text, passages, snap, ts)
 
     def _per_period(self, query: str, passages: list[Passage], documents) -> list[Passage]:
         """A comparison's passages: those retrieved, then the best two of each document of

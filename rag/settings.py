@@ -63,6 +63,11 @@ class Settings:
     form_lexical_weight: float = 0.5
     form_floor: float = 0.45
     form_max_items: int = 5
+    # Facts and comparisons answered from table rows (rag.answer.tables) when a row's label
+    # scores at least this against the question; otherwise the reader decides. Chosen on the
+    # 10-Q validation questions.
+    table_lookup: bool = True
+    table_min_score: float = 0.4
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
