@@ -60,3 +60,35 @@ def test_embed_orders_batches_by_word_pieces_and_keeps_the_callers_order(embedde
     alone = np.vstack([embedder.embed([t]) for t in texts])
     assert got.shape == (40, embedder.dim)
     assert np.abs(got - alone).max() < 1e-5
+
+
+def test_index_vectors_are_each_passages_own_whatever_the_batches(tmp_path, embedder):
+    from rag.context import embedding_text
+    from rag.pipeline import RAG
+    from rag.settings import Settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    paragraphs = [
+        "Net sales — Q1: 82,959; Q2: 81,434; Q3: 304,182; Q4: 282,457." * (i % 3 + 1)
+        if i % 2
+        else "The farm grows rice in the wet fields. " * (i % 4 + 1)
+        for i in range(12)
+    ]
+    (docs / "mixed.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    s = Settings(
+        documents_dir=docs,
+        index_dir=tmp_path / "index",
+        cache_dir=tmp_path / "cache",
+        generator="extractive",
+        chunk_tokens=32,
+        chunk_overlap_tokens=0,
+    )
+    rag = RAG(s, embedder=embedder)
+    rag.refresh(None, 4)  # 4 passages an embedding call: several calls, sorted by length
+    snap = rag.store.current()
+    keys = [(si, ci) for si, seg in enumerate(snap.segments) for ci in range(len(seg.chunks))]
+    assert len(keys) > 8
+    stored = np.vstack([snap.vector(k) for k in keys])
+    alone = np.vstack([embedder.embed([embedding_text(snap.chunk(k))]) for k in keys])
+    assert np.abs(stored - alone).max() < 1e-5
