@@ -65,6 +65,8 @@ def instrument(rag) -> None:
     patch(pipeline, "rewrite", "follow-up rewrite")
     patch(pipeline, "classify", "form classify")
     patch(pipeline.RAG, "_per_period", "comparison: per-period retrieval")
+    if hasattr(pipeline.RAG, "_from_tables"):  # the table-row stage, where merged
+        patch(pipeline.RAG, "_from_tables", "table rows (rag.answer.tables)")
     patch(reading, "known_text", "numbers rule (known_text)")
     patch(reading, "missing_numbers", "numbers rule (missing_numbers)")
 
