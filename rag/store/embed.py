@@ -84,8 +84,8 @@ class Embedder:
         if len(texts) > batch_size and not progress:
             # sentence-transformers batches a call's texts in order of characters; in order of
             # word pieces the batches pad less (a row of numbers has more pieces per character
-            # than prose): 10% fewer positions on two 10-Q filings (issue 27). Each batch is
-            # embedded as it would be alone, so a text's vector does not depend on the order.
+            # than prose): 10% fewer positions on two 10-Q filings (issue 27). A text's vector
+            # is the same in any batch, up to float rounding (within 2e-7 here).
             pieces = self._model.tokenizer(
                 texts, add_special_tokens=False, truncation=True, max_length=self.max_tokens
             )["input_ids"]
