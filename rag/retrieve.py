@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag import context
-from rag.context import document_keys, prefer, steer, within_query
+from rag.context import dated, document_keys, prefer, steer, within_query
 from rag.ingest.chunk import Chunk
 from rag.store.base import Snapshot
 from rag.store.embed import Embedder
@@ -115,7 +115,7 @@ class Retriever:
         if snap is None or snap.ntotal == 0 or not query.strip():
             return []
         snap, preferred = steer(snap, query, self.doc_steer)
-        if preferred:
+        if preferred and dated(snap, preferred):
             return self.within(snap, query, sorted(preferred), top_k)
         # Cached: the answer path embeds the same question again (extractive scoring).
         return self.search(snap, query, self.embedder.embed_cached([query]), top_k, preferred)

@@ -3,7 +3,7 @@
 import pytest
 
 from rag import RAG, Settings
-from rag.context import document_keys, within_query
+from rag.context import dated, document_keys, steer, within_query
 
 # Each report: a cover/certification page that repeats the company, the period and "quarterly
 # report" (what a question names to pick the report), and two pages of content.
@@ -80,3 +80,42 @@ def test_a_question_over_the_quarters_reads_each_report_of_the_company(reports):
     assert {p.chunk.doc for p in firsts} == {"2022 Q1 ACME.html", "2023 Q1 ACME.html"}
     assert all("perating margin" in p.chunk.text for p in firsts)
     assert all(p.chunk.doc != "2023 Q1 ZETA.html" for p in passages)
+
+
+def test_naming_the_kind_of_filing_is_no_missing_number(reports):
+    # "10-Q" names the kind of report; its passages never repeat it
+    answer = reports.ask(
+        "How much was research and development expense in the Q1 2023 10-Q of Acme?"
+    )
+    assert answer.reason != "missing_numbers", answer.why
+    assert not answer.abstained, answer.why
+    assert answer.citations[0].doc == "2023 Q1 ACME.html"
+    assert "$ 520" in answer.citations[0].quote
+
+
+def test_only_reports_known_by_a_period_are_ranked_inside(reports, tmp_path, embedder):
+    # articles: a name steering the question is what it asks about; their passages keep the
+    # collection's ranking (steered documents first), the words of the question all searched
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, city, fact in (
+        ("harbin.html", "Harbin", "The Harbin fair hosted 137 Russian firms in June."),
+        ("khabarovsk.html", "Khabarovsk", "The Consul General in Khabarovsk met the governor."),
+    ):
+        (docs / name).write_text(
+            f"<html><head><title>Notes</title></head><body><p>{city} news.</p><p>{fact}</p>"
+            "</body></html>",
+            encoding="utf-8",
+        )
+    s = Settings(documents_dir=docs, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache")
+    rag = RAG(s, embedder=embedder)
+    rag.refresh()
+    snap = rag.store.current()
+    _, steered = steer(snap, "Who did the Consul General in Khabarovsk meet?", "prefer")
+    assert steered == {"khabarovsk.html"}
+    assert not dated(snap, steered)
+    assert rag.retriever.run("Who did the Consul General in Khabarovsk meet?", 1)[0].chunk.doc == (
+        "khabarovsk.html"
+    )
+    reports_snap = reports.store.current()
+    assert dated(reports_snap, {"2023 Q1 ACME.html", "2022 Q1 ACME.html"})
