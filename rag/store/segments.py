@@ -541,15 +541,22 @@ class IndexStore:
         if not chunks:
             return np.zeros((0, self.embedder.dim), np.float32)
         counted = counted if counted is not None else {"done": 0, "known": len(chunks)}
-        out = []
         if progress and not counted["done"]:  # the bar shows from the start
             progress(0, counted["known"])
-        for i in range(0, len(chunks), step):
-            out.append(self.embedder.embed([embedding_text(c) for c in chunks[i : i + step]]))
-            counted["done"] += len(chunks[i : i + step])
+        texts = [embedding_text(c) for c in chunks]
+        # Each call holds passages of about the same length, longest first (as
+        # sentence-transformers orders one call's texts), so a batch pads little: in document
+        # order a table's long rows padded prose passages to their length (issue 27).
+        pieces = [min(self.embedder.count_tokens(t), self.embedder.max_tokens) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: -pieces[i])
+        out = np.empty((len(texts), self.embedder.dim), np.float32)
+        for i in range(0, len(order), step):
+            part = order[i : i + step]
+            out[part] = self.embedder.embed([texts[j] for j in part])
+            counted["done"] += len(part)
             if progress:
                 progress(counted["done"], counted["known"])
-        return np.vstack(out)
+        return out
 
     def _commit(self, segments: list[Segment], table: dict[str, dict]) -> IndexSnapshot:
         used = {m["segment"] for m in table.values()}
