@@ -130,8 +130,9 @@ class Retriever:
         their passages taken in turn. Fewer than wanted: the collection's best follow."""
         k = top_k or self.top_k
         inner = within_query(query, document_keys(snap))
-        asked = self.embedder.embed_cached([query])  # the scores reported are the question's
-        vec = asked if inner == query else self.embedder.embed_cached([inner])
+        # One batch: the question (the scores reported are its cosines) and what is searched.
+        both = self.embedder.embed_cached([query, inner])
+        asked, vec = both[:1], both[1:]
         groups = [docs] if not context.PER_DOCUMENT or len(docs) == 1 else [[d] for d in docs]
         lists = [
             self.search(snap.restricted(g), inner, vec, k, alpha=context.WITHIN_ALPHA, scored=asked)
