@@ -466,7 +466,7 @@ def dated(snap, docs) -> bool:
 # right table or note reads like the question. Each of several documents (a comparison, "over
 # the quarters") is searched on its own and their passages taken in turn, so every period is
 # seen. Chosen on the 10-Q validation half (research/within_check.py; answer passage in the
-# top 5: 0.282 prefer over the whole collection, 0.324 within at 0.6, 0.423 at 0.85, 0.451
+# top 5: 0.282 prefer over the whole collection, 0.338 within at 0.6, 0.437 at 0.85, 0.479
 # at 0.85 one document at a time).
 WITHIN_ALPHA = 0.85
 PER_DOCUMENT = True

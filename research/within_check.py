@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
-from rag import context
-from rag.evaluation.runner import load_gold, spans_overlap
-from rag.pipeline import RAG
-from rag.settings import Settings
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's rag
+
+from rag import context  # noqa: E402
+from rag.evaluation.runner import load_gold, spans_overlap  # noqa: E402
+from rag.pipeline import RAG  # noqa: E402
+from rag.settings import Settings  # noqa: E402
 
 DOCS = Path("/work/shared/data/sec-10-q/docs")
 
