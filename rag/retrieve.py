@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.context import prefer, steer
+from rag import context
+from rag.context import dated, document_keys, prefer, steer, within_query
 from rag.ingest.chunk import Chunk
 from rag.store.base import Snapshot
 from rag.store.embed import Embedder
@@ -114,8 +115,40 @@ class Retriever:
         if snap is None or snap.ntotal == 0 or not query.strip():
             return []
         snap, preferred = steer(snap, query, self.doc_steer)
+        if preferred and dated(snap, preferred):
+            return self.within(snap, query, sorted(preferred), top_k)
         # Cached: the answer path embeds the same question again (extractive scoring).
         return self.search(snap, query, self.embedder.embed_cached([query]), top_k, preferred)
+
+    def within(
+        self, snap: Snapshot, query: str, docs: list[str], top_k: int | None = None
+    ) -> list[Passage]:
+        """The best passages of the documents `docs` for a question steered to them: ranked
+        inside them (not across the collection, where their passages compete with every other
+        document's) for the question without the words that chose them
+        (`context.within_query`), dense-weighted; several documents searched one by one and
+        their passages taken in turn. Fewer than wanted: the collection's best follow."""
+        k = top_k or self.top_k
+        inner = within_query(query, document_keys(snap))
+        # One batch: the question (the scores reported are its cosines) and what is searched.
+        both = self.embedder.embed_cached([query, inner])
+        asked, vec = both[:1], both[1:]
+        groups = [docs] if not context.PER_DOCUMENT or len(docs) == 1 else [[d] for d in docs]
+        lists = [
+            self.search(snap.restricted(g), inner, vec, k, alpha=context.WITHIN_ALPHA, scored=asked)
+            for g in groups
+        ]
+        out, seen = [], set()
+        for i in range(k):  # in turn: every document's best, then every second best, ...
+            for ranked in lists:
+                if i < len(ranked) and ranked[i].chunk.chunk_id not in seen:
+                    seen.add(ranked[i].chunk.chunk_id)
+                    out.append(ranked[i])
+        out = out[:k]
+        if len(out) < k:
+            rest = self.search(snap, query, asked, k)
+            out += [p for p in rest if p.chunk.chunk_id not in seen][: k - len(out)]
+        return [replace(p, rank=r) for r, p in enumerate(out, 1)]
 
     def search(
         self,
@@ -124,9 +157,12 @@ class Retriever:
         vec: np.ndarray,
         top_k: int | None = None,
         preferred: set[str] | None = None,
+        alpha: float | None = None,
+        scored: np.ndarray | None = None,
     ) -> list[Passage]:
-        """Rank with the query vector given (1 x dim). The passage score reported stays the
-        cosine similarity, whatever the fusion."""
+        """Rank with the query vector given (1 x dim); `alpha`: the convex fusion's dense
+        weight when not the retriever's own. The passage score reported stays the cosine
+        similarity, whatever the fusion: with `scored` (1 x dim) when given, else `vec`."""
         k = top_k or self.top_k
         pool = min(max(k, self.candidates), snap.ntotal)
         # A store that fuses itself (Milvus) answers `hybrid`; the others return None.
@@ -134,8 +170,9 @@ class Retriever:
         order = snap.hybrid(query, vec, want, pool) if self.fusion == "rrf" else None
         if order is not None:
             order = prefer(order, snap, preferred)[:k]
+            at = vec if scored is None else scored
             return [
-                Passage(rank, float(snap.vector(key) @ vec[0]), snap.chunk(key))
+                Passage(rank, float(snap.vector(key) @ at[0]), snap.chunk(key))
                 for rank, key in enumerate(order, 1)
             ]
         cosine = dict(snap.dense(vec, pool)) if self.fusion != "bm25" else {}
@@ -145,10 +182,12 @@ class Retriever:
         elif self.fusion == "convex":
             # Exact cosines of lexical-only candidates: cheap, and fairer than a zero.
             self._fill_cosines(snap, cosine, [key for key in lexical if key not in cosine], vec)
-            order = fuse_convex(cosine, lexical, self.alpha)
+            order = fuse_convex(cosine, lexical, self.alpha if alpha is None else alpha)
         else:
             order = list(cosine or lexical)
         order = prefer(order, snap, preferred)[:k]
+        if scored is not None:
+            cosine = dict(zip(order, snap.cosines(order, scored), strict=True))
         # Lexical hits outside the dense pool: score them too.
         self._fill_cosines(snap, cosine, [key for key in order if key not in cosine], vec)
         return [Passage(rank, cosine[key], snap.chunk(key)) for rank, key in enumerate(order, 1)]

@@ -71,6 +71,12 @@ def unanswerable(question: str, passages, min_retrieval_score: float) -> tuple[s
     return "", ""
 
 
+# A number joined to a letter or two by a hyphen names a kind of document or thing ("10-Q",
+# "8-K", "20-F", "3-D"), not a quantity the passages must hold: the passages of a 10-Q
+# answering a question about it seldom repeat "10-Q".
+_KIND_CODE = re.compile(r"\b\d+-[A-Za-z]{1,2}s?\b")
+
+
 def missing_numbers(question: str, text: str) -> set[str]:
     """Numbers (years, ordinals) the question names that the text does not contain.
 
@@ -78,8 +84,10 @@ def missing_numbers(question: str, text: str) -> set[str]:
     {'2010'}
     >>> missing_numbers("Where was the 6th EXPO?", "The 6th EXPO takes place in Harbin.")
     set()
+    >>> missing_numbers("What did the latest 10-Q and the 8-K say?", "Revenue grew.")
+    set()
     """
-    asked = {w for w in content_tokens(question) if w[0].isdigit()}
+    asked = {w for w in content_tokens(_KIND_CODE.sub(" ", question)) if w[0].isdigit()}
     present = set(content_tokens(text))
     return {w for w in asked if w not in present}
 

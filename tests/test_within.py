@@ -1,0 +1,121 @@
+"""Ranking inside the documents a question is steered to (rag.retrieve.Retriever.within)."""
+
+import pytest
+
+from rag import RAG, Settings
+from rag.context import dated, document_keys, steer, within_query
+
+# Each report: a cover/certification page that repeats the company, the period and "quarterly
+# report" (what a question names to pick the report), and two pages of content.
+COVER = (
+    "<p>Certification. I have reviewed this quarterly report of {co} for {period}. This {co} "
+    "quarterly report for {period} is signed. {co} {period} quarterly report.</p>"
+)
+PAGES = (
+    "<p>Research and development expense was $ {rd} million, driven by engineering "
+    "headcount and new product programs.</p>"
+    "<p>Operating margin was {margin} percent of revenue, after higher freight costs.</p>"
+    "{more}"
+)
+# Only the latest report discusses its margin twice: searched across the company's reports
+# together, both of its passages would come before the earlier report's one.
+MORE = (
+    "<p>Our operating margin is expected to change over time, as operating margin gains from "
+    "pricing offset freight.</p>"
+)
+REPORTS = {
+    "2022 Q1 ACME.html": ("Acme", "Q1 2022", {"rd": 410, "margin": 5, "more": ""}),
+    "2023 Q1 ACME.html": ("Acme", "Q1 2023", {"rd": 520, "margin": 9, "more": MORE}),
+    "2023 Q1 ZETA.html": ("Zeta", "Q1 2023", {"rd": 990, "margin": 31, "more": ""}),
+}
+
+
+def build(tmp_path, embedder) -> RAG:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, (co, period, facts) in REPORTS.items():
+        body = COVER.format(co=co, period=period) + PAGES.format(**facts)
+        (docs / name).write_text(
+            f"<html><head><title>{co} {period} report</title></head><body>{body}</body></html>",
+            encoding="utf-8",
+        )
+    # small passages: the cover and each content paragraph are passages of their own
+    s = Settings(
+        documents_dir=docs,
+        index_dir=tmp_path / "index",
+        cache_dir=tmp_path / "cache",
+        chunk_tokens=40,
+        chunk_overlap_tokens=0,
+    )
+    rag = RAG(s, embedder=embedder)
+    rag.refresh()
+    return rag
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, embedder) -> RAG:
+    return build(tmp_path_factory.mktemp("within"), embedder)
+
+
+def test_the_words_that_chose_the_report_are_not_searched_inside_it(reports):
+    keys = document_keys(reports.store.current())
+    question = "What drove Acme's spending on engineering in its Q1 2023 quarterly report?"
+    assert within_query(question, keys) == "What drove spending on engineering in its?"
+    passages = reports.retriever.run(question, 3)
+    # the content page of the report named, not its cover, which repeats every word naming it
+    assert passages[0].chunk.doc == "2023 Q1 ACME.html"
+    assert "Research and development expense was $ 520" in passages[0].chunk.text
+    assert "Certification" not in passages[0].chunk.text
+    # the score reported stays the cosine of the whole question (what the verifier reads)
+    snap = reports.store.current()
+    vec = reports.embedder.embed_cached([question])
+    cosine = {snap.chunk(key).chunk_id: x for key, x in snap.dense(vec, snap.ntotal)}
+    assert passages[0].score == pytest.approx(cosine[passages[0].chunk.chunk_id], abs=1e-5)
+
+
+def test_a_question_over_the_quarters_reads_each_report_of_the_company(reports):
+    passages = reports.retriever.run("How has Acme's operating margin changed over time?", 4)
+    # one report after the other: each report's margin page among the first two
+    firsts = passages[:2]
+    assert {p.chunk.doc for p in firsts} == {"2022 Q1 ACME.html", "2023 Q1 ACME.html"}
+    assert all("perating margin" in p.chunk.text for p in firsts)
+    assert all(p.chunk.doc != "2023 Q1 ZETA.html" for p in passages)
+
+
+def test_naming_the_kind_of_filing_is_no_missing_number(reports):
+    # "10-Q" names the kind of report; its passages never repeat it
+    answer = reports.ask(
+        "How much was research and development expense in the Q1 2023 10-Q of Acme?"
+    )
+    assert answer.reason != "missing_numbers", answer.why
+    assert not answer.abstained, answer.why
+    assert answer.citations[0].doc == "2023 Q1 ACME.html"
+    assert "$ 520" in answer.citations[0].quote
+
+
+def test_only_reports_known_by_a_period_are_ranked_inside(reports, tmp_path, embedder):
+    # articles: a name steering the question is what it asks about; their passages keep the
+    # collection's ranking (steered documents first), the words of the question all searched
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, city, fact in (
+        ("harbin.html", "Harbin", "The Harbin fair hosted 137 Russian firms in June."),
+        ("khabarovsk.html", "Khabarovsk", "The Consul General in Khabarovsk met the governor."),
+    ):
+        (docs / name).write_text(
+            f"<html><head><title>Notes</title></head><body><p>{city} news.</p><p>{fact}</p>"
+            "</body></html>",
+            encoding="utf-8",
+        )
+    s = Settings(documents_dir=docs, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache")
+    rag = RAG(s, embedder=embedder)
+    rag.refresh()
+    snap = rag.store.current()
+    _, steered = steer(snap, "Who did the Consul General in Khabarovsk meet?", "prefer")
+    assert steered == {"khabarovsk.html"}
+    assert not dated(snap, steered)
+    assert rag.retriever.run("Who did the Consul General in Khabarovsk meet?", 1)[0].chunk.doc == (
+        "khabarovsk.html"
+    )
+    reports_snap = reports.store.current()
+    assert dated(reports_snap, {"2023 Q1 ACME.html", "2022 Q1 ACME.html"})
