@@ -436,6 +436,8 @@ class IndexStore:
                     _tally(report, "chunk", c0)
                     if commit_passages and first:
                         break
+                # Minutes of embedding must not be spent on a segment that cannot be written.
+                self._check_space(fresh)
                 c0 = time.process_time()
                 # A batch larger than a commit (one large document) stops between embedding
                 # calls when a newer request (a small upload, a delete) is waiting: what is
@@ -490,13 +492,34 @@ class IndexStore:
         next commit removes it from the table."""
         self.deletions.add(name, sha256)
 
+    def _check_space(self, chunks: list[Chunk]) -> None:
+        """Refuse, before embedding, a batch whose segment cannot fit on the disk: its vectors,
+        its passages' text twice (the passages and the lexical index), and 64 kB for the
+        manifest."""
+        if not chunks:
+            return
+        need = sum(2 * len(c.text.encode()) + 4 * self.embedder.dim + 300 for c in chunks)
+        try:
+            free = shutil.disk_usage(self.dir).free
+        except OSError:
+            return
+        need += 64 << 10
+        if free < need:
+            raise DiskFull(
+                f"the index could not be written: {DISK_FULL} "
+                f"(it needs about {need / 2**20:.1f} MB, {free / 2**20:.1f} MB are free)"
+            )
+
     def _write_segment(self, chunks: list[Chunk], vectors: np.ndarray) -> Segment:
         folder = self._new_name("seg")
         try:
             return Segment.write(folder, chunks, vectors, self.config)
         except BaseException as exc:
             shutil.rmtree(folder, ignore_errors=True)  # never half a segment on disk
-            if is_disk_full(exc):
+            # numpy reports a short write on a full disk without ENOSPC ("254208 requested
+            # and 90080 written")
+            short = isinstance(exc, OSError) and " requested and " in str(exc)
+            if is_disk_full(exc) or short:
                 raise DiskFull(f"the index could not be written: {DISK_FULL}") from None
             raise
 
