@@ -54,6 +54,41 @@ def file_words(name: str) -> str:
     return " ".join(w for w in words if not _ID.fullmatch(w))
 
 
+# Cover-page headings that many documents open with: they name the sender or the kind of
+# document, not the document ("SECURITIES AND EXCHANGE COMMISSION" on every 10-Q).
+_GENERIC_TITLE = re.compile(
+    r"(?:united states\s+)?securities and exchange commission(?:\s+washington.*)?|form\s+10-?[qk]"
+    r"|(?:table of\s+)?contents|(?:quarterly|annual) report|untitled(?: document)?|page \d+",
+    re.I,
+)
+
+
+def generic_title(title: str | None) -> bool:
+    """Whether a title is a cover heading any document of its kind carries.
+
+    >>> generic_title("SECURITIES AND EXCHANGE COMMISSION"), generic_title("Q1 2023 report")
+    (True, False)
+    """
+    return bool(title) and bool(_GENERIC_TITLE.fullmatch(" ".join(title.split()).strip(" .:")))
+
+
+def shown_title(title: str | None, name: str, shared: bool = False) -> str:
+    """The title to show a document by: its own, unless it is a cover heading or other
+    documents carry it too (`shared`): then its file name without the suffix, which tells
+    look-alike documents apart (no title at all: the file name).
+
+    >>> shown_title("SECURITIES AND EXCHANGE COMMISSION", "2022 Q3 AAPL.pdf")
+    '2022 Q3 AAPL'
+    >>> shown_title("Q1 2023 report", "b.html"), shown_title("Annual results", "a.pdf", shared=True)
+    ('Q1 2023 report', 'a')
+    """
+    if not title:
+        return name
+    if shared or generic_title(title):
+        return PurePosixPath(name).stem or name
+    return title
+
+
 def _clip(text: str, words: int) -> str:
     return " ".join(text.split()[:words])
 
@@ -67,7 +102,7 @@ def passage_context(name: str, title: str | None, section: str | None, page: int
     'Notes'
     """
     parts = []
-    if title:
+    if title and not generic_title(title):
         parts.append(_clip(title, _TITLE_WORDS))
     words = file_words(name)
     if words and words.lower() != (title or "").strip().lower():

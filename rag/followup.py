@@ -10,10 +10,11 @@ milliseconds:
 * the previous question alone (standing for the previous turn's documents).
 
 The question is joined with the previous one when it opens like a follow-up ("And ...",
-"What about ..."), when its own best passage comes from the document the previous question
-retrieves first (it continues that topic, or at least does not leave it), or when it matches
-nothing well (best cosine below `MIN_STANDALONE_COSINE`: too little to stand alone). Otherwise
-it is a topic switch and is sent unchanged.
+"What about ..."), or, when it names no name or number of its own, when it leans on a word
+pointing outside it ("it", "there") or matches nothing well (best cosine below
+`MIN_STANDALONE_COSINE`: too little to stand alone). Otherwise it is a topic switch or a
+standalone question and is sent unchanged (false merges measured on
+eval/followups-standalone.jsonl).
 
 The joined query puts the question first, then the previous question: the reader reads the
 query, and with the previous question first it tends to answer that one again (validation pairs

@@ -8,8 +8,10 @@ import contextlib
 import logging
 import threading
 import time
+from collections import Counter
 
 from rag.answer.cite import Citation
+from rag.context import shown_title
 from rag.errors import (
     DISK_FULL,
     BadQuestion,
@@ -152,8 +154,14 @@ class Library:
                 self._layouts[key] = found
         return found
 
-    def _entry(self, name: str, meta: dict | None) -> dict:
-        """One row of the library: what a user sees of a document before opening it."""
+    def _titles(self, table: dict[str, dict]) -> Counter:
+        """How many indexed documents carry each stored title."""
+        metas = (self.texts.meta(self._text_key(n, m["sha256"])) for n, m in table.items())
+        return Counter(m["title"] for m in metas if m and m["title"])
+
+    def _entry(self, name: str, meta: dict | None, titles: Counter | None = None) -> dict:
+        """One row of the library: what a user sees of a document before opening it. A title
+        other documents share, or a cover heading, shows as the file name (`shown_title`)."""
         info = self.texts.meta(self._text_key(name, meta["sha256"])) if meta else None
         if info is None:
             path = self.settings.documents_dir / name
@@ -172,7 +180,7 @@ class Library:
                 pass
         return {
             "name": name,
-            "title": info["title"] or name,
+            "title": shown_title(info["title"], name, (titles or Counter())[info["title"]] > 1),
             "format": info["format"],
             "pages": info["pages"],
             "bytes": info["bytes"],
@@ -187,7 +195,8 @@ class Library:
         (status "indexing"), by name."""
         snap = self.store.current()
         table = snap.documents if snap else {}
-        rows = {name: self._entry(name, meta) for name, meta in table.items()}
+        titles = self._titles(table)
+        rows = {name: self._entry(name, meta, titles) for name, meta in table.items()}
         rows.update((name, self._entry(name, None)) for name in self.waiting_documents())
         return [rows[n] for n in sorted(rows)]
 
@@ -226,7 +235,7 @@ class Library:
         if ex is None:
             raise DocumentNotFound(f"{name}: its text is not stored yet; index it again")
         return {
-            **self._entry(name, snap.documents[name]),
+            **self._entry(name, snap.documents[name], self._titles(snap.documents)),
             "text": ex.text,
             "passages": [
                 {"chunk_id": c.chunk_id, "start": c.start, "end": c.end}

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
-from rag.answer.abstain import reason
+from rag.answer.abstain import reason, unmentioned_names
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
 from rag.answer.forms import classify, lines_text, periods, series_documents
@@ -321,17 +321,54 @@ class RAG:
         if not passages:
             yield self._abstain(result, t0, "no_documents")
             return
+        table = self._from_tables(form if formed else "fact", query, text, passages, documents)
+        if table is not None:
+            cited = [x[1] for x in table.supports]
+            ids = {p.chunk.chunk_id for p in cited}
+            ranked = list(dict.fromkeys(cited)) + [
+                p for p in passages if p.chunk.chunk_id not in ids
+            ]
+            result.passages = [replace(p, rank=i) for i, p in enumerate(ranked, 1)]
+            # the supports must name the passages as ranked now
+            at = {p.chunk.chunk_id: p for p in result.passages}
+            table.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in table.supports]
+            result.form = table.form
+            yield self._answer(result, table, t0)
+            return
         if formed:
             if form == "comparison":
                 passages = result.passages = self._per_period(query, passages, documents)
             outcome = answerer.answer_form(form, query, passages, self.embedder, text)
-            yield self._answer(result, outcome, t0)
+            yield self._answer(result, outcome, t0, documents)
             return
         for item in answerer.answer(query, passages, text):
             if isinstance(item, Outcome):
-                yield self._answer(result, item, t0)
+                yield self._answer(result, item, t0, documents)
                 return
             yield item
+
+    def _unmentioned(self, question: str, documents=None) -> list[str]:
+        """The names of `question` that no searched document's words (passages, titles, file
+        names: the lexical index) contain."""
+        snap = self.store.current()
+        if snap is None:
+            return []
+        if documents:
+            snap = snap.restricted(documents)
+        return unmentioned_names(question, lambda w: bool(snap.lexical(w, 1)))
+
+    def _from_tables(self, form: str, query: str, text: str, passages, documents):
+        """A fact or comparison answered from table rows (`rag.answer.tables`), or None."""
+        s = self.settings
+        if not s.table_lookup or form not in ("fact", "comparison"):
+            return None
+        from rag.answer.tables import TableSettings, answer_from_tables
+
+        snap = self.store.current()
+        if snap is not None and documents:
+            snap = snap.restricted(documents)
+        ts = TableSettings(s.table_min_score)
+        return answer_from_tables(form, query, text, passages, snap, ts)
 
     def _per_period(self, query: str, passages: list[Passage], documents) -> list[Passage]:
         """A comparison's passages: those retrieved, then the best two of each document of
@@ -352,10 +389,16 @@ class RAG:
                     out.append(replace(p, rank=len(out) + 1))
         return out
 
-    def _answer(self, result: Answer, outcome: Outcome, t0: float) -> Answer:
+    def _answer(self, result: Answer, outcome: Outcome, t0: float, documents=None) -> Answer:
         """The answerer's outcome as the Answer users see: numbered citations, the short
         answer leading its quoted sentence, a disagreement between documents said aloud."""
         result.dropped, result.confidence = outcome.dropped, outcome.confidence
+        if outcome.reason in ("not_confident", "form_unsupported"):
+            # "Who is the CEO of Snowflake?" on documents that never name Snowflake: say so,
+            # with the user's own words of this question only
+            missing = self._unmentioned(result.question, documents)
+            if missing:
+                return self._abstain(result, t0, "missing_names", " or ".join(missing))
         if outcome.reason:
             if outcome.reason == "not_confident" and outcome.supports:
                 hinted = outcome.supports[0][1]

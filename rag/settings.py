@@ -63,6 +63,11 @@ class Settings:
     form_lexical_weight: float = 0.5
     form_floor: float = 0.45
     form_max_items: int = 5
+    # Facts and comparisons answered from table rows (rag.answer.tables) when a row's label
+    # scores at least this against the question; otherwise the reader decides. Chosen on the
+    # 10-Q validation questions.
+    table_lookup: bool = True
+    table_min_score: float = 0.4
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
@@ -94,10 +99,12 @@ class Settings:
     max_question_chars: int = 2000  # also the cap on each earlier question in `history`
     max_history_entries: int = 20
     # A follow-up whose best passage alone has a lower cosine is joined with the previous
-    # question (rag/followup.py). Chosen on the validation pairs of eval/followups.jsonl by
-    # research/followup_eval.py (0.29-0.31 score the same; 0.28 loses an answer, 0.32 rewrites
-    # a topic switch); the scale is all-MiniLM-L6-v2's.
-    follow_up_min_cosine: float = 0.30
+    # question (rag/followup.py). Chosen on the validation halves of eval/followups.jsonl and
+    # eval/followups-standalone.jsonl by research/followup_eval.py: 0.25 keeps every follow-up
+    # answer of 0.30 and merges no standalone question (0.28-0.30 merge one, "By what
+    # percentage did trade turnover grow ...?" at 0.261; 0.20 loses a follow-up answer); the
+    # scale is all-MiniLM-L6-v2's.
+    follow_up_min_cosine: float = 0.25
     max_upload_bytes: int = 10 * 1024 * 1024  # one file
     max_upload_files: int = 20  # files in one upload
     max_upload_bytes_per_minute: int = 50 * 1024 * 1024  # all uploads of the app together

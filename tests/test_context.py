@@ -126,3 +126,30 @@ def test_context_survives_the_index_on_disk(reports, embedder):
 
     again = IndexStore(reports.settings.index_dir, embedder, 200, 40).load()
     assert sorted(c.context for c in again.chunks) == ["Q1 2022 report | a", "Q1 2023 report | b"]
+
+
+def test_a_cover_heading_or_a_shared_title_shows_as_the_file_name(tmp_path, make_rag):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, title in [
+        ("2022 Q3 AAPL.html", "SECURITIES AND EXCHANGE COMMISSION"),
+        ("2023 Q1 AAPL.html", "Quarterly results"),
+        ("2023 Q2 AAPL.html", "Quarterly results"),
+        ("notes.html", "Harbin ferry notes"),
+    ]:
+        body = f"<p>The filing {name} reports net sales and margins for the period.</p>"
+        (docs / name).write_text(
+            f"<html><head><title>{title}</title></head><body>{body}</body></html>",
+            encoding="utf-8",
+        )
+    rag = make_rag(docs)
+    assert [(d["name"], d["title"]) for d in rag.documents()] == [
+        ("2022 Q3 AAPL.html", "2022 Q3 AAPL"),
+        ("2023 Q1 AAPL.html", "2023 Q1 AAPL"),
+        ("2023 Q2 AAPL.html", "2023 Q2 AAPL"),
+        ("notes.html", "Harbin ferry notes"),
+    ]
+    assert rag.document("2023 Q2 AAPL.html")["title"] == "2023 Q2 AAPL"
+    # the cover heading is not searched as the document's title either
+    first = rag.store.current().doc_chunks("2022 Q3 AAPL.html")[0]
+    assert first.context.split(" | ")[0] == "2022 Q3 AAPL"

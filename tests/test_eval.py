@@ -246,3 +246,51 @@ def test_end_to_end_run_writes_every_output(tmp_path, seeds_rag):
     assert (out / "per_question.png").stat().st_size > 1000
     text = compare_summaries(summary, {**summary, "answer": {**summary["answer"], "contains": 0.5}})
     assert "answer.contains" in text and "-0.500" in text
+
+
+def test_report_leaves_correct_refusals_out_of_the_worst_and_plots_short_f1(tmp_path):
+    """Issue 25: the worst questions listed a correct refusal; the plot drew whole-answer F1
+    and promised grey bars that never appeared."""
+    from rag.evaluation.report import (
+        ANSWERED,
+        ANSWERED_WRONGLY,
+        REFUSED_RIGHTLY,
+        per_question_bars,
+        write_report,
+    )
+
+    def d(i, answerable, abstained, short_f1, f1):
+        return {
+            "id": i,
+            "question": f"question {i}?",
+            "answer": "" if abstained else f"answer {i}",
+            "answerable": answerable,
+            "abstained": abstained,
+            "short_f1": short_f1,
+            "f1": f1,
+            "rank": 1 if answerable else None,
+            "latency_s": 0.1,
+        }
+
+    details = [
+        d("good", True, False, 1.0, 0.3),  # right short answer in a long sentence
+        d("half", True, False, 0.5, 0.9),
+        d("refused", True, True, 0.0, 0.0),
+        d("no_ok", False, True, 0.0, 0.0),
+        d("no_bad", False, False, 0.0, 0.0),
+    ]
+    summary = {"n_questions": 5, "generator": "reader", "embedding_model": "m"}
+    write_report(summary, details, tmp_path)
+    report = (tmp_path / "report.md").read_text()
+    worst = report.split("## Worst questions")[1]
+    rows = [line.split(" | ")[0].strip("| ") for line in worst.splitlines() if line[:2] == "| "]
+    assert rows[1:] == ["refused", "no_bad", "half"]  # after the header
+    assert "| half | question half? | True | False | 0.50 |" in worst  # short F1, not 0.90
+    assert per_question_bars(details) == [
+        ("good", 1.0, ANSWERED),
+        ("half", 0.5, ANSWERED),
+        ("refused", 0.0, ANSWERED),
+        ("no_ok", 1.0, REFUSED_RIGHTLY),
+        ("no_bad", 1.0, ANSWERED_WRONGLY),
+    ]
+    assert (tmp_path / "per_question.png").stat().st_size > 1000

@@ -179,3 +179,10 @@ def test_rag_indexes_the_good_pdf_and_lists_the_corrupt_one_with_its_reason(tmp_
     }
     a = rag.ask("What was research and development in Q1 2023?")
     assert a.passages and a.passages[0].chunk.doc == "bell.pdf"
+    # answered from the table: the Q1 2023 cell, the row line quoted exactly, on page 2
+    row = "Research and development — Q1 2023: $7,709; Q1 2022: $6,306"
+    assert not a.abstained and a.short_answer.text == "$7,709"
+    assert [(c.doc, c.quote, c.page) for c in a.citations] == [("bell.pdf", row, 2)]
+    assert rag.layout("bell.pdf").text[a.citations[0].start : a.citations[0].end] == row
+    b = rag.ask("What was research and development in Q1 2022?")
+    assert b.short_answer.text == "$6,306" and b.citations[0].quote == row

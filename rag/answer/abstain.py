@@ -40,6 +40,8 @@ REASONS = {
     "missing_numbers": "The documents never mention {detail}.",
     # the sentence that would answer names a near-duplicate: "archive R0" for "archive R1"
     "other_entity": "The passages closest to the question name {detail}.",
+    # a refusal whose question names something no searched document contains
+    "missing_names": "The documents never mention {detail}.",
     "not_confident": "The passages closest to the question touch on it, but none of them states the answer.",
     # not_confident, when the reader did find a span it prefers to "no answer" (shown first)
     "may_answer": "The passage from {detail} shown first may answer it, but not clearly enough "
@@ -173,6 +175,21 @@ def names_other(asked: list[tuple[str, str, str, str]], sentence: str, passage: 
             if others:
                 return others[0]
     return ""
+
+
+def unmentioned_names(question: str, mentions) -> list[str]:
+    """The names of the user's own question that `mentions(word)` (is it in any searched
+    document?) says are absent. An all-caps word is often a role or a measure ("CEO", "GDP"):
+    it is named only when no other name is missing.
+
+    >>> unmentioned_names("Who is the CEO of Snowflake?", lambda w: w == "Harbin")
+    ['Snowflake']
+    >>> unmentioned_names("Who is the CEO of Harbin?", lambda w: w == "Harbin")
+    ['CEO']
+    """
+    missing = list(dict.fromkeys(w for w in names(question) if not mentions(w)))
+    proper = [w for w in missing if not w.isupper()]
+    return proper or missing
 
 
 # ---- the learned verifier (reader answers) -------------------------------------------------

@@ -3,6 +3,7 @@ lets it answer; and another document's differing answer, when one qualifies as a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -71,6 +72,35 @@ def sentence_around(
     if not spans:
         return start, end
     return spans[0][0], spans[-1][1]
+
+
+# A question about who made a document: its answer is the byline, which names no word of the
+# question; the question names the document by what it is about.
+_WHO_MADE = re.compile(
+    r"^\s*who\b.*\b(?:wr[io]te|written|author\w*|translat\w*|edit\w*|compil\w*|prepared)\b",
+    re.I,
+)
+
+
+def front_matter(chunk, a: int, b: int) -> bool:
+    r"""Is the sentence `chunk.text[a:b]` part of its document's head (title, byline,
+    affiliation): in the document's first passage, neither it nor a sentence before it ending
+    like prose?
+
+    >>> from rag.ingest.chunk import Chunk
+    >>> t = "A New Model\n\nGUO Li, Professor,\n\nIt grew. GUO Li wrote it."
+    >>> c = Chunk("d::0", "d", 0, len(t), t)
+    >>> g = t.index("GUO"); front_matter(c, g, t.index("\n\nIt"))
+    True
+    >>> front_matter(c, t.index("It"), t.index(" GUO Li w")), front_matter(c, t.rindex("GUO"), len(t))
+    (False, False)
+    """
+    if not chunk.chunk_id.endswith("::0"):
+        return False
+    return not any(
+        chunk.text[x:y].rstrip().endswith((".", "!", "?"))
+        for x, y in [*(s for s in chunk.sentence_spans() if s[1] <= a), (a, b)]
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +220,12 @@ class ReadingAnswerer:
         if (s, e) != (span.start, span.end) and s < e:
             span = replace(span, start=s, end=e, text=passage.chunk.text[s:e])
             spans = [span if i == best else x for i, x in enumerate(spans)]
-        feats = self.features(query, spans, passages, best, texts[best])
+        judged = texts[best]
+        if _WHO_MADE.match(asked or query) and front_matter(passage.chunk, a, b):
+            # "Who wrote the paper proposing the Umbrella Model?" -> the byline "GUO Li, ...":
+            # the question's words are in the document's opening, not in the byline's line
+            judged = passage.chunk.text
+        feats = self.features(query, spans, passages, best, judged)
         rival = self._rival(query, spans, passages, span)
         return Candidate(span, passage, a, b, feats, rival, other)
 
