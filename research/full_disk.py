@@ -41,9 +41,10 @@ def cli(disk: Path, *args: str) -> dict:
     }
     t0 = time.perf_counter()
     p = subprocess.run([PY, "-m", "rag.cli", *args], env=env, capture_output=True, text=True)
+    lines = [ln.split("\r")[-1] for ln in p.stderr.split("\n")]  # a bar's last state
     err = [
         ln
-        for ln in p.stderr.splitlines()
+        for ln in lines
         if ln.strip() and "Loading weights" not in ln and "%|" not in ln and "loading" not in ln
     ]
     return {
