@@ -12,6 +12,10 @@ import os as _os
 # Offline mode is applied by the entry points from the settings (settings.apply_offline_policy);
 # every loader also passes local_files_only unless downloads are allowed.
 _os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# OpenMP threads (torch's, FAISS's) that wait for work sleep rather than spin: on a shared
+# machine the spinning cost a question's encoding 30x its CPU time (issue 27, docs/benchmarks.md).
+# Read when the OpenMP runtime loads, so before torch or faiss is imported.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 _EXPORTS = {
     "RAG": "rag.pipeline",

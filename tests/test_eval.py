@@ -231,7 +231,8 @@ def test_end_to_end_run_writes_every_output(tmp_path, seeds_rag):
     summary = run_items(
         seeds_rag, load_gold(gold, seeds_rag.settings.documents_dir), out, progress=False
     )
-    assert set(json.loads((out / "summary.json").read_text())) == GOLD_KEYS | {"by"}
+    assert set(json.loads((out / "summary.json").read_text())) == GOLD_KEYS | {"by", "cpu_s"}
+    assert 0 < summary["cpu_s"]["p50"] <= summary["cpu_s"]["p95"]
     assert {k: v["n_questions"] for k, v in summary["by"]["kind"].items()} == {"fact": 2, "none": 1}
     assert summary["n_questions"] == 3 and summary["generator"] == "extractive"
     assert summary["retrieval"]["hit_at_1"] == 1.0

@@ -185,8 +185,9 @@ def question_terms(question: str) -> set[str]:
 
 
 def score_lines(question: str, passages, embedder, lexical_weight: float) -> list[Line]:
-    """Every sentence of the passages, scored: cosine with the question + `lexical_weight` x the
-    share of the question's words it holds, each word weighted by its rarity among them."""
+    """Every sentence of the passages that holds a question word, scored: cosine with the
+    question + `lexical_weight` x the share of the question's words it holds, each word weighted
+    by its rarity among all the sentences."""
     items = []
     for p in passages:
         for a, b in p.chunk.sentence_spans():
@@ -200,11 +201,16 @@ def score_lines(question: str, passages, embedder, lexical_weight: float) -> lis
     n = len(items)
     idf = {t: math.log(1 + n / (1 + sum(t in w for w in words))) for t in terms}
     total = sum(idf.values()) or 1.0
-    vecs = embedder.embed_cached([question] + [t for *_, t in items])
+    # Only a sentence sharing a question word is ever said (`extract`): embedding the others,
+    # most of a table's rows, was most of a list's or comparison's time (issue 27).
+    shared = [(item, w) for item, w in zip(items, words, strict=True) if w]
+    if not shared:
+        return []
+    vecs = embedder.embed_cached([question] + [t for (*_, t), _ in shared])
     sims = vecs[1:] @ vecs[0]
     return [
         Line(p, a, b, t, float(s) + lexical_weight * sum(idf[x] for x in w) / total, len(w))
-        for (p, a, b, t), s, w in zip(items, sims, words, strict=True)
+        for ((p, a, b, t), w), s in zip(shared, sims, strict=True)
     ]
 
 

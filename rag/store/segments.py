@@ -595,10 +595,12 @@ class IndexStore:
             return np.zeros((0, self.embedder.dim), np.float32)
         counted = counted if counted is not None else {"done": 0, "known": len(chunks)}
         known = known or {}
-        out = []
         if progress and not counted["done"]:  # the bar shows from the start
             progress(0, counted["known"])
+        texts = [embedding_text(c) for c in chunks]
+        out = []
         i = embedded = 0
+        window = 8 * step  # a stop is asked between windows: what is done is a prefix
         while i < len(chunks):
             if i in known:
                 out.append(known[i])
@@ -607,13 +609,26 @@ class IndexStore:
                 continue
             if stop is not None and stop(embedded):
                 break
-            end = min([i + step, len(chunks), *(k for k in known if k > i)])
-            out.append(self.embedder.embed([embedding_text(c) for c in chunks[i:end]]))
-            counted["done"] += end - i
-            embedded += end - i
+            end = min([i + window, len(chunks), *(k for k in known if k > i)])
+            # Each call holds passages of about the same length, longest first (as
+            # sentence-transformers orders one call's texts), so a batch pads little: in
+            # document order a table's long rows padded prose passages to their length
+            # (issue 27). Sorted within a window, so that a stop leaves a prefix embedded.
+            pieces = {
+                j: min(self.embedder.count_tokens(texts[j]), self.embedder.max_tokens)
+                for j in range(i, end)
+            }
+            order = sorted(range(i, end), key=lambda j: -pieces[j])
+            block = np.empty((end - i, self.embedder.dim), np.float32)
+            for k in range(0, len(order), step):
+                part = order[k : k + step]
+                block[[j - i for j in part]] = self.embedder.embed([texts[j] for j in part])
+                counted["done"] += len(part)
+                embedded += len(part)
+                if progress:
+                    progress(counted["done"], counted["known"])
+            out.append(block)
             i = end
-            if progress:
-                progress(counted["done"], counted["known"])
         if not out:
             return np.zeros((0, self.embedder.dim), np.float32)
         return np.vstack(out)
