@@ -45,7 +45,9 @@ def test_a_full_disk_refuses_before_embedding_and_a_delete_frees_it(small_disk, 
     rag = RAG(settings, embedder=embedder)
     calls = []
     real = rag.store.embedder.embed
-    rag.store.embedder.embed = lambda texts: calls.append(len(texts)) or real(texts)
+    rag.store.embedder.embed = lambda texts, *a, **k: (
+        calls.append(len(texts)) or real(texts, *a, **k)
+    )
     with pytest.raises(DiskFull, match="the disk is full"):
         rag.refresh()
     assert calls == []  # refused before minutes of embedding

@@ -32,9 +32,9 @@ def indexing(tmp_path, embedder, request):
     embedded = []
     real_embed = rag.store.embedder.embed
 
-    def counting(texts):
+    def counting(texts, *args, **kwargs):
         embedded.append(len(texts))
-        return real_embed(texts)
+        return real_embed(texts, *args, **kwargs)
 
     rag.store.embedder.embed = counting
     indexer = BackgroundIndexer(rag)
