@@ -163,15 +163,66 @@ def _document(i: int, size_kb: int) -> str:
     return f"{fact}\n\n{body}\n" if filler else f"{fact}\n"
 
 
+DOOMED = (
+    "doomed.txt",
+    "The lighthouse keeper of Saltmere Point is Oswin Tarrant.",
+    "Who is the lighthouse keeper of Saltmere Point?",
+)
+
+
+def _indexed(client, name: str, timeout: float) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        rows = client.predict(api_name="/documents")
+        if any(d["name"] == name and d["status"] == "indexed" for d in rows):
+            return True
+        time.sleep(1)
+    return False
+
+
+def delete_during(url: str, delay: float, timeout: float, out: dict) -> None:
+    """The deleter: `delay` s into the load, delete DOOMED (indexed before the load) and check
+    that it is gone at once: its fact is no longer cited and /document no longer serves it."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    time.sleep(delay)
+    t0 = time.perf_counter()
+    try:
+        reply = client.predict(DOOMED[0], api_name="/delete")
+        out["delete_s"] = round(time.perf_counter() - t0, 3)
+        out["delete_error"] = reply.get("error", "") if isinstance(reply, dict) else str(reply)
+        after = client.predict(DOOMED[2], None, api_name="/ask")
+        out["cited_after_delete"] = any(c["doc"] == DOOMED[0] for c in after["citations"])
+        served = client.predict(DOOMED[0], api_name="/document")
+        out["served_after_delete"] = not served.get("error")
+    except Exception as exc:  # reported, never hidden
+        out["delete_error"] = f"{type(exc).__name__}: {exc}"
+
+
 def run_with_uploads(
-    url: str, users: int, questions: int, uploaders: int, big_kb: int, timeout: float
+    url: str,
+    users: int,
+    questions: int,
+    uploaders: int,
+    big_kb: int,
+    timeout: float,
+    deleter: bool = False,
 ) -> dict:
-    """Baseline question load, then the same load while `uploaders` documents are added."""
+    """Baseline question load, then the same load while `uploaders` documents are added (and,
+    with `deleter`, one indexed document is deleted)."""
     import tempfile
 
     from gradio_client import Client, handle_file
 
     baseline = run(url, users, questions, None, timeout)
+    deleted: dict = {}
+    if deleter:
+        folder = Path(tempfile.mkdtemp(prefix="load-doomed-"))
+        (folder / DOOMED[0]).write_text(DOOMED[1] + "\n", encoding="utf-8")
+        c = Client(url, verbose=False)
+        c.predict([handle_file(str(folder / DOOMED[0]))], api_name="/upload")
+        deleted["indexed_before"] = _indexed(c, DOOMED[0], timeout)
     folder = Path(tempfile.mkdtemp(prefix="load-uploads-"))
     paths = []
     for i in range(uploaders):
@@ -189,6 +240,8 @@ def run_with_uploads(
             replies[i] = f"error: {type(exc).__name__}: {exc}"
 
     ups = [threading.Thread(target=uploader, args=(i,), daemon=True) for i in range(uploaders)]
+    if deleter:
+        ups.append(threading.Thread(target=delete_during, args=(url, 5.0, timeout, deleted)))
     for t in ups:
         t.start()
     during = run(url, users, questions, None, timeout)
@@ -229,6 +282,7 @@ def run_with_uploads(
         "p95_during_over_baseline": round(ratio, 2) if ratio else None,
         "uploads_acknowledged": len(acknowledged),
         "upload_errors": [str(r) for r in replies.values() if str(r).startswith("error")],
+        "deleter": deleted,
         "lost_files": sorted(lost),
         "uploaded_facts_answered": f"{sum(answered)} of {len(answered)}",
         "errors": baseline["errors"] + during["errors"],
@@ -245,18 +299,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--upload", help="a .txt/.md file to upload half-way through")
     p.add_argument("--uploaders", type=int, default=0, help="concurrent uploaders (phase 2)")
     p.add_argument("--big-upload-kb", type=int, default=1024, help="size of the first upload")
+    p.add_argument("--deleter", action="store_true", help="delete an indexed document (phase 2)")
     p.add_argument("--timeout", type=float, default=600)
     args = p.parse_args(argv)
     if not (1 <= args.users <= 64 and 1 <= args.questions <= 100 and 0 <= args.uploaders <= 16):
         p.error("--users must be 1..64, --questions 1..100 and --uploaders 0..16")
     if args.uploaders:
         report = run_with_uploads(
-            args.url, args.users, args.questions, args.uploaders, args.big_upload_kb, args.timeout
+            args.url,
+            args.users,
+            args.questions,
+            args.uploaders,
+            args.big_upload_kb,
+            args.timeout,
+            args.deleter,
         )
     else:
         report = run(args.url, args.users, args.questions, args.upload, args.timeout)
     print(json.dumps(report, indent=2, default=str))
     ok = report["errors"] == 0 and report["lost"] == 0 and not report["unstable_answers"]
+    d = report.get("deleter") or {}
+    ok = ok and not d.get("delete_error") and not d.get("cited_after_delete")
+    ok = ok and not d.get("served_after_delete")
     return 0 if ok and not report.get("lost_files") and not report.get("upload_errors") else 1
 
 

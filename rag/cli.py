@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import RagError
+from .errors import DiskFull, RagError
 from .settings import Settings, apply_offline_policy
 
 
@@ -264,7 +264,14 @@ def cmd_ask(args) -> int:
     clean_question(args.question, settings.max_question_chars)  # an empty one fails at once
     _require_documents(settings, args)
     rag = _build(settings)
-    report = rag.refresh(_progress_bar("embedding"))
+    try:
+        report = rag.refresh(_progress_bar("embedding"))
+    except DiskFull as exc:  # what is indexed still answers
+        _say(f"note: {exc}; answering from what is indexed")
+        from rag.store.base import UpdateReport
+
+        snap = rag.store.current()
+        report = UpdateReport(total_chunks=snap.ntotal if snap else 0)
     if report.touched:
         print(report.summary(), file=sys.stderr)
     _require_passages(rag, report)
@@ -382,7 +389,14 @@ def cmd_docs(args) -> int:
     """`rag docs list | show NAME | rm NAME`: the document library."""
     settings = settings_from_args(args)
     rag = _build_light(settings)
-    rag.refresh(_progress_bar("embedding"))
+    if args.action == "rm" and args.name:
+        # First: a delete frees space, so it must not wait for (or fail with) a refresh that
+        # needs it.
+        return _remove(rag, args.name)
+    try:
+        rag.refresh(_progress_bar("embedding"))
+    except DiskFull as exc:  # the library as indexed is still listed and shown
+        _say(f"note: {exc}")
     if args.action == "list":
         rows = rag.documents()
         if args.json:
@@ -419,9 +433,11 @@ def cmd_docs(args) -> int:
         out.append(text[last:])
         print("\n" + "".join(out))
         return 0
-    from .errors import DiskFull
+    return _remove(rag, args.name)
 
-    removed = rag.delete_document(args.name)
+
+def _remove(rag, name: str) -> int:
+    removed = rag.delete_document(name)
     print(f"removed {removed['name']} ({removed['passages']} passages)")
     try:
         rag.refresh()  # the index forgets it now, not at the next `rag index`

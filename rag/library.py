@@ -274,6 +274,11 @@ class Library:
         # (the background indexer is asked for one by the caller, or `refresh`).
         for sha in shas:
             self.store.forget(name, sha)
+        # Its extracted text goes now, not at the next successful refresh: a delete must free
+        # space on a full disk. Kept while another indexed document has the same bytes.
+        shared = {m["sha256"] for n, m in (snap.documents if snap else {}).items() if n != name}
+        for sha in shas - shared:
+            self.texts.drop(self._text_key(name, sha))
         with self._arriving_lock:
             self._arriving.discard(name)
         return entry

@@ -102,9 +102,9 @@ except Exception as exc:  # the outcome is what is measured
     out = {"outcome": type(exc).__name__, "message": str(exc)[:300]}
 out["wall_s"] = round(time.time() - t0, 2)
 try:
-    from rag import formats
+    from rag.ingest import formats
     formats.stop_workers()  # the worker's usage counts once it is waited for
-except AttributeError:
+except (ImportError, AttributeError):
     pass
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 out["cpu_s"] = round(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, 2)

@@ -19,7 +19,16 @@ from pathlib import Path
 import numpy as np
 
 from rag.context import known_text
-from rag.text import WORD, content_tokens, names, numbers, stem, stems
+from rag.text import (
+    STOPWORDS,
+    WORD,
+    content_tokens,
+    names,
+    normalize_number,
+    numbers,
+    stem,
+    stems,
+)
 
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -29,6 +38,8 @@ REASONS = {
     "indexing": "Nothing can be searched until indexing finishes.",
     "not_relevant": "No passage in the documents is about this question.",
     "missing_numbers": "The documents never mention {detail}.",
+    # the sentence that would answer names a near-duplicate: "archive R0" for "archive R1"
+    "other_entity": "The passages closest to the question name {detail}.",
     # a refusal whose question names something no searched document contains
     "missing_names": "The documents never mention {detail}.",
     "not_confident": "The passages closest to the question touch on it, but none of them states the answer.",
@@ -90,6 +101,88 @@ def missing_numbers(question: str, text: str) -> set[str]:
     asked = {w for w in content_tokens(_KIND_CODE.sub(" ", question)) if w[0].isdigit()}
     present = set(content_tokens(text))
     return {w for w in asked if w not in present}
+
+
+# ---- near-duplicate entities ----------------------------------------------------------------
+
+_SPACED = re.compile(r"[ \t]+")
+
+
+def _kind(token: str) -> str:
+    """What sort of identifier a word is: a number, a code ("R1", "MA") or a name ("Harbin");
+    "" for an ordinary word."""
+    if token[0].isdigit() and not any(c.isalpha() for c in token):
+        return "number"
+    if any(c.isdigit() for c in token) or (token.isupper() and len(token) <= 5):
+        return "code"
+    return "name" if token[0].isupper() else ""
+
+
+def _norm(token: str) -> str:
+    return normalize_number(token) if token[0].isdigit() else token.lower()
+
+
+def entity_pairs(text: str) -> list[tuple[str, str, str, str]]:
+    """(head stem, identifier, kind, as written) of every identifier that directly follows an
+    ordinary word naming its kind: "archive R1", "disk note 5", "signal mast MA". Such a pair is
+    how near-duplicate documents tell themselves apart; a number after a stopword ("in 2018")
+    names nothing here.
+
+    >>> [p[:3] for p in entity_pairs("What is the berth code of disk note 5 and mast MA?")]
+    [('note', '5', 'number'), ('mast', 'ma', 'code')]
+    """
+    words = list(WORD.finditer(text))
+    out = []
+    for i in range(1, len(words)):
+        h, t = words[i - 1], words[i]
+        kind = _kind(t.group())
+        head = h.group().lower()
+        if (
+            not kind
+            or head in STOPWORDS
+            or _kind(h.group()) in ("number", "code")
+            # two capitalised words are one name ("Far East"), not a kind and its instance
+            or (kind == "name" and h.group()[0].isupper())
+            or _SPACED.fullmatch(text[h.end() : t.start()]) is None
+        ):
+            continue
+        out.append((stem(head), _norm(t.group()), kind, text[h.start() : t.end()]))
+    return out
+
+
+def _tokens(text: str) -> set[str]:
+    """A text's words as identifiers compare, names also by their stem ("Eastern" ~ "East")."""
+    words = [_norm(m.group()) for m in WORD.finditer(text)]
+    return set(words) | {stem(w) for w in words}
+
+
+def names_other(asked: list[tuple[str, str, str, str]], sentence: str, passage: str) -> str:
+    """The near-duplicate `sentence` names instead of one the question asks about, as written
+    there ("archive R0"), or "". The sentence names another when it holds the same head with
+    another identifier of the same kind and never the asked one ("archive R0" for "archive
+    R1"); a sentence naming neither ("Its password is K7QX.") answers for its passage, which
+    then must not name only another.
+
+    >>> q = entity_pairs("What is the password of archive R1?")
+    >>> names_other(q, "The password of archive R0 is K7QX.", "")
+    'archive R0'
+    >>> names_other(q, "Archive R1, like archive R0, has one.", "")
+    ''
+    >>> names_other(q, "Its password is K7QX.", "Archive R0. Its password is K7QX.")
+    'Archive R0'
+    """
+    for head, ident, kind, _ in asked:
+        for text in (sentence, passage):
+            if ident in _tokens(text) or (kind == "name" and stem(ident) in _tokens(text)):
+                break
+            others = [
+                shown
+                for h, t, k, shown in entity_pairs(text)
+                if h == head and k == kind and t != ident
+            ]
+            if others:
+                return others[0]
+    return ""
 
 
 def unmentioned_names(question: str, mentions) -> list[str]:

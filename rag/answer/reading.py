@@ -12,13 +12,15 @@ from rag.answer.abstain import (
     Verifier,
     bound_number,
     choose_span,
+    entity_pairs,
     missing_numbers,
+    names_other,
     reader_features,
     trim_span,
 )
 from rag.answer.base import Model, Outcome, Rival, ShortAnswer
 from rag.answer.reader import Span
-from rag.context import known_text
+from rag.context import known_text, retrieval_text
 from rag.ingest.chunk import split_sentences
 from rag.retrieve import Passage
 from rag.settings import Settings
@@ -111,6 +113,7 @@ class Candidate:
     end: int
     features: dict[str, float]
     rival: Span | None = None  # another document's different answer, if the reader sees one
+    other: str = ""  # what the sentence names instead of the question's entity (then refuse)
 
 
 class ReadingAnswerer:
@@ -187,7 +190,28 @@ class ReadingAnswerer:
         texts = [
             passages[s.passage].chunk.text[a:b] for s, (a, b) in zip(spans, bounds, strict=True)
         ]
-        best = choose_span(query, spans, texts, self.settings.reader_select_words_weight)
+        weight = self.settings.reader_select_words_weight
+        best = choose_span(query, spans, texts, weight)
+        # Near-duplicate documents ("archive R0" and "archive R1") share every word but the
+        # entity's: a sentence naming another one answers from a passage that names the
+        # question's, or not at all.
+        asked_pairs = entity_pairs(asked or query)
+        other = ""
+        if asked_pairs:
+            named = [
+                names_other(asked_pairs, texts[i], retrieval_text(passages[s.passage].chunk))
+                for i, s in enumerate(spans)
+            ]
+            if named[best]:
+                fits = [i for i in range(len(spans)) if not named[i]]
+                if fits:
+                    sub = choose_span(
+                        query, [spans[i] for i in fits], [texts[i] for i in fits], weight
+                    )
+                    best = fits[sub]
+                else:
+                    asked_as = next(p[3] for p in asked_pairs if p[3] not in named[best])
+                    other = f"{named[best]}, not {asked_as}"
         span = spans[best]
         passage = passages[span.passage]
         a, b = bounds[best]
@@ -202,7 +226,8 @@ class ReadingAnswerer:
             # the question's words are in the document's opening, not in the byline's line
             judged = passage.chunk.text
         feats = self.features(query, spans, passages, best, judged)
-        return Candidate(span, passage, a, b, feats, self._rival(query, spans, passages, span))
+        rival = self._rival(query, spans, passages, span)
+        return Candidate(span, passage, a, b, feats, rival, other)
 
     def _rival(self, query, spans, passages, best) -> Span | None:
         """Another document's answer that the bot would also give on its own (the verifier
@@ -245,6 +270,8 @@ class ReadingAnswerer:
         cand = self.candidate(query, passages, asked)
         if cand is None:
             return Outcome(reason="not_confident")
+        if cand.other:
+            return Outcome(reason="other_entity", detail=cand.other)
         verifier = self.verifier()
         confidence = None
         if verifier is not None:

@@ -113,6 +113,12 @@ class TextStore:
             self._meta[key] = meta
         return meta
 
+    def drop(self, key: str) -> None:
+        """Forget one stored text (a deleted document's: on a full disk it frees the space)."""
+        self._path(key).unlink(missing_ok=True)
+        with self._lock:
+            self._meta.pop(key, None)
+
     def prune(self, keep: set[str]) -> int:
         """Delete stored texts no listed document has any more; returns how many."""
         if not self.dir.is_dir():

@@ -224,6 +224,10 @@ class IndexStore:
         self._reload_lock = threading.Lock()
         self.snapshot: IndexSnapshot | None = None
         self.deletions = Deletions(self.dir)
+        # A document too large for one commit, interrupted by a newer request: its passages
+        # and the vectors embedded so far, keyed by (name, sha256), so that the next run goes
+        # on where this one stopped instead of starting it again.
+        self._resume: dict[tuple[str, str], tuple[list[Chunk], np.ndarray]] = {}
 
     # ---- reading -------------------------------------------------------------------------
     def read_manifest(self) -> tuple[str, dict]:
@@ -370,6 +374,8 @@ class IndexStore:
                 if (n, m["sha256"]) not in deleted
             }
             todo = diff_documents(indexed, by_name, report)
+            listed = {(d.name, d.sha256) for d in by_name.values()}
+            self._resume = {k: v for k, v in self._resume.items() if k in listed}
             report.removed = sorted(
                 set(manifest["documents"] if manifest else {}) - set(by_name) | set(report.removed)
             )
@@ -402,9 +408,11 @@ class IndexStore:
             pending = list(reversed(todo))
             counted = {"done": 0, "known": 0, "docs": 0}
             first = True
+            interrupted = False
             while first or pending:
                 fresh: list[Chunk] = []
                 spans: dict[str, tuple[int, int]] = {}
+                known: dict[int, np.ndarray] = {}  # vectors a stopped run left, by offset
                 while pending:
                     doc = pending[-1]
                     if (doc.name, doc.sha256) in self.deletions.pairs():
@@ -414,15 +422,34 @@ class IndexStore:
                         break
                     pending.pop()
                     c0 = time.process_time()
-                    for d, chunks in chunk_documents([doc], self.embedder, self.chunker):
-                        spans[d.name] = (len(fresh), len(chunks))
-                        fresh.extend(chunks)
-                        counted["known"] += len(chunks)
+                    stashed = self._resume.pop((doc.name, doc.sha256), None)
+                    if stashed is not None:
+                        spans[doc.name] = (len(fresh), len(stashed[0]))
+                        known[len(fresh)] = stashed[1]
+                        fresh.extend(stashed[0])
+                        counted["known"] += len(stashed[0])
+                    else:
+                        for d, chunks in chunk_documents([doc], self.embedder, self.chunker):
+                            spans[d.name] = (len(fresh), len(chunks))
+                            fresh.extend(chunks)
+                            counted["known"] += len(chunks)
                     _tally(report, "chunk", c0)
                     if commit_passages and first:
                         break
+                # Minutes of embedding must not be spent on a segment that cannot be written.
+                self._check_space(fresh)
                 c0 = time.process_time()
-                vectors = self._embed(fresh, progress, batch, counted)
+                # A batch larger than a commit (one large document) stops between embedding
+                # calls when a newer request (a small upload, a delete) is waiting: what is
+                # fully embedded is committed now, the document in progress is kept for the
+                # next run, which takes the newer, smaller work first.
+                stop = None
+                if commit_passages and should_yield is not None:
+                    stop = lambda n: n >= 2 * commit_passages and should_yield()  # noqa: E731
+                vectors = self._embed(fresh, progress, batch, counted, known, stop)
+                if len(vectors) < len(fresh):
+                    fresh, vectors, spans = self._stash_unfinished(fresh, vectors, spans, by_name)
+                    interrupted = True
                 _tally(report, "embed", c0)
                 c0 = time.process_time()
                 if fresh or not segments:
@@ -452,7 +479,7 @@ class IndexStore:
                 if on_documents:
                     on_documents(counted["docs"], counted["docs"] + len(pending))
                 first = False
-                if pending and should_yield is not None and should_yield():
+                if interrupted or pending and should_yield is not None and should_yield():
                     report.partial = True
                     break
             report.total_chunks = self.snapshot.ntotal
@@ -465,13 +492,34 @@ class IndexStore:
         next commit removes it from the table."""
         self.deletions.add(name, sha256)
 
+    def _check_space(self, chunks: list[Chunk]) -> None:
+        """Refuse, before embedding, a batch whose segment cannot fit on the disk: its vectors,
+        its passages' text twice (the passages and the lexical index), and 64 kB for the
+        manifest."""
+        if not chunks:
+            return
+        need = sum(2 * len(c.text.encode()) + 4 * self.embedder.dim + 300 for c in chunks)
+        try:
+            free = shutil.disk_usage(self.dir).free
+        except OSError:
+            return
+        need += 64 << 10
+        if free < need:
+            raise DiskFull(
+                f"the index could not be written: {DISK_FULL} "
+                f"(it needs about {need / 2**20:.1f} MB, {free / 2**20:.1f} MB are free)"
+            )
+
     def _write_segment(self, chunks: list[Chunk], vectors: np.ndarray) -> Segment:
         folder = self._new_name("seg")
         try:
             return Segment.write(folder, chunks, vectors, self.config)
         except BaseException as exc:
             shutil.rmtree(folder, ignore_errors=True)  # never half a segment on disk
-            if is_disk_full(exc):
+            # numpy reports a short write on a full disk without ENOSPC ("254208 requested
+            # and 90080 written")
+            short = isinstance(exc, OSError) and " requested and " in str(exc)
+            if is_disk_full(exc) or short:
                 raise DiskFull(f"the index could not be written: {DISK_FULL}") from None
             raise
 
@@ -535,28 +583,71 @@ class IndexStore:
             meta["segment"] = merged.name
         return [merged], new_table, len(segments)
 
-    def _embed(self, chunks: list[Chunk], progress, step: int, counted=None) -> np.ndarray:
+    def _embed(
+        self, chunks: list[Chunk], progress, step: int, counted=None, known=None, stop=None
+    ) -> np.ndarray:
         """Vectors of `chunks`; `counted` carries a run's passages embedded ("done") and known
-        so far ("known", its total growing as batches are read) across batches."""
+        so far ("known", its total growing as batches are read) across batches. `known`:
+        vectors already embedded, by the offset of their first chunk. `stop(n)`, asked before
+        each call once `n` passages were embedded here, ends early: the vectors of a prefix
+        of `chunks` are returned."""
         if not chunks:
             return np.zeros((0, self.embedder.dim), np.float32)
         counted = counted if counted is not None else {"done": 0, "known": len(chunks)}
+        known = known or {}
         if progress and not counted["done"]:  # the bar shows from the start
             progress(0, counted["known"])
         texts = [embedding_text(c) for c in chunks]
-        # Each call holds passages of about the same length, longest first (as
-        # sentence-transformers orders one call's texts), so a batch pads little: in document
-        # order a table's long rows padded prose passages to their length (issue 27).
-        pieces = [min(self.embedder.count_tokens(t), self.embedder.max_tokens) for t in texts]
-        order = sorted(range(len(texts)), key=lambda i: -pieces[i])
-        out = np.empty((len(texts), self.embedder.dim), np.float32)
-        for i in range(0, len(order), step):
-            part = order[i : i + step]
-            out[part] = self.embedder.embed([texts[j] for j in part])
-            counted["done"] += len(part)
-            if progress:
-                progress(counted["done"], counted["known"])
-        return out
+        out = []
+        i = embedded = 0
+        window = 8 * step  # a stop is asked between windows: what is done is a prefix
+        while i < len(chunks):
+            if i in known:
+                out.append(known[i])
+                counted["done"] += len(known[i])
+                i += len(known[i])
+                continue
+            if stop is not None and stop(embedded):
+                break
+            end = min([i + window, len(chunks), *(k for k in known if k > i)])
+            # Each call holds passages of about the same length, longest first (as
+            # sentence-transformers orders one call's texts), so a batch pads little: in
+            # document order a table's long rows padded prose passages to their length
+            # (issue 27). Sorted within a window, so that a stop leaves a prefix embedded.
+            pieces = {
+                j: min(self.embedder.count_tokens(texts[j]), self.embedder.max_tokens)
+                for j in range(i, end)
+            }
+            order = sorted(range(i, end), key=lambda j: -pieces[j])
+            block = np.empty((end - i, self.embedder.dim), np.float32)
+            for k in range(0, len(order), step):
+                part = order[k : k + step]
+                block[[j - i for j in part]] = self.embedder.embed([texts[j] for j in part])
+                counted["done"] += len(part)
+                embedded += len(part)
+                if progress:
+                    progress(counted["done"], counted["known"])
+            out.append(block)
+            i = end
+        if not out:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        return np.vstack(out)
+
+    def _stash_unfinished(self, fresh, vectors, spans, by_name):
+        """After a stopped `_embed`: the documents whose passages are all embedded (to commit
+        now), and the one in progress kept in `_resume`; those not started are listed again
+        by the next run."""
+        done = len(vectors)
+        cut = 0
+        kept = {}
+        for name, (start, count) in spans.items():
+            if start + count <= done:
+                kept[name] = (start, count)
+                cut = max(cut, start + count)
+            elif start < done:
+                key = (name, by_name[name].sha256)
+                self._resume[key] = (fresh[start : start + count], vectors[start:done])
+        return fresh[:cut], vectors[:cut], kept
 
     def _commit(self, segments: list[Segment], table: dict[str, dict]) -> IndexSnapshot:
         used = {m["segment"] for m in table.values()}
