@@ -416,6 +416,15 @@ _DOCUMENT_WORDS = re.compile(
 )
 
 
+def without_document_words(text: str) -> str:
+    """`text` without the words naming the kind of document ("10-Qs", "report", "latest").
+
+    >>> without_document_words("Does Amazon report it in these 10-Qs?")
+    'Does Amazon   it in these  ?'
+    """
+    return _DOCUMENT_WORDS.sub(" ", text)
+
+
 MIN_WORDS_LEFT = 2
 
 

@@ -17,6 +17,7 @@ from rag.answer.cite import Attributor, Citation, number_citations
 from rag.answer.forms import classify, lines_text, periods, series_documents
 from rag.answer.reading import Candidate, ReadingAnswerer
 from rag.answer.registry import load_generator
+from rag.context import dated, document_keys, steer, within_query, without_document_words
 from rag.ingest.formats import Extracted
 from rag.store import open_store
 from rag.store.base import Store, UpdateReport
@@ -338,7 +339,9 @@ class RAG:
         if formed:
             if form == "comparison":
                 passages = result.passages = self._per_period(query, passages, documents)
-            outcome = answerer.answer_form(form, query, passages, self.embedder, text)
+            outcome = answerer.answer_form(
+                form, self._without_steering(query), passages, self.embedder, text
+            )
             yield self._answer(result, outcome, t0, documents)
             return
         for item in answerer.answer(query, passages, text):
@@ -346,6 +349,21 @@ class RAG:
                 yield self._answer(result, item, t0, documents)
                 return
             yield item
+
+    def _without_steering(self, query: str) -> str:
+        """The question without the words that chose its documents (`context.within_query`:
+        periods, the names the documents are known by, "10-Q", "report"): every sentence of
+        those documents shares them, so a sentence sharing only them ("I, Timothy D. Cook,
+        certify ...", "... include the accounts of Apple Inc.") must not count as support."""
+        snap = self.store.current()
+        if snap is None:
+            return query
+        # Only among look-alike dated documents (the named ones, or all when the name is every
+        # document's: one company's filings); among articles a name is often what is asked.
+        snap, docs = steer(snap, query, "prefer")
+        if not dated(snap, docs or list(snap.documents)):
+            return query
+        return within_query(query, document_keys(snap))
 
     def _unmentioned(self, question: str, documents=None) -> list[str]:
         """The names of `question` that no searched document's words (passages, titles, file
@@ -355,6 +373,8 @@ class RAG:
             return []
         if documents:
             snap = snap.restricted(documents)
+        # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
+        question = without_document_words(question)
         return unmentioned_names(question, lambda w: bool(snap.lexical(w, 1)))
 
     def _from_tables(self, form: str, query: str, text: str, passages, documents):

@@ -167,3 +167,40 @@ def test_a_sentence_reworded_in_the_next_filing_is_one_item(tmp_path, embedder, 
     assert a.form == "list" and not a.abstained
     quotes = [c.quote for c in a.citations]
     assert sum(q.startswith("Expenses include") for q in quotes) == 1, quotes
+
+
+@pytest.fixture
+def filings_rag(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for period, crop in (("2023 Q1", "rice"), ("2023 Q2", "tea")):
+        (docs / f"{period} Greenfield.txt").write_text(
+            "Greenfield Farm Inc. quarterly report.\n\n"
+            "The statements include the accounts of Greenfield Farm Inc. and its subsidiaries. "
+            "I, John Greenfield, certify that this report of Greenfield Farm is true.\n\n"
+            f"The farm grew {crop} in the wet fields this quarter. "
+            "The tractor was repaired in May.",
+            encoding="utf-8",
+        )
+    return build_rag(docs, tmp_path, embedder, reader)
+
+
+def test_a_sentence_sharing_only_the_company_name_is_no_item(filings_rag):
+    # Filings of one company: the name and period chose the documents, so a sentence holding
+    # only them (the boilerplate every filing opens with) supports nothing the question asks.
+    rag = filings_rag
+    a = rag.ask("List the crops Greenfield Farm grew in Q1 2023.")
+    assert a.form == "list" and not a.abstained, a.why
+    quotes = [c.quote for c in a.citations]
+    assert "The farm grew rice in the wet fields this quarter." in quotes
+    assert not [q for q in quotes if "Greenfield" in q], quotes
+
+
+def test_a_possessive_or_10_qs_is_no_name_the_documents_never_mention(filings_rag):
+    # "Greenfield's" is indexed as one word the filings never hold, "10-Qs" yields "Qs": a
+    # refusal must not blame either ("The documents never mention Greenfield's or Qs.")
+    a = filings_rag.ask("What was Greenfield's dividend policy in these 10-Qs?")
+    assert a.abstained and a.reason != "missing_names", a.why
+    b = filings_rag.ask("What was Snowflake's dividend policy in these 10-Qs?")
+    assert b.abstained and b.reason == "missing_names"
+    assert b.why == "The documents never mention Snowflake's.", b.why
