@@ -35,7 +35,7 @@ RULES = (
     (
         "comparison",
         r"\b(comparison|trends?|over time|versus|vs|year-over-year|quarter-over-quarter|"
-        r"^(please )?compare|how (?!many|much|long|far|old|often)[^?]{0,120}\bcompar\w*|"
+        r"(^|[,;:] )(please )?compare|how (?!many|much|long|far|old|often)[^?]{0,120}\bcompar\w*|"
         r"compar\w* (to|with|against) (the )?(previous|prior|preceding|last|earlier|same|other)|"
         r"how (has|have) [^?]{0,60}\bchang\w*|chang\w* (over|across|between)|"
         r"each (reported |reporting )?(period|quarter)|separately for each|"
@@ -51,7 +51,8 @@ RULES = (
     ),
     (
         "summary",
-        r"\b(summariz\w*|summarise\w*|sum up|^(please |can you |could you )?(describe|explain|discuss)|"
+        r"\b(summariz\w*|summarise\w*|sum up|"
+        r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate)|"
         r"(describe|explain) (how|why)|(?<!type of )(?<!kind of )outlook|overview|implications?|"
         r"examine|assess|analy[sz]e|correlat\w* (between|with)|how [^?]{0,120}\b(relate[sd]?|"
         r"correlat\w*|reflect\w*|align\w*)|combine the|align the|"
