@@ -45,7 +45,7 @@ _EXPORTS = {
     "Seq2SeqGenerator": "rag.answer.generative",
     "build_prompt": "rag.answer.generative",
     "load_generator": "rag.answer.registry",
-    "IndexSnapshot": "rag.store.segments",
+    "IndexSnapshot": "rag.store.snapshot",
     "IndexStore": "rag.store.segments",
     "UpdateReport": "rag.store.base",
     "Reader": "rag.answer.reader",
