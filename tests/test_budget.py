@@ -210,10 +210,16 @@ def pdf_with_stream(content: bytes) -> bytes:
     return out
 
 
-def test_a_pdf_stream_bomb_is_a_refusal_not_a_traceback():
-    # pypdf stops decompressing at its limit with LimitReachedError, an error _pdf does not
-    # expect: extract() still turns it into a refusal.
+def test_a_pdf_stream_bomb_is_refused_before_pdfium_unpacks_it():
+    # PDFium held the 300 MB page stream unpacked, and a copy: 624 MB for a 300 kB file.
     bomb = pdf_with_stream(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET\n" + b" " * (300 << 20))
     assert len(bomb) < 1 << 20
-    with pytest.raises(IngestError, match=r"^bomb.pdf "):
+    with pytest.raises(IngestError, match=r"^bomb.pdf: one of its streams unpacks to more than"):
         extract("bomb.pdf", bomb)
+    # under the limit per stream, a page is read
+    lines = b"".join(
+        b"BT /F1 12 Tf 72 %d Td (Line %d: the pilot is Ingrid Vale.) Tj ET\n" % (700 - 14 * i, i)
+        for i in range(40)
+    )
+    text = extract("page.pdf", pdf_with_stream(lines + b" " * (40 << 20))).text
+    assert text.startswith("Line 0: the pilot is Ingrid Vale. Line 1:")
