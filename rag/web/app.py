@@ -9,6 +9,7 @@ reaches the user as a traceback.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import logging
 import os
 import sys
@@ -50,6 +51,7 @@ from .render import (  # noqa: E402
 from .serving import (  # noqa: E402
     AddressThrottle,
     ByteBudget,
+    DeviceCookies,
     Gate,
     UploadPolicy,
     asset,
@@ -504,6 +506,12 @@ def serve(settings: Settings, t0: float | None = None) -> int:
     gate = Middleware(
         Gate,
         throttle=AddressThrottle() if auth else None,
+        # Keyed apart from the conversations' secret: one never serves as the other.
+        devices=DeviceCookies(
+            hmac.new(browser_secret(settings.cache_dir).encode(), b"device", "sha256").digest()
+        )
+        if auth
+        else None,
         uploads_open=not policy.locked,
         # One request's files, plus room for the multipart headers.
         max_upload_body=settings.max_upload_bytes * settings.max_upload_files + 1_000_000,
