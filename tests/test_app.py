@@ -316,3 +316,20 @@ def test_the_trash_button_and_new_conversation_reset_the_same_things(tiny_dir, m
     assert "appear here" in sources and kept == {"messages": [], "asked": [], "last": None}
     assert isinstance(pick, dict) and pick["visible"] is False
     assert isinstance(demo, gr.Blocks)
+
+
+def test_no_event_that_updates_the_status_line_or_the_library_shows_a_timer(tiny_dir, make_rag):
+    """Issue 26: the status line flashed Gradio's "0.0s" timer on every update."""
+    from rag.web import app
+
+    demo = app.build_app(make_rag(tiny_dir))
+    watched = {
+        b._id
+        for b in demo.blocks.values()
+        if getattr(b, "elem_id", None) in ("status", "doc-table")
+    }
+    assert len(watched) == 2
+    updating = [f for f in demo.fns.values() if watched & {o._id for o in f.outputs}]
+    assert len(updating) >= 3  # upload, delete, the timer that follows indexing, ...
+    shown = [f.name for f in updating if f.show_progress != "hidden"]
+    assert shown == []
