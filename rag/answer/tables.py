@@ -414,3 +414,43 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if missing_numbers(said, known_text([s[1] for s in out.supports])):
         return None
     return out
+
+
+# ---- rows beside the sentences of a list, summary or comparison --------------------------------
+
+
+def label_holds(terms: set[str], label: str) -> set[str]:
+    """The question `terms` (stems) a row's label holds, a synonym counting as the word.
+
+    >>> sorted(label_holds({"revenu", "intere"}, "Total net sales"))
+    ['revenu']
+    """
+    lab = label_terms(label)
+    return {t for t in terms if t in lab or _SYNONYMS.get(t, set()) & lab}
+
+
+def expand_abbreviations(question: str) -> str:
+    """ "R&D" as the words a statement prints ("research and development")."""
+    return _expand(question)
+
+
+def form_rows(form: str, query: str, passages, snap, min_score: float, most: int) -> list:
+    """The table rows a list, summary or comparison may say beside the retrieved sentences:
+    rows of the documents the question points to (`choose_documents`; a comparison inside one
+    document reads that document) whose label holds the question's content words, label score
+    (`score_rows`) at least `min_score`, the `most` best. Each is (passage, row)."""
+    from rag.retrieve import Passage
+
+    if snap is None or not passages:
+        return []
+    docs, names = choose_documents(form, query, passages, snap)
+    if not docs:
+        docs, names = choose_documents("fact", query, passages, snap)
+        docs = docs[:1]
+    terms = question_terms(query, names)
+    if not terms or not docs:
+        return []
+    rows = [r for d in docs for r in document_rows(snap.doc_chunks(d))]
+    scored = [(s, r) for s, r in score_rows(terms, rows) if s >= min_score][:most]
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]
