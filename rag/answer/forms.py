@@ -38,6 +38,7 @@ RULES = (
         r"(^|[,;:] )(please )?compare|how (?!many|much|long|far|old|often)[^?]{0,120}\bcompar\w*|"
         r"compar\w* (to|with|against) (the )?(previous|prior|preceding|last|earlier|same|other)|"
         r"how (has|have) [^?]{0,60}\bchang\w*|chang\w* (over|across|between)|"
+        r"how (did|does|do|was|were) [^?]{0,80}\bchang\w* from [^?]{1,60}\bto|"
         r"each (reported |reporting )?(period|quarter)|separately for each|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
         r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
@@ -388,11 +389,11 @@ def extract(
         return Outcome([_support(x) for x in chosen], form=form)
     # One line per document (its best), documents in period order. When the question names
     # periods that some documents' names carry, only those documents are compared.
-    asked = set(periods(question))
+    named_periods = set(periods(question))
     by_doc: dict[str, list[Line]] = {}
     for x in lines:
         by_doc.setdefault(x.passage.chunk.doc, []).append(x)
-    named = [d for d in by_doc if doc_period(d) in asked]
+    named = [d for d in by_doc if doc_period(d) in named_periods]
     docs = sorted(named if named else by_doc, key=doc_order)[: fs.max_items]
     if lines[0].row is not None and len(docs) > 1:
         # the best line is a table row: each period says the same row, where it has it
@@ -415,7 +416,7 @@ def extract(
     if len(docs) == 1:
         p = doc_period(docs[0])
         found = period_label(p) if p else docs[0]
-        missing = [period_label(x) for x in sorted(asked) if x != p]
+        missing = [period_label(x) for x in sorted(named_periods) if x != p]
         notice = f"Only one period was found in the passages: {found}." + (
             f" Nothing was found for {', '.join(missing)}." if missing else ""
         )
@@ -445,7 +446,7 @@ def _within_document(lines: list[Line], asked: list[tuple[int, int]], fs) -> Out
             for when in periods(head) if head else ():
                 if when in asked and when not in cells:
                     h0 = v0 - len(head) - 2
-                    cells[when] = (f"{row.label} — {head}: {value}", row.start + h0, row.start + v1)
+                    cells[when] = (f"{row.label} — {value}", row.start + h0, row.start + v1)
         if len(cells) > 1:
             supports = [
                 (text, best.passage, a, b, round(best.score, 4))
