@@ -316,3 +316,24 @@ def test_the_trash_button_and_new_conversation_reset_the_same_things(tiny_dir, m
     assert "appear here" in sources and kept == {"messages": [], "asked": [], "last": None}
     assert isinstance(pick, dict) and pick["visible"] is False
     assert isinstance(demo, gr.Blocks)
+
+
+def test_every_font_weight_served_has_lower_case_letters():
+    """Gradio's semibold Source Sans Pro is a 55-glyph subset without lower case: a title at
+    that weight mixed two fonts ("Ask" drawn half in another face). The theme serves only
+    whole fonts."""
+    import re
+    from pathlib import Path
+
+    import gradio
+    from fontTools.ttLib import TTFont
+
+    from rag.web.app import theme
+
+    static = Path(gradio.__file__).parent / "templates" / "frontend"
+    css = "".join(f.stylesheet()["css"] or "" for f in theme()._font if hasattr(f, "stylesheet"))
+    files = re.findall(r"url\('([^']+\.woff2)'\)", css)
+    assert files
+    for f in files:
+        cmap = TTFont(static / f).getBestCmap()
+        assert all(ord(c) in cmap for c in "Ask AAPL"), f
