@@ -333,3 +333,24 @@ def test_no_event_that_updates_the_status_line_or_the_library_shows_a_timer(tiny
     assert len(updating) >= 3  # upload, delete, the timer that follows indexing, ...
     shown = [f.name for f in updating if f.show_progress != "hidden"]
     assert shown == []
+
+
+def test_every_font_weight_served_has_lower_case_letters():
+    """Gradio's semibold Source Sans Pro is a 55-glyph subset without lower case: a title at
+    that weight mixed two fonts ("Ask" drawn half in another face). The theme serves only
+    whole fonts."""
+    import re
+    from pathlib import Path
+
+    import gradio
+    from fontTools.ttLib import TTFont
+
+    from rag.web.app import theme
+
+    static = Path(gradio.__file__).parent / "templates" / "frontend"
+    css = "".join(f.stylesheet()["css"] or "" for f in theme()._font if hasattr(f, "stylesheet"))
+    files = re.findall(r"url\('([^']+\.woff2)'\)", css)
+    assert files
+    for f in files:
+        cmap = TTFont(static / f).getBestCmap()
+        assert all(ord(c) in cmap for c in "Ask AAPL"), f
