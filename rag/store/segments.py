@@ -214,7 +214,7 @@ class IndexStore:
             self._prune_unnamed()
             # Deletes first: listing the folder stores new files' texts, which a full disk
             # refuses, and a delete must leave the index all the same.
-            self._commit_deletions()
+            gone = self._commit_deletions()
             if callable(documents):
                 documents = documents()
             report = UpdateReport()
@@ -242,7 +242,9 @@ class IndexStore:
             listed = {(d.name, d.sha256) for d in by_name.values()}
             self._resume = {k: v for k, v in self._resume.items() if k in listed}
             report.removed = sorted(
-                set(manifest["documents"] if manifest else {}) - set(by_name) | set(report.removed)
+                set(manifest["documents"] if manifest else {}) - set(by_name)
+                | set(report.removed)
+                | set(gone)
             )
             old: IndexSnapshot | None = None
             if manifest is not None:
@@ -369,22 +371,23 @@ class IndexStore:
         """Remove the deleted documents (`forget`) from the index on disk now, indexing nothing
         else: what `rag docs rm` does after a delete. Whether a generation was written."""
         with self._locked():
-            return self._commit_deletions()
+            return bool(self._commit_deletions())
 
-    def _commit_deletions(self) -> bool:
+    def _commit_deletions(self) -> list[str]:
+        """The documents a commit removed (none: nothing deleted, or no index yet)."""
         deleted = self.deletions.pairs()
         if not deleted:
-            return False
+            return []
         try:
             name, _ = self.read_manifest()
             held = self.snapshot
             old = held if held and held.generation == name else self.load()
         except IndexCorrupt:
-            return False  # nothing indexed to remove it from (a rebuild lists the folder)
+            return []  # nothing indexed to remove it from (a rebuild lists the folder)
         table = {n: m for n, m in old.documents.items() if (n, m["sha256"]) not in deleted}
-        done = self._commit_removals(old, table)
+        self._commit_removals(old, table)
         self.deletions.applied(deleted)
-        return done
+        return sorted(set(old.documents) - set(table))
 
     def forget(self, name: str, sha256: str) -> None:
         """Stop searching and serving a deleted document now, without the writer's lock; the
