@@ -99,9 +99,9 @@ class Settings:
     # Inside the documents a question is steered to, each document's first this many fused
     # passages are read by the reader and reordered by its answerability head, fused with
     # their order by reciprocal rank (rag.rerank); 0 is off. Off by default: on the 10-Q
-    # validation half, 5 moved hit@1 0.268 -> 0.310 and contains 0.366 -> 0.380 (hit@5 0.507
-    # -> 0.521, facts' hit@5 0.45 -> 0.40) for 3x the CPU a question (p50 0.22 -> 0.66 s,
-    # busy machine); 10 gained less and cost more (research/rerank_check.py).
+    # validation half, 5 moved hit@1 0.268 -> 0.310 and hit@5 0.507 -> 0.521 but no answer
+    # (contains 0.380 both; facts' hit@5 0.45 -> 0.40) for 3x the CPU a question (p50 0.24 ->
+    # 0.66 s, busy machine); 10 gained less and cost more (research/rerank_check.py).
     rerank_pool: int = 0
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
