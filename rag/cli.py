@@ -439,8 +439,11 @@ def cmd_docs(args) -> int:
 def _remove(rag, name: str) -> int:
     removed = rag.delete_document(name)
     print(f"removed {removed['name']} ({removed['passages']} passages)")
+    # The index forgets it now, not at the next `rag index`; only that is written (no other
+    # document is indexed here), so a delete on a full disk is quick and frees space.
+    commit = getattr(rag.store, "commit_deletions", None)
     try:
-        rag.refresh()  # the index forgets it now, not at the next `rag index`
+        commit() if commit is not None else rag.refresh()
     except DiskFull as exc:  # deleted all the same: the next refresh drops its passages
         _say(f"note: {exc}")
     return 0

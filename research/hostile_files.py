@@ -7,7 +7,7 @@ process, time and peak memory measured.
 `run` extracts each file in a fresh `python` whose working directory is DIR (the code under
 test: this checkout, or an old one from `git archive`), and prints one JSON line per file:
 outcome, wall seconds, CPU seconds of the process tree and its peak RSS (ru_maxrss of the child
-and of its own children, the extraction worker included).
+and of its own children, the extraction worker included; also each apart).
 """
 
 from __future__ import annotations
@@ -109,6 +109,8 @@ except (ImportError, AttributeError):
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 out["cpu_s"] = round(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, 2)
 out["peak_rss_mb"] = round(max(me.ru_maxrss, kids.ru_maxrss) / 1024)
+out["main_rss_mb"] = round(me.ru_maxrss / 1024)  # this process (the caller's side)
+out["worker_rss_mb"] = round(kids.ru_maxrss / 1024)  # the extraction worker
 print(json.dumps(out))
 """
 

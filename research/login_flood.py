@@ -56,6 +56,11 @@ def main() -> int:
     ap.add_argument("--flooders", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--questions", type=int, default=10)
+    ap.add_argument(
+        "--same-address",
+        action="store_true",
+        help="flood from the real user's own address (127.0.0.1) rather than 127.0.0.2",
+    )
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     log = Path(a.index_dir).parent / "login-flood-app.log"
@@ -65,17 +70,20 @@ def main() -> int:
         user = Client(app.url, auth=("ann", "correct horse"), verbose=False)
         alone = ask_latencies(user, a.questions)
         stop = time.monotonic() + a.seconds
+        source = "127.0.0.1" if a.same_address else "127.0.0.2"
+        device = {k: v for k, v in user.cookies.items() if k == "rag-device"}
         codes: dict[str, int] = {}
         lock = threading.Lock()
 
         def flood() -> None:
-            # From another loopback address than the real user's: the throttle locks the
-            # address that fails, never the account.
+            # From another loopback address than the real user's (the throttle locks the
+            # address that fails, never the account), or from the same one (a browser that
+            # logged in before still logs in: its device cookie).
             body = urllib.parse.urlencode({"username": "ann", "password": "wrong"})
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
             while time.monotonic() < stop:
                 conn = http.client.HTTPConnection(
-                    "127.0.0.1", app.port, timeout=30, source_address=("127.0.0.2", 0)
+                    "127.0.0.1", app.port, timeout=30, source_address=(source, 0)
                 )
                 try:
                     conn.request("POST", "/login", body, headers)
@@ -95,13 +103,27 @@ def main() -> int:
             during += ask_latencies(user, 1)
         for t in threads:
             t.join(60)
-        t0 = time.perf_counter()
-        try:
-            again = Client(app.url, auth=("ann", "correct horse"), verbose=False)
+
+        def log_in_again(cookies: dict) -> float | str:
+            # As a browser logs in: the login form's POST, with the cookies it holds (the
+            # client's own login would not send them), then a question.
+            import httpx
+
+            t0 = time.perf_counter()
+            r = httpx.post(
+                urllib.parse.urljoin(app.url, "login/"),
+                data={"username": "ann", "password": "correct horse"},
+                cookies=cookies,
+            )
+            if not r.is_success:  # refused: reported, not hidden
+                return f"refused: HTTP {r.status_code} {r.text[:80]}"
+            jar = {**cookies, **dict(r.cookies)}
+            again = Client(app.url, verbose=False, httpx_kwargs={"cookies": jar})
             again.predict(QUESTIONS[0], None, api_name="/ask")
-            after = round(time.perf_counter() - t0, 2)
-        except ValueError as exc:  # refused: reported, not hidden
-            after = f"refused: {exc}"
+            return round(time.perf_counter() - t0, 2)
+
+        after = log_in_again(device)
+        new_browser = log_in_again({})
         report = {
             "flooders": a.flooders,
             "flood_seconds": a.seconds,
@@ -109,7 +131,10 @@ def main() -> int:
             "wrong_login_replies": codes,
             "ask_alone": summary(alone),
             "ask_during_flood": summary(during),
+            "flood_from": source,
+            "device_cookie_given": bool(device),
             "real_user_logs_in_after_flood_s": after,
+            "new_browser_logs_in_after_flood_s": new_browser,
         }
     finally:
         app.stop()

@@ -316,3 +316,41 @@ def test_the_trash_button_and_new_conversation_reset_the_same_things(tiny_dir, m
     assert "appear here" in sources and kept == {"messages": [], "asked": [], "last": None}
     assert isinstance(pick, dict) and pick["visible"] is False
     assert isinstance(demo, gr.Blocks)
+
+
+def test_no_event_that_updates_the_status_line_or_the_library_shows_a_timer(tiny_dir, make_rag):
+    """Issue 26: the status line flashed Gradio's "0.0s" timer on every update."""
+    from rag.web import app
+
+    demo = app.build_app(make_rag(tiny_dir))
+    watched = {
+        b._id
+        for b in demo.blocks.values()
+        if getattr(b, "elem_id", None) in ("status", "doc-table")
+    }
+    assert len(watched) == 2
+    updating = [f for f in demo.fns.values() if watched & {o._id for o in f.outputs}]
+    assert len(updating) >= 3  # upload, delete, the timer that follows indexing, ...
+    shown = [f.name for f in updating if f.show_progress != "hidden"]
+    assert shown == []
+
+
+def test_every_font_weight_served_has_lower_case_letters():
+    """Gradio's semibold Source Sans Pro is a 55-glyph subset without lower case: a title at
+    that weight mixed two fonts ("Ask" drawn half in another face). The theme serves only
+    whole fonts."""
+    import re
+    from pathlib import Path
+
+    import gradio
+    from fontTools.ttLib import TTFont
+
+    from rag.web.app import theme
+
+    static = Path(gradio.__file__).parent / "templates" / "frontend"
+    css = "".join(f.stylesheet()["css"] or "" for f in theme()._font if hasattr(f, "stylesheet"))
+    files = re.findall(r"url\('([^']+\.woff2)'\)", css)
+    assert files
+    for f in files:
+        cmap = TTFont(static / f).getBestCmap()
+        assert all(ord(c) in cmap for c in "Ask AAPL"), f

@@ -210,10 +210,53 @@ def pdf_with_stream(content: bytes) -> bytes:
     return out
 
 
-def test_a_pdf_stream_bomb_is_a_refusal_not_a_traceback():
-    # pypdf stops decompressing at its limit with LimitReachedError, an error _pdf does not
-    # expect: extract() still turns it into a refusal.
+def test_a_pdf_stream_bomb_is_refused_before_pdfium_unpacks_it():
+    # PDFium held the 300 MB page stream unpacked, and a copy: 624 MB for a 300 kB file.
     bomb = pdf_with_stream(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET\n" + b" " * (300 << 20))
     assert len(bomb) < 1 << 20
-    with pytest.raises(IngestError, match=r"^bomb.pdf "):
+    with pytest.raises(IngestError, match=r"^bomb.pdf: one of its streams unpacks to more than"):
         extract("bomb.pdf", bomb)
+    # under the limit per stream, a page is read
+    lines = b"".join(
+        b"BT /F1 12 Tf 72 %d Td (Line %d: the pilot is Ingrid Vale.) Tj ET\n" % (700 - 14 * i, i)
+        for i in range(40)
+    )
+    text = extract("page.pdf", pdf_with_stream(lines + b" " * (40 << 20))).text
+    assert text.startswith("Line 0: the pilot is Ingrid Vale. Line 1:")
+
+
+def deep_page_tree_pdf(depth: int) -> bytes:
+    """A one-page PDF whose page sits under `depth` nested /Pages nodes."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for i in range(depth):
+        parent = b" /Parent %d 0 R" % (1 + i) if i else b""
+        objs.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1%s >>" % (3 + i, parent))
+    page = 2 + depth
+    objs.append(
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+        b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (page - 1, page + 1, page + 2)
+    )
+    body = b"".join(
+        b"BT /F1 12 Tf 72 %d Td (Line %d: the pilot is Ingrid Vale.) Tj ET\n" % (700 - 14 * i, i)
+        for i in range(40)
+    )
+    objs.append(b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    parts, offsets, size = [b"%PDF-1.4\n"], [], 9
+    for i, obj in enumerate(objs, 1):
+        offsets.append(size)
+        parts.append(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
+        size += len(parts[-1])
+    parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    parts += [b"%010d 00000 n \n" % o for o in offsets]
+    parts.append(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, size)
+    )
+    return b"".join(parts)
+
+
+def test_a_pdf_page_tree_100000_deep_is_a_refusal_and_a_shallow_one_is_read():
+    # pypdf raised LimitReachedError (a traceback) on a deep page tree (issue 26, minor).
+    assert extract("ok.pdf", deep_page_tree_pdf(50)).text.startswith("Line 0: the pilot is")
+    with pytest.raises(IngestError, match=r"^deep.pdf could not be read as a PDF"):
+        extract("deep.pdf", deep_page_tree_pdf(100_000))

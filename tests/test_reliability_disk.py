@@ -2,6 +2,7 @@
 plain "the disk is full" before any embedding, nothing half-written, a delete that works and
 frees space on the full disk, and recovery with no other step once space is free."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -65,4 +66,63 @@ def test_a_full_disk_refuses_before_embedding_and_a_delete_frees_it(small_disk, 
     # space is free now: the delete's own refresh indexed what is left, nothing else to do
     rag.refresh()
     assert set(rag.store.current().documents) == {"pilot.txt"}
+    assert rag.retriever.run("Who is the harbour pilot?", 1)[0].chunk.doc == "pilot.txt"
+
+
+def _fill(disk) -> None:
+    """Take every free byte of `disk` (until ENOSPC)."""
+    fd = os.open(disk / "ballast-full", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        for piece in (1 << 16, 1 << 12, 1):
+            with contextlib.suppress(OSError):
+                while os.write(fd, b"\0" * piece):
+                    pass
+    finally:
+        os.close(fd)
+
+
+def test_a_delete_on_a_full_disk_leaves_the_index_without_indexing_anything(small_disk, embedder):
+    # The attack run's delete on a full disk refreshed first: it embedded the backlog for 353 s
+    # and failed writing it, so its document stayed in the index on disk.
+    docs, index = small_disk / "docs", small_disk / "index"
+    docs.mkdir()
+    for name, text in {
+        "pilot.txt": "The harbour pilot on duty is Ingrid Vale.\n",
+        "tug.txt": "The tug on call is the Brave Heron.\n",
+        "berth.txt": "Berth nine is closed for dredging.\n",
+        "gate.txt": "The north gate opens at six.\n",
+    }.items():
+        (docs / name).write_text(text)
+    settings = Settings(
+        documents_dir=docs, index_dir=index, cache_dir=small_disk / "cache", generator="extractive"
+    )
+    rag = RAG(settings, embedder=embedder)
+    rag.refresh()
+
+    def on_disk() -> set[str]:
+        return set(rag.store.read_manifest()[1]["documents"])
+
+    assert on_disk() == {"pilot.txt", "tug.txt", "berth.txt", "gate.txt"}
+    # a backlog the disk has no room for, then not one byte free
+    (docs / "big.txt").write_text("".join(f"Entry {i}: crate {i * 7}.\n\n" for i in range(20000)))
+    _fill(small_disk)
+
+    # even with the bytes the delete freed taken again, its removal is written (the reserve)
+    rag.delete_document("berth.txt")
+    _fill(small_disk)
+    assert rag.store.commit_deletions()
+    assert on_disk() == {"pilot.txt", "tug.txt", "gate.txt"}
+
+    # the CLI: the index on disk forgets it at once; nothing else is indexed
+    argv = ["docs", "rm", "tug.txt", "--docs", str(docs), "--index-dir", str(index)]
+    assert main(argv) == 0
+    assert on_disk() == {"pilot.txt", "gate.txt"}
+
+    # the app's path (a delete, then the background refresh): the removal is committed before
+    # the backlog (whose text cannot even be stored) is refused
+    rag.delete_document("gate.txt")
+    with pytest.raises(DiskFull):
+        rag.refresh()
+    assert on_disk() == {"pilot.txt"}
+    assert not list(small_disk.rglob("*.tmp")) and len(list(index.glob("gen-*"))) == 1
     assert rag.retriever.run("Who is the harbour pilot?", 1)[0].chunk.doc == "pilot.txt"

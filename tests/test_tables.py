@@ -145,3 +145,28 @@ def test_a_comparison_reads_the_same_row_of_each_period_in_order(tmp_path, embed
         f"- Q1 2022: {rows['2022 Q1 BELL.txt']} [1]",
         f"- Q1 2023: {rows['2023 Q1 BELL.txt']} [2]",
     ]
+
+
+def test_a_figure_says_the_unit_its_table_is_in():
+    """Row lines leave the unit out ("81,797" is $81,797 million): the unit line under the
+    statement's heading is said beside the answer, except for the rows it excepts."""
+    from rag.answer.tables import row_unit
+
+    text = (
+        "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+        "(In millions, except number of shares and per share amounts)\n\n"
+        "Total net sales — Three Months Ended July 1, 2023: 81,797; Three Months Ended June 25, "
+        "2022: 82,959\n"
+        "Earnings per share: Diluted — Three Months Ended July 1, 2023: $1.26; Three Months Ended "
+        "June 25, 2022: $1.20\n"
+    )
+    # the rows sit in a later passage than the unit line: the line is found across passages
+    cut = text.index("Total net sales")
+    chunks = [
+        Chunk("a.txt::0", "a.txt", 0, cut, text[:cut]),
+        Chunk("a.txt::1", "a.txt", cut, len(text), text[cut:]),
+    ]
+    sales, eps = chunk_rows(chunks[1])
+    assert row_unit(sales, chunks) == "millions"
+    assert row_unit(eps, chunks) == ""  # "except ... per share amounts"
+    assert row_unit(sales, chunks[1:]) == ""  # no unit line before it: nothing is guessed

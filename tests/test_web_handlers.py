@@ -430,6 +430,60 @@ def test_the_gate_closes_uploads_caps_bodies_and_throttles_logins_without_waitin
     assert call(login, "/login", b"good") == 200
 
 
+def test_a_login_flood_from_the_users_own_address_does_not_lock_out_a_browser_that_logged_in():
+    # The throttle is by address: a flood from loopback (or one NAT, one proxy) locked the
+    # real user out, as the attacker's address and the user's were the same.
+    import asyncio
+
+    from rag.web.serving import AddressThrottle, DeviceCookies, Gate
+
+    async def app(scope, receive, send):
+        body = (await receive()).get("body", b"")
+        status = 200 if body == b"good" else 400
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    def login(gate, body, cookie=None):
+        out = {}
+
+        async def receive():
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(m):
+            if m["type"] == "http.response.start":
+                out["status"] = m["status"]
+                out["cookies"] = [v.decode() for k, v in m["headers"] if k == b"set-cookie"]
+
+        hs = [(b"content-length", str(len(body)).encode())]
+        hs += [(b"cookie", cookie.encode())] if cookie else []
+        scope = {"type": "http", "method": "POST", "path": "/login", "headers": hs}
+        scope["client"] = ("127.0.0.1", 1)
+        asyncio.run(gate(scope, receive, send))
+        return out
+
+    gate = Gate(app, throttle=AddressThrottle(max_failures=2), devices=DeviceCookies(b"key"))
+    first = login(gate, b"good")
+    assert first["status"] == 200 and len(first["cookies"]) == 1
+    cookie = first["cookies"][0].split(";")[0]
+    assert cookie.startswith("rag-device=") and "HttpOnly" in first["cookies"][0]
+    # the flood, from the same address, without the cookie: that address is locked
+    assert [login(gate, b"bad")["status"] for _ in range(3)] == [400, 400, 429]
+    assert login(gate, b"good")["status"] == 429
+    # the browser that logged in before still logs in (and is not given another cookie)
+    again = login(gate, b"good", cookie)
+    assert again["status"] == 200 and again["cookies"] == []
+    # a forged or altered cookie is the address's
+    assert login(gate, b"good", cookie[:-1] + ("0" if cookie[-1] != "0" else "1"))["status"] == 429
+    assert login(gate, b"good", "rag-device=1-2.3")["status"] == 429
+    # a cookie is held to the same budget of failures (a stolen one guesses no faster)
+    assert [login(gate, b"bad", cookie)["status"] for _ in range(3)] == [400, 400, 429]
+    assert login(gate, b"good", cookie)["status"] == 429
+    # without device cookies (as before), the address's lock locks everyone on it
+    plain = Gate(app, throttle=AddressThrottle(max_failures=2))
+    assert [login(plain, b"bad")["status"] for _ in range(3)] == [400, 400, 429]
+    assert login(plain, b"good", cookie)["status"] == 429
+
+
 def test_gradio_upload_copies_of_an_earlier_run_are_removed(tmp_path):
     import os
 

@@ -38,6 +38,7 @@ RULES = (
         r"(^|[,;:] )(please )?compare|how (?!many|much|long|far|old|often)[^?]{0,120}\bcompar\w*|"
         r"compar\w* (to|with|against) (the )?(previous|prior|preceding|last|earlier|same|other)|"
         r"how (has|have) [^?]{0,60}\bchang\w*|chang\w* (over|across|between)|"
+        r"how (did|does|do|was|were) [^?]{0,80}\bchang\w* from [^?]{1,60}\bto|"
         r"each (reported |reporting )?(period|quarter)|separately for each|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
         r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
@@ -186,6 +187,8 @@ class Line:
     text: str
     score: float
     shared: int  # question content words it holds
+    row: object = None  # the table row (`tables.Row`) when the line is one
+    words: frozenset = frozenset()  # the question's words it holds
 
 
 def question_terms(question: str) -> set[str]:
@@ -237,10 +240,14 @@ def is_noise(text: str) -> bool:
     return not long_words or all(w[0].isupper() for w in long_words)
 
 
-def score_lines(question: str, passages, embedder, lexical_weight: float) -> list[Line]:
+def score_lines(question: str, passages, embedder, lexical_weight: float, rows=()) -> list[Line]:
     """Every sentence of the passages that holds a question word, scored: cosine with the
     question + `lexical_weight` x the share of the question's words it holds, each word weighted
-    by its rarity among all the sentences."""
+    by its rarity among all the sentences. `rows`: (passage, table row) pairs of the documents
+    asked about (`tables.form_rows`), scored the same way beside the sentences; a row line's
+    words are its label's (its column headers name periods, not what is asked)."""
+    from rag.answer.tables import chunk_rows, expand_abbreviations, label_holds
+
     items = []
     for p in passages:
         for a, b in p.chunk.sentence_spans():
@@ -249,10 +256,26 @@ def score_lines(question: str, passages, embedder, lexical_weight: float) -> lis
             if len(text.split()) >= 3 and not is_noise(text):
                 items.append((p, a, b, text))
     items = _without_running_lines(items)
+    row_at: dict[tuple[str, int, int], object] = {}
+    for p in {id(p): p for p in passages}.values():
+        for r in chunk_rows(p.chunk):
+            row_at[(p.chunk.chunk_id, r.start, r.end)] = r
+    for p, r in rows:
+        row_at[(p.chunk.chunk_id, r.start, r.end)] = r
+        items.append((p, r.start, r.end, p.chunk.text[r.start : r.end]))
+    # a row of a retrieved passage comes both ways: once
+    items = list({(p.chunk.chunk_id, a, b): (p, a, b, t) for p, a, b, t in items}.values())
     if not items:
         return []
-    terms = question_terms(question)
-    words = [{stem(w) for w in content_tokens(t)} & terms for *_, t in items]
+    terms = question_terms(expand_abbreviations(question))
+
+    def holds(p, a, b, text) -> set[str]:
+        row = row_at.get((p.chunk.chunk_id, a, b))
+        if row is not None:
+            return label_holds(terms, row.label)
+        return {stem(w) for w in content_tokens(text)} & terms
+
+    words = [holds(*item) for item in items]
     n = len(items)
     idf = {t: math.log(1 + n / (1 + sum(t in w for w in words))) for t in terms}
     total = sum(idf.values()) or 1.0
@@ -264,7 +287,16 @@ def score_lines(question: str, passages, embedder, lexical_weight: float) -> lis
     vecs = embedder.embed_cached([question] + [t for (*_, t), _ in shared])
     sims = vecs[1:] @ vecs[0]
     return [
-        Line(p, a, b, t, float(s) + lexical_weight * sum(idf[x] for x in w) / total, len(w))
+        Line(
+            p,
+            a,
+            b,
+            t,
+            float(s) + lexical_weight * sum(idf[x] for x in w) / total,
+            len(w),
+            row_at.get((p.chunk.chunk_id, a, b)),
+            frozenset(w),
+        )
         for ((p, a, b, t), w), s in zip(shared, sims, strict=True)
     ]
 
@@ -335,13 +367,17 @@ class FormSettings:
     max_per_period: int = 1
 
 
-def extract(form: str, question: str, passages, embedder, fs: FormSettings) -> Outcome:
-    """A list, summary or comparison answer from the passages, or an abstention with its
-    reason. Supports are (sentence, passage, start, end, score) as `number_citations` takes
-    them; for a comparison `labels` gives each line's period or document."""
+def extract(
+    form: str, question: str, passages, embedder, fs: FormSettings, rows=(), asked: str = ""
+) -> Outcome:
+    """A list, summary or comparison answer from the passages (and the table `rows` given,
+    `tables.form_rows`), or an abstention with its reason. Supports are (sentence, passage,
+    start, end, score) as `number_citations` takes them; for a comparison `labels` gives each
+    line's period or document. `asked`: the user's own words (the periods a row's cells are
+    split by; `question` may have lost them to steering)."""
     lines = [
         x
-        for x in score_lines(question, passages, embedder, fs.lexical_weight)
+        for x in score_lines(question, passages, embedder, fs.lexical_weight, rows)
         if x.shared and x.score >= fs.floor
     ]
     # A comparison wants the same sentence from each period; a list says each thing once.
@@ -353,12 +389,23 @@ def extract(form: str, question: str, passages, embedder, fs: FormSettings) -> O
         return Outcome([_support(x) for x in chosen], form=form)
     # One line per document (its best), documents in period order. When the question names
     # periods that some documents' names carry, only those documents are compared.
-    asked = set(periods(question))
+    named_periods = set(periods(question))
     by_doc: dict[str, list[Line]] = {}
     for x in lines:
         by_doc.setdefault(x.passage.chunk.doc, []).append(x)
-    named = [d for d in by_doc if doc_period(d) in asked]
+    named = [d for d in by_doc if doc_period(d) in named_periods]
     docs = sorted(named if named else by_doc, key=doc_order)[: fs.max_items]
+    if lines[0].row is not None and len(docs) > 1:
+        # the best line is a table row: each period says the same row, where it has it
+        same = _norm_label(lines[0].row.label)
+        for d in docs:
+            twin = [x for x in by_doc[d] if x.row is not None and _norm_label(x.row.label) == same]
+            if twin:
+                by_doc[d] = [twin[0], *(x for x in by_doc[d] if x is not twin[0])]
+    if len(docs) == 1:
+        inside = _within_document(by_doc[docs[0]], periods(asked or question), fs)
+        if inside is not None:
+            return inside
     chosen, labels = [], []
     for d in docs:
         for x in _in_document_order(by_doc[d][: fs.max_per_period]):
@@ -369,11 +416,57 @@ def extract(form: str, question: str, passages, embedder, fs: FormSettings) -> O
     if len(docs) == 1:
         p = doc_period(docs[0])
         found = period_label(p) if p else docs[0]
-        missing = [period_label(x) for x in sorted(asked) if x != p]
+        missing = [period_label(x) for x in sorted(named_periods) if x != p]
         notice = f"Only one period was found in the passages: {found}." + (
             f" Nothing was found for {', '.join(missing)}." if missing else ""
         )
     return Outcome([_support(x) for x in chosen], form=form, labels=labels, notice=notice)
+
+
+def _norm_label(label: str) -> str:
+    return " ".join(re.sub(r"[^\w%]+", " ", label.lower()).split())
+
+
+def _within_document(lines: list[Line], asked: list[tuple[int, int]], fs) -> Outcome | None:
+    """A comparison inside one document, when its best line is a table row: one line per
+    period the question names that the row has a column for (each citing its cell), else one
+    line per row (or sentence) that adds a word of the question the lines before lack ("operating
+    expenses" against "revenue"). None: one line is all there is (the caller says so)."""
+    from rag.answer.tables import Row
+
+    best = lines[0]
+    row = best.row
+    if not isinstance(row, Row):
+        return None
+    doc = best.passage.chunk.doc
+    p = doc_period(doc)
+    if len(asked) > 1:
+        cells: dict[tuple[int, int], tuple] = {}
+        for head, value, v0, v1 in row.cells:
+            for when in periods(head) if head else ():
+                if when in asked and when not in cells:
+                    h0 = v0 - len(head) - 2
+                    cells[when] = (f"{row.label} — {value}", row.start + h0, row.start + v1)
+        if len(cells) > 1:
+            supports = [
+                (text, best.passage, a, b, round(best.score, 4))
+                for text, a, b in (cells[w] for w in sorted(cells))
+            ]
+            return Outcome(
+                supports, form="comparison", labels=[period_label(w) for w in sorted(cells)]
+            )
+    chosen, covered = [best], set(best.words)
+    for x in lines[1:]:
+        if len(chosen) >= fs.max_items:
+            break
+        if x.words - covered:
+            chosen.append(x)
+            covered |= x.words
+    if len(chosen) < 2:
+        return None
+    chosen = _in_document_order(chosen)
+    label = period_label(p) if p else doc
+    return Outcome([_support(x) for x in chosen], form="comparison", labels=[label] * len(chosen))
 
 
 def lines_text(form: str, supports, citations, labels: list[str]) -> str:

@@ -157,20 +157,28 @@ class ReadingAnswerer:
             yield self.read(question, passages, asked)
 
     def answer_form(
-        self, form: str, question: str, passages: list[Passage], embedder, asked: str = ""
+        self,
+        form: str,
+        question: str,
+        passages: list[Passage],
+        embedder,
+        asked: str = "",
+        rows=(),
     ) -> Outcome:
-        """A list, summary or comparison (`rag.answer.forms`): the supporting sentences, or
-        an abstention with its reason. A year or quarter may be named by a document's name
-        rather than its passages ("2023 Q1 AAPL.pdf"), so both count for the numbers rule."""
+        """A list, summary or comparison (`rag.answer.forms`): the supporting sentences (and
+        table `rows`: (passage, row) pairs, `tables.form_rows`), or an abstention with its
+        reason. A year or quarter may be named by a document's name rather than its passages
+        ("2023 Q1 AAPL.pdf"), so both count for the numbers rule."""
         from rag.answer.forms import FormSettings, extract
 
-        seen = " ".join([*(p.chunk.text for p in passages), *{p.chunk.doc for p in passages}])
+        read = [*passages, *(p for p, _ in rows)]
+        seen = " ".join([*(p.chunk.text for p in read), *{p.chunk.doc for p in read}])
         missing = missing_numbers(asked or question, seen)
         if missing:
             return Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)), form=form)
         s = self.settings
         fs = FormSettings(s.form_lexical_weight, s.form_floor, s.form_max_items)
-        return extract(form, question, passages, embedder, fs)
+        return extract(form, question, passages, embedder, fs, rows, asked)
 
     def candidate(self, query: str, passages: list[Passage], asked: str = "") -> Candidate | None:
         """The reader's best answer and the verifier's inputs, before deciding (what the

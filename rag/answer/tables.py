@@ -318,7 +318,7 @@ def lookup(
     if not scored or scored[0][0] < ts.min_score:
         return None
     if form == "comparison" and len(docs) > 1:
-        return _compare(question, docs, scored, passage_of, ts)
+        return _compare(question, docs, scored, passage_of, chunks_of, ts)
     # A fact: the best row; of equal rows, the one of the first document.
     rank = {d: i for i, d in enumerate(docs)}
     top = scored[0][0]
@@ -329,14 +329,58 @@ def lookup(
     _, value, v0, v1 = row.cells[i]
     c = row.chunk
     short = ShortAnswer(value, c.doc, c.start + row.start + v0, c.start + row.start + v1)
-    return Outcome([_support(row, passage_of(c), score)], short, confidence=score)
+    out = Outcome([_support(row, passage_of(c), score)], short, confidence=score)
+    out.notice = unit_notice(row_unit(row, chunks_of(c.doc)))
+    return out
+
+
+# A statement's unit, printed once under its heading: "(In millions)", "($ in millions, except
+# per share data)", "(dollars in millions)".
+_UNIT = re.compile(r"\(([^()]{0,30}?)\bin (millions|thousands|billions)([^()]{0,120})\)", re.I)
+_PER_SHARE = re.compile(r"\bper (common )?share\b|\bearnings per\b", re.I)
+_UNIT_REACH = 8000  # characters before a row where its table's unit line may stand
+
+
+def row_unit(row: Row, chunks: list[Chunk]) -> str:
+    """The unit a row's figures are in ("millions"), read from the nearest unit line before it
+    in its document; "" when there is none or the row is excepted ("except per share amounts",
+    "except percentages") and its label is a per-share or percentage row.
+
+    >>> text = "(In millions, except per share amounts)" + chr(10) + "Net sales — Q1: 7"
+    >>> c = Chunk("a::0", "a", 0, len(text), text)
+    >>> r = chunk_rows(c)[0]
+    >>> row_unit(r, [c])
+    'millions'
+    """
+    at = row.chunk.start + row.start
+    before = []
+    for c in sorted(chunks, key=lambda c: c.start):
+        if c.start >= at:
+            break
+        before.append((c.start, c.text[: max(0, at - c.start)]))
+    # chunks overlap: stitch by offsets, keeping only the reach before the row
+    text, end = "", at - _UNIT_REACH
+    for start, t in before:
+        if start + len(t) > end:
+            text += t[max(0, end - start) :]
+            end = start + len(t)
+    found = list(_UNIT.finditer(text))
+    if not found:
+        return ""
+    m = found[-1]
+    except_ = m.group(3).lower()
+    if _PER_SHARE.search(row.label) and "per share" in except_:
+        return ""
+    if "%" in row.label or ("percent" in row.label.lower() and "percent" in except_):
+        return ""
+    return m.group(2).lower()
 
 
 def _norm_label(label: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", label.lower()).split())
 
 
-def _compare(question, docs, scored, passage_of, ts) -> Outcome | None:
+def _compare(question, docs, scored, passage_of, chunks_of, ts) -> Outcome | None:
     """One row a document, the same label in each (the best label over them all), documents in
     period order."""
     best_label = _norm_label(scored[0][1].label)
@@ -354,7 +398,14 @@ def _compare(question, docs, scored, passage_of, ts) -> Outcome | None:
         supports.append(_support(row, passage_of(row.chunk), score))
         p = doc_period(d)
         labels.append(period_label(p) if p else d)
-    return Outcome(supports, form="comparison", labels=labels)
+    unit = row_unit(chosen[ordered[-1]][1], chunks_of(ordered[-1]))
+    return Outcome(supports, form="comparison", labels=labels, notice=unit_notice(unit))
+
+
+def unit_notice(unit: str) -> str:
+    """What is said beside figures read from a table: the table's unit, which the row leaves
+    out ("81,797" is $81,797 million)."""
+    return f"The table's figures are in {unit}." if unit else ""
 
 
 def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], set[str]]:
@@ -414,3 +465,43 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if missing_numbers(said, known_text([s[1] for s in out.supports])):
         return None
     return out
+
+
+# ---- rows beside the sentences of a list, summary or comparison --------------------------------
+
+
+def label_holds(terms: set[str], label: str) -> set[str]:
+    """The question `terms` (stems) a row's label holds, a synonym counting as the word.
+
+    >>> sorted(label_holds({"revenu", "intere"}, "Total net sales"))
+    ['revenu']
+    """
+    lab = label_terms(label)
+    return {t for t in terms if t in lab or _SYNONYMS.get(t, set()) & lab}
+
+
+def expand_abbreviations(question: str) -> str:
+    """ "R&D" as the words a statement prints ("research and development")."""
+    return _expand(question)
+
+
+def form_rows(form: str, query: str, passages, snap, min_score: float, most: int) -> list:
+    """The table rows a list, summary or comparison may say beside the retrieved sentences:
+    rows of the documents the question points to (`choose_documents`; a comparison inside one
+    document reads that document) whose label holds the question's content words, label score
+    (`score_rows`) at least `min_score`, the `most` best. Each is (passage, row)."""
+    from rag.retrieve import Passage
+
+    if snap is None or not passages:
+        return []
+    docs, names = choose_documents(form, query, passages, snap)
+    if not docs:
+        docs, names = choose_documents("fact", query, passages, snap)
+        docs = docs[:1]
+    terms = question_terms(query, names)
+    if not terms or not docs:
+        return []
+    rows = [r for d in docs for r in document_rows(snap.doc_chunks(d))]
+    scored = [(s, r) for s, r in score_rows(terms, rows) if s >= min_score][:most]
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]

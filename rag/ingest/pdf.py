@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 2000
 MAX_CHARS = 10_000_000  # characters of text on all pages together
 MAX_SECONDS = 300.0  # wall time to read one file
+# PDFium holds a page's whole content stream unpacked, and a copy of it while parsing: a 300 kB
+# file whose one page unpacks to 300 MB of spaces took 624 MB. Real pages unpack to well under
+# 1 MB (a 10-Q's densest is ~0.3 MB); images are never unpacked for text, so they are not
+# counted.
+MAX_STREAM_BYTES = 50 * 1024 * 1024
 
 # PDFium keeps global state and is not thread-safe: one document at a time per process.
 _PDFIUM_LOCK = threading.Lock()
@@ -84,6 +89,7 @@ def read_pdf(name: str, data: bytes):
     import pypdfium2.raw as raw
 
     deadline = time.monotonic() + MAX_SECONDS
+    _check_streams(name, data)
     with _PDFIUM_LOCK:
         try:
             doc = pdfium.PdfDocument(data)
@@ -130,6 +136,40 @@ def read_pdf(name: str, data: bytes):
             raise IngestError(f"{name} could not be read as a PDF; it may be damaged") from None
         finally:
             doc.close()
+
+
+# A stream's keyword and the dictionary before it (back to its "obj"); "endstream" is not one.
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def _check_streams(name: str, data: bytes) -> None:
+    """Refuse a PDF with a compressed stream that unpacks past MAX_STREAM_BYTES, before PDFium
+    unpacks it whole: each is inflated in 1 MB pieces that are counted and dropped, so the
+    check itself takes no memory. Streams not Flate-compressed (or encrypted) are left to the
+    worker's memory limit."""
+    import zlib
+
+    for m in _STREAM.finditer(data):
+        head = data[max(0, m.start() - 2048) : m.start()]
+        head = head[head.rfind(b"obj") + 1 :]
+        if b"/FlateDecode" not in head or b"/Image" in head:
+            continue
+        unpack = zlib.decompressobj()
+        pos, size = m.end(), 0
+        try:
+            while not unpack.eof and pos < len(data):
+                piece = unpack.unconsumed_tail or data[pos : pos + (64 << 10)]
+                if not unpack.unconsumed_tail:
+                    pos += len(piece)
+                size += len(unpack.decompress(piece, 1 << 20))
+                if size > MAX_STREAM_BYTES:
+                    raise IngestError(
+                        f"{name}: one of its streams unpacks to more than "
+                        f"{MAX_STREAM_BYTES >> 20} MB, over the limit per stream; it may be a "
+                        "decompression bomb"
+                    )
+        except zlib.error:
+            continue  # not what its dictionary says: PDFium decides
 
 
 def _page_lines(doc, index: int, raw) -> tuple[list[Line], int]:

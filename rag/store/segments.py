@@ -212,6 +212,9 @@ class IndexStore:
         with self._locked():
             # Segments a failed write left (a full disk) go first: they hold the space needed.
             self._prune_unnamed()
+            # Deletes first: listing the folder stores new files' texts, which a full disk
+            # refuses, and a delete must leave the index all the same.
+            gone = self._commit_deletions()
             if callable(documents):
                 documents = documents()
             report = UpdateReport()
@@ -239,7 +242,9 @@ class IndexStore:
             listed = {(d.name, d.sha256) for d in by_name.values()}
             self._resume = {k: v for k, v in self._resume.items() if k in listed}
             report.removed = sorted(
-                set(manifest["documents"] if manifest else {}) - set(by_name) | set(report.removed)
+                set(manifest["documents"] if manifest else {}) - set(by_name)
+                | set(report.removed)
+                | set(gone)
             )
             old: IndexSnapshot | None = None
             if manifest is not None:
@@ -267,6 +272,9 @@ class IndexStore:
             table = {n: dict(m) for n, m in (old.documents if old else {}).items() if n in by_name}
             if old is not None:
                 table = {n: m for n, m in table.items() if (n, m["sha256"]) not in deleted}
+                if self._commit_removals(old, table):
+                    segments = list(self.snapshot.segments)
+                    self.deletions.applied(deleted)
             pending = list(reversed(todo))
             counted = {"done": 0, "known": 0, "docs": 0}
             first = True
@@ -348,6 +356,38 @@ class IndexStore:
             report.seconds = time.perf_counter() - t0
             log.info(report.summary())
             return report
+
+    def _commit_removals(self, old: IndexSnapshot, table: dict[str, dict]) -> bool:
+        """Commit `old` without the documents `table` no longer holds, before any indexing: a
+        manifest's worth of space (found in the reserve on a full disk), no embedding, and a
+        segment no document uses any more is freed. A delete then frees space on a full disk
+        rather than waiting for (and failing with) a write of new passages. Whether it did."""
+        if not set(old.documents) - set(table):
+            return False
+        self.snapshot = self._commit(list(old.segments), {n: old.documents[n] for n in table})
+        return True
+
+    def commit_deletions(self) -> bool:
+        """Remove the deleted documents (`forget`) from the index on disk now, indexing nothing
+        else: what `rag docs rm` does after a delete. Whether a generation was written."""
+        with self._locked():
+            return bool(self._commit_deletions())
+
+    def _commit_deletions(self) -> list[str]:
+        """The documents a commit removed (none: nothing deleted, or no index yet)."""
+        deleted = self.deletions.pairs()
+        if not deleted:
+            return []
+        try:
+            name, _ = self.read_manifest()
+            held = self.snapshot
+            old = held if held and held.generation == name else self.load()
+        except IndexCorrupt:
+            return []  # nothing indexed to remove it from (a rebuild lists the folder)
+        table = {n: m for n, m in old.documents.items() if (n, m["sha256"]) not in deleted}
+        self._commit_removals(old, table)
+        self.deletions.applied(deleted)
+        return sorted(set(old.documents) - set(table))
 
     def forget(self, name: str, sha256: str) -> None:
         """Stop searching and serving a deleted document now, without the writer's lock; the
@@ -529,9 +569,10 @@ class IndexStore:
         }
         gen = self._new_name("gen")
         tmp = self.dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
+        data = json.dumps(manifest, indent=1).encode()
         try:
             gen.mkdir(mode=0o700, parents=True)
-            _fsync_write(gen / "manifest.json", json.dumps(manifest, indent=1).encode())
+            _fsync_write(gen / "manifest.json", data)
             _fsync_dir(gen)
             _fsync_write(tmp, gen.name.encode())
             os.replace(tmp, self.dir / "CURRENT")
@@ -540,11 +581,36 @@ class IndexStore:
             shutil.rmtree(gen, ignore_errors=True)
             tmp.unlink(missing_ok=True)
             if is_disk_full(exc):
+                reserve = self.dir / self.RESERVE
+                if reserve.exists():
+                    # The space kept for this: a manifest (a delete's) is written on a full
+                    # disk; the reserve is taken again once the disk allows.
+                    reserve.unlink()
+                    return self._commit(segments, table)
                 raise DiskFull(f"the index could not be written: {DISK_FULL}") from None
             raise
         _fsync_dir(self.dir)
         self._prune(keep={gen.name, *(s.name for s in segments)})
+        self._keep_reserve(2 * len(data) + (64 << 10))
         return IndexSnapshot(segments, manifest, gen.name)
+
+    # Zeros that hold room for two manifests, so that a commit that only removes documents
+    # succeeds on a full disk (issue 26 M4).
+    RESERVE = ".reserve"
+
+    def _keep_reserve(self, size: int) -> None:
+        path = self.dir / self.RESERVE
+        with contextlib.suppress(OSError):
+            if path.exists() and path.stat().st_size >= size:
+                return
+            try:
+                with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "r+b") as f:
+                    f.truncate(0)
+                    f.write(b"\0" * size)  # written, not sparse: the blocks are taken now
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError:
+                path.unlink(missing_ok=True)  # no room for it now: the next commit tries again
 
     def _prune(self, keep: set[str]) -> None:
         for path in self.dir.iterdir():

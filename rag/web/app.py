@@ -9,6 +9,7 @@ reaches the user as a traceback.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import logging
 import os
 import sys
@@ -50,6 +51,7 @@ from .render import (  # noqa: E402
 from .serving import (  # noqa: E402
     AddressThrottle,
     ByteBudget,
+    DeviceCookies,
     Gate,
     UploadPolicy,
     asset,
@@ -75,6 +77,15 @@ MARKER_JS = asset("markers.js")
 # Deleting asks first; a "no" sends no name, and nothing happens.
 CONFIRM_DELETE_JS = asset("confirm_delete.js")
 CSS = asset("style.css")
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default theme with whole fonts: it ships Source Sans Pro's semibold (600) as a
+    55-glyph subset without lower case, so headings and buttons at 600 mixed two fonts (the
+    "A" of "Ask" and of "AAPL" from one, the other letters from another). Above regular, the
+    full bold file serves."""
+    sans = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))
+    return gr.themes.Default(font=[sans, "ui-sans-serif", "system-ui", "sans-serif"])
 
 
 def _user(request):
@@ -504,6 +515,12 @@ def serve(settings: Settings, t0: float | None = None) -> int:
     gate = Middleware(
         Gate,
         throttle=AddressThrottle() if auth else None,
+        # Keyed apart from the conversations' secret: one never serves as the other.
+        devices=DeviceCookies(
+            hmac.new(browser_secret(settings.cache_dir).encode(), b"device", "sha256").digest()
+        )
+        if auth
+        else None,
         uploads_open=not policy.locked,
         # One request's files, plus room for the multipart headers.
         max_upload_body=settings.max_upload_bytes * settings.max_upload_files + 1_000_000,
@@ -515,6 +532,7 @@ def serve(settings: Settings, t0: float | None = None) -> int:
             server_port=settings.port,
             auth=auth,
             css=CSS,
+            theme=theme(),
             js=MARKER_JS,
             max_file_size=1 if policy.locked else settings.max_upload_bytes,
             prevent_thread_lock=True,

@@ -151,6 +151,59 @@ class AddressThrottle:
             self._failures.pop(address, None)
 
 
+class DeviceCookies:
+    """A signed cookie a browser gets with a successful login: its later logins are throttled
+    by that browser, not by its address (OWASP's "device cookies"). A flood of wrong logins
+    from the user's own address (loopback, one NAT, one proxy) then locks that address for
+    whoever has never logged in from it, the attacker included, but not a browser that has:
+    the account is never locked. A cookie is had only by knowing the password, and is itself
+    held to the same budget of failures.
+
+    >>> d = DeviceCookies(b"k")
+    >>> token = d.issue(now=1000.0)
+    >>> d.device(f"a=1; rag-device={token}", now=2000.0) == token.split(".")[0]
+    True
+    >>> d.device(f"rag-device={token[:-1]}x"), d.device(f"rag-device={token}", now=1e9)
+    (None, None)
+    """
+
+    NAME = "rag-device"
+
+    def __init__(self, key: bytes, max_age_s: float = 30 * 86400):
+        self.key, self.max_age_s = key, max_age_s
+
+    def _sign(self, device: str) -> str:
+        return hmac.new(self.key, device.encode(), "sha256").hexdigest()[:32]
+
+    def issue(self, now: float | None = None) -> str:
+        device = f"{int(time.time() if now is None else now)}-{secrets.token_hex(8)}"
+        return f"{device}.{self._sign(device)}"
+
+    def device(self, cookie_header: str, now: float | None = None) -> str | None:
+        """The device a request's Cookie header names, if its signature holds and is recent."""
+        now = time.time() if now is None else now
+        for part in (cookie_header or "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name != self.NAME:
+                continue
+            device, _, sig = value.partition(".")
+            born = device.split("-")[0]
+            if (
+                hmac.compare_digest(sig.encode(), self._sign(device).encode())
+                and born.isdigit()
+                and now - int(born) < self.max_age_s
+            ):
+                return device
+        return None
+
+    def header(self, secure: bool) -> tuple[bytes, bytes]:
+        value = (
+            f"{self.NAME}={self.issue()}; Max-Age={int(self.max_age_s)}; Path=/; HttpOnly; "
+            f"SameSite=Strict{'; Secure' if secure else ''}"
+        )
+        return b"set-cookie", value.encode()
+
+
 async def _reply(send, status: int, text: str) -> None:
     body = text.encode()
     await send(
@@ -178,8 +231,9 @@ class Gate:
         uploads_open: bool = True,
         max_upload_body: int = 0,
         max_body: int = 1_000_000,
+        devices: DeviceCookies | None = None,
     ):
-        self.app, self.throttle = app, throttle
+        self.app, self.throttle, self.devices = app, throttle, devices
         self.uploads_open, self.max_upload_body, self.max_body = (
             uploads_open,
             max_upload_body,
@@ -214,7 +268,10 @@ class Gate:
 
     async def _login(self, scope, receive, send, headers):
         address, _ = client_address((scope.get("client") or ("", 0))[0], headers)
-        if self.throttle.locked(address):
+        device = self.devices.device(headers.get("cookie", "")) if self.devices else None
+        # A browser that logged in before counts its own failures, apart from its address's.
+        key = f"device:{device}" if device else address
+        if self.throttle.locked(key):
             return await _reply(
                 send, 429, "Too many failed logins from this address; try again in a minute."
             )
@@ -223,13 +280,16 @@ class Gate:
         async def watch(message):
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                if message["status"] == 200 and self.devices is not None and device is None:
+                    cookie = self.devices.header(scope.get("scheme") == "https")
+                    message = {**message, "headers": [*message.get("headers", []), cookie]}
             await send(message)
 
         await self.app(scope, receive, watch)
         if status.get("code") == 400:
-            self.throttle.failed(address)
+            self.throttle.failed(key)
         elif status.get("code") == 200:
-            self.throttle.succeeded(address)
+            self.throttle.succeeded(key)
 
 
 class _TooLarge(Exception):

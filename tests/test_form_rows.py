@@ -1,0 +1,96 @@
+"""Table rows in lists, summaries and comparisons (rag.answer.forms + rag.answer.tables): rows
+of the documents asked about whose label holds the question's words are said beside the
+sentences, each cited with its own span; a comparison inside one document says one line per
+period of the row; across filings, one row per filing in period order."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.reading import ReaderGenerator
+from tests.conftest import build_rag
+
+RD = "Research and development expenses — Q1 2023: $7,709; Q1 2022: $6,306"
+MARKETING = "Marketing expenses — Q1 2023: $1,250; Q1 2022: $1,100"
+SALES = "Total net sales — Q1 2023: $117,154; Q1 2022: $123,945"
+INTEREST = "Interest income — Q1 2023: $890; Q1 2022: $650"
+STATEMENT = (
+    "Bell Instruments Inc. makes scales in Harbin. Its founder is Anna Bell.\n\n"
+    f"{SALES}\n{RD}\n{MARKETING}\n{INTEREST}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return ReaderGenerator("shipped")
+
+
+@pytest.fixture
+def bell_rag(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell.txt").write_text(STATEMENT, encoding="utf-8")
+    return build_rag(docs, tmp_path, embedder, reader)
+
+
+def _quotes(answer) -> list[tuple[str, str]]:
+    return [(c.doc, c.quote) for c in answer.citations]
+
+
+def test_a_change_between_two_periods_of_one_row_is_one_cited_line_per_period(bell_rag):
+    a = bell_rag.ask("How did research and development change from Q1 2022 to Q1 2023?")
+    assert a.form == "comparison" and not a.abstained
+    # each line cites its own cell, the oldest period first
+    assert _quotes(a) == [("bell.txt", "Q1 2022: $6,306"), ("bell.txt", "Q1 2023: $7,709")]
+    for c in a.citations:
+        assert STATEMENT[c.start : c.end] == c.quote
+        assert RD.find(c.quote) >= 0
+    assert a.answer.splitlines() == [
+        "- Q1 2022: Research and development expenses — $6,306 [1]",
+        "- Q1 2023: Research and development expenses — $7,709 [2]",
+    ]
+
+
+def test_a_comparison_of_two_figures_in_one_document_cites_both_rows(bell_rag):
+    a = bell_rag.ask("How did Bell's marketing expenses compare to its net sales?")
+    assert a.form == "comparison" and not a.abstained
+    assert _quotes(a) == [("bell.txt", SALES), ("bell.txt", MARKETING)]
+    assert all(STATEMENT[c.start : c.end] == c.quote for c in a.citations)
+
+
+def test_a_summary_draws_the_rows_its_words_name(bell_rag):
+    a = bell_rag.ask("Summarize the expenses.")
+    assert a.form == "summary" and not a.abstained
+    # the rows whose label says "expenses", in document order; neither sales nor interest
+    assert _quotes(a) == [("bell.txt", RD), ("bell.txt", MARKETING)]
+    assert a.answer == f"{RD} [1] {MARKETING} [2]"  # a summary is prose
+
+
+def test_filings_compare_one_row_each_in_period_order(tmp_path, embedder, reader):
+    """ "inventory levels": a label share below the table stage's (`table_min_score`), so the
+    comparison is built by the forms, the rows scored beside the sentences."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rows = {}
+    for name, (now, before) in {
+        "2023 Q1 BELL.txt": ("6,820", "4,946"),
+        "2022 Q3 BELL.txt": ("5,433", "6,580"),
+    }.items():
+        rows[name] = f"Current assets: Inventories — Period end: {now}; Year start: {before}"
+        (docs / name).write_text(
+            "Bell Instruments Inc. quarterly report. The company sells scales to shops.\n\n"
+            f"Current assets: Cash and cash equivalents — Period end: 20,535; Year start: 23,646"
+            f"\n{rows[name]}\nTotal current assets — Period end: 128,777; Year start: 135,405\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How have Bell's inventory levels changed across these quarters?")
+    assert a.form == "comparison" and not a.abstained
+    assert _quotes(a) == [
+        ("2022 Q3 BELL.txt", rows["2022 Q3 BELL.txt"]),
+        ("2023 Q1 BELL.txt", rows["2023 Q1 BELL.txt"]),
+    ]
+    assert a.answer.splitlines() == [
+        f"- Q3 2022: {rows['2022 Q3 BELL.txt']} [1]",
+        f"- Q1 2023: {rows['2023 Q1 BELL.txt']} [2]",
+    ]
