@@ -554,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("leave_out_fold", int),
         ("doc_heads", int),
         ("tallies", int),
+        ("rewordings", int),
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
     p.add_argument("-v", "--verbose", action="store_true")
