@@ -345,18 +345,8 @@ def test_a_refusal_names_the_documents_still_being_indexed(tmp_path, embedder):
     [
         ("Who wrote the memo about the ice crossing schedule?", "Olga Sidorova", "From: "),
         ("To whom was the memo addressed?", "Heihe Ferry Board", "To: "),
-        pytest.param(
-            "Who wrote the paper on timber exports?",
-            "ZHAO, Mingyu",
-            "ZHAO",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: refused, the verifier's confidence 0.28 is under its 0.31. "
-                "Measured (issue 25): the reader picks the memo's 'Olga Sidorova' (margin 16) "
-                "over the byline, and the refusal is right; timber.txt alone answers 'ZHAO, "
-                "Mingyu' (confidence 0.59): span choice across documents, not the reader",
-            ),
-        ),
+        # two bylines in the collection: the one whose document's head names "timber exports"
+        ("Who wrote the paper on timber exports?", "ZHAO, Mingyu", "ZHAO"),
         ("Where does Mingyu Zhao work?", "Jilin University", "Associate Professor"),
         ("How thick must the ice be for the road to open?", "60 centimetres", "The ice road"),
     ],
