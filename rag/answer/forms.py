@@ -240,20 +240,24 @@ def is_noise(text: str) -> bool:
     return not long_words or all(w[0].isupper() for w in long_words)
 
 
-def score_lines(question: str, passages, embedder, lexical_weight: float, rows=()) -> list[Line]:
+def score_lines(
+    question: str, passages, embedder, lexical_weight: float, rows=(), asked: str = ""
+) -> list[Line]:
     """Every sentence of the passages that holds a question word, scored: cosine with the
     question + `lexical_weight` x the share of the question's words it holds, each word weighted
     by its rarity among all the sentences. `rows`: (passage, table row) pairs of the documents
     asked about (`tables.form_rows`), scored the same way beside the sentences; a row line's
-    words are its label's (its column headers name periods, not what is asked)."""
-    from rag.answer.tables import chunk_rows, expand_abbreviations, label_holds
+    words are its label's (its column headers name periods, not what is asked). `asked`: the
+    user's own words, whose periods choose the cell a row is read at (`tables.read_value`)."""
+    from rag.answer.tables import chunk_rows, expand_abbreviations, label_holds, read_value
 
     items = []
     for p in passages:
         for a, b in p.chunk.sentence_spans():
             text = p.chunk.text[a:b]
-            # a heading, a page number or a contents line says nothing on its own
-            if len(text.split()) >= 3 and not is_noise(text):
+            # a heading, a page number or a contents line says nothing on its own, nor does
+            # a sentence that only leads into a table ("... were as follows (in millions):")
+            if len(text.split()) >= 3 and not is_noise(text) and not introduces_table(text):
                 items.append((p, a, b, text))
     items = _without_running_lines(items)
     row_at: dict[tuple[str, int, int], object] = {}
@@ -263,6 +267,9 @@ def score_lines(question: str, passages, embedder, lexical_weight: float, rows=(
     for p, r in rows:
         row_at[(p.chunk.chunk_id, r.start, r.end)] = r
         items.append((p, r.start, r.end, p.chunk.text[r.start : r.end]))
+    # a row whose cell for the period asked is empty ("Gross profit — —; (1,206)") says nothing
+    empty = {k for k, r in row_at.items() if not read_value(r, asked or question)}
+    items = [x for x in items if (x[0].chunk.chunk_id, x[1], x[2]) not in empty]
     # a row of a retrieved passage comes both ways: once
     items = list({(p.chunk.chunk_id, a, b): (p, a, b, t) for p, a, b, t in items}.values())
     if not items:
@@ -277,6 +284,9 @@ def score_lines(question: str, passages, embedder, lexical_weight: float, rows=(
 
     words = [holds(*item) for item in items]
     n = len(items)
+    # The share is of the question's words that some candidate holds: a long question's words
+    # no sentence or row has ("supply chain efficiency") would otherwise sink every candidate.
+    terms = {t for t in terms if any(t in w for w in words)}
     idf = {t: math.log(1 + n / (1 + sum(t in w for w in words))) for t in terms}
     total = sum(idf.values()) or 1.0
     # Only a sentence sharing a question word is ever said (`extract`): embedding the others,
@@ -299,6 +309,20 @@ def score_lines(question: str, passages, embedder, lexical_weight: float, rows=(
         )
         for ((p, a, b, t), w), s in zip(shared, sims, strict=True)
     ]
+
+
+_LEADS_IN = re.compile(r"(:|\bas follows\b\s*(\([^()]*\))?\s*[:.]?)\s*$", re.I)
+
+
+def introduces_table(text: str) -> bool:
+    """A sentence that only leads into the table after it: it ends in a colon or "as follows".
+
+    >>> [introduces_table(t) for t in ("Operating expenses were as follows (dollars in "
+    ...     "millions):", "Cash flow information is as follows (in millions).",
+    ...     "Net sales rose 5% as follows from higher demand in China.", "Net sales — Q1: 7")]
+    [True, True, False, False]
+    """
+    return bool(_LEADS_IN.search(text.rstrip()))
 
 
 def _without_running_lines(items: list[tuple]) -> list[tuple]:
@@ -377,7 +401,7 @@ def extract(
     split by; `question` may have lost them to steering)."""
     lines = [
         x
-        for x in score_lines(question, passages, embedder, fs.lexical_weight, rows)
+        for x in score_lines(question, passages, embedder, fs.lexical_weight, rows, asked)
         if x.shared and x.score >= fs.floor
     ]
     # A comparison wants the same sentence from each period; a list says each thing once.
