@@ -241,7 +241,13 @@ def is_noise(text: str) -> bool:
 
 
 def score_lines(
-    question: str, passages, embedder, lexical_weight: float, rows=(), asked: str = ""
+    question: str,
+    passages,
+    embedder,
+    lexical_weight: float,
+    rows=(),
+    asked: str = "",
+    by_label: bool = False,
 ) -> list[Line]:
     """Every sentence of the passages that holds a question word, scored: cosine with the
     question + `lexical_weight` x the share of the question's words it holds, each word weighted
@@ -257,7 +263,8 @@ def score_lines(
             text = p.chunk.text[a:b]
             # a heading, a page number or a contents line says nothing on its own, nor does
             # a sentence that only leads into a table ("... were as follows (in millions):")
-            if len(text.split()) >= 3 and not is_noise(text) and not introduces_table(text):
+            # or points elsewhere ("See Note 4 ...")
+            if len(text.split()) >= 3 and not is_noise(text) and not says_nothing(text):
                 items.append((p, a, b, text))
     items = _without_running_lines(items)
     row_at: dict[tuple[str, int, int], object] = {}
@@ -294,7 +301,14 @@ def score_lines(
     shared = [(item, w) for item, w in zip(items, words, strict=True) if w]
     if not shared:
         return []
-    vecs = embedder.embed_cached([question] + [t for (*_, t), _ in shared])
+    # `by_label`: a row is embedded by its label: its dates and figures only blur what it is
+    # about ("Current assets: Inventories" against an inventory question: cosine 0.33, its
+    # whole line 0.24).
+    said = [
+        (by_label and getattr(row_at.get((p.chunk.chunk_id, a, b)), "label", None)) or t
+        for (p, a, b, t), _ in shared
+    ]
+    vecs = embedder.embed_cached([question] + said)
     sims = vecs[1:] @ vecs[0]
     return [
         Line(
@@ -323,6 +337,35 @@ def introduces_table(text: str) -> bool:
     [True, True, False, False]
     """
     return bool(_LEADS_IN.search(text.rstrip()))
+
+
+_POINTS_ELSEWHERE = re.compile(
+    r"^[(“\"]?(see|refer to|for (a |an |additional |further |more )?(discussion|description|"
+    r"information|details)\b[^.]{0,80}?, (see|refer to))\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?][)\"”’']*$")
+
+
+def says_nothing(text: str) -> bool:
+    """A line that is no item of a list or summary though it holds the question's words: a
+    sentence leading into a table (`introduces_table`), a cross-reference ("See Note 4 —
+    Debt.", "For a discussion of ..., refer to ..."), or a heading (a short line that is
+    neither a sentence nor a table row: "Foreign Exchange Risk", "Liquidity and Capital
+    Resources"), whose sentences, said instead, are the answer.
+
+    >>> [says_nothing(t) for t in ("See accompanying Notes to Condensed Consolidated Financial "
+    ...     "Statements.", "Foreign Exchange Risk", "Note 6 — STOCKHOLDERS’ EQUITY",
+    ...     "Net sales — Q1 2023: $94,836", "Net sales rose 5%, see the table.",
+    ...     "For a discussion of market risk, refer to Part II, Item 7A of the 2022 Form 10-K.")]
+    [True, True, True, False, False, True]
+    """
+    from rag.answer.tables import parse_row
+
+    t = text.strip()
+    if introduces_table(t) or _POINTS_ELSEWHERE.search(t):
+        return True
+    return not _SENTENCE_END.search(t) and len(t.split()) <= 12 and parse_row(t) is None
 
 
 def _without_running_lines(items: list[tuple]) -> list[tuple]:
@@ -389,6 +432,9 @@ class FormSettings:
     floor: float = 0.45  # score a sentence needs to be said
     max_items: int = 5
     max_per_period: int = 1
+    # a list's or summary's item scores at most this below its best: past a fall-off the
+    # items share the question's words but not its subject
+    max_drop: float = 1.0
 
 
 def extract(
@@ -401,7 +447,9 @@ def extract(
     split by; `question` may have lost them to steering)."""
     lines = [
         x
-        for x in score_lines(question, passages, embedder, fs.lexical_weight, rows, asked)
+        for x in score_lines(
+            question, passages, embedder, fs.lexical_weight, rows, asked, form != "comparison"
+        )
         if x.shared and x.score >= fs.floor
     ]
     # A comparison wants the same sentence from each period; a list says each thing once.
@@ -409,7 +457,8 @@ def extract(
     if not lines:
         return Outcome(form=form, reason="form_unsupported", detail=form)
     if form != "comparison":
-        chosen = _in_document_order(lines[: fs.max_items])
+        kept = [x for x in lines[: fs.max_items] if x.score >= lines[0].score - fs.max_drop]
+        chosen = _in_document_order(kept)
         return Outcome([_support(x) for x in chosen], form=form)
     # One line per document (its best), documents in period order. When the question names
     # periods that some documents' names carry, only those documents are compared.
