@@ -150,3 +150,24 @@ def test_a_long_question_s_words_no_line_holds_do_not_sink_the_row_it_names(
     assert a.form == "summary" and not a.abstained
     assert _quotes(a) == [("bell.txt", row)]
     assert text[a.citations[0].start : a.citations[0].end] == row
+
+
+def test_a_summary_row_is_embedded_by_its_label(tmp_path, embedder, reader):
+    """The inventories row's whole line (dates, figures) is far from the question in meaning;
+    its label is not: the row is said (scored on its whole line, the summary refused)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    row = "Current assets: Inventories — June 25, 2022: 5,433; September 25, 2021: 6,580"
+    text = (
+        "Bell Instruments Inc. makes scales in Harbin. Its founder is Anna Bell.\n\n"
+        "Bell ships its scales from one warehouse to shops across the region.\n"
+        "Current assets: Cash and cash equivalents — June 25, 2022: 27,502; "
+        f"September 25, 2021: 34,940\n{row}\nTotal current assets — June 25, 2022: 112,292; "
+        "September 25, 2021: 134,836\n"
+    )
+    (docs / "bell.txt").write_text(text, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How do Bell's inventory levels reflect its logistics?")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert _quotes(a) == [("bell.txt", row)]
+    assert text[a.citations[0].start : a.citations[0].end] == row
