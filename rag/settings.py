@@ -67,6 +67,10 @@ class Settings:
     form_lexical_weight: float = 0.25
     form_floor: float = 0.45
     form_max_items: int = 5
+    # A list's or summary's items score at most this below its best (1.0: no limit). Off: on
+    # the 10-Q validation questions 0.2/0.15/0.1 raised citation precision 0.188 to
+    # 0.193/0.209/0.213 but lost keys (contains 0.493 to 0.465/0.465/0.451; docs/evaluation.md).
+    form_max_drop: float = 1.0
     # Facts and comparisons answered from table rows (rag.answer.tables) when a row's label
     # scores at least this against the question; otherwise the reader decides. Chosen on the
     # 10-Q validation questions.

@@ -191,7 +191,9 @@ class ReadingAnswerer:
         if missing:
             return Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)), form=form)
         s = self.settings
-        fs = FormSettings(s.form_lexical_weight, s.form_floor, s.form_max_items)
+        fs = FormSettings(
+            s.form_lexical_weight, s.form_floor, s.form_max_items, max_drop=s.form_max_drop
+        )
         return extract(form, question, passages, embedder, fs, rows, asked)
 
     def candidate(self, query: str, passages: list[Passage], asked: str = "") -> Candidate | None:
