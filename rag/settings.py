@@ -53,6 +53,11 @@ class Settings:
     reader_select_words_weight: float = 4.0
     # Without a verifier beside the reader model: answer when span - null score >= this.
     reader_min_margin: float = 0.0
+    # When the reader prefers no answer in every passage, read the first passage's sentences
+    # one by one: a sentence after others of the same kind ("... 200 billion US dollars by
+    # 2024", after a sentence of other dollar figures) is often answered alone. The verifier
+    # still decides.
+    reader_reread_sentences: bool = False
     # Another document's answer is reported as a disagreement only if its sentence holds every
     # name and number of the question and at least this share of its content words.
     rival_min_words: float = 0.5
