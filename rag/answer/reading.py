@@ -163,6 +163,7 @@ class Candidate:
     features: dict[str, float]
     rival: Span | None = None  # another document's different answer, if the reader sees one
     other: str = ""  # what the sentence names instead of the question's entity (then refuse)
+    reread: bool = False  # the span was read from its sentence alone (`_reread`)
 
 
 class ReadingAnswerer:
@@ -237,10 +238,11 @@ class ReadingAnswerer:
         spans = self.generator.read(query, passages)
         if not spans:
             return None
+        reread = False
         if self.settings.reader_reread_sentences and max(s.margin for s in spans) < 0:
             alone = self._reread(query, passages[0])
             if alone is not None and alone.margin > 0:
-                spans = [alone, *spans[1:]]
+                spans, reread = [alone, *spans[1:]], True
         bounds = [
             sentence_around(
                 passages[s.passage].chunk.text,
@@ -292,7 +294,7 @@ class ReadingAnswerer:
             judged = passage.chunk.text
         feats = self.features(query, spans, passages, best, judged)
         rival = self._rival(query, spans, passages, span)
-        return Candidate(span, passage, a, b, feats, rival, other)
+        return Candidate(span, passage, a, b, feats, rival, other, reread and best == 0)
 
     def _reread(self, query: str, passage: Passage) -> Span | None:
         """The best span of `passage` read one sentence at a time (offsets in the passage)."""
@@ -379,7 +381,10 @@ class ReadingAnswerer:
         confidence = None
         if verifier is not None:
             confidence = verifier.probability(cand.features)
-            ok = confidence >= self.threshold(verifier)
+            # A sentence read alone has a wider margin than the verifier was fit on: it must
+            # clear a higher bar.
+            floor = self.settings.reader_reread_min_confidence if cand.reread else 0.0
+            ok = confidence >= max(self.threshold(verifier), floor)
         else:
             ok = cand.span.margin >= self.settings.reader_min_margin
         if not ok:
