@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from rag.answer.abstain import reason, unmentioned_names
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
-from rag.answer.forms import classify, lines_text, periods, series_documents
+from rag.answer.forms import classify, explained, lines_text, periods, series_documents
 from rag.answer.reading import Candidate, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.context import dated, document_keys, steer, within_query, without_document_words
@@ -341,9 +341,39 @@ class RAG:
             return
         for item in answerer.answer(query, passages, text):
             if isinstance(item, Outcome):
+                if item.reason == "not_confident":
+                    fallback = self._fallback(result, query, passages, documents)
+                    if fallback is not None:
+                        result.form = fallback.form
+                        yield self._answer(result, fallback, t0, documents)
+                        return
                 yield self._answer(result, item, t0, documents)
                 return
             yield item
+
+    def _fallback(self, result: Answer, query: str, passages, documents) -> Outcome | None:
+        """A fact question the reader declined, answered as a summary of the same passages
+        (and rows) under the summary's own rules, or None (refuse as the reader did). "Did
+        Apple report any share repurchase ..., and if so, what was the scale ...?" asks for a
+        sentence or two, not a short span: most such questions were refused."""
+        mode = self.settings.fact_fallback
+        answerer = self.answerer
+        question = result.question
+        if mode == "off" or not hasattr(answerer, "answer_form"):
+            return None
+        if mode == "shaped" and not explained(question):
+            return None
+        if self._unmentioned(question, documents):
+            return None  # the names rule refuses it, with its own reason
+        rows = self._form_rows("summary", query, passages, documents)
+        outcome = answerer.answer_form(
+            "summary", self._without_steering(query), passages, self.embedder, question, rows=rows
+        )
+        if outcome.reason:
+            return None
+        if rows:
+            self._cited_after(result, outcome)
+        return outcome
 
     def _without_steering(self, query: str) -> str:
         """The question without the words that chose its documents (`context.within_query`:

@@ -78,6 +78,9 @@ class Settings:
     # among 0/0.1/0.2/0.3 x 10/20: contains 0.366 -> 0.437, citation precision 0.185 -> 0.188.
     form_row_min_score: float = 0.1
     form_row_most: int = 10
+    # A fact question the reader declines is answered as a summary when one is supported:
+    # "off", "shaped" (only questions `forms.explained` accepts) or "all".
+    fact_fallback: str = "shaped"
     # The verifier's probability needed to answer; None uses the threshold fitted with it.
     answer_threshold: float | None = None
     # Hub downloads are off unless asked for: a hidden download breaks offline use.
@@ -211,6 +214,8 @@ class Settings:
             raise ConfigError(
                 f"fusion_candidates={self.fusion_candidates}: must be between 1 and 1000"
             )
+        if self.fact_fallback not in ("off", "shaped", "all"):
+            raise ConfigError(f"fact_fallback={self.fact_fallback!r}: choose off, shaped or all")
         if self.doc_steer not in ("off", "prefer", "restrict"):
             raise ConfigError(f"doc_steer={self.doc_steer!r}: choose off, prefer or restrict")
         self.index_config  # noqa: B018  (checks its numbers)
