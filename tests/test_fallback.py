@@ -34,10 +34,15 @@ def reader():
     return ReaderGenerator("shipped")
 
 
-def _rag(tmp_path, embedder, reader, **settings):
+# A report known by a period (its file name names one): the fallback's default ("dated") answers
+# only among such reports.
+NAME = "Orchard report Q3 2023.txt"
+
+
+def _rag(tmp_path, embedder, reader, name=NAME, **settings):
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
+    (docs / name).write_text(ORCHARD, encoding="utf-8")
     return build_rag(docs, tmp_path, embedder, reader, **settings)
 
 
@@ -56,7 +61,7 @@ def test_a_declined_yes_no_question_is_answered_by_its_cited_sentence(tmp_path, 
     assert [c.quote for c in a.citations] == [SENTENCE]
     start = ORCHARD.index(SENTENCE)
     c = a.citations[0]
-    assert (c.doc, c.start, c.end) == ("orchard.txt", start, start + len(SENTENCE))
+    assert (c.doc, c.start, c.end) == (NAME, start, start + len(SENTENCE))
     assert a.answer == f"{SENTENCE} [1]"
     assert a.to_dict()["form"] == "summary" and ask_result(a)["form"] == "summary"
 
@@ -65,6 +70,16 @@ def test_without_the_fallback_the_same_question_is_refused(tmp_path, embedder, r
     rag = _rag(tmp_path, embedder, reader, fact_fallback="off")
     a = rag.ask(BUYBACK)
     assert a.abstained and a.reason == "not_confident" and a.form == "fact"
+
+
+def test_an_undated_document_falls_back_only_when_told(tmp_path, embedder, reader):
+    rag = _rag(tmp_path, embedder, reader, name="orchard.txt")
+    a = rag.ask(BUYBACK)
+    assert a.abstained and a.reason == "not_confident" and a.form == "fact"
+    rag.settings = rag.settings.replace(fact_fallback="shaped")
+    a = rag.ask(BUYBACK)
+    assert not a.abstained and a.form == "summary"
+    assert [c.quote for c in a.citations] == [SENTENCE]
 
 
 @pytest.mark.parametrize(
