@@ -28,6 +28,11 @@ def _settings_args(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--reader-top-k", type=int, help="passages the reader reads")
     g.add_argument("--top-k", type=int, help="passages retrieved per question")
+    g.add_argument(
+        "--rerank-pool",
+        type=int,
+        help="passages of each steered document the reader reads to reorder them (0: off)",
+    )
     g.add_argument("--chunk-tokens", type=int, help="max word pieces per passage")
     g.add_argument("--chunk-overlap-tokens", type=int, help="word pieces shared by neighbours")
     g.add_argument(
@@ -49,6 +54,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "reader_model",
         "reader_top_k",
         "top_k",
+        "rerank_pool",
         "chunk_tokens",
         "chunk_overlap_tokens",
         "allow_download",
@@ -548,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("leave_out_fold", int),
         ("doc_heads", int),
         ("tallies", int),
+        ("rewordings", int),
     ):
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ)
     p.add_argument("-v", "--verbose", action="store_true")

@@ -426,6 +426,8 @@ def without_document_words(text: str) -> str:
 
 
 MIN_WORDS_LEFT = 2
+# What follows a name that is part of a longer one: another capitalised word, not a period.
+_LONGER_NAME = re.compile(r"[ \t]+(?!(?:Inc|Corp|Co|Ltd|LLC|PLC|Q[1-4]|FY)\b)[A-Z][a-z]")
 
 
 def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
@@ -442,6 +444,8 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
     'Q2 2023 10-Q'
     >>> within_query("What was Amazon's margin in Q2 2023?", keys)  # the name is half of it
     "What was Amazon's margin in?"
+    >>> within_query("How did Amazon Web Services revenue and Amazon Inc sales grow?", keys)
+    'How did Amazon Web Services revenue and Inc sales grow?'
     """
     text = query
     for pattern, _ in _PERIODS:
@@ -453,7 +457,15 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
     # Names that are most of what is asked ("Who is the Consul General in Khabarovsk?") are
     # what the answer is about, not only which document holds it: they stay.
     if len(left) >= MIN_WORDS_LEFT and len(left) >= len(words) / 2:
-        text = _NAME.sub(lambda m: " " if m.group().lower() in known else m.group(), text)
+
+        def drop(m: re.Match) -> str:
+            # a known name inside a longer one ("Amazon Web Services") names a segment, not
+            # the document: it stays
+            if m.group().lower() not in known or _LONGER_NAME.match(m.string, m.end()):
+                return m.group()
+            return " "
+
+        text = _NAME.sub(drop, text)
     text = re.sub(r"(^|\s)['’]s\b", " ", _DOCUMENT_WORDS.sub(" ", text))  # a name's possessive
     text = re.sub(r"\s+([,.?;:])", r"\1", " ".join(text.split()))
     return text if any(ch.isalnum() for ch in text) else query

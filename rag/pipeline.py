@@ -15,7 +15,7 @@ from rag.answer.abstain import reason, unmentioned_names
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
 from rag.answer.forms import classify, explained, lines_text, periods, series_documents
-from rag.answer.reading import Candidate, ReadingAnswerer
+from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.context import dated, document_keys, steer, within_query, without_document_words
 from rag.ingest.formats import Extracted
@@ -157,6 +157,7 @@ class RAG:
             self.settings.fusion_alpha,
             self.settings.fusion_candidates,
             self.settings.doc_steer,
+            self._reranker(),
         )
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
@@ -166,8 +167,31 @@ class RAG:
         self._generator = generator
         self._generator_lock = threading.Lock()
         self._answerer: Answerer | None = None
+        self._own_reader = None
         self._in_flight = 0  # questions being answered now (background indexing yields to them)
         self._in_flight_lock = threading.Lock()
+
+    def _reranker(self):
+        """The reader as reranker inside steered documents (`rag.rerank`), or None when off."""
+        if self.settings.rerank_pool < 1:
+            return None
+        from rag.rerank import Reranker
+
+        return Reranker(self._reader, self.settings.rerank_pool)
+
+    def _reader(self):
+        """The answerer's reader model when it has one, so that it is loaded once; else one
+        of the reranker's own, loaded on first use."""
+        gen = self.generator
+        if isinstance(gen, ReaderGenerator):
+            return gen.reader
+        with self._generator_lock:
+            if self._own_reader is None:
+                from rag.answer.reader import Reader
+
+                s = self.settings
+                self._own_reader = Reader(s.reader_model, s.allow_download)
+        return self._own_reader
 
     @property
     def questions_in_flight(self) -> int:

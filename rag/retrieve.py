@@ -88,6 +88,7 @@ class Retriever:
         alpha: float = Settings.fusion_alpha,
         candidates: int = Settings.fusion_candidates,
         doc_steer: str = Settings.doc_steer,
+        reranker=None,
     ):
         if top_k < 1:
             raise ConfigError(f"top_k={top_k}: must be at least 1")
@@ -104,6 +105,8 @@ class Retriever:
         self.alpha = alpha
         self.candidates = candidates
         self.doc_steer = doc_steer
+        # `rag.rerank.Reranker` (or None): reorders each steered document's candidates
+        self.reranker = reranker
 
     def run(
         self, query: str, top_k: int | None = None, documents: list[str] | None = None
@@ -127,17 +130,24 @@ class Retriever:
         inside them (not across the collection, where their passages compete with every other
         document's) for the question without the words that chose them
         (`context.within_query`), dense-weighted; several documents searched one by one and
-        their passages taken in turn. Fewer than wanted: the collection's best follow."""
+        their passages taken in turn. Fewer than wanted: the collection's best follow. With a
+        reranker, each document's first `reranker.pool` are read and reordered first."""
         k = top_k or self.top_k
+        rr = self.reranker
+        pool = max(k, rr.pool) if rr is not None else k
         inner = within_query(query, document_keys(snap))
         # One batch: the question (the scores reported are its cosines) and what is searched.
         both = self.embedder.embed_cached([query, inner])
         asked, vec = both[:1], both[1:]
         groups = [docs] if not context.PER_DOCUMENT or len(docs) == 1 else [[d] for d in docs]
         lists = [
-            self.search(snap.restricted(g), inner, vec, k, alpha=context.WITHIN_ALPHA, scored=asked)
+            self.search(
+                snap.restricted(g), inner, vec, pool, alpha=context.WITHIN_ALPHA, scored=asked
+            )
             for g in groups
         ]
+        if rr is not None:
+            lists = [rr.rerank(query, ranked, k) for ranked in lists]
         out, seen = [], set()
         for i in range(k):  # in turn: every document's best, then every second best, ...
             for ranked in lists:

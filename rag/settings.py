@@ -104,6 +104,13 @@ class Settings:
     # passages first), "restrict" (only theirs). Chosen on the validation half of the 10-Q
     # questions (research/context_check.py).
     doc_steer: str = "prefer"
+    # Inside the documents a question is steered to, each document's first this many fused
+    # passages are read by the reader and reordered by its answerability head, fused with
+    # their order by reciprocal rank (rag.rerank); 0 is off. Off by default: on the 10-Q
+    # validation half, 5 moved hit@1 0.268 -> 0.310 and hit@5 0.507 -> 0.521 but no answer
+    # (contains 0.380 both; facts' hit@5 0.45 -> 0.40) for 3x the CPU a question (p50 0.24 ->
+    # 0.66 s, busy machine); 10 gained less and cost more (research/rerank_check.py).
+    rerank_pool: int = 0
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
     flat_max_passages: int = 50_000
@@ -223,6 +230,8 @@ class Settings:
             raise ConfigError(
                 f"fact_fallback={self.fact_fallback!r}: choose off, dated, shaped or all"
             )
+        if not 0 <= self.rerank_pool <= 100:
+            raise ConfigError(f"rerank_pool={self.rerank_pool}: must be between 0 and 100")
         if self.doc_steer not in ("off", "prefer", "restrict"):
             raise ConfigError(f"doc_steer={self.doc_steer!r}: choose off, prefer or restrict")
         self.index_config  # noqa: B018  (checks its numbers)

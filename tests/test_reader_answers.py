@@ -206,7 +206,9 @@ def test_a_name_no_document_holds_is_the_reason_given(seeds_reader):
     "advocates' and refuses (no longer quotes the byline); issue 9 stays open for it. "
     "Measured (issue 25): its best span in the opening passage is the byline's 'Heilongjiang "
     "University' (margin 7.6, the name matches); with the byline blanked it reads 'Umbrella "
-    "Model' but prefers no answer (margin -9.2): the model, not retrieval or the verifier",
+    "Model' but prefers no answer (margin -9.2): the model, not retrieval or the verifier. "
+    "Readers trained on reworded pairs read 'an \"Umbrella Model\"' (margin +12 to +16) but the "
+    "verifier refused it (0.25-0.30 under 0.31); not shipped (docs/reader.md)",
 )
 def test_guo_li_proposal_is_not_the_byline(seeds_reader):
     answer = seeds_reader.ask("What did Guo Li propose?")
@@ -234,7 +236,8 @@ def test_the_author_of_the_umbrella_model_paper_is_its_byline(seeds_reader):
     reason="known miss of the shipped reader (issue 25): retrieval puts the sentence first, but "
     "reading its passage the reader prefers no answer (margin -9.0, no-answer probability "
     "0.87): the question says 'target', the sentence 'goal', after a sentence of other dollar "
-    "figures. Read alone, the sentence answers (margin +9.4); not a verifier or rule refusal",
+    "figures. Read alone, the sentence answers (margin +9.4); not a verifier or rule refusal. "
+    "Reworded training pairs (docs/reader.md) left it at -8.5",
 )
 def test_trade_target_for_2024_is_answered(seeds_reader):
     answer = seeds_reader.ask("What is the trade target for 2024?")
@@ -342,15 +345,8 @@ def test_a_refusal_names_the_documents_still_being_indexed(tmp_path, embedder):
     [
         ("Who wrote the memo about the ice crossing schedule?", "Olga Sidorova", "From: "),
         ("To whom was the memo addressed?", "Heihe Ferry Board", "To: "),
-        pytest.param(
-            "Who wrote the paper on timber exports?",
-            "ZHAO, Mingyu",
-            "ZHAO",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: refused, the verifier's confidence 0.28 is under its 0.31",
-            ),
-        ),
+        # two bylines in the collection: the one whose document's head names "timber exports"
+        ("Who wrote the paper on timber exports?", "ZHAO, Mingyu", "ZHAO"),
         ("Where does Mingyu Zhao work?", "Jilin University", "Associate Professor"),
         ("How thick must the ice be for the road to open?", "60 centimetres", "The ice road"),
     ],

@@ -82,6 +82,20 @@ _WHO_MADE = re.compile(
 )
 
 
+# The words of a who-made question that every byline answers alike.
+_WHO_MADE_WORDS = re.compile(
+    r"\b(?:who|wr[io]te|written|author\w*|translat\w*|edit\w*|compil\w*|prepared|paper|"
+    r"article|report|document|memo\w*|study|the|on|about|of)\b",
+    re.I,
+)
+
+
+def _stems(text: str) -> set[str]:
+    from rag.text import stems
+
+    return stems(text)
+
+
 def front_matter(chunk, a: int, b: int) -> bool:
     r"""Is the sentence `chunk.text[a:b]` part of its document's head (title, byline,
     affiliation): in the document's first passage, neither it nor a sentence before it ending
@@ -200,6 +214,8 @@ class ReadingAnswerer:
         ]
         weight = self.settings.reader_select_words_weight
         best = choose_span(query, spans, texts, weight)
+        if _WHO_MADE.match(asked or query):
+            best = self._head_naming(asked or query, spans, passages, bounds, best)
         # Near-duplicate documents ("archive R0" and "archive R1") share every word but the
         # entity's: a sentence naming another one answers from a passage that names the
         # question's, or not at all.
@@ -236,6 +252,30 @@ class ReadingAnswerer:
         feats = self.features(query, spans, passages, best, judged)
         rival = self._rival(query, spans, passages, span)
         return Candidate(span, passage, a, b, feats, rival, other)
+
+    @staticmethod
+    def _head_naming(question: str, spans, passages, bounds, best: int) -> int:
+        """ "Who wrote the paper on timber exports?" over a memo and a paper: both bylines read
+        as an author, the memo's "From: Olga Sidorova" with the wider margin. The author asked
+        for is the one whose document's head (title, byline, opening passage) holds the
+        question's own words ("timber", "exports"); the reader's order decides between equals.
+        """
+        asked = _stems(_WHO_MADE_WORDS.sub(" ", question))
+
+        def held(i: int) -> int:
+            p = passages[spans[i].passage]
+            if not front_matter(p.chunk, *bounds[i]):
+                return -1
+            return len(asked & _stems(p.chunk.text))
+
+        counts = [held(i) for i in range(len(spans))]
+        top = max(counts)
+        # Only one byline against another: an answer from a document's body ("[Translated by
+        # ERINA]") is the reader's to keep.
+        if top <= 0 or counts[best] < 0 or counts[best] == top:
+            return best
+        tied = [i for i, c in enumerate(counts) if c == top]
+        return max(tied, key=lambda i: spans[i].score - spans[i].null)
 
     def _rival(self, query, spans, passages, best) -> Span | None:
         """Another document's answer that the bot would also give on its own (the verifier

@@ -63,12 +63,13 @@ class TrainConfig:
     leave_out_fold: int = -1  # >=0: train without that fold of the training articles (squad.FOLDS)
     doc_heads: int = 0  # made-up document heads (bylines, memo headers) added, see doc_heads.py
     tallies: int = 0  # made-up sentences counting several groups added, see tallies.py
+    rewordings: int = 0  # of each kind of reworded pair added, see rewordings.py (issue 25)
 
     def __post_init__(self):
         for name in ("swap_negatives", "other_negatives"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: give a share from 0 to 1")
-        for name in ("doc_heads", "tallies"):
+        for name in ("doc_heads", "tallies", "rewordings"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: give a count of 0 or more")
         if not -1 <= self.leave_out_fold < FOLDS:
@@ -403,6 +404,10 @@ def train(squad: Path, out: Path, cfg: TrainConfig, progress: bool = True) -> di
         from rag.training.tallies import tally_questions
 
         added += tally_questions(prose, cfg.tallies, cfg.seed + 4)
+    if cfg.rewordings:
+        from rag.training.rewordings import reworded_questions
+
+        added += reworded_questions(train_q, cfg.rewordings, cfg.seed + 5)
     train_q = train_q + added
     windows, stats = featurize(tokenizer, train_q, cfg, random.Random(cfg.seed))
     steps_per_epoch = math.ceil(len(windows) / cfg.batch_size)
