@@ -461,8 +461,13 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
         def drop(m: re.Match) -> str:
             # a known name inside a longer one ("Amazon Web Services") names a segment, not
             # the document: it stays
-            if m.group().lower() not in known or _LONGER_NAME.match(m.string, m.end()):
+            if m.group().lower() not in known:
                 return m.group()
+            if _LONGER_NAME.match(m.string, m.end()):
+                # ... unless the longer name is the document's own ("Greenfield Farm")
+                after = re.match(r"\s*([\w'’-]+)", m.string[m.end() :])
+                if not after or after.group(1).lower() not in known:
+                    return m.group()
             return " "
 
         text = _NAME.sub(drop, text)

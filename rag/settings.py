@@ -53,6 +53,11 @@ class Settings:
     reader_select_words_weight: float = 4.0
     # Without a verifier beside the reader model: answer when span - null score >= this.
     reader_min_margin: float = 0.0
+    # When the reader prefers no answer in every passage, read the first passage's sentences
+    # one by one: a sentence after others of the same kind ("... 200 billion US dollars by
+    # 2024", after a sentence of other dollar figures) is often answered alone. The verifier
+    # still decides.
+    reader_reread_sentences: bool = False
     # Another document's answer is reported as a disagreement only if its sentence holds every
     # name and number of the question and at least this share of its content words.
     rival_min_words: float = 0.5
@@ -67,6 +72,10 @@ class Settings:
     form_lexical_weight: float = 0.25
     form_floor: float = 0.45
     form_max_items: int = 5
+    # A list's or summary's items score at most this below its best (1.0: no limit). Off: on
+    # the 10-Q validation questions 0.2/0.15/0.1 raised citation precision 0.188 to
+    # 0.193/0.209/0.213 but lost keys (contains 0.493 to 0.465/0.465/0.451; docs/evaluation.md).
+    form_max_drop: float = 1.0
     # Facts and comparisons answered from table rows (rag.answer.tables) when a row's label
     # scores at least this against the question; otherwise the reader decides. Chosen on the
     # 10-Q validation questions.

@@ -94,3 +94,80 @@ def test_filings_compare_one_row_each_in_period_order(tmp_path, embedder, reader
         f"- Q3 2022: {rows['2022 Q3 BELL.txt']} [1]",
         f"- Q1 2023: {rows['2023 Q1 BELL.txt']} [2]",
     ]
+
+
+OPEX_INTRO = "Operating expenses for the quarter were as follows (in millions):"
+OPEX_RD = "Operating expenses: Research and development — Q1 2023: $7,709; Q1 2022: $6,306"
+OPEX_MKT = "Operating expenses: Marketing — Q1 2023: $1,250; Q1 2022: $1,100"
+OPEX_EMPTY = "Operating expenses: Restructuring — Q1 2023: —; Q1 2022: $300"
+OPEX_WHY = "Operating expenses grew because of higher headcount costs in research."
+OPEX = (
+    "Bell Instruments Inc. makes scales in Harbin. Its founder is Anna Bell.\n\n"
+    f"{OPEX_INTRO}\n{OPEX_RD}\n{OPEX_MKT}\n{OPEX_EMPTY}\n\n{OPEX_WHY}\n"
+)
+
+
+@pytest.fixture
+def opex_rag(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell.txt").write_text(OPEX, encoding="utf-8")
+    return build_rag(docs, tmp_path, embedder, reader)
+
+
+def test_a_summary_says_neither_the_sentence_leading_into_a_table_nor_an_empty_row(opex_rag):
+    """ "... were as follows (in millions):" only introduces the rows; the restructuring row
+    has no figure for the current period (Q1 2023: —), so it answers nothing."""
+    a = opex_rag.ask("Summarize Bell's operating expenses.")
+    assert a.form == "summary" and not a.abstained
+    assert _quotes(a) == [("bell.txt", OPEX_RD), ("bell.txt", OPEX_MKT), ("bell.txt", OPEX_WHY)]
+    assert all(OPEX[c.start : c.end] == c.quote for c in a.citations)
+
+
+def test_a_fact_is_never_read_from_an_empty_cell(opex_rag):
+    a = opex_rag.ask("What were Bell's restructuring operating expenses in Q1 2023?")
+    assert "—" not in (a.short_answer.text if a.short_answer else "")
+    assert all(c.quote != OPEX_EMPTY for c in a.citations)
+
+
+def test_a_long_question_s_words_no_line_holds_do_not_sink_the_row_it_names(
+    tmp_path, embedder, reader
+):
+    """ "supply chain efficiency" is in no sentence or row: the inventories row is scored on
+    the question's words some candidate holds ("inventory") and said."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    row = "Current assets: Inventories — June 25, 2022: 5,433; September 25, 2021: 6,580"
+    text = (
+        "Bell Instruments Inc. makes scales in Harbin. Its founder is Anna Bell.\n\n"
+        "Current assets: Cash and cash equivalents — June 25, 2022: 27,502; "
+        f"September 25, 2021: 34,940\n{row}\nTotal current assets — June 25, 2022: 112,292; "
+        "September 25, 2021: 134,836\n"
+    )
+    (docs / "bell.txt").write_text(text, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How did Bell's inventory levels reflect on their supply chain efficiency?")
+    assert a.form == "summary" and not a.abstained
+    assert _quotes(a) == [("bell.txt", row)]
+    assert text[a.citations[0].start : a.citations[0].end] == row
+
+
+def test_a_summary_row_is_embedded_by_its_label(tmp_path, embedder, reader):
+    """The inventories row's whole line (dates, figures) is far from the question in meaning;
+    its label is not: the row is said (scored on its whole line, the summary refused)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    row = "Current assets: Inventories — June 25, 2022: 5,433; September 25, 2021: 6,580"
+    text = (
+        "Bell Instruments Inc. makes scales in Harbin. Its founder is Anna Bell.\n\n"
+        "Bell ships its scales from one warehouse to shops across the region.\n"
+        "Current assets: Cash and cash equivalents — June 25, 2022: 27,502; "
+        f"September 25, 2021: 34,940\n{row}\nTotal current assets — June 25, 2022: 112,292; "
+        "September 25, 2021: 134,836\n"
+    )
+    (docs / "bell.txt").write_text(text, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How do Bell's inventory levels reflect its logistics?")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert _quotes(a) == [("bell.txt", row)]
+    assert text[a.citations[0].start : a.citations[0].end] == row

@@ -204,3 +204,31 @@ def test_a_possessive_or_10_qs_is_no_name_the_documents_never_mention(filings_ra
     b = filings_rag.ask("What was Snowflake's dividend policy in these 10-Qs?")
     assert b.abstained and b.reason == "missing_names"
     assert b.why == "The documents never mention Snowflake's.", b.why
+
+
+LIQUIDITY = (
+    "The farm sells rice and tea to shops.\n\n"
+    "Liquidity and Cash Resources\n"
+    "The farm held cash of 20 million dollars at the end of the quarter.\n"
+    "See Note 4 for more information on the farm's cash and liquidity.\n"
+    "The farm believes its cash and liquidity are sufficient for the next twelve months.\n"
+)
+
+
+def test_a_summary_says_no_heading_and_no_cross_reference(tmp_path, embedder, reader):
+    """The heading and "See Note 4 ..." hold the question's words but say nothing: the
+    sentences under the heading are the summary."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "farm.txt").write_text(LIQUIDITY, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("Summarize the farm's cash and liquidity.")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert [(c.quote, c.start) for c in a.citations] == [
+        (q, LIQUIDITY.index(q))
+        for q in (
+            "The farm held cash of 20 million dollars at the end of the quarter.",
+            "The farm believes its cash and liquidity are sufficient for the next twelve months.",
+        )
+    ]
+    _check_quotes(rag, a)

@@ -200,16 +200,8 @@ def test_a_name_no_document_holds_is_the_reason_given(seeds_reader):
     assert answer.reason == "not_confident"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the shipped reader: it cannot tie 'Guo Li' to 'this document "
-    "advocates' and refuses (no longer quotes the byline); issue 9 stays open for it. "
-    "Measured (issue 25): its best span in the opening passage is the byline's 'Heilongjiang "
-    "University' (margin 7.6, the name matches); with the byline blanked it reads 'Umbrella "
-    "Model' but prefers no answer (margin -9.2): the model, not retrieval or the verifier. "
-    "Readers trained on reworded pairs read 'an \"Umbrella Model\"' (margin +12 to +16) but the "
-    "verifier refused it (0.25-0.30 under 0.31); not shipped (docs/reader.md)",
-)
+# "this document advocates an 'Umbrella Model'" never names its author: the question is read
+# in the document's own voice, in the document whose byline names Guo Li.
 def test_guo_li_proposal_is_not_the_byline(seeds_reader):
     answer = seeds_reader.ask("What did Guo Li propose?")
     assert answer.abstained or not answer.citations[0].quote.upper().startswith("GUO")

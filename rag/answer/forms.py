@@ -264,20 +264,31 @@ def is_noise(text: str) -> bool:
     return not long_words or all(w[0].isupper() for w in long_words)
 
 
-def score_lines(question: str, passages, embedder, lexical_weight: float, rows=()) -> list[Line]:
+def score_lines(
+    question: str,
+    passages,
+    embedder,
+    lexical_weight: float,
+    rows=(),
+    asked: str = "",
+    by_label: bool = False,
+) -> list[Line]:
     """Every sentence of the passages that holds a question word, scored: cosine with the
     question + `lexical_weight` x the share of the question's words it holds, each word weighted
     by its rarity among all the sentences. `rows`: (passage, table row) pairs of the documents
     asked about (`tables.form_rows`), scored the same way beside the sentences; a row line's
-    words are its label's (its column headers name periods, not what is asked)."""
-    from rag.answer.tables import chunk_rows, expand_abbreviations, label_holds
+    words are its label's (its column headers name periods, not what is asked). `asked`: the
+    user's own words, whose periods choose the cell a row is read at (`tables.read_value`)."""
+    from rag.answer.tables import chunk_rows, expand_abbreviations, label_holds, read_value
 
     items = []
     for p in passages:
         for a, b in p.chunk.sentence_spans():
             text = p.chunk.text[a:b]
-            # a heading, a page number or a contents line says nothing on its own
-            if len(text.split()) >= 3 and not is_noise(text):
+            # a heading, a page number or a contents line says nothing on its own, nor does
+            # a sentence that only leads into a table ("... were as follows (in millions):")
+            # or points elsewhere ("See Note 4 ...")
+            if len(text.split()) >= 3 and not is_noise(text) and not says_nothing(text):
                 items.append((p, a, b, text))
     items = _without_running_lines(items)
     row_at: dict[tuple[str, int, int], object] = {}
@@ -287,6 +298,9 @@ def score_lines(question: str, passages, embedder, lexical_weight: float, rows=(
     for p, r in rows:
         row_at[(p.chunk.chunk_id, r.start, r.end)] = r
         items.append((p, r.start, r.end, p.chunk.text[r.start : r.end]))
+    # a row whose cell for the period asked is empty ("Gross profit — —; (1,206)") says nothing
+    empty = {k for k, r in row_at.items() if not read_value(r, asked or question)}
+    items = [x for x in items if (x[0].chunk.chunk_id, x[1], x[2]) not in empty]
     # a row of a retrieved passage comes both ways: once
     items = list({(p.chunk.chunk_id, a, b): (p, a, b, t) for p, a, b, t in items}.values())
     if not items:
@@ -301,6 +315,9 @@ def score_lines(question: str, passages, embedder, lexical_weight: float, rows=(
 
     words = [holds(*item) for item in items]
     n = len(items)
+    # The share is of the question's words that some candidate holds: a long question's words
+    # no sentence or row has ("supply chain efficiency") would otherwise sink every candidate.
+    terms = {t for t in terms if any(t in w for w in words)}
     idf = {t: math.log(1 + n / (1 + sum(t in w for w in words))) for t in terms}
     total = sum(idf.values()) or 1.0
     # Only a sentence sharing a question word is ever said (`extract`): embedding the others,
@@ -308,7 +325,14 @@ def score_lines(question: str, passages, embedder, lexical_weight: float, rows=(
     shared = [(item, w) for item, w in zip(items, words, strict=True) if w]
     if not shared:
         return []
-    vecs = embedder.embed_cached([question] + [t for (*_, t), _ in shared])
+    # `by_label`: a row is embedded by its label: its dates and figures only blur what it is
+    # about ("Current assets: Inventories" against an inventory question: cosine 0.33, its
+    # whole line 0.24).
+    said = [
+        (by_label and getattr(row_at.get((p.chunk.chunk_id, a, b)), "label", None)) or t
+        for (p, a, b, t), _ in shared
+    ]
+    vecs = embedder.embed_cached([question] + said)
     sims = vecs[1:] @ vecs[0]
     return [
         Line(
@@ -323,6 +347,49 @@ def score_lines(question: str, passages, embedder, lexical_weight: float, rows=(
         )
         for ((p, a, b, t), w), s in zip(shared, sims, strict=True)
     ]
+
+
+_LEADS_IN = re.compile(r"(:|\bas follows\b\s*(\([^()]*\))?\s*[:.]?)\s*$", re.I)
+
+
+def introduces_table(text: str) -> bool:
+    """A sentence that only leads into the table after it: it ends in a colon or "as follows".
+
+    >>> [introduces_table(t) for t in ("Operating expenses were as follows (dollars in "
+    ...     "millions):", "Cash flow information is as follows (in millions).",
+    ...     "Net sales rose 5% as follows from higher demand in China.", "Net sales — Q1: 7")]
+    [True, True, False, False]
+    """
+    return bool(_LEADS_IN.search(text.rstrip()))
+
+
+_POINTS_ELSEWHERE = re.compile(
+    r"^[(“\"]?(see|refer to|for (a |an |additional |further |more )?(discussion|description|"
+    r"information|details)\b[^.]{0,80}?, (see|refer to))\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?][)\"”’']*$")
+
+
+def says_nothing(text: str) -> bool:
+    """A line that is no item of a list or summary though it holds the question's words: a
+    sentence leading into a table (`introduces_table`), a cross-reference ("See Note 4 —
+    Debt.", "For a discussion of ..., refer to ..."), or a heading (a short line that is
+    neither a sentence nor a table row: "Foreign Exchange Risk", "Liquidity and Capital
+    Resources"), whose sentences, said instead, are the answer.
+
+    >>> [says_nothing(t) for t in ("See accompanying Notes to Condensed Consolidated Financial "
+    ...     "Statements.", "Foreign Exchange Risk", "Note 6 — STOCKHOLDERS’ EQUITY",
+    ...     "Net sales — Q1 2023: $94,836", "Net sales rose 5%, see the table.",
+    ...     "For a discussion of market risk, refer to Part II, Item 7A of the 2022 Form 10-K.")]
+    [True, True, True, False, False, True]
+    """
+    from rag.answer.tables import parse_row
+
+    t = text.strip()
+    if introduces_table(t) or _POINTS_ELSEWHERE.search(t):
+        return True
+    return not _SENTENCE_END.search(t) and len(t.split()) <= 12 and parse_row(t) is None
 
 
 def _without_running_lines(items: list[tuple]) -> list[tuple]:
@@ -389,6 +456,9 @@ class FormSettings:
     floor: float = 0.45  # score a sentence needs to be said
     max_items: int = 5
     max_per_period: int = 1
+    # a list's or summary's item scores at most this below its best: past a fall-off the
+    # items share the question's words but not its subject
+    max_drop: float = 1.0
 
 
 def extract(
@@ -401,7 +471,9 @@ def extract(
     split by; `question` may have lost them to steering)."""
     lines = [
         x
-        for x in score_lines(question, passages, embedder, fs.lexical_weight, rows)
+        for x in score_lines(
+            question, passages, embedder, fs.lexical_weight, rows, asked, form != "comparison"
+        )
         if x.shared and x.score >= fs.floor
     ]
     # A comparison wants the same sentence from each period; a list says each thing once.
@@ -409,7 +481,8 @@ def extract(
     if not lines:
         return Outcome(form=form, reason="form_unsupported", detail=form)
     if form != "comparison":
-        chosen = _in_document_order(lines[: fs.max_items])
+        kept = [x for x in lines[: fs.max_items] if x.score >= lines[0].score - fs.max_drop]
+        chosen = _in_document_order(kept)
         return Outcome([_support(x) for x in chosen], form=form)
     # One line per document (its best), documents in period order. When the question names
     # periods that some documents' names carry, only those documents are compared.

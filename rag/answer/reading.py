@@ -90,6 +90,41 @@ _WHO_MADE_WORDS = re.compile(
 )
 
 
+# "What did Guo Li propose?" where Guo Li is a document's byline: the author's claims are the
+# document's own voice ("this document advocates ..."), which never names its author.
+_AUTHOR_CLAIM = re.compile(
+    r"^\s*(?i:what)\s+(?i:did|does|do)\s+(?P<who>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s+"
+    r"(?P<verb>(?i:propose|suggest|argue|advocate|recommend|conclude|claim))\s*\?*\s*$"
+)
+
+
+def authored(question: str, passages: list[Passage]) -> tuple[str, set[str]]:
+    r"""For a question about what an author proposes, the question in the document's own voice
+    and the documents whose byline (`front_matter` of a first passage) names that author;
+    ("", set()) otherwise.
+
+    >>> from rag.ingest.chunk import Chunk
+    >>> t = "A New Model\n\nGUO Li, Professor\n\nThis paper advocates a model."
+    >>> authored("What did Guo Li propose?", [Passage(1, 0.5, Chunk("d::0", "d", 0, len(t), t))])
+    ('What does this document propose?', {'d'})
+    """
+    m = _AUTHOR_CLAIM.match(question)
+    if not m:
+        return "", set()
+    name = m["who"].lower().split()
+    docs = set()
+    for p in passages:
+        c = p.chunk
+        if not c.chunk_id.endswith("::0"):
+            continue
+        for a, b in c.sentence_spans():
+            line = c.text[a:b].lower()
+            if all(re.search(rf"\b{re.escape(w)}\b", line) for w in name) and front_matter(c, a, b):
+                docs.add(c.doc)
+    verb = " ".join(m["verb"].lower().split())
+    return (f"What does this document {verb}?", docs) if docs else ("", set())
+
+
 def _stems(text: str) -> set[str]:
     from rag.text import stems
 
@@ -191,7 +226,9 @@ class ReadingAnswerer:
         if missing:
             return Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)), form=form)
         s = self.settings
-        fs = FormSettings(s.form_lexical_weight, s.form_floor, s.form_max_items)
+        fs = FormSettings(
+            s.form_lexical_weight, s.form_floor, s.form_max_items, max_drop=s.form_max_drop
+        )
         return extract(form, question, passages, embedder, fs, rows, asked)
 
     def candidate(self, query: str, passages: list[Passage], asked: str = "") -> Candidate | None:
@@ -200,6 +237,10 @@ class ReadingAnswerer:
         spans = self.generator.read(query, passages)
         if not spans:
             return None
+        if self.settings.reader_reread_sentences and max(s.margin for s in spans) < 0:
+            alone = self._reread(query, passages[0])
+            if alone is not None and alone.margin > 0:
+                spans = [alone, *spans[1:]]
         bounds = [
             sentence_around(
                 passages[s.passage].chunk.text,
@@ -252,6 +293,17 @@ class ReadingAnswerer:
         feats = self.features(query, spans, passages, best, judged)
         rival = self._rival(query, spans, passages, span)
         return Candidate(span, passage, a, b, feats, rival, other)
+
+    def _reread(self, query: str, passage: Passage) -> Span | None:
+        """The best span of `passage` read one sentence at a time (offsets in the passage)."""
+        text = passage.chunk.text
+        sents = [(a, b) for a, b in passage.chunk.sentence_spans() if text[a:b].strip()]
+        if len(sents) < 2:
+            return None
+        read = self.generator.reader.read(query, [text[a:b] for a, b in sents])
+        i = max(range(len(read)), key=lambda i: read[i].margin)
+        s, a = read[i], sents[i][0]
+        return replace(s, passage=0, start=s.start + a, end=s.end + a)
 
     @staticmethod
     def _head_naming(question: str, spans, passages, bounds, best: int) -> int:
@@ -315,6 +367,9 @@ class ReadingAnswerer:
 
     def read(self, query: str, passages: list[Passage], asked: str = "") -> Outcome:
         """The reader's best span, its sentence cited verbatim, if the verifier lets it answer."""
+        voiced, docs = authored(asked or query, passages)
+        if docs:
+            query, passages = voiced, [p for p in passages if p.chunk.doc in docs]
         cand = self.candidate(query, passages, asked)
         if cand is None:
             return Outcome(reason="not_confident")

@@ -281,6 +281,18 @@ def pick_cell(row: Row, question: str) -> int:
     return max(range(len(heads)), key=lambda i: (wanted(i), current(i)))
 
 
+def read_value(row: Row, question: str) -> str:
+    """The value of the cell a question reads (`pick_cell`), or "" when that cell holds no
+    figure ("—"): an empty cell answers nothing ("Gross profit — —; (1,206)").
+
+    >>> c = Chunk("a::0", "a", 0, 24, "Gross profit — —; (1,206)")
+    >>> read_value(chunk_rows(c)[0], "gross profit"), read_value(chunk_rows(c)[0], "") == ""
+    ('', True)
+    """
+    value = row.cells[pick_cell(row, question)][1]
+    return value if any(ch.isdigit() for ch in value) else ""
+
+
 # ---- the stage ---------------------------------------------------------------------------------
 
 
@@ -313,7 +325,7 @@ def lookup(
     if not terms or not docs:
         return None
     by_doc = {d: document_rows(chunks_of(d)) for d in docs}
-    every = [r for rows in by_doc.values() for r in rows]
+    every = [r for rows in by_doc.values() for r in rows if read_value(r, question)]
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
@@ -501,7 +513,7 @@ def form_rows(form: str, query: str, passages, snap, min_score: float, most: int
     terms = question_terms(query, names)
     if not terms or not docs:
         return []
-    rows = [r for d in docs for r in document_rows(snap.doc_chunks(d))]
+    rows = [r for d in docs for r in document_rows(snap.doc_chunks(d)) if read_value(r, query)]
     scored = [(s, r) for s, r in score_rows(terms, rows) if s >= min_score][:most]
     retrieved = {p.chunk.chunk_id: p for p in passages}
     return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]
