@@ -81,6 +81,30 @@ def classify(question: str) -> str:
     return "fact"
 
 
+# A fact question whose answer is a sentence or two rather than a span: a yes/no opener ("Did
+# Apple report any share repurchase ...?"), a question after causes or meaning ("what was the
+# primary driver", "principal influences", "what do ... suggest"), or two questions joined by
+# "and" ("..., and what was the extent ...?"). Only these fall back to a summary when the reader
+# declines (`Pipeline._fallback`).
+EXPLAINED = re.compile(
+    r"^(are|is|was|were|does|do|did|has|have|had)\b|"
+    r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|suggests?|relationship)\b|"
+    r"\band (if so,? )?(what|how|which|why)\b",
+    re.I,
+)
+
+
+def explained(question: str) -> bool:
+    """Whether a fact question may be answered by a sentence or two (`EXPLAINED`).
+
+    >>> explained("Did Apple report any share repurchases, and if so, what was their scale?")
+    True
+    >>> explained("What was Apple's gross margin in Q3 2023?")
+    False
+    """
+    return bool(EXPLAINED.search(question.strip()))
+
+
 # ---- periods ---------------------------------------------------------------------------------
 
 _QY = re.compile(r"\bq([1-4])\s*(?:fy|fiscal(?: year)?)?\s*'?((?:19|20)?\d\d)\b", re.I)
