@@ -387,3 +387,14 @@ def test_a_refusal_shows_first_the_passage_that_may_answer(seeds_reader):
     assert answer.abstained and answer.reason == "not_confident"
     assert "may answer it" in answer.why and EXPO in answer.why
     assert answer.related[0].chunk.doc == EXPO
+
+
+def test_a_short_standalone_question_after_a_comparison_is_answered(seeds_reader):
+    """Issue 25: "Where is the EXPO held?" after a comparison was merged with it and answered
+    with the enterprises sentence; alone it was refused (the passage's margin -2.9). It names
+    its own subject, so it is not merged, and its sentence read alone answers."""
+    history = ["How did China-Russia trade change between 2017 and 2018?"]
+    answer = seeds_reader.ask("Where is the EXPO held?", history)
+    assert answer.query == "Where is the EXPO held?" and not answer.abstained
+    short, c = check(seeds_reader, answer)
+    assert short == "Harbin" and c.doc == EXPO and c.quote.startswith("The 6th Sino-Russian EXPO")
