@@ -232,17 +232,25 @@ class ReadingAnswerer:
         )
         return extract(form, question, passages, embedder, fs, rows, asked)
 
-    def candidate(self, query: str, passages: list[Passage], asked: str = "") -> Candidate | None:
+    def candidate(
+        self, query: str, passages: list[Passage], asked: str = "", reread: bool | None = None
+    ) -> Candidate | None:
         """The reader's best answer and the verifier's inputs, before deciding (what the
-        verifier is fit on). `asked`: the user's own words, when the query adds others."""
+        verifier is fit on). `asked`: the user's own words, when the query adds others;
+        `reread`: re-read sentences (`_reread`) when every passage prefers no answer (default:
+        the setting)."""
         spans = self.generator.read(query, passages)
         if not spans:
             return None
-        reread = False
-        if self.settings.reader_reread_sentences and max(s.margin for s in spans) < 0:
+        if reread is None:
+            reread = self.settings.reader_reread_sentences
+        if reread and max(s.margin for s in spans) < 0:
             alone = self._reread(query, passages[0])
-            if alone is not None and alone.margin > 0:
-                spans, reread = [alone, *spans[1:]], True
+            reread = alone is not None and alone.margin > 0
+            if reread:
+                spans = [alone, *spans[1:]]
+        else:
+            reread = False
         bounds = [
             sentence_around(
                 passages[s.passage].chunk.text,
@@ -382,9 +390,13 @@ class ReadingAnswerer:
         if verifier is not None:
             confidence = verifier.probability(cand.features)
             # A sentence read alone has a wider margin than the verifier was fit on: it must
-            # clear a higher bar.
-            floor = self.settings.reader_reread_min_confidence if cand.reread else 0.0
-            ok = confidence >= max(self.threshold(verifier), floor)
+            # clear a higher bar, or the passages as read decide, as without the re-read.
+            if cand.reread and confidence < self.settings.reader_reread_min_confidence:
+                cand = self.candidate(query, passages, asked, reread=False)
+                if cand is None:
+                    return Outcome(reason="not_confident")
+                confidence = verifier.probability(cand.features)
+            ok = confidence >= self.threshold(verifier)
         else:
             ok = cand.span.margin >= self.settings.reader_min_margin
         if not ok:
