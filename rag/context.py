@@ -264,7 +264,7 @@ class DocumentKeys:
     its file name and opening passage. (A title's words are capitalised whatever they are:
     "A New Model for Regional Cooperation" names no document.)"""
 
-    __slots__ = ("names", "periods")
+    __slots__ = ("names", "periods", "words")
 
     def __init__(self, first: Chunk | None, name: str):
         # The title (the context's first part) and the file name; the heading path and page
@@ -273,6 +273,9 @@ class DocumentKeys:
         title = first.context.split(_SEP)[0] if first is not None and first.context else ""
         head = f"{title} {_SEP} {words}" if title != words else words
         self.periods = periods(head)
+        # every word of the title and file name, lower case ("q3", "aapl"): the passages'
+        # BM25 terms do not hold them (`LEXICAL_CONTEXT`)
+        self.words = {w.lower() for w in re.findall(r"[\w'’-]+", head)}
         opening = first.text[:1500] if first is not None else ""
         self.names = name_words(words) | name_words(opening)
 

@@ -433,7 +433,11 @@ class RAG:
             snap = snap.restricted(documents)
         # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
         question = without_document_words(question)
-        return unmentioned_names(question, lambda w: bool(snap.lexical(w, 1)))
+        # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
+        titled = set().union(*(k.words for k in document_keys(snap).values()))
+        return unmentioned_names(
+            question, lambda w: w.lower() in titled or bool(snap.lexical(w, 1))
+        )
 
     def _from_tables(self, form: str, query: str, text: str, passages, documents):
         """A fact or comparison answered from table rows (`rag.answer.tables`), or None."""
