@@ -223,14 +223,30 @@ def test_the_author_of_the_umbrella_model_paper_is_its_byline(seeds_reader):
     assert answer.abstained or "Heilongjiang" not in answer.short_answer.text
 
 
-# Reading its passage the reader prefers no answer (margin -9.0: "target" against "goal", after
-# a sentence of other dollar figures); read alone the sentence answers (+9.4), and the verifier
-# clears the re-read's higher bar (`reader_reread_min_confidence`).
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss of the shipped reader (issue 25): reading its passage the reader prefers "
+    "no answer (margin -9.0: 'target' against 'goal', after a sentence of other dollar "
+    "figures). Read alone the sentence answers (+9.4): the opt-in sentence re-read answers it "
+    "(next test), but it is off by default because on the SQuAD test articles it answered 11 "
+    "unanswerable questions for 2 answerable ones (docs/reader.md)",
+)
 def test_trade_target_for_2024_is_answered(seeds_reader):
     answer = seeds_reader.ask("What is the trade target for 2024?")
     assert not answer.abstained
-    short, c = check(seeds_reader, answer)
+
+
+def test_the_sentence_re_read_answers_the_trade_target_and_keeps_its_bar(seeds_reader, embedder):
+    """`reader_reread_sentences` (opt-in): every passage prefers no answer, the first
+    passage's sentences are read alone, and a span so read needs the verifier's 0.5."""
+    rag = RAG(seeds_reader.settings.replace(reader_reread_sentences=True), embedder)
+    answer = rag.ask("What is the trade target for 2024?")
+    assert not answer.abstained
+    short, c = check(rag, answer)
     assert "200 billion" in short and c.doc == "004_d13358ee2052bdc8.txt"
+    assert answer.confidence >= 0.5
+    # its sentence read alone offers "19" (the closing day) for the visitors, under the bar
+    assert rag.ask("How many visitors attended the 6th EXPO?").abstained
 
 
 def test_umbrella_model_is_answered(seeds_reader):
@@ -393,12 +409,12 @@ def test_a_refusal_shows_first_the_passage_that_may_answer(seeds_reader, embedde
     assert answer.abstained and "may answer it" not in answer.why
 
 
-def test_a_short_standalone_question_after_a_comparison_is_answered(seeds_reader):
+def test_a_short_standalone_question_after_a_comparison_is_not_merged(seeds_reader):
     """Issue 25: "Where is the EXPO held?" after a comparison was merged with it and answered
-    with the enterprises sentence; alone it was refused (the passage's margin -2.9). It names
-    its own subject, so it is not merged, and its sentence read alone answers."""
+    with the enterprises sentence. It names its own subject: it is searched alone, and what it
+    says (an answer, or a refusal) is about this question only."""
     history = ["How did China-Russia trade change between 2017 and 2018?"]
     answer = seeds_reader.ask("Where is the EXPO held?", history)
-    assert answer.query == "Where is the EXPO held?" and not answer.abstained
-    short, c = check(seeds_reader, answer)
-    assert short == "Harbin" and c.doc == EXPO and c.quote.startswith("The 6th Sino-Russian EXPO")
+    assert answer.query == "Where is the EXPO held?"
+    assert "enterprises" not in answer.answer and "2017" not in answer.why
+    assert answer.related[0].chunk.doc == EXPO
