@@ -44,6 +44,7 @@ from rag.store.base import (
     chunker_record,
     diff_documents,
 )
+from rag.store.disk import MANIFEST_SLACK, check_space, keep_reserve, take_reserve
 from rag.store.embed import Embedder
 from rag.store.segment import (
     IndexConfig,
@@ -307,7 +308,7 @@ class IndexStore:
                     if commit_passages and first:
                         break
                 # Minutes of embedding must not be spent on a segment that cannot be written.
-                self._check_space(fresh)
+                check_space(self.dir, fresh, self.embedder.dim)
                 c0 = time.process_time()
                 # A batch larger than a commit (one large document) stops between embedding
                 # calls when a newer request (a small upload, a delete) is waiting: what is
@@ -393,24 +394,6 @@ class IndexStore:
         """Stop searching and serving a deleted document now, without the writer's lock; the
         next commit removes it from the table."""
         self.deletions.add(name, sha256)
-
-    def _check_space(self, chunks: list[Chunk]) -> None:
-        """Refuse, before embedding, a batch whose segment cannot fit on the disk: its vectors,
-        its passages' text twice (the passages and the lexical index), and 64 kB for the
-        manifest."""
-        if not chunks:
-            return
-        need = sum(2 * len(c.text.encode()) + 4 * self.embedder.dim + 300 for c in chunks)
-        try:
-            free = shutil.disk_usage(self.dir).free
-        except OSError:
-            return
-        need += 64 << 10
-        if free < need:
-            raise DiskFull(
-                f"the index could not be written: {DISK_FULL} "
-                f"(it needs about {need / 2**20:.1f} MB, {free / 2**20:.1f} MB are free)"
-            )
 
     def _write_segment(self, chunks: list[Chunk], vectors: np.ndarray) -> Segment:
         folder = self._new_name("seg")
@@ -581,36 +564,16 @@ class IndexStore:
             shutil.rmtree(gen, ignore_errors=True)
             tmp.unlink(missing_ok=True)
             if is_disk_full(exc):
-                reserve = self.dir / self.RESERVE
-                if reserve.exists():
+                if take_reserve(self.dir):
                     # The space kept for this: a manifest (a delete's) is written on a full
                     # disk; the reserve is taken again once the disk allows.
-                    reserve.unlink()
                     return self._commit(segments, table)
                 raise DiskFull(f"the index could not be written: {DISK_FULL}") from None
             raise
         _fsync_dir(self.dir)
         self._prune(keep={gen.name, *(s.name for s in segments)})
-        self._keep_reserve(2 * len(data) + (64 << 10))
+        keep_reserve(self.dir, 2 * len(data) + MANIFEST_SLACK)
         return IndexSnapshot(segments, manifest, gen.name)
-
-    # Zeros that hold room for two manifests, so that a commit that only removes documents
-    # succeeds on a full disk (issue 26 M4).
-    RESERVE = ".reserve"
-
-    def _keep_reserve(self, size: int) -> None:
-        path = self.dir / self.RESERVE
-        with contextlib.suppress(OSError):
-            if path.exists() and path.stat().st_size >= size:
-                return
-            try:
-                with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "r+b") as f:
-                    f.truncate(0)
-                    f.write(b"\0" * size)  # written, not sparse: the blocks are taken now
-                    f.flush()
-                    os.fsync(f.fileno())
-            except OSError:
-                path.unlink(missing_ok=True)  # no room for it now: the next commit tries again
 
     def _prune(self, keep: set[str]) -> None:
         for path in self.dir.iterdir():
