@@ -461,10 +461,7 @@ class RAG:
         ranked = list({p.chunk.chunk_id: p for p in cited}.values()) + [
             p for p in result.passages if p.chunk.chunk_id not in ids
         ]
-        result.passages = [replace(p, rank=i) for i, p in enumerate(ranked, 1)]
-        # the supports must name the passages as ranked now
-        at = {p.chunk.chunk_id: p for p in result.passages}
-        outcome.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in outcome.supports]
+        RAG._rank_as(result, outcome, [replace(p, rank=i) for i, p in enumerate(ranked, 1)])
 
     @staticmethod
     def _cited_after(result: Answer, outcome: Outcome) -> None:
@@ -476,8 +473,14 @@ class RAG:
             if x[1].chunk.chunk_id not in ids:
                 ids.add(x[1].chunk.chunk_id)
                 ranked.append(replace(x[1], rank=len(ranked) + 1))
+        RAG._rank_as(result, outcome, ranked)
+
+    @staticmethod
+    def _rank_as(result: Answer, outcome: Outcome, ranked: list[Passage]) -> None:
+        """`ranked` becomes the answer's passages, and the supports name those passages (with
+        their new ranks) rather than the copies they were built on."""
         result.passages = ranked
-        at = {p.chunk.chunk_id: p for p in result.passages}
+        at = {p.chunk.chunk_id: p for p in ranked}
         outcome.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in outcome.supports]
 
     def _form_rows(self, form: str, query: str, passages, documents) -> list:

@@ -25,7 +25,7 @@ from rag.ingest.chunk import split_sentences
 from rag.retrieve import Passage
 from rag.settings import Settings
 from rag.store.embed import Embedder
-from rag.text import WORD, normalize_answer, numbers
+from rag.text import WORD, normalize_answer, numbers, stems
 
 
 class ReaderGenerator(Model):
@@ -123,12 +123,6 @@ def authored(question: str, passages: list[Passage]) -> tuple[str, set[str]]:
                 docs.add(c.doc)
     verb = " ".join(m["verb"].lower().split())
     return (f"What does this document {verb}?", docs) if docs else ("", set())
-
-
-def _stems(text: str) -> set[str]:
-    from rag.text import stems
-
-    return stems(text)
 
 
 def front_matter(chunk, a: int, b: int) -> bool:
@@ -322,13 +316,13 @@ class ReadingAnswerer:
         for is the one whose document's head (title, byline, opening passage) holds the
         question's own words ("timber", "exports"); the reader's order decides between equals.
         """
-        asked = _stems(_WHO_MADE_WORDS.sub(" ", question))
+        asked = stems(_WHO_MADE_WORDS.sub(" ", question))
 
         def held(i: int) -> int:
             p = passages[spans[i].passage]
             if not front_matter(p.chunk, *bounds[i]):
                 return -1
-            return len(asked & _stems(p.chunk.text))
+            return len(asked & stems(p.chunk.text))
 
         counts = [held(i) for i in range(len(spans))]
         top = max(counts)
