@@ -61,7 +61,7 @@ class Settings:
     # it answered 13 more questions, 11 of them unanswerable (abstention accuracy 0.632 ->
     # 0.624): the verifier, fit on passages, is not calibrated for a sentence read alone.
     reader_reread_sentences: bool = False
-    reader_reread_min_confidence: float = 0.5
+    reader_reread_min_confidence: float | None = None
     # Another document's answer is reported as a disagreement only if its sentence holds every
     # name and number of the question and at least this share of its content words.
     rival_min_words: float = 0.5

@@ -3,6 +3,7 @@ lets it answer; and another document's differing answer, when one qualifies as a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -182,6 +183,17 @@ class ReadingAnswerer:
             self._verifiers[folder] = Verifier.load(Path(folder) / "verifier.json")
         return self._verifiers[folder]
 
+    def sentence_verifier(self) -> Verifier | None:
+        """The verifier of spans read from a sentence alone (`_reread`), stored beside the
+        reader's model as verifier-sentence.json; None: sentences are never re-read."""
+        from rag.answer.reader import resolve_reader_model
+
+        folder = resolve_reader_model(self.generator.reader.model_name)
+        key = folder + "#sentence"
+        if key not in self._verifiers:
+            self._verifiers[key] = Verifier.load(Path(folder) / "verifier-sentence.json")
+        return self._verifiers[key]
+
     def threshold(self, verifier: Verifier) -> float:
         t = self.settings.answer_threshold
         return verifier.threshold if t is None else t
@@ -237,11 +249,20 @@ class ReadingAnswerer:
         if not spans:
             return None
         if reread is None:
-            reread = self.settings.reader_reread_sentences
+            # without its own calibration a sentence read alone is not trusted: no re-read
+            reread = self.settings.reader_reread_sentences and self.sentence_verifier() is not None
+        alone_feats: dict[str, float] = {}
         if reread and max(s.margin for s in spans) < 0:
-            alone = self._reread(query, passages[0])
+            passage_margin = max(s.margin for s in spans)
+            alone, gap, count = self._reread(query, passages[0])
             reread = alone is not None and alone.margin > 0
             if reread:
+                alone_feats = {
+                    "passage_margin": passage_margin,
+                    "first_passage_margin": spans[0].margin,
+                    "sentence_gap": gap,
+                    "sentences_log": math.log(count),
+                }
                 spans = [alone, *spans[1:]]
         else:
             reread = False
@@ -295,19 +316,25 @@ class ReadingAnswerer:
             # the question's words are in the document's opening, not in the byline's line
             judged = passage.chunk.text
         feats = self.features(query, spans, passages, best, judged)
+        reread = reread and best == 0
+        if reread:
+            feats = {**feats, **alone_feats}
         rival = self._rival(query, spans, passages, span)
-        return Candidate(span, passage, a, b, feats, rival, other, reread and best == 0)
+        return Candidate(span, passage, a, b, feats, rival, other, reread)
 
-    def _reread(self, query: str, passage: Passage) -> Span | None:
-        """The best span of `passage` read one sentence at a time (offsets in the passage)."""
+    def _reread(self, query: str, passage: Passage) -> tuple[Span | None, float, int]:
+        """The best span of `passage` read one sentence at a time (offsets in the passage),
+        its margin's lead over the next sentence's, and the number of sentences read."""
         text = passage.chunk.text
         sents = [(a, b) for a, b in passage.chunk.sentence_spans() if text[a:b].strip()]
         if len(sents) < 2:
-            return None
+            return None, 0.0, len(sents)
         read = self.generator.reader.read(query, [text[a:b] for a, b in sents])
-        i = max(range(len(read)), key=lambda i: read[i].margin)
+        order = sorted(range(len(read)), key=lambda i: -read[i].margin)
+        i = order[0]
         s, a = read[i], sents[i][0]
-        return replace(s, passage=0, start=s.start + a, end=s.end + a)
+        gap = s.margin - read[order[1]].margin
+        return replace(s, passage=0, start=s.start + a, end=s.end + a), gap, len(sents)
 
     @staticmethod
     def _head_naming(question: str, spans, passages, bounds, best: int) -> int:
@@ -382,15 +409,21 @@ class ReadingAnswerer:
         verifier = self.verifier()
         confidence = None
         if verifier is not None:
-            confidence = verifier.probability(cand.features)
-            # A sentence read alone has a wider margin than the verifier was fit on: it must
-            # clear a higher bar, or the passages as read decide, as without the re-read.
-            if cand.reread and confidence < self.settings.reader_reread_min_confidence:
+            # A sentence read alone has a wider margin than the passage verifier was fit on:
+            # its own verifier decides (fit on re-read spans), or the passages as read do.
+            alone = self.sentence_verifier() if cand.reread else None
+            ok = False
+            if alone is not None:
+                confidence = alone.probability(cand.features)
+                bar = self.settings.reader_reread_min_confidence
+                ok = confidence >= (alone.threshold if bar is None else bar)
+            if cand.reread and not ok:
                 cand = self.candidate(query, passages, asked, reread=False)
                 if cand is None:
                     return Outcome(reason="not_confident")
+            if not ok:
                 confidence = verifier.probability(cand.features)
-            ok = confidence >= self.threshold(verifier)
+                ok = confidence >= self.threshold(verifier)
         else:
             ok = cand.span.margin >= self.settings.reader_min_margin
         if not ok:
