@@ -158,6 +158,8 @@ class RAG:
             self.settings.fusion_candidates,
             self.settings.doc_steer,
             self._reranker(),
+            self.settings.row_rank_weight,
+            self.settings.row_rank_min_score,
         )
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic

@@ -124,6 +124,12 @@ class Settings:
     # (contains 0.380 both; facts' hit@5 0.45 -> 0.40) for 3x the CPU a question (p50 0.24 ->
     # 0.66 s, busy machine); 10 gained less and cost more (research/rerank_check.py).
     rerank_pool: int = 0
+    # Inside the documents a question is steered to, the passages holding the table rows whose
+    # labels score at least `row_rank_min_score` against the question (rag.answer.tables)
+    # join each document's fused order by reciprocal rank at this weight (rag.retrieve
+    # `Retriever.with_rows`); 0 is off.
+    row_rank_weight: float = 0.0
+    row_rank_min_score: float = 0.4
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
     flat_max_passages: int = 50_000
@@ -245,6 +251,8 @@ class Settings:
             )
         if not 0 <= self.rerank_pool <= 100:
             raise ConfigError(f"rerank_pool={self.rerank_pool}: must be between 0 and 100")
+        if self.row_rank_weight < 0:
+            raise ConfigError(f"row_rank_weight={self.row_rank_weight}: must be at least 0")
         if self.doc_steer not in ("off", "prefer", "restrict"):
             raise ConfigError(f"doc_steer={self.doc_steer!r}: choose off, prefer or restrict")
         self.index_config  # noqa: B018  (checks its numbers)
