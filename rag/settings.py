@@ -128,7 +128,7 @@ class Settings:
     # labels score at least `row_rank_min_score` against the question (rag.answer.tables)
     # join each document's fused order by reciprocal rank at this weight (rag.retrieve
     # `Retriever.with_rows`); 0 is off.
-    row_rank_weight: float = 0.0
+    row_rank_weight: float = 2.0
     row_rank_min_score: float = 0.4
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
