@@ -127,7 +127,11 @@ class Settings:
     # Inside the documents a question is steered to, the passages holding the table rows whose
     # labels score at least `row_rank_min_score` against the question (rag.answer.tables)
     # join each document's fused order by reciprocal rank at this weight (rag.retrieve
-    # `Retriever.with_rows`); 0 is off.
+    # `Retriever.with_rows`); 0 is off. Chosen on the 10-Q validation half among weights
+    # 0.25-4 x floors 0.1-0.6 (research/row_rank_sweep.py, eval/results/row-rank-sweep.json):
+    # retrieval alone hit@1 0.183 -> 0.254, hit@5 0.479 -> 0.549 (text questions unchanged);
+    # through `rag eval` hit@5 0.507 -> 0.521, contains 0.549 -> 0.535, citation precision
+    # 0.171 -> 0.179. Test, once: hit@5 0.343 -> 0.363, contains 0.265 both.
     row_rank_weight: float = 2.0
     row_rank_min_score: float = 0.4
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
