@@ -105,6 +105,7 @@ class Settings:
     allow_download: bool = False
     chunk_tokens: int = 200
     chunk_overlap_tokens: int = 40
+    # Passages retrieved and shown for a fact (the reader reads the first `reader_top_k`).
     top_k: int = 5
     # Retrieval: how dense and BM25 candidates are fused ("rrf", "convex", "dense", "bm25"),
     # the dense weight for "convex", and the candidates each side contributes. Chosen on
