@@ -158,6 +158,8 @@ class RAG:
             self.settings.fusion_candidates,
             self.settings.doc_steer,
             self._reranker(),
+            self.settings.row_rank_weight,
+            self.settings.row_rank_min_score,
         )
         self.attributor = Attributor(
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
@@ -325,7 +327,11 @@ class RAG:
         form = classify(text)
         # A list or a comparison draws on more passages (and documents) than one fact does.
         formed = form != "fact" and hasattr(answerer, "answer_form")
-        k = top_k or (max(answerer.top_k, s.form_top_k) if formed else answerer.top_k)
+        # A fact is read from the reader's few passages (3 read best, `reader_top_k`); `top_k`
+        # are retrieved and shown, so the sources also say where else the documents speak of
+        # it. The ranking's first passages are the same whatever k, so are the answers.
+        read_k = top_k or answerer.top_k
+        k = top_k or max(answerer.top_k, s.form_top_k if formed else s.top_k)
         query = rewrite(
             text,
             clean_history(history, s.max_history_entries, s.max_question_chars),
@@ -346,6 +352,8 @@ class RAG:
         if not passages:
             yield self._abstain(result, t0, "no_documents")
             return
+        if not formed:
+            passages = passages[:read_k]
         table = self._from_tables(form if formed else "fact", query, text, passages, documents)
         if table is not None:
             self._cited_first(result, table)

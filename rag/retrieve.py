@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag import context
+from rag.answer.tables import asked_names, row_passages
 from rag.context import dated, document_keys, prefer, steer, within_query
 from rag.ingest.chunk import Chunk
 from rag.store.base import Snapshot
@@ -75,6 +76,10 @@ def fuse_convex(dense: dict, lexical: dict, alpha: float) -> list:
     return sorted(total, key=lambda i: (-total[i], i))
 
 
+# The reciprocal-rank constant of `Retriever.with_rows`.
+ROW_FUSION_K = 60
+
+
 class Retriever:
     """Ranks passages of the current snapshot for a query: dense (FAISS) and BM25 candidates,
     fused (`fusion`: "rrf", "convex", or one side alone)."""
@@ -89,6 +94,8 @@ class Retriever:
         candidates: int = Settings.fusion_candidates,
         doc_steer: str = Settings.doc_steer,
         reranker=None,
+        row_weight: float = Settings.row_rank_weight,
+        row_min_score: float = Settings.row_rank_min_score,
     ):
         if top_k < 1:
             raise ConfigError(f"top_k={top_k}: must be at least 1")
@@ -107,6 +114,10 @@ class Retriever:
         self.doc_steer = doc_steer
         # `rag.rerank.Reranker` (or None): reorders each steered document's candidates
         self.reranker = reranker
+        # Inside steered documents, the passages of the table rows whose labels the question
+        # names join the fused order (`with_rows`); 0 is off.
+        self.row_weight = row_weight
+        self.row_min_score = row_min_score
 
     def run(
         self, query: str, top_k: int | None = None, documents: list[str] | None = None
@@ -130,22 +141,40 @@ class Retriever:
         inside them (not across the collection, where their passages compete with every other
         document's) for the question without the words that chose them
         (`context.within_query`), dense-weighted; several documents searched one by one and
-        their passages taken in turn. Fewer than wanted: the collection's best follow. With a
-        reranker, each document's first `reranker.pool` are read and reordered first."""
+        their passages taken in turn. Fewer than wanted: the collection's best follow. The
+        passages holding the table rows whose labels best match the question join each
+        document's order (`with_rows`). With a reranker, each document's first
+        `reranker.pool` are read and reordered first."""
         k = top_k or self.top_k
         rr = self.reranker
         pool = max(k, rr.pool) if rr is not None else k
-        inner = within_query(query, document_keys(snap))
+        keys = document_keys(snap)
+        inner = within_query(query, keys)
+        names = asked_names(query, keys) if self.row_weight > 0 else set()
         # One batch: the question (the scores reported are its cosines) and what is searched.
         both = self.embedder.embed_cached([query, inner])
         asked, vec = both[:1], both[1:]
         groups = [docs] if not context.PER_DOCUMENT or len(docs) == 1 else [[d] for d in docs]
-        lists = [
-            self.search(
-                snap.restricted(g), inner, vec, pool, alpha=context.WITHIN_ALPHA, scored=asked
+        lists = []
+        for g in groups:
+            sub = snap.restricted(g)
+            if self.row_weight <= 0:
+                lists.append(
+                    self.search(sub, inner, vec, pool, alpha=context.WITHIN_ALPHA, scored=asked)
+                )
+                continue
+            # a longer fused order, so that a row passage it ranks lower still counts there
+            fused = self.search(
+                sub,
+                inner,
+                vec,
+                max(pool, self.candidates),
+                alpha=context.WITHIN_ALPHA,
+                scored=asked,
             )
-            for g in groups
-        ]
+            chunks = [c for d in g for c in sub.doc_chunks(d)]
+            rows = row_passages(query, chunks, names, self.row_min_score)
+            lists.append(self.with_rows(sub, fused, rows, asked, pool))
         if rr is not None:
             lists = [rr.rerank(query, ranked, k) for ranked in lists]
         out, seen = [], set()
@@ -159,6 +188,38 @@ class Retriever:
             rest = self.search(snap, query, asked, k)
             out += [p for p in rest if p.chunk.chunk_id not in seen][: k - len(out)]
         return [replace(p, rank=r) for r, p in enumerate(out, 1)]
+
+    def with_rows(
+        self,
+        snap: Snapshot,
+        fused: list[Passage],
+        rows: list[tuple[float, Chunk]],
+        asked: np.ndarray,
+        k: int,
+    ) -> list[Passage]:
+        """The fused order and the row passages' order (`tables.row_passages`, best row
+        first) combined by weighted reciprocal rank, the first `k`: a statement's passages read
+        alike to the embedding and to BM25, the row's label tells them apart. A row passage
+        the fused order lacks gets its cosine with `asked` (1 x dim) as its score."""
+        if not rows:
+            return fused[:k]
+        c = ROW_FUSION_K
+        score: dict[str, float] = {}
+        for r, p in enumerate(fused):
+            score[p.chunk.chunk_id] = 1.0 / (c + r + 1)
+        for r, (_, chunk) in enumerate(rows):
+            cid = chunk.chunk_id
+            score[cid] = score.get(cid, 0.0) + self.row_weight / (c + r + 1)
+        have = {p.chunk.chunk_id: p for p in fused}
+        of_rows = {chunk.chunk_id: chunk for _, chunk in rows}
+        top = sorted(score, key=lambda i: -score[i])[:k]
+        missing = [i for i in top if i not in have]
+        if missing:
+            # every passage of the (one or few) documents: their cosines, by passage id
+            cos = {snap.chunk(key).chunk_id: x for key, x in snap.dense(asked, snap.ntotal)}
+            for i in missing:
+                have[i] = Passage(0, cos.get(i, 0.0), of_rows[i])
+        return [replace(have[i], rank=r) for r, i in enumerate(top, 1)]
 
     def search(
         self,

@@ -107,6 +107,7 @@ class Settings:
     allow_download: bool = False
     chunk_tokens: int = 200
     chunk_overlap_tokens: int = 40
+    # Passages retrieved and shown for a fact (the reader reads the first `reader_top_k`).
     top_k: int = 5
     # Retrieval: how dense and BM25 candidates are fused ("rrf", "convex", "dense", "bm25"),
     # the dense weight for "convex", and the candidates each side contributes. Chosen on
@@ -126,6 +127,16 @@ class Settings:
     # (contains 0.380 both; facts' hit@5 0.45 -> 0.40) for 3x the CPU a question (p50 0.24 ->
     # 0.66 s, busy machine); 10 gained less and cost more (research/rerank_check.py).
     rerank_pool: int = 0
+    # Inside the documents a question is steered to, the passages holding the table rows whose
+    # labels score at least `row_rank_min_score` against the question (rag.answer.tables)
+    # join each document's fused order by reciprocal rank at this weight (rag.retrieve
+    # `Retriever.with_rows`); 0 is off. Chosen on the 10-Q validation half among weights
+    # 0.25-4 x floors 0.1-0.6 (research/row_rank_sweep.py, eval/results/row-rank-sweep.json):
+    # retrieval alone hit@1 0.183 -> 0.254, hit@5 0.479 -> 0.549 (text questions unchanged);
+    # through `rag eval` hit@5 0.507 -> 0.521, contains 0.549 -> 0.535, citation precision
+    # 0.171 -> 0.179. Test, once: hit@5 0.343 -> 0.363, contains 0.265 both.
+    row_rank_weight: float = 2.0
+    row_rank_min_score: float = 0.4
     # Index layout (rag.store.segments.IndexConfig): exact search per segment up to this many passages,
     # IVF above it; lists probed per question; merges.
     flat_max_passages: int = 50_000
@@ -247,6 +258,8 @@ class Settings:
             )
         if not 0 <= self.rerank_pool <= 100:
             raise ConfigError(f"rerank_pool={self.rerank_pool}: must be between 0 and 100")
+        if self.row_rank_weight < 0:
+            raise ConfigError(f"row_rank_weight={self.row_rank_weight}: must be at least 0")
         if self.doc_steer not in ("off", "prefer", "restrict"):
             raise ConfigError(f"doc_steer={self.doc_steer!r}: choose off, prefer or restrict")
         self.index_config  # noqa: B018  (checks its numbers)

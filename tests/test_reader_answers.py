@@ -435,3 +435,14 @@ def test_a_short_standalone_question_after_a_comparison_is_not_merged(seeds_read
     assert answer.query == "Where is the EXPO held?"
     assert "enterprises" not in answer.answer and "2017" not in answer.why
     assert answer.related[0].chunk.doc == EXPO
+
+
+def test_a_fact_shows_top_k_passages_and_reads_only_the_first(seeds_reader):
+    """The sources hold `top_k` passages (where else the documents speak of it); the reader
+    reads its `reader_top_k` first, as retrieved."""
+    answer = seeds_reader.ask("How many Chinese enterprises took part in the 6th EXPO?")
+    s = seeds_reader.settings
+    assert not answer.abstained and s.top_k > s.reader_top_k
+    shown = [p.chunk.chunk_id for p in answer.passages]
+    assert shown == [p.chunk.chunk_id for p in seeds_reader.retriever.run(answer.query, s.top_k)]
+    assert {c.chunk_id for c in answer.citations} <= set(shown[: s.reader_top_k])

@@ -420,6 +420,40 @@ def unit_notice(unit: str) -> str:
     return f"The table's figures are in {unit}." if unit else ""
 
 
+def asked_names(query: str, keys) -> set[str]:
+    """The question's names that name documents (`keys`: `rag.context.document_keys`): they
+    choose the documents, never a row."""
+    from rag.context import name_words
+
+    return {w for w in name_words(query) if any(w in k.names for k in keys.values())}
+
+
+def row_passages(
+    question: str, chunks: list[Chunk], names: set[str], min_score: float
+) -> list[tuple[float, Chunk]]:
+    """The passages of `chunks` (one document's) holding the table rows whose label scores at
+    least `min_score` against the question (`score_rows`), each once with its best row's
+    score, best first. Retrieval ranks these beside its own order inside a steered document
+    (`rag.retrieve.Retriever.within`): the passages of a statement read alike, the row's
+    label is what the question names.
+
+    >>> a = Chunk("a::0", "a", 0, 40, "Net sales — Q1: 9" + chr(10) + "Cost of sales — Q1: 5")
+    >>> b = Chunk("a::1", "a", 40, 80, "Research and development — Q1: 7")
+    >>> [(round(s, 2), c.chunk_id) for s, c in row_passages("What was R&D?", [a, b], set(), 0.3)]
+    [(1.0, 'a::1')]
+    """
+    terms = question_terms(question, names)
+    if not terms:
+        return []
+    rows = [r for r in document_rows(chunks) if read_value(r, question)]
+    out: dict[str, tuple[float, Chunk]] = {}
+    for score, row in score_rows(terms, rows):
+        if score < min_score:
+            break
+        out.setdefault(row.chunk.chunk_id, (score, row.chunk))
+    return list(out.values())
+
+
 def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], set[str]]:
     """The documents to look in and the question's words that name them.
 
@@ -427,10 +461,10 @@ def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], 
     those of the best retrieved passages first; a comparison reads every document of the
     series (`forms.series_documents`); with nothing named, the best passage's document."""
     from rag.answer.forms import series_documents
-    from rag.context import document_keys, name_spread, name_words, steered_documents
+    from rag.context import document_keys, name_spread, steered_documents
 
     keys = document_keys(snap) if len(snap.documents) > 1 else {}
-    names = {w for w in name_words(query) if any(w in k.names for k in keys.values())}
+    names = asked_names(query, keys)
     steered = (
         steered_documents(query, keys, lambda w: name_spread(snap, w)) if keys else None
     ) or set()
