@@ -91,3 +91,19 @@ def test_the_pairs_a_question_names_and_what_a_sentence_names_instead():
     # another kind in the same place is not a near-duplicate: "Super Bowl XLIX" vs "Super Bowl 50"
     bowl = entity_pairs("Who won Super Bowl 50?")
     assert names_other(bowl, "Super Bowl XLIX was won by the Patriots.", "") == ""
+
+
+def test_an_asked_name_inside_the_other_name_is_refused_not_a_crash(tmp_path, embedder):
+    # "archive R1" is written inside "archive R10": the refusal still names both
+    (tmp_path / "docs").mkdir()
+    rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
+    add_files(
+        rag,
+        [
+            ("r10.txt", b"The unique password of archive R10 is K7QX."),
+            ("r11.txt", b"The unique password of archive R11 is B2MZ."),
+        ],
+    )
+    a = rag.ask("What is the unique password of archive R1?")
+    assert a.abstained and a.reason == "other_entity"
+    assert "not archive R1." in a.why

@@ -300,7 +300,12 @@ class ReadingAnswerer:
                     )
                     best = fits[sub]
                 else:
-                    asked_as = next(p[3] for p in asked_pairs if p[3] not in named[best])
+                    # the asked name that is not the one written ("archive R1" is written
+                    # inside "archive R10": compared whole, not as a substring)
+                    asked_as = next(
+                        (p[3] for p in asked_pairs if p[3].lower() != named[best].lower()),
+                        asked_pairs[0][3],
+                    )
                     other = f"{named[best]}, not {asked_as}"
         span = spans[best]
         passage = passages[span.passage]
