@@ -13,6 +13,7 @@ from rag.ingest.formats import (
     MAX_PART_BYTES,
     MAX_PARTS,
     MAX_RATIO,
+    SECTION_SEP,
     Extracted,
     _Builder,
     _size,
@@ -240,14 +241,25 @@ def _pdf(name: str, data: bytes) -> Extracted:
     """PDF text by PDFium (see rag/ingest/pdf.py): prose reflowed into paragraphs, each table row one
     paragraph holding its label, column headers and values, running headers and page numbers
     dropped. Any failure of the parser is an IngestError naming this file."""
-    from .pdf import clean, drop_running_lines, join_lines, read_pdf, vocabulary
+    from .pdf import (
+        clean,
+        drop_running_lines,
+        join_lines,
+        locate_headings,
+        page_headings,
+        read_pdf,
+        section_paths,
+        vocabulary,
+    )
     from .pdf_tables import page_blocks
 
     raw_pages, count, meta_title = read_pdf(name, data)
     raw_pages = drop_running_lines(raw_pages)
     vocab = vocabulary(raw_pages)
+    page_heads = page_headings(raw_pages)
     parts: list[str] = []
     pages: list[tuple[int, int]] = []
+    heads: list = []
     length = 0
     for number, lines in enumerate(raw_pages, 1):
         blocks = []
@@ -263,6 +275,7 @@ def _pdf(name: str, data: bytes) -> Extracted:
             parts.append("\n\n")
             length += 2
         pages.append((length, number))
+        heads.extend(locate_headings(text, page_heads[number - 1], length))
         parts.append(text)
         length += len(text)
     text = "".join(parts)
@@ -275,7 +288,8 @@ def _pdf(name: str, data: bytes) -> Extracted:
     # Filing systems often store an accession number or a file path as the title: not a name.
     if not re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", title) or re.search(r"\.(pdf|docx?)$", title):
         title = ""
-    return Extracted(text, "pdf", title or None, count, tuple(pages))
+    sections = section_paths(heads, SECTION_SEP)
+    return Extracted(text, "pdf", title or None, count, tuple(pages), sections)
 
 
 def _reflow(raw: str) -> str:

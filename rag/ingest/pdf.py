@@ -59,13 +59,21 @@ _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 class Line:
     """One visual line: its words (text, x0, x1) left to right and its vertical extent."""
 
-    __slots__ = ("words", "bottom", "top", "h", "cells", "_text")
+    __slots__ = ("words", "bottom", "top", "h", "cells", "style", "_text")
 
-    def __init__(self, words: list[tuple[str, float, float]], bottom: float, top: float):
+    def __init__(
+        self,
+        words: list[tuple[str, float, float]],
+        bottom: float,
+        top: float,
+        style: tuple[int, float] | None = None,
+    ):
         self.words = words
         self.bottom, self.top = bottom, top
         self.h = max(top - bottom, 1.0)
         self.cells: list[tuple[str, float, float]] = []
+        # (font weight, font size) shared by every word of the line; None when they differ.
+        self.style = style
         self._text: str | None = None
 
     @property
@@ -190,8 +198,9 @@ def _page_lines(doc, index: int, raw) -> tuple[list[Line], int]:
 
 
 def _page_words(tp, n: int, raw) -> list[list]:
-    """Characters -> words [text, x0, x1, bottom, top]: a space or a line break in PDFium's
-    text ends a word, and so does a jump in position."""
+    """Characters -> words [text, x0, x1, bottom, top, weight, size]: a space or a line break in
+    PDFium's text ends a word, and so does a jump in position. The font of a word is its first
+    character's: two calls a word, not two a character (headings need no more)."""
     rect = raw.FS_RECTF()
     words: list[list] = []
     cur: list | None = None
@@ -210,7 +219,9 @@ def _page_words(tp, n: int, raw) -> list[list]:
             if abs(mid - cmid) > 0.45 * h or x0 > cur[2] + 0.5 * h or x0 < cur[1] - 0.5 * h:
                 cur = None
         if cur is None:
-            cur = [ch, x0, x1, bottom, top]
+            weight = raw.FPDFText_GetFontWeight(tp, k)
+            size = round(raw.FPDFText_GetFontSize(tp, k), 1)
+            cur = [ch, x0, x1, bottom, top, weight, size]
             words.append(cur)
         else:
             cur[0] += ch
@@ -243,7 +254,9 @@ def _line(group: list[list]) -> Line:
     group.sort(key=lambda w: w[1])
     bottom = statistics.median(w[3] for w in group)
     top = statistics.median(w[4] for w in group)
-    line = Line([(w[0], w[1], w[2]) for w in group], bottom, top)
+    styles = {(w[5], w[6]) for w in group}
+    style = styles.pop() if len(styles) == 1 else None
+    line = Line([(w[0], w[1], w[2]) for w in group], bottom, top, style)
     line.cells = _cells(line)
     return line
 
@@ -352,3 +365,169 @@ def _fix_unmapped(line: str, vocab: set[str]) -> str:
         return re.sub("[\x00\ufffd]", "fi", word)
 
     return re.sub(r"[A-Za-z]*[\x00\ufffd][A-Za-z\x00\ufffd]*", fix, line)
+
+
+# ---- headings ----------------------------------------------------------------------------------
+
+# A heading is at most this long: longer lines in another font are emphasised prose.
+HEADING_MAX_WORDS = 16
+HEADING_MAX_CHARS = 140
+# Set apart from the body by weight (PDFium's scale: regular ~225-400, bold 380-700 depending
+# on the font's descriptor) or by size.
+_BOLDER = 50
+_LARGER = 1.08
+# Filings number their parts, items and notes: those names fix the level whatever the font.
+_PART = re.compile(r"(?i)part\s+(?:i{1,3}|iv)\b")
+_ITEM = re.compile(r"(?i)(?:item\s+\d{1,2}[a-z]?|exhibit\s+\d{1,3}(?:\.\d{1,3})?)\b")
+_NOTE = re.compile(r"(?i)note\s+\d{1,2}\b")
+# A heading ends without a sentence's punctuation; "Item 2." and "PART I." aside.
+_ENDS_SENTENCE = re.compile(r"[.,;:!?]$")
+_CONTINUED = re.compile(r"(?i)\(continued\)$")
+_NUMBER_CELL = re.compile(r"[\d,.$%()\s-]+")
+# A heading line wrapped onto the next ends with one of these (or the next starts lowercase).
+_CONTINUES = re.compile(r"(?i)(?:\b(?:and|or|of|the|for|in|on|to|a|an|with|by|from)|[,&—–-])$")
+
+
+def _body_style(pages: list[list[Line]]) -> list[tuple[int, float] | None]:
+    """Each page's body font (weight, size): the style most of its words are in. A page with
+    few words takes the document's."""
+    doc: Counter = Counter()
+    per_page: list[Counter] = []
+    for lines in pages:
+        c: Counter = Counter()
+        for ln in lines:
+            if ln.style is not None:
+                c[ln.style] += len(ln.words)
+        per_page.append(c)
+        doc.update(c)
+    whole = doc.most_common(1)[0][0] if doc else None
+    return [c.most_common(1)[0][0] if sum(c.values()) >= 60 else whole for c in per_page]
+
+
+def _looks_like_heading(ln: Line, body: tuple[int, float] | None) -> bool:
+    if ln.style is None or body is None:
+        return False  # mixed fonts: a run-in label or emphasis inside prose
+    numbered = _PART.match(ln.text) or _ITEM.match(ln.text) or _NOTE.match(ln.text)
+    # Several cells are a table row, but "Item 2.   Management's Discussion" is set with a gap;
+    # a contents line ends in its page number.
+    if len(ln.cells) > 1 and not (numbered and not _NUMBER_CELL.fullmatch(ln.cells[-1][0])):
+        return False
+    weight, size = ln.style
+    if size < 0.95 * body[1]:
+        return False  # footnotes and column headers are smaller than the body
+    if not (weight > body[0] + _BOLDER or size > _LARGER * body[1]):
+        return False
+    text = ln.text
+    words = text.split()
+    if len(words) > HEADING_MAX_WORDS or len(text) > HEADING_MAX_CHARS:
+        return False
+    if _ENDS_SENTENCE.search(text) and not (numbered and len(words) <= 3):
+        return False
+    if text[0].islower() and not (len(text) > 1 and text[1].isupper()):
+        return False  # a line continuing a sentence ("iPhone" is a name)
+    if text[0] == "(" and text[-1] == ")" or text[0] in "$€£":
+        return False  # "(in millions)", "(Principal Executive Officer)": a note, not a heading
+    if _CONTINUED.search(text):
+        return False  # a heading repeated on the next page: the section goes on
+    letters = sum(ch.isalpha() for ch in text)
+    digits = sum(ch.isdigit() for ch in text)
+    return letters >= 3 and digits <= letters / 2
+
+
+def page_headings(pages: list[list[Line]]) -> list[list[tuple[str, tuple[int, float]]]]:
+    """Per page, the lines that look like headings, top to bottom: (text, style). A heading is
+    a short line of one cell, in a font bolder or larger than the page's body, that does not end
+    like a sentence. Two such lines in the same font with no paragraph gap between them are one
+    heading wrapped. Whether a candidate is really a heading (and not a table's label) is
+    decided where the text is assembled: it must stand as its own paragraph there."""
+    out = []
+    for lines, body in zip(pages, _body_style(pages), strict=True):
+        heads: list[tuple[str, tuple[int, float]]] = []
+        prev: Line | None = None
+        for ln in lines:
+            if not _looks_like_heading(ln, body):
+                prev = None
+                continue
+            if (
+                prev is not None
+                and heads
+                and prev.style == ln.style
+                and prev.bottom - ln.top < 0.9 * ln.h
+                and (ln.text[0].islower() or _CONTINUES.search(prev.text))
+                and not (_PART.match(ln.text) or _ITEM.match(ln.text) or _NOTE.match(ln.text))
+                and len(heads[-1][0].split()) + len(ln.words) <= HEADING_MAX_WORDS
+            ):
+                heads[-1] = (heads[-1][0] + "\n" + ln.text, ln.style)
+            else:
+                heads.append((ln.text, ln.style))
+            prev = ln
+        out.append(heads)
+    return out
+
+
+def locate_headings(
+    text: str, heads: list[tuple[str, tuple[int, float]]], start: int = 0
+) -> list[tuple[int, str, tuple[int, float]]]:
+    """Where each heading begins in a page's final text, in order: (offset, heading, style).
+    A heading counts only where it opens a paragraph and ends one (or runs into the words after
+    it, but not as a table row's label "label — header: value"); one not found is dropped."""
+    found = []
+    at = 0
+    for raw_text, style in heads:
+        parts = [" ".join(clean(p).split()) for p in raw_text.split("\n")]
+        # A wrapped heading may read as one paragraph or as one per line.
+        for name in dict.fromkeys((" ".join(parts), "\n\n".join(parts))):
+            pos = _paragraph_at(text, name, at)
+            if pos >= 0:
+                found.append((start + pos, " ".join(parts), style))
+                at = pos + len(name)
+                break
+    return found
+
+
+def _paragraph_at(text: str, name: str, at: int) -> int:
+    pos = text.find(name, at)
+    while pos >= 0:
+        end = pos + len(name)
+        opens = pos == 0 or text.startswith("\n\n", pos - 2)
+        after = text[end : end + 3]
+        closes = (
+            end == len(text)
+            or after.startswith("\n\n")
+            or (after[:1] == " " and not after.startswith(" —"))
+        )
+        if opens and closes:
+            return pos
+        pos = text.find(name, pos + 1)
+    return -1
+
+
+def section_paths(
+    heads: list[tuple[int, str, tuple[int, float]]], sep: str
+) -> tuple[tuple[int, str], ...]:
+    """Located headings -> (offset, heading path) sections. Levels: "PART I" 1, "Item 2." 2; the
+    other headings by font, larger first and, at one size, the font the document uses first
+    (most often bold before italic) above; a heading in the font of the "Note 5" headings that
+    is not a note sits under the note."""
+    note_styles = {s for _, t, s in heads if _NOTE.match(t)}
+    styles = sorted(
+        {s for _, t, s in heads if not (_PART.match(t) or _ITEM.match(t))},
+        key=lambda s: (-s[1], next(i for i, (_, _, x) in enumerate(heads) if x == s)),
+    )
+    rank = {s: i for i, s in enumerate(styles)}
+    path: list[tuple[float, str]] = []
+    out: list[tuple[int, str]] = []
+    for offset, name, style in heads:
+        if _PART.match(name):
+            level = 1.0
+        elif _ITEM.match(name):
+            level = 2.0
+        else:
+            level = 3.0 + rank[style]
+            if style in note_styles and not _NOTE.match(name):
+                level += 0.5
+        while path and path[-1][0] >= level:
+            path.pop()
+        path.append((level, name))
+        out.append((offset, sep.join(h for _, h in path)))
+    return tuple(out)
