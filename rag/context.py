@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
+from rag.ingest.formats import SECTION_SEP
 from rag.text import content_tokens
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
@@ -94,6 +95,29 @@ def _clip(text: str, words: int) -> str:
     return " ".join(text.split()[:words])
 
 
+def _clip_path(section: str, words: int) -> str:
+    """A heading path in at most `words` words, keeping its deepest heading: the one that names
+    what the passage is about ("Liquidity and Capital Resources", not "PART I — FINANCIAL ...").
+    Parents are added nearest first while they fit; the first that does not is cut short.
+
+    >>> _clip_path("PART I — FINANCIAL INFORMATION › Item 2. Management’s Discussion and "
+    ...            "Analysis › Liquidity and Capital Resources", 12)
+    'PART I › Item 2. Management’s Discussion and Analysis › Liquidity and Capital Resources'
+    >>> _clip_path("Part I › Item 2", 12)
+    'Part I › Item 2'
+    """
+    heads = section.split(SECTION_SEP)
+    kept = [_clip(heads[-1], words)]
+    left = words - len(kept[0].split())
+    for head in reversed(heads[:-1]):
+        if left <= 0:
+            break
+        n = len(head.split())
+        kept.append(_clip(head, left))
+        left -= n
+    return SECTION_SEP.join(reversed(kept))
+
+
 def passage_context(name: str, title: str | None, section: str | None, page: int | None) -> str:
     """The words searched before a passage: title, file name, heading path, page.
 
@@ -109,7 +133,7 @@ def passage_context(name: str, title: str | None, section: str | None, page: int
     if words and words.lower() != (title or "").strip().lower():
         parts.append(words)
     if section:
-        parts.append(_clip(section, _SECTION_WORDS))
+        parts.append(_clip_path(section, _SECTION_WORDS))
     if page:
         parts.append(f"page {page}")
     return _SEP.join(parts)
