@@ -28,6 +28,8 @@ from rag.text import content_tokens
 _TITLE_WORDS = 16
 _SECTION_WORDS = 12
 _SEP = " | "
+# Opens the heading path in a passage's context, so that retrieval can take it alone.
+_SECTION_MARK = "§ "
 
 # How retrieval uses the question's periods and names: "off", "prefer" (passages of the
 # documents they name first, among the fused candidates) or "restrict" (search only those
@@ -122,7 +124,7 @@ def passage_context(name: str, title: str | None, section: str | None, page: int
     """The words searched before a passage: title, file name, heading path, page.
 
     >>> passage_context("2023 Q1 AAPL.pdf", "Apple Inc. Form 10-Q", "Part I › Item 2", 7)
-    'Apple Inc. Form 10-Q | 2023 Q1 AAPL | Part I › Item 2 | page 7'
+    'Apple Inc. Form 10-Q | 2023 Q1 AAPL | § Part I › Item 2 | page 7'
     >>> passage_context("notes.md", "Notes", None, None)
     'Notes'
     """
@@ -133,7 +135,7 @@ def passage_context(name: str, title: str | None, section: str | None, page: int
     if words and words.lower() != (title or "").strip().lower():
         parts.append(words)
     if section:
-        parts.append(_clip_path(section, _SECTION_WORDS))
+        parts.append(_SECTION_MARK + _clip_path(section, _SECTION_WORDS))
     if page:
         parts.append(f"page {page}")
     return _SEP.join(parts)
@@ -172,10 +174,28 @@ def retrieval_text(chunk: Chunk) -> str:
 # for the missing-numbers rule.
 EMBED_CONTEXT = True
 LEXICAL_CONTEXT = False
+# The heading path is not the same on every passage of a document: it tells passages apart, as
+# a title cannot. A passage under "Note 8 – Commitments and Contingencies › Contingencies" whose
+# sentences never say "contingencies" is found by that word. Both on: chosen on the 10-Q
+# validation half (docs/ingestion.md).
+EMBED_SECTION = True
+LEXICAL_SECTION = True
+
+
+def section_words(chunk: Chunk) -> str:
+    """The heading path in a passage's context ("" when it has none).
+
+    >>> section_words(Chunk("a.pdf::0", "a.pdf", 0, 5, "Sales", context="a | § Part I › Debt | page 2"))
+    'Part I › Debt'
+    """
+    at = chunk.context.find(_SECTION_MARK)
+    if at < 0:
+        return ""
+    return chunk.context[at + len(_SECTION_MARK) :].split(_SEP)[0]
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What is embedded for a passage: its file name's words, then its text.
+    """What is embedded for a passage: its file name's words and heading path, then its text.
 
     >>> embedding_text(Chunk("2023 Q1 AAPL.pdf::0", "2023 Q1 AAPL.pdf", 0, 5, "Sales"))
     '2023 Q1 AAPL\\nSales'
@@ -183,12 +203,17 @@ def embedding_text(chunk: Chunk) -> str:
     'Sales'
     """
     words = file_words(chunk.doc) if EMBED_CONTEXT else ""
-    return f"{words}\n{chunk.text}" if words else chunk.text
+    head = section_words(chunk) if EMBED_SECTION else ""
+    lead = " | ".join(x for x in (words, head) if x)
+    return f"{lead}\n{chunk.text}" if lead else chunk.text
 
 
 def lexical_text(chunk: Chunk) -> str:
     """What BM25 scores for a passage."""
-    return retrieval_text(chunk) if LEXICAL_CONTEXT else chunk.text
+    if LEXICAL_CONTEXT:
+        return retrieval_text(chunk)
+    head = section_words(chunk) if LEXICAL_SECTION else ""
+    return f"{head}\n{chunk.text}" if head else chunk.text
 
 
 def known_text(passages) -> str:

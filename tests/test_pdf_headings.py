@@ -1,0 +1,134 @@
+"""PDF headings: a line set apart by its font (bolder or larger than the body) opens a section;
+passages carry the heading path and are found by its words, while the text stays as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.ingest import pdf as rag_pdf
+from rag.ingest.formats import extract
+
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+
+# (kind, text): "h1" larger type, "h2" bold at the body's size, "p" a body paragraph.
+REPORT = [
+    [
+        ("h1", "Harbor Operations"),
+        (
+            "p",
+            "The port of Blagoveshchensk handles grain, timber and containers for the region. "
+            "Its three berths were rebuilt in 2021 and now take ships of up to five thousand "
+            "tonnes.",
+        ),
+        ("h2", "Winter Dredging"),
+        (
+            "p",
+            "Crews clear silt from the channel every January while the river is low. The work "
+            "takes four weeks and costs about two million roubles. Barges wait at the upper "
+            "anchorage until the depth is checked. A survey boat measures the channel twice a "
+            "day during the work. The contractor reports each measurement to the harbour "
+            "master by noon. Pilots are told the new depth before they sail.",
+        ),
+        ("h2", "Ferry Tickets"),
+        (
+            "p",
+            "Tickets for the passenger ferry are sold at the river station. Children under "
+            "seven travel free and pensioners pay half the fare.",
+        ),
+    ],
+    [
+        ("h1", "Staff Training"),
+        ("p", "New pilots spend six months on the tug fleet before they steer a barge alone."),
+        ("h2", "Safety Drills"),
+        (
+            "p",
+            "Every crew practises a man-overboard drill each spring. The drills are logged and "
+            "reviewed by the safety officer.",
+        ),
+    ],
+]
+
+
+def report_pdf() -> bytes:
+    from fpdf import FPDF
+
+    if not (FONTS / "DejaVuSans-Bold.ttf").exists():
+        pytest.skip("DejaVu fonts (Debian fonts-dejavu-core) are not installed")
+    doc = FPDF()
+    doc.add_font("DejaVu", fname=str(FONTS / "DejaVuSans.ttf"))
+    doc.add_font("DejaVu", style="B", fname=str(FONTS / "DejaVuSans-Bold.ttf"))
+    doc.set_auto_page_break(False)
+    for page in REPORT:
+        doc.add_page()
+        for kind, text in page:
+            style, size = {"h1": ("", 16), "h2": ("B", 11), "p": ("", 11)}[kind]
+            doc.set_font("DejaVu", style=style, size=size)
+            doc.multi_cell(0, size * 0.6, text)
+            doc.ln(3)
+    return bytes(doc.output())
+
+
+# What extraction gave before headings were read (commit f9b33ed): the text is unchanged.
+TEXT = "\n\n".join(
+    [
+        "Harbor Operations",
+        REPORT[0][1][1],
+        "Winter Dredging",
+        REPORT[0][3][1],
+        "Ferry Tickets",
+        REPORT[0][5][1],
+        "Staff Training",
+        REPORT[1][1][1],
+        "Safety Drills",
+        REPORT[1][3][1],
+    ]
+)
+
+
+def test_headings_by_font_give_each_stretch_its_heading_path_and_leave_the_text_alone():
+    ex = extract("harbor.pdf", report_pdf())
+    assert ex.text == TEXT
+    at = ex.text.index
+    assert ex.sections == (
+        (at("Harbor Operations"), "Harbor Operations"),
+        (at("Winter Dredging"), "Harbor Operations › Winter Dredging"),
+        (at("Ferry Tickets"), "Harbor Operations › Ferry Tickets"),
+        (at("Staff Training"), "Staff Training"),
+        (at("Safety Drills"), "Staff Training › Safety Drills"),
+    )
+    assert ex.section_at(at("The contractor")) == "Harbor Operations › Winter Dredging"
+    assert ex.section_at(at("New pilots")) == "Staff Training"
+    assert [p for _, p in ex.pages] == [1, 2]
+
+
+def test_table_rows_sentences_and_numbers_are_not_headings():
+    def line(text, style=(700, 11.0)):
+        """Cells split at "|"."""
+        ln = rag_pdf.Line([(w, 0.0, 1.0) for w in text.replace("|", "").split()], 0, 11, style)
+        ln.cells = [(c.strip(), 0.0, 1.0) for c in text.split("|")]
+        return ln
+
+    body = (400, 11.0)
+    assert rag_pdf._looks_like_heading(line("Liquidity and Capital Resources"), body)
+    assert rag_pdf._looks_like_heading(line("Note 5 —|Commitments"), body)
+    assert not rag_pdf._looks_like_heading(line("Research and development|7,709"), body)
+    assert not rag_pdf._looks_like_heading(line("Item 1. Financial Statements|1"), body)
+    assert not rag_pdf._looks_like_heading(line("The drills are logged."), body)
+    assert not rag_pdf._looks_like_heading(line("Three Months Ended", (700, 9.0)), body)
+    assert not rag_pdf._looks_like_heading(line("Liquidity and Capital Resources", body), body)
+    assert not rag_pdf._looks_like_heading(line("(In millions)"), body)
+    assert not rag_pdf._looks_like_heading(line("2022 2023"), body)
+
+
+def test_a_question_in_a_headings_words_finds_the_passages_under_it(tmp_path, make_rag):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbor.pdf").write_bytes(report_pdf())
+    rag = make_rag(docs, chunk_tokens=40, chunk_overlap_tokens=0)
+    under = rag.ask("winter dredging").passages
+    dredging = "Harbor Operations › Winter Dredging"
+    # The section's later passage does not hold the heading's words: its context does.
+    assert under[0].section == dredging and under[1].section == dredging
+    assert "Winter" not in under[1].chunk.text
