@@ -135,6 +135,34 @@ def test_unmapped_ligature_glyphs_are_spelled_from_the_documents_words():
     )
 
 
+def doubled_glyph_pdf() -> bytes:
+    """Each glyph its own text object, as some filing software draws them: the second "f" of
+    "differ" overlaps the first (a kerned pair), which PDFium drops as a fake-bold duplicate;
+    "of our" has no space glyph, so PDFium writes the space after its "f" too."""
+    doc = _fpdf()
+    doc.add_page()
+
+    def glyphs(x: float, y: float, text: str, overlap: int = -1) -> float:
+        for i, ch in enumerate(text):
+            w = doc.get_string_width(ch)
+            if ch != " ":
+                doc.text(x, y, ch)
+            x += w * 0.45 if i == overlap else w
+        return x
+
+    x = glyphs(20, 30, "Actual results could ")
+    x = glyphs(x, 30, "differ", overlap=2)
+    glyphs(x, 30, " materially for half of our ferries.")
+    doc.text(20, 45, "Results may differ from our estimates.")
+    return bytes(doc.output())
+
+
+def test_a_dropped_repeated_glyph_is_restored_from_the_documents_words():
+    text = extract("doubled.pdf", doubled_glyph_pdf()).text
+    assert text.startswith("Actual results could differ materially for half of our ferries.")
+    assert "dif er" not in text and "offour" not in text
+
+
 def test_corrupt_and_truncated_pdfs_are_refused_and_the_good_file_beside_them_loads(tmp_path):
     good = table_pdf()
     (tmp_path / "good.pdf").write_bytes(good)

@@ -82,12 +82,13 @@ def classify(question: str) -> str:
 
 
 # A fact question whose answer is a sentence or two rather than a span: a yes/no opener ("Did
-# Apple report any share repurchase ...?"), a question after causes or meaning ("what was the
+# Apple report any share repurchase ...?", also after a framing phrase: "In the Q2 2023 10-Q,
+# did Amazon ...?"), a question after causes or meaning ("what was the
 # primary driver", "principal influences", "what do ... suggest"), or two questions joined by
 # "and" ("..., and what was the extent ...?"). Only these fall back to a summary when the reader
 # declines (`Pipeline._fallback`).
 EXPLAINED = re.compile(
-    r"^(are|is|was|were|does|do|did|has|have|had)\b|"
+    r"(^|^[^?]{0,60}?, )(are|is|was|were|does|do|did|has|have|had)\b|"
     r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|suggests?|relationship)\b|"
     r"\band (if so,? )?(what|how|which|why)\b",
     re.I,
@@ -98,6 +99,8 @@ def explained(question: str) -> bool:
     """Whether a fact question may be answered by a sentence or two (`EXPLAINED`).
 
     >>> explained("Did Apple report any share repurchases, and if so, what was their scale?")
+    True
+    >>> explained("In the Q2 2023 10-Q, did Amazon announce any acquisitions?")
     True
     >>> explained("What was Apple's gross margin in Q3 2023?")
     False
