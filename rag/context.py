@@ -176,12 +176,13 @@ EMBED_CONTEXT = True
 LEXICAL_CONTEXT = False
 # The heading path is not the same on every passage of a document: it tells passages apart, as
 # a title cannot. A passage under "Note 8 – Commitments and Contingencies › Contingencies" whose
-# sentences never say "contingencies" is found by that word. On the 10-Q validation half (PDF
-# headings read, EXTRACTOR_VERSION 7), both on against both off: hit@1 0.268 -> 0.324, hit@5
-# 0.549 -> 0.507, contains 0.535 both, citation precision 0.179 -> 0.198; lists' hit@1 0.09 ->
-# 0.27. Neither was tried alone (each is a re-index).
+# sentences never say "contingencies" is found by that word. Embedded, not BM25-scored: on the
+# 10-Q validation half (PDF headings read) against neither, embedded only: hit@1 0.268 ->
+# 0.324, hit@5 0.549 -> 0.521, MRR 0.370 -> 0.395, contains 0.535 -> 0.549, citation precision
+# 0.179 -> 0.195; both: MRR 0.391, hit@5 0.507, contains 0.535; BM25 only: MRR 0.372, hit@5
+# 0.535, contains 0.535 (chosen by MRR, as the fusion was).
 EMBED_SECTION = True
-LEXICAL_SECTION = True
+LEXICAL_SECTION = False
 
 
 def section_words(chunk: Chunk) -> str:
