@@ -9,10 +9,9 @@ from __future__ import annotations
 import html
 import re
 
+from rag.ingest.formats import SECTION_SEP
 from rag.ingest.upload import human_bytes
 from rag.text import markup_spans
-
-SECTION_SEP = " › "  # as rag.formats joins a heading path
 
 THINKING = "*Looking through the documents…*"
 WRITING = "*Writing the answer; it is checked against the documents before it is shown…*"
@@ -52,7 +51,15 @@ def where(page: int | None, section: str | None) -> str:
 
     >>> where(4, None), where(None, "Background › Trade"), where(2, "Methods"), where(None, None)
     ('page 4', 'Background › Trade', 'page 2 · Methods', '')
+
+    A long path (a filing's "PART I — … › Item 2. … › Liquidity …") shows its last two
+    headings; the API's `section` keeps it whole.
+
+    >>> where(9, "PART I — FINANCIAL INFORMATION › Item 2. Management’s Discussion › Liquidity")
+    'page 9 · … › Item 2. Management’s Discussion › Liquidity'
     """
+    if section and section.count(SECTION_SEP) > 1:
+        section = "…" + SECTION_SEP + SECTION_SEP.join(section.split(SECTION_SEP)[-2:])
     return " · ".join(x for x in (f"page {page}" if page else "", section or "") if x)
 
 
