@@ -43,11 +43,18 @@ def test_an_archive_no_document_names_is_refused_with_the_names_they_hold(archiv
     assert not any(pw in a.answer for pw in PASSWORDS)
 
 
-def test_a_deleted_mast_is_refused_not_answered_from_its_twin(tmp_path, embedder):
+def reader_over(tmp_path, embedder, files):
+    """The reader over a fresh folder holding `files` (name, bytes)."""
     (tmp_path / "docs").mkdir()
     rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
-    add_files(
-        rag,
+    add_files(rag, files)
+    return rag
+
+
+def test_a_deleted_mast_is_refused_not_answered_from_its_twin(tmp_path, embedder):
+    rag = reader_over(
+        tmp_path,
+        embedder,
         [
             ("ma.txt", b"Signal mast MA stands at the north gate and is painted red."),
             ("mb.txt", b"Signal mast MB stands at the south gate and is painted green."),
@@ -95,10 +102,9 @@ def test_the_pairs_a_question_names_and_what_a_sentence_names_instead():
 
 def test_an_asked_name_inside_the_other_name_is_refused_not_a_crash(tmp_path, embedder):
     # "archive R1" is written inside "archive R10": the refusal still names both
-    (tmp_path / "docs").mkdir()
-    rag = reader_rag(tmp_path / "docs", tmp_path, embedder)
-    add_files(
-        rag,
+    rag = reader_over(
+        tmp_path,
+        embedder,
         [
             ("r10.txt", b"The unique password of archive R10 is K7QX."),
             ("r11.txt", b"The unique password of archive R11 is B2MZ."),
