@@ -176,3 +176,24 @@ def test_upload_budget_is_per_caller_and_follows_the_indexer(tmp_path):
     backlog.measured(100_000, 10.0)  # faster now: 10 kB/s
     taken, _ = take_uploads(files, settings, ByteBudget(10**6), "ann", backlog, 1000)
     assert len(taken) == 3
+
+
+def test_two_pdfs_chosen_together_are_both_taken_where_text_files_would_wait(tmp_path):
+    # A PDF's bytes are mostly fonts and layout: it is counted as a quarter of its size, so
+    # two 10-Q filings picked at once are both taken (one was refused before any measure).
+    from rag.background import Backlog
+    from rag.settings import Settings
+    from rag.web.serving import ByteBudget, take_uploads
+
+    settings = Settings(documents_dir=tmp_path, index_dir=tmp_path / "index")
+    paths = {}
+    for name in ("a.pdf", "b.pdf", "a.txt", "b.txt"):
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(b"x" * 1000)
+    backlog = Backlog(horizon_s=60, bytes_per_s=10)  # 600 bytes of text may wait
+    pdfs = [(n, paths[n]) for n in ("a.pdf", "b.pdf")]
+    taken, refused = take_uploads(pdfs, settings, ByteBudget(10**6), "ann", backlog, 0)
+    assert [n for n, _ in taken] == ["a.pdf", "b.pdf"] and not refused
+    texts = [(n, paths[n]) for n in ("a.txt", "b.txt")]
+    taken, refused = take_uploads(texts, settings, ByteBudget(10**6), "ann", backlog, 0)
+    assert [n for n, _ in taken] == ["a.txt"] and "still indexing" in refused[0]["reason"]

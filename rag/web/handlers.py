@@ -475,12 +475,12 @@ def add_documents(
         result["error"] = "No file was sent."
     else:
         backlog = getattr(library.indexer, "backlog", None)
-        queued = 0
+        queued = 0.0
         if backlog is not None:
             folder = rag.settings.documents_dir
             for n in rag.arriving_documents():
                 with contextlib.suppress(OSError):
-                    queued += (folder / n).stat().st_size
+                    queued += backlog.work(n, (folder / n).stat().st_size)
         batch, result["refused"] = take_uploads(
             items, rag.settings, budget, caller.key, backlog, queued
         )

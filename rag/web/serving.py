@@ -429,12 +429,12 @@ def take_uploads(
     budget: ByteBudget,
     who: str = "",
     backlog: Backlog | None = None,
-    queued: int = 0,
+    queued: float = 0,
 ) -> tuple[list[tuple[str, bytes]], list[dict]]:
     """The files of one request this server reads: at most max_upload_files, each within the
     size limit (checked before it is read), the caller's budget and what the indexer can take
-    (`queued` bytes wait already). Returns (name, bytes) to store and the refused
-    ({"file", "reason"})."""
+    (`queued`: the work already waiting, `Backlog.work`). Returns (name, bytes) to store and
+    the refused ({"file", "reason"})."""
     limit = settings.max_upload_files
     refused = [
         {"file": n, "reason": f"{n}: only {limit} files can be added at once"}
@@ -456,7 +456,7 @@ def take_uploads(
             reason = f"{name}: too many uploads in the last minute; try again shortly"
             refused.append({"file": name, "reason": reason})
             continue
-        queued += size
+        queued += backlog.work(name, size) if backlog is not None else size
         batch.append((name, path.read_bytes()))
     return batch, refused
 
