@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
-from rag.answer.abstain import reason, unmentioned_names
+from rag.answer.abstain import absent_names, reason, unmentioned_names
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
 from rag.answer.forms import classify, explained, lines_text, periods, series_documents
@@ -351,6 +351,15 @@ class RAG:
         )
         if not passages:
             yield self._abstain(result, t0, "no_documents")
+            return
+        # A name asked about that no searched document holds, nor anything like it in the
+        # passages ("NVIDIA's" over Microsoft's filing): every passage is another's, whatever
+        # form the answer would take. (An all-caps word is often a role or a measure, "CEO":
+        # the reader decides those.)
+        missing = [w for w in self._unmentioned(text, documents) if not w.isupper()]
+        missing = absent_names(missing, [p.chunk.text for p in passages]) if missing else []
+        if missing:
+            yield self._abstain(result, t0, "missing_names", " or ".join(missing))
             return
         if not formed:
             passages = passages[:read_k]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -203,9 +204,63 @@ def unmentioned_names(question: str, mentions) -> list[str]:
         base = re.sub(r"['’]s$", "", w)
         return mentions(w) or (base != w and mentions(base))
 
-    missing = list(dict.fromkeys(w for w in names(question) if not said(w)))
+    # said without a possessive: "The documents never mention Acme.", not "Acme's."
+    missing = list(dict.fromkeys(re.sub(r"['’]s$", "", w) for w in names(question) if not said(w)))
     proper = [w for w in missing if not w.isupper()]
     return proper or missing
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "Schrödinger" and "Schrodinger" are one name."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Within one insertion, deletion, substitution or swap of neighbours ("Netonian" for
+    "Newtonian", "Hamaz" for "Hamza")."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (
+            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        )
+    return a[i:] == b[i + 1 :] if len(b) > len(a) else a[i + 1 :] == b[i:]
+
+
+def absent_names(names: list[str], passages) -> list[str]:
+    """Of `names` (absent from the index, `unmentioned_names`), those no word of the passages
+    comes close to: "Japan" is near "Japanese", "Korean" near "Korea" (a shared start of at
+    least 4 letters, all but 2 of the shorter word's), "Schrodinger" near "Schrödinger",
+    "Netonian" near "Newtonian" (one letter off, names of 5 letters or more); "NVIDIA" is near
+    nothing in Microsoft's filing. A name so absent means the passages are about someone else.
+
+    >>> absent_names(["Japan", "Korean", "NVIDIA"], ["320 Japanese firms and 85 from Korea"])
+    ['NVIDIA']
+    >>> absent_names(["Schrodinger", "Hamaz", "Mars"], ["Schrödinger and Abu Hamza saw Venus"])
+    ['Mars']
+    """
+    seen = {_fold(w) for text in passages for w in WORD.findall(text)}
+
+    def near(name: str) -> bool:
+        a = _fold(re.sub(r"['’]s$", "", name))
+        for b in seen:
+            n = 0
+            for x, y in zip(a, b, strict=False):
+                if x != y:
+                    break
+                n += 1
+            if n >= 4 and n >= min(len(a), len(b)) - 2:
+                return True
+            if len(a) >= 5 and _one_edit(a, b):
+                return True
+        return False
+
+    return [w for w in names if not near(w)]
 
 
 # ---- the learned verifier (reader answers) -------------------------------------------------
