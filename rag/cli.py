@@ -263,7 +263,7 @@ class _index_bars:
 
 
 def cmd_ask(args) -> int:
-    from .pipeline import clean_question
+    from .questions import clean_question
     from .text import display_text
 
     settings = settings_from_args(args)

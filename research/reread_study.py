@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 from rag.answer.abstain import FEATURES, Verifier, fit_verifier, missing_numbers  # noqa: E402
 from rag.context import known_text  # noqa: E402
 from rag.evaluation.runner import spans_overlap, squad_items  # noqa: E402
-from rag.pipeline import RAG, clean_question  # noqa: E402
+from rag.pipeline import RAG  # noqa: E402
+from rag.questions import clean_question  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 # What a sentence read alone adds to the passage verifier's inputs (`ReadingAnswerer.candidate`)

@@ -40,7 +40,8 @@ from rag.answer import abstain  # noqa: E402
 from rag.answer.abstain import Verifier, choose_threshold, fit_verifier  # noqa: E402
 from rag.answer.reading import ReaderGenerator, ReadingAnswerer  # noqa: E402
 from rag.evaluation.runner import load_gold, score_answer, spans_overlap, squad_items, summarize  # noqa: E402
-from rag.pipeline import RAG, clean_question  # noqa: E402
+from rag.pipeline import RAG  # noqa: E402
+from rag.questions import clean_question  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 

@@ -13,7 +13,7 @@ from rag.ingest import chunk as chunk_module
 from rag.ingest.chunk import SEGMENT_WINDOW, chunk_document, split_sentences
 from rag.ingest.formats import decode_text
 from rag.ingest.upload import remove_stale_temporaries, store_upload
-from rag.pipeline import clean_history
+from rag.questions import clean_history
 
 from .conftest import add_files
 
