@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.forms import two_measures
 from rag.answer.reading import ReaderGenerator
 from rag.answer.tables import TableSettings, chunk_rows, lookup, parse_row, pick_cell
 from rag.ingest.chunk import Chunk
@@ -179,3 +180,23 @@ def test_a_figure_says_the_unit_its_table_is_in():
     assert row_unit(sales, chunks) == "millions"
     assert row_unit(eps, chunks) == ""  # "except ... per share amounts"
     assert row_unit(sales, chunks[1:]) == ""  # no unit line before it: nothing is guessed
+
+
+def test_two_measures_set_against_each_other_read_a_row_each(tmp_path, embedder, reader):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sales = "Total net sales — Three Months Ended March 31, 2023: 9,300; Three Months Ended March 31, 2022: 8,100"
+    costs = "Total operating expenses — Three Months Ended March 31, 2023: 2,400; Three Months Ended March 31, 2022: 2,000"
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        f"{sales}\n\nResearch and development — Three Months Ended March 31, 2023: 700; "
+        f"Three Months Ended March 31, 2022: 650\n\n{costs}\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How did Bell's operating expenses in Q1 2023 compare to its net sales?")
+    assert a.form == "comparison" and not a.abstained
+    assert [c.quote for c in a.citations] == [costs, sales]
+    assert a.answer.splitlines() == [f"- {costs} [1]", f"- {sales} [2]"]
+    # compared with earlier periods: a comparison over time, not of two measures
+    assert two_measures("How did Bell's operating expenses compare to previous quarters?") is None

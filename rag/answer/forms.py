@@ -81,6 +81,47 @@ def classify(question: str) -> str:
     return "fact"
 
 
+# Two measures set against each other in one question: "How did Apple's operating expenses
+# for Q1 2023 compare to its revenue?", "How did Amazon's operating expenses stack up against
+# its net sales in Q1 2023?".
+_TWO_MEASURES = re.compile(
+    r"^(?P<a>.+?)\b(?:compared? (?:to|with|against)|stacks? up (?:against|to)|versus|vs\.?|"
+    r"relative to|as a (?:share|percentage|percent) of)\s+(?P<b>.+)$",
+    re.I,
+)
+
+
+# A side's words that name when, not what ("for the same quarter", "previous quarters").
+_WHEN = re.compile(
+    r"\b(?:(?:for|in|during|of|over|from)\s+)?(?:the\s+)?(?:(?:same|previous|prior|preceding|"
+    r"last|current|latest|most recent|recent|first|second|third|fourth|other)?\s*(?:fiscal\s+)?"
+    r"(?:quarters?|periods?|years?|months?)\b|q[1-4]\b(?:\s+(?:19|20)\d\d\b)?|(?:19|20)\d\d\b)",
+    re.I,
+)
+
+
+def two_measures(question: str) -> tuple[str, str] | None:
+    """The two measures of a question setting one against another (without the words that say
+    when: the whole question's periods choose the cells), or None; a side naming only periods
+    ("compare to previous quarters") is a comparison over time, not of two measures.
+
+    >>> two_measures("How did Apple's operating expenses for Q1 2023 compare to its revenue for the same quarter?")
+    ("How did Apple's operating expenses", 'its revenue?')
+    >>> two_measures("How does Apple's R&D compare to previous quarters?") is None
+    True
+    >>> two_measures("How has Apple's total net sales changed over time?") is None
+    True
+    """
+    m = _TWO_MEASURES.match(question.strip())
+    if not m:
+        return None
+    a, b = (" ".join(_WHEN.sub(" ", m[k]).split()) for k in ("a", "b"))
+    b = re.sub(r"\s+([?.!,])", r"\1", b)
+    if len(content_tokens(a)) < 2 or not content_tokens(re.sub(r"[?.!]", "", b)):
+        return None
+    return a, b
+
+
 # A fact question whose answer is a sentence or two rather than a span: a yes/no opener ("Did
 # Apple report any share repurchase ...?", also after a framing phrase: "In the Q2 2023 10-Q,
 # did Amazon ...?"), a question after causes or meaning ("what was the

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 
 from rag.answer.base import Outcome, ShortAnswer
-from rag.answer.forms import _ASKING, doc_order, doc_period, period_label, periods
+from rag.answer.forms import _ASKING, doc_order, doc_period, period_label, periods, two_measures
 from rag.ingest.chunk import Chunk
 from rag.text import content_tokens, stem
 
@@ -494,15 +494,18 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
 
     if snap is None or form not in ("fact", "comparison") or not passages:
         return None
-    docs, names = choose_documents(form, query, passages, snap)
-    if form == "comparison" and len(docs) < 2:
-        return None
     retrieved = {p.chunk.chunk_id: p for p in passages}
 
     def passage_of(chunk: Chunk):
         return retrieved.get(chunk.chunk_id) or Passage(0, 0.0, chunk)
 
-    out = lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
+    sides = two_measures(query) if form == "comparison" else None
+    out = _measures(query, sides, passages, snap, passage_of, ts) if sides else None
+    if out is None:
+        docs, names = choose_documents(form, query, passages, snap)
+        if form == "comparison" and len(docs) < 2:
+            return None
+        out = lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
     if out is None:
         return None
     # A year or figure the user named that the cited rows' documents never carry: not theirs.
@@ -511,6 +514,22 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if missing_numbers(said, known_text([s[1] for s in out.supports])):
         return None
     return out
+
+
+def _measures(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
+    """Two measures of the same documents set against each other ("operating expenses ...
+    compare to its revenue"): each side's row, as a fact would find it, the periods the whole
+    question names choosing the cells; None unless both sides find a row, and two rows."""
+    docs, names = choose_documents("fact", query, passages, snap)
+    said = " ".join(f"in {period_label(p)}" for p in periods(query))
+    found = [
+        lookup("fact", f"{side} {said}".strip(), docs, snap.doc_chunks, passage_of, names, ts)
+        for side in sides
+    ]
+    if any(x is None for x in found) or found[0].supports[0][:4] == found[1].supports[0][:4]:
+        return None
+    supports = [x.supports[0] for x in found]
+    return Outcome(supports, form="comparison", labels=["", ""], notice=found[0].notice)
 
 
 # ---- rows beside the sentences of a list, summary or comparison --------------------------------
