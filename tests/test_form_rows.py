@@ -54,7 +54,8 @@ def test_a_change_between_two_periods_of_one_row_is_one_cited_line_per_period(be
 def test_a_comparison_of_two_figures_in_one_document_cites_both_rows(bell_rag):
     a = bell_rag.ask("How did Bell's marketing expenses compare to its net sales?")
     assert a.form == "comparison" and not a.abstained
-    assert _quotes(a) == [("bell.txt", SALES), ("bell.txt", MARKETING)]
+    # in the order the question sets them against each other (`forms.two_measures`)
+    assert _quotes(a) == [("bell.txt", MARKETING), ("bell.txt", SALES)]
     assert all(STATEMENT[c.start : c.end] == c.quote for c in a.citations)
 
 
