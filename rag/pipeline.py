@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field, replace
 from rag.answer.abstain import absent_names, reason, unmentioned_names
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
-from rag.answer.forms import classify, explained, lines_text, periods, series_documents
+from rag.answer.forms import classify, explained, lines_text
+from rag.answer.periods import periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.context import dated, document_keys, steer, within_query, without_document_words
@@ -492,7 +493,7 @@ class RAG:
 
     def _per_period(self, query: str, passages: list[Passage], documents) -> list[Passage]:
         """A comparison's passages: those retrieved, then the best two of each document of
-        the same series (`forms.series_documents`: the same name but its period) not among
+        the same series (`periods.series_documents`: the same name but its period) not among
         them. Retrieval alone seldom reaches every quarter of a "how has X changed" question."""
         snap = self.store.current()
         names = sorted(snap.documents) if snap else []

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.base import Outcome
+from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.text import content_tokens, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
@@ -147,87 +148,6 @@ def explained(question: str) -> bool:
     False
     """
     return bool(EXPLAINED.search(question.strip()))
-
-
-# ---- periods ---------------------------------------------------------------------------------
-
-_QY = re.compile(r"\bq([1-4])\s*(?:fy|fiscal(?: year)?)?\s*'?((?:19|20)?\d\d)\b", re.I)
-_YQ = re.compile(r"\b((?:19|20)\d\d)\s*[-_ ]?\s*q([1-4])\b", re.I)
-_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_WQ = re.compile(
-    r"\b(first|second|third|fourth) (?:fiscal )?quarter(?: of)?(?: fiscal)? ((?:19|20)\d\d)\b", re.I
-)
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-
-
-def _year(y: str) -> int:
-    n = int(y)
-    return n + 2000 if n < 100 else n
-
-
-def periods(text: str) -> list[tuple[int, int]]:
-    """(year, quarter) pairs named in `text` (quarter 0: a year alone), in order of mention.
-
-    >>> periods("2022 Q3 AAPL.pdf"), periods("Q1 2023 vs Q3 FY23"), periods("the first quarter of 2023")
-    ([(2022, 3)], [(2023, 1), (2023, 3)], [(2023, 1)])
-    >>> periods("annual report 2021")
-    [(2021, 0)]
-    """
-    found: list[tuple[int, int, int]] = []  # (position, year, quarter)
-    for m in _YQ.finditer(text):
-        found.append((m.start(), _year(m.group(1)), int(m.group(2))))
-    for m in _QY.finditer(text):
-        found.append((m.start(), _year(m.group(2)), int(m.group(1))))
-    for m in _WQ.finditer(text):
-        found.append((m.start(), _year(m.group(2)), _ORD[m.group(1).lower()]))
-    if not found:
-        found = [(m.start(), int(m.group(1)), 0) for m in _YEAR.finditer(text)]
-    out: list[tuple[int, int]] = []
-    for _, y, q in sorted(found):
-        if (y, q) not in out:
-            out.append((y, q))
-    return out
-
-
-def period_label(p: tuple[int, int]) -> str:
-    return f"Q{p[1]} {p[0]}" if p[1] else str(p[0])
-
-
-def doc_period(doc: str) -> tuple[int, int] | None:
-    """The period a document's name says it covers (its first), or None."""
-    found = periods(doc)
-    return found[0] if found else None
-
-
-def doc_order(doc: str) -> tuple:
-    """Sort key: documents with a period first, by period, then by name."""
-    p = doc_period(doc)
-    return (0, p, doc) if p else (1, (0, 0), doc)
-
-
-def series_key(doc: str) -> str:
-    """A document's name without its periods: filings of one series share it.
-
-    >>> series_key("2022 Q3 AAPL.pdf") == series_key("2023 Q1 AAPL.pdf") != series_key("2023 Q1 AMZN.pdf")
-    True
-    """
-    name = doc.rsplit(".", 1)[0]
-    for rx in (_YQ, _QY, _WQ, _YEAR):
-        name = rx.sub(" ", name)
-    return " ".join(re.sub(r"[\W_]+", " ", name.lower()).split())
-
-
-def series_documents(
-    seen: list[str], names: list[str], asked: list[tuple[int, int]], most: int = 8
-) -> list[str]:
-    """The documents a comparison reads, in period order: those of the series (`series_key`)
-    of the documents retrieved first (`seen`) that carry a period, only those of the periods
-    the question names when it names some that exist; [] when the series has one document."""
-    keys = {series_key(d) for d in seen if doc_period(d)}
-    series = [n for n in names if doc_period(n) and series_key(n) in keys]
-    named = [n for n in series if doc_period(n) in set(asked)]
-    found = sorted(named or series, key=doc_order)
-    return found[-most:] if len(found) > 1 else []
 
 
 # ---- choosing sentences -----------------------------------------------------------------------

@@ -22,7 +22,8 @@ import threading
 from dataclasses import dataclass
 
 from rag.answer.base import Outcome, ShortAnswer
-from rag.answer.forms import _ASKING, doc_order, doc_period, period_label, periods, two_measures
+from rag.answer.forms import _ASKING, two_measures
+from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.ingest.chunk import Chunk
 from rag.text import content_tokens, stem
 
@@ -459,8 +460,8 @@ def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], 
 
     The documents the question's names and periods point to (`rag.context.steered_documents`),
     those of the best retrieved passages first; a comparison reads every document of the
-    series (`forms.series_documents`); with nothing named, the best passage's document."""
-    from rag.answer.forms import series_documents
+    series (`periods.series_documents`); with nothing named, the best passage's document."""
+    from rag.answer.periods import series_documents
     from rag.context import document_keys, name_spread, steered_documents
 
     keys = document_keys(snap) if len(snap.documents) > 1 else {}
