@@ -337,6 +337,11 @@ class RAG:
         if formed:
             if form == "comparison":
                 passages = result.passages = self._per_period(query, passages, documents)
+            listed = self._section_list(form, text, query, passages, documents)
+            if listed is not None:
+                self._cited_after(result, listed)
+                yield self._answer(result, listed, t0, documents)
+                return
             rows = self._form_rows(form, query, passages, documents)
             outcome = answerer.answer_form(
                 form, self._without_steering(query), passages, self.embedder, text, rows=rows
@@ -474,6 +479,17 @@ class RAG:
         result.passages = ranked
         at = {p.chunk.chunk_id: p for p in ranked}
         outcome.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in outcome.supports]
+
+    def _section_list(self, form: str, text: str, query: str, passages, documents):
+        """A list question answered by the paragraphs under the heading it names, or None."""
+        snap = self.store.current()
+        if form != "list" or not self.settings.section_lists or snap is None:
+            return None
+        from rag.answer.sections import section_list
+
+        snap = snap.restricted(documents) if documents else snap
+        most = self.settings.form_max_items
+        return section_list(text, query, snap, self.library.layout, passages, most)
 
     def _form_rows(self, form: str, query: str, passages, documents) -> list:
         """The table rows a list, summary or comparison reads beside the retrieved sentences

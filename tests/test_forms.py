@@ -232,3 +232,48 @@ def test_a_summary_says_no_heading_and_no_cross_reference(tmp_path, embedder, re
         )
     ]
     _check_quotes(rag, a)
+
+
+FILING = (
+    "# Quarterly Report\n\n"
+    "## Revenue\n\n"
+    "Revenue rose to 12 million dollars on higher ferry traffic.\n\n"
+    "## Legal Proceedings\n\n"
+    "In May 2023, Nordvik Ferry Lines filed a complaint against the Company in Oslo. "
+    "It alleges that the Company copied its booking system.\n\n"
+    "In June 2022, a group of passengers sued the Company over delayed crossings. "
+    "The case was dismissed in March 2023.\n\n"
+    "Legal proceedings and claims are subject to significant uncertainty, and the outcomes of "
+    "legal proceedings could adversely affect the Company.\n\n"
+    "## Risk Factors\n\n"
+    "Fuel prices may rise."
+)
+
+
+def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_under_it(
+    tmp_path, embedder, reader
+):
+    """The cases, not the generic sentence that shares most of the question's words."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "filing.md").write_text(FILING, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    question = "What legal proceedings are disclosed in the report?"
+    a = rag.ask(question)
+    assert a.form == "list" and not a.abstained
+    text = rag.library.layout("filing.md").text
+    leads = [
+        "In May 2023, Nordvik Ferry Lines filed a complaint against the Company in Oslo.",
+        "In June 2022, a group of passengers sued the Company over delayed crossings.",
+        "Legal proceedings and claims are subject to significant uncertainty, and the outcomes "
+        "of legal proceedings could adversely affect the Company.",
+    ]
+    assert [c.quote for c in a.citations] == leads
+    assert [(c.start, c.end) for c in a.citations] == [
+        (text.index(q), text.index(q) + len(q)) for q in leads
+    ]
+    assert all(c.section == "Quarterly Report › Legal Proceedings" for c in a.citations)
+    # the same question with the heading-led list off ranks sentences, and drops a case
+    off = build_rag(docs, tmp_path / "off", embedder, reader, section_lists=False)
+    b = off.ask(question)
+    assert b.form == "list" and [c.quote for c in b.citations] != leads
