@@ -339,7 +339,7 @@ class RAG:
                 passages = result.passages = self._per_period(query, passages, documents)
             listed = self._section_list(form, text, query, passages, documents)
             if listed is not None:
-                self._cited_after(result, listed)
+                self._cited_first(result, listed)
                 yield self._answer(result, listed, t0, documents)
                 return
             rows = self._form_rows(form, query, passages, documents)

@@ -273,6 +273,8 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
         (text.index(q), text.index(q) + len(q)) for q in leads
     ]
     assert all(c.section == "Quarterly Report › Legal Proceedings" for c in a.citations)
+    # the passages it is read from lead the sources, as a table answer's do
+    assert a.passages[0].chunk.chunk_id == a.citations[0].chunk_id
     # the same question with the heading-led list off ranks sentences, and drops a case
     off = build_rag(docs, tmp_path / "off", embedder, reader, section_lists=False)
     b = off.ask(question)
