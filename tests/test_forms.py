@@ -257,7 +257,8 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "filing.md").write_text(FILING, encoding="utf-8")
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    # small passages: the case paragraphs are not all in the passage retrieval ranks first
+    rag = build_rag(docs, tmp_path, embedder, reader, chunk_tokens=40, chunk_overlap_tokens=0)
     question = "What legal proceedings are disclosed in the report?"
     a = rag.ask(question)
     assert a.form == "list" and not a.abstained
@@ -274,8 +275,17 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
     ]
     assert all(c.section == "Quarterly Report › Legal Proceedings" for c in a.citations)
     # the passages it is read from lead the sources, as a table answer's do
-    assert a.passages[0].chunk.chunk_id == a.citations[0].chunk_id
+    cited = list(dict.fromkeys(c.chunk_id for c in a.citations))
+    assert len(cited) > 1 and [p.chunk.chunk_id for p in a.passages[: len(cited)]] == cited
     # the same question with the heading-led list off ranks sentences, and drops a case
-    off = build_rag(docs, tmp_path / "off", embedder, reader, section_lists=False)
+    off = build_rag(
+        docs,
+        tmp_path / "off",
+        embedder,
+        reader,
+        section_lists=False,
+        chunk_tokens=40,
+        chunk_overlap_tokens=0,
+    )
     b = off.ask(question)
     assert b.form == "list" and [c.quote for c in b.citations] != leads
