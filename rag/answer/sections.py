@@ -71,7 +71,8 @@ def named_sections(question: str, doc: str, layout) -> list[Section]:
 
 def paragraph_leads(section: Section, layout, chunks) -> list[tuple]:
     """The first sentence of each paragraph under `section` that says something (not a
-    heading, a page line, a sentence leading into a table or pointing elsewhere), in document
+    heading, a page line, a sentence leading into a table or pointing elsewhere, nor the rest of
+    a sentence a page break cut), in document
     order, each as (text, chunk, start, end) with the span in the chunk's text."""
     leads, seen = [], set()
     for c in chunks:
@@ -86,7 +87,10 @@ def paragraph_leads(section: Section, layout, chunks) -> list[tuple]:
             if at != section.start and not _PARAGRAPH_BREAK.search(before):
                 continue
             text = c.text[a:b]
-            if len(text.split()) >= 5 and not is_noise(text) and not says_nothing(text):
+            # a paragraph opening in lower case goes on from a page break: no new item
+            if text[:1].islower() or len(text.split()) < 5:
+                continue
+            if not is_noise(text) and not says_nothing(text):
                 leads.append((text, c, a, b))
     return leads
 
