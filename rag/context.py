@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
 from rag.ingest.formats import SECTION_SEP
-from rag.text import content_tokens
+from rag.text import ASKING, content_tokens, stem
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
 # tokens of a 256-token window).
@@ -466,8 +466,12 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
 # Words that name the kind of document rather than anything in it ("in Amazon's Q2 2023
 # 10-Q"): once they have chosen the documents, they only pull cover pages, indexes and signed
 # certifications ("the Quarterly Report on Form 10-Q of ... for the quarter ended ...").
+# An earnings call's transcript is asked about as "the Q3 call": "call" then pulls the
+# operator's "Welcome to the ... earnings conference call".
 _DOCUMENT_WORDS = re.compile(
-    r"\b(?:10-?[QK]s?|reports?|filings?|latest|most recent|quarterly)\b", re.I
+    r"\b(?:10-?[QK]s?|reports?|filings?|latest|most recent|quarterly|transcripts?|"
+    r"(?:earnings |conference )*calls?(?= transcripts?\b|\s*[?,.]|$))\b",
+    re.I,
 )
 
 
@@ -501,16 +505,19 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
     "What was Amazon's margin in?"
     >>> within_query("How did Amazon Web Services revenue and Amazon Inc sales grow?", keys)
     'How did Amazon Web Services revenue and Inc sales grow?'
+    >>> within_query("Summarize the conclusions on Amazon.", keys)
+    'Summarize the conclusions on Amazon.'
     """
     text = query
     for pattern, _ in _PERIODS:
         text = pattern.sub(" ", text)
     known = {w for w in name_words(query) if any(w in k.names for k in keys.values())}
     words = [re.sub(r"['’]s$", "", w) for w in content_tokens(_DOCUMENT_WORDS.sub(" ", text))]
-    words = [w for w in words if len(w) > 1]
+    words = [w for w in words if len(w) > 1 and stem(w) not in ASKING]
     left = [w for w in words if w not in known]
-    # Names that are most of what is asked ("Who is the Consul General in Khabarovsk?") are
-    # what the answer is about, not only which document holds it: they stay.
+    # Names that are most of what is asked ("Who is the Consul General in Khabarovsk?",
+    # "Summarize the conclusions on Snowpark": the asking words do not count) are what the
+    # answer is about, not only which document holds it: they stay.
     if len(left) >= MIN_WORDS_LEFT and len(left) >= len(words) / 2:
 
         def drop(m: re.Match) -> str:

@@ -17,6 +17,7 @@ from rag.answer.forms import classify, explained, lines_text
 from rag.answer.periods import periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
+from rag.answer.sections import section_list
 from rag.context import dated, document_keys, steer, within_query, without_document_words
 from rag.ingest.formats import Extracted
 from rag.store import open_store
@@ -26,7 +27,7 @@ from rag.store.embed import Embedder
 from .errors import ConfigError
 from .followup import rewrite
 from .library import Library
-from .questions import clean_history, clean_question
+from .questions import clean_history, clean_question, spell_out, spelled_out
 from .retrieve import Passage, Retriever
 from .settings import Settings
 from .text import display_text
@@ -303,6 +304,10 @@ class RAG:
             s.follow_up_min_cosine,
         )
         passages = self.retriever.run(query, k, documents)
+        # an acronym the passages only spell out is read as they spell it ("CFO")
+        spelled = spell_out(query, [p.chunk.text for p in passages])
+        if spelled != query:
+            query, passages = spelled, self.retriever.run(spelled, k, documents)
         result = Answer(
             text,
             "",
@@ -316,6 +321,7 @@ class RAG:
         if not passages:
             yield self._abstain(result, t0, "no_documents")
             return
+        text = spell_out(text, [p.chunk.text for p in passages])
         # A table row, a list, a summary or a comparison is never read by the reader, whose
         # verifier weighs the question's names: a name none of them comes near stops them.
         absent = self._absent(text, passages, documents) if formed else []
@@ -337,7 +343,10 @@ class RAG:
         if formed:
             if form == "comparison":
                 passages = result.passages = self._per_period(query, passages, documents)
-            listed = self._section_list(form, text, query, passages, documents)
+            snap, lay, most = self._snap(documents), self.library.layout, s.form_max_items
+            listed = (
+                section_list(text, query, snap, lay, passages, most) if s.section_lists else None
+            )
             if listed is not None:
                 self._cited_first(result, listed)
                 yield self._answer(result, listed, t0, documents)
@@ -413,11 +422,9 @@ class RAG:
     def _unmentioned(self, question: str, documents=None) -> list[str]:
         """The names of `question` that no searched document's words (passages, titles, file
         names: the lexical index) contain."""
-        snap = self.store.current()
+        snap = self._snap(documents)
         if snap is None:
             return []
-        if documents:
-            snap = snap.restricted(documents)
         # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
         question = without_document_words(question)
         # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
@@ -436,6 +443,11 @@ class RAG:
         missing = [w for w in self._unmentioned(question, documents) if not w.isupper()]
         return absent_names(missing, [p.chunk.text for p in passages]) if missing else []
 
+    def _snap(self, documents):
+        """The live snapshot, searching only `documents` when given."""
+        snap = self.store.current()
+        return snap.restricted(documents) if snap is not None and documents else snap
+
     def _from_tables(self, form: str, query: str, text: str, passages, documents):
         """A fact or comparison answered from table rows (`rag.answer.tables`), or None."""
         s = self.settings
@@ -443,9 +455,7 @@ class RAG:
             return None
         from rag.answer.tables import TableSettings, answer_from_tables
 
-        snap = self.store.current()
-        if snap is not None and documents:
-            snap = snap.restricted(documents)
+        snap = self._snap(documents)
         ts = TableSettings(s.table_min_score)
         return answer_from_tables(form, query, text, passages, snap, ts)
 
@@ -480,17 +490,6 @@ class RAG:
         at = {p.chunk.chunk_id: p for p in ranked}
         outcome.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in outcome.supports]
 
-    def _section_list(self, form: str, text: str, query: str, passages, documents):
-        """A list question answered by the paragraphs under the heading it names, or None."""
-        snap = self.store.current()
-        if form != "list" or not self.settings.section_lists or snap is None:
-            return None
-        from rag.answer.sections import section_list
-
-        snap = snap.restricted(documents) if documents else snap
-        most = self.settings.form_max_items
-        return section_list(text, query, snap, self.library.layout, passages, most)
-
     def _form_rows(self, form: str, query: str, passages, documents) -> list:
         """The table rows a list, summary or comparison reads beside the retrieved sentences
         (`tables.form_rows`), or none."""
@@ -502,9 +501,7 @@ class RAG:
             return []
         from rag.answer.tables import form_rows
 
-        snap = self.store.current()
-        if snap is not None and documents:
-            snap = snap.restricted(documents)
+        snap = self._snap(documents)
         return form_rows(form, query, passages, snap, s.form_row_min_score, s.form_row_most)
 
     def _per_period(self, query: str, passages: list[Passage], documents) -> list[Passage]:
@@ -533,7 +530,10 @@ class RAG:
         if outcome.reason in ("not_confident", "form_unsupported"):
             # "Who is the CEO of Snowflake?" on documents that never name Snowflake: say so,
             # with the user's own words of this question only
-            missing = self._unmentioned(result.question, documents)
+            said = [p.chunk.text for p in result.passages]
+            missing = [
+                w for w in self._unmentioned(result.question, documents) if not spelled_out(w, said)
+            ]
             if missing:
                 return self._abstain(result, t0, "missing_names", " or ".join(missing))
         if outcome.reason:

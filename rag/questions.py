@@ -44,3 +44,46 @@ def clean_history(history, max_entries: int, max_chars: int) -> list[str]:
     if not isinstance(history, list | tuple) or not all(isinstance(h, str) for h in history):
         raise BadQuestion("The history must be a list of earlier questions, each one text.")
     return [" ".join(_CONTROL.sub(" ", h).split())[:max_chars] for h in history[-max_entries:]]
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+_JOINING = r"(?:\s+(?:and|of|&|for|the)\b)*"
+
+
+def spelled_out(acronym: str, texts) -> str | None:
+    """The Title Case words of `texts` whose initials spell `acronym` ("Chief Financial
+    Officer" for "CFO"; "and", "of", "for", "the" may join them), the most frequent; None when
+    `texts` hold the acronym itself or no such words.
+
+    >>> spelled_out("CFO", ["Tom Berg, Chief Financial Officer", "cash flow of 3"])
+    'Chief Financial Officer'
+    >>> spelled_out("NRR", ["Net Revenue Retention rose. NRR is 120%."]) is None
+    True
+    """
+    if any(re.search(rf"\b{acronym}\b", t) for t in texts):
+        return None
+    words = [rf"{ch}[a-z]+(?:-[A-Za-z]+)?" for ch in acronym]
+    rx = re.compile(r"\b" + (_JOINING + r"\s+").join(words) + r"\b")
+    found: dict[str, int] = {}
+    for t in texts:
+        for m in rx.finditer(t):
+            phrase = " ".join(m.group().split())
+            found[phrase] = found.get(phrase, 0) + 1
+    return max(found, key=lambda p: (found[p], p)) if found else None
+
+
+def spell_out(question: str, texts) -> str:
+    """The question with each acronym the passages `texts` never print but spell out written
+    as they spell it: "Who is the CFO?" is read as "Who is the Chief Financial Officer?"; the
+    reader and the sentence scores know the words, not the letters.
+
+    >>> spell_out("Who is the CFO of Glacier Data?", ["Tom Berg, Chief Financial Officer"])
+    'Who is the Chief Financial Officer of Glacier Data?'
+    >>> spell_out("What did the EU decide?", ["The EU decided."])
+    'What did the EU decide?'
+    """
+
+    def write(m: re.Match) -> str:
+        return spelled_out(m.group(), texts) or m.group()
+
+    return _ACRONYM.sub(write, question)

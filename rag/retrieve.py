@@ -141,7 +141,7 @@ class Retriever:
         inside them (not across the collection, where their passages compete with every other
         document's) for the question without the words that chose them
         (`context.within_query`), dense-weighted; several documents searched one by one and
-        their passages taken in turn. Fewer than wanted: the collection's best follow. The
+        their passages taken in turn (fewer than `top_k` when they have fewer). The
         passages holding the table rows whose labels best match the question join each
         document's order (`with_rows`). With a reranker, each document's first
         `reranker.pool` are read and reordered first."""
@@ -183,11 +183,10 @@ class Retriever:
                 if i < len(ranked) and ranked[i].chunk.chunk_id not in seen:
                     seen.add(ranked[i].chunk.chunk_id)
                     out.append(ranked[i])
-        out = out[:k]
-        if len(out) < k:
-            rest = self.search(snap, query, asked, k)
-            out += [p for p in rest if p.chunk.chunk_id not in seen][: k - len(out)]
-        return [replace(p, rank=r) for r, p in enumerate(out, 1)]
+        # Fewer than wanted (a short transcript): no other document's passages follow. They are
+        # of another period than the one asked, and the reader read them: "How many customers
+        # in Q1 FY2023?" over three two-passage calls answered from the Q3 call.
+        return [replace(p, rank=r) for r, p in enumerate(out[:k], 1)]
 
     def with_rows(
         self,

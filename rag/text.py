@@ -171,3 +171,16 @@ def token_f1(prediction: str, golds: list[str]) -> float:
             precision, recall = common / len(p), common / len(gt)
             best = max(best, 2 * precision * recall / (precision + recall))
     return best
+
+
+# Words that ask rather than say: they name no content a supporting sentence must share.
+ASKING = {
+    stem(w)
+    for w in """10-q 10-qs q report reports reported reporting quarter quarters period periods
+    latest recent most significant notable any change changes changed discuss discussed
+    disclose disclosed disclosure mention mentioned highlight highlighted analyze analyse
+    summarize summarise describe explain list section compare comparison trend trends time
+    relate correlate correlation align examine assess insight insights impact potential
+    potentially specific specifically identified identify key major detail details implications
+    overall these those there what which how does did company company's""".split()
+}

@@ -63,10 +63,11 @@ def test_the_question_naming_q1_2023_cites_the_q1_2023_report(reports):
         assert answer.citations[0].quote.startswith("Product revenue grew 48 percent")
 
 
-def test_restricted_the_question_naming_q1_2022_cites_the_q1_2022_report(reports_restricted):
-    # "prefer" (the default) puts the Q1 2022 report first, but this tiny report is one passage
-    # and the reader reads three, so it may still quote the other; "restrict" reads only it.
-    answer = reports_restricted.ask("How much did product revenue grow in Q1 2022?")
+@pytest.mark.parametrize("steered", ["reports", "reports_restricted"])
+def test_the_question_naming_q1_2022_cites_the_q1_2022_report(steered, request):
+    # this tiny report is one passage and the reader reads three: "prefer" (the default) reads
+    # only it as "restrict" does, the named reports being dated (periodic look-alikes)
+    answer = request.getfixturevalue(steered).ask("How much did product revenue grow in Q1 2022?")
     assert [c.doc for c in answer.citations] == ["a.html"]
     assert answer.citations[0].quote.startswith("Product revenue grew 12 percent")
 
@@ -100,9 +101,9 @@ def test_steering_puts_the_report_named_first(reports, mode):
             ("What was the operating margin in the first quarter of 2023?", "b.html"),
         ):
             passages = retriever.run(question, 5)
-            assert passages[0].chunk.doc == doc
-            docs = {p.chunk.doc for p in passages}
-            assert docs == ({doc} if mode == "restrict" else {"a.html", "b.html"})
+            # only the named report's passages, though it has fewer than asked: the other
+            # report's are of another period, and the reader would read them
+            assert {p.chunk.doc for p in passages} == {doc}
     finally:
         retriever.doc_steer = reports.settings.doc_steer
 

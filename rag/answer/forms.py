@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rag.answer.base import Outcome
 from rag.answer.periods import doc_order, doc_period, period_label, periods
-from rag.text import content_tokens, stem
+from rag.text import ASKING, content_tokens, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -152,18 +152,6 @@ def explained(question: str) -> bool:
 
 # ---- choosing sentences -----------------------------------------------------------------------
 
-# Words that ask rather than say: they name no content a supporting sentence must share.
-_ASKING = {
-    stem(w)
-    for w in """10-q 10-qs q report reports reported reporting quarter quarters period periods
-    latest recent most significant notable any change changes changed discuss discussed
-    disclose disclosed disclosure mention mentioned highlight highlighted analyze analyse
-    summarize summarise describe explain list section compare comparison trend trends time
-    relate correlate correlation align examine assess insight insights impact potential
-    potentially specific specifically identified identify key major detail details implications
-    overall these those there what which how does did company company's""".split()
-}
-
 
 @dataclass(frozen=True)
 class Line:
@@ -180,7 +168,7 @@ class Line:
 
 
 def question_terms(question: str) -> set[str]:
-    return {stem(w) for w in content_tokens(question)} - _ASKING
+    return {stem(w) for w in content_tokens(question)} - ASKING
 
 
 # A table of contents' line: "2. Management's Discussion ... Operations 14 Item", "Risk
@@ -337,7 +325,7 @@ _SENTENCE_END = re.compile(r"[.!?][)\"”’']*$")
 
 def says_nothing(text: str) -> bool:
     """A line that is no item of a list or summary though it holds the question's words: a
-    sentence leading into a table (`introduces_table`), a cross-reference ("See Note 4 —
+    question, a sentence leading into a table (`introduces_table`), a cross-reference ("See Note 4 —
     Debt.", "For a discussion of ..., refer to ..."), or a heading (a short line that is
     neither a sentence nor a table row: "Foreign Exchange Risk", "Liquidity and Capital
     Resources"), whose sentences, said instead, are the answer.
@@ -345,13 +333,15 @@ def says_nothing(text: str) -> bool:
     >>> [says_nothing(t) for t in ("See accompanying Notes to Condensed Consolidated Financial "
     ...     "Statements.", "Foreign Exchange Risk", "Note 6 — STOCKHOLDERS’ EQUITY",
     ...     "Net sales — Q1 2023: $94,836", "Net sales rose 5%, see the table.",
-    ...     "For a discussion of market risk, refer to Part II, Item 7A of the 2022 Form 10-K.")]
-    [True, True, True, False, False, True]
+    ...     "For a discussion of market risk, refer to Part II, Item 7A of the 2022 Form 10-K.",
+    ...     "What are your conclusions on Snowpark adoption so far?")]
+    [True, True, True, False, False, True, True]
     """
     from rag.answer.tables import parse_row
 
     t = text.strip()
-    if introduces_table(t) or _POINTS_ELSEWHERE.search(t):
+    # a question asked in the document (an analyst's on a call, an FAQ's) answers nothing
+    if introduces_table(t) or _POINTS_ELSEWHERE.search(t) or t.endswith("?"):
         return True
     return not _SENTENCE_END.search(t) and len(t.split()) <= 12 and parse_row(t) is None
 

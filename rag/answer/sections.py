@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.forms import is_noise, question_terms, says_nothing
+from rag.answer.forms import classify, is_noise, question_terms, says_nothing
 from rag.ingest.formats import SECTION_SEP
 from rag.text import content_tokens, stem
 
@@ -96,7 +96,7 @@ def paragraph_leads(section: Section, layout, chunks) -> list[tuple]:
 
 
 def section_list(question: str, query: str, snap, layout_of, passages, most: int):
-    """The list under the heading the question names, as an `Outcome` citing each paragraph's
+    """The list under the heading a list question names, as an `Outcome` citing each paragraph's
     first sentence (at most `most`), or None when no heading of the documents the question
     points to (`tables.choose_documents`) is named or its section holds fewer than two
     paragraphs. Among named sections: the heading naming most of the question's words, then
@@ -107,6 +107,8 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     from rag.answer.tables import choose_documents
     from rag.retrieve import Passage
 
+    if snap is None or classify(question) != "list":
+        return None
     docs, _ = choose_documents("list", query, passages, snap)
 
     best = None

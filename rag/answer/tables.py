@@ -22,10 +22,10 @@ import threading
 from dataclasses import dataclass
 
 from rag.answer.base import Outcome, ShortAnswer
-from rag.answer.forms import _ASKING, two_measures
+from rag.answer.forms import two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.ingest.chunk import Chunk
-from rag.text import content_tokens, stem
+from rag.text import ASKING, content_tokens, stem
 
 # A row line: its label, " — ", then cells "header: value" (or bare values) split by "; ".
 _VALUE = re.compile(
@@ -167,7 +167,7 @@ def _expand(text: str) -> str:
 def question_terms(question: str, names: set[str]) -> set[str]:
     """The stems a row's label should hold: the question's content words without those that
     ask, name a period or name the company (`names`, lower-cased)."""
-    skip = _ASKING | _PERIOD_WORDS | {stem(n) for n in names}
+    skip = ASKING | _PERIOD_WORDS | {stem(n) for n in names}
     out = set()
     for w in content_tokens(_expand(question)):
         w = re.sub(r"['’]s$", "", w)

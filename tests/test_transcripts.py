@@ -1,0 +1,67 @@
+"""Earnings-call transcripts, the real documents issue 24 began with: several calls of one
+company known by their quarter, speaker turns, analysts' questions, roles written out."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.reading import ReaderGenerator
+from tests.conftest import build_rag
+
+
+def call(quarter: str, revenue: str, customers: str, feature: str) -> str:
+    return (
+        f"Glacier Data Inc. {quarter} Earnings Call Transcript\n\n"
+        "Operator\n\n"
+        f"Good afternoon and welcome to the Glacier Data {quarter} earnings conference call. "
+        "Today's call is being recorded.\n\n"
+        "Maria Lind, Founder\n\n"
+        f"Thank you. Product revenue for the quarter was ${revenue} million. "
+        f"We now have {customers} total customers.\n\n"
+        "Tom Berg, Chief Financial Officer\n\n"
+        "Operating margin improved as we gained efficiencies in our cloud hosting costs.\n\n"
+        "Ana Ruiz, Fjord Capital\n\n"
+        "What are your conclusions on Snowpark adoption so far?\n\n"
+        "Maria Lind, Founder\n\n"
+        f"{feature} Adoption of Snowpark is ahead of our plan.\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def calls(tmp_path_factory, embedder):
+    base = tmp_path_factory.mktemp("calls")
+    docs = base / "docs"
+    docs.mkdir()
+    (docs / "Glacier Data Q1 FY2023 Earnings Call.txt").write_text(
+        call("Q1 FY2023", "394.4", "6,322", "Snowpark for Python entered private preview."),
+        encoding="utf-8",
+    )
+    (docs / "Glacier Data Q3 FY2023 Earnings Call.txt").write_text(
+        call("Q3 FY2023", "522.8", "7,292", "Snowpark for Python became generally available."),
+        encoding="utf-8",
+    )
+    return build_rag(docs, base, embedder, ReaderGenerator("shipped"))
+
+
+def test_an_acronym_the_calls_only_spell_out_is_read_as_they_spell_it(calls):
+    a = calls.ask("Who is the CFO of Glacier Data?")
+    assert not a.abstained, a.why
+    assert a.short_answer.text == "Tom Berg"
+    assert "Chief Financial Officer" in a.citations[0].quote
+    assert a.query == "Who is the Chief Financial Officer of Glacier Data?"
+    assert a.question == "Who is the CFO of Glacier Data?"
+
+
+def test_the_quarter_named_is_the_only_call_read(calls):
+    a = calls.ask("How many customers did Glacier Data have in Q1 FY2023?")
+    assert a.short_answer.text == "6,322"
+    # the Q1 call is one passage: no passage of the Q3 call joins it, to be read
+    assert {p.chunk.doc for p in a.passages} == {"Glacier Data Q1 FY2023 Earnings Call.txt"}
+
+
+def test_a_summary_cites_what_was_said_not_the_analysts_question(calls):
+    a = calls.ask("Summarize the conclusions on Snowpark.")
+    assert a.form == "summary" and not a.abstained, a.why
+    quotes = [c.quote for c in a.citations]
+    assert quotes and all("Snowpark" in q and not q.endswith("?") for q in quotes)
+    assert "Adoption of Snowpark is ahead of our plan." in quotes
