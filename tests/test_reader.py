@@ -9,13 +9,13 @@ import pytest
 from rag.answer.abstain import (
     FEATURES,
     VERIFIER_FEATURES,
-    choose_span,
     choose_threshold,
     fit_logistic,
     fit_verifier,
     reason,
 )
 from rag.answer.reader import Reader, best_span, encode
+from rag.answer.spans import choose_span
 from rag.errors import ConfigError
 from rag.store.embed import resolve_embedding_model
 from rag.training.doc_heads import doc_head_questions

@@ -9,14 +9,15 @@ from rag.answer.reading import ReaderGenerator
 from tests.conftest import build_rag
 
 
-def call(quarter: str, revenue: str, customers: str, feature: str) -> str:
+def call(quarter: str, revenue: str, growth: str, customers: str, feature: str) -> str:
     return (
         f"Glacier Data Inc. {quarter} Earnings Call Transcript\n\n"
         "Operator\n\n"
         f"Good afternoon and welcome to the Glacier Data {quarter} earnings conference call. "
         "Today's call is being recorded.\n\n"
         "Maria Lind, Founder\n\n"
-        f"Thank you. Product revenue for the quarter was ${revenue} million. "
+        f"Thank you. Product revenue for the quarter was ${revenue} million, representing "
+        f"{growth} year-over-year growth. "
         f"We now have {customers} total customers.\n\n"
         "Tom Berg, Chief Financial Officer\n\n"
         "Operating margin improved as we gained efficiencies in our cloud hosting costs.\n\n"
@@ -33,11 +34,13 @@ def calls(tmp_path_factory, embedder):
     docs = base / "docs"
     docs.mkdir()
     (docs / "Glacier Data Q1 FY2023 Earnings Call.txt").write_text(
-        call("Q1 FY2023", "394.4", "6,322", "Snowpark for Python entered private preview."),
+        call("Q1 FY2023", "394.4", "85%", "6,322", "Snowpark for Python entered private preview."),
         encoding="utf-8",
     )
     (docs / "Glacier Data Q3 FY2023 Earnings Call.txt").write_text(
-        call("Q3 FY2023", "522.8", "7,292", "Snowpark for Python became generally available."),
+        call(
+            "Q3 FY2023", "522.8", "67%", "7,292", "Snowpark for Python became generally available."
+        ),
         encoding="utf-8",
     )
     return build_rag(docs, base, embedder, ReaderGenerator("shipped"))
@@ -65,3 +68,11 @@ def test_a_summary_cites_what_was_said_not_the_analysts_question(calls):
     quotes = [c.quote for c in a.citations]
     assert quotes and all("Snowpark" in q and not q.endswith("?") for q in quotes)
     assert "Adoption of Snowpark is ahead of our plan." in quotes
+
+
+def test_how_much_it_grew_is_the_growth_not_the_level(calls):
+    a = calls.ask("How much did product revenue grow in Q1 FY2023?")
+    assert a.short_answer.text == "85%"
+    assert a.citations[0].quote.startswith("Product revenue for the quarter was $394.4 million")
+    level = calls.ask("How much product revenue did Glacier Data report for Q3 FY2023?")
+    assert level.short_answer.text == "$522.8 million"

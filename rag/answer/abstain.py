@@ -292,7 +292,7 @@ VERIFIER_FEATURES = FEATURES
 _NEGATION = re.compile(r"\b(not|never|no|none|nor|n't|cannot|without)\b|n't\b", re.I)
 
 
-def _share(needles: set[str], hay: set[str]) -> float:
+def word_share(needles: set[str], hay: set[str]) -> float:
     return len(needles & hay) / len(needles) if needles else 1.0
 
 
@@ -311,152 +311,15 @@ def reader_features(question: str, spans, passages, best: int, sentence: str) ->
         "top_cosine": passages[0].score,
         "answer_cosine": p.score,
         "answer_rank_inv": 1.0 / p.rank,
-        "names_in_sentence": _share(q_names, sent_words | numbers(sentence)),
-        "words_in_sentence": _share(q_words, stems(sentence)),
-        "words_in_passage": _share(q_words, stems(p.chunk.text)),
+        "names_in_sentence": word_share(q_names, sent_words | numbers(sentence)),
+        "words_in_sentence": word_share(q_words, stems(sentence)),
+        "words_in_passage": word_share(q_words, stems(p.chunk.text)),
         "margin_gap": s.margin - max(others) if others else 10.0,
         "null_prob": s.null_prob,
         "span_tokens_log": math.log(max(1, s.tokens)),
         "question_negated": float(bool(_NEGATION.search(question))),
         "answerable_logit": s.answerable,
     }
-
-
-def choose_span(question: str, spans, sentences: list[str], weight: float = 4.0) -> int:
-    """The index of the span to answer with (`sentences[i]` holds `spans[i]`): the best
-    margin + `weight` x share of the question's content words in its sentence
-    (Settings.reader_select_words_weight says why).
-
-    >>> from types import SimpleNamespace as S
-    >>> q = "Where did the Black Death start?"
-    >>> spans = [S(margin=3.0), S(margin=1.0)]
-    >>> choose_span(q, spans, ["Rome is a city.", "The Black Death started in Asia."])
-    1
-    """
-    q_words = stems(question)
-    return max(
-        range(len(spans)),
-        key=lambda i: spans[i].margin + weight * _share(q_words, stems(sentences[i])),
-    )
-
-
-# A country's adjective and its name meet: "Russian" ~ "Russia", "Chinese" ~ "China".
-_DEMONYMS = {"chinese": "china", "japanese": "japan", "vietnamese": "vietnam", "french": "france"}
-_CLAUSE_BREAK = re.compile(r"[,;:()]")
-
-
-def _qualifiers(text: str) -> set[str]:
-    """Stemmed content words of `text`, each country adjective also as its country.
-
-    >>> sorted(_qualifiers("137 firms from Russia")), sorted(_qualifiers("Russian ones"))
-    (['137', 'firms', 'russia'], ['russia'])
-    """
-    out = set()
-    for w in content_tokens(text):
-        out.add(stem(w))
-        base = _DEMONYMS.get(w) or (w[:-1] if w.endswith("ian") else "")
-        if base:
-            out.add(stem(base))
-    return out
-
-
-def bound_number(question: str, text: str, start: int, end: int, a: int, b: int, own: str = ""):
-    """The number of the sentence `text[a:b]` that the question asks about, as (start, end)
-    offsets into `text`, when the reader's span `text[start:end]` is a number of that sentence
-    counting the same thing as another: "How many Russian enterprises ...?" over "1246
-    enterprises from ... China ..., as well as 137 enterprises from various regions of Russia"
-    is 137, the count whose own words (up to the next such count) hold "Russia". The reader
-    ties the count to the head noun but not to its qualifier. None: keep the reader's span.
-    `own`: the user's own words when `question` is a follow-up joined with the previous one
-    ("And how many Russian ones?"): its names weigh first.
-
-    >>> t = "At the EXPO, 1246 enterprises from 21 units of China, as well as 137 enterprises from Russia."
-    >>> s, e = bound_number("How many Russian enterprises came?", t, 13, 17, 0, len(t)); t[s:e]
-    '137'
-    >>> bound_number("How many Chinese enterprises came?", t, 13, 17, 0, len(t)) is None
-    True
-    >>> t = "In 2019 the company operated 14 hovercraft on the Amur river."
-    >>> bound_number("How many hovercraft did the company operate in 2019?", t, 29, 31, 0, len(t))
-    """
-    if not numbers(text[start:end]):
-        return None
-    sentence = text[a:b]
-    asked = _qualifiers(question) | _qualifiers(own)
-    # names weigh first: "Russian" ties a count to Russia more than "represented" does
-    asked_names = _qualifiers(" ".join(names(question)))
-    own_names = _qualifiers(" ".join(names(own))) if own else asked_names
-    # counts: numbers followed within two words by a word of the question ("137 enterprises")
-    counts = []
-    given = set(numbers(question)) | set(numbers(own))
-    for m in NUMBER_TOKEN.finditer(sentence):
-        after = " ".join(WORD.findall(sentence[m.end() : m.end() + 60])[:2])
-        # a number the question itself names ("in 2019") is given, not asked for
-        if _qualifiers(after) & asked and not set(numbers(m.group())) <= given:
-            counts.append((a + m.start(), a + m.end()))
-    mine = [c for c in counts if c[0] < end and c[1] > start]
-    if len(counts) < 2 or not mine:
-        return None
-
-    def score(i: int) -> tuple[int, int, int]:
-        s, e = counts[i]
-        stop = counts[i + 1][0] if i + 1 < len(counts) else b
-        # the words before the first count, in its own clause, are its; later counts own only
-        # the words after them (the words between two counts belong to the first)
-        before = _CLAUSE_BREAK.split(text[a:s])[-1] if i == 0 else ""
-        words = before + " " + text[e:stop]
-        capitalised = " ".join(w for w in WORD.findall(words) if w[0].isupper())
-        found = _qualifiers(capitalised)
-        return len(found & own_names), len(found & asked_names), len(_qualifiers(words) & asked)
-
-    scores = [score(i) for i in range(len(counts))]
-    best = max(range(len(counts)), key=lambda i: scores[i])
-    if counts[best] in mine or scores[best] <= scores[counts.index(mine[0])]:
-        return None
-    return counts[best]
-
-
-_LEAD_PREPOSITION = re.compile(r"(?:in|at|on|from|since|during)\s+(?=[A-Z0-9])")
-_PAIRS = {"”": "“", '"': '"', "’": "‘", ")": "(", "]": "["}
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) of `text` without what a short answer should not carry: spaces, a quote
-    mark or bracket left unpaired, trailing commas and colons, and a leading preposition
-    before a name or number ("in Bodø" -> "Bodø", "from June 15" -> "June 15").
-
-    >>> t = 'theme “cooperation: opportunities, potential, future” was in Bodø.'
-    >>> s, e = trim_span(t, t.index("opp"), t.index("” was") + 1); t[s:e]
-    'opportunities, potential, future'
-    >>> s, e = trim_span(t, t.index("in Bodø"), len(t) - 1); t[s:e]
-    'Bodø'
-    >>> s, e = trim_span(t, t.index("“"), t.index("” was") + 1); t[s:e]
-    '“cooperation: opportunities, potential, future”'
-    """
-    while True:
-        before = (start, end)
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
-            end -= 1
-        span = text[start:end]
-        unpaired = span and span[-1] in _PAIRS and _PAIRS[span[-1]] not in span[:-1]
-        if unpaired and (span[-1] != '"' or span.count('"') % 2):
-            end -= 1
-        span = text[start:end]
-        if (
-            span
-            and span[0] in "“‘(["
-            and {"“": "”", "‘": "’", "(": ")", "[": "]"}[span[0]] not in span
-            or span
-            and span[0] == '"'
-            and span.count('"') % 2
-        ):
-            start += 1
-        m = _LEAD_PREPOSITION.match(text, start, end)
-        if m and m.end() < end:
-            start = m.end()
-        if (start, end) == before:
-            return start, end
 
 
 @dataclass

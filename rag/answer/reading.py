@@ -11,16 +11,14 @@ from pathlib import Path
 
 from rag.answer.abstain import (
     Verifier,
-    bound_number,
-    choose_span,
     entity_pairs,
     missing_numbers,
     names_other,
     reader_features,
-    trim_span,
 )
 from rag.answer.base import Model, Outcome, Rival, ShortAnswer
 from rag.answer.reader import Span
+from rag.answer.spans import bound_change, bound_number, choose_span, trim_span
 from rag.context import known_text, retrieval_text
 from rag.ingest.chunk import split_sentences
 from rag.retrieve import Passage
@@ -311,6 +309,9 @@ class ReadingAnswerer:
         passage = passages[span.passage]
         a, b = bounds[best]
         bound = bound_number(query, passage.chunk.text, span.start, span.end, a, b, asked)
+        bound = bound or bound_change(
+            asked or query, passage.chunk.text, span.start, span.end, a, b
+        )
         s, e = bound or trim_span(passage.chunk.text, span.start, span.end)
         if (s, e) != (span.start, span.end) and s < e:
             span = replace(span, start=s, end=e, text=passage.chunk.text[s:e])

@@ -1,0 +1,202 @@
+"""The short answer cut from the reader's spans: which span answers (`choose_span`), the
+number of a sentence the question asks about (`bound_number`, `bound_change`), and what a
+short answer should not carry (`trim_span`)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.abstain import NUMBER_TOKEN, word_share
+from rag.text import WORD, content_tokens, names, numbers, stem, stems
+
+
+def choose_span(question: str, spans, sentences: list[str], weight: float = 4.0) -> int:
+    """The index of the span to answer with (`sentences[i]` holds `spans[i]`): the best
+    margin + `weight` x share of the question's content words in its sentence
+    (Settings.reader_select_words_weight says why).
+
+    >>> from types import SimpleNamespace as S
+    >>> q = "Where did the Black Death start?"
+    >>> spans = [S(margin=3.0), S(margin=1.0)]
+    >>> choose_span(q, spans, ["Rome is a city.", "The Black Death started in Asia."])
+    1
+    """
+    q_words = stems(question)
+    return max(
+        range(len(spans)),
+        key=lambda i: spans[i].margin + weight * word_share(q_words, stems(sentences[i])),
+    )
+
+
+# A country's adjective and its name meet: "Russian" ~ "Russia", "Chinese" ~ "China".
+_DEMONYMS = {"chinese": "china", "japanese": "japan", "vietnamese": "vietnam", "french": "france"}
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+
+
+def _qualifiers(text: str) -> set[str]:
+    """Stemmed content words of `text`, each country adjective also as its country.
+
+    >>> sorted(_qualifiers("137 firms from Russia")), sorted(_qualifiers("Russian ones"))
+    (['137', 'firms', 'russia'], ['russia'])
+    """
+    out = set()
+    for w in content_tokens(text):
+        out.add(stem(w))
+        base = _DEMONYMS.get(w) or (w[:-1] if w.endswith("ian") else "")
+        if base:
+            out.add(stem(base))
+    return out
+
+
+def bound_number(question: str, text: str, start: int, end: int, a: int, b: int, own: str = ""):
+    """The number of the sentence `text[a:b]` that the question asks about, as (start, end)
+    offsets into `text`, when the reader's span `text[start:end]` is a number of that sentence
+    counting the same thing as another: "How many Russian enterprises ...?" over "1246
+    enterprises from ... China ..., as well as 137 enterprises from various regions of Russia"
+    is 137, the count whose own words (up to the next such count) hold "Russia". The reader
+    ties the count to the head noun but not to its qualifier. None: keep the reader's span.
+    `own`: the user's own words when `question` is a follow-up joined with the previous one
+    ("And how many Russian ones?"): its names weigh first.
+
+    >>> t = "At the EXPO, 1246 enterprises from 21 units of China, as well as 137 enterprises from Russia."
+    >>> s, e = bound_number("How many Russian enterprises came?", t, 13, 17, 0, len(t)); t[s:e]
+    '137'
+    >>> bound_number("How many Chinese enterprises came?", t, 13, 17, 0, len(t)) is None
+    True
+    >>> t = "In 2019 the company operated 14 hovercraft on the Amur river."
+    >>> bound_number("How many hovercraft did the company operate in 2019?", t, 29, 31, 0, len(t))
+    """
+    if not numbers(text[start:end]):
+        return None
+    sentence = text[a:b]
+    asked = _qualifiers(question) | _qualifiers(own)
+    # names weigh first: "Russian" ties a count to Russia more than "represented" does
+    asked_names = _qualifiers(" ".join(names(question)))
+    own_names = _qualifiers(" ".join(names(own))) if own else asked_names
+    # counts: numbers followed within two words by a word of the question ("137 enterprises")
+    counts = []
+    given = set(numbers(question)) | set(numbers(own))
+    for m in NUMBER_TOKEN.finditer(sentence):
+        after = " ".join(WORD.findall(sentence[m.end() : m.end() + 60])[:2])
+        # a number the question itself names ("in 2019") is given, not asked for
+        if _qualifiers(after) & asked and not set(numbers(m.group())) <= given:
+            counts.append((a + m.start(), a + m.end()))
+    mine = [c for c in counts if c[0] < end and c[1] > start]
+    if len(counts) < 2 or not mine:
+        return None
+
+    def score(i: int) -> tuple[int, int, int]:
+        s, e = counts[i]
+        stop = counts[i + 1][0] if i + 1 < len(counts) else b
+        # the words before the first count, in its own clause, are its; later counts own only
+        # the words after them (the words between two counts belong to the first)
+        before = _CLAUSE_BREAK.split(text[a:s])[-1] if i == 0 else ""
+        words = before + " " + text[e:stop]
+        capitalised = " ".join(w for w in WORD.findall(words) if w[0].isupper())
+        found = _qualifiers(capitalised)
+        return len(found & own_names), len(found & asked_names), len(_qualifiers(words) & asked)
+
+    scores = [score(i) for i in range(len(counts))]
+    best = max(range(len(counts)), key=lambda i: scores[i])
+    if counts[best] in mine or scores[best] <= scores[counts.index(mine[0])]:
+        return None
+    return counts[best]
+
+
+# "How much did product revenue grow?" asks for the change, not the level.
+_ASKS_CHANGE = re.compile(
+    r"\bhow (?:much|many|fast)\b[^?]*\b(?:grow|grew|grown|increase[sd]?|rise|rose|risen|"
+    r"decline[sd]?|decrease[sd]?|fall|fell|fallen|drop(?:ped)?|shr[iau]nk|change[sd]?|jump(?:ed)?)\b",
+    re.I,
+)
+_AMOUNT = (
+    r"\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent|basis points|million|billion|thousand))?"
+)
+_CHANGE_WORD = r"(?:growth|increase|decrease|decline|rise|gain|drop|improvement|reduction)"
+_CHANGES = (
+    # "85% year-over-year growth", "a 12 percent increase"
+    re.compile(rf"(?<![\w.$])({_AMOUNT})(?:\s+|-)(?:[\w-]+\s+){{0,2}}{_CHANGE_WORD}\b", re.I),
+    # "grew 48 percent", "increased by $3 million", "up 12%", "growth of 5%"
+    re.compile(
+        r"\b(?:grew|grown|increased|rose|risen|declined|decreased|fell|fallen|dropped|jumped|"
+        rf"shrank|up|down|{_CHANGE_WORD} of)\s+(?:by\s+)?(?:approximately\s+|about\s+|nearly\s+)?"
+        rf"({_AMOUNT})",
+        re.I,
+    ),
+)
+
+
+def bound_change(question: str, text: str, start: int, end: int, a: int, b: int):
+    """(start, end) in `text` of the change the sentence `text[a:b]` states, when the question
+    asks how much something grew or fell and the reader's span `text[start:end]` is another
+    figure of it (the level): "How much did product revenue grow?" over "Product revenue was
+    $394.4 million, representing 85% year-over-year growth." is 85%. None: keep the span.
+
+    >>> t = "Product revenue was $394.4 million, representing 85% year-over-year growth."
+    >>> s, e = bound_change("How much did product revenue grow?", t, 20, 34, 0, len(t)); t[s:e]
+    '85%'
+    >>> t = "Revenue grew 48 percent to $2 million."
+    >>> s, e = bound_change("How much did revenue grow?", t, 26, 36, 0, len(t)); t[s:e]
+    '48 percent'
+    >>> bound_change("How much did revenue grow?", t, 13, 23, 0, len(t)) is None
+    True
+    >>> bound_change("How much was revenue?", t, 26, 36, 0, len(t)) is None
+    True
+    >>> t = "Exports rose 47% to 24 billion, and imports rose 33% to 30 billion."
+    >>> bound_change("How much did imports rise?", t, t.index("33"), t.index("33") + 3, 0, len(t))
+    >>> s, e = bound_change("How much did imports rise?", t, 56, 66, 0, len(t)); t[s:e]
+    '33%'
+    """
+    if not _ASKS_CHANGE.search(question) or not numbers(text[start:end]):
+        return None
+    sentence = text[a:b]
+    found = [(a + m.start(1), a + m.end(1)) for rx in _CHANGES for m in rx.finditer(sentence)]
+    if not found or any(s < end and e > start for s, e in found):
+        return None  # no change stated, or the reader's span is one
+    # the change nearest the level read: of the same thing ("revenue was $394.4 million,
+    # representing 85% ... growth"), not of another the sentence goes on to
+    return min(found, key=lambda x: min(abs(x[0] - end), abs(start - x[1])))
+
+
+_LEAD_PREPOSITION = re.compile(r"(?:in|at|on|from|since|during)\s+(?=[A-Z0-9])")
+_PAIRS = {"”": "“", '"': '"', "’": "‘", ")": "(", "]": "["}
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of `text` without what a short answer should not carry: spaces, a quote
+    mark or bracket left unpaired, trailing commas and colons, and a leading preposition
+    before a name or number ("in Bodø" -> "Bodø", "from June 15" -> "June 15").
+
+    >>> t = 'theme “cooperation: opportunities, potential, future” was in Bodø.'
+    >>> s, e = trim_span(t, t.index("opp"), t.index("” was") + 1); t[s:e]
+    'opportunities, potential, future'
+    >>> s, e = trim_span(t, t.index("in Bodø"), len(t) - 1); t[s:e]
+    'Bodø'
+    >>> s, e = trim_span(t, t.index("“"), t.index("” was") + 1); t[s:e]
+    '“cooperation: opportunities, potential, future”'
+    """
+    while True:
+        before = (start, end)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+            end -= 1
+        span = text[start:end]
+        unpaired = span and span[-1] in _PAIRS and _PAIRS[span[-1]] not in span[:-1]
+        if unpaired and (span[-1] != '"' or span.count('"') % 2):
+            end -= 1
+        span = text[start:end]
+        if (
+            span
+            and span[0] in "“‘(["
+            and {"“": "”", "‘": "’", "(": ")", "[": "]"}[span[0]] not in span
+            or span
+            and span[0] == '"'
+            and span.count('"') % 2
+        ):
+            start += 1
+        m = _LEAD_PREPOSITION.match(text, start, end)
+        if m and m.end() < end:
+            start = m.end()
+        if (start, end) == before:
+            return start, end
