@@ -37,6 +37,10 @@ def calls(tmp_path_factory, embedder):
         call("Q1 FY2023", "394.4", "85%", "6,322", "Snowpark for Python entered private preview."),
         encoding="utf-8",
     )
+    (docs / "Glacier Data Q3 FY2022 Earnings Call.txt").write_text(
+        call("Q3 FY2022", "334.4", "110%", "5,944", "Snowpark reached public preview."),
+        encoding="utf-8",
+    )
     (docs / "Glacier Data Q3 FY2023 Earnings Call.txt").write_text(
         call(
             "Q3 FY2023", "522.8", "67%", "7,292", "Snowpark for Python became generally available."
@@ -76,3 +80,13 @@ def test_how_much_it_grew_is_the_growth_not_the_level(calls):
     assert a.citations[0].quote.startswith("Product revenue for the quarter was $394.4 million")
     level = calls.ask("How much product revenue did Glacier Data report for Q3 FY2023?")
     assert level.short_answer.text == "$522.8 million"
+
+
+def test_a_comparison_between_two_quarters_reads_those_two_only(calls):
+    a = calls.ask("What is the difference in product revenue between Q3 FY2022 and Q3 FY2023?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert [c.doc for c in a.citations] == [
+        "Glacier Data Q3 FY2022 Earnings Call.txt",
+        "Glacier Data Q3 FY2023 Earnings Call.txt",
+    ]
+    assert [line.split(":")[0] for line in a.answer.splitlines()] == ["- Q3 2022", "- Q3 2023"]

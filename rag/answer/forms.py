@@ -440,7 +440,7 @@ def extract(
         return Outcome([_support(x) for x in chosen], form=form)
     # One line per document (its best), documents in period order. When the question names
     # periods that some documents' names carry, only those documents are compared.
-    named_periods = set(periods(question))
+    named_periods = set(periods(asked or question))
     by_doc: dict[str, list[Line]] = {}
     for x in lines:
         by_doc.setdefault(x.passage.chunk.doc, []).append(x)
