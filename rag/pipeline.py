@@ -391,7 +391,7 @@ class RAG:
             return None
         if mode == "dated" and not self._among_dated(query):
             return None
-        if self._unmentioned(question, documents):
+        if self._unmentioned(question, documents, passages):
             return None  # the names rule refuses it, with its own reason
         outcome = answerer.answer_form(
             "summary", self._without_steering(query), passages, self.embedder, question
@@ -419,9 +419,9 @@ class RAG:
         snap, docs = steer(snap, query, "prefer")
         return dated(snap, docs or list(snap.documents))
 
-    def _unmentioned(self, question: str, documents=None) -> list[str]:
+    def _unmentioned(self, question: str, documents=None, passages=()) -> list[str]:
         """The names of `question` that no searched document's words (passages, titles, file
-        names: the lexical index) contain."""
+        names: the lexical index) contain, but for acronyms the `passages` spell out ("CFO")."""
         snap = self._snap(documents)
         if snap is None:
             return []
@@ -429,9 +429,11 @@ class RAG:
         question = without_document_words(question)
         # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
         titled = set().union(*(k.words for k in document_keys(snap).values()))
-        return unmentioned_names(
+        said = [p.chunk.text for p in passages]
+        missing = unmentioned_names(
             question, lambda w: w.lower() in titled or bool(snap.lexical(w, 1))
         )
+        return [w for w in missing if not (w.isupper() and spelled_out(w, said))]
 
     def _absent(self, question: str, passages, documents) -> list[str]:
         """The names of `question` that no searched document holds, nor anything like them in
@@ -530,10 +532,7 @@ class RAG:
         if outcome.reason in ("not_confident", "form_unsupported"):
             # "Who is the CEO of Snowflake?" on documents that never name Snowflake: say so,
             # with the user's own words of this question only
-            said = [p.chunk.text for p in result.passages]
-            missing = [
-                w for w in self._unmentioned(result.question, documents) if not spelled_out(w, said)
-            ]
+            missing = self._unmentioned(result.question, documents, result.passages)
             if missing:
                 return self._abstain(result, t0, "missing_names", " or ".join(missing))
         if outcome.reason:

@@ -90,3 +90,11 @@ def test_a_comparison_between_two_quarters_reads_those_two_only(calls):
         "Glacier Data Q3 FY2023 Earnings Call.txt",
     ]
     assert [line.split(":")[0] for line in a.answer.splitlines()] == ["- Q3 2022", "- Q3 2023"]
+
+
+def test_what_an_officer_said_is_answered_with_what_was_said(calls):
+    a = calls.ask("What did the CFO say about operating margin?")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert {c.quote for c in a.citations} == {
+        "Operating margin improved as we gained efficiencies in our cloud hosting costs."
+    }

@@ -132,6 +132,8 @@ def two_measures(question: str) -> tuple[str, str] | None:
 EXPLAINED = re.compile(
     r"(^|^[^?]{0,60}?, )(are|is|was|were|does|do|did|has|have|had)\b|"
     r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|suggests?|relationship)\b|"
+    # what was said on a call: "What did the CFO say about operating margin?"
+    r"\b(say|said|comment\w*|remark\w*|talk\w*|discuss\w*) (about|on|regarding)\b|"
     r"\band (if so,? )?(what|how|which|why)\b",
     re.I,
 )
@@ -143,6 +145,8 @@ def explained(question: str) -> bool:
     >>> explained("Did Apple report any share repurchases, and if so, what was their scale?")
     True
     >>> explained("In the Q2 2023 10-Q, did Amazon announce any acquisitions?")
+    True
+    >>> explained("What did the CFO say about operating margin?")
     True
     >>> explained("What was Apple's gross margin in Q3 2023?")
     False
