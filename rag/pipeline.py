@@ -340,17 +340,16 @@ class RAG:
             result.form = table.form
             yield self._answer(result, table, t0)
             return
+        snap, lay, most = self._snap(documents), self.library.layout, s.form_max_items
+        listed = section_list(text, query, snap, lay, passages, most) if s.section_lists else None
+        if listed is not None:
+            self._cited_first(result, listed)
+            result.form = "list"
+            yield self._answer(result, listed, t0, documents)
+            return
         if formed:
             if form == "comparison":
                 passages = result.passages = self._per_period(query, passages, documents)
-            snap, lay, most = self._snap(documents), self.library.layout, s.form_max_items
-            listed = (
-                section_list(text, query, snap, lay, passages, most) if s.section_lists else None
-            )
-            if listed is not None:
-                self._cited_first(result, listed)
-                yield self._answer(result, listed, t0, documents)
-                return
             rows = self._form_rows(form, query, passages, documents)
             outcome = answerer.answer_form(
                 form, self._without_steering(query), passages, self.embedder, text, rows=rows
