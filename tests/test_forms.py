@@ -294,6 +294,10 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
 
 MANUAL = (
     "# AquaPure 300 Manual\n\n"
+    "## Safety Warnings\n\n"
+    "Do not connect the purifier to a hot water supply.\n\n"
+    "Unplug the unit before replacing any filter.\n\n"
+    "Keep the purifier away from direct sunlight and frost.\n\n"
     "## Replacing the Filter\n\n"
     "1. Turn off the water supply and unplug the unit.\n\n"
     "2. Open the front cover by pressing the release button. "
@@ -329,6 +333,13 @@ def test_how_to_do_what_a_heading_names_gives_every_step_in_order(tmp_path, embe
         "- 3. Turn the old cartridge counterclockwise and pull it out. [3]"
     )
     assert not a.notice
+    # a section asked for by its heading alone is listed too
+    w = rag.ask("What are the safety warnings?")
+    assert w.form == "list" and [c.quote.split()[0] for c in w.citations] == [
+        "Do",
+        "Unplug",
+        "Keep",
+    ]
     # a question that asks for one fact stays the reader's
     b = rag.ask("How long is the warranty?")
     assert b.form == "fact"

@@ -51,7 +51,7 @@ REPORT = [
 ]
 
 
-def report_pdf() -> bytes:
+def report_pdf(report=REPORT, gap: float = 3) -> bytes:
     from fpdf import FPDF
 
     if not (FONTS / "DejaVuSans-Bold.ttf").exists():
@@ -60,13 +60,13 @@ def report_pdf() -> bytes:
     doc.add_font("DejaVu", fname=str(FONTS / "DejaVuSans.ttf"))
     doc.add_font("DejaVu", style="B", fname=str(FONTS / "DejaVuSans-Bold.ttf"))
     doc.set_auto_page_break(False)
-    for page in REPORT:
+    for page in report:
         doc.add_page()
         for kind, text in page:
             style, size = {"h1": ("", 16), "h2": ("B", 11), "p": ("", 11)}[kind]
             doc.set_font("DejaVu", style=style, size=size)
             doc.multi_cell(0, size * 0.6, text)
-            doc.ln(3)
+            doc.ln(gap)
     return bytes(doc.output())
 
 
@@ -101,6 +101,35 @@ def test_headings_by_font_give_each_stretch_its_heading_path_and_leave_the_text_
     assert ex.section_at(at("The contractor")) == "Harbor Operations › Winter Dredging"
     assert ex.section_at(at("New pilots")) == "Staff Training"
     assert [p for _, p in ex.pages] == [1, 2]
+
+
+MANUAL = [
+    [
+        ("h1", "Water Purifier Manual"),
+        ("h2", "Safety Warnings"),
+        ("p", "Do not connect the purifier to a hot water supply."),
+        ("p", "Unplug the unit before replacing any filter."),
+        ("h2", "Warranty"),
+        ("p", "The purifier is covered by a two-year limited warranty."),
+    ]
+]
+
+
+def test_a_heading_set_close_above_its_text_is_its_own_paragraph():
+    """No gap sets the headings apart: their font does. Before, "Water Purifier Manual Safety
+    Warnings Do not connect ..." read as one paragraph, and the section was lost."""
+    ex = extract("manual.pdf", report_pdf(MANUAL, gap=0))
+    assert ex.text.split("\n\n")[:3] == [
+        "Water Purifier Manual",
+        "Safety Warnings",
+        "Do not connect the purifier to a hot water supply. Unplug the unit before replacing "
+        "any filter.",
+    ]
+    assert [p for _, p in ex.sections] == [
+        "Water Purifier Manual",
+        "Water Purifier Manual › Safety Warnings",
+        "Water Purifier Manual › Warranty",
+    ]
 
 
 def test_table_rows_sentences_and_numbers_are_not_headings():

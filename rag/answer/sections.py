@@ -118,8 +118,12 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     from rag.answer.tables import choose_documents
     from rag.retrieve import Passage
 
-    if snap is None or not (classify(question) == "list" or _PROCEDURE.search(question)):
+    if snap is None:
         return None
+    # a list, the steps of a procedure, or a section asked for by its heading alone ("What are
+    # the safety warnings?" over "Safety Warnings")
+    whole = not (classify(question) == "list" or _PROCEDURE.search(question))
+    terms = len(question_terms(question))
     docs, _ = choose_documents("list", query, passages, snap)
 
     best = None
@@ -128,6 +132,8 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
         if layout is None or not layout.sections:
             continue
         for sec in named_sections(question, doc, layout):
+            if whole and sec.words < terms:
+                continue
             ranks = [
                 p.rank
                 for p in passages

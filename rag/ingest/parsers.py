@@ -242,6 +242,8 @@ def _pdf(name: str, data: bytes) -> Extracted:
     paragraph holding its label, column headers and values, running headers and page numbers
     dropped. Any failure of the parser is an IngestError naming this file."""
     from .pdf import (
+        _body_style,
+        _looks_like_heading,
         clean,
         drop_running_lines,
         join_lines,
@@ -257,13 +259,15 @@ def _pdf(name: str, data: bytes) -> Extracted:
     raw_pages = drop_running_lines(raw_pages)
     vocab = vocabulary(raw_pages)
     page_heads = page_headings(raw_pages)
+    bodies = _body_style(raw_pages)
     parts: list[str] = []
     pages: list[tuple[int, int]] = []
     heads: list = []
     length = 0
     for number, lines in enumerate(raw_pages, 1):
         blocks = []
-        for kind, block in page_blocks(lines):
+        body = bodies[number - 1]
+        for kind, block in page_blocks(lines, lambda ln, body=body: _looks_like_heading(ln, body)):
             if kind == "table":
                 blocks.extend(" ".join(clean(row).split()) for row in block)
             else:

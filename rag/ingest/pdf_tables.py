@@ -280,16 +280,27 @@ def _join_wrapped(first: str, rest: str) -> str:
     return f"{first} {rest}"
 
 
-def page_blocks(lines: list[Line]) -> list[tuple[str, list[str]]]:
-    """A page's lines -> blocks in reading order: ("prose", lines) and ("table", row lines)."""
+def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, list[str]]]:
+    """A page's lines -> blocks in reading order: ("prose", lines) and ("table", row lines).
+    A vertical gap starts a new paragraph, and so does a line `heading` says looks like one, and
+    the line after it: a manual's "Safety Warnings" set just above its first warning is a
+    heading, not the start of a sentence."""
     blocks: list[tuple[str, list[str]]] = []
     prose: list[str] = []
     prev: Line | None = None
     at = 0
+
+    def breaks(ln: Line) -> bool:
+        if prev is None:
+            return False
+        if prev.bottom - ln.top > 0.9 * ln.h or heading(ln) != heading(prev):
+            return True
+        return heading(ln) and ln.style != prev.style  # a title over a heading
+
     for h, i, j in find_tables(lines):
         for ln in lines[at:h]:
-            if prev is not None and prev.bottom - ln.top > 0.9 * ln.h and prose:
-                prose.append("")  # a vertical gap: a new paragraph
+            if prose and breaks(ln):
+                prose.append("")  # a new paragraph
             prose.append(ln.text)
             prev = ln
         try:
@@ -306,7 +317,7 @@ def page_blocks(lines: list[Line]) -> list[tuple[str, list[str]]]:
             prose.extend(ln.text for ln in lines[h:j])
         prev, at = lines[j - 1], j
     for ln in lines[at:]:
-        if prev is not None and prev.bottom - ln.top > 0.9 * ln.h and prose:
+        if prose and breaks(ln):
             prose.append("")
         prose.append(ln.text)
         prev = ln
