@@ -65,6 +65,65 @@ def ligature_pdf() -> bytes:
     return bytes(doc.output())
 
 
+def words_table_pdf() -> bytes:
+    """A table of words (error codes: code, meaning, action) between two paragraphs, and a
+    page of two-column prose, whose lines are no table."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.cell(0, 7, "The display shows a code when something is wrong.")
+    doc.ln(12)
+    for code, meaning, action in [
+        ("Code", "Meaning", "Action"),
+        ("E1", "Low water pressure", "Open the inlet valve fully"),
+        ("E4", "Leak detected", "Unplug the unit and call service"),
+    ]:
+        doc.set_font("DejaVu", size=13 if code == "Code" else 11)  # the header set apart
+        for x, text in ((10, code), (40, meaning), (110, action)):
+            doc.set_x(x)
+            doc.cell(60, 7, text)
+        doc.ln(8)
+    doc.ln(6)
+    doc.set_x(10)
+    doc.cell(0, 7, "Call service for any other code.")
+    doc.ln(14)
+    for term, meaning in [
+        ("AI", "Artificial intelligence"),
+        ("ASP", "Average selling price"),
+        ("EPS", "Earnings per share"),
+    ]:  # a glossary: no header
+        doc.set_x(10)
+        doc.cell(30, 7, term)
+        doc.set_x(40)
+        doc.cell(80, 7, meaning)
+        doc.ln(8)
+    doc.add_page()
+    left = "The ferry crosses the river twice a day in summer and once in winter months"
+    right = "Tickets are sold at the station and on board for a small extra fee paid"
+    for _ in range(4):
+        doc.set_x(10)
+        doc.cell(90, 7, left)
+        doc.set_x(110)
+        doc.cell(90, 7, right)
+        doc.ln(8)
+    return bytes(doc.output())
+
+
+def test_a_table_of_words_reads_one_row_per_line_and_two_prose_columns_stay_prose():
+    ex = extract("codes.pdf", words_table_pdf())
+    paragraphs = ex.text.split("\n\n")
+    assert paragraphs[1:4] == [
+        "E1 — Meaning: Low water pressure; Action: Open the inlet valve fully",
+        "E4 — Meaning: Leak detected; Action: Unplug the unit and call service",
+        "Call service for any other code.",
+    ]
+    assert paragraphs[4:7] == [
+        "AI — Artificial intelligence",
+        "ASP — Average selling price",
+        "EPS — Earnings per share",
+    ]
+    assert "—" not in ex.text[ex.text.index("The ferry") :]
+
+
 def test_ligatures_hyphens_and_running_header_and_page_numbers():
     ex = extract("report.pdf", ligature_pdf())
     assert ex.page_count == 3

@@ -274,6 +274,90 @@ def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
     return out
 
 
+# A table of words ("Code | Meaning | Action", "Specification | Value"): at least a header and
+# two rows, each line the same number of cells starting where the header's start, none long.
+TEXT_TABLE_MAX_CELLS = 6
+TEXT_TABLE_CELL_WORDS = 8
+
+
+def find_text_tables(lines: list[Line], taken: set[int]) -> list[tuple[int, int]]:
+    """Tables of words on a page as (header line, end) indices into `lines`, outside the lines
+    `taken` by tables of figures. Two columns of prose are no table: their cells are long."""
+
+    def fits(ln: Line, head: Line) -> bool:
+        if len(ln.cells) != len(head.cells):
+            return False
+        if any(len(c[0].split()) > TEXT_TABLE_CELL_WORDS for c in ln.cells):
+            return False
+        tol = 1.5 * max(ln.h, head.h)
+        return all(abs(a[1] - b[1]) <= tol for a, b in zip(ln.cells, head.cells, strict=True))
+
+    found = []
+    i = 0
+    while i < len(lines):
+        head = lines[i]
+        n = len(head.cells)
+        if i in taken or not 2 <= n <= TEXT_TABLE_MAX_CELLS or not fits(head, head):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(lines)
+            and j not in taken
+            and not _gap(lines[j - 1], lines[j])
+            and fits(lines[j], head)
+        ):
+            j += 1
+        if j - i >= 3 and all(_is_row(ln) for ln in lines[i + 1 : j]):
+            found.append((i, j))
+            i = j
+        else:
+            i += 1
+    return found
+
+
+_HEADER_CELL = re.compile(r"[A-Z][A-Za-z/&()' -]{0,40}")
+
+
+def _names_columns(head: Line, body: list[Line]) -> bool:
+    """Whether `head` is the header of a table of words: set apart by its font (bolder or
+    larger than the rows), its cells short capitalised names ("Code | Meaning | Action"). A
+    glossary's first entry ("ADAS | Advanced driver-assistance systems") is no header."""
+    if head.style is None or any(ln.style is None for ln in body):
+        return False
+    weight, size = head.style
+    apart = all(weight > ln.style[0] or size > ln.style[1] for ln in body)
+    return apart and all(
+        len(c[0].split()) <= 4 and _HEADER_CELL.fullmatch(c[0]) for c in head.cells
+    )
+
+
+def _is_row(ln: Line) -> bool:
+    """A row of a table of words: a short label first, no cell a bulleted item or a figure (a
+    row of figures the figures' table did not take, a contents line's page number)."""
+    cells = [c[0] for c in ln.cells]
+    if len(cells[0].split()) > 5 or any(_is_value(c) for c in cells):
+        return False
+    if any(c[:1].islower() for c in cells):
+        return False  # columns of prose cut at the line's end ("and higher excess capacity")
+    return not any(c[:1] in "•▪◦●-–" or c.endswith((";", ",")) for c in cells)
+
+
+def text_table_rows(lines: list[Line]) -> list[str]:
+    """'label — header: value; header: value' for each row under the header line; without a
+    header (`_names_columns`), 'label — value; value' for every line."""
+    header = _names_columns(lines[0], lines[1:])
+    if not header and not _is_row(lines[0]):
+        return []
+    heads = [c[0] for c in lines[0].cells] if header else [""] * len(lines[0].cells)
+    out = []
+    for ln in lines[1:] if header else lines:
+        cells = [c[0] for c in ln.cells]
+        pairs = zip(heads[1:], cells[1:], strict=True)
+        out.append(f"{cells[0]} — " + "; ".join(f"{h}: {v}" if h else v for h, v in pairs))
+    return out
+
+
 def _join_wrapped(first: str, rest: str) -> str:
     if first.endswith(_LINE_HYPHENS):
         return first[:-1] + rest
@@ -297,14 +381,18 @@ def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, 
             return True
         return heading(ln) and ln.style != prev.style  # a title over a heading
 
-    for h, i, j in find_tables(lines):
+    tables = [(h, i, j, "figures") for h, i, j in find_tables(lines)]
+    taken = {k for h, _, j, _ in tables for k in range(h, j)}
+    tables += [(h, h + 1, j, "words") for h, j in find_text_tables(lines, taken)]
+    for h, i, j, kind in sorted(tables):
         for ln in lines[at:h]:
             if prose and breaks(ln):
                 prose.append("")  # a new paragraph
             prose.append(ln.text)
             prev = ln
         try:
-            rows = table_rows(lines[h:i], lines[i:j])
+            rows = table_rows(lines[h:i], lines[i:j]) if kind == "figures" else []
+            rows = rows or (text_table_rows(lines[h:j]) if kind == "words" else [])
         except Exception:  # noqa: BLE001 - a layout this code misreads: keep its words as prose
             log.warning("table layout not understood; kept as text", exc_info=True)
             rows = []
