@@ -293,12 +293,14 @@ _COMMON = frozenset(
 
 
 _LATEST = re.compile(r"\b(?:latest|most recent)\b", re.I)
+# A period written as one word ("FY2023", "Q3FY23", "H1"): it names when, not whom.
+_PERIOD_TOKEN = re.compile(r"(?:fy|[qh][1-4])+'?(?:\d{2}|\d{4})?(?:[qh][1-4])?")
 
 
 def name_words(text: str) -> set[str]:
     """Capitalised words and tickers of a text, lower-cased, possessives dropped.
 
-    >>> sorted(name_words("How did Apple's and MSFT's sales grow in Q1?"))
+    >>> sorted(name_words("How did Apple's and MSFT's sales grow in Q1 FY2023 and Q3FY23?"))
     ['apple', 'msft']
     """
     out = set()
@@ -306,7 +308,7 @@ def name_words(text: str) -> set[str]:
         w = re.sub(r"['’]s$", "", m.group())
         if w[:1].isupper() and not w[:1].isdigit():
             w = w.lower()
-            if w not in _COMMON and len(w) > 1:
+            if w not in _COMMON and len(w) > 1 and not _PERIOD_TOKEN.fullmatch(w):
                 out.add(w)
     return out
 
@@ -463,6 +465,12 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     return named or dated
 
 
+def period_documents(query: str, keys: dict[str, DocumentKeys]) -> list[str]:
+    """The documents known by one of the periods the question names, in name order."""
+    asked = periods(query)
+    return sorted(d for d, k in keys.items() if any(k.has_period(p) for p in asked))
+
+
 # Words that name the kind of document rather than anything in it ("in Amazon's Q2 2023
 # 10-Q"): once they have chosen the documents, they only pull cover pages, indexes and signed
 # certifications ("the Quarterly Report on Form 10-Q of ... for the quarter ended ...").
@@ -570,31 +578,3 @@ def steer(snap, query: str, mode: str):
     if mode == "restrict":
         return snap.restricted(docs), None
     return snap, docs
-
-
-# How many places a passage of a preferred document moves up the fused ranking ("prefer"
-# mode); None puts them all first. Chosen on the validation half (research/context_check.py,
-# answer passage in the top 5: 0.30 / 0.31 / 0.35 / 0.37 moved up 2 / 5 / 10 / 20, 0.41 first).
-PREFER_LIFT: int | None = None
-# How many of the first slots the preferred documents' passages take (None: all of theirs).
-PREFER_SLOTS: int | None = None
-
-
-def prefer(order: list, snap, docs: set[str] | None, lift: int | None = None) -> list:
-    """The fused candidates, those of the preferred documents moved up `lift` places (all
-    first when None); otherwise in their order."""
-    if not docs:
-        return order
-    lift = PREFER_LIFT if lift is None else lift
-    if lift is None:
-        first = [key for key in order if snap.chunk(key).doc in docs]
-        if PREFER_SLOTS is not None:
-            # only the first slots go to the named documents; the rest keep their order
-            first = first[:PREFER_SLOTS]
-            placed = set(first)
-            return first + [key for key in order if key not in placed]
-        return first + [key for key in order if snap.chunk(key).doc not in docs]
-    at = {
-        key: i - (lift + 0.5 if snap.chunk(key).doc in docs else 0) for i, key in enumerate(order)
-    }
-    return sorted(order, key=at.__getitem__)

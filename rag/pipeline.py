@@ -18,7 +18,7 @@ from rag.answer.periods import periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.sections import section_list
-from rag.context import dated, document_keys, steer, within_query, without_document_words
+from rag.context import dated, document_keys, period_documents, steer, within_query
 from rag.ingest.formats import Extracted
 from rag.store import open_store
 from rag.store.base import Store, UpdateReport
@@ -416,6 +416,8 @@ class RAG:
         if snap is None:
             return False
         snap, docs = steer(snap, query, "prefer")
+        # a comparison's periods steer nowhere (`STEER_SEVERAL`) but still name its documents
+        docs = docs or period_documents(query, document_keys(snap))
         return dated(snap, docs or list(snap.documents))
 
     def _unmentioned(self, question: str, documents=None, passages=()) -> list[str]:
@@ -425,6 +427,8 @@ class RAG:
         if snap is None:
             return []
         # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
+        from rag.context import without_document_words
+
         question = without_document_words(question)
         # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
         titled = set().union(*(k.words for k in document_keys(snap).values()))
