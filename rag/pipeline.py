@@ -27,10 +27,10 @@ from rag.store.embed import Embedder
 from .errors import ConfigError
 from .followup import rewrite
 from .library import Library
-from .questions import clean_history, clean_question, spell_out, spelled_out
+from .questions import clean_history, clean_question, spell_out
 from .retrieve import Passage, Retriever
 from .settings import Settings
-from .text import display_text
+from .text import WORD, display_text
 
 log = logging.getLogger(__name__)
 
@@ -388,9 +388,9 @@ class RAG:
             return None
         if mode in ("dated", "shaped") and not explained(question):
             return None
-        if mode == "dated" and not self._among_dated(query):
+        if mode == "dated" and not self._among_dated(query, passages):
             return None
-        if self._unmentioned(question, documents, passages):
+        if self._unmentioned(question, documents, query):
             return None  # the names rule refuses it, with its own reason
         outcome = answerer.answer_form(
             "summary", self._without_steering(query), passages, self.embedder, question
@@ -409,20 +409,20 @@ class RAG:
             return query
         return within_query(query, document_keys(snap))
 
-    def _among_dated(self, query: str) -> bool:
-        """Whether the documents `query` is steered to (all, when none) are look-alike reports
-        known by a period (`context.dated`)."""
+    def _among_dated(self, query: str, passages=()) -> bool:
+        """Whether the documents `query` is steered to (else those of the first `passages`, or
+        all) are look-alike reports known by a period (`context.dated`)."""
         snap = self.store.current()
         if snap is None:
             return False
         snap, docs = steer(snap, query, "prefer")
-        # a comparison's periods steer nowhere (`STEER_SEVERAL`) but still name its documents
-        docs = docs or period_documents(query, document_keys(snap))
-        return dated(snap, docs or list(snap.documents))
+        docs = docs or period_documents(query, document_keys(snap))  # a comparison's
+        return dated(snap, docs or [p.chunk.doc for p in passages[:3]] or list(snap.documents))
 
-    def _unmentioned(self, question: str, documents=None, passages=()) -> list[str]:
+    def _unmentioned(self, question: str, documents=None, query: str = "") -> list[str]:
         """The names of `question` that no searched document's words (passages, titles, file
-        names: the lexical index) contain, but for acronyms the `passages` spell out ("CFO")."""
+        names: the lexical index) contain, but for acronyms `query` (what was searched) has
+        spelled out as the passages do ("CFO": "Chief Financial Officer")."""
         snap = self._snap(documents)
         if snap is None:
             return []
@@ -432,11 +432,11 @@ class RAG:
         question = without_document_words(question)
         # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
         titled = set().union(*(k.words for k in document_keys(snap).values()))
-        said = [p.chunk.text for p in passages]
         missing = unmentioned_names(
             question, lambda w: w.lower() in titled or bool(snap.lexical(w, 1))
         )
-        return [w for w in missing if not (w.isupper() and spelled_out(w, said))]
+        said = set(WORD.findall(query)) if query else set(missing)
+        return [w for w in missing if w in said or not w.isupper()]
 
     def _absent(self, question: str, passages, documents) -> list[str]:
         """The names of `question` that no searched document holds, nor anything like them in
@@ -535,7 +535,7 @@ class RAG:
         if outcome.reason in ("not_confident", "form_unsupported"):
             # "Who is the CEO of Snowflake?" on documents that never name Snowflake: say so,
             # with the user's own words of this question only
-            missing = self._unmentioned(result.question, documents, result.passages)
+            missing = self._unmentioned(result.question, documents, result.query)
             if missing:
                 return self._abstain(result, t0, "missing_names", " or ".join(missing))
         if outcome.reason:
