@@ -25,10 +25,15 @@ def reader():
 
 @pytest.fixture
 def farm_rag(tmp_path, embedder, reader):
+    return one_document(tmp_path, "farm.txt", FARM, embedder, reader)
+
+
+def one_document(tmp_path, name: str, text: str, embedder, reader, **settings):
+    """A RAG over one document `name` holding `text`."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "farm.txt").write_text(FARM, encoding="utf-8")
-    return build_rag(docs, tmp_path, embedder, reader)
+    (docs / name).write_text(text, encoding="utf-8")
+    return build_rag(docs, tmp_path, embedder, reader, **settings)
 
 
 def _check_quotes(rag, answer):
@@ -130,10 +135,7 @@ REPORT = (
 
 
 def test_list_items_are_sentences_never_contents_headers_or_numbers(tmp_path, embedder, reader):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "report.txt").write_text(REPORT, encoding="utf-8")
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = one_document(tmp_path, "report.txt", REPORT, embedder, reader)
     a = rag.ask("List the crops the farm grew in 2023.")
     assert a.form == "list" and not a.abstained
     # the rice sentence is said once (its first place), items in document order, each cited
@@ -218,10 +220,7 @@ LIQUIDITY = (
 def test_a_summary_says_no_heading_and_no_cross_reference(tmp_path, embedder, reader):
     """The heading and "See Note 4 ..." hold the question's words but say nothing: the
     sentences under the heading are the summary."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "farm.txt").write_text(LIQUIDITY, encoding="utf-8")
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = one_document(tmp_path, "farm.txt", LIQUIDITY, embedder, reader)
     a = rag.ask("Summarize the farm's cash and liquidity.")
     assert a.form == "summary" and not a.abstained, a.why
     assert [(c.quote, c.start) for c in a.citations] == [
@@ -255,11 +254,9 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
     tmp_path, embedder, reader
 ):
     """The cases, not the generic sentence that shares most of the question's words."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "filing.md").write_text(FILING, encoding="utf-8")
     # small passages: the case paragraphs are not all in the passage retrieval ranks first
-    rag = build_rag(docs, tmp_path, embedder, reader, chunk_tokens=40, chunk_overlap_tokens=0)
+    small = {"chunk_tokens": 40, "chunk_overlap_tokens": 0}
+    rag = one_document(tmp_path, "filing.md", FILING, embedder, reader, **small)
     question = "What legal proceedings are disclosed in the report?"
     a = rag.ask(question)
     assert a.form == "list" and not a.abstained
@@ -280,13 +277,7 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
     assert len(cited) > 1 and [p.chunk.chunk_id for p in a.passages[: len(cited)]] == cited
     # the same question with the heading-led list off ranks sentences, and drops a case
     off = build_rag(
-        docs,
-        tmp_path / "off",
-        embedder,
-        reader,
-        section_lists=False,
-        chunk_tokens=40,
-        chunk_overlap_tokens=0,
+        tmp_path / "docs", tmp_path / "off", embedder, reader, section_lists=False, **small
     )
     b = off.ask(question)
     assert b.form == "list" and [c.quote for c in b.citations] != leads
@@ -312,10 +303,7 @@ MANUAL = (
 
 
 def test_how_to_do_what_a_heading_names_gives_every_step_in_order(tmp_path, embedder, reader):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "manual.md").write_text(MANUAL, encoding="utf-8")
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = one_document(tmp_path, "manual.md", MANUAL, embedder, reader)
     a = rag.ask("How do I replace the filter?")
     assert a.form == "list" and not a.abstained
     # the steps that ran together in one paragraph are items too, and a procedure is not cut
