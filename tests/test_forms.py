@@ -297,6 +297,9 @@ MANUAL = (
     "5. Close the front cover until it locks.\n\n"
     "6. Plug the unit in and open the water supply.\n\n"
     "7. Flush the new filter by running water for five minutes.\n\n"
+    "## Cleaning\n\n"
+    "Wipe the case with a damp cloth. Never use solvents on the display. "
+    "Descale the tank every three months.\n\n"
     "## Warranty\n\n"
     "The purifier is covered by a two-year limited warranty."
 )
@@ -328,6 +331,9 @@ def test_how_to_do_what_a_heading_names_gives_every_step_in_order(tmp_path, embe
         "Unplug",
         "Keep",
     ]
+    # a section of one paragraph lists each of its sentences
+    c = rag.ask("List the cleaning steps.")
+    assert [x.quote.split()[0] for x in c.citations] == ["Wipe", "Never", "Descale"]
     # a question that asks for one fact stays the reader's
     b = rag.ask("How long is the warranty?")
     assert b.form == "fact"

@@ -77,11 +77,11 @@ def named_sections(question: str, doc: str, layout) -> list[Section]:
     return sorted(found, key=lambda s: (-s.words, s.start))
 
 
-def paragraph_leads(section: Section, layout, chunks) -> list[tuple]:
-    """The first sentence of each paragraph under `section` that says something (not a
-    heading, a page line, a sentence leading into a table or pointing elsewhere, nor the rest of
-    a sentence a page break cut), in document
-    order, each as (text, chunk, start, end) with the span in the chunk's text."""
+def paragraph_leads(section: Section, layout, chunks, every: bool = False) -> list[tuple]:
+    """The first sentence (`every`: each sentence) of each paragraph under `section` that
+    says something (not a heading, a page line, a sentence leading into a table or pointing
+    elsewhere, nor the rest of a sentence a page break cut), in document order, each as (text,
+    chunk, start, end) with the span in the chunk's text."""
     leads, seen = [], set()
     for c in chunks:
         if c.end <= section.start or c.start >= section.end:
@@ -95,7 +95,7 @@ def paragraph_leads(section: Section, layout, chunks) -> list[tuple]:
             text = c.text[a:b]
             # a numbered step or a bullet opens an item though the lines ran together
             opens = at == section.start or _PARAGRAPH_BREAK.search(before) or _MARKER.match(text)
-            if not opens:
+            if not (opens or every):
                 continue
             # a paragraph opening in lower case goes on from a page break: no new item
             if text[:1].islower() or len(text.split()) < 5:
@@ -143,6 +143,9 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
             if best is not None and key >= best[0]:
                 continue
             leads = paragraph_leads(sec, layout, snap.doc_chunks(doc))
+            if len(leads) < 2:
+                # one paragraph (a PDF's warnings run together): each of its sentences
+                leads = paragraph_leads(sec, layout, snap.doc_chunks(doc), every=True)
             if len(leads) >= 2:
                 best = (key, leads)
     if best is None:
