@@ -200,3 +200,23 @@ def test_two_measures_set_against_each_other_read_a_row_each(tmp_path, embedder,
     assert a.answer.splitlines() == [f"- {costs} [1]", f"- {sales} [2]"]
     # compared with earlier periods: a comparison over time, not of two measures
     assert two_measures("How did Bell's operating expenses compare to previous quarters?") is None
+
+
+def test_a_row_of_a_table_of_words_answers_what_its_code_means(tmp_path, make_rag, reader):
+    """A manual's error codes (tests/test_pdf.py's `words_table_pdf`): "E4 — Meaning: Leak
+    detected; Action: ..." answers what E4 means, its Meaning cell the short answer; a glossary
+    row what an abbreviation stands for."""
+    from tests.test_pdf import words_table_pdf
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "manual.pdf").write_bytes(words_table_pdf())
+    rag = make_rag(docs, reader)
+    a = rag.ask("What does error code E4 mean?")
+    assert not a.abstained and a.short_answer.text == "Leak detected"
+    assert a.citations[0].quote == (
+        "E4 — Meaning: Leak detected; Action: Unplug the unit and call service"
+    )
+    b = rag.ask("What should I do about error E1?")
+    assert b.citations[0].quote.startswith("E1 — ")
+    assert rag.ask("What does ASP stand for?").short_answer.text == "Average selling price"

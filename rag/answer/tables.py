@@ -507,6 +507,10 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         if form == "comparison" and len(docs) < 2:
             return None
         out = lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
+    if out is None and form == "fact":
+        from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
+
+        out = answer_from_word_rows(asked or query, passages)
     if out is None:
         return None
     # A year or figure the user named that the cited rows' documents never carry: not theirs.

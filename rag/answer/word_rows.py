@@ -1,0 +1,88 @@
+"""Facts from tables of words: a manual's error codes or a glossary, which PDF extraction writes
+one row per line ("E4 — Meaning: Leak detected; Action: Unplug the unit and call service",
+`rag.ingest.pdf_tables.text_table_rows`). The reader reads such a line poorly ("What does error
+code E4 mean?" was refused); the row whose label the question names answers it, the cell
+whose header the question names being the short answer ("mean" -> "Meaning")."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Outcome, ShortAnswer
+from rag.text import WORD, content_tokens
+
+_SEP = " — "
+# A code the question names as written: "E4", "101.SCH", "ADAS".
+_CODE = re.compile(r"(?=[\w.*-]*\d)[\w.*-]{1,12}|[A-Z]{2,6}")
+
+
+def word_row(line: str) -> tuple[str, list[tuple[str, str, int, int]]] | None:
+    """A table-of-words row's label and cells (header, value, value's offsets in the line), or
+    None for any other line (a row of figures is `tables.parse_row`'s).
+
+    >>> word_row("E4 — Meaning: Leak detected; Action: Unplug the unit")
+    ('E4', [('Meaning', 'Leak detected', 14, 27), ('Action', 'Unplug the unit', 37, 52)])
+    >>> word_row("AI — Artificial intelligence")
+    ('AI', [('', 'Artificial intelligence', 5, 28)])
+    >>> word_row("Research and development — Q1 2023: $7,709"), word_row("Sales rose — a lot.")
+    (None, None)
+    """
+    at = line.find(_SEP)
+    if at <= 0 or "\n" in line or line.rstrip().endswith("."):
+        return None
+    label, pos, cells = line[:at].strip(), at + len(_SEP), []
+    for part in line[pos:].split("; "):
+        head, sep, value = part.partition(": ")
+        if not sep:
+            head, value = "", part
+        v0 = pos + (len(head) + 2 if sep else 0)
+        if not value or any(ch.isdigit() for ch in value) or len(value.split()) > 8:
+            return None
+        cells.append((head, value, v0, v0 + len(value)))
+        pos += len(part) + 2
+    return label, cells
+
+
+def _names(question: str, label: str) -> int:
+    """How the question names the row's label: 2 a code as written ("E4"), 1 every content
+    word of a label in words ("Flow rate"), 0 not at all."""
+    if _CODE.fullmatch(label):
+        return 2 if label in WORD.findall(question) or label in question.split() else 0
+    words = set(content_tokens(label))
+    return int(bool(words) and words <= set(content_tokens(question)))
+
+
+def _asks(question: str, header: str) -> bool:
+    """Whether a word of the question starts the header's or is started by it ("mean" and
+    "Meaning"), four letters at least."""
+    asked = [w for w in content_tokens(question) if len(w) >= 4]
+    heads = [w for w in content_tokens(header) if len(w) >= 4]
+    return any(h.startswith(q) or q.startswith(h) for q in asked for h in heads)
+
+
+def answer_from_word_rows(question: str, passages) -> Outcome | None:
+    """The row of a table of words whose label the question names, among the passages in rank
+    order, cited; its short answer the cell the question asks for, or its only cell. None: no
+    such row (the reader decides)."""
+    found = []  # (how named, order, passage, span, row): a code named beats words
+    for p in passages:
+        text = p.chunk.text
+        for a, b in p.chunk.sentence_spans():
+            # a row is a line of its own; prose may hold " — " too ("Harbin — the capital")
+            before, after = text[:a].rstrip(" "), text[b:].lstrip(" ")
+            if (before and not before.endswith("\n")) or (after and not after.startswith("\n")):
+                continue
+            row = word_row(text[a:b])
+            named = _names(question, row[0]) if row is not None else 0
+            if named:
+                found.append((-named, len(found), p, a, b, row))
+    if not found:
+        return None
+    _, _, p, a, b, (_, cells) = min(found, key=lambda x: x[:2])
+    c = p.chunk
+    asked = [x for x in cells if x[0] and _asks(question, x[0])]
+    cell = asked[0] if len(asked) == 1 else cells[0] if len(cells) == 1 else None
+    short = None
+    if cell is not None:
+        short = ShortAnswer(cell[1], c.doc, c.start + a + cell[2], c.start + a + cell[3])
+    return Outcome([(c.text[a:b], p, a, b, 1.0)], short)
