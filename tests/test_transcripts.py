@@ -61,6 +61,16 @@ def test_an_acronym_the_calls_only_spell_out_is_read_as_they_spell_it(calls):
     assert a.question == "Who is the CFO of Glacier Data?"
 
 
+def test_a_quarter_asked_without_fy_is_the_fiscal_quarter_its_call_names(calls):
+    # the calls say "Q1 FY2023": "Q1 2023" is that quarter, not a year no document mentions
+    a = calls.ask("How many customers did Glacier Data have in Q1 2023?")
+    assert not a.abstained, a.why
+    assert a.short_answer.text == "6,322"
+    assert calls.ask("How many customers did Glacier Data have in Q1 2021?").why == (
+        "The documents never mention 2021."
+    )
+
+
 def test_the_quarter_named_is_the_only_call_read(calls):
     a = calls.ask("How many customers did Glacier Data have in Q1 FY2023?")
     assert a.short_answer.text == "6,322"

@@ -98,10 +98,21 @@ def missing_numbers(question: str, text: str) -> set[str]:
     set()
     >>> missing_numbers("What did the latest 10-Q and the 8-K say?", "Revenue grew.")
     set()
+    >>> missing_numbers("Revenue in Q3 2023 and 2022?", "Glacier Data Q3 FY2023 call; FY22 was weak")
+    set()
     """
     asked = {w for w in content_tokens(_KIND_CODE.sub(" ", question)) if w[0].isdigit()}
+    # a fiscal period written as one word names its year: "FY2023", "Q3FY23"
+    text = _FISCAL_YEAR.sub(lambda m: f" {m.group()} {_full_year(m.group(1))} ", text)
     present = set(content_tokens(text))
     return {w for w in asked if w not in present}
+
+
+_FISCAL_YEAR = re.compile(r"(?i)\b(?:q[1-4]\s?|h[12]\s?)?fy'?(\d{2}|\d{4})\b")
+
+
+def _full_year(y: str) -> str:
+    return y if len(y) == 4 else f"20{y}"
 
 
 # ---- near-duplicate entities ----------------------------------------------------------------
