@@ -27,7 +27,7 @@ from rag.store.embed import Embedder
 from .errors import ConfigError
 from .followup import rewrite
 from .library import Library
-from .questions import clean_history, clean_question, spell_out
+from .questions import clean_history, clean_question, spell_out, without_glosses
 from .retrieve import Passage, Retriever
 from .settings import Settings
 from .text import WORD, display_text
@@ -429,7 +429,7 @@ class RAG:
         # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
         from rag.context import without_document_words
 
-        question = without_document_words(question)
+        question = without_document_words(without_glosses(question))
         # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
         titled = set().union(*(k.words for k in document_keys(snap).values()))
         missing = unmentioned_names(

@@ -87,3 +87,31 @@ def spell_out(question: str, texts) -> str:
         return spelled_out(m.group(), texts) or m.group()
 
     return _ACRONYM.sub(write, question)
+
+
+def without_glosses(question: str) -> str:
+    """The question with an acronym's spelled-out gloss taken out, the acronym kept: "AWS
+    (Amazon Web Services)" and "Amazon Web Services (AWS)" are one thing asked, and counting
+    the gloss's words as more words asked for ranks "Net service sales" over "AWS: Net sales".
+
+    >>> without_glosses("Trends in AWS (Amazon Web Services) segment revenue?")
+    'Trends in AWS segment revenue?'
+    >>> without_glosses("What did Amazon Web Services (AWS) earn?")
+    'What did AWS earn?'
+    >>> without_glosses("Sales in Q3 (September quarter)?")
+    'Sales in Q3 (September quarter)?'
+    """
+
+    def spells(acronym: str, words: str) -> bool:
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", words) if w[0].isupper())
+        return initials == acronym
+
+    def after(m: re.Match) -> str:
+        return m.group(1) if spells(m.group(1), m.group(2)) else m.group()
+
+    def before(m: re.Match) -> str:
+        return m.group(2) if spells(m.group(2), m.group(1)) else m.group()
+
+    words = rf"(?:[A-Z][\w-]*{_JOINING}\s+){{1,5}}[A-Z][\w-]*"
+    out = re.sub(rf"\b([A-Z]{{2,6}})\s*\(({words})\)", after, question)
+    return re.sub(rf"\b({words})\s*\(([A-Z]{{2,6}})\)", before, out)

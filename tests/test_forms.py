@@ -120,6 +120,45 @@ def test_comparison_gives_one_cited_line_per_period_in_order(tmp_path, embedder,
     assert "Only one period was found in the passages: Q1 2023." in one.notice
 
 
+# A filing's cover: what its documents are known by ("Nordvik"), not the segments inside.
+COVER = "Nordvik Group quarterly report. " + "The board met and approved the filing. " * 40 + "\n\n"
+
+
+def test_a_change_over_quarters_says_the_same_row_in_each_filing(tmp_path, embedder, reader):
+    """A figure's change over time is the figure's row in every quarter, though a sentence
+    naming the segment shares more of the question's words; the acronym's gloss ("Arctic
+    Cloud Services") counts as the acronym, not as more words asked for ("services")."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    figures = {
+        "2023 Q1": ("March 31", "15,210", "18,441"),
+        "2023 Q2": ("June 30", "16,020", "19,739"),
+    }
+    figures["2023 Q3"] = ("September 30", "16,110", "20,538")
+    for quarter, (day, before, now) in figures.items():
+        (docs / f"{quarter} Nordvik.txt").write_text(
+            COVER + "The ACS segment consists of amounts earned from sales of storage and compute "
+            "services to enterprises.\n\n"
+            f"Net Sales: ACS — Three Months Ended {day}, 2022: {before}; "
+            f"Three Months Ended {day}, 2023: {now}\n\n"
+            "Net Sales: Subscription services — Three Months Ended "
+            f"{day}, 2022: 4,101; Three Months Ended {day}, 2023: 4,420\n\n"
+            "Unearned revenue relates to prepayments of ACS services and memberships.",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How has ACS (Arctic Cloud Services) segment revenue changed over the quarters?")
+    assert a.form == "comparison" and not a.abstained
+    assert [(c.doc, c.quote[:14]) for c in a.citations] == [
+        (f"{q} Nordvik.txt", "Net Sales: ACS") for q in figures
+    ]
+    assert [line.split(" — ")[0] for line in a.answer.splitlines()] == [
+        "- Q1 2023: Net Sales: ACS",
+        "- Q2 2023: Net Sales: ACS",
+        "- Q3 2023: Net Sales: ACS",
+    ]
+
+
 REPORT = (
     "Contents\n"
     "Item 1. Crops of the Farm 2\n"

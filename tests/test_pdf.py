@@ -187,6 +187,49 @@ def test_a_table_row_keeps_its_label_headers_and_values_on_its_page():
     ]
 
 
+def segment_table_pdf() -> bytes:
+    """A segment note: the period headers, then each segment's name over its indented rows,
+    the first name standing between the headers and the first row."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.cell(0, 7, "Information on reportable segments is as follows (in millions):")
+    doc.ln(10)
+    for x, head in ((110, "Q3 2022"), (150, "Q3 2023")):
+        doc.set_x(x)
+        doc.cell(30, 7, head, align="R")
+    doc.ln(8)
+    for segment, rows in [
+        (
+            "North America",
+            [("Net sales", "78,843", "87,887"), ("Operating income", "412", "4,307")],
+        ),
+        ("Cloud", [("Net sales", "20,538", "23,059"), ("Operating income", "5,403", "6,976")]),
+    ]:
+        doc.set_x(10)
+        doc.cell(80, 7, segment)
+        doc.ln(8)
+        for label, a, b in rows:
+            doc.set_x(16)
+            doc.cell(80, 7, label)
+            for x, value in ((110, a), (150, b)):
+                doc.set_x(x)
+                doc.cell(30, 7, value, align="R")
+            doc.ln(8)
+    return bytes(doc.output())
+
+
+def test_a_group_name_over_the_first_rows_keeps_the_tables_period_headers():
+    """The name over the first rows ("North America") once hid the headers above it: the
+    rows came out as bare numbers, and no question naming a period could read them."""
+    blocks = extract("segments.pdf", segment_table_pdf()).text.split("\n\n")
+    assert blocks[1:] == [
+        "North America: Net sales — Q3 2022: 78,843; Q3 2023: 87,887",
+        "North America: Operating income — Q3 2022: 412; Q3 2023: 4,307",
+        "Cloud: Net sales — Q3 2022: 20,538; Q3 2023: 23,059",
+        "Cloud: Operating income — Q3 2022: 5,403; Q3 2023: 6,976",
+    ]
+
+
 def test_unmapped_ligature_glyphs_are_spelled_from_the_documents_words():
     vocab = {"financial", "office", "flows"}
     assert rag_pdf.join_lines(["the \x00nancial o\x00ce", "cash \x00ows"], vocab) == (

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rag.answer.base import Outcome
 from rag.answer.periods import doc_order, doc_period, period_label, periods
+from rag.questions import without_glosses
 from rag.text import ASKING, content_tokens, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
@@ -172,7 +173,7 @@ class Line:
 
 
 def question_terms(question: str) -> set[str]:
-    return {stem(w) for w in content_tokens(question)} - ASKING
+    return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING
 
 
 # A table of contents' line: "2. Management's Discussion ... Operations 14 Item", "Risk
@@ -450,11 +451,11 @@ def extract(
         by_doc.setdefault(x.passage.chunk.doc, []).append(x)
     named = [d for d in by_doc if doc_period(d) in named_periods]
     docs = sorted(named if named else by_doc, key=doc_order)[: fs.max_items]
-    if lines[0].row is not None and len(docs) > 1:
-        # the best line is a table row: each period says the same row, where it has it
-        same = _norm_label(lines[0].row.label)
+    series = _row_series(lines, docs) if len(docs) > 1 and not _CAUSES.search(question) else None
+    if series is not None:
+        # each period says the same row, where it has it
         for d in docs:
-            twin = [x for x in by_doc[d] if x.row is not None and _norm_label(x.row.label) == same]
+            twin = [x for x in by_doc[d] if x.row is not None and _label_key(x.row.label) == series]
             if twin:
                 by_doc[d] = [twin[0], *(x for x in by_doc[d] if x is not twin[0])]
     if len(docs) == 1:
@@ -480,6 +481,36 @@ def extract(
 
 def _norm_label(label: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", label.lower()).split())
+
+
+def _label_key(label: str) -> frozenset:
+    """A row label's words in any order: "AWS: Net sales" (a segment's note) and "Net Sales:
+    AWS" (the sales by product) are one row to compare across periods."""
+    return frozenset(stem(w) for w in content_tokens(label) if not w[0].isdigit())
+
+
+# A question after what moved a figure wants the sentences that say why, not its rows.
+_CAUSES = re.compile(
+    r"\b(factors?|drivers?|driven|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
+    re.I,
+)
+# A row a comparison across periods says in each of them when its score is at most this below
+# the best line's (a sentence): a series of one row's figures answers "how has X changed".
+ROW_SERIES_SLACK = 0.1
+
+
+def _row_series(lines: list[Line], docs: list[str]) -> frozenset | None:
+    """The label (`_label_key`) of the row to say in every period compared: the best row line,
+    when it scores within ROW_SERIES_SLACK of the best line and a row of its label is among
+    the lines of two documents or more; None: say each period's best line."""
+    row = next((x for x in lines if x.row is not None), None)
+    if row is None or row.score < lines[0].score - ROW_SERIES_SLACK:
+        return None
+    key = _label_key(row.row.label)
+    having = {
+        x.passage.chunk.doc for x in lines if x.row is not None and _label_key(x.row.label) == key
+    }
+    return key if len(having & set(docs)) > 1 else None
 
 
 def _within_document(lines: list[Line], asked: list[tuple[int, int]], fs) -> Outcome | None:

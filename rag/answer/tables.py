@@ -25,6 +25,7 @@ from rag.answer.base import Outcome, ShortAnswer
 from rag.answer.forms import two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.ingest.chunk import Chunk
+from rag.questions import without_glosses
 from rag.text import ASKING, content_tokens, stem
 
 # A row line: its label, " — ", then cells "header: value" (or bare values) split by "; ".
@@ -169,7 +170,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     ask, name a period or name the company (`names`, lower-cased)."""
     skip = ASKING | _PERIOD_WORDS | {stem(n) for n in names}
     out = set()
-    for w in content_tokens(_expand(question)):
+    for w in content_tokens(_expand(without_glosses(question))):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit():
             continue

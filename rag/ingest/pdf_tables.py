@@ -74,8 +74,7 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
             and i - b < 3
             and kinds[b - 1] == "text"
             and len(lines[b - 1].cells) == 1
-            and (lines[b - 1].text.endswith(":") or lines[b - 1].text.isupper())
-            and len(lines[b - 1].text) < 80
+            and _opens_rows(lines[b - 1], lines[i])
             and lines[b - 1].words[-1][2] < first_value_x
             and not _gap(lines[b - 1], lines[b])
         ):
@@ -106,6 +105,23 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
         else:
             i += 1
     return tables
+
+
+def _opens_rows(label: Line, row: Line) -> bool:
+    """Whether a line of words just above a table's first row labels the rows below it:
+    "Net sales:", "ASSETS", or a short name no further right than the rows' labels ("North
+    America" over "Net sales  $78,843 ...", a segment's rows), never a sentence."""
+    text = label.text
+    if len(text) >= 80:
+        return False
+    if text.endswith(":") or text.isupper():
+        return True
+    return (
+        label.x0 <= row.x0 + row.h
+        and len(text.split()) <= 6
+        and text[:1].isupper()
+        and not text.endswith((".", ",", ";"))
+    )
 
 
 def _gap(above: Line, below: Line) -> bool:
