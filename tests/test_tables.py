@@ -220,3 +220,28 @@ def test_a_row_of_a_table_of_words_answers_what_its_code_means(tmp_path, make_ra
     b = rag.ask("What should I do about error E1?")
     assert b.citations[0].quote.startswith("E1 — ")
     assert rag.ask("What does ASP stand for?").short_answer.text == "Average selling price"
+
+
+def test_a_specification_row_answers_and_the_range_end_asked_for(tmp_path, make_rag, reader):
+    """A manual's specifications ("Operating temperature — 5 to 38 C"): a row of words with
+    figures in it answers the question naming its label, and "maximum"/"minimum" take the
+    end of its range as the short answer."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "manual.txt").write_text(
+        "AquaPure 300 manual\n\nSpecifications\n\n"
+        "Operating temperature — 5 to 38 C\n\nWater pressure — 0.1 to 0.4 MPa\n\n"
+        "Weight — 6.2 kg\n\nInstall the purifier indoors on a level surface.",
+        encoding="utf-8",
+    )
+    rag = make_rag(docs, reader)
+    for question, short, quote in [
+        ("What is the maximum operating temperature?", "38 C", "Operating temperature — 5 to 38 C"),
+        ("What is the minimum water pressure?", "0.1", "Water pressure — 0.1 to 0.4 MPa"),
+        ("What is the operating temperature?", "5 to 38 C", "Operating temperature — 5 to 38 C"),
+    ]:
+        a = rag.ask(question)
+        assert not a.abstained, question
+        assert (a.short_answer.text, a.citations[0].quote) == (short, quote)
+        text = (docs / "manual.txt").read_text(encoding="utf-8")
+        assert text[a.short_answer.start : a.short_answer.end] == short

@@ -24,11 +24,15 @@ def word_row(line: str) -> tuple[str, list[tuple[str, str, int, int]]] | None:
     ('E4', [('Meaning', 'Leak detected', 14, 27), ('Action', 'Unplug the unit', 37, 52)])
     >>> word_row("AI — Artificial intelligence")
     ('AI', [('', 'Artificial intelligence', 5, 28)])
+    >>> word_row("Operating temperature — 5 to 38 C")
+    ('Operating temperature', [('', '5 to 38 C', 24, 33)])
     >>> word_row("Research and development — Q1 2023: $7,709"), word_row("Sales rose — a lot.")
     (None, None)
     """
+    from rag.answer.tables import parse_row
+
     at = line.find(_SEP)
-    if at <= 0 or "\n" in line or line.rstrip().endswith("."):
+    if at <= 0 or "\n" in line or line.rstrip().endswith(".") or parse_row(line) is not None:
         return None
     label, pos, cells = line[:at].strip(), at + len(_SEP), []
     for part in line[pos:].split("; "):
@@ -36,7 +40,7 @@ def word_row(line: str) -> tuple[str, list[tuple[str, str, int, int]]] | None:
         if not sep:
             head, value = "", part
         v0 = pos + (len(head) + 2 if sep else 0)
-        if not value or any(ch.isdigit() for ch in value) or len(value.split()) > 8:
+        if not value or len(value.split()) > 8:
             return None
         cells.append((head, value, v0, v0 + len(value)))
         pos += len(part) + 2
@@ -58,6 +62,33 @@ def _asks(question: str, header: str) -> bool:
     asked = [w for w in content_tokens(question) if len(w) >= 4]
     heads = [w for w in content_tokens(header) if len(w) >= 4]
     return any(h.startswith(q) or q.startswith(h) for q in asked for h in heads)
+
+
+# A range in a cell: "5 to 38 C", "0.1-0.4 MPa", "220–240 V".
+_RANGE = re.compile(
+    r"(?P<low>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?:to|–|-|—)\s*(?P<high>\d[\d,]*(?:\.\d+)?)(?P<unit>\s*[^\d\s,;][^,;]*)?"
+)
+_MOST = re.compile(r"\b(max(imum)?|highest|most|upper|up to|at most|hottest|warmest)\b", re.I)
+_LEAST = re.compile(r"\b(min(imum)?|lowest|least|lower|at least|coldest|coolest)\b", re.I)
+
+
+def range_end(question: str, value: str) -> tuple[int, int] | None:
+    """The end of a range the question asks for, as offsets into `value` (the bound with the
+    unit after it): "What is the maximum operating temperature?" of "5 to 38 C" -> "38 C".
+
+    >>> v = "5 to 38 C"
+    >>> [v[a:b] for a, b in (range_end("maximum temperature?", v), range_end("lowest?", v))]
+    ['38 C', '5']
+    >>> range_end("What is the temperature?", v) is None
+    True
+    """
+    m = _RANGE.search(value)
+    most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
+    if m is None or most == least:
+        return None
+    if most:
+        return m.start("high"), m.end("unit") if m.group("unit") else m.end("high")
+    return m.start("low"), m.end("low")
 
 
 def answer_from_word_rows(question: str, passages) -> Outcome | None:
@@ -84,5 +115,9 @@ def answer_from_word_rows(question: str, passages) -> Outcome | None:
     cell = asked[0] if len(asked) == 1 else cells[0] if len(cells) == 1 else None
     short = None
     if cell is not None:
-        short = ShortAnswer(cell[1], c.doc, c.start + a + cell[2], c.start + a + cell[3])
+        v0, v1 = cell[2], cell[3]
+        end = range_end(question, cell[1])
+        if end is not None:
+            v0, v1 = v0 + end[0], v0 + end[1]
+        short = ShortAnswer(c.text[a + v0 : a + v1], c.doc, c.start + a + v0, c.start + a + v1)
     return Outcome([(c.text[a:b], p, a, b, 1.0)], short)
