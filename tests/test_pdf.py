@@ -230,6 +230,46 @@ def test_a_group_name_over_the_first_rows_keeps_the_tables_period_headers():
     ]
 
 
+def spanning_header_pdf() -> bytes:
+    """A filing's table: "Three Months Ended" and "September 30," printed once, right-aligned
+    with the second of the two year columns, beside a percentage column headed in two lines."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=6)
+    for heads in [("Three Months Ended", "Percentage"), ("September 30,", "Change")]:
+        doc.set_x(115)
+        doc.cell(50, 4, heads[0], align="R")  # ends where the 2022 column ends
+        doc.set_x(170)
+        doc.cell(25, 4, heads[1], align="R")
+        doc.ln(4)
+    for x, year in ((100, "2023"), (140, "2022")):
+        doc.set_x(x)
+        doc.cell(25, 4, year, align="R")
+    doc.ln(6)
+    doc.set_font("DejaVu", size=10)
+    rows = [("Cloud revenue", "5,000", "4,000", "25%"), ("Devices", "900", "1,000", "(10)%")]
+    for label, a, b, change in rows:
+        doc.set_x(10)
+        doc.cell(60, 6, label)
+        for x, w, value in ((100, 25, a), (140, 25, b), (170, 25, change)):
+            doc.set_x(x)
+            doc.cell(w, 6, value, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_a_period_header_printed_once_heads_each_year_column_under_it():
+    """ "Three Months Ended September 30," right-aligned with one year column once headed
+    only that column: the other read "2023: 5,000", no longer a quarter."""
+    blocks = extract("cloud.pdf", spanning_header_pdf()).text.split("\n\n")
+    assert blocks == [
+        "Cloud revenue — Three Months Ended September 30, 2023: 5,000; Three Months Ended "
+        "September 30, 2022: 4,000; Percentage Change: 25%",
+        "Devices — Three Months Ended September 30, 2023: 900; Three Months Ended September 30, "
+        "2022: 1,000; Percentage Change: (10)%",
+    ]
+
+
 def test_unmapped_ligature_glyphs_are_spelled_from_the_documents_words():
     vocab = {"financial", "office", "flows"}
     assert rag_pdf.join_lines(["the \x00nancial o\x00ce", "cash \x00ows"], vocab) == (

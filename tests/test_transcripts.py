@@ -21,6 +21,12 @@ def call(quarter: str, revenue: str, growth: str, customers: str, feature: str) 
         f"We now have {customers} total customers.\n\n"
         "Tom Berg, Chief Financial Officer\n\n"
         "Operating margin improved as we gained efficiencies in our cloud hosting costs.\n\n"
+        "Keith Moss, Boreal Securities\n\n"
+        "Can you talk about consumption patterns in your largest customers?\n\n"
+        "Maria Lind, Founder\n\n"
+        "Consumption remained healthy in our largest accounts.\n\n"
+        "Operator\n\n"
+        "Are there any further questions?\n\n"
         "Ana Ruiz, Fjord Capital\n\n"
         "What are your conclusions on Snowpark adoption so far?\n\n"
         "Maria Lind, Founder\n\n"
@@ -112,3 +118,26 @@ def test_what_an_officer_said_is_answered_with_what_was_said(calls):
     assert {c.quote for c in a.citations} == {
         "Operating margin improved as we gained efficiencies in our cloud hosting costs."
     }
+
+
+def test_what_analysts_asked_is_the_list_of_the_calls_questions(calls):
+    """The analysts' questions are no answer to anything else, and share no word with "What
+    did analysts ask ...?": asked for, they are the list, in the order asked, the operator's
+    "Are there any further questions?" left out; a topic keeps those naming it."""
+    q3 = "Glacier Data Q3 FY2023 Earnings Call.txt"
+    a = calls.ask("What did analysts ask about in the Q3 FY2023 call?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        (q3, "Can you talk about consumption patterns in your largest customers?"),
+        (q3, "What are your conclusions on Snowpark adoption so far?"),
+    ]
+    b = calls.ask("What did analysts ask about Snowpark in the Q1 FY2023 call?")
+    assert [(c.doc, c.quote) for c in b.citations] == [
+        (
+            "Glacier Data Q1 FY2023 Earnings Call.txt",
+            "What are your conclusions on Snowpark adoption so far?",
+        )
+    ]
+    # a topic no question names: the other answers decide, and no analyst's question is one
+    c = calls.ask("What did analysts ask about dividends in the Q3 FY2023 call?")
+    assert not any(x.quote.endswith("?") for x in c.citations)

@@ -120,6 +120,11 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
 
     if snap is None:
         return None
+    from rag.answer.asked import asked_list  # a transcript's questions: the list it makes
+
+    asked = asked_list(question, query, snap, passages, most)
+    if asked is not None:
+        return asked
     # a list, the steps of a procedure, or a section asked for by its heading alone ("What are
     # the safety warnings?" over "Safety Warnings")
     whole = not (classify(question) == "list" or _PROCEDURE.search(question))

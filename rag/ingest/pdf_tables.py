@@ -180,6 +180,7 @@ def _headers(
     parts: list[list[str]] = [[] for _ in columns]
     groups: list[tuple] = [() for _ in columns]
     left = min(a for a, _ in columns)
+    read: list[tuple[list, list[int | None]]] = []  # each line's cells and the one over each column
     for ln in lines:
         if _UNIT.fullmatch(ln.text):
             if spare is not None:
@@ -198,6 +199,14 @@ def _headers(
             _, x0, x1 = cells[n]
             near = x0 - 3 * ln.h <= mid <= x1 + 3 * ln.h or abs((x0 + x1) / 2 - mid) <= x1 - x0
             got.append(n if near else None)
+        read.append((cells, got))
+    # columns whose header holds a year: a period's figures, which a span of time may head
+    dated = [
+        any(got[k] is not None and _YEAR_IN.search(cells[got[k]][0]) for cells, got in read)
+        for k in range(len(columns))
+    ]
+    for cells, got in read:
+        _spanned(got, cells, columns, dated)
         for k in range(len(columns)):
             if got[k] is None and groups[k]:
                 mates = {got[m] for m in range(len(columns)) if groups[m] == groups[k]}
@@ -211,6 +220,39 @@ def _headers(
             spare.extend(c[0] for i, c in enumerate(cells) if i not in got)
         groups = [(*g, n) for g, n in zip(groups, got, strict=True)]
     return [" ".join(p) for p in parts]
+
+
+# A header naming a span of time without its year ("Three Months Ended", "September 30,"):
+# printed once over the columns of the years below it.
+_PERIOD_HEAD = re.compile(
+    r"(?i)((three|six|nine|twelve|\d+)[- ]months?|weeks?|quarters?|years?)( ended| ending)?"
+    r"|(january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"( \d{1,2},?)?"
+)
+
+
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _spanned(
+    got: list[int | None], cells: list, columns: list[tuple[float, float]], dated: list[bool]
+) -> None:
+    """A column a header line has no cell over takes its neighbour's cell when that cell names
+    a span of time without its year and its middle lies between the two columns' middles:
+    "Three Months Ended" printed once, right- (or left-) aligned over its two columns, heads
+    both, not only the one it is nearer; only a column of a year (`dated`) takes it: "Change"
+    beside "June 25, 2022" is no period. ("Weighted-Average" over one column heads it alone.)"""
+    mids = [(a + b) / 2 for a, b in columns]
+    for k in [k for k, n in enumerate(got) if n is None and dated[k]]:
+        for j in (k - 1, k + 1):
+            if not 0 <= j < len(columns) or got[j] is None:
+                continue
+            text, x0, x1 = cells[got[j]]
+            if not _PERIOD_HEAD.fullmatch(text.strip()):
+                continue
+            if min(mids[j], mids[k]) < (x0 + x1) / 2 < max(mids[j], mids[k]):
+                got[k] = got[j]
+                break
 
 
 def _clean_value(v: str) -> str:
