@@ -82,8 +82,9 @@ def test_summary_on_hand_made_results():
     from rag.evaluation.runner import GoldItem
 
     span = GoldSpan("a.txt", 10, 20)
-    good = {"doc": "a.txt", "start": 15, "end": 30}
-    bad = {"doc": "a.txt", "start": 50, "end": 60}
+    good = {"doc": "a.txt", "start": 15, "end": 30, "quote": "held in Harbin"}
+    # not the gold copy, but it quotes q1's key: it counts for q1's key precision only
+    bad = {"doc": "a.txt", "start": 50, "end": 60, "quote": "the Harbin fair"}
     p1 = [{"rank": 1, "doc": "a.txt", "start": 0, "end": 40}]
     p2 = [
         {"rank": 1, "doc": "x", "start": 0, "end": 9},
@@ -115,7 +116,11 @@ def test_summary_on_hand_made_results():
     }
     assert s["answer"]["exact_match"] == pytest.approx(1 / 3)  # q1 only; abstained q3 scores 0
     assert s["answer"]["contains"] == pytest.approx(1 / 3)
-    assert s["citations"] == {"precision": pytest.approx(1 / 3), "recall": pytest.approx(1 / 3)}
+    assert s["citations"] == {
+        "precision": pytest.approx(1 / 3),
+        "key_precision": pytest.approx(2 / 3),
+        "recall": pytest.approx(1 / 3),
+    }
     assert s["abstention"] == {
         "accuracy": pytest.approx(3 / 5),
         "false_abstain_rate": pytest.approx(1 / 3),

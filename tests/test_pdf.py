@@ -235,6 +235,9 @@ def spanning_header_pdf() -> bytes:
     with the second of the two year columns, beside a percentage column headed in two lines."""
     doc = _fpdf()
     doc.add_page()
+    doc.set_x(120)
+    doc.cell(40, 6, "INCOME STATEMENTS")  # a title close over the headers, in a larger font
+    doc.ln(6)
     doc.set_font("DejaVu", size=6)
     for heads in [("Three Months Ended", "Percentage"), ("September 30,", "Change")]:
         doc.set_x(115)
@@ -260,9 +263,11 @@ def spanning_header_pdf() -> bytes:
 
 def test_a_period_header_printed_once_heads_each_year_column_under_it():
     """ "Three Months Ended September 30," right-aligned with one year column once headed
-    only that column: the other read "2023: 5,000", no longer a quarter."""
+    only that column: the other read "2023: 5,000", no longer a quarter. The title over the
+    headers heads no column."""
     blocks = extract("cloud.pdf", spanning_header_pdf()).text.split("\n\n")
     assert blocks == [
+        "INCOME STATEMENTS",
         "Cloud revenue — Three Months Ended September 30, 2023: 5,000; Three Months Ended "
         "September 30, 2022: 4,000; Percentage Change: 25%",
         "Devices — Three Months Ended September 30, 2023: 900; Three Months Ended September 30, "

@@ -13,6 +13,7 @@ each of `BREAKDOWN` a row carries.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -179,6 +180,21 @@ def spans_overlap(doc: str, start: int, end: int, spans: list[GoldSpan]) -> bool
     return any(s.doc == doc and start < s.end and s.start < end for s in spans)
 
 
+def quotes_a_key(quote: str, golds: list[str]) -> bool:
+    """Whether a cited quote holds a gold key whole (not inside a longer number or word):
+    the gold set marks one copy of each key, a filing prints a figure in several places
+    ("AWS: Net sales" in the segment note, "Net Sales: AWS" in the sales by product).
+
+    >>> quotes_a_key("AWS: Net sales — Q3 2023: $23,059", ["23,059"])
+    True
+    >>> quotes_a_key("Total — $123,059; 2.85%", ["23,059", "2.8"])
+    False
+    """
+    return any(
+        g and re.search(rf"(?<![\w.,]){re.escape(g)}(?![\w]|[.,]\d)", quote, re.I) for g in golds
+    )
+
+
 def first_relevant_rank(passages: list[dict], spans: list[GoldSpan]) -> int | None:
     """Rank (1-based) of the first retrieved passage overlapping a gold span, or None."""
     for p in passages:
@@ -266,6 +282,12 @@ def summarize(rows: list[dict], generator: str, embedding_model: str, by_type: b
         },
         "citations": {
             "precision": correct / cited if cited else 0.0,
+            # a citation counts when it quotes a gold key as well as when it is the gold copy
+            "key_precision": (
+                sum(r.get("citations_with_key", r["citations_correct"]) for r in ans) / cited
+                if cited
+                else 0.0
+            ),
             "recall": _mean([float(r["citations_correct"] > 0) for r in ans]),
         },
         "abstention": {
@@ -316,6 +338,11 @@ def score_answer(item: GoldItem, answer: dict, latency: float) -> dict:
         "citations_total": len(cites),
         "citations_correct": sum(
             spans_overlap(c["doc"], c["start"], c["end"], item.spans) for c in cites
+        ),
+        "citations_with_key": sum(
+            spans_overlap(c["doc"], c["start"], c["end"], item.spans)
+            or quotes_a_key(c["quote"], item.answers)
+            for c in cites
         ),
         "latency_s": latency,
     }

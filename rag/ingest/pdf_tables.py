@@ -83,7 +83,7 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
         h = b
         while h > 0 and b - h < 6:
             above = lines[h - 1]
-            if _gap(above, lines[h]):
+            if _gap(above, lines[h]) or _title_over(above, lines[h]):
                 break
             if _UNIT.fullmatch(above.text):
                 h -= 1  # "(In millions)": kept beside the rows, heads no column
@@ -121,6 +121,17 @@ def _opens_rows(label: Line, row: Line) -> bool:
         and len(text.split()) <= 6
         and text[:1].isupper()
         and not text.endswith((".", ",", ";"))
+    )
+
+
+def _title_over(above: Line, below: Line) -> bool:
+    """A page's or statement's title printed close over a table's headers ("INCOME
+    STATEMENTS" over "Three Months Ended"), in a larger font: it heads no column."""
+    return (
+        above.style is not None
+        and below.style is not None
+        and len(above.cells) == 1
+        and above.style[1] > 1.2 * below.style[1]
     )
 
 
