@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
 from rag.ingest.formats import SECTION_SEP
-from rag.text import ASKING, content_tokens, stem
+from rag.text import ASKING, PERIOD_TOKEN, content_tokens, stem
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
 # tokens of a 256-token window).
@@ -293,8 +293,6 @@ _COMMON = frozenset(
 
 
 _LATEST = re.compile(r"\b(?:latest|most recent)\b", re.I)
-# A period written as one word ("FY2023", "Q3FY23", "H1"): it names when, not whom.
-_PERIOD_TOKEN = re.compile(r"(?:fy|[qh][1-4])+'?(?:\d{2}|\d{4})?(?:[qh][1-4])?")
 
 
 def name_words(text: str) -> set[str]:
@@ -308,7 +306,7 @@ def name_words(text: str) -> set[str]:
         w = re.sub(r"['’]s$", "", m.group())
         if w[:1].isupper() and not w[:1].isdigit():
             w = w.lower()
-            if w not in _COMMON and len(w) > 1 and not _PERIOD_TOKEN.fullmatch(w):
+            if w not in _COMMON and len(w) > 1 and not PERIOD_TOKEN.fullmatch(w):
                 out.add(w)
     return out
 

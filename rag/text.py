@@ -7,6 +7,8 @@ import string
 from collections import Counter
 
 WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
+# A period written as one word ("FY2023", "Q3FY23", "H1"): it names when, not whom.
+PERIOD_TOKEN = re.compile(r"(?i)(?:fy|[qh][1-4])+'?(?:\d{2}|\d{4})?(?:[qh][1-4])?")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")  # our [n] citation markers
 STOPWORDS = frozenset(

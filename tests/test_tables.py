@@ -202,6 +202,45 @@ def test_two_measures_set_against_each_other_read_a_row_each(tmp_path, embedder,
     assert two_measures("How did Bell's operating expenses compare to previous quarters?") is None
 
 
+def test_two_facts_asked_together_are_read_a_row_each_at_the_period_asked(
+    tmp_path, embedder, reader
+):
+    """Asked whole, "net sales and net income" found the one row holding most of both
+    words; each is read from its own row, the cell of the quarter asked cited. "Research and
+    development" is one row's label, not two things asked. A period written as one word
+    ("FY2023") names when, not a label's word nor a name the documents never mention."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "Total net sales — Three Months Ended March 31, 2023: 9,300; "
+        "Three Months Ended March 31, 2022: 8,100\n\n"
+        "Research and development — Three Months Ended March 31, 2023: 700; "
+        "Three Months Ended March 31, 2022: 650\n\n"
+        "Net income — Three Months Ended March 31, 2023: 1,200; "
+        "Three Months Ended March 31, 2022: 1,050\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What were Bell's total net sales and net income in Q1 2023?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert a.answer.splitlines() == [
+        "- Total net sales — Three Months Ended March 31, 2023: 9,300 [1]",
+        "- Net income — Three Months Ended March 31, 2023: 1,200 [2]",
+    ]
+    assert [c.quote for c in a.citations] == [
+        "Three Months Ended March 31, 2023: 9,300",
+        "Three Months Ended March 31, 2023: 1,200",
+    ]
+    text = (docs / "2023 Q1 BELL.txt").read_text(encoding="utf-8")
+    assert all(text[c.start : c.end] == c.quote for c in a.citations)
+    rd = rag.ask("What was Bell's research and development in Q1 2023?")
+    assert rd.form == "fact" and rd.short_answer.text == "700"
+    fy = rag.ask("What was Bell's net income in Q1 FY2023?")
+    assert not fy.abstained, fy.why
+    assert fy.short_answer.text == "1,200"
+
+
 def test_a_row_of_a_table_of_words_answers_what_its_code_means(tmp_path, make_rag, reader):
     """A manual's error codes (tests/test_pdf.py's `words_table_pdf`): "E4 — Meaning: Leak
     detected; Action: ..." answers what E4 means, its Meaning cell the short answer; a glossary

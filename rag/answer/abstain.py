@@ -21,6 +21,7 @@ import numpy as np
 
 from rag.context import known_text
 from rag.text import (
+    PERIOD_TOKEN,
     STOPWORDS,
     WORD,
     content_tokens,
@@ -208,6 +209,8 @@ def unmentioned_names(question: str, mentions) -> list[str]:
     ['CEO']
     >>> unmentioned_names("What was Harbin's GDP?", lambda w: w in ("Harbin", "GDP"))
     []
+    >>> unmentioned_names("What was Harbin's GDP in FY2023?", lambda w: w == "Harbin")
+    ['GDP']
     """
 
     def said(w: str) -> bool:
@@ -216,7 +219,9 @@ def unmentioned_names(question: str, mentions) -> list[str]:
         return mentions(w) or (base != w and mentions(base))
 
     # said without a possessive: "The documents never mention Acme.", not "Acme's."
-    missing = list(dict.fromkeys(re.sub(r"['’]s$", "", w) for w in names(question) if not said(w)))
+    # a period written as one word ("FY2023") is when, not whom: the numbers rule judges it
+    asked = [w for w in names(question) if not PERIOD_TOKEN.fullmatch(w)]
+    missing = list(dict.fromkeys(re.sub(r"['’]s$", "", w) for w in asked if not said(w)))
     proper = [w for w in missing if not w.isupper()]
     return proper or missing
 

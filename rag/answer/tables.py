@@ -26,7 +26,7 @@ from rag.answer.forms import two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.ingest.chunk import Chunk
 from rag.questions import without_glosses
-from rag.text import ASKING, content_tokens, stem
+from rag.text import ASKING, PERIOD_TOKEN, content_tokens, stem
 
 # A row line: its label, " — ", then cells "header: value" (or bare values) split by "; ".
 _VALUE = re.compile(
@@ -172,7 +172,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     out = set()
     for w in content_tokens(_expand(without_glosses(question))):
         w = re.sub(r"['’]s$", "", w)
-        if w[0].isdigit():
+        if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w):
             continue
         s = stem(w)
         if s not in skip and len(s) > 1:
@@ -501,8 +501,12 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     def passage_of(chunk: Chunk):
         return retrieved.get(chunk.chunk_id) or Passage(0, 0.0, chunk)
 
+    from rag.answer.measures import conjoined_facts, set_against
+
     sides = two_measures(query) if form == "comparison" else None
-    out = _measures(query, sides, passages, snap, passage_of, ts) if sides else None
+    out = set_against(query, sides, passages, snap, passage_of, ts) if sides else None
+    if out is None and form == "fact":
+        out = conjoined_facts(query, passages, snap, passage_of, ts)
     if out is None:
         docs, names = choose_documents(form, query, passages, snap)
         if form == "comparison" and len(docs) < 2:
@@ -520,22 +524,6 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if missing_numbers(said, known_text([s[1] for s in out.supports])):
         return None
     return out
-
-
-def _measures(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
-    """Two measures of the same documents set against each other ("operating expenses ...
-    compare to its revenue"): each side's row, as a fact would find it, the periods the whole
-    question names choosing the cells; None unless both sides find a row, and two rows."""
-    docs, names = choose_documents("fact", query, passages, snap)
-    said = " ".join(f"in {period_label(p)}" for p in periods(query))
-    found = [
-        lookup("fact", f"{side} {said}".strip(), docs, snap.doc_chunks, passage_of, names, ts)
-        for side in sides
-    ]
-    if any(x is None for x in found) or found[0].supports[0][:4] == found[1].supports[0][:4]:
-        return None
-    supports = [x.supports[0] for x in found]
-    return Outcome(supports, form="comparison", labels=["", ""], notice=found[0].notice)
 
 
 # ---- rows beside the sentences of a list, summary or comparison --------------------------------

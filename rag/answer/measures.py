@@ -1,0 +1,114 @@
+"""Questions asking for two figures at once, each read from its own table row: two measures
+set against each other ("How did Apple's operating expenses for Q1 2023 compare to its
+revenue?", `forms.two_measures`) and two facts asked together ("What were Apple's total net
+sales and net income in Q3 2023?"). The label scores of `tables.lookup` are a bag of the
+question's words: asked whole, such a question finds the one row holding most of both."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Outcome
+from rag.answer.periods import period_label, periods
+from rag.answer.tables import choose_documents, document_rows, lookup
+
+# A conjunct's edge: what asks, names the company ("Apple's") or the period, or a preposition.
+_EDGE = re.compile(
+    r"(?i)^(what|which|who|how|when|where|was|were|is|are|did|does|do|the|a|an|of|from|for|"
+    r"in|on|at|during|by|to|as|its|their|reported|report|\w+['’]s)$"
+)
+_ASKING = re.compile(r"(?i)^(what|which|who|whom|whose|how|when|where|why)$")
+
+
+def conjuncts(question: str) -> tuple[str, str] | None:
+    """The question asked of each of two things joined by "and", or None: "What were Apple's
+    total net sales and net income in Q3 2023?" -> "What were Apple's total net sales in Q3
+    2023?" and "What were Apple's net income in Q3 2023?".
+
+    >>> conjuncts("What were Apple's total net sales and net income in Q3 2023?")
+    ("What were Apple's total net sales in Q3 2023?", "What were Apple's net income in Q3 2023?")
+    >>> conjuncts("Who founded the firm and when?") is None
+    True
+    """
+    words = question.rstrip("?").split()
+    at = [i for i, w in enumerate(words) if w.lower() == "and"]
+    if len(at) != 1 or at[0] in (0, len(words) - 1):
+        return None
+    i = at[0]
+    a = i
+    while a > 0 and not _EDGE.match(words[a - 1].strip(",")):
+        a -= 1
+    b = i + 1
+    while b < len(words) and not _EDGE.match(words[b]) and not words[b - 1].endswith(","):
+        b += 1
+    left, right = words[a:i], words[i + 1 : b]
+    # a question word asks a second question ("and when?")
+    if not left or not right or _ASKING.match(right[0]):
+        return None
+    end = "?" if question.rstrip().endswith("?") else ""
+    first = " ".join(words[:i] + words[b:]) + end
+    second = " ".join(words[:a] + words[i + 1 :]) + end
+    return first, second
+
+
+def conjoined_facts(query: str, passages, snap, passage_of, ts) -> Outcome | None:
+    """Two facts asked together, each answered by its own row (`tables.lookup`), as a list of
+    the two rows; one found alone is the answer, the other said missing. None: the question
+    asks for one thing, or neither part finds a row (the whole question decides)."""
+    parts = conjuncts(query)
+    if parts is None:
+        return None
+    # "and" inside a row's label joins no two things asked: "Research and development",
+    # "Cash and cash equivalents", "Sales and marketing"
+    joined = re.search(r"(\S+) and (\S+)", query, re.I)
+    phrase = f"{joined.group(1)} and {joined.group(2)}".lower() if joined else ""
+    docs, _ = choose_documents("fact", query, passages, snap)
+    if any(phrase in r.label.lower() for d in docs for r in document_rows(snap.doc_chunks(d))):
+        return None
+    found = []
+    for part in parts:
+        docs, names = choose_documents("fact", part, passages, snap)
+        found.append(lookup("fact", part, docs, snap.doc_chunks, passage_of, names, ts))
+    got = [x for x in found if x is not None]
+    if not got or (len(got) == 2 and got[0].supports[0][:4] == got[1].supports[0][:4]):
+        return None
+    if len(got) == 1:
+        missing = next(p for p, x in zip(parts, found, strict=True) if x is None)
+        got[0].notice = f"{got[0].notice} No table row answers “{missing}”".strip()
+        return got[0]
+    return Outcome(
+        [_cell(x) for x in got], form="list", notice=" ".join({x.notice for x in got} - {""})
+    )
+
+
+def _cell(found: Outcome) -> tuple:
+    """A fact's row as the cell it was read at: "Net income — Three Months Ended July 1, 2023:
+    $19,881", citing the header and value (the row's other periods are not what was asked)."""
+    text, passage, a, b, score = found.supports[0]
+    short = found.short_answer
+    chunk = passage.chunk
+    if short is None or short.doc != chunk.doc:
+        return found.supports[0]
+    v0, v1 = short.start - chunk.start, short.end - chunk.start
+    if not a <= v0 < v1 <= b:
+        return found.supports[0]
+    row = chunk.text
+    h0 = max(a, row.rfind("; ", a, v0) + 2, row.rfind(" — ", a, v0) + 3)
+    label = text.split(" — ", 1)[0]
+    return (f"{label} — {row[h0:v1]}", passage, h0, v1, score)
+
+
+def set_against(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
+    """Two measures of the same documents set against each other ("operating expenses ...
+    compare to its revenue"): each side's row, as a fact would find it, the periods the whole
+    question names choosing the cells; None unless both sides find a row, and two rows."""
+    docs, names = choose_documents("fact", query, passages, snap)
+    said = " ".join(f"in {period_label(p)}" for p in periods(query))
+    found = [
+        lookup("fact", f"{side} {said}".strip(), docs, snap.doc_chunks, passage_of, names, ts)
+        for side in sides
+    ]
+    if any(x is None for x in found) or found[0].supports[0][:4] == found[1].supports[0][:4]:
+        return None
+    supports = [x.supports[0] for x in found]
+    return Outcome(supports, form="comparison", labels=["", ""], notice=found[0].notice)
