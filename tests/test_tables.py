@@ -93,6 +93,26 @@ def test_lookup_picks_the_row_by_its_label_and_falls_through_when_none_matches()
         assert lookup("fact", question, ["a.txt"], lambda d: [c], lambda ch: ch, set(), ts) is None
 
 
+def test_of_rows_holding_the_same_words_the_one_saying_them_in_order_or_the_total_answers():
+    text = (
+        "Other income (expense), net — Q1 2023: (443); Q1 2022: (8,570)\n\n"
+        "Net income (loss) — Q1 2023: 3,172; Q1 2022: (3,844)\n\n"
+        "Gross margin percentage: Services — Q1 2023: 70.8%; Q1 2022: 72.4%\n\n"
+        "Total gross margin percentage — Q1 2023: 43.0%; Q1 2022: 43.8%\n"
+    )
+    c = _chunk(text)
+
+    def short(question: str) -> str:
+        out = lookup(
+            "fact", question, ["a.txt"], lambda d: [c], lambda ch: ch, set(), TableSettings()
+        )
+        return out.short_answer.text
+
+    assert short("What was net income in Q1 2023?") == "3,172"
+    assert short("What was the gross margin percentage in Q1 2023?") == "43.0%"
+    assert short("What was the services gross margin percentage in Q1 2023?") == "70.8%"
+
+
 def test_rag_answers_a_table_fact_with_the_cell_and_cites_the_row_exactly(
     tmp_path, embedder, reader
 ):

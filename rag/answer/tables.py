@@ -180,6 +180,12 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     return out
 
 
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Consecutive content words, stemmed: ("net", "incom") of "net income"."""
+    words = [stem(w) for w in content_tokens(_expand(text)) if not w[0].isdigit()]
+    return set(zip(words, words[1:], strict=False))
+
+
 def label_terms(label: str) -> set[str]:
     return {stem(w) for w in content_tokens(label) if not w[0].isdigit()}
 
@@ -333,11 +339,21 @@ def lookup(
         return None
     if form == "comparison" and len(docs) > 1:
         return _compare(question, docs, scored, passage_of, chunks_of, ts)
-    # A fact: the best row; of equal rows, the one of the first document.
+    # A fact: the best row; of equal rows, the one of the first document, then the one
+    # saying the question's words in its order ("Net income (loss)", not "Other income
+    # (expense), net", for "net income"), then a total ("Total gross margin percentage", not
+    # one product's).
     rank = {d: i for i, d in enumerate(docs)}
     top = scored[0][0]
+    pairs = _pairs(question)
     score, row = min(
-        (x for x in scored if x[0] >= top - 1e-9), key=lambda x: (rank[x[1].chunk.doc], x[1].start)
+        (x for x in scored if x[0] >= top - 1e-9),
+        key=lambda x: (
+            rank[x[1].chunk.doc],
+            -len(pairs & _pairs(x[1].label)),
+            not x[1].label.lower().startswith("total"),
+            x[1].start,
+        ),
     )
     i = pick_cell(row, question)
     _, value, v0, v1 = row.cells[i]
