@@ -275,6 +275,44 @@ def test_a_period_header_printed_once_heads_each_year_column_under_it():
     ]
 
 
+def securities_pdf() -> bytes:
+    """A note's table: its date printed once, centred over three columns, and a first row
+    whose empty cell prints "$—"."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=8)
+    doc.set_x(100)
+    doc.cell(90, 5, "October 30, 2022", align="C")
+    doc.ln(5)
+    for x, head in ((100, "Cost"), (130, "Unrealized Loss"), (160, "Fair Value")):
+        doc.set_x(x)
+        doc.cell(30, 5, head, align="R")
+    doc.ln(7)
+    doc.set_font("DejaVu", size=10)
+    for label, cells in [
+        ("Corporate bonds", ("$4,221", "$—", "$4,202")),
+        ("Treasury bills", ("4,176", "(60)", "4,117")),
+    ]:
+        doc.set_x(10)
+        doc.cell(60, 6, label)
+        for x, value in zip((100, 130, 160), cells, strict=True):
+            doc.set_x(x)
+            doc.cell(30, 6, value, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_a_date_centred_over_every_column_heads_each_and_a_dollar_dash_is_a_cell():
+    """A row whose empty cell printed "$—" was read as prose, leaving the table without its
+    headers; a date over the whole table headed only the column under it."""
+    assert extract("notes.pdf", securities_pdf()).text.split("\n\n") == [
+        "Corporate bonds — October 30, 2022 Cost: $4,221; October 30, 2022 Unrealized Loss: $—; "
+        "October 30, 2022 Fair Value: $4,202",
+        "Treasury bills — October 30, 2022 Cost: 4,176; October 30, 2022 Unrealized Loss: (60); "
+        "October 30, 2022 Fair Value: 4,117",
+    ]
+
+
 def test_unmapped_ligature_glyphs_are_spelled_from_the_documents_words():
     vocab = {"financial", "office", "flows"}
     assert rag_pdf.join_lines(["the \x00nancial o\x00ce", "cash \x00ows"], vocab) == (

@@ -19,7 +19,7 @@ _NUM = (
     r"[$€£]?\(?[$€£]?[-−+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\)?%?\)?(?:[¹²³⁴⁵⁶⁷⁸⁹*]|pts?|ppts?|bps|x)?"
 )
 # A number as tables print it ("$ (1,234)", "19%", "2ppt", "2.13%–3.50%"), a dash, or n/a.
-_VALUE = re.compile(rf"{_NUM}(?:[–-]{_NUM})?|[—–-]+|n/?a|N/?A|NM|nm|\*+")
+_VALUE = re.compile(rf"{_NUM}(?:[–-]{_NUM})?|[$€£]?[—–-]+|n/?a|N/?A|NM|nm|\*+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _UNIT = re.compile(r"\((?:in|dollars|amounts|shares|unaudited)\b.*\)", re.I)  # "(In millions)"
 
@@ -210,6 +210,8 @@ def _headers(
             _, x0, x1 = cells[n]
             near = x0 - 3 * ln.h <= mid <= x1 + 3 * ln.h or abs((x0 + x1) / 2 - mid) <= x1 - x0
             got.append(n if near else None)
+        if _over_all(cells, columns):
+            got = [0] * len(columns)
         read.append((cells, got))
     # columns whose header holds a year: a period's figures, which a span of time may head
     dated = [
@@ -243,6 +245,16 @@ _PERIOD_HEAD = re.compile(
 
 
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _over_all(cells: list, columns: list[tuple[float, float]]) -> bool:
+    """A date printed once, centred over every column ("October 30, 2022" over "Amortized
+    Cost ... Marketable Securities"): it heads them all."""
+    if len(cells) != 1 or len(columns) < 3 or not _YEAR_IN.search(cells[0][0]):
+        return False
+    left, right = columns[0][0], columns[-1][1]
+    mid = (cells[0][1] + cells[0][2]) / 2
+    return abs(mid - (left + right) / 2) <= 0.15 * (right - left)
 
 
 def _spanned(
