@@ -154,3 +154,33 @@ def test_a_cover_heading_or_a_shared_title_shows_as_the_file_name(tmp_path, make
     # the cover heading is not searched as the document's title either
     first = rag.store.current().doc_chunks("2022 Q3 AAPL.html")[0]
     assert first.context.split(" | ")[0] == "2022 Q3 AAPL"
+
+
+RISKY_REPORT = (
+    "# Nordvik Ferry Lines quarterly report\n\n## Note 4 — Acquisitions\n\n"
+    "In August 2023, we entered into an agreement to acquire Baltic Tug Company for "
+    "approximately $40 million, subject to customary closing conditions.\n\n"
+    + " ".join(f"Ferry route {i} carried {100 + i} passengers a day in summer." for i in range(30))
+    + "\n\n## Risk Factors\n\n### We May Be Unsuccessful in Making and Integrating Acquisitions\n\n"
+    + " ".join(
+        f"Acquisitions in market {i} could expose us to risks we cannot foresee." for i in range(30)
+    )
+    + "\n"
+)
+
+
+def test_risk_factors_come_after_what_happened_unless_risk_is_asked(tmp_path, embedder):
+    """A filing's risk factors share the words of a question about what happened ("Did
+    Nordvik report any acquisitions?") and led its ranking; they come after the other
+    passages, first again when the question asks about risk."""
+    from tests.conftest import build_rag
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "nordvik.md").write_text(RISKY_REPORT, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, None)
+    done = rag.retriever.run("Did Nordvik report any acquisitions?", 3)
+    assert "Risk Factors" not in " ".join(p.chunk.context for p in done)
+    assert any("Baltic Tug" in p.chunk.text for p in done)
+    risk = rag.retriever.run("What risks do acquisitions pose to Nordvik?", 3)
+    assert "Risk Factors" in risk[0].chunk.context
