@@ -190,6 +190,24 @@ def label_terms(label: str) -> set[str]:
     return {stem(w) for w in content_tokens(label) if not w[0].isdigit()}
 
 
+# What a stem may be followed by in a label's stem and still be its word: "pay" and
+# "paymen(ts)", "repurchase" and "repurchased" (the stemmer keeps a noun's derivation).
+_DERIVED = ("men", "ment", "s", "es", "ed", "ing", "ion")
+
+
+def _same(t: str, x: str) -> bool:
+    """Whether label stem `x` is question stem `t`: the same, a synonym, or `t` derived."""
+    return (
+        x == t
+        or x in _SYNONYMS.get(t, ())
+        or (len(t) >= 3 and x[len(t) :] in _DERIVED and x.startswith(t))
+    )
+
+
+def _term_in(t: str, lab: set[str]) -> bool:
+    return any(_same(t, x) for x in lab)
+
+
 def score_rows(terms: set[str], rows: list[Row]) -> list[tuple[float, Row]]:
     """Each row's label against the question's terms: the share of the question's terms (each
     weighted by its rarity among the labels) the label holds, times how much of the label
@@ -199,9 +217,7 @@ def score_rows(terms: set[str], rows: list[Row]) -> list[tuple[float, Row]]:
     labels = [label_terms(r.label) for r in rows]
     n = len(rows)
 
-    def holds(t: str, lab: set[str]) -> bool:
-        return t in lab or bool(_SYNONYMS.get(t, set()) & lab)
-
+    holds = _term_in
     idf = {t: math.log(1 + n / (1 + sum(holds(t, lab) for lab in labels))) for t in terms}
     total = sum(idf.values()) or 1.0
     out = []
@@ -211,7 +227,7 @@ def score_rows(terms: set[str], rows: list[Row]) -> list[tuple[float, Row]]:
         got = [t for t in terms if holds(t, lab)]
         if not got:
             continue
-        covered = {x for x in lab if any(x == t or x in _SYNONYMS.get(t, ()) for t in got)}
+        covered = {x for x in lab if any(_same(t, x) for t in got)}
         coverage = sum(idf[t] for t in got) / total
         precision = len(covered) / len(lab)
         out.append((coverage * (0.5 + 0.5 * precision), r))
@@ -550,9 +566,11 @@ def label_holds(terms: set[str], label: str) -> set[str]:
 
     >>> sorted(label_holds({"revenu", "intere"}, "Total net sales"))
     ['revenu']
+    >>> sorted(label_holds({"pay", "divide", "net"}, "Payments for dividends, network"))
+    ['divide', 'pay']
     """
     lab = label_terms(label)
-    return {t for t in terms if t in lab or _SYNONYMS.get(t, set()) & lab}
+    return {t for t in terms if _term_in(t, lab)}
 
 
 def expand_abbreviations(question: str) -> str:
