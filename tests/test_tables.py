@@ -113,6 +113,22 @@ def test_of_rows_holding_the_same_words_the_one_saying_them_in_order_or_the_tota
     assert short("What was the services gross margin percentage in Q1 2023?") == "70.8%"
 
 
+def test_a_label_mostly_about_something_else_answers_no_fact():
+    """ "How many employees ...?" once read 5,548 off a stock-award row naming employees; a
+    row answers only when the question holds enough of its label's words."""
+    stock = "Stock-based compensation and issuance of employee benefit plan stock — Q1 2023: 5,548"
+
+    def ask(question: str, text: str):
+        c = _chunk(text)
+        return lookup(
+            "fact", question, ["a.txt"], lambda d: [c], lambda ch: ch, set(), TableSettings()
+        )
+
+    assert ask("How many employees in Q1 2023?", stock) is None
+    both = f"{stock}\n\nEmployee benefits — Q1 2023: 1,200\n"
+    assert ask("What were employee benefits in Q1 2023?", both).short_answer.text == "1,200"
+
+
 def test_rag_answers_a_table_fact_with_the_cell_and_cites_the_row_exactly(
     tmp_path, embedder, reader
 ):
@@ -180,7 +196,7 @@ def test_a_comparison_reads_the_same_row_of_each_period_in_order(tmp_path, embed
 def test_a_figure_says_the_unit_its_table_is_in():
     """Row lines leave the unit out ("81,797" is $81,797 million): the unit line under the
     statement's heading is said beside the answer, except for the rows it excepts."""
-    from rag.answer.tables import row_unit
+    from rag.answer.units import row_unit
 
     text = (
         "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS\n"
