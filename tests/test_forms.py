@@ -54,6 +54,8 @@ def test_classify_forms():
     assert classify("When is the correlation occasionally positive?") == "fact"
     assert classify("Explain how the farm irrigates its fields.") == "summary"
     assert classify("How does R&D spending compare to previous quarters?") == "comparison"
+    # a possessive is one of the words before what is listed
+    assert classify("What are Apple's reportable segments?") == "list"
     assert classify("How do the inventory levels reflect the supply chain?") == "summary"
 
 

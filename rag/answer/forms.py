@@ -48,7 +48,7 @@ RULES = (
     ),
     (
         "list",
-        r"\b(list|enumerate|(what|which) (\w+ ){0,3}(factors|risks|segments|products|"
+        r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risks|segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
         r"contingencies|verticals|steps))\b",
     ),
