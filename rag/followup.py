@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 
 from .retrieve import Passage
 from .settings import Settings
-from .text import names, numbers
+from .text import ASKING, content_tokens, names, numbers, stem
 
 # Settings.follow_up_min_cosine, where it is chosen and explained.
 MIN_STANDALONE_COSINE = Settings.follow_up_min_cosine
@@ -86,10 +86,12 @@ def decide(
     history: Sequence[str],
     retrieve: Retrieve,
     min_cosine: float = MIN_STANDALONE_COSINE,
+    rare=None,
 ) -> tuple[str, str]:
     """(query, why): the retrieval query for this turn and the reason, one of
     "no_history", "same_question", "opening", "own_subject", "pointing", "nothing_retrieved",
-    "weak_alone", "stands_alone"."""
+    "anchored", "weak_alone", "stands_alone". `rare(word)`: whether a word is in very few
+    passages of the collection (None: never)."""
     previous = previous_question(history)
     if not previous:
         return question, "no_history"
@@ -106,8 +108,38 @@ def decide(
     if not alone:
         return question, "nothing_retrieved"
     if max(p.score for p in alone) < min_cosine:
+        # a word of its own that few passages hold, held by the passage it finds in another
+        # document than the previous question's ("What is the maximum operating temperature?"
+        # over a manual, after a question on a call): its subject, though the whole passage
+        # is not much like the question
+        held = _anchors(question, alone[0].chunk.text) if rare is not None else []
+        if len(held) >= 2 and any(rare(w) for w in held):
+            before = retrieve(previous)
+            if before and before[0].chunk.doc != alone[0].chunk.doc:
+                return question, "anchored"
         return joined, "weak_alone"
     return question, "stands_alone"
+
+
+# A word at most this many passages hold is rare: a question holding one names its subject.
+RARE_HITS = 2
+
+
+def rare_in(snap):
+    """`rare(word)` over a snapshot's passages (BM25's index), for `decide`; None without one."""
+    if snap is None:
+        return None
+    return lambda word: len(snap.lexical(word, RARE_HITS + 1)) <= RARE_HITS
+
+
+def _anchors(question: str, passage: str) -> list[str]:
+    """The question's content words (four letters or more) that the passage holds."""
+    held = {stem(w) for w in content_tokens(passage)}
+    return [
+        w
+        for w in content_tokens(question)
+        if len(w) >= 4 and stem(w) in held and stem(w) not in ASKING
+    ]
 
 
 def rewrite(
@@ -115,10 +147,11 @@ def rewrite(
     history: Sequence[str],
     retrieve: Retrieve,
     min_cosine: float = MIN_STANDALONE_COSINE,
+    rare=None,
 ) -> str:
     """The retrieval (and reading) query for `question` given earlier questions `history`
     (oldest first): the question alone, or the question followed by the previous question
     when it continues the previous topic. `retrieve(query)` returns ranked passages (each
     with `.score`, the cosine, and `.chunk.doc`), e.g. `rag.retriever.run`.
     """
-    return decide(question, history, retrieve, min_cosine)[0]
+    return decide(question, history, retrieve, min_cosine, rare)[0]

@@ -25,7 +25,7 @@ from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
 
 from .errors import ConfigError
-from .followup import rewrite
+from .followup import rare_in, rewrite
 from .library import Library
 from .questions import clean_history, clean_question, spell_out, without_glosses
 from .retrieve import Passage, Retriever
@@ -293,8 +293,7 @@ class RAG:
         # A list or a comparison draws on more passages (and documents) than one fact does.
         formed = form != "fact" and hasattr(answerer, "answer_form")
         # A fact is read from the reader's few passages (3 read best, `reader_top_k`); `top_k`
-        # are retrieved and shown, so the sources also say where else the documents speak of
-        # it. The ranking's first passages are the same whatever k, so are the answers.
+        # are retrieved and shown, so the sources say where else the documents speak of it.
         read_k = top_k or answerer.top_k
         k = top_k or max(answerer.top_k, s.form_top_k if formed else s.top_k)
         query = rewrite(
@@ -302,6 +301,7 @@ class RAG:
             clean_history(history, s.max_history_entries, s.max_question_chars),
             lambda q: self.retriever.run(q, k, documents),
             s.follow_up_min_cosine,
+            rare_in(self.store.current()),
         )
         passages = self.retriever.run(query, k, documents)
         # an acronym the passages only spell out is read as they spell it ("CFO")

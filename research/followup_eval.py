@@ -40,7 +40,14 @@ sys.path.insert(0, str(ROOT))
 
 from rag import RAG, Settings  # noqa: E402
 from rag.evaluation.runner import contains, token_f1  # noqa: E402
-from rag.followup import FOLLOW_UP_OPENING, POINTING, decide, own_subject  # noqa: E402
+from rag.followup import (  # noqa: E402
+    FOLLOW_UP_OPENING,
+    MIN_STANDALONE_COSINE,
+    POINTING,
+    decide,
+    own_subject,
+    rare_in,
+)
 
 PAIRS = ROOT / "eval" / "followups.jsonl"
 STANDALONE = ROOT / "eval" / "followups-standalone.jsonl"
@@ -123,7 +130,8 @@ def run(rag: RAG, rows: list[dict]) -> tuple[list[dict], dict]:
     for r in rows:
         q, prev = r["question"], r["previous"]
         t0 = time.perf_counter()
-        rewritten, why = decide(q, [prev], rag.retriever.run)
+        rare = rare_in(rag.store.current())
+        rewritten, why = decide(q, [prev], rag.retriever.run, MIN_STANDALONE_COSINE, rare)
         rewrite_ms.append((time.perf_counter() - t0) * 1000)
         queries = {
             "none": q,

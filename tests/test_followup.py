@@ -134,3 +134,40 @@ def test_follow_up_pairs_are_well_formed():
     for kind in ("followup", "switch"):
         splits = [r["split"] for r in rows if r["kind"] == kind]
         assert abs(splits.count("validation") - splits.count("test")) <= 1
+
+
+def test_a_question_whose_rare_words_find_another_document_stands_alone(tmp_path, make_rag):
+    """Issue 25's rule in a library of a manual beside other documents: "What is the maximum
+    operating temperature?" matches the manual's passage weakly as a whole (its specification
+    row among warnings and steps) and was joined with a question on another document. Two of
+    its words in that passage, one held by no more than two passages, in another document than
+    the previous question's: its own subject."""
+    from rag.followup import rare_in
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("expo.txt", "bridge.txt"):
+        (docs / name).write_text(DOCS[name], encoding="utf-8")
+    (docs / "manual.txt").write_text(
+        "AquaPure 300 Water Purifier - User Manual\n\nSafety Warnings\n\nDo not connect the "
+        "purifier to a hot water supply. Unplug the unit before replacing any filter.\n\n"
+        "Specifications\n\nOperating temperature — 5 to 38 C\n\nFlow rate — 1.5 litres per "
+        "minute\n\nReplacing the Filter\n\n1. Turn off the water supply and unplug the unit. "
+        "2. Open the front cover by pressing the release button. 3. Turn the old filter "
+        "cartridge counterclockwise and pull it out. 4. Insert the new cartridge and turn it "
+        "clockwise until it clicks. 5. Flush the new filter by running water for 5 minutes "
+        "before drinking.\n\nWarranty\n\nThe AquaPure 300 is covered by a two-year limited "
+        "warranty from the date of purchase.\n",
+        encoding="utf-8",
+    )
+    rag = make_rag(docs)
+    q = "What is the maximum operating temperature?"
+    # among 461 passages of filings and calls its best cosine was 0.21; here it is higher, so
+    # the bar is raised over it to stand for the same weak match
+    weak = max(p.score for p in rag.retriever.run(q)) + 0.01
+    rare = rare_in(rag.store.current())
+    assert decide(q, [EXPO_Q], rag.retriever.run, weak) == (f"{q} {EXPO_Q}", "weak_alone")
+    assert decide(q, [EXPO_Q], rag.retriever.run, weak, rare) == (q, "anchored")
+    # an ellipsis still leans on the previous question
+    length = "What is the length?"
+    assert decide(length, [BRIDGE_Q], rag.retriever.run, weak, rare)[1] == "weak_alone"

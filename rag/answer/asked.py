@@ -58,12 +58,33 @@ def asked_list(question: str, query: str, snap, passages, most: int):
     if snap is None or not about_questions(question):
         return None
     docs, _ = choose_documents("list", query, passages, snap)
-    if not docs:
+    keys = document_keys(snap)
+    # the first document chosen that holds questions: "the Q3 FY2023 call" also names a
+    # filing of that quarter, which asks none
+    for doc in docs:
+        found = _questions(question, snap, doc, keys[doc].words)
+        if found:
+            break
+    else:
         return None
-    doc = docs[0]
-    # the words that name the call (its title's and file name's: "Q3", "FY2023", the company)
-    # choose the document, not the questions
-    titled = {stem(w) for w in document_keys(snap)[doc].words}
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    supports = [
+        (text, retrieved.get(c.chunk_id) or Passage(0, 0.0, c), a, b, 1.0)
+        for text, c, a, b in found[:most]
+    ]
+    more = (
+        f"The document holds {len(found)} such questions; the first {most} are listed."
+        if len(found) > most
+        else ""
+    )
+    return Outcome(supports, form="list", notice=more)
+
+
+def _questions(question: str, snap, doc: str, titled_words) -> list[tuple]:
+    """The questions `doc` asks, in order, as (text, chunk, start, end), those naming the
+    question's topic when it has one. The words naming the call (its title's and file
+    name's: "Q3", "FY2023", the company) choose the document, not the questions."""
+    titled = {stem(w) for w in titled_words}
     topic = question_terms(question, set()) - _NO_TOPIC - titled
     found, seen = [], set()
     for c in snap.doc_chunks(doc):
@@ -78,16 +99,4 @@ def asked_list(question: str, query: str, snap, passages, most: int):
             if topic and not topic & {stem(w) for w in content_tokens(text)}:
                 continue
             found.append((text, c, a, a + len(text)))
-    if not found:
-        return None
-    retrieved = {p.chunk.chunk_id: p for p in passages}
-    supports = [
-        (text, retrieved.get(c.chunk_id) or Passage(0, 0.0, c), a, b, 1.0)
-        for text, c, a, b in found[:most]
-    ]
-    more = (
-        f"The document holds {len(found)} such questions; the first {most} are listed."
-        if len(found) > most
-        else ""
-    )
-    return Outcome(supports, form="list", notice=more)
+    return found
