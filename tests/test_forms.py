@@ -161,6 +161,27 @@ def test_a_change_over_quarters_says_the_same_row_in_each_filing(tmp_path, embed
     ]
 
 
+def test_a_change_over_quarters_is_told_by_lines_stating_figures(tmp_path, embedder, reader):
+    """A segment's definition shares the question's words but states no figure: each quarter's
+    line is the sentence telling how much."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for quarter, amount in (("2023 Q1", "18.4"), ("2023 Q2", "19.7")):
+        (docs / f"{quarter} report.txt").write_text(
+            "The cloud segment consists of revenue earned from sales of cloud storage and "
+            "compute services to enterprises.\n\n"
+            f"Cloud segment revenue was {amount} million dollars in the quarter.\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How has cloud segment revenue changed over time?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        "Cloud segment revenue was 18.4 million dollars in the quarter.",
+        "Cloud segment revenue was 19.7 million dollars in the quarter.",
+    ]
+
+
 REPORT = (
     "Contents\n"
     "Item 1. Crops of the Farm 2\n"

@@ -443,6 +443,13 @@ def extract(
         kept = [x for x in lines[: fs.max_items] if x.score >= lines[0].score - fs.max_drop]
         chosen = _in_document_order(kept)
         return Outcome([_support(x) for x in chosen], form=form)
+    if FIGURELESS_PENALTY:
+        # a change is told in figures: a line stating none ("The AWS segment consists of ...")
+        # comes after those that do
+        lines = sorted(
+            lines,
+            key=lambda x: -(x.score - (0 if re.search(r"\d", x.text) else FIGURELESS_PENALTY)),
+        )
     # One line per document (its best), documents in period order. When the question names
     # periods that some documents' names carry, only those documents are compared.
     named_periods = set(periods(asked or question))
@@ -459,6 +466,12 @@ def extract(
             if twin:
                 by_doc[d] = [twin[0], *(x for x in by_doc[d] if x is not twin[0])]
     if len(docs) == 1:
+        own = by_doc[docs[0]]
+        row = next((x for x in own if x.row is not None), None)
+        near = row is not None and row.score >= own[0].score - ROW_SERIES_SLACK
+        if near and not _CAUSES.search(question):
+            # one filing's row has the periods a change is read over
+            by_doc[docs[0]] = [row, *(x for x in own if x is not row)]
         inside = _within_document(by_doc[docs[0]], periods(asked or question), fs)
         if inside is not None:
             return inside
@@ -494,6 +507,8 @@ _CAUSES = re.compile(
     r"\b(factors?|drivers?|driven|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
     re.I,
 )
+# 10-Q validation, 0.1 / 0.2: citation precision 0.221 -> 0.225 / 0.225, contains 0.648 / 0.634.
+FIGURELESS_PENALTY = 0.1
 # A row a comparison across periods says in each of them when its score is at most this below
 # the best line's (a sentence): a series of one row's figures answers "how has X changed".
 ROW_SERIES_SLACK = 0.1
