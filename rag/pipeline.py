@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
-from rag.answer.abstain import absent_names, reason, unmentioned_names
+from rag.answer.abstain import absent_names, reason, unknown_acronyms, unmentioned_in
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
 from rag.answer.forms import classify, explained, lines_text
@@ -27,10 +27,10 @@ from rag.store.embed import Embedder
 from .errors import ConfigError
 from .followup import rare_in, rewrite
 from .library import Library
-from .questions import clean_history, clean_question, spell_out, without_glosses
+from .questions import clean_history, clean_question, spell_out
 from .retrieve import Passage, Retriever
 from .settings import Settings
-from .text import WORD, display_text
+from .text import display_text
 
 log = logging.getLogger(__name__)
 
@@ -331,7 +331,11 @@ class RAG:
         if not formed:
             passages = passages[:read_k]
         table = self._from_tables(form if formed else "fact", query, text, passages, documents)
-        absent = self._absent(text, passages, documents) if table is not None else []
+        absent = (
+            self._absent(text, passages, documents)
+            if table is not None
+            else unknown_acronyms(self._unmentioned(text, documents, query))
+        )
         if absent:
             yield self._abstain(result, t0, "missing_names", " or ".join(absent))
             return
@@ -420,23 +424,9 @@ class RAG:
         return dated(snap, docs or [p.chunk.doc for p in passages[:3]] or list(snap.documents))
 
     def _unmentioned(self, question: str, documents=None, query: str = "") -> list[str]:
-        """The names of `question` that no searched document's words (passages, titles, file
-        names: the lexical index) contain, but for acronyms `query` (what was searched) has
-        spelled out as the passages do ("CFO": "Chief Financial Officer")."""
+        """The names of `question` no searched document mentions (`abstain.unmentioned_in`)."""
         snap = self._snap(documents)
-        if snap is None:
-            return []
-        # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
-        from rag.context import without_document_words
-
-        question = without_document_words(without_glosses(question))
-        # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
-        titled = set().union(*(k.words for k in document_keys(snap).values()))
-        missing = unmentioned_names(
-            question, lambda w: w.lower() in titled or bool(snap.lexical(w, 1))
-        )
-        said = set(WORD.findall(query)) if query else set(missing)
-        return [w for w in missing if w in said or not w.isupper()]
+        return [] if snap is None else unmentioned_in(snap, question, query)
 
     def _absent(self, question: str, passages, documents) -> list[str]:
         """The names of `question` that no searched document holds, nor anything like them in

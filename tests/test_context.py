@@ -184,3 +184,18 @@ def test_risk_factors_come_after_what_happened_unless_risk_is_asked(tmp_path, em
     assert any("Baltic Tug" in p.chunk.text for p in done)
     risk = rag.retriever.run("What risks do acquisitions pose to Nordvik?", 3)
     assert "Risk Factors" in risk[0].chunk.context
+
+
+def test_a_company_no_document_names_is_refused_though_the_reader_finds_a_figure(reports):
+    """ "What was NVIDIA's revenue?" over another company's reports read a figure of theirs;
+    capitals no document holds refuse it, named in the reason (possessive or not)."""
+    for question in ("What was NVIDIA's product revenue in Q1 2023?", "What was the ACME revenue?"):
+        a = reports.ask(question)
+        assert a.abstained and a.reason == "missing_names", (question, a.answer)
+        assert a.why.startswith("The documents never mention ") and a.why.rstrip(".").split()[
+            -1
+        ] in (
+            "NVIDIA",
+            "ACME",
+        )
+    assert not reports.ask("How much did product revenue grow in Q1 2023?").abstained

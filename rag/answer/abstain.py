@@ -226,6 +226,36 @@ def unmentioned_names(question: str, mentions) -> list[str]:
     return proper or missing
 
 
+def unmentioned_in(snap, question: str, query: str = "") -> list[str]:
+    """The names of `question` that no document of `snap` mentions (its passages, titles and
+    file names: the lexical index), but for acronyms `query` (what was searched) has spelled
+    out as the passages do ("CFO": "Chief Financial Officer")."""
+    from rag.context import document_keys, without_document_words
+    from rag.questions import without_glosses
+
+    # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
+    question = without_document_words(without_glosses(question))
+    # a title's or file name's word ("Q3" of "2023 Q3 AAPL.pdf") is mentioned too
+    titled = set().union(*(k.words for k in document_keys(snap).values()))
+    missing = unmentioned_names(question, lambda w: w.lower() in titled or bool(snap.lexical(w, 1)))
+    said = {w.removesuffix("'s").removesuffix("’s") for w in WORD.findall(query)}
+    return [w for w in missing if (w in said if query else True) or not w.isupper()]
+
+
+def unknown_acronyms(missing: list[str]) -> list[str]:
+    """Of the names no document mentions, those that refuse an answer the reader or a list
+    found anyway: a company's or product's capitals, four letters or more ("What was NVIDIA's
+    revenue?" over Apple's and Amazon's filings read "$4.6 billion" off a video expense). A
+    word ("Korean", "Japan") may be mentioned in another form ("Korea", "Japanese"): on the
+    structured set such a rule refused two answerable questions; a role ("CEO") may be
+    written out.
+
+    >>> unknown_acronyms(["NVIDIA", "Korean", "CEO"])
+    ['NVIDIA']
+    """
+    return [w for w in missing if w.isupper() and len(w) >= 4]
+
+
 def _fold(word: str) -> str:
     """Lower case without accents: "Schrödinger" and "Schrodinger" are one name."""
     return "".join(
