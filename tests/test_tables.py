@@ -113,6 +113,28 @@ def test_of_rows_holding_the_same_words_the_one_saying_them_in_order_or_the_tota
     assert short("What was the services gross margin percentage in Q1 2023?") == "70.8%"
 
 
+def test_the_date_asked_chooses_the_filing_whose_column_it_heads():
+    """ "... for the nine months ended July 1, 2023?" names no quarter: of the filings' equal
+    rows, the one with a column headed by that date answers, at that column."""
+    q1 = _chunk("Effective tax rate — Three Months Ended December 31, 2022: 15.5%", "q1.txt")
+    q3 = _chunk(
+        "Effective tax rate — Three Months Ended July 1, 2023: 12.5%; Nine Months Ended "
+        "July 1, 2023: 14.6%",
+        "q3.txt",
+    )
+    chunks = {"q1.txt": [q1], "q3.txt": [q3]}
+    out = lookup(
+        "fact",
+        "What was the effective tax rate for the nine months ended July 1, 2023?",
+        ["q1.txt", "q3.txt"],
+        chunks.__getitem__,
+        lambda ch: ch,
+        set(),
+        TableSettings(),
+    )
+    assert (out.short_answer.doc, out.short_answer.text) == ("q3.txt", "14.6%")
+
+
 def test_a_label_mostly_about_something_else_answers_no_fact():
     """ "How many employees ...?" once read 5,548 off a stock-award row naming employees; a
     row answers only when the question holds enough of its label's words."""

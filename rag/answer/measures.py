@@ -30,6 +30,19 @@ def conjuncts(question: str) -> tuple[str, str] | None:
     >>> conjuncts("Who founded the firm and when?") is None
     True
     """
+    split = _split(question)
+    if split is None:
+        return None
+    words, a, i, b = split
+    end = "?" if question.rstrip().endswith("?") else ""
+    first = " ".join(words[:i] + words[b:]) + end
+    second = " ".join(words[:a] + words[i + 1 :]) + end
+    return first, second
+
+
+def _split(question: str) -> tuple[list[str], int, int, int] | None:
+    """(words, a, i, b): the question's words, the two things asked being words[a:i] and
+    words[i + 1 : b] around the one "and" at i; None when it asks for one thing."""
     words = question.rstrip("?").split()
     at = [i for i, w in enumerate(words) if w.lower() == "and"]
     if len(at) != 1 or at[0] in (0, len(words) - 1):
@@ -41,14 +54,10 @@ def conjuncts(question: str) -> tuple[str, str] | None:
     b = i + 1
     while b < len(words) and not _EDGE.match(words[b]) and not words[b - 1].endswith(","):
         b += 1
-    left, right = words[a:i], words[i + 1 : b]
     # a question word asks a second question ("and when?")
-    if not left or not right or _ASKING.match(right[0]):
+    if a == i or b == i + 1 or _ASKING.match(words[i + 1]):
         return None
-    end = "?" if question.rstrip().endswith("?") else ""
-    first = " ".join(words[:i] + words[b:]) + end
-    second = " ".join(words[:a] + words[i + 1 :]) + end
-    return first, second
+    return words, a, i, b
 
 
 def conjoined_facts(query: str, passages, snap, passage_of, ts) -> Outcome | None:
@@ -60,8 +69,8 @@ def conjoined_facts(query: str, passages, snap, passage_of, ts) -> Outcome | Non
         return None
     # "and" inside a row's label joins no two things asked: "Research and development",
     # "Cash and cash equivalents", "Sales and marketing"
-    joined = re.search(r"(\S+) and (\S+)", query, re.I)
-    phrase = f"{joined.group(1)} and {joined.group(2)}".lower() if joined else ""
+    words, _, i, _ = _split(query)
+    phrase = f"{words[i - 1]} and {words[i + 1]}".lower()
     docs, _ = choose_documents("fact", query, passages, snap)
     if any(phrase in r.label.lower() for d in docs for r in document_rows(snap.doc_chunks(d))):
         return None

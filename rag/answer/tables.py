@@ -42,7 +42,8 @@ _PERIOD_WORDS = {
     stem(w)
     for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months three
     six nine twelve ended ending first second third fourth date year-to-date ytd 10-q 10-qs
-    filing filings statement statements latest recent current""".split()
+    filing filings statement statements latest recent current january february march april
+    may june july august september october november december as""".split()
 }
 # The same figure in the words questions use and the words statements print. Few and generic:
 # each key's stems also match the listed stems.
@@ -368,9 +369,12 @@ def lookup(
     rank = {d: i for i, d in enumerate(docs)}
     top = scored[0][0]
     pairs = _pairs(question)
+    dates = [f"{m} {d}, {y}".lower() for m, d, y in _DATE.findall(question)]
     score, row = min(
         (x for x in scored if x[0] >= top - 1e-9),
         key=lambda x: (
+            # a column headed by the date asked ("nine months ended July 1, 2023"): its filing
+            not any(d in h.lower() for d in dates for h, *_ in x[1].cells),
             rank[x[1].chunk.doc],
             -len(pairs & _pairs(x[1].label)),
             not x[1].label.lower().startswith("total"),
