@@ -173,6 +173,8 @@ class Retriever:
         found = self._run(query, top_k, documents)
         if not any(hypothetical(p) for p in found) or ASKS_RISK.search(query):
             return found
+        # searched again for more, not cut from one deeper search: inside steered documents
+        # the passages are taken from each in turn, so the first k of 2k are not those of k
         k = top_k or self.top_k
         more = self._run(query, 2 * k, documents)
         ranked = [p for p in more if not hypothetical(p)] + [p for p in more if hypothetical(p)]

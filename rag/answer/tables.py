@@ -36,14 +36,17 @@ _VALUE = re.compile(
 )
 _SEP = " — "
 
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
 # Words naming a period or the filing rather than the figure: they choose the column or the
 # document, never the row.
 _PERIOD_WORDS = {
     stem(w)
     for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months three
     six nine twelve ended ending first second third fourth date year-to-date ytd 10-q 10-qs
-    filing filings statement statements latest recent current january february march april
-    may june july august september october november december as""".split()
+    filing filings statement statements latest recent current as""".split()
+    + _MONTH_NAMES.split()
 }
 # The same figure in the words questions use and the words statements print. Few and generic:
 # each key's stems also match the listed stems.
@@ -254,9 +257,6 @@ def asked_months(question: str) -> int | None:
     return None
 
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
 _DATE = re.compile(
     r"\b(" + "|".join(_MONTH_NAMES.split()) + r")\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b", re.I
 )
