@@ -416,6 +416,10 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     (['2022 Q1 AAPL.pdf', '2023 Q1 AAPL.pdf'], None)
     >>> sorted(steered_documents("Apple's latest gross margin?", keys))
     ['2023 Q1 AAPL.pdf']
+    >>> sorted(steered_documents("Apple's sales between Q1 2022 and Q1 2023?", keys))
+    ['2022 Q1 AAPL.pdf', '2023 Q1 AAPL.pdf']
+    >>> steered_documents("Sales between Q1 2022 and Q1 2023?", keys) is None
+    True
     """
     if len(keys) < 2:
         return None
@@ -440,10 +444,12 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
         named = {d for d, n in by_name.items() if n == top}
     dated = None
     asked = periods(query)
-    if not STEER_SEVERAL and (
-        len(groups) > 1
-        or len({frozenset(d for d, k in keys.items() if k.has_period(p)) for p in asked}) > 1
-    ):
+    several_periods = (
+        len({frozenset(d for d, k in keys.items() if k.has_period(p)) for p in asked}) > 1
+    )
+    # One name over several periods ("Apple's net sales between Q1 2023 and Q3 2023") is still
+    # that name's: unsteered, another company's filings of those periods answered it.
+    if not STEER_SEVERAL and (len(groups) > 1 or (several_periods and not named)):
         return None
     if asked:
         dated = {d for d, k in keys.items() if any(k.has_period(p) for p in asked)}

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
 from rag.answer.abstain import absent_names, reason, unknown_acronyms, unmentioned_in
+from rag.answer.arithmetic import cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
 from rag.answer.forms import classify, explained, lines_text
@@ -537,6 +538,10 @@ class RAG:
         text, result.citations = number_citations(outcome.supports)
         if outcome.form != "fact":
             text = lines_text(outcome.form, outcome.supports, result.citations, outcome.labels)
+            if outcome.form == "comparison" and (
+                change := cited_change(result.question, outcome.supports, result.citations)
+            ):
+                text = f"{text}\n- {change}"
         if outcome.notice:
             result.notice = f"{result.notice} {outcome.notice}".strip()
         if outcome.rival is not None:

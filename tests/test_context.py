@@ -4,7 +4,9 @@ import pytest
 
 from rag import RAG, Settings
 from rag.answer.abstain import missing_numbers
+from rag.answer.reading import ReaderGenerator
 from rag.context import embedding_text, known_text
+from tests.conftest import build_rag
 
 BODY = (
     "<p>Product revenue grew {growth} percent to $ {revenue} billion, led by demand for the "
@@ -173,7 +175,6 @@ def test_risk_factors_come_after_what_happened_unless_risk_is_asked(tmp_path, em
     """A filing's risk factors share the words of a question about what happened ("Did
     Nordvik report any acquisitions?") and led its ranking; they come after the other
     passages, first again when the question asks about risk."""
-    from tests.conftest import build_rag
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -199,3 +200,31 @@ def test_a_company_no_document_names_is_refused_though_the_reader_finds_a_figure
             "ACME",
         )
     assert not reports.ask("How much did product revenue grow in Q1 2023?").abstained
+
+
+def test_one_company_over_two_quarters_reads_that_companys_reports(tmp_path, embedder):
+    """ "Apple's total net sales between Q1 2023 and Q3 2023" named two periods, so no document
+    was steered to, and another company's reports of those quarters, saying the question's
+    words more often, answered it. One name over several periods is still that name's."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sales = {
+        ("Birch Foods", "Q1 2023"): "410",
+        ("Birch Foods", "Q3 2023"): "455",
+        ("Amur Shipping", "Q1 2023"): "1,200",
+        ("Amur Shipping", "Q3 2023"): "1,350",
+    }
+    for (company, quarter), value in sales.items():
+        page = f"{company} {quarter} report\n\nTotal net sales were ${value} million this quarter."
+        if company == "Amur Shipping":
+            page += (
+                " Total net sales grew as net sales of freight and total net sales of berths rose."
+            )
+        (docs / f"{quarter} {company}.txt").write_text(page, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask(
+        "What is the difference in Birch Foods' total net sales between Q1 2023 and Q3 2023?"
+    )
+    assert not a.abstained, a.why
+    assert {c.doc for c in a.citations} == {"Q1 2023 Birch Foods.txt", "Q3 2023 Birch Foods.txt"}
+    assert a.answer.splitlines()[-1].startswith("- Change: from $410 million to $455 million")

@@ -57,6 +57,9 @@ def test_classify_forms():
     # a possessive is one of the words before what is listed
     assert classify("What are Apple's reportable segments?") == "list"
     assert classify("How do the inventory levels reflect the supply chain?") == "summary"
+    # by how much between two periods: the two periods' lines (and the change); in one, a fact
+    assert classify("How much did revenue grow from Q1 FY2023 to Q3 FY2023?") == "comparison"
+    assert classify("How much did revenue grow in Q1 FY2023?") == "fact"
 
 
 def test_list_question_cites_each_supporting_sentence_in_document_order(farm_rag):

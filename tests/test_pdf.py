@@ -275,6 +275,135 @@ def test_a_period_header_printed_once_heads_each_year_column_under_it():
     ]
 
 
+def period_aside_pdf() -> bytes:
+    """A filing's table whose period is printed in the label column, on the line of the
+    years it heads ("Three Months Ended September 30,   2023   2022"), with abbreviated
+    months nowhere else."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=7)
+    doc.set_x(10)
+    doc.cell(60, 5, "(In millions) (Unaudited)")
+    doc.ln(5)
+    doc.set_x(10)
+    doc.cell(60, 5, "Three Months Ended September 30,")
+    for x, year in ((110, "2023"), (140, "2022")):
+        doc.set_x(x)
+        doc.cell(25, 5, year, align="R")
+    doc.ln(7)
+    doc.set_font("DejaVu", size=10)
+    for label, a, b in [("Total revenue", "56,517", "50,122"), ("Net income", "22,291", "17,556")]:
+        doc.set_x(10)
+        doc.cell(60, 6, label)
+        for x, value in ((110, a), (140, b)):
+            doc.set_x(x)
+            doc.cell(25, 6, value, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_a_period_printed_in_the_label_column_heads_the_years_on_its_line():
+    """Microsoft's statements print "Three Months Ended September 30," left of "2023  2022":
+    the rows read "2023: 56,517" and no question naming the quarter found the column."""
+    blocks = extract("msft.pdf", period_aside_pdf()).text.split("\n\n")
+    assert blocks == [
+        "(In millions) (Unaudited)",
+        "Total revenue — Three Months Ended September 30, 2023: 56,517; Three Months Ended "
+        "September 30, 2022: 50,122",
+        "Net income — Three Months Ended September 30, 2023: 22,291; Three Months Ended "
+        "September 30, 2022: 17,556",
+    ]
+
+
+def flush_groups_pdf() -> bytes:
+    """A segment table whose group names sit flush left with the rows they head: "Revenue"
+    over the segments, then "Operating Income" over the same segments."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=7)
+    for x, year in ((110, "2022"), (140, "2021")):
+        doc.set_x(x)
+        doc.cell(25, 5, year, align="R")
+    doc.ln(7)
+    doc.set_font("DejaVu", size=10)
+    for group, rows in [
+        ("Revenue", [("Intelligent Cloud", "21,508", "18,262"), ("Total", "52,747", "51,728")]),
+        (
+            "Operating Income",
+            [("Intelligent Cloud", "8,904", "8,323"), ("Total", "20,399", "22,247")],
+        ),
+    ]:
+        doc.set_x(10)
+        doc.cell(60, 6, group)
+        doc.ln(7)
+        for label, a, b in rows:
+            doc.set_x(10 if label != "Total" else 14)
+            doc.cell(60, 6, label)
+            for x, value in ((110, a), (140, b)):
+                doc.set_x(x)
+                doc.cell(25, 6, value, align="R")
+            doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_a_group_name_flush_with_its_rows_heads_them_until_their_total():
+    """The second "Intelligent Cloud" row was read as revenue's twin: the group names stood
+    on lines of their own and a question about operating income matched both rows alike."""
+    blocks = extract("segments.pdf", flush_groups_pdf()).text.split("\n\n")
+    assert blocks == [
+        "Revenue: Intelligent Cloud — 2022: 21,508; 2021: 18,262",
+        "Total — 2022: 52,747; 2021: 51,728",
+        "Operating Income: Intelligent Cloud — 2022: 8,904; 2021: 8,323",
+        "Total — 2022: 20,399; 2021: 22,247",
+    ]
+
+
+def cash_flows_pdf() -> bytes:
+    """A cash flow statement: groups flush left, their items indented, the subtotal further
+    in ("Net cash from operations"), then the next group."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=7)
+    for x, year in ((110, "2023"), (140, "2022")):
+        doc.set_x(x)
+        doc.cell(25, 5, year, align="R")
+    doc.ln(7)
+    doc.set_font("DejaVu", size=10)
+    lines = [
+        (10, "Operations", ()),
+        (10, "Net income", ("22,291", "17,556")),
+        (10, "Adjustments to net income:", ()),
+        (14, "Deferred income taxes", ("(568)", "(1,191)")),
+        (14, "Changes in operating assets and liabilities:", ()),
+        (18, "Inventories", ("(505)", "(543)")),
+        (22, "Net cash from operations", ("30,583", "23,198")),
+        (10, "Financing", ()),
+        (10, "Repayments of debt", ("(1,500)", "(1,000)")),
+    ]
+    for x0, label, values in lines:
+        doc.set_x(x0)
+        doc.cell(80, 6, label)
+        for x, value in zip((110, 140), values, strict=False):
+            doc.set_x(x)
+            doc.cell(25, 6, value, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_a_net_cash_subtotal_carries_no_group_name_and_closes_its_group():
+    """ "Net cash from operations" read "Adjustments to reconcile ...: Changes in operating
+    assets and liabilities: Net cash from operations", and the next rows kept the names."""
+    blocks = extract("cash.pdf", cash_flows_pdf()).text.split("\n\n")
+    assert [b.split(" — ")[0] for b in blocks] == [
+        "Operations: Net income",
+        "Adjustments to net income: Deferred income taxes",
+        "Adjustments to net income: Changes in operating assets and liabilities: Inventories",
+        "Net cash from operations",
+        "Financing: Repayments of debt",
+    ]
+    assert blocks[3] == "Net cash from operations — 2023: 30,583; 2022: 23,198"
+
+
 def securities_pdf() -> bytes:
     """A note's table: its date printed once, centred over three columns, and a first row
     whose empty cell prints "$—"."""

@@ -135,6 +135,27 @@ def test_the_date_asked_chooses_the_filing_whose_column_it_heads():
     assert (out.short_answer.doc, out.short_answer.text) == ("q3.txt", "14.6%")
 
 
+def test_a_date_asked_in_full_matches_a_header_printing_its_month_short():
+    """Intel's headers print "Sep 30, 2023": the question's "September 30, 2023" names it."""
+    q2 = _chunk("Gross margin — Six Months Ended Jul 1, 2023: 4,920", "q2.txt")
+    q3 = _chunk(
+        "Gross margin — Three Months Ended Sep 30, 2023: 6,565; Nine Months Ended "
+        "Sep 30, 2023: 11,485; Nine Months Ended Oct 1, 2022: 15,052",
+        "q3.txt",
+    )
+    chunks = {"q2.txt": [q2], "q3.txt": [q3]}
+    out = lookup(
+        "fact",
+        "What was the gross margin for the nine months ended September 30, 2023?",
+        ["q2.txt", "q3.txt"],
+        chunks.__getitem__,
+        lambda ch: ch,
+        set(),
+        TableSettings(),
+    )
+    assert (out.short_answer.doc, out.short_answer.text) == ("q3.txt", "11,485")
+
+
 def test_a_label_mostly_about_something_else_answers_no_fact():
     """ "How many employees ...?" once read 5,548 off a stock-award row naming employees; a
     row answers only when the question holds enough of its label's words."""
@@ -342,3 +363,74 @@ def test_a_specification_row_answers_and_the_range_end_asked_for(tmp_path, make_
         assert (a.short_answer.text, a.citations[0].quote) == (short, quote)
         text = (docs / "manual.txt").read_text(encoding="utf-8")
         assert text[a.short_answer.start : a.short_answer.end] == short
+
+
+def test_a_comparison_reads_the_row_saying_the_questions_words_in_order():
+    """ "How has Amazon's net income changed?" compared "Other income (expense), net" across
+    the filings: of equal rows a comparison, like a fact, takes "Net income (loss)"."""
+    rows = (
+        "Other income (expense), net — Three Months Ended {d}: {a}\n"
+        "Net income (loss) — Three Months Ended {d}: {b}"
+    )
+    q2 = _chunk(rows.format(d="June 30, 2023", a="61", b="$6,750"), "2023 Q2 AMZN.txt")
+    q3 = _chunk(rows.format(d="September 30, 2023", a="1,031", b="$9,879"), "2023 Q3 AMZN.txt")
+    chunks = {"2023 Q2 AMZN.txt": [q2], "2023 Q3 AMZN.txt": [q3]}
+    out = lookup(
+        "comparison",
+        "How much did net income change between Q2 2023 and Q3 2023?",
+        ["2023 Q3 AMZN.txt", "2023 Q2 AMZN.txt"],
+        chunks.__getitem__,
+        lambda ch: ch,
+        set(),
+        TableSettings(),
+    )
+    assert [s[0].split(" — ")[0] for s in out.supports] == ["Net income (loss)"] * 2
+    assert out.labels == ["Q2 2023", "Q3 2023"]
+
+
+def _fact(question: str, *texts: str) -> str:
+    chunks = {"a.txt": [_chunk(t, "a.txt") for t in texts]}
+    out = lookup(
+        "fact", question, ["a.txt"], chunks.__getitem__, lambda ch: ch, set(), TableSettings()
+    )
+    return out.supports[0][0].split(" — ")[0] if out is not None else ""
+
+
+def test_what_analysts_call_a_figure_reads_the_row_the_statement_prints():
+    """ "capex" read "Additional paid-in capital" and "operating cash flow" read "Cash paid for
+    operating leases": they are the cash flow statement's purchases of property and equipment
+    and net cash provided by operating activities, whatever each filer calls them."""
+    rows = (
+        "Additional paid-in capital — June 30, 2023: 75,066",
+        "Cash paid for operating leases — Three Months Ended June 30, 2023: 2,467",
+        "Payments for acquisition of property, plant and equipment — Three Months Ended June 30, "
+        "2023: (2,093)",
+        "Gross property, plant and equipment — June 30, 2023: 114,337",
+        "Net cash from operations — Three Months Ended June 30, 2023: 28,771",
+    )
+    for q in ("What was the capex in Q2 2023?", "What were capital expenditures in Q2 2023?"):
+        assert _fact(q, *rows) == "Payments for acquisition of property, plant and equipment"
+    assert _fact("What was operating cash flow in Q2 2023?", *rows) == "Net cash from operations"
+
+
+def test_a_quarter_asked_reads_the_statements_row_not_a_trailing_twelve_months_table():
+    """Amazon prints "Net cash provided by (used in) operating activities" in its statement
+    and again in a trailing-twelve-months table: "in Q1 2023" is the quarter's."""
+    statement = (
+        "Net cash provided by operating activities — Three Months Ended March 31, 2023: 4,788"
+    )
+    ttm = (
+        "Net cash provided by operating activities — Twelve Months Ended March 31, 2022: 39,324; "
+        "Twelve Months Ended March 31, 2023: 54,330"
+    )
+    chunks = {"a.txt": [_chunk(ttm, "a.txt"), _chunk(statement, "a.txt")]}
+    out = lookup(
+        "fact",
+        "What was net cash provided by operating activities in Q1 2023?",
+        ["a.txt"],
+        chunks.__getitem__,
+        lambda ch: ch,
+        set(),
+        TableSettings(),
+    )
+    assert out.short_answer.text == "4,788"

@@ -107,9 +107,28 @@ def test_a_comparison_between_two_quarters_reads_those_two_only(calls):
         "Glacier Data Q3 FY2022 Earnings Call.txt",
         "Glacier Data Q3 FY2023 Earnings Call.txt",
     ]
-    assert [line.split(":")[0] for line in a.answer.splitlines()] == ["- Q3 2022", "- Q3 2023"]
+    lines = a.answer.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["- Q3 2022", "- Q3 2023", "- Change"]
     # the quarters' names are not what is compared: the operator's welcome naming them is no line
     assert all("total customers" in c.quote for c in a.citations)
+    # the difference asked for, as arithmetic on the two cited figures
+    assert lines[-1] == "- Change: from 5,944 to 7,292, +1,348 (+22.7%), computed from [1] and [2]"
+
+
+def test_how_much_a_figure_grew_between_two_quarters_is_computed_from_both(calls):
+    a = calls.ask("How much did product revenue grow from Q1 FY2023 to Q3 FY2023?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert [c.quote.split(",")[0] for c in a.citations] == [
+        "Product revenue for the quarter was $394.4 million",
+        "Product revenue for the quarter was $522.8 million",
+    ]
+    assert a.answer.splitlines()[-1] == (
+        "- Change: from $394.4 million to $522.8 million, +$128.4 million (+32.6%), "
+        "computed from [1] and [2]"
+    )
+    # how it changed, not by how much: the lines alone
+    b = calls.ask("How has product revenue changed between Q1 FY2023 and Q3 FY2023?")
+    assert b.form == "comparison" and "Change:" not in b.answer
 
 
 def test_what_an_officer_said_is_answered_with_what_was_said(calls):

@@ -62,13 +62,25 @@ _SYNONYMS = {
     "expens": {"expend"},
     "cost": {"expens"},
     "costs": {"expens"},
+    # "purchases of property and equipment": "Payments for acquisition of ...", "Additions to"
+    "purcha": {"paymen", "acquis", "additi"},
 }
-# Abbreviations written as one token that the tokeniser splits ("R&D" -> "r", "d").
+# Abbreviations written as one token that the tokeniser splits ("R&D" -> "r", "d"), and the
+# names analysts give to what statements print under other words: "capital expenditures" are
+# the cash flow statement's purchases (additions, payments for) of property and equipment (read
+# as words, "capital" matched "Additional paid-in capital"); "operating cash flow" is its net
+# cash provided by (from) operating activities (it matched "Cash paid for operating leases").
 _ABBREVIATIONS = {
     r"\bR\s*&\s*D\b": "research and development",
     r"\bSG\s*&\s*A\b": "selling general and administrative",
     r"\bEPS\b": "earnings per share",
-    r"\bcapex\b": "capital expenditures",
+    r"\bcapex\b|\bcapital (?:expenditures?|spending)\b": "purchases of property and equipment",
+    r"\b(?:operating cash flows?|cash flows? (?:from|provided by) operations|cash from operations)\b": (
+        "net cash provided by operating activities"
+    ),
+    r"\b(?:share |stock )?buy-?backs?\b": "repurchases of common stock",
+    r"\bopex\b": "operating expenses",
+    r"\bheadcount\b": "employees",
 }
 _FILING = re.compile(r"\b10-?[QK]s?\b", re.I)
 _DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
@@ -121,14 +133,15 @@ def parse_row(line: str) -> tuple[str, list[tuple[str, str, int, int]]] | None:
     return label, cells
 
 
-_ROWS: dict[tuple[str, int, int], tuple[Row, ...]] = {}
+_ROWS: dict[tuple[str, int, int, int], tuple[Row, ...]] = {}
 _ROWS_LOCK = threading.Lock()
 
 
 def chunk_rows(chunk: Chunk) -> tuple[Row, ...]:
     """The table rows of a passage (remembered: the same passages are read question after
     question)."""
-    key = (chunk.chunk_id, chunk.start, chunk.end)
+    # the text too: a document replaced under its name keeps its passages' ids and offsets
+    key = (chunk.chunk_id, chunk.start, chunk.end, hash(chunk.text))
     with _ROWS_LOCK:
         found = _ROWS.get(key)
     if found is not None:
@@ -185,7 +198,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     return out
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
+def word_pairs(text: str) -> set[tuple[str, str]]:
     """Consecutive content words, stemmed: ("net", "incom") of "net income"."""
     words = [stem(w) for w in content_tokens(_expand(text)) if not w[0].isdigit()]
     return set(zip(words, words[1:], strict=False))
@@ -252,22 +265,36 @@ def asked_months(question: str) -> int | None:
         return found
     if re.search(r"\b(year[- ]to[- ]date|ytd)\b", question, re.I):
         return 12  # the longest column the row has
-    if re.search(r"\b(quarter|quarterly|three-month)\b", question, re.I):
+    if re.search(r"\b(quarter|quarterly|three-month|Q[1-4])\b", question, re.I):
         return 3
     return None
 
 
+# A date, the month's name whole or cut to three or four letters ("Sep 30, 2023", "Sept. 30").
 _DATE = re.compile(
-    r"\b(" + "|".join(_MONTH_NAMES.split()) + r")\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b", re.I
+    r"\b("
+    + "|".join(f"{m[:3]}(?:{m[3:]}|{m[3:4]}\\.?|\\.)?" for m in _MONTH_NAMES.split())
+    + r")\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b",
+    re.I,
 )
+_MONTH_OF = {m[:3]: i for i, m in enumerate(_MONTH_NAMES.split(), 1)}
+
+
+def dates(text: str) -> set[tuple[int, int, int]]:
+    """The dates a text names, as (year, month, day).
+
+    >>> sorted(dates("Three Months Ended Sep 30, 2023; Sept. 24, 2022; October 1, 2022"))
+    [(2022, 9, 24), (2022, 10, 1), (2023, 9, 30)]
+    """
+    return {(int(y), _MONTH_OF[m[:3].lower()], int(d)) for m, d, y in _DATE.findall(text)}
 
 
 def _when(header: str) -> tuple[int, int, int] | None:
     """The date a column header ends its period on, as (year, month, day); a year alone
     gives (year, 0, 0)."""
-    m = _DATE.search(header)
-    if m:
-        return int(m.group(3)), _MONTH_NAMES.split().index(m.group(1).lower()) + 1, int(m.group(2))
+    found = dates(header)
+    if found:
+        return max(found)
     years = re.findall(r"\b((?:19|20)\d\d)\b", header)
     return (int(max(years)), 0, 0) if years else None
 
@@ -360,27 +387,32 @@ def lookup(
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
-    if form == "comparison" and len(docs) > 1:
-        return _compare(question, docs, scored, passage_of, chunks_of, ts)
-    # A fact: the best row; of equal rows, the one of the first document, then the one
-    # saying the question's words in its order ("Net income (loss)", not "Other income
-    # (expense), net", for "net income"), then a total ("Total gross margin percentage", not
-    # one product's).
+    # Of equal rows, the one saying the question's words in its order ("Net income (loss)",
+    # not "Other income (expense), net", for "net income"), then a total ("Total gross margin
+    # percentage", not one product's); for a fact, first the one of a column headed by the
+    # date asked ("nine months ended July 1, 2023"), then of the first document; first of
+    # all, one with a column of the duration asked.
     rank = {d: i for i, d in enumerate(docs)}
     top = scored[0][0]
-    pairs = _pairs(question)
-    dates = [f"{m} {d}, {y}".lower() for m, d, y in _DATE.findall(question)]
-    score, row = min(
-        (x for x in scored if x[0] >= top - 1e-9),
+    pairs = word_pairs(question)
+    asked = dates(question)
+    months = asked_months(question)
+    fact = form != "comparison" or len(docs) < 2
+    _, score, row = min(
+        ((i, *x) for i, x in enumerate(scored) if x[0] >= top - 1e-9),
         key=lambda x: (
-            # a column headed by the date asked ("nine months ended July 1, 2023"): its filing
-            not any(d in h.lower() for d in dates for h, *_ in x[1].cells),
-            rank[x[1].chunk.doc],
-            -len(pairs & _pairs(x[1].label)),
-            not x[1].label.lower().startswith("total"),
-            x[1].start,
+            fact and not any(asked & dates(h) for h, *_ in x[2].cells),
+            # "in Q1 2023": the statement's row with a quarter's column, not a trailing
+            # twelve months' table of the same label
+            bool(months) and not any(_months(h) == months for h, *_ in x[2].cells),
+            rank[x[2].chunk.doc] if fact else 0,
+            -len(pairs & word_pairs(x[2].label)),
+            not x[2].label.lower().startswith("total"),
+            x[2].start if fact else x[0],
         ),
     )
+    if not fact:
+        return _compare(docs, [(score, row), *scored], passage_of, chunks_of, ts)
     lab = label_terms(row.label)
     if sum(any(_same(t, x) for t in terms) for x in lab) < ts.min_share * len(lab):
         return None  # a label mostly about something else: "employee" in a stock-award row
@@ -397,9 +429,9 @@ def _norm_label(label: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", label.lower()).split())
 
 
-def _compare(question, docs, scored, passage_of, chunks_of, ts) -> Outcome | None:
-    """One row a document, the same label in each (the best label over them all), documents in
-    period order."""
+def _compare(docs, scored, passage_of, chunks_of, ts) -> Outcome | None:
+    """One row a document, the same label in each (the first row's: the best label over them
+    all), documents in period order."""
     best_label = _norm_label(scored[0][1].label)
     chosen: dict[str, tuple[float, Row]] = {}
     for score, row in scored:

@@ -1,0 +1,138 @@
+"""The change a comparison asks for, computed from the two figures its lines cite.
+
+"What is the difference in cash position between Q3 FY2022 and Q3 FY2023?" is answered by
+one cited line per period ("We ended the quarter with $3.9 billion ..." [1], "... $3.7
+billion ..." [2]); the user asked for the difference. When the question asks for a difference
+or a change and the comparison has exactly two lines, each stating one figure of the same
+kind (a currency and scale, or a table cell), the answer says the change as arithmetic on the
+cited figures ("from $3.9 billion to $3.7 billion: -$0.2 billion (-5.1%), from [1] and
+[2]"), never a figure no line states. Anything less certain (a line with two amounts, a
+percentage beside a dollar figure, different scales) says no change: the lines stand alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answer.tables import Row, parse_row, read_value
+from rag.ingest.chunk import Chunk
+
+# The question asks how much something moved, not only what it was in each period.
+ASKS_CHANGE = re.compile(
+    r"\b(differences?|differ|how much [^?]{0,80}\b(chang\w*|grow|grew|increas\w*|decreas\w*|"
+    r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much)\b",
+    re.I,
+)
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_AMOUNT = re.compile(
+    r"(?<![\w.,])(?P<neg>\()?(?P<cur>[$€£])?\s?(?P<neg2>\()?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?)\)?(?!\.?\d)(?P<pct>\s?%|\s?percent\b)?"
+    r"(?:\s(?P<scale>thousand|million|billion|trillion)\b)?",
+    re.I,
+)
+_MONTH_DAY = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A figure as printed: its value in units of `scale`, with its currency and scale."""
+
+    value: float
+    currency: str
+    scale: str
+    decimals: int
+    text: str
+
+
+def amounts(text: str) -> list[Amount]:
+    """The figures a sentence states, without years, days of the month and percentages.
+
+    >>> [a.text for a in amounts("We ended Q3 2023 with $3.7 billion in cash, up 12%.")]
+    ['$3.7 billion']
+    >>> [a.value for a in amounts("Net income (loss) — June 30, 2023: (1,234)")]
+    [-1234.0]
+    """
+    text = _MONTH_DAY.sub(" ", text)
+    out = []
+    for m in _AMOUNT.finditer(text):
+        num = m.group("num")
+        if m.group("pct"):
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", num) and not m.group("cur"):
+            continue  # a year
+        value = float(num.replace(",", ""))
+        if m.group("neg") or m.group("neg2"):
+            value = -value
+        decimals = len(num.split(".")[1]) if "." in num else 0
+        out.append(
+            Amount(
+                value,
+                m.group("cur") or "",
+                (m.group("scale") or "").lower(),
+                decimals,
+                m.group(0).strip(" (").rstrip(),
+            )
+        )
+    return out
+
+
+def _figure(sentence: str, question: str) -> Amount | None:
+    """The one figure a comparison line states: a table row's cell the question reads, or a
+    sentence's only amount (its only one with a currency when it has several)."""
+    parsed = parse_row(sentence)
+    if parsed is not None:
+        label, cells = parsed
+        row = Row(Chunk("", "", 0, len(sentence), sentence), 0, len(sentence), label, tuple(cells))
+        found = amounts(read_value(row, question))
+        return found[0] if len(found) == 1 else None
+    found = amounts(sentence)
+    if len(found) > 1:
+        found = [a for a in found if a.currency]
+    return found[0] if len(found) == 1 else None
+
+
+def _format(value: float, like: Amount) -> str:
+    sign = "-" if value < 0 else "+"
+    number = f"{abs(value):,.{like.decimals}f}"
+    return f"{sign}{like.currency}{number}" + (f" {like.scale}" if like.scale else "")
+
+
+def change_line(question: str, sentences: list[str], numbers: list[int]) -> str | None:
+    """The change from the first line's figure to the second's, citing both, or None.
+
+    >>> change_line(
+    ...     "What is the difference in cash position between Q3 FY2022 and Q3 FY2023?",
+    ...     ["We ended the quarter with $3.9 billion in cash.", "We ended with $3.7 billion."],
+    ...     [1, 2],
+    ... )
+    'Change: from $3.9 billion to $3.7 billion, -$0.2 billion (-5.1%), computed from [1] and [2]'
+    >>> change_line("How has revenue changed?", ["$3.9 billion", "$3.7 billion"], [1, 2]) is None
+    True
+    """
+    if len(sentences) != 2 or not ASKS_CHANGE.search(question):
+        return None
+    a, b = (_figure(s, question) for s in sentences)
+    if a is None or b is None or (a.currency, a.scale) != (b.currency, b.scale):
+        return None
+    like = a if a.decimals >= b.decimals else b
+    diff = round(b.value - a.value, like.decimals)
+    if diff == 0:
+        return f"No change: {a.text} and {b.text}, from [{numbers[0]}] and [{numbers[1]}]"
+    share = f" ({diff / abs(a.value):+.1%})" if a.value else ""
+    return (
+        f"Change: from {a.text} to {b.text}, {_format(diff, like)}{share}, "
+        f"computed from [{numbers[0]}] and [{numbers[1]}]"
+    )
+
+
+def cited_change(question: str, supports, citations) -> str | None:
+    """`change_line` over a comparison's supports (sentence, passage, start, end, score) and
+    the citations numbering them."""
+    number = {(c.doc, c.start, c.end): c.n for c in citations}
+    numbers = [
+        number[(p.chunk.doc, p.chunk.start + a, p.chunk.start + b)] for _, p, a, b, _ in supports
+    ]
+    return change_line(question, [s[0] for s in supports], numbers)
