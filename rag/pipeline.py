@@ -14,7 +14,7 @@ from rag.answer.abstain import absent_names, reason, unknown_acronyms, unmention
 from rag.answer.arithmetic import cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
-from rag.answer.forms import classify, explained, lines_text
+from rag.answer.forms import CAUSES, classify, explained, lines_text
 from rag.answer.periods import periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
@@ -449,6 +449,8 @@ class RAG:
         s = self.settings
         if not s.table_lookup or form not in ("fact", "comparison"):
             return None
+        if form == "fact" and CAUSES.search(text):
+            return None  # "What drove the increase in X?": a row says how much, never why
         from rag.answer.tables import TableSettings, answer_from_tables
 
         snap = self._snap(documents)

@@ -402,3 +402,25 @@ def test_how_to_do_what_a_heading_names_gives_every_step_in_order(tmp_path, embe
     # a question that asks for one fact stays the reader's
     b = rag.ask("How long is the warranty?")
     assert b.form == "fact"
+
+
+def test_what_drove_a_change_is_answered_by_the_sentence_saying_why_not_the_row(
+    tmp_path, embedder, reader
+):
+    """ "What drove the increase in Intelligent Cloud revenue?" was answered "24,259" off the
+    segment's row: a row says how much, never why."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 Nordvik.txt").write_text(
+        COVER + "Revenue: Intelligent Cloud — Three Months Ended September 30, 2023: 24,259; "
+        "Three Months Ended September 30, 2022: 20,325\n\n"
+        "Intelligent Cloud revenue increased driven by Azure and other cloud services.",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What drove the increase in Intelligent Cloud revenue?")
+    assert not a.abstained, a.why
+    assert a.citations[0].quote.startswith("Intelligent Cloud revenue increased driven by Azure")
+    # how much it was is still the row's
+    b = rag.ask("What was Intelligent Cloud revenue in Q3 2023?")
+    assert b.short_answer.text == "24,259"
