@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
 from rag.answer.abstain import absent_names, reason, unknown_acronyms, unmentioned_in
-from rag.answer.arithmetic import cited_change
+from rag.answer.arithmetic import ASKS_SHARE, cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
 from rag.answer.forms import CAUSES, classify, explained, lines_text
@@ -449,7 +449,7 @@ class RAG:
         s = self.settings
         if not s.table_lookup or form not in ("fact", "comparison"):
             return None
-        if form == "fact" and CAUSES.search(text):
+        if form == "fact" and CAUSES.search(text) and not ASKS_SHARE.search(text):
             return None  # "What drove the increase in X?": a row says how much, never why
         from rag.answer.tables import TableSettings, answer_from_tables
 

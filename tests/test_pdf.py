@@ -404,6 +404,84 @@ def test_a_net_cash_subtotal_carries_no_group_name_and_closes_its_group():
     assert blocks[3] == "Net cash from operations — 2023: 30,583; 2022: 23,198"
 
 
+def unit_over_column_pdf() -> bytes:
+    """Nvidia's notes: the dates over the columns, then a group's name with "(In millions)"
+    set over the first column on its line."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=7)
+    for heads in [("October 29,", "January 29,"), ("2023", "2023")]:
+        for x, head in zip((110, 140), heads, strict=True):
+            doc.set_x(x)
+            doc.cell(25, 5, head, align="R")
+        doc.ln(5)
+    doc.set_x(10)
+    doc.cell(60, 5, "Other Assets:")
+    doc.set_x(110)
+    doc.cell(25, 5, "(In millions)", align="R")
+    doc.ln(6)
+    doc.set_font("DejaVu", size=10)
+    for label, a, b in [
+        ("Prepaid royalties", "369", "387"),
+        ("Prepaid cloud services", "60", "23"),
+    ]:
+        doc.set_x(10)
+        doc.cell(60, 6, label)
+        for x, value in ((110, a), (140, b)):
+            doc.set_x(x)
+            doc.cell(25, 6, value, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_a_unit_set_over_a_column_heads_no_column():
+    """ "(In millions)" over the first column had joined its header ("October 29, 2023 (In
+    millions): 369")."""
+    rows = extract("nvda.pdf", unit_over_column_pdf()).text.split("\n\n")[-2:]
+    assert rows == [
+        "Prepaid royalties — October 29, 2023: 369; January 29, 2023: 387",
+        "Prepaid cloud services — October 29, 2023: 60; January 29, 2023: 23",
+    ]
+
+
+def ratio_rows_pdf() -> bytes:
+    """Apple's operating expenses: each expense's row, then its share of net sales."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=7)
+    for x, year in ((110, "2023"), (140, "2022")):
+        doc.set_x(x)
+        doc.cell(25, 5, year, align="R")
+    doc.ln(7)
+    doc.set_font("DejaVu", size=10)
+    rows = [
+        ("Research and development", "7,442", "6,797"),
+        ("Percentage of total net sales", "9%", "8%"),
+        ("Selling, general and administrative", "5,973", "6,012"),
+        ("Percentage of total net sales", "7%", "7%"),
+    ]
+    for label, a, b in rows:
+        doc.set_x(10)
+        doc.cell(60, 6, label)
+        for x, value in ((110, a), (140, b)):
+            doc.set_x(x)
+            doc.cell(25, 6, value, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_a_share_row_says_whose_share_it_is():
+    """ "Percentage of total net sales" under each expense read alike: "What were Services
+    net sales as a percentage of total net sales?" was answered with research's 16%."""
+    blocks = extract("opex.pdf", ratio_rows_pdf()).text.split("\n\n")
+    assert [b.split(" — ")[0] for b in blocks] == [
+        "Research and development",
+        "Research and development: Percentage of total net sales",
+        "Selling, general and administrative",
+        "Selling, general and administrative: Percentage of total net sales",
+    ]
+
+
 def securities_pdf() -> bytes:
     """A note's table: its date printed once, centred over three columns, and a first row
     whose empty cell prints "$—"."""

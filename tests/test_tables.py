@@ -281,6 +281,39 @@ def test_two_measures_set_against_each_other_read_a_row_each(tmp_path, embedder,
     assert two_measures("How did Bell's operating expenses compare to previous quarters?") is None
 
 
+def test_a_share_of_a_whole_reads_both_rows_and_says_the_share(tmp_path, embedder, reader):
+    """ "What percentage of total revenue did Services contribute?" was refused (no row holds a
+    share): the whole's row, the part's row in the whole's words (not "Cost of sales:
+    Services"), and the share computed from the two cited cells."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rows = {
+        "Net sales: Services": ("21,213", "19,604"),
+        "Cost of sales: Services": ("6,248", "5,589"),
+        "Total net sales": ("81,797", "82,959"),
+    }
+    (docs / "2023 Q3 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        + "\n\n".join(
+            f"{label} — Three Months Ended July 1, 2023: {a}; Three Months Ended June 25, 2022: {b}"
+            for label, (a, b) in rows.items()
+        ),
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask(
+        "What percentage of Bell's total revenue did the Services segment contribute in Q3 2023?"
+    )
+    assert not a.abstained, a.why
+    assert [c.quote.split(" — ")[0] for c in a.citations] == [
+        "Net sales: Services",
+        "Total net sales",
+    ]
+    assert (
+        a.answer.splitlines()[-1] == "- Share: 21,213 of 81,797 = 25.9%, computed from [1] and [2]"
+    )
+
+
 def test_two_facts_asked_together_are_read_a_row_each_at_the_period_asked(
     tmp_path, embedder, reader
 ):
@@ -434,3 +467,17 @@ def test_a_quarter_asked_reads_the_statements_row_not_a_trailing_twelve_months_t
         TableSettings(),
     )
     assert out.short_answer.text == "4,788"
+
+
+def test_a_shares_row_answers_only_a_question_after_a_share():
+    """ "What was the total revenue generated from iPhone sales?" read "Selling, general and
+    administrative: Percentage of total net sales" (7%): it holds "total", "sales" and, to the
+    stemmer, "generated". A share's row is no answer to a question after an amount."""
+    rows = (
+        "Research and development — Three Months Ended July 1, 2023: 7,442",
+        "Selling, general and administrative: Percentage of total net sales — Three Months "
+        "Ended July 1, 2023: 7%",
+    )
+    assert _fact("What were total net sales in Q3 2023?", *rows) == ""
+    q = "What percentage of total net sales was selling, general and administrative in Q3 2023?"
+    assert _fact(q, *rows) == "Selling, general and administrative: Percentage of total net sales"

@@ -1,4 +1,4 @@
-"""The change a comparison asks for, computed from the two figures its lines cite.
+"""The change (or the share) a comparison asks for, computed from the two figures its lines cite.
 
 "What is the difference in cash position between Q3 FY2022 and Q3 FY2023?" is answered by
 one cited line per period ("We ended the quarter with $3.9 billion ..." [1], "... $3.7
@@ -8,6 +8,8 @@ kind (a currency and scale, or a table cell), the answer says the change as arit
 cited figures ("from $3.9 billion to $3.7 billion: -$0.2 billion (-5.1%), from [1] and
 [2]"), never a figure no line states. Anything less certain (a line with two amounts, a
 percentage beside a dollar figure, different scales) says no change: the lines stand alone.
+"What percentage of total revenue did Services contribute?" reads the part's and the whole's
+rows (`measures.share_sides`) and says the first as a share of the second the same way.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ ASKS_CHANGE = re.compile(
     r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much)\b",
     re.I,
 )
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# The question asks for one figure as a share of another.
+ASKS_SHARE = re.compile(
+    r"\b(?:what|which) (?:percentage|percent|share|proportion|portion|fraction) of\b", re.I
+)
 _AMOUNT = re.compile(
     r"(?<![\w.,])(?P<neg>\()?(?P<cur>[$€£])?\s?(?P<neg2>\()?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d+(?:\.\d+)?)\)?(?!\.?\d)(?P<pct>\s?%|\s?percent\b)?"
@@ -94,6 +99,14 @@ def _figure(sentence: str, question: str) -> Amount | None:
     return found[0] if len(found) == 1 else None
 
 
+def _alike(a: Amount | None, b: Amount | None) -> bool:
+    """Two figures of one kind: the same scale, and the same currency where both print one (a
+    table prints its currency on its first row only: "$22,140" and "134,383")."""
+    if a is None or b is None or a.scale != b.scale:
+        return False
+    return a.currency == b.currency or not (a.currency and b.currency)
+
+
 def _format(value: float, like: Amount) -> str:
     sign = "-" if value < 0 else "+"
     number = f"{abs(value):,.{like.decimals}f}"
@@ -115,9 +128,9 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     if len(sentences) != 2 or not ASKS_CHANGE.search(question):
         return None
     a, b = (_figure(s, question) for s in sentences)
-    if a is None or b is None or (a.currency, a.scale) != (b.currency, b.scale):
+    if not _alike(a, b):
         return None
-    like = a if a.decimals >= b.decimals else b
+    like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
     diff = round(b.value - a.value, like.decimals)
     if diff == 0:
         return f"No change: {a.text} and {b.text}, from [{numbers[0]}] and [{numbers[1]}]"
@@ -128,11 +141,30 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     )
 
 
+def share_line(question: str, sentences: list[str], numbers: list[int]) -> str | None:
+    """The first line's figure as a share of the second's, citing both, or None.
+
+    >>> share_line("What percentage of total revenue did Services contribute in Q3 2023?",
+    ...     ["Services — Q3 2023: 21,213", "Total net sales — Q3 2023: 81,797"], [1, 2])
+    'Share: 21,213 of 81,797 = 25.9%, computed from [1] and [2]'
+    """
+    if len(sentences) != 2 or not ASKS_SHARE.search(question):
+        return None
+    a, b = (_figure(s, question) for s in sentences)
+    if not _alike(a, b) or b.value <= 0:
+        return None
+    return (
+        f"Share: {a.text} of {b.text} = {a.value / b.value:.1%}, "
+        f"computed from [{numbers[0]}] and [{numbers[1]}]"
+    )
+
+
 def cited_change(question: str, supports, citations) -> str | None:
-    """`change_line` over a comparison's supports (sentence, passage, start, end, score) and
-    the citations numbering them."""
+    """`change_line` (or `share_line`) over a comparison's supports (sentence, passage, start,
+    end, score) and the citations numbering them."""
     number = {(c.doc, c.start, c.end): c.n for c in citations}
     numbers = [
         number[(p.chunk.doc, p.chunk.start + a, p.chunk.start + b)] for _, p, a, b, _ in supports
     ]
-    return change_line(question, [s[0] for s in supports], numbers)
+    sentences = [s[0] for s in supports]
+    return change_line(question, sentences, numbers) or share_line(question, sentences, numbers)

@@ -239,7 +239,8 @@ def score_lines(
     asked about (`tables.form_rows`), scored the same way beside the sentences; a row line's
     words are its label's (its column headers name periods, not what is asked). `asked`: the
     user's own words, whose periods choose the cell a row is read at (`tables.read_value`)."""
-    from rag.answer.tables import chunk_rows, expand_abbreviations, label_holds, read_value
+    from rag.answer.tables import chunk_rows, label_holds, read_value
+    from rag.answer.vocabulary import expand
 
     items = []
     for p in passages:
@@ -265,7 +266,7 @@ def score_lines(
     items = list({(p.chunk.chunk_id, a, b): (p, a, b, t) for p, a, b, t in items}.values())
     if not items:
         return []
-    terms = question_terms(expand_abbreviations(question))
+    terms = question_terms(expand(question))
 
     def holds(p, a, b, text) -> set[str]:
         row = row_at.get((p.chunk.chunk_id, a, b))

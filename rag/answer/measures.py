@@ -113,11 +113,46 @@ def set_against(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
     question names choosing the cells; None unless both sides find a row, and two rows."""
     docs, names = choose_documents("fact", query, passages, snap)
     said = " ".join(f"in {period_label(p)}" for p in periods(query))
-    found = [
-        lookup("fact", f"{side} {said}".strip(), docs, snap.doc_chunks, passage_of, names, ts)
-        for side in sides
-    ]
+
+    def read(side: str):
+        return lookup(
+            "fact", f"{side} {said}".strip(), docs, snap.doc_chunks, passage_of, names, ts
+        )
+
+    if share_sides(query):
+        # the whole's row first; the part is named in its words ("Services" of "Total net
+        # sales" is "Services net sales", not "Cost of sales: Services")
+        whole = read(sides[1])
+        label = whole.supports[0][0].split(" — ")[0] if whole else ""
+        found = [read(f"{sides[0]} {_WHOLE_ONLY.sub(' ', label)}"), whole]
+    else:
+        found = [read(side) for side in sides]
     if any(x is None for x in found) or found[0].supports[0][:4] == found[1].supports[0][:4]:
         return None
     supports = [x.supports[0] for x in found]
     return Outcome(supports, form="comparison", labels=["", ""], notice=found[0].notice)
+
+
+# "What percentage of Apple's total revenue did the Services segment contribute in Q3 2023?"
+_SHARE_OF = re.compile(
+    r"(?i)^(?:what|which) (?:percentage|percent|share|proportion|portion|fraction) of "
+    r"(?P<whole>.+?) (?:did|does|do|was|is|were) (?P<part>.+?) "
+    r"(?:contribute|account for|represent|make up|generate|come from)\b(?P<rest>[^?]*)\??$"
+)
+_WHOLE_ONLY = re.compile(r"(?i)\b(?:total|overall|combined|the|its|their|\w+['’]s)\b")
+
+
+def share_sides(question: str) -> tuple[str, str] | None:
+    """The part and the whole of a question after one's share of the other, each as the measure
+    a row would name (the part takes the whole's measure: a segment's share of revenue is its
+    revenue), or None.
+
+    >>> share_sides("What percentage of Apple's total revenue did the Services segment "
+    ...     "contribute in Q3 2023?")
+    ('the Services segment revenue', "Apple's total revenue")
+    """
+    m = _SHARE_OF.match(question.strip())
+    if not m:
+        return None
+    measure = " ".join(_WHOLE_ONLY.sub(" ", m["whole"]).split())
+    return f"{m['part']} {measure}".strip(), m["whole"]

@@ -25,6 +25,14 @@ from rag.answer.base import Outcome, ShortAnswer
 from rag.answer.forms import two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.units import row_unit, unit_notice
+from rag.answer.vocabulary import (
+    ASKS_SHARE,
+    MONTH_NAMES,
+    PERIOD_WORDS,
+    SHARE_LABEL,
+    SYNONYMS,
+    expand,
+)
 from rag.ingest.chunk import Chunk
 from rag.questions import without_glosses
 from rag.text import ASKING, PERIOD_TOKEN, content_tokens, stem
@@ -36,52 +44,6 @@ _VALUE = re.compile(
 )
 _SEP = " — "
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-# Words naming a period or the filing rather than the figure: they choose the column or the
-# document, never the row.
-_PERIOD_WORDS = {
-    stem(w)
-    for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months three
-    six nine twelve ended ending first second third fourth date year-to-date ytd 10-q 10-qs
-    filing filings statement statements latest recent current as""".split()
-    + _MONTH_NAMES.split()
-}
-# The same figure in the words questions use and the words statements print. Few and generic:
-# each key's stems also match the listed stems.
-_SYNONYMS = {
-    "revenu": {"sales"},
-    "sales": {"revenu"},
-    "earnin": {"income"},
-    "profit": {"income"},
-    "spend": {"expens"},
-    "spendin": {"expens"},
-    "spent": {"expens"},
-    "expend": {"expens"},
-    "expens": {"expend"},
-    "cost": {"expens"},
-    "costs": {"expens"},
-    # "purchases of property and equipment": "Payments for acquisition of ...", "Additions to"
-    "purcha": {"paymen", "acquis", "additi"},
-}
-# Abbreviations written as one token that the tokeniser splits ("R&D" -> "r", "d"), and the
-# names analysts give to what statements print under other words: "capital expenditures" are
-# the cash flow statement's purchases (additions, payments for) of property and equipment (read
-# as words, "capital" matched "Additional paid-in capital"); "operating cash flow" is its net
-# cash provided by (from) operating activities (it matched "Cash paid for operating leases").
-_ABBREVIATIONS = {
-    r"\bR\s*&\s*D\b": "research and development",
-    r"\bSG\s*&\s*A\b": "selling general and administrative",
-    r"\bEPS\b": "earnings per share",
-    r"\bcapex\b|\bcapital (?:expenditures?|spending)\b": "purchases of property and equipment",
-    r"\b(?:operating cash flows?|cash flows? (?:from|provided by) operations|cash from operations)\b": (
-        "net cash provided by operating activities"
-    ),
-    r"\b(?:share |stock )?buy-?backs?\b": "repurchases of common stock",
-    r"\bopex\b": "operating expenses",
-    r"\bheadcount\b": "employees",
-}
 _FILING = re.compile(r"\b10-?[QK]s?\b", re.I)
 _DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
 _MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
@@ -177,18 +139,12 @@ def document_rows(chunks: list[Chunk]) -> list[Row]:
 # ---- scoring ---------------------------------------------------------------------------------
 
 
-def _expand(text: str) -> str:
-    for rx, words in _ABBREVIATIONS.items():
-        text = re.sub(rx, words, text, flags=re.I)
-    return text
-
-
 def question_terms(question: str, names: set[str]) -> set[str]:
     """The stems a row's label should hold: the question's content words without those that
     ask, name a period or name the company (`names`, lower-cased)."""
-    skip = ASKING | _PERIOD_WORDS | {stem(n) for n in names}
+    skip = ASKING | PERIOD_WORDS | {stem(n) for n in names}
     out = set()
-    for w in content_tokens(_expand(without_glosses(question))):
+    for w in content_tokens(expand(without_glosses(question))):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w):
             continue
@@ -200,7 +156,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
 
 def word_pairs(text: str) -> set[tuple[str, str]]:
     """Consecutive content words, stemmed: ("net", "incom") of "net income"."""
-    words = [stem(w) for w in content_tokens(_expand(text)) if not w[0].isdigit()]
+    words = [stem(w) for w in content_tokens(expand(text)) if not w[0].isdigit()]
     return set(zip(words, words[1:], strict=False))
 
 
@@ -217,7 +173,7 @@ def _same(t: str, x: str) -> bool:
     """Whether label stem `x` is question stem `t`: the same, a synonym, or `t` derived."""
     return (
         x == t
-        or x in _SYNONYMS.get(t, ())
+        or x in SYNONYMS.get(t, ())
         or (len(t) >= 3 and x[len(t) :] in _DERIVED and x.startswith(t))
     )
 
@@ -273,11 +229,11 @@ def asked_months(question: str) -> int | None:
 # A date, the month's name whole or cut to three or four letters ("Sep 30, 2023", "Sept. 30").
 _DATE = re.compile(
     r"\b("
-    + "|".join(f"{m[:3]}(?:{m[3:]}|{m[3:4]}\\.?|\\.)?" for m in _MONTH_NAMES.split())
+    + "|".join(f"{m[:3]}(?:{m[3:]}|{m[3:4]}\\.?|\\.)?" for m in MONTH_NAMES.split())
     + r")\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b",
     re.I,
 )
-_MONTH_OF = {m[:3]: i for i, m in enumerate(_MONTH_NAMES.split(), 1)}
+_MONTH_OF = {m[:3]: i for i, m in enumerate(MONTH_NAMES.split(), 1)}
 
 
 def dates(text: str) -> set[tuple[int, int, int]]:
@@ -383,7 +339,14 @@ def lookup(
     if not terms or not docs:
         return None
     by_doc = {d: document_rows(chunks_of(d)) for d in docs}
-    every = [r for rows in by_doc.values() for r in rows if read_value(r, question)]
+    # a share's row ("...: Percentage of total net sales") answers only a question after a share
+    shares = ASKS_SHARE.search(question)
+    every = [
+        r
+        for rows in by_doc.values()
+        for r in rows
+        if read_value(r, question) and (shares or not SHARE_LABEL.search(r.label))
+    ]
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
@@ -530,9 +493,9 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     def passage_of(chunk: Chunk):
         return retrieved.get(chunk.chunk_id) or Passage(0, 0.0, chunk)
 
-    from rag.answer.measures import conjoined_facts, set_against
+    from rag.answer.measures import conjoined_facts, set_against, share_sides
 
-    sides = two_measures(query) if form == "comparison" else None
+    sides = two_measures(query) if form == "comparison" else share_sides(query)
     out = set_against(query, sides, passages, snap, passage_of, ts) if sides else None
     if out is None and form == "fact":
         out = conjoined_facts(query, passages, snap, passage_of, ts)
@@ -568,11 +531,6 @@ def label_holds(terms: set[str], label: str) -> set[str]:
     """
     lab = label_terms(label)
     return {t for t in terms if _term_in(t, lab)}
-
-
-def expand_abbreviations(question: str) -> str:
-    """ "R&D" as the words a statement prints ("research and development")."""
-    return _expand(question)
 
 
 def form_rows(form: str, query: str, passages, snap, min_score: float, most: int) -> list:

@@ -21,7 +21,8 @@ _NUM = (
 # A number as tables print it ("$ (1,234)", "19%", "2ppt", "2.13%–3.50%"), a dash, or n/a.
 _VALUE = re.compile(rf"{_NUM}(?:[–-]{_NUM})?|[$€£]?[—–-]+|n/?a|N/?A|NM|nm|\*+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_UNIT = re.compile(r"\((?:in|dollars|amounts|shares|unaudited)\b.*\)", re.I)  # "(In millions)"
+# "(In millions)", "($ in millions, except per share data)"
+_UNIT = re.compile(r"\((?:\$\s?)?(?:in|dollars|amounts|shares|unaudited)\b.*\)", re.I)
 
 
 def _is_value(cell: str) -> bool:
@@ -199,8 +200,9 @@ def _headers(
             continue
         # A cell left of every column labels the label column ("(In millions)"), not a column,
         # unless it names the span of time of the years on its line (`_period_aside`).
-        cells = [c for c in ln.cells if c[2] >= left - 2 * ln.h]
-        aside = [c[0] for c in ln.cells if c[2] < left - 2 * ln.h]
+        # A unit over a column ("(In millions)" beside a group's name) heads no column either.
+        cells = [c for c in ln.cells if c[2] >= left - 2 * ln.h and not _UNIT.fullmatch(c[0])]
+        aside = [c[0] for c in ln.cells if c[2] < left - 2 * ln.h or _UNIT.fullmatch(c[0])]
         lead = _period_aside(aside, cells)
         if spare is not None and not lead:
             spare.extend(aside)
@@ -314,6 +316,11 @@ def _clean_value(v: str) -> str:
 _TOTAL = re.compile(r"(?i)total\b|net cash\b|cash (?:generated|provided|used|from)\b")
 
 
+# A row giving the row above as a share: "Percentage of total net sales" under "Research and
+# development", "% of net revenue" under each expense.
+_RATIO = re.compile(r"(?i)(?:as a )?(?:percentage|percent|%) of\b")
+
+
 def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
     """One line per table row: 'label — header: value; header: value'. Words of the table that
     are neither a label, a header nor a value (a unit, a label over no row) get a line of
@@ -331,6 +338,7 @@ def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
     # same segments again, all flush left)
     parents: list[list] = []
     pending = ""  # the first line of a label that wraps
+    previous = ""  # the last row's label, which a ratio row under it is of
 
     def pop() -> None:
         _, text, used, _ = parents.pop()
@@ -388,6 +396,10 @@ def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
             parents[-1][2] = True
         if total and parents:
             pop()  # a total closes the group it sums
+        if _RATIO.match(label.rpartition(": ")[2]) and previous:
+            label = f"{previous}: {label.rpartition(': ')[2]}"  # the row above's share
+        else:
+            previous = label
         values = []
         for cell in ln.cells[1:] if labelled else ln.cells:
             head = headers[_column_of(cell, columns)]

@@ -1,0 +1,64 @@
+"""The words of questions and the words statements print: periods, synonyms, and the names
+analysts give to rows (`rag.answer.tables` reads rows in these terms)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import stem
+
+MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+# Words naming a period or the filing rather than the figure: they choose the column or the
+# document, never the row.
+PERIOD_WORDS = {
+    stem(w)
+    for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months three
+    six nine twelve ended ending first second third fourth date year-to-date ytd 10-q 10-qs
+    filing filings statement statements latest recent current as""".split()
+    + MONTH_NAMES.split()
+}
+# The same figure in the words questions use and the words statements print. Few and generic:
+# each key's stems also match the listed stems.
+SYNONYMS = {
+    "revenu": {"sales"},
+    "sales": {"revenu"},
+    "earnin": {"income"},
+    "profit": {"income"},
+    "spend": {"expens"},
+    "spendin": {"expens"},
+    "spent": {"expens"},
+    "expend": {"expens"},
+    "expens": {"expend"},
+    "cost": {"expens"},
+    "costs": {"expens"},
+    # "purchases of property and equipment": "Payments for acquisition of ...", "Additions to"
+    "purcha": {"paymen", "acquis", "additi"},
+}
+# Abbreviations written as one token that the tokeniser splits ("R&D" -> "r", "d"), and the
+# names analysts give to what statements print under other words: "capital expenditures" are
+# the cash flow statement's purchases (additions, payments for) of property and equipment (read
+# as words, "capital" matched "Additional paid-in capital"); "operating cash flow" is its net
+# cash provided by (from) operating activities (it matched "Cash paid for operating leases").
+ABBREVIATIONS = {
+    r"\bR\s*&\s*D\b": "research and development",
+    r"\bSG\s*&\s*A\b": "selling general and administrative",
+    r"\bEPS\b": "earnings per share",
+    r"\bcapex\b|\bcapital (?:expenditures?|spending)\b": "purchases of property and equipment",
+    r"\b(?:operating cash flows?|cash flows? (?:from|provided by) operations|cash from operations)\b": (
+        "net cash provided by operating activities"
+    ),
+    r"\b(?:share |stock )?buy-?backs?\b": "repurchases of common stock",
+    r"\bopex\b": "operating expenses",
+    r"\bheadcount\b": "employees",
+}
+ASKS_SHARE = re.compile(r"(?i)percent|%|\b(?:share|proportion|ratio|fraction)s? of\b")
+SHARE_LABEL = re.compile(r"(?i)\bpercent(?:age)?\b|%")
+
+
+def expand(text: str) -> str:
+    """ "R&D" and "capex" as the words a statement prints (`ABBREVIATIONS`)."""
+    for rx, words in ABBREVIATIONS.items():
+        text = re.sub(rx, words, text, flags=re.I)
+    return text
