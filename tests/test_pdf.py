@@ -275,31 +275,41 @@ def test_a_period_header_printed_once_heads_each_year_column_under_it():
     ]
 
 
+COLUMNS = (110, 140)  # the right edges (less 25 mm) of two number columns, as filings set them
+
+
+def _line(doc, label: str, values=(), x0: float = 10, size: float = 10, h: float = 6) -> None:
+    """One printed table line: a label at `x0`, then the values right-aligned in the columns."""
+    doc.set_font("DejaVu", size=size)
+    if label:
+        doc.set_x(x0)
+        doc.cell(80, h, label)
+    for x, value in zip(COLUMNS, values, strict=False):
+        doc.set_x(x)
+        doc.cell(25, h, value, align="R")
+    doc.ln(h + 1)
+
+
+def _statement(heads, lines) -> bytes:
+    """A page of one table: header lines (label, cells) in a small font, then body lines
+    (x0, label, values)."""
+    doc = _fpdf()
+    doc.add_page()
+    for label, cells in heads:
+        _line(doc, label, cells, size=7, h=5)
+    for x0, label, values in lines:
+        _line(doc, label, values, x0=x0)
+    return bytes(doc.output())
+
+
 def period_aside_pdf() -> bytes:
     """A filing's table whose period is printed in the label column, on the line of the
     years it heads ("Three Months Ended September 30,   2023   2022"), with abbreviated
     months nowhere else."""
-    doc = _fpdf()
-    doc.add_page()
-    doc.set_font("DejaVu", size=7)
-    doc.set_x(10)
-    doc.cell(60, 5, "(In millions) (Unaudited)")
-    doc.ln(5)
-    doc.set_x(10)
-    doc.cell(60, 5, "Three Months Ended September 30,")
-    for x, year in ((110, "2023"), (140, "2022")):
-        doc.set_x(x)
-        doc.cell(25, 5, year, align="R")
-    doc.ln(7)
-    doc.set_font("DejaVu", size=10)
-    for label, a, b in [("Total revenue", "56,517", "50,122"), ("Net income", "22,291", "17,556")]:
-        doc.set_x(10)
-        doc.cell(60, 6, label)
-        for x, value in ((110, a), (140, b)):
-            doc.set_x(x)
-            doc.cell(25, 6, value, align="R")
-        doc.ln(7)
-    return bytes(doc.output())
+    return _statement(
+        [("(In millions) (Unaudited)", ()), ("Three Months Ended September 30,", ("2023", "2022"))],
+        [(10, "Total revenue", ("56,517", "50,122")), (10, "Net income", ("22,291", "17,556"))],
+    )
 
 
 def test_a_period_printed_in_the_label_column_heads_the_years_on_its_line():
@@ -318,32 +328,17 @@ def test_a_period_printed_in_the_label_column_heads_the_years_on_its_line():
 def flush_groups_pdf() -> bytes:
     """A segment table whose group names sit flush left with the rows they head: "Revenue"
     over the segments, then "Operating Income" over the same segments."""
-    doc = _fpdf()
-    doc.add_page()
-    doc.set_font("DejaVu", size=7)
-    for x, year in ((110, "2022"), (140, "2021")):
-        doc.set_x(x)
-        doc.cell(25, 5, year, align="R")
-    doc.ln(7)
-    doc.set_font("DejaVu", size=10)
-    for group, rows in [
-        ("Revenue", [("Intelligent Cloud", "21,508", "18,262"), ("Total", "52,747", "51,728")]),
-        (
-            "Operating Income",
-            [("Intelligent Cloud", "8,904", "8,323"), ("Total", "20,399", "22,247")],
-        ),
-    ]:
-        doc.set_x(10)
-        doc.cell(60, 6, group)
-        doc.ln(7)
-        for label, a, b in rows:
-            doc.set_x(10 if label != "Total" else 14)
-            doc.cell(60, 6, label)
-            for x, value in ((110, a), (140, b)):
-                doc.set_x(x)
-                doc.cell(25, 6, value, align="R")
-            doc.ln(7)
-    return bytes(doc.output())
+    return _statement(
+        [("", ("2022", "2021"))],
+        [
+            (10, "Revenue", ()),
+            (10, "Intelligent Cloud", ("21,508", "18,262")),
+            (14, "Total", ("52,747", "51,728")),
+            (10, "Operating Income", ()),
+            (10, "Intelligent Cloud", ("8,904", "8,323")),
+            (14, "Total", ("20,399", "22,247")),
+        ],
+    )
 
 
 def test_a_group_name_flush_with_its_rows_heads_them_until_their_total():
@@ -361,33 +356,20 @@ def test_a_group_name_flush_with_its_rows_heads_them_until_their_total():
 def cash_flows_pdf() -> bytes:
     """A cash flow statement: groups flush left, their items indented, the subtotal further
     in ("Net cash from operations"), then the next group."""
-    doc = _fpdf()
-    doc.add_page()
-    doc.set_font("DejaVu", size=7)
-    for x, year in ((110, "2023"), (140, "2022")):
-        doc.set_x(x)
-        doc.cell(25, 5, year, align="R")
-    doc.ln(7)
-    doc.set_font("DejaVu", size=10)
-    lines = [
-        (10, "Operations", ()),
-        (10, "Net income", ("22,291", "17,556")),
-        (10, "Adjustments to net income:", ()),
-        (14, "Deferred income taxes", ("(568)", "(1,191)")),
-        (14, "Changes in operating assets and liabilities:", ()),
-        (18, "Inventories", ("(505)", "(543)")),
-        (22, "Net cash from operations", ("30,583", "23,198")),
-        (10, "Financing", ()),
-        (10, "Repayments of debt", ("(1,500)", "(1,000)")),
-    ]
-    for x0, label, values in lines:
-        doc.set_x(x0)
-        doc.cell(80, 6, label)
-        for x, value in zip((110, 140), values, strict=False):
-            doc.set_x(x)
-            doc.cell(25, 6, value, align="R")
-        doc.ln(7)
-    return bytes(doc.output())
+    return _statement(
+        [("", ("2023", "2022"))],
+        [
+            (10, "Operations", ()),
+            (10, "Net income", ("22,291", "17,556")),
+            (10, "Adjustments to net income:", ()),
+            (14, "Deferred income taxes", ("(568)", "(1,191)")),
+            (14, "Changes in operating assets and liabilities:", ()),
+            (18, "Inventories", ("(505)", "(543)")),
+            (22, "Net cash from operations", ("30,583", "23,198")),
+            (10, "Financing", ()),
+            (10, "Repayments of debt", ("(1,500)", "(1,000)")),
+        ],
+    )
 
 
 def test_a_net_cash_subtotal_carries_no_group_name_and_closes_its_group():
@@ -407,31 +389,14 @@ def test_a_net_cash_subtotal_carries_no_group_name_and_closes_its_group():
 def unit_over_column_pdf() -> bytes:
     """Nvidia's notes: the dates over the columns, then a group's name with "(In millions)"
     set over the first column on its line."""
-    doc = _fpdf()
-    doc.add_page()
-    doc.set_font("DejaVu", size=7)
-    for heads in [("October 29,", "January 29,"), ("2023", "2023")]:
-        for x, head in zip((110, 140), heads, strict=True):
-            doc.set_x(x)
-            doc.cell(25, 5, head, align="R")
-        doc.ln(5)
-    doc.set_x(10)
-    doc.cell(60, 5, "Other Assets:")
-    doc.set_x(110)
-    doc.cell(25, 5, "(In millions)", align="R")
-    doc.ln(6)
-    doc.set_font("DejaVu", size=10)
-    for label, a, b in [
-        ("Prepaid royalties", "369", "387"),
-        ("Prepaid cloud services", "60", "23"),
-    ]:
-        doc.set_x(10)
-        doc.cell(60, 6, label)
-        for x, value in ((110, a), (140, b)):
-            doc.set_x(x)
-            doc.cell(25, 6, value, align="R")
-        doc.ln(7)
-    return bytes(doc.output())
+    return _statement(
+        [
+            ("", ("October 29,", "January 29,")),
+            ("", ("2023", "2023")),
+            ("Other Assets:", ("(In millions)",)),
+        ],
+        [(10, "Prepaid royalties", ("369", "387")), (10, "Prepaid cloud services", ("60", "23"))],
+    )
 
 
 def test_a_unit_set_over_a_column_heads_no_column():
@@ -446,28 +411,15 @@ def test_a_unit_set_over_a_column_heads_no_column():
 
 def ratio_rows_pdf() -> bytes:
     """Apple's operating expenses: each expense's row, then its share of net sales."""
-    doc = _fpdf()
-    doc.add_page()
-    doc.set_font("DejaVu", size=7)
-    for x, year in ((110, "2023"), (140, "2022")):
-        doc.set_x(x)
-        doc.cell(25, 5, year, align="R")
-    doc.ln(7)
-    doc.set_font("DejaVu", size=10)
-    rows = [
-        ("Research and development", "7,442", "6,797"),
-        ("Percentage of total net sales", "9%", "8%"),
-        ("Selling, general and administrative", "5,973", "6,012"),
-        ("Percentage of total net sales", "7%", "7%"),
-    ]
-    for label, a, b in rows:
-        doc.set_x(10)
-        doc.cell(60, 6, label)
-        for x, value in ((110, a), (140, b)):
-            doc.set_x(x)
-            doc.cell(25, 6, value, align="R")
-        doc.ln(7)
-    return bytes(doc.output())
+    return _statement(
+        [("", ("2023", "2022"))],
+        [
+            (10, "Research and development", ("7,442", "6,797")),
+            (10, "Percentage of total net sales", ("9%", "8%")),
+            (10, "Selling, general and administrative", ("5,973", "6,012")),
+            (10, "Percentage of total net sales", ("7%", "7%")),
+        ],
+    )
 
 
 def test_a_share_row_says_whose_share_it_is():
