@@ -64,6 +64,16 @@ def stem(word: str, n: int = 6, whole_numbers: bool = True) -> str:
     return word
 
 
+def folded(text: str) -> str:
+    """A text as lower-case words (and %) one space apart: two lines that say the same thing
+    in other case or punctuation fold alike.
+
+    >>> folded("Net Sales: AWS (1)") == folded("net sales  AWS 1")
+    True
+    """
+    return " ".join(re.sub(r"[^\w%]+", " ", text.lower()).split())
+
+
 def stems(text: str) -> set[str]:
     """The stemmed content words of a text."""
     return {stem(w) for w in content_tokens(text)}

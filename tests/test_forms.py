@@ -424,3 +424,22 @@ def test_what_drove_a_change_is_answered_by_the_sentence_saying_why_not_the_row(
     # how much it was is still the row's
     b = rag.ask("What was Intelligent Cloud revenue in Q3 2023?")
     assert b.short_answer.text == "24,259"
+
+
+def test_a_sentence_is_about_the_words_of_the_heading_it_sits_under(tmp_path, embedder, reader):
+    """ "Summarize the liquidity position" found no sentence saying "liquidity" under Apple's
+    "Liquidity and Capital Resources": a sentence's heading says what it is about."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 Nordvik.txt").write_text(
+        COVER + "Liquidity and Capital Resources\n\n"
+        "The Company believes its balances of cash and marketable securities will be sufficient "
+        "to satisfy its cash requirements over the next 12 months.\n\n"
+        "Ferry Routes\n\n"
+        "The company sails its ferries between Bodo and Moskenes in the summer season.",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("Summarize Nordvik's liquidity position.")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert [c.quote[:30] for c in a.citations] == ["The Company believes its balan"]

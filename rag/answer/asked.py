@@ -1,7 +1,7 @@
 """What was asked on a call: the questions a transcript's analysts put, as the list answering
 "What did analysts ask about in the Q3 call?".
 
-Every other answer leaves out a sentence ending in "?" (`forms.says_nothing`: a question asked
+Every other answer leaves out a sentence ending in "?" (`noise.says_nothing`: a question asked
 in the document answers nothing), and such a question shares no word with the sentences it
 asks for ("Can you talk about consumption patterns in your largest customers?"), so ranking
 sentences by their likeness to the question never finds them. A question about what was asked

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.base import Outcome
+from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.questions import without_glosses
-from rag.text import ASKING, content_tokens, stem
+from rag.text import ASKING, content_tokens, folded, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -179,51 +180,6 @@ def question_terms(question: str) -> set[str]:
     return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING
 
 
-# A table of contents' line: "2. Management's Discussion ... Operations 14 Item", "Risk
-# Factors 20", "Consolidated Balance Sheets — 6", "PART I. FINANCIAL INFORMATION Item 1.".
-_ITEM_MARK = re.compile(
-    r"^((part [ivx]+\b\W*)?item\b\s*(\d+[a-z]?\.)?|part [ivx]+\b\W*|\d{1,2}[a-z]?\.(?!\d)|[a-z]\))\s*",
-    re.I,
-)
-_TRAILING_MARK = re.compile(
-    r"(\s*(—|-|\.{2,})?\s*(?<![\d,.$])\d{1,3}\b)?(\s+(part [ivx]+\W*)?item(\s*\d+[a-z]?\.?)?)?\s*$",
-    re.I,
-)
-_PAGE = re.compile(r"^(page\s*)?\d+(\s*of\s*\d+)?$|\|\s*(page\s*)?\d{1,3}\s*$|^\d{1,3}\s*\|", re.I)
-
-
-def is_noise(text: str) -> bool:
-    """A line that is no answer: a page number or running header, a table of contents' entry,
-    a heading in capitals, or a line without words (only numbers).
-
-    >>> [is_noise(t) for t in ("2. Management's Discussion and Analysis of Financial "
-    ...     "Condition and Results of Operations 14 Item", "2026 — 3,079", "Apple Inc. | Q3 2022 "
-    ...     "Form 10-Q | 5", "Net sales — Q1 2023: $94,836", "Net sales rose 5% in the quarter.")]
-    [True, True, True, False, False]
-    """
-    t = text.strip()
-    if len(re.findall(r"[^\W\d_]{2,}", t)) == 0 or _PAGE.search(t):
-        return True
-    if t[-1:] in ".!?:;" and not re.search(r"\bitem\s*\d+[a-z]?\.$", t, re.I):
-        return False  # a sentence (or "Item 1A." ending a heading run)
-    if re.search(r"[$%]|:\s*[\d(]|;", t):
-        return False  # a table row's values
-    if not re.search(r"[^\W\d_A-Z]", t):
-        return True  # a heading in capitals
-    if re.search(r"\bpages? \d+( ?- ?\d+)?\b", t, re.I):
-        return True  # "Controls and Procedures Page 41", "Pages 33 - 34"
-    # Title Case words with a page number or an item's mark: a contents line. Title Case alone
-    # is not enough: risk factors are headed by statements ("We Face Significant Inventory Risk").
-    lead = _ITEM_MARK.sub("", t, count=1)
-    core = _TRAILING_MARK.sub("", lead, count=1)
-    if core == t:
-        return False
-    if lead != t and core != lead:
-        return True  # a numbered entry with its page: "a) Statements of Income ... — 3"
-    long_words = re.findall(r"[^\W\d_][\w’'-]{3,}", core)
-    return not long_words or all(w[0].isupper() for w in long_words)
-
-
 def score_lines(
     question: str,
     passages,
@@ -251,7 +207,7 @@ def score_lines(
             # or points elsewhere ("See Note 4 ...")
             if len(text.split()) >= 3 and not is_noise(text) and not says_nothing(text):
                 items.append((p, a, b, text))
-    items = _without_running_lines(items)
+    items = without_running_lines(items)
     row_at: dict[tuple[str, int, int], object] = {}
     for p in {id(p): p for p in passages}.values():
         for r in chunk_rows(p.chunk):
@@ -272,7 +228,8 @@ def score_lines(
         row = row_at.get((p.chunk.chunk_id, a, b))
         if row is not None:
             return label_holds(terms, row.label)
-        return {stem(w) for w in content_tokens(text)} & terms
+        # a sentence under "Liquidity and Capital Resources" is about liquidity
+        return {stem(w) for w in content_tokens(f"{text} {heading_at(p.chunk, a)}")} & terms
 
     words = [holds(*item) for item in items]
     n = len(items)
@@ -310,77 +267,6 @@ def score_lines(
     ]
 
 
-_LEADS_IN = re.compile(r"(:|\bas follows\b\s*(\([^()]*\))?\s*[:.]?)\s*$", re.I)
-
-
-def introduces_table(text: str) -> bool:
-    """A sentence that only leads into the table after it: it ends in a colon or "as follows".
-
-    >>> [introduces_table(t) for t in ("Operating expenses were as follows (dollars in "
-    ...     "millions):", "Cash flow information is as follows (in millions).",
-    ...     "Net sales rose 5% as follows from higher demand in China.", "Net sales — Q1: 7")]
-    [True, True, False, False]
-    """
-    return bool(_LEADS_IN.search(text.rstrip()))
-
-
-_POINTS_ELSEWHERE = re.compile(
-    r"^[(“\"]?(see|refer to|for (a |an |additional |further |more )?(discussion|description|"
-    r"information|details)\b[^.]{0,80}?, (see|refer to))\b"
-    # "Additional information on our segments is contained in Note 17 ...", "Our reportable
-    # segments are described below."
-    r"|^(additional |further |more )?(information|details|discussion)\b[^.]{0,80}?\b(is|are) "
-    r"(contained|included|provided|presented|discussed|found)\b"
-    r"|^[^.]{0,80}\b(is|are) (described|discussed|presented|summarized|set forth) below\.$",
-    re.I,
-)
-_SENTENCE_END = re.compile(r"[.!?][)\"”’']*$")
-
-
-def says_nothing(text: str) -> bool:
-    """A line that is no item of a list or summary though it holds the question's words: a
-    question, a sentence leading into a table (`introduces_table`), a cross-reference ("See Note 4 —
-    Debt.", "For a discussion of ..., refer to ..."), or a heading (a short line that is
-    neither a sentence nor a table row: "Foreign Exchange Risk", "Liquidity and Capital
-    Resources"), whose sentences, said instead, are the answer.
-
-    >>> [says_nothing(t) for t in ("See accompanying Notes to Condensed Consolidated Financial "
-    ...     "Statements.", "Foreign Exchange Risk", "Note 6 — STOCKHOLDERS’ EQUITY",
-    ...     "Net sales — Q1 2023: $94,836", "Net sales rose 5%, see the table.",
-    ...     "For a discussion of market risk, refer to Part II, Item 7A of the 2022 Form 10-K.",
-    ...     "What are your conclusions on Snowpark adoption so far?",
-    ...     "Additional information on our reportable segments is contained in Note 17.",
-    ...     "Our reportable segments are described below.")]
-    [True, True, True, False, False, True, True, True, True]
-    """
-    from rag.answer.tables import parse_row
-
-    t = text.strip()
-    # a question asked in the document (an analyst's on a call, an FAQ's) answers nothing
-    if introduces_table(t) or _POINTS_ELSEWHERE.search(t) or t.endswith("?"):
-        return True
-    return not _SENTENCE_END.search(t) and len(t.split()) <= 12 and parse_row(t) is None
-
-
-def _without_running_lines(items: list[tuple]) -> list[tuple]:
-    """Drop a short line that is not a sentence and recurs at several places of one document:
-    a running header or footer the extractor kept ("Apple Inc. Q3 2023 Form 10-Q")."""
-    places: dict[tuple[str, str], set[int]] = {}
-    for p, a, _, text in items:
-        places.setdefault((p.chunk.doc, _key(text)), set()).add(p.chunk.start + a)
-    return [
-        (p, a, b, text)
-        for p, a, b, text in items
-        if len(places[(p.chunk.doc, _key(text))]) < 2
-        or text.rstrip()[-1:] in ".!?"
-        or len(text.split()) > 12
-    ]
-
-
-def _key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w%]+", " ", text.lower()).split())
-
-
 def _dedupe(lines: list[Line], near: float = 1.0) -> list[Line]:
     """Best first; a sentence said already (same words, or the same place of the document,
     read in an overlapping passage) is dropped, and so is one sharing at least `near` of its
@@ -392,7 +278,7 @@ def _dedupe(lines: list[Line], near: float = 1.0) -> list[Line]:
     for line in sorted(lines, key=lambda x: -x.score):
         c = line.passage.chunk
         doc, a, b = c.doc, c.start + line.start, c.start + line.end
-        k = _key(line.text)
+        k = folded(line.text)
         # passages overlap, and may cut the same sentence differently: any overlap is the same
         if k in seen or any(d == doc and s < b and a < e for d, s, e in spans):
             continue
@@ -501,10 +387,6 @@ def extract(
             f" Nothing was found for {', '.join(missing)}." if missing else ""
         )
     return Outcome([_support(x) for x in chosen], form=form, labels=labels, notice=notice)
-
-
-def _norm_label(label: str) -> str:
-    return " ".join(re.sub(r"[^\w%]+", " ", label.lower()).split())
 
 
 def _label_key(label: str) -> frozenset:

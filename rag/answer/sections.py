@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.forms import classify, is_noise, question_terms, says_nothing
+from rag.answer.forms import classify, question_terms
+from rag.answer.noise import is_noise, says_nothing
 from rag.ingest.formats import SECTION_SEP
 from rag.text import content_tokens, stem
 

@@ -35,7 +35,7 @@ from rag.answer.vocabulary import (
 )
 from rag.ingest.chunk import Chunk
 from rag.questions import without_glosses
-from rag.text import ASKING, PERIOD_TOKEN, content_tokens, stem
+from rag.text import ASKING, PERIOD_TOKEN, content_tokens, folded, stem
 
 # A row line: its label, " — ", then cells "header: value" (or bare values) split by "; ".
 _VALUE = re.compile(
@@ -388,18 +388,14 @@ def lookup(
     return out
 
 
-def _norm_label(label: str) -> str:
-    return " ".join(re.sub(r"[^\w%]+", " ", label.lower()).split())
-
-
 def _compare(docs, scored, passage_of, chunks_of, ts) -> Outcome | None:
     """One row a document, the same label in each (the first row's: the best label over them
     all), documents in period order."""
-    best_label = _norm_label(scored[0][1].label)
+    best_label = folded(scored[0][1].label)
     chosen: dict[str, tuple[float, Row]] = {}
     for score, row in scored:
         d = row.chunk.doc
-        if d not in chosen and _norm_label(row.label) == best_label:
+        if d not in chosen and folded(row.label) == best_label:
             chosen[d] = (score, row)
     if len(chosen) < 2:
         return None
