@@ -18,7 +18,14 @@ from rag.answer.abstain import (
 )
 from rag.answer.base import Model, Outcome, Rival, ShortAnswer
 from rag.answer.reader import Span
-from rag.answer.spans import bound_change, bound_number, choose_span, trim_span
+from rag.answer.spans import (
+    bound_amount,
+    bound_change,
+    bound_number,
+    choose_span,
+    measured,
+    trim_span,
+)
 from rag.context import known_text, retrieval_text
 from rag.ingest.chunk import split_sentences
 from rag.retrieve import Passage
@@ -122,6 +129,39 @@ def authored(question: str, passages: list[Passage]) -> tuple[str, set[str]]:
                 docs.add(c.doc)
     verb = " ".join(m["verb"].lower().split())
     return (f"What does this document {verb}?", docs) if docs else ("", set())
+
+
+def numbered_sentence(question: str, passage: Passage) -> bool:
+    """Whether one sentence alone of `passage` holds every number of the question, all of its
+    content words but one, and a figure of its own: "What is the trade target for 2024?" over
+    "... the goal ... on the volume of trade turnover in the amount of 200 billion US dollars by
+    2024 ..." (read with the sentence before it, of other dollar figures, the reader prefers no
+    answer; alone, it reads "200 billion US dollars"). Such a sentence is re-read alone
+    (`ReadingAnswerer._reread`) by default, under the sentence verifier's bar.
+
+    >>> from rag.ingest.chunk import Chunk
+    >>> t = "Exports grew 47%. The goal of trade of 200 billion dollars by 2024 will be met."
+    >>> numbered_sentence("What is the trade target for 2024?", Passage(1, 0.5, Chunk("a::0", "a", 0, len(t), t)))
+    True
+    >>> numbered_sentence("What is the trade target?", Passage(1, 0.5, Chunk("a::0", "a", 0, len(t), t)))
+    False
+    """
+    asked = numbers(question)
+    if not asked:
+        return False
+    from rag.answer.forms import question_terms
+
+    words = {w for w in question_terms(question) if not w[0].isdigit()}
+    text = passage.chunk.text
+    held = [
+        (a, b)
+        for a, b in passage.chunk.sentence_spans()
+        if asked <= numbers(text[a:b])
+        and numbers(text[a:b]) - asked
+        and len(words - stems(text[a:b])) <= 1
+        and len(words) >= 2
+    ]
+    return len(held) == 1
 
 
 def front_matter(chunk, a: int, b: int) -> bool:
@@ -248,7 +288,8 @@ class ReadingAnswerer:
             return None
         if reread is None:
             # without its own calibration a sentence read alone is not trusted: no re-read
-            reread = self.settings.reader_reread_sentences and self.sentence_verifier() is not None
+            wanted = self.settings.reader_reread_sentences or numbered_sentence(query, passages[0])
+            reread = wanted and self.sentence_verifier() is not None
         alone_feats: dict[str, float] = {}
         if reread and max(s.margin for s in spans) < 0:
             passage_margin = max(s.margin for s in spans)
@@ -312,6 +353,7 @@ class ReadingAnswerer:
         bound = bound or bound_change(
             asked or query, passage.chunk.text, span.start, span.end, a, b
         )
+        bound = bound or bound_amount(asked or query, passage.chunk.text, span.start, span.end)
         s, e = bound or trim_span(passage.chunk.text, span.start, span.end)
         if (s, e) != (span.start, span.end) and s < e:
             span = replace(span, start=s, end=e, text=passage.chunk.text[s:e])
@@ -432,8 +474,11 @@ class ReadingAnswerer:
                 ok = confidence >= self.threshold(verifier)
         else:
             ok = cand.span.margin >= self.settings.reader_min_margin
-        if not ok:
-            if cand.span.margin <= 0:
+        # "How long is the bridge?" is not answered "May": a measure asked wants a quantity,
+        # and a passage whose best span states none does not "may answer" it either
+        typed = measured(asked or query, cand.span.text)
+        if not ok or not typed:
+            if cand.span.margin <= 0 or not typed:
                 return Outcome(reason="not_confident", confidence=confidence)
             # the reader prefers this span to "no answer": its passage is named and shown
             # first rather than listed among passages that do not answer

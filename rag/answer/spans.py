@@ -200,3 +200,59 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
             start = m.end()
         if (start, end) == before:
             return start, end
+
+
+# A clause's verb after an amount: where a short answer starting with the amount stops.
+_CLAUSE = re.compile(
+    r"\s+(?:will|would|is|was|are|were|has|have|had|can|could|should|may|might)\b", re.I
+)
+
+
+def bound_amount(question: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The amount a span starts with, without the clause the reader read on into: "200
+    billion US dollars by 2024 will undoubtedly be achieved ahead of schedule." -> "200 billion
+    US dollars" (before the question's own "2024" or the clause's verb). None: keep the span.
+
+    >>> t = "The goal of 200 billion US dollars by 2024 will be achieved ahead of schedule."
+    >>> s, e = bound_amount("What is the trade target for 2024?", t, 12, len(t)); t[s:e]
+    '200 billion US dollars'
+    >>> bound_amount("What is the target?", t, 4, len(t)) is None
+    True
+    """
+    span = text[start:end]
+    if not re.match(r"[$€£]?\s?\d", span):
+        return None
+    cuts = [m.start() for m in _CLAUSE.finditer(span)]
+    for n in numbers(question):
+        m = re.search(rf"\s+(?:by|in|for|of|until|through)\s+{re.escape(n)}\b", span)
+        if m:
+            cuts.append(m.start())
+    if not cuts or min(cuts) == 0:
+        return None
+    return start, start + min(cuts)
+
+
+# Questions after a measure or a count: their answer states a quantity.
+_MEASURE = re.compile(r"^\W*how (?:many|long|far|tall|high|big|large|old|wide|deep)\b", re.I)
+_QUANTITY = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
+    r"half|several|few|many|some|single|double|both|decades?|centur(?:y|ies)|years?|months?|"
+    r"weeks?|days?|hours?|minutes?|seconds?|miles?|kilometres?|kilometers?|metres?|meters?|"
+    r"feet|foot|inches?)\b",
+    re.I,
+)
+
+
+def measured(question: str, span: str) -> bool:
+    """Whether a short answer can answer the question's kind of quantity: "How long/far/many
+    ...?" wants a number, a number's word or a unit; other questions take any span.
+
+    >>> measured("How long is the bridge over the Amur?", "May")
+    False
+    >>> [measured("How long is the warranty?", s) for s in ("two-year", "12 months", "decades")]
+    [True, True, True]
+    >>> measured("Where is the EXPO held?", "Harbin")
+    True
+    """
+    return not _MEASURE.search(question) or bool(_QUANTITY.search(span))
