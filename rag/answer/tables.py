@@ -26,7 +26,7 @@ from rag.answer.forms import two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.units import row_unit, unit_notice
 from rag.answer.vocabulary import (
-    ASKS_SHARE,
+    ASKS_RATIO,
     MONTH_NAMES,
     PERIOD_WORDS,
     SHARE_LABEL,
@@ -340,7 +340,7 @@ def lookup(
         return None
     by_doc = {d: document_rows(chunks_of(d)) for d in docs}
     # a share's row ("...: Percentage of total net sales") answers only a question after a share
-    shares = ASKS_SHARE.search(question)
+    shares = ASKS_RATIO.search(question)
     every = [
         r
         for rows in by_doc.values()

@@ -53,7 +53,10 @@ ABBREVIATIONS = {
     r"\bopex\b": "operating expenses",
     r"\bheadcount\b": "employees",
 }
-ASKS_SHARE = re.compile(r"(?i)percent|%|\b(?:share|proportion|ratio|fraction)s? of\b")
+# A question after a ratio of any kind ("percentage", "share of"), and a row printing one
+# ("Research and development: Percentage of total net sales"): such a row answers only such a
+# question. (`arithmetic.ASKS_SHARE` is narrower: "what percentage of X did Y ...", computed.)
+ASKS_RATIO = re.compile(r"(?i)percent|%|\b(?:share|proportion|ratio|fraction)s? of\b")
 SHARE_LABEL = re.compile(r"(?i)\bpercent(?:age)?\b|%")
 
 
