@@ -244,6 +244,43 @@ def test_a_measure_asked_is_never_answered_with_a_span_stating_none(seeds_reader
     assert "may answer it" not in answer.why
 
 
+MANUAL = (
+    "AquaPure 300 Water Purifier - User Manual\n\n"
+    "Replacing the Filter\n\n"
+    "1. Turn off the water supply and unplug the unit. 2. Open the front cover. "
+    "3. Turn the old filter cartridge counterclockwise and pull it out. "
+    "4. Insert the new cartridge and turn it clockwise until it clicks. "
+    "5. Flush the new filter by running water for 5 minutes before drinking. "
+    "The filter should be replaced every 6 months or after 1,500 litres, whichever comes "
+    "first.\n\n"
+    "Troubleshooting\n\n"
+    "E1 means low water pressure: open the inlet valve fully. "
+    "E2 means the filter expired: replace the filter cartridge.\n\n"
+    "Warranty\n\n"
+    "The AquaPure 300 is covered by a two-year limited warranty from the date of purchase. "
+    "The warranty does not cover filter cartridges or damage caused by frost.\n"
+)
+
+
+def test_a_measure_asked_is_read_as_the_span_holding_a_figure(tmp_path, embedder):
+    """ "How long is the warranty?" over a manual: reading the passage the reader preferred no
+    answer, and its warranty sentence alone read "from the date of purchase" (no length, so
+    refused). The span read is the best one holding a figure, and the one sentence holding
+    the question's words and a figure is re-read alone."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "manual.txt").write_text(MANUAL, encoding="utf-8")
+    rag = reader_rag(docs, tmp_path, embedder)
+    answer = rag.ask("How long is the warranty?")
+    assert not answer.abstained, answer.why
+    short, c = check(rag, answer, docs)
+    assert "two-year limited warranty" in short and c.quote.startswith(
+        "The AquaPure 300 is covered"
+    )
+    # a question asking no quantity ("How often ...?") is read as before
+    assert "6 months" in rag.ask("How often should the filter be replaced?").short_answer.text
+
+
 def test_the_sentence_re_read_answers_the_trade_target_and_keeps_its_bar(seeds_reader, embedder):
     """`reader_reread_sentences` (opt-in): every passage prefers no answer, the first
     passage's sentences are read alone, and a span so read must pass the sentence verifier

@@ -54,15 +54,24 @@ def is_noise(text: str) -> bool:
     return not long_words or all(w[0].isupper() for w in long_words)
 
 
+# a document's part or item ("PART I", "Item 2. Management's Discussion and Analysis of ..."):
+# the words of nearly every passage under it, which tell no sentence apart
+_PART_OR_ITEM = re.compile(r"^\s*(part\b|item\s+\d)", re.I)
+
+
 def heading_at(chunk, at: int) -> str:
-    """The heading a passage's sentence at `at` sits under: the last heading-like paragraph of
-    the passage before it (a short line, no sentence, no row), else the passage's own heading
-    path's last heading (its `context`, where the passage starts)."""
+    """The headings a passage's sentence at `at` sits under: the last heading-like paragraph
+    of the passage before it (a short line, no sentence, no row), else the passage's own
+    heading path's last heading (its `context`, where the passage starts); with the path's
+    heading above that, unless a part or an item: a sentence under "Liquidity and Capital
+    Resources › Capital Return Program" is about liquidity too."""
+    path = [h.strip() for h in chunk.context.partition("§")[2].partition("|")[0].split("›")]
+    path = [h for h in path if h and not _PART_OR_ITEM.match(h)]
     before = [x.strip() for x in _PARAGRAPH.split(chunk.text[:at])[:-1]]
     for para in reversed(before):
         if para and says_nothing(para) and not para.endswith("?"):
-            return para
-    return chunk.context.partition("§")[2].partition("|")[0].rpartition("›")[2]
+            return " ".join([*path[-1:], para])
+    return " ".join(path[-2:])
 
 
 _LEADS_IN = re.compile(r"(:|\bas follows\b\s*(\([^()]*\))?\s*[:.]?)\s*$", re.I)

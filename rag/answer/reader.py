@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer.spans import has_figure
 from rag.errors import GeneratorUnavailable
 
 log = logging.getLogger(__name__)
@@ -115,16 +116,20 @@ def best_span(
     context: np.ndarray,
     max_answer_tokens: int = MAX_ANSWER_TOKENS,
     segments: np.ndarray | None = None,
+    needed: np.ndarray | None = None,
 ) -> tuple[int, int, float, float]:
     """(start token, end token, span score, null score) for one window.
 
     `context` is a boolean mask of the tokens a span may use; the null score is position 0.
     With `segments` (a sentence number per token), a span stays inside one sentence: the
-    answer is then always inside the one sentence that is quoted as its citation.
+    answer is then always inside the one sentence that is quoted as its citation. With
+    `needed` (a boolean per token), a span holds at least one such token.
 
     >>> s = np.array([5.0, 0.0, 3.0, 1.0]); e = np.array([5.0, 0.0, 0.5, 2.0])
     >>> best_span(s, e, np.array([False, True, True, True]))
     (2, 3, 5.0, 10.0)
+    >>> best_span(s, e, np.array([False, True, True, True]), needed=np.array([0, 1, 0, 0]) > 0)
+    (1, 3, 2.0, 10.0)
     """
     null = float(start_logits[0] + end_logits[0])
     idx = np.flatnonzero(context)
@@ -136,6 +141,13 @@ def best_span(
     valid = (pos[1] >= pos[0]) & (pos[1] - pos[0] < max_answer_tokens)
     if segments is not None:
         valid &= segments[idx][:, None] == segments[idx][None, :]
+    if needed is not None:
+        # tokens needed up to each position: a span [i, j] holds one when the count grows
+        held = np.concatenate([[0], np.cumsum(needed[idx])])
+        n = len(idx)
+        valid &= held[1:][None, :] - held[:n][:, None] > 0
+    if not valid.any():
+        return 0, 0, -np.inf, null
     scores = np.where(valid, scores, -np.inf)
     i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return int(idx[i]), int(idx[j]), float(scores[i, j]), null
@@ -156,13 +168,20 @@ def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def decode_window(
-    enc, r: int, start_logits: np.ndarray, end_logits: np.ndarray, text: str, cuts=None
+    enc,
+    r: int,
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    text: str,
+    cuts=None,
+    figure: bool = False,
 ) -> tuple[int, int, int, int, float, float, np.ndarray] | None:
     """The best span of window `r` of `encode`'s output: (start token, end token, start char,
     end char, span score, null score, context mask), the characters widened to whole words of
-    `text`; None when the window holds no context. With `cuts` (sorted character offsets of
-    sentence ends and markup starts), a span never crosses one. Used by the reader and by
-    training's evaluation alike."""
+    `text`; None when the window holds no context (or, with `figure`, no span holding a
+    figure). With `cuts` (sorted character offsets of sentence ends and markup starts), a span
+    never crosses one; with `figure`, it holds a digit or a number's word (the question asks
+    "How long/many ...?"). Used by the reader and by training's evaluation alike."""
     seq = enc.sequence_ids(r)
     length = len(enc["input_ids"][r])
     mask = np.array([seq[t] == 1 for t in range(length)])
@@ -172,9 +191,19 @@ def decode_window(
     segments = None
     if cuts is not None:
         segments = np.searchsorted(cuts, [offsets[t][0] for t in range(length)], side="right")
+    needed = None
+    if figure:
+        needed = np.array(
+            [
+                bool(mask[t]) and has_figure(text[slice(*widen_to_words(text, *offsets[t]))])
+                for t in range(length)
+            ]
+        )
     i, j, score, null = best_span(
-        start_logits[:length], end_logits[:length], mask, segments=segments
+        start_logits[:length], end_logits[:length], mask, segments=segments, needed=needed
     )
+    if score == -np.inf:
+        return None
     a, z = widen_to_words(text, offsets[i][0], offsets[j][1])
     return i, j, a, z, score, null, mask
 
@@ -278,12 +307,17 @@ class Reader:
             self._tokenizer, self._model = tok, model
 
     def read(
-        self, question: str, texts: list[str], sentences: list[list[tuple[int, int]]] | None = None
+        self,
+        question: str,
+        texts: list[str],
+        sentences: list[list[tuple[int, int]]] | None = None,
+        figure: bool = False,
     ) -> list[Span]:
-        """The best span of every text (one per text, in order), with its null score; with
-        `sentences` (each text's sentence spans), spans never cross a sentence boundary or the
-        start of inline markup."""
-        return self.read_pairs([question] * len(texts), texts, sentences=sentences)
+        """The best span of every text (one per text, in order; a text with no span allowed
+        is left out), with its null score; with `sentences` (each text's sentence spans),
+        spans never cross a sentence boundary or the start of inline markup; with `figure`,
+        every span holds a figure (`decode_window`)."""
+        return self.read_pairs([question] * len(texts), texts, sentences=sentences, figure=figure)
 
     def read_pairs(
         self,
@@ -291,6 +325,7 @@ class Reader:
         texts: list[str],
         with_cls: bool = False,
         sentences: list[list[tuple[int, int]]] | None = None,
+        figure: bool = False,
     ):
         """The best span for each (question, text) pair; with `with_cls`, also the [CLS]
         vector of the window the span came from (to fit the answerability head)."""
@@ -331,7 +366,13 @@ class Reader:
             for b, r in enumerate(rows):
                 k = enc["overflow_to_sample_mapping"][r]
                 got = decode_window(
-                    enc, r, starts[b], ends[b], texts[k], cuts[k] if sentences is not None else None
+                    enc,
+                    r,
+                    starts[b],
+                    ends[b],
+                    texts[k],
+                    cuts[k] if sentences is not None else None,
+                    figure,
                 )
                 if got is None:
                     continue

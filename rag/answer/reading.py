@@ -19,10 +19,13 @@ from rag.answer.abstain import (
 from rag.answer.base import Model, Outcome, Rival, ShortAnswer
 from rag.answer.reader import Span
 from rag.answer.spans import (
+    MEASURE,
+    asks_measure,
     bound_amount,
     bound_change,
     bound_number,
     choose_span,
+    has_figure,
     measured,
     trim_span,
 )
@@ -53,8 +56,13 @@ class ReaderGenerator(Model):
     def read(self, question: str, passages: list[Passage]) -> list[Span]:
         """The best span of each passage (`rag.answer.reader.Span`, in passage order), each
         inside one sentence of its passage."""
+        # "How long is the warranty?": the best span holding a figure, not "from the date of
+        # purchase" (which `measured` would refuse)
         return self.reader.read(
-            question, [p.chunk.text for p in passages], [p.chunk.sentence_spans() for p in passages]
+            question,
+            [p.chunk.text for p in passages],
+            [p.chunk.sentence_spans() for p in passages],
+            figure=asks_measure(question),
         )
 
     def answerer(self, settings: Settings, attributor=None) -> ReadingAnswerer:
@@ -162,6 +170,35 @@ def numbered_sentence(question: str, passage: Passage) -> bool:
         and len(words) >= 2
     ]
     return len(held) == 1
+
+
+def measure_sentence(question: str, passage: Passage) -> bool:
+    """Whether a question asking a quantity ("How long is the warranty?") has one sentence
+    alone of `passage` holding every content word of the question and a figure: "The AquaPure
+    300 is covered by a two-year limited warranty ..." (read with the manual's filter steps
+    before it, the reader prefers no answer; alone, "two-year limited warranty"). Re-read like
+    `numbered_sentence`'s.
+
+    >>> from rag.ingest.chunk import Chunk
+    >>> t = "Flush it for 5 minutes. It has a two-year warranty. The warranty excludes frost."
+    >>> p = Passage(1, 0.5, Chunk("a::0", "a", 0, len(t), t))
+    >>> measure_sentence("How long is the warranty?", p), measure_sentence("Who gives the warranty?", p)
+    (True, False)
+    >>> measure_sentence("How long is the filter flush?", p)
+    False
+    """
+    if not asks_measure(question):
+        return False
+    from rag.answer.forms import question_terms
+
+    words = question_terms(MEASURE.sub(" ", question))
+    text = passage.chunk.text
+    held = [
+        (a, b)
+        for a, b in passage.chunk.sentence_spans()
+        if not words - stems(text[a:b]) and has_figure(text[a:b])
+    ]
+    return bool(words) and len(held) == 1
 
 
 def front_matter(chunk, a: int, b: int) -> bool:
@@ -288,7 +325,11 @@ class ReadingAnswerer:
             return None
         if reread is None:
             # without its own calibration a sentence read alone is not trusted: no re-read
-            wanted = self.settings.reader_reread_sentences or numbered_sentence(query, passages[0])
+            wanted = (
+                self.settings.reader_reread_sentences
+                or numbered_sentence(query, passages[0])
+                or measure_sentence(query, passages[0])
+            )
             reread = wanted and self.sentence_verifier() is not None
         alone_feats: dict[str, float] = {}
         if reread and max(s.margin for s in spans) < 0:
@@ -298,11 +339,13 @@ class ReadingAnswerer:
             if reread:
                 alone_feats = {
                     "passage_margin": passage_margin,
-                    "first_passage_margin": spans[0].margin,
+                    "first_passage_margin": next(
+                        (x.margin for x in spans if x.passage == 0), passage_margin
+                    ),
                     "sentence_gap": gap,
                     "sentences_log": math.log(count),
                 }
-                spans = [alone, *spans[1:]]
+                spans = [alone, *(x for x in spans if x.passage != 0)]
         else:
             reread = False
         bounds = [
@@ -377,11 +420,15 @@ class ReadingAnswerer:
         sents = [(a, b) for a, b in passage.chunk.sentence_spans() if text[a:b].strip()]
         if len(sents) < 2:
             return None, 0.0, len(sents)
-        read = self.generator.reader.read(query, [text[a:b] for a, b in sents])
+        read = self.generator.reader.read(
+            query, [text[a:b] for a, b in sents], figure=asks_measure(query)
+        )
+        if not read:
+            return None, 0.0, len(sents)
         order = sorted(range(len(read)), key=lambda i: -read[i].margin)
-        i = order[0]
-        s, a = read[i], sents[i][0]
-        gap = s.margin - read[order[1]].margin
+        s = read[order[0]]
+        a = sents[s.passage][0]
+        gap = s.margin - read[order[1]].margin if len(order) > 1 else s.margin
         return replace(s, passage=0, start=s.start + a, end=s.end + a), gap, len(sents)
 
     @staticmethod

@@ -233,7 +233,7 @@ def bound_amount(question: str, text: str, start: int, end: int) -> tuple[int, i
 
 
 # Questions after a measure or a count: their answer states a quantity.
-_MEASURE = re.compile(r"^\W*how (?:many|long|far|tall|high|big|large|old|wide|deep)\b", re.I)
+MEASURE = re.compile(r"^\W*how (?:many|long|far|tall|high|big|large|old|wide|deep)\b", re.I)
 _QUANTITY = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
@@ -242,6 +242,24 @@ _QUANTITY = re.compile(
     r"feet|foot|inches?)\b",
     re.I,
 )
+
+
+# A figure a measure is given in: a digit, a number's word or a unit (not "some", "many").
+_FIGURE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|dozen|half|single|double)\b",
+    re.I,
+)
+
+
+def asks_measure(question: str) -> bool:
+    """Whether the question asks a quantity ("How long/far/many ...?")."""
+    return bool(MEASURE.search(question))
+
+
+def has_figure(text: str) -> bool:
+    """Whether the text gives a figure: a digit or a number's word."""
+    return bool(_FIGURE.search(text))
 
 
 def measured(question: str, span: str) -> bool:
@@ -255,4 +273,4 @@ def measured(question: str, span: str) -> bool:
     >>> measured("Where is the EXPO held?", "Harbin")
     True
     """
-    return not _MEASURE.search(question) or bool(_QUANTITY.search(span))
+    return not MEASURE.search(question) or bool(_QUANTITY.search(span))
