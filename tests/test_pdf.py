@@ -472,6 +472,47 @@ def test_a_date_centred_over_every_column_heads_each_and_a_dollar_dash_is_a_cell
     ]
 
 
+def periods_over_pairs_pdf() -> bytes:
+    """Intel's results of operations: each quarter printed once, centred over its "Amount" and
+    "% of Net Revenue" columns."""
+    doc = _fpdf()
+    doc.add_page()
+    cols = (80, 105, 130, 155)
+    doc.set_font("DejaVu", size=7)
+    for x, period in ((cols[0], "Q1 2023"), (cols[2], "Q1 2022")):
+        doc.set_x(x)
+        doc.cell(50, 5, period, align="C")
+    doc.ln(6)
+    for x, head in zip(cols, ("Amount", "% of Net Revenue") * 2, strict=True):
+        doc.set_x(x)
+        doc.cell(25, 5, head, align="R")
+    doc.ln(6)
+    doc.set_font("DejaVu", size=10)
+    for label, values in (
+        ("Net revenue", ("$11,715", "100.0%", "$18,353", "100.0%")),
+        ("Net income (loss)", ("(2,768)", "(23.6)%", "8,113", "44.2%")),
+    ):
+        doc.set_x(10)
+        doc.cell(60, 6, label)
+        for x, value in zip(cols, values, strict=True):
+            doc.set_x(x)
+            doc.cell(25, 6, value, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_periods_centred_over_pairs_of_columns_head_both_of_their_pair():
+    """Intel's "Q1 2023  Q1 2022" over "Amount  % of Net Revenue" twice: the net loss had
+    read "Q1 2023 % of Net Amount: (2,768)" and its share "Q1 2022 ...: (23.6)%"."""
+    rows = extract("intc.pdf", periods_over_pairs_pdf()).text.split("\n\n")[-2:]
+    assert rows == [
+        "Net revenue — Q1 2023 Amount: $11,715; Q1 2023 % of Net Revenue: 100.0%; "
+        "Q1 2022 Amount: $18,353; Q1 2022 % of Net Revenue: 100.0%",
+        "Net income (loss) — Q1 2023 Amount: (2,768); Q1 2023 % of Net Revenue: (23.6)%; "
+        "Q1 2022 Amount: 8,113; Q1 2022 % of Net Revenue: 44.2%",
+    ]
+
+
 def test_unmapped_ligature_glyphs_are_spelled_from_the_documents_words():
     vocab = {"financial", "office", "flows"}
     assert rag_pdf.join_lines(["the \x00nancial o\x00ce", "cash \x00ows"], vocab) == (

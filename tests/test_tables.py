@@ -79,6 +79,24 @@ def test_the_cell_follows_the_period_words_of_the_question():
     assert older_first.cells[pick_cell(older_first, "inventories")][1] == "36,647"
 
 
+def test_a_shares_column_answers_only_a_question_after_a_share():
+    """Intel prints each quarter's "Amount" beside its "% of Net Revenue": "What was Intel's
+    net loss in Q1 2023?" had read "(23.6)%"."""
+    (row,) = chunk_rows(
+        _chunk(
+            "Net income (loss) — Three Months Ended Q1 2023 Amount: (2,768); Three Months Ended "
+            "Q1 2023 % of Net Revenue: (23.6)%; Three Months Ended Q1 2022 Amount: 8,113; Three "
+            "Months Ended Q1 2022 % of Net Revenue: 44.2%"
+        )
+    )
+    values = [v for _, v, _, _ in row.cells]
+    assert values[pick_cell(row, "What was the net loss in Q1 2023?")] == "(2,768)"
+    assert values[pick_cell(row, "What was the net loss in Q1 2022?")] == "8,113"
+    assert values[
+        pick_cell(row, "What was the net loss as a percentage of revenue in Q1 2023?")
+    ] == ("(23.6)%")
+
+
 def test_lookup_picks_the_row_by_its_label_and_falls_through_when_none_matches():
     c = _chunk(STATEMENT)
     ts = TableSettings(min_score=0.4)

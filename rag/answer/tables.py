@@ -275,8 +275,13 @@ def pick_cell(row: Row, question: str) -> int:
             -i,
         )
 
+    # a share's column ("% of Net Revenue" beside "Amount") answers only a question after a
+    # share, and before the amount's: "What was Intel's net loss in Q1 2023?" had read "(23.6)%"
+    ratio = bool(ASKS_RATIO.search(question))
+
     def wanted(i: int) -> float:
-        score = 0.0
+        share = bool(SHARE_LABEL.search(heads[i]))
+        score = (0.5 if share else 0.0) if ratio else (-3.0 if share else 0.0)
         d = durations[i]
         if months and d and (d == months or (months == 12 and d == longest)):
             score += 2

@@ -193,6 +193,7 @@ def _headers(
     groups: list[tuple] = [() for _ in columns]
     left = min(a for a, _ in columns)
     read: list[tuple[list, list[int | None]]] = []  # each line's cells and the one over each column
+    paired: set[int] = set()  # the lines of periods over pairs of columns (`_over_pairs`)
     for ln in lines:
         if _UNIT.fullmatch(ln.text):
             if spare is not None:
@@ -219,13 +220,16 @@ def _headers(
             got.append(n if near else None)
         if _over_all(cells, columns):
             got = [0] * len(columns)
+        elif (pairs := _over_pairs(cells, columns)) is not None:
+            got = pairs
+            paired.add(len(read))
         read.append((cells, got))
     # columns whose header holds a year: a period's figures, which a span of time may head
     dated = [
         any(got[k] is not None and _YEAR_IN.search(cells[got[k]][0]) for cells, got in read)
         for k in range(len(columns))
     ]
-    for cells, got in read:
+    for i, (cells, got) in enumerate(read):
         _spanned(got, cells, columns, dated)
         for k in range(len(columns)):
             if got[k] is None and groups[k]:
@@ -238,7 +242,10 @@ def _headers(
                 parts[k].append(cells[n][0])
         if spare is not None:
             spare.extend(c[0] for i, c in enumerate(cells) if i not in got)
-        groups = [(*g, n) for g, n in zip(groups, got, strict=True)]
+        # a pair's period makes no group of its two columns: "% of Net" over the second is
+        # not the first's ("Amount")
+        mark = [(n, k) if i in paired else n for k, n in enumerate(got)]
+        groups = [(*g, n) for g, n in zip(groups, mark, strict=True)]
     return [" ".join(p) for p in parts]
 
 
@@ -277,11 +284,33 @@ def _period_aside(aside: list[str], cells: list) -> str:
 def _over_all(cells: list, columns: list[tuple[float, float]]) -> bool:
     """A date printed once, centred over every column ("October 30, 2022" over "Amortized
     Cost ... Marketable Securities"): it heads them all."""
-    if len(cells) != 1 or len(columns) < 3 or not _YEAR_IN.search(cells[0][0]):
+    if len(cells) != 1 or len(columns) < 3:
+        return False
+    if not (_YEAR_IN.search(cells[0][0]) or _PERIOD_HEAD.fullmatch(cells[0][0].strip())):
         return False
     left, right = columns[0][0], columns[-1][1]
     mid = (cells[0][1] + cells[0][2]) / 2
     return abs(mid - (left + right) / 2) <= 0.15 * (right - left)
+
+
+def _over_pairs(cells: list, columns: list[tuple[float, float]]) -> list[int] | None:
+    """Periods each centred over a pair of columns ("Q1 2023  Q1 2022" over "Amount  % of Net
+    Revenue  Amount  % of Net Revenue", Intel): a line of n dated cells over 2n columns, each
+    cell's middle between its own pair's middles, heads both columns of its pair; else None.
+
+    >>> _over_pairs([("Q1 2023", 344, 378), ("Q1 2022", 489, 524)],
+    ...             [(333, 356), (403, 431), (479, 501), (548, 577)])
+    [0, 0, 1, 1]
+    >>> _over_pairs([("2023", 254, 269), ("2022", 316, 331)], [(219, 269), (276, 331)]) is None
+    True
+    """
+    if len(cells) < 2 or len(columns) != 2 * len(cells):
+        return None
+    mids = [(a + b) / 2 for a, b in columns]
+    for i, (text, x0, x1) in enumerate(cells):
+        if not _YEAR_IN.search(text) or not mids[2 * i] < (x0 + x1) / 2 < mids[2 * i + 1]:
+            return None
+    return [k // 2 for k in range(len(columns))]
 
 
 def _spanned(
