@@ -473,8 +473,7 @@ def test_a_date_centred_over_every_column_heads_each_and_a_dollar_dash_is_a_cell
 
 
 def periods_over_pairs_pdf() -> bytes:
-    """Intel's results of operations: each quarter printed once, centred over its "Amount" and
-    "% of Net Revenue" columns."""
+    """Intel's results: each quarter centred once over its "Amount" and "% of Net Revenue"."""
     doc = _fpdf()
     doc.add_page()
     cols = (80, 105, 130, 155)

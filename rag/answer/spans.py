@@ -234,22 +234,19 @@ def bound_amount(question: str, text: str, start: int, end: int) -> tuple[int, i
 
 # Questions after a measure or a count: their answer states a quantity.
 MEASURE = re.compile(r"^\W*how (?:many|long|far|tall|high|big|large|old|wide|deep)\b", re.I)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundreds?|thousands?|millions?|billion|dozens?|half|single|double"
+)
+# What a measure can be said in: a figure, a vaguer count or a unit.
 _QUANTITY = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
-    r"half|several|few|many|some|single|double|both|decades?|centur(?:y|ies)|years?|months?|"
-    r"weeks?|days?|hours?|minutes?|seconds?|miles?|kilometres?|kilometers?|metres?|meters?|"
-    r"feet|foot|inches?)\b",
+    rf"\d|\b(?:{_NUMBER_WORDS}|several|few|many|some|both|decades?|centur(?:y|ies)|years?|"
+    r"months?|weeks?|days?|hours?|minutes?|seconds?|miles?|kilometres?|kilometers?|metres?|"
+    r"meters?|feet|foot|inches?)\b",
     re.I,
 )
-
-
-# A figure a measure is given in: a digit, a number's word or a unit (not "some", "many").
-_FIGURE = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|dozen|half|single|double)\b",
-    re.I,
-)
+# A figure: a digit or a number's word (not "some", "many", nor a unit alone).
+_FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 
 
 def asks_measure(question: str) -> bool:
