@@ -278,13 +278,15 @@ def test_a_period_header_printed_once_heads_each_year_column_under_it():
 COLUMNS = (110, 140)  # the right edges (less 25 mm) of two number columns, as filings set them
 
 
-def _line(doc, label: str, values=(), x0: float = 10, size: float = 10, h: float = 6) -> None:
+def _line(
+    doc, label: str, values=(), x0: float = 10, size: float = 10, h: float = 6, columns=COLUMNS
+) -> None:
     """One printed table line: a label at `x0`, then the values right-aligned in the columns."""
     doc.set_font("DejaVu", size=size)
     if label:
         doc.set_x(x0)
         doc.cell(80, h, label)
-    for x, value in zip(COLUMNS, values, strict=False):
+    for x, value in zip(columns, values, strict=False):
         doc.set_x(x)
         doc.cell(25, h, value, align="R")
     doc.ln(h + 1)
@@ -482,21 +484,9 @@ def periods_over_pairs_pdf() -> bytes:
         doc.set_x(x)
         doc.cell(50, 5, period, align="C")
     doc.ln(6)
-    for x, head in zip(cols, ("Amount", "% of Net Revenue") * 2, strict=True):
-        doc.set_x(x)
-        doc.cell(25, 5, head, align="R")
-    doc.ln(6)
-    doc.set_font("DejaVu", size=10)
-    for label, values in (
-        ("Net revenue", ("$11,715", "100.0%", "$18,353", "100.0%")),
-        ("Net income (loss)", ("(2,768)", "(23.6)%", "8,113", "44.2%")),
-    ):
-        doc.set_x(10)
-        doc.cell(60, 6, label)
-        for x, value in zip(cols, values, strict=True):
-            doc.set_x(x)
-            doc.cell(25, 6, value, align="R")
-        doc.ln(7)
+    _line(doc, "", ("Amount", "% of Net Revenue") * 2, size=7, h=5, columns=cols)
+    _line(doc, "Net revenue", ("$11,715", "100.0%", "$18,353", "100.0%"), columns=cols)
+    _line(doc, "Net income (loss)", ("(2,768)", "(23.6)%", "8,113", "44.2%"), columns=cols)
     return bytes(doc.output())
 
 

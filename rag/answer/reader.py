@@ -328,7 +328,8 @@ class Reader:
         figure: bool = False,
     ):
         """The best span for each (question, text) pair; with `with_cls`, also the [CLS]
-        vector of the window the span came from (to fit the answerability head)."""
+        vector of the window the span came from (to fit the answerability head); `figure` as
+        in `read`."""
         import torch
 
         self.warm_up()
