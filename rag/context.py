@@ -479,10 +479,15 @@ def period_documents(query: str, keys: dict[str, DocumentKeys]) -> list[str]:
 # 10-Q"): once they have chosen the documents, they only pull cover pages, indexes and signed
 # certifications ("the Quarterly Report on Form 10-Q of ... for the quarter ended ...").
 # An earnings call's transcript is asked about as "the Q3 call": "call" then pulls the
-# operator's "Welcome to the ... earnings conference call".
+# operator's "Welcome to the ... earnings conference call". So do the names of a report's parts
+# ("combine the data from the financial statements with the management discussion"): they say
+# where to look, not what, and pull the boilerplate about those parts ("The preparation of
+# these condensed consolidated financial statements ... requires management to make ...").
 _DOCUMENT_WORDS = re.compile(
     r"\b(?:10-?[QK]s?|reports?|filings?|latest|most recent|quarterly|transcripts?|"
-    r"(?:earnings |conference )*calls?(?= transcripts?\b|\s*[?,.]|$))\b",
+    r"(?:earnings |conference )*calls?(?= transcripts?\b|\s*[?,.]|$)|"
+    r"(?:notes to (?:the )?)?(?:condensed |consolidated |interim )*financial (?:statements?|section)|"
+    r"management[’']?s? discussion(?: and analysis)?|MD&A|notes section)(?!\w)",
     re.I,
 )
 

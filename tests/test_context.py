@@ -228,3 +228,30 @@ def test_one_company_over_two_quarters_reads_that_companys_reports(tmp_path, emb
     assert not a.abstained, a.why
     assert {c.doc for c in a.citations} == {"Q1 2023 Birch Foods.txt", "Q3 2023 Birch Foods.txt"}
     assert a.answer.splitlines()[-1].startswith("- Change: from $410 million to $455 million")
+
+
+def test_the_names_of_a_reports_parts_are_no_words_a_summary_must_share(tmp_path, embedder):
+    """ "... combine the data on debt from the financial statements with the management
+    discussion": "financial statements" and "management discussion" say where to look, and
+    had made a 10-Q's boilerplate about its financial statements the summary's items."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "Q1 2023 Nordvik.txt").write_text(
+        "Nordvik Q1 2023 report\n\n"
+        "The preparation of these condensed consolidated financial statements requires "
+        "management to make estimates and assumptions. In the opinion of management, the "
+        "financial statements reflect all adjustments necessary for a fair presentation. "
+        "Management's discussion is set out below.\n\n"
+        "Nordvik issued $2.0 billion of senior notes in March 2023 to refinance its term debt. "
+        "The debt carries interest at 4.5% payable semi-annually.",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask(
+        "In Nordvik's Q1 2023 report, combine the data on Nordvik's debt from the financial "
+        "statements with the management discussion to understand their strategy."
+    )
+    assert not a.abstained, a.why
+    quoted = " ".join(c.quote for c in a.citations)
+    assert "senior notes" in quoted
+    assert "financial statements" not in quoted and "Management" not in quoted
