@@ -108,17 +108,53 @@ def fuse_convex(dense: dict, lexical: dict, alpha: float) -> list:
 # might need to issue additional equity"), and they share the words of most questions about
 # what did happen ("Did Amazon report any acquisitions?"): they lead the ranking of such
 # questions and crowd out the note that answers ("we entered into an agreement to acquire
-# iRobot"). 10-Q validation: contains 0.634 -> 0.648.
-_RISK_HEADING = re.compile(r"\brisk factors?\b", re.I)
+# iRobot"). 10-Q validation: contains 0.634 -> 0.648. So do the forward-looking statements
+# ("Actual results and outcomes could differ materially for a variety of reasons, including
+# ... risks of inventory management ...").
+_RISK_HEADING = re.compile(r"\brisk factors?\b|\bforward[- ]looking statements?\b", re.I)
 ASKS_RISK = re.compile(
     r"\b(risks?|uncertaint\w*|threats?|exposures?|contingenc\w*|proceedings?|litigation)\b",
     re.I,
 )
+# A filing's "Item 1A. Risk Factors" runs to its next item, under sub-headings of its own
+# ("We Face Significant Inventory Risk") that a passage's heading path keeps instead of it.
+# An item's heading line: "Item 2. Management's ...", "ITEM 1A. RISK FACTORS" (not a line
+# wrapped before "Item 1A of the 2022 Form 10-K").
+_ITEM = re.compile(r"(?m)^[ \t]*(?:ITEM|Item)[ \t]+\d+[A-Z]?\b\.?[ \t]*[—–:-]?[ \t]*[A-Z]")
+_RISK_ITEM = re.compile(
+    r"(?i)[ \t]*item[ \t]+1a\b\.?[ \t]*[—–:-]?[ \t]*risk factors[ \t]*\.?[ \t]*$", re.M
+)
 
 
-def hypothetical(passage: Passage) -> bool:
-    """Whether a passage stands under a heading naming risk factors."""
-    return bool(_RISK_HEADING.search(passage.chunk.context or ""))
+def hypothetical(passage: Passage, inside: frozenset[str] = frozenset()) -> bool:
+    """Whether a passage stands under a heading naming risk factors or forward-looking
+    statements, or is one of `inside` (`risk_items`)."""
+    return passage.chunk.chunk_id in inside or bool(_RISK_HEADING.search(passage.chunk.context))
+
+
+def risk_items(chunks: list[Chunk]) -> frozenset[str]:
+    r"""The ids of the passages of one filing's risk factors item: from its "Item 1A. Risk
+    Factors" heading line to the next item's (a passage counts by its middle).
+
+    >>> c = lambda n, text: Chunk(f"f::{n}", "f", 100 * n, 100 * n + len(text), text)
+    >>> sorted(risk_items([c(0, "Item 1A. Risk Factors 34\nItem 2. MD&A"),
+    ...     c(1, "Sales rose sharply this quarter.\nItem 1A. Risk Factors"), c(2, "We face risks."),
+    ...     c(3, "See Part I,\nItem 1A of the 2022 Form 10-K."), c(4, "Item 5. Other Information")]))
+    ['f::2', 'f::3']
+    """
+    heads = sorted(
+        (c.start + m.start(), bool(_RISK_ITEM.match(c.text, m.start())))
+        for c in chunks
+        for m in _ITEM.finditer(c.text)
+    )
+    spans = [
+        (at, next((b for b, risk in heads if b > at and not risk), float("inf")))
+        for at, risk in heads
+        if risk
+    ]
+    return frozenset(
+        c.chunk_id for c in chunks if any(a <= (c.start + c.end) / 2 < b for a, b in spans)
+    )
 
 
 # The reciprocal-rank constant of `Retriever.with_rows`.
@@ -163,22 +199,42 @@ class Retriever:
         # names join the fused order (`with_rows`); 0 is off.
         self.row_weight = row_weight
         self.row_min_score = row_min_score
+        self._risk_cache: tuple[str, dict[str, frozenset[str]]] = ("", {})
 
     def run(
         self, query: str, top_k: int | None = None, documents: list[str] | None = None
     ) -> list[Passage]:
         """The best passages for `query`; `documents` (names) limits the search to those.
-        Passages under a heading naming risk factors come after the others unless the question
-        asks about risk (`hypothetical`)."""
+        Passages of a filing's risk factors or forward-looking statements come after the others
+        unless the question asks about risk (`hypothetical`)."""
         found = self._run(query, top_k, documents)
-        if not any(hypothetical(p) for p in found) or ASKS_RISK.search(query):
+        if ASKS_RISK.search(query):
+            return found
+        inside = self._risk_items({p.chunk.doc for p in found})
+        if not any(hypothetical(p, inside) for p in found):
             return found
         # searched again for more, not cut from one deeper search: inside steered documents
         # the passages are taken from each in turn, so the first k of 2k are not those of k
         k = top_k or self.top_k
         more = self._run(query, 2 * k, documents)
-        ranked = [p for p in more if not hypothetical(p)] + [p for p in more if hypothetical(p)]
+        inside = self._risk_items({p.chunk.doc for p in more})
+        risky = [hypothetical(p, inside) for p in more]
+        ranked = [p for p, r in zip(more, risky, strict=True) if not r] + [
+            p for p, r in zip(more, risky, strict=True) if r
+        ]
         return [replace(p, rank=r) for r, p in enumerate(ranked[:k], 1)]
+
+    def _risk_items(self, docs: set[str]) -> frozenset[str]:
+        """`risk_items` of the documents `docs`, worked out once per document and generation."""
+        snap = self._snapshot()
+        if snap is None:
+            return frozenset()
+        if self._risk_cache[0] != snap.generation:
+            self._risk_cache = (snap.generation, {})
+        known = self._risk_cache[1]
+        for d in docs - known.keys():
+            known[d] = risk_items(snap.doc_chunks(d)) if d in snap.documents else frozenset()
+        return frozenset().union(*(known[d] for d in docs))
 
     def _run(self, query: str, top_k: int | None, documents: list[str] | None) -> list[Passage]:
         snap = self._snapshot()

@@ -187,6 +187,31 @@ def test_risk_factors_come_after_what_happened_unless_risk_is_asked(tmp_path, em
     assert "Risk Factors" in risk[0].chunk.context
 
 
+def test_a_filings_risk_factors_item_comes_last_under_its_own_long_headings(tmp_path, embedder):
+    """A passage's heading path keeps its deepest heading ("We May Be Unsuccessful in Making
+    ... Acquisitions ..."), not "Item 1A. Risk Factors" above it: the item runs to the next
+    item, and its passages come after what happened all the same."""
+    acquired = " ".join(
+        f"The acquired fleet {i} was recorded at fair value of ${i + 3} million." for i in range(8)
+    )
+    report = RISKY_REPORT.replace(
+        "## Risk Factors\n\n### We May Be Unsuccessful in Making and Integrating Acquisitions",
+        f"## Note 5 — Acquired Fleets\n\n{acquired}\n\n## Item 1A. Risk Factors\n\nThe risks "
+        "below could harm our business.\n\n### We May Be Unsuccessful in Making, Integrating, "
+        "and Maintaining the Acquisitions of Ferry Lines and Tug Companies in Our Markets",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "nordvik.md").write_text(report, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, None)
+    done = rag.retriever.run("Did Nordvik report any acquisitions?", 3)
+    assert any("Baltic Tug" in p.chunk.text for p in done)
+    # the notes' passages (one runs on into the item's first lines), none of the item's own
+    assert not any(p.chunk.text.startswith(("Acquisitions in market", "We May")) for p in done)
+    risk = rag.retriever.run("What risks do acquisitions pose to Nordvik?", 3)
+    assert "could expose us" in risk[0].chunk.text
+
+
 def test_a_company_no_document_names_is_refused_though_the_reader_finds_a_figure(reports):
     """ "What was NVIDIA's revenue?" over another company's reports read a figure of theirs;
     capitals no document holds refuse it, named in the reason (possessive or not)."""
