@@ -54,6 +54,8 @@ class Passage:
     chunk: Chunk
     page: int | None = None  # where the passage starts in the original (see rag.ingest.formats)
     section: str | None = None
+    # a filing's risk factors or forward-looking statements, put after the others (`run`)
+    hypothetical: bool = False
 
     def to_dict(self) -> dict:
         c = self.chunk
@@ -222,7 +224,10 @@ class Retriever:
         ranked = [p for p, r in zip(more, risky, strict=True) if not r] + [
             p for p, r in zip(more, risky, strict=True) if r
         ]
-        return [replace(p, rank=r) for r, p in enumerate(ranked[:k], 1)]
+        return [
+            replace(p, rank=r, hypothetical=hypothetical(p, inside))
+            for r, p in enumerate(ranked[:k], 1)
+        ]
 
     def _risk_items(self, docs: set[str]) -> frozenset[str]:
         """`risk_items` of the documents `docs`, worked out once per document and generation."""

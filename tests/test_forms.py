@@ -443,3 +443,31 @@ def test_a_sentence_is_about_the_words_of_the_heading_it_sits_under(tmp_path, em
     a = rag.ask("Summarize Nordvik's liquidity position.")
     assert a.form == "summary" and not a.abstained, a.why
     assert [c.quote[:30] for c in a.citations] == ["The Company believes its balan"]
+
+
+INVENTORY = (
+    "# Farm quarterly report\n\n"
+    "## Inventory\n\n"
+    "Grain inventory rose to 40 tonnes at the end of the quarter as the harvest came early.\n\n"
+    + " ".join(f"Field {i} was sown with barley on day {i + 3} of spring." for i in range(40))
+    + "\n\n## Item 1A. Risk Factors\n\n"
+    + " ".join(
+        f"Changes in our inventory levels of crop {i} could harm the farm if demand changes."
+        for i in range(40)
+    )
+)
+
+
+def test_a_summary_says_what_happened_before_what_the_risk_factors_say_might(
+    tmp_path, embedder, reader
+):
+    """The risk factors share the words of a question about what happened ("changes in
+    inventory levels"); unless risk is asked, their sentences come after the others."""
+    rag = one_document(tmp_path, "farm.md", INVENTORY, embedder, reader, form_max_items=1)
+    a = rag.ask("Summarize the changes in the farm's inventory levels.")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        "Grain inventory rose to 40 tonnes at the end of the quarter as the harvest came early."
+    ]
+    risk = rag.ask("Summarize the risks of changes in the farm's inventory levels.")
+    assert "could harm the farm" in risk.citations[0].quote

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answer.base import Outcome
 from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
@@ -315,6 +315,10 @@ class FormSettings:
     # a list's or summary's item scores at most this below its best: past a fall-off the
     # items share the question's words but not its subject
     max_drop: float = 1.0
+    # taken off the score of a sentence of a filing's risk factors or forward-looking
+    # statements when the question does not ask about risk (`Passage.hypothetical`): they say
+    # what might happen and share the words of what did ("changes in inventory levels")
+    hypothetical_penalty: float = 1.0
 
 
 def extract(
@@ -332,6 +336,13 @@ def extract(
         )
         if x.shared and x.score >= fs.floor
     ]
+    if fs.hypothetical_penalty:
+        lines = [
+            replace(x, score=x.score - fs.hypothetical_penalty)
+            if getattr(x.passage, "hypothetical", False)
+            else x
+            for x in lines
+        ]
     # A comparison wants the same sentence from each period; a list says each thing once.
     lines = _dedupe(lines, 1.0 if form == "comparison" else NEAR_DUPLICATE)
     if not lines:
