@@ -60,6 +60,20 @@ def test_classify_forms():
     # by how much between two periods: the two periods' lines (and the change); in one, a fact
     assert classify("How much did revenue grow from Q1 FY2023 to Q3 FY2023?") == "comparison"
     assert classify("How much did revenue grow in Q1 FY2023?") == "fact"
+    # how people ask for an account or a list in a chat
+    assert classify("Tell me more about AWS.") == "summary"
+    assert classify("Can you walk me through the farm's harvest?") == "summary"
+    assert classify("What lawsuits is Apple facing?") == "list"
+    assert classify("What claims have been made against the farm?") == "list"
+    assert classify("Who told him about the war?") == "fact"
+
+
+def test_a_fact_the_reader_declines_falls_back_when_it_asks_for_a_sentence_or_two():
+    from rag.answer.forms import explained
+
+    assert explained("Any acquisitions by Amazon in 2023?")
+    assert explained("What did Apple report about the Epic Games case?")
+    assert not explained("What was reported in the Q3 2023 10-Q as net income?")
 
 
 def test_list_question_cites_each_supporting_sentence_in_document_order(farm_rag):

@@ -54,13 +54,14 @@ RULES = (
         "list",
         r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risks|segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
-        r"contingencies|verticals|steps))\b",
+        r"contingencies|verticals|steps|lawsuits|suits|cases|claims))\b",
     ),
     (
         "summary",
         r"\b(summariz\w*|summarise\w*|sum up|"
         r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate)|"
         r"(describe|explain) (how|why)|(?<!type of )(?<!kind of )outlook|overview|implications?|"
+        r"(^|[,;:] )(please |can you |could you )?(tell (me|us) (more )?about|walk (me|us) through)|"
         r"examine|assess|analy[sz]e|correlat\w* (between|with)|how [^?]{0,120}\b(relate[sd]?|"
         r"correlat\w*|reflect\w*|align\w*)|combine the|align the|"
         r"(what|any|notable|significant|key|major) changes in|how did [^?]{0,60}\baffect)\b",
@@ -135,10 +136,11 @@ def two_measures(question: str) -> tuple[str, str] | None:
 # "and" ("..., and what was the extent ...?"). Only these fall back to a summary when the reader
 # declines (`Pipeline._fallback`).
 EXPLAINED = re.compile(
-    r"(^|^[^?]{0,60}?, )(are|is|was|were|does|do|did|has|have|had)\b|"
+    r"(^|^[^?]{0,60}?, )(are|is|was|were|does|do|did|has|have|had|any)\b|"
     r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|suggests?|relationship)\b|"
     # what was said on a call: "What did the CFO say about operating margin?"
-    r"\b(say|said|comment\w*|remark\w*|talk\w*|discuss\w*) (about|on|regarding)\b|"
+    r"\b(say|said|comment\w*|remark\w*|talk\w*|discuss\w*|report\w*|state\w*|disclos\w*) "
+    r"(about|on|regarding)\b|"
     r"\band (if so,? )?(what|how|which|why)\b",
     re.I,
 )

@@ -51,6 +51,9 @@ ABBREVIATIONS = {
     ),
     r"\b(?:share |stock )?buy-?backs?\b": "repurchases of common stock",
     r"\bopex\b": "operating expenses",
+    r"\bcash (?:position|balances?|on hand)\b": "cash and cash equivalents",
+    r"\bbottom[ -]line\b": "net income",
+    r"\btop[ -]line\b": "total revenue",
     r"\bheadcount\b": "employees",
 }
 # A question after a ratio of any kind ("percentage", "share of"), and a row printing one
