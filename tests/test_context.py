@@ -225,6 +225,14 @@ def test_a_company_no_document_names_is_refused_though_the_reader_finds_a_figure
             "ACME",
         )
     assert not reports.ask("How much did product revenue grow in Q1 2023?").abstained
+    # a name written as a word, whose revenue is asked: not the documents' company either
+    for question, name in (
+        ("What is Globex's operating margin?", "Globex"),
+        ("How much did Tesla's product revenue grow?", "Tesla"),
+    ):
+        a = reports.ask(question)
+        assert a.abstained and a.why == f"The documents never mention {name}.", a.answer
+    assert not reports.ask("What is the operating margin?").abstained
 
 
 def test_one_company_over_two_quarters_reads_that_companys_reports(tmp_path, embedder):

@@ -245,6 +245,33 @@ def test_a_comparison_reads_the_same_row_of_each_period_in_order(tmp_path, embed
     ]
 
 
+def test_a_fact_asked_without_a_period_is_read_from_the_latest_filing(tmp_path, embedder, reader):
+    """ "What were Bell's total net sales?" asks of now: the latest filing's row, though the
+    older filing's passage says the question's words more often."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, (now, before), extra in (
+        ("2022 Q1 BELL.txt", ("8,100", "7,000"), "Total net sales grew: total net sales rose.\n\n"),
+        ("2023 Q1 BELL.txt", ("9,300", "8,100"), ""),
+    ):
+        year = name[:4]
+        (docs / name).write_text(
+            f"Bell Instruments Inc. quarterly report.\n\n{extra}Total net sales — Three Months "
+            f"Ended March 31, {year}: {now}; Three Months Ended March 31, {int(year) - 1}: "
+            f"{before}\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    assert rag.retriever.run("What were Bell's total net sales?", 2)[0].chunk.doc.startswith("2022")
+    a = rag.ask("What were Bell's total net sales?")
+    assert not a.abstained, a.why
+    assert a.short_answer.text == "9,300" and [c.doc for c in a.citations] == ["2023 Q1 BELL.txt"]
+    old = rag.ask("What were Bell's total net sales in Q1 2022?")
+    assert old.short_answer.text == "8,100" and [c.doc for c in old.citations] == [
+        "2022 Q1 BELL.txt"
+    ]
+
+
 def test_a_figure_says_the_unit_its_table_is_in():
     """Row lines leave the unit out ("81,797" is $81,797 million): the unit line under the
     statement's heading is said beside the answer, except for the rows it excepts."""

@@ -473,10 +473,19 @@ def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], 
             docs = series_documents(seen, sorted(snap.documents), periods(query))
         return docs, names
     if steered:
-        # the latest period first among documents the retrieval did not rank
+        # the latest period first among documents the retrieval did not rank; and first of
+        # all when the question names no period: "What is Apple's revenue?" is asked of now
         late = sorted(steered, key=doc_order, reverse=True)
+        if not periods(query):
+            return late, names
         docs = sorted(late, key=lambda d: first.get(d, len(passages) + 1))
         return docs, names
+    if not periods(query) and passages:
+        # one company's filings, its name in all of them: the latest the retrieval brought
+        seen = list(dict.fromkeys(p.chunk.doc for p in passages[:3]))
+        dated = [d for d in seen if doc_period(d)]
+        if len(dated) == len(seen):
+            return [max(dated, key=doc_order)], names
     return ([passages[0].chunk.doc] if passages else []), names
 
 
