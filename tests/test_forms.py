@@ -502,3 +502,24 @@ def test_a_summary_of_what_drove_a_change_says_sentences_not_rows(tmp_path, embe
     ]
     both = rag.ask("Summarize the revenue.")
     assert any(c.quote.startswith("Revenue — Q1 2023") for c in both.citations)
+
+
+def test_a_filings_certifications_and_signatures_are_no_items_unless_asked(
+    tmp_path, embedder, reader
+):
+    """ "I have reviewed this quarterly report ..." holds the words of many questions; it
+    tells nothing the report tells."""
+    text = (
+        "# Nordvik quarterly report\n\n## Revenue\n\n"
+        "Revenue rose to 12 million dollars on higher ferry traffic.\n\n"
+        "## Exhibit 31.1 — Certification\n\n"
+        "I certify that the revenue and other figures in this quarterly report fairly present "
+        "the revenue of Nordvik.\n"
+    )
+    rag = one_document(tmp_path, "nordvik.md", text, embedder, reader)
+    a = rag.ask("Summarize the revenue.")
+    assert [c.quote for c in a.citations] == [
+        "Revenue rose to 12 million dollars on higher ferry traffic."
+    ]
+    b = rag.ask("Summarize the certification of the revenue.")
+    assert any(c.quote.startswith("I certify") for c in b.citations)

@@ -178,6 +178,11 @@ class Line:
     words: frozenset = frozenset()  # the question's words it holds
 
 
+# The sections of a filing that are formalities: "Exhibit 31.1 › CERTIFICATION", "SIGNATURES",
+# "Item 6. Exhibits".
+_FORMALITIES = re.compile(r"(?i)\b(?:certifications?|certif(?:y|ied)|signatures?|exhibits?)\b")
+
+
 def question_terms(question: str) -> set[str]:
     return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING
 
@@ -201,8 +206,13 @@ def score_lines(
     from rag.answer.vocabulary import expand
 
     items = []
+    formal = not _FORMALITIES.search(asked or question)
     for p in passages:
         for a, b in p.chunk.sentence_spans():
+            # a filing's certifications, signatures and exhibit index say the company's name
+            # and the report's, never what the report tells
+            if formal and _FORMALITIES.search(heading_at(p.chunk, a)):
+                continue
             text = p.chunk.text[a:b]
             # a heading, a page number or a contents line says nothing on its own, nor does
             # a sentence that only leads into a table ("... were as follows (in millions):")
