@@ -20,13 +20,13 @@ from rag.answer.base import Model, Outcome, Rival, ShortAnswer
 from rag.answer.reader import Span
 from rag.answer.spans import (
     MEASURE,
+    answers,
     asks_measure,
     bound_amount,
     bound_change,
     bound_number,
     choose_span,
     has_figure,
-    measured,
     trim_span,
 )
 from rag.context import known_text, retrieval_text
@@ -329,7 +329,7 @@ class ReadingAnswerer:
         alone_feats: dict[str, float] = {}
         # a span that cannot answer the quantity asked ("How long ...?" read "from the date
         # of purchase") is no answer read: re-read as when every passage prefers none
-        margins = [s.margin for s in spans if measured(query, s.text)]
+        margins = [s.margin for s in spans if answers(query, s.text)]
         if reread and (not margins or max(margins) < 0):
             passage_margin = max(margins, default=0.0)
             alone, gap, count = self._reread(query, passages[0])
@@ -525,7 +525,7 @@ class ReadingAnswerer:
             ok = cand.span.margin >= self.settings.reader_min_margin
         # "How long is the bridge?" is not answered "May": a measure asked wants a quantity,
         # and a passage whose best span states none does not "may answer" it either
-        typed = measured(asked or query, cand.span.text)
+        typed = answers(asked or query, cand.span.text)
         if not ok or not typed:
             if cand.span.margin <= 0 or not typed:
                 return Outcome(reason="not_confident", confidence=confidence)

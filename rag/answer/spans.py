@@ -259,6 +259,26 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(text))
 
 
+# The unit a table is printed in, read off its lead-in ("... are as follows (in millions):"):
+# it says how figures are counted, never what was asked.
+_UNIT_ONLY = re.compile(
+    r"(?i)^\W*(?:(?:dollars|amounts?|shares?)\s+)?in\s+(?:thousands|millions|billions)"
+    r"(?:\s+of\s+(?:dollars|shares))?(?:,?\s+except\b.*)?\W*$"
+)
+
+
+def answers(question: str, span: str) -> bool:
+    """Whether a short answer can answer the question at all: `measured`, and more than the
+    unit a table is printed in ("in millions").
+
+    >>> answers("What was operating income by segment?", "in millions")
+    False
+    >>> answers("What was operating income?", "$ 5,403 million")
+    True
+    """
+    return measured(question, span) and not _UNIT_ONLY.match(span)
+
+
 def measured(question: str, span: str) -> bool:
     """Whether a short answer can answer the question's kind of quantity: "How long/far/many
     ...?" wants a number, a number's word or a unit; other questions take any span.
