@@ -487,23 +487,6 @@ def test_a_summary_says_what_happened_before_what_the_risk_factors_say_might(
     assert "could harm the farm" in risk.citations[0].quote
 
 
-def test_a_summary_of_what_drove_a_change_says_sentences_not_rows(tmp_path, embedder, reader):
-    """A row says how much revenue was, never why it moved."""
-    text = (
-        "Revenue — Q1 2023: 120; Q1 2022: 100\n\n"
-        "Revenue increased because ferry traffic rose after the new route opened.\n\n"
-        "The farm repaired its tractor in May."
-    )
-    rag = one_document(tmp_path, "farm.txt", text, embedder, reader)
-    a = rag.ask("Summarize what drove the increase in revenue.")
-    assert a.form == "summary" and not a.abstained, a.why
-    assert [c.quote for c in a.citations] == [
-        "Revenue increased because ferry traffic rose after the new route opened."
-    ]
-    both = rag.ask("Summarize the revenue.")
-    assert any(c.quote.startswith("Revenue — Q1 2023") for c in both.citations)
-
-
 def test_a_filings_certifications_and_signatures_are_no_items_unless_asked(
     tmp_path, embedder, reader
 ):

@@ -360,9 +360,6 @@ def extract(
     if not lines:
         return Outcome(form=form, reason="form_unsupported", detail=form)
     if form != "comparison":
-        if CAUSES.search(asked or question):
-            # what drove a change is said in sentences; a row only says how much it was
-            lines = [x for x in lines if x.row is None] or lines
         kept = [x for x in lines[: fs.max_items] if x.score >= lines[0].score - fs.max_drop]
         chosen = _in_document_order(kept)
         return Outcome([_support(x) for x in chosen], form=form)
