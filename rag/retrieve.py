@@ -113,7 +113,10 @@ def fuse_convex(dense: dict, lexical: dict, alpha: float) -> list:
 # iRobot"). 10-Q validation: contains 0.634 -> 0.648. So do the forward-looking statements
 # ("Actual results and outcomes could differ materially for a variety of reasons, including
 # ... risks of inventory management ...").
-_RISK_HEADING = re.compile(r"\brisk factors?\b|\bforward[- ]looking statements?\b", re.I)
+_RISK_HEADING = re.compile(r"\brisk factors?\b", re.I)
+# ... only where the passage itself speaks of them: a heading the extractor missed after the
+# note ("Highlights from the first quarter ...") leaves the note's heading on what follows.
+_FORWARD = re.compile(r"\bforward[- ]looking statements?\b|\bdiffer materially\b", re.I)
 ASKS_RISK = re.compile(
     r"\b(risks?|uncertaint\w*|threats?|exposures?|contingenc\w*|proceedings?|litigation)\b",
     re.I,
@@ -129,9 +132,22 @@ _RISK_ITEM = re.compile(
 
 
 def hypothetical(passage: Passage, inside: frozenset[str] = frozenset()) -> bool:
-    """Whether a passage stands under a heading naming risk factors or forward-looking
-    statements, or is one of `inside` (`risk_items`)."""
-    return passage.chunk.chunk_id in inside or bool(_RISK_HEADING.search(passage.chunk.context))
+    """Whether a passage stands under a heading naming risk factors, or forward-looking
+    statements and speaks of them, or is one of `inside` (`risk_items`).
+
+    >>> ctx = "f | § Item 2 › Note About Forward-Looking Statements"
+    >>> p = lambda text: Passage(1, 0.5, Chunk("f::0", "f", 0, len(text), text, context=ctx))
+    >>> hypothetical(p("We undertake no obligation to update forward-looking statements."))
+    True
+    >>> hypothetical(p("Highlights: Microsoft Cloud revenue increased 24%."))
+    False
+    """
+    c = passage.chunk
+    return (
+        c.chunk_id in inside
+        or bool(_RISK_HEADING.search(c.context))
+        or bool(_FORWARD.search(c.context) and _FORWARD.search(c.text))
+    )
 
 
 def risk_items(chunks: list[Chunk]) -> frozenset[str]:
