@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
-from rag.answer.abstain import absent_names, reason, unknown_acronyms, unmentioned_in
+from rag.answer.abstain import absent_names, reader_refusing, reason, unmentioned_in
 from rag.answer.arithmetic import ASKS_SHARE, cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
@@ -333,11 +332,11 @@ class RAG:
         if not formed:
             passages = passages[:read_k]
         table = self._from_tables(form if formed else "fact", query, text, passages, documents)
-        if table is not None:
-            absent = self._absent(text, passages, documents)
-        else:
-            missing = self._unmentioned(text, documents, query)
-            absent = unknown_acronyms(missing) or self._absent_owner(text, missing, passages)
+        absent = (
+            self._absent(text, passages, documents)
+            if table is not None
+            else reader_refusing(text, self._unmentioned(text, documents, query), passages)
+        )
         if absent:
             yield self._abstain(result, t0, "missing_names", " or ".join(absent))
             return
@@ -439,16 +438,6 @@ class RAG:
         Harvard?") for 2 unanswerable ones."""
         missing = [w for w in self._unmentioned(question, documents) if not w.isupper()]
         return absent_names(missing, [p.chunk.text for p in passages]) if missing else []
-
-    @staticmethod
-    def _absent_owner(question: str, missing: list[str], passages) -> list[str]:
-        """Of the names no searched document mentions, the one whose something is asked
-        ("What is Tesla's revenue?"), when nothing like it is in the passages either: the
-        reader had read Apple's revenue for it. (Any unmentioned name refused 4 answerable
-        SQuAD test questions, `_absent`; an owner's name refuses only the 2 SQuAD dev
-        questions after "Lorenzo's Law", both unanswerable.)"""
-        owners = [w for w in missing if re.search(rf"\b{re.escape(w)}['’]s\b", question)]
-        return absent_names(owners, [p.chunk.text for p in passages]) if owners else []
 
     def _snap(self, documents):
         """The live snapshot, searching only `documents` when given."""

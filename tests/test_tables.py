@@ -211,6 +211,15 @@ def test_rag_answers_a_table_fact_with_the_cell_and_cites_the_row_exactly(
         assert c.why == "The documents never mention Acme."
 
 
+def _bell_row(name: str, now: str, before: str, label: str = "Total net sales") -> str:
+    """A row of Bell's filing `name` ("2023 Q1 BELL.txt"): its quarter and the year before."""
+    year = int(name[:4])
+    return (
+        f"{label} — Three Months Ended March 31, {year}: {now}; "
+        f"Three Months Ended March 31, {year - 1}: {before}"
+    )
+
+
 def test_a_comparison_reads_the_same_row_of_each_period_in_order(tmp_path, embedder, reader):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -220,17 +229,10 @@ def test_a_comparison_reads_the_same_row_of_each_period_in_order(tmp_path, embed
         "2023 Q1 BELL.txt": ("9,300", "8,100"),
         "2022 Q1 BELL.txt": ("8,100", "7,000"),
     }.items():
-        year = name[:4]
-        row = (
-            f"Total net sales — Three Months Ended March 31, {year}: {now}; "
-            f"Three Months Ended March 31, {int(year) - 1}: {before}"
-        )
-        rows[name] = row
+        rows[name] = row = _bell_row(name, now, before)
+        cost = _bell_row(name, "4,000", "3,000", "Cost of sales")
         (docs / name).write_text(
-            f"Bell Instruments Inc. quarterly report.\n\n{row}\n\n"
-            f"Cost of sales — Three Months Ended March 31, {year}: 4,000; "
-            f"Three Months Ended March 31, {int(year) - 1}: 3,000\n",
-            encoding="utf-8",
+            f"Bell Instruments Inc. quarterly report.\n\n{row}\n\n{cost}\n", encoding="utf-8"
         )
     rag = build_rag(docs, tmp_path, embedder, reader)
     a = rag.ask("How has Bell's total net sales changed over time?")
@@ -254,11 +256,8 @@ def test_a_fact_asked_without_a_period_is_read_from_the_latest_filing(tmp_path, 
         ("2022 Q1 BELL.txt", ("8,100", "7,000"), "Total net sales grew: total net sales rose.\n\n"),
         ("2023 Q1 BELL.txt", ("9,300", "8,100"), ""),
     ):
-        year = name[:4]
         (docs / name).write_text(
-            f"Bell Instruments Inc. quarterly report.\n\n{extra}Total net sales — Three Months "
-            f"Ended March 31, {year}: {now}; Three Months Ended March 31, {int(year) - 1}: "
-            f"{before}\n",
+            f"Bell Instruments Inc. quarterly report.\n\n{extra}{_bell_row(name, now, before)}\n",
             encoding="utf-8",
         )
     rag = build_rag(docs, tmp_path, embedder, reader)

@@ -278,6 +278,29 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :] if len(b) > len(a) else a[i + 1 :] == b[i:]
 
 
+def reader_refusing(question: str, missing: list[str], passages) -> list[str]:
+    """Of the names no searched document mentions (`missing`), those that refuse what the
+    reader reads from `passages` (Passages): `unknown_acronyms`, else `absent_owners`."""
+    texts = [p.chunk.text for p in passages]
+    return unknown_acronyms(missing) or absent_owners(question, missing, texts)
+
+
+def absent_owners(question: str, missing: list[str], passages) -> list[str]:
+    """Of the names no searched document mentions (`missing`), the one whose something is
+    asked ("What is Tesla's revenue?"), when nothing like it is in the passages either
+    (`absent_names`): the reader had read Apple's revenue for it. Any unmentioned name refused
+    4 answerable SQuAD test questions (`RAG._absent`); an owner's name reaches only the 2
+    SQuAD dev questions after "Lorenzo's Law", both unanswerable.
+
+    >>> absent_owners("What is Tesla's revenue?", ["Tesla"], ["Apple's total net sales"])
+    ['Tesla']
+    >>> absent_owners("Who founded Tesla?", ["Tesla"], ["Apple's total net sales"])
+    []
+    """
+    owners = [w for w in missing if re.search(rf"\b{re.escape(w)}['’]s\b", question)]
+    return absent_names(owners, passages) if owners else []
+
+
 def absent_names(names: list[str], passages) -> list[str]:
     """Of `names` (absent from the index, `unmentioned_names`), those no word of the passages
     comes close to: "Japan" is near "Japanese", "Korean" near "Korea" (a shared start of at
