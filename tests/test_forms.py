@@ -506,3 +506,9 @@ def test_a_filings_certifications_and_signatures_are_no_items_unless_asked(
     ]
     b = rag.ask("Summarize the certification of the revenue.")
     assert any(c.quote.startswith("I certify") for c in b.citations)
+    # a museum's "Exhibits" are what it tells
+    museum = "# Ferry museum\n\n## Exhibits\n\nThe museum shows three steam ferries from 1890.\n"
+    (tmp_path / "museum").mkdir()
+    other = one_document(tmp_path / "museum", "museum.md", museum, embedder, reader)
+    c = other.ask("Summarize the steam ferries the museum shows.")
+    assert [x.quote for x in c.citations] == ["The museum shows three steam ferries from 1890."]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from rag.answer.base import Outcome
 from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
 from rag.answer.periods import doc_order, doc_period, period_label, periods
+from rag.context import section_words
 from rag.questions import without_glosses
 from rag.text import ASKING, content_tokens, folded, stem
 
@@ -179,8 +180,11 @@ class Line:
 
 
 # The sections of a filing that are formalities: "Exhibit 31.1 › CERTIFICATION", "SIGNATURES",
-# "Item 6. Exhibits".
-_FORMALITIES = re.compile(r"(?i)\b(?:certifications?|certif(?:y|ied)|signatures?|exhibits?)\b")
+# "Item 6. Exhibits" (not a museum's "Exhibits"); and a question asking about them.
+_FORMALITIES = re.compile(
+    r"(?i)\bexhibits?\s+\d|\bitem\s+\d+[a-z]?\W+exhibits\b|\bsignatures?\b|\bcertify\b"
+)
+_ASKS_FORMALITIES = re.compile(r"(?i)\b(?:certif\w*|signatures?|signed|exhibits?)\b")
 
 
 def question_terms(question: str) -> set[str]:
@@ -206,12 +210,12 @@ def score_lines(
     from rag.answer.vocabulary import expand
 
     items = []
-    formal = not _FORMALITIES.search(asked or question)
+    formal = not _ASKS_FORMALITIES.search(asked or question)
     for p in passages:
         for a, b in p.chunk.sentence_spans():
             # a filing's certifications, signatures and exhibit index say the company's name
             # and the report's, never what the report tells
-            if formal and _FORMALITIES.search(heading_at(p.chunk, a)):
+            if formal and _FORMALITIES.search(f"{section_words(p.chunk)} {heading_at(p.chunk, a)}"):
                 continue
             text = p.chunk.text[a:b]
             # a heading, a page number or a contents line says nothing on its own, nor does
