@@ -121,10 +121,10 @@ ASKS_RISK = re.compile(
     r"\b(risks?|uncertaint\w*|threats?|exposures?|contingenc\w*|proceedings?|litigation)\b",
     re.I,
 )
-# A filing's "Item 1A. Risk Factors" runs to its next item, under sub-headings of its own
-# ("We Face Significant Inventory Risk") that a passage's heading path keeps instead of it.
-# An item's heading line: "Item 2. Management's ...", "ITEM 1A. RISK FACTORS" (not a line
-# wrapped before "Item 1A of the 2022 Form 10-K").
+# A filing's "Item 1A. Risk Factors" runs to its next item's heading line ("Item 2.
+# Management's ...", not a line wrapped before "Item 1A of the 2022 Form 10-K"), under
+# sub-headings of its own ("We Face Significant Inventory Risk") that a passage's heading path
+# keeps instead of it.
 _ITEM = re.compile(r"(?m)^[ \t]*(?:ITEM|Item)[ \t]+\d+[A-Z]?\b\.?[ \t]*[—–:-]?[ \t]*[A-Z]")
 _RISK_ITEM = re.compile(
     r"(?i)[ \t]*item[ \t]+1a\b\.?[ \t]*[—–:-]?[ \t]*risk factors[ \t]*\.?[ \t]*$", re.M

@@ -354,9 +354,7 @@ def extract(
     ]
     if fs.hypothetical_penalty:
         lines = [
-            replace(x, score=x.score - fs.hypothetical_penalty)
-            if getattr(x.passage, "hypothetical", False)
-            else x
+            replace(x, score=x.score - fs.hypothetical_penalty) if x.passage.hypothetical else x
             for x in lines
         ]
     # A comparison wants the same sentence from each period; a list says each thing once.

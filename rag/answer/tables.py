@@ -483,9 +483,8 @@ def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], 
     if not periods(query) and passages:
         # one company's filings, its name in all of them: the latest the retrieval brought
         seen = list(dict.fromkeys(p.chunk.doc for p in passages[:3]))
-        dated = [d for d in seen if doc_period(d)]
-        if len(dated) == len(seen):
-            return [max(dated, key=doc_order)], names
+        if all(doc_period(d) for d in seen):
+            return [max(seen, key=doc_order)], names
     return ([passages[0].chunk.doc] if passages else []), names
 
 
