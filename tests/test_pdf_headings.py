@@ -12,7 +12,8 @@ from rag.ingest.formats import extract
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
-# (kind, text): "h1" larger type, "h2" bold at the body's size, "p" a body paragraph.
+# (kind, text): "h1" larger type, "h2" bold at the body's size, "p" a body paragraph, "caps" a
+# line in the body's own font.
 REPORT = [
     [
         ("h1", "Harbor Operations"),
@@ -63,7 +64,7 @@ def report_pdf(report=REPORT, gap: float = 3) -> bytes:
     for page in report:
         doc.add_page()
         for kind, text in page:
-            style, size = {"h1": ("", 16), "h2": ("B", 11), "p": ("", 11)}[kind]
+            style, size = {"h1": ("", 16), "h2": ("B", 11), "p": ("", 11), "caps": ("", 11)}[kind]
             doc.set_font("DejaVu", style=style, size=size)
             doc.multi_cell(0, size * 0.6, text)
             doc.ln(gap)
@@ -130,6 +131,57 @@ def test_a_heading_set_close_above_its_text_is_its_own_paragraph():
         "Water Purifier Manual › Safety Warnings",
         "Water Purifier Manual › Warranty",
     ]
+
+
+FILING = [
+    [
+        ("h2", "Assets"),
+        ("p", "Cash and equivalents were held in money market funds and bank deposits. " * 3),
+        ("caps", "NOTE 9 — DEBT"),
+        ("p", "The company issued commercial paper to fund its operations. " * 3),
+        ("h2", "Long-term Debt"),
+        ("p", "Senior notes due in 2030 carry a fixed coupon of three percent. " * 3),
+        ("h2", "Item 2. Management’s Discussion and Analysis"),
+        ("caps", "OVERVIEW"),
+        ("p", "Revenue grew in every segment while costs stayed flat. " * 3),
+    ]
+]
+
+
+def test_capitals_in_the_body_font_are_headings_above_the_bold_ones():
+    """Filings printed from a browser set "NOTE 9 — DEBT" and "OVERVIEW" in the body's own
+    font; before, the debt note's passages sat under "Assets" and the overview under nothing."""
+    ex = extract("filing.pdf", report_pdf(FILING))
+    at = ex.text.index
+    assert ex.section_at(at("The company issued")) == "NOTE 9 — DEBT"
+    assert ex.section_at(at("Senior notes")) == "NOTE 9 — DEBT › Long-term Debt"
+    assert ex.section_at(at("Revenue grew")) == (
+        "Item 2. Management’s Discussion and Analysis › OVERVIEW"
+    )
+    # A sentence in capitals is no heading, nor is a short abbreviation.
+    body = (400, 11.0)
+    caps = rag_pdf.Line([("U.S.", 0.0, 1.0)], 0, 11, body)
+    caps.cells = [("U.S.", 0.0, 1.0)]
+    assert not rag_pdf._looks_like_heading(caps, body)
+
+
+def test_a_parts_name_atop_three_pages_or_more_is_a_running_header():
+    def page(*texts):
+        out = []
+        for t in texts:
+            ln = rag_pdf.Line([(w, 0.0, 1.0) for w in t.split()], 0, 10, (400, 9.0))
+            ln.cells = [(t, 0.0, 1.0)]
+            out.append(ln)
+        return out
+
+    words = "one two three four five six seven eight nine ten".split()
+    bodies = [[f"Risk {n} {k} may harm us." for k in "abcd"] for n in words]
+    pages = [page("PART I", "Item 2", *bodies[0])]
+    pages += [page("PART II", "Item 1A", *b) for b in bodies[1:4]]
+    pages += [page(*b) for b in bodies[4:]]  # too few pages carry it for the 40% rule
+    kept = rag_pdf.drop_running_lines(pages)
+    assert [ln.text for ln in kept[0]] == ["PART I", "Item 2", *bodies[0]]  # one page: kept
+    assert [[ln.text for ln in p] for p in kept[1:]] == bodies[1:]
 
 
 def test_table_rows_sentences_and_numbers_are_not_headings():

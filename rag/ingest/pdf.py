@@ -56,6 +56,10 @@ _PAGE_NUMBER = re.compile(
     r"(?i)(?:page\s+)?[-–—]?\s*(?:\d{1,3}|[ivxlc]{1,6})\s*[-–—]?(?:\s+of\s+\d{1,4})?"
 )
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+# A part's or items' bare name as `_key` writes it: "part ii", "item #a", "items #, #a".
+_RUNNING_NAME = re.compile(
+    r"part\s+(?:i{1,3}|iv)|items?\s+#[a-z]?(?:\s*(?:,|and|&|-|–)\s*#[a-z]?)*"
+)
 
 
 class Line:
@@ -301,13 +305,17 @@ def _key(text: str) -> str:
 
 
 def drop_running_lines(pages: list[list[Line]], zone: int = 3) -> list[list[Line]]:
-    """Remove page numbers and lines repeated at the top or bottom of most pages."""
+    """Remove page numbers and lines repeated at the top or bottom of most pages, and a part's
+    or item's bare name repeated at the edge of three pages or more ("PART II" / "Item 1A" atop
+    each page of a filing's risk factors: too few pages for the first rule, and it cut their
+    sentences)."""
     with_text = [p for p in pages if p]
     counts: Counter[str] = Counter()
     for lines in with_text:
         counts.update({_key(ln.text) for ln in lines[:zone] + lines[-zone:]})
     need = max(3, int(0.4 * len(with_text) + 0.5))
     running = {k for k, n in counts.items() if n >= need} if len(with_text) >= 3 else set()
+    running |= {k for k, n in counts.items() if n >= 3 and _RUNNING_NAME.fullmatch(k)}
     out = []
     for lines in pages:
         edge = set(range(min(zone, len(lines)))) | set(range(max(0, len(lines) - zone), len(lines)))
@@ -462,9 +470,13 @@ def _looks_like_heading(ln: Line, body: tuple[int, float] | None) -> bool:
     weight, size = ln.style
     if size < 0.95 * body[1]:
         return False  # footnotes and column headers are smaller than the body
-    if not (weight > body[0] + _BOLDER or size > _LARGER * body[1]):
-        return False
     text = ln.text
+    # Filings printed from a browser may set headings in the body's own font, in capitals
+    # ("NOTE 9 — DEBT", "OVERVIEW").
+    if not (weight > body[0] + _BOLDER or size > _LARGER * body[1]) and not (
+        ln.style == body and in_capitals(text)
+    ):
+        return False
     words = text.split()
     if len(words) > HEADING_MAX_WORDS or len(text) > HEADING_MAX_CHARS:
         return False
@@ -479,6 +491,16 @@ def _looks_like_heading(ln: Line, body: tuple[int, float] | None) -> bool:
     letters = sum(ch.isalpha() for ch in text)
     digits = sum(ch.isdigit() for ch in text)
     return letters >= 3 and digits <= letters / 2
+
+
+def in_capitals(text: str) -> bool:
+    """Whether a line is written in capitals (four letters or more, none lowercase).
+
+    >>> in_capitals("NOTE 9 — DEBT"), in_capitals("Note 9 — Debt"), in_capitals("U.S.")
+    (True, False, False)
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and not any(ch.islower() for ch in letters)
 
 
 def page_headings(pages: list[list[Line]]) -> list[list[tuple[str, tuple[int, float]]]]:
@@ -553,13 +575,19 @@ def section_paths(
     heads: list[tuple[int, str, tuple[int, float]]], sep: str
 ) -> tuple[tuple[int, str], ...]:
     """Located headings -> (offset, heading path) sections. Levels: "PART I" 1, "Item 2." 2; the
-    other headings by font, larger first and, at one size, the font the document uses first
-    (most often bold before italic) above; a heading in the font of the "Note 5" headings that
-    is not a note sits under the note."""
+    other headings by font, larger first and, at one size, a font whose headings are all in
+    capitals above, then the font the document uses first (most often bold before italic)
+    above; a heading in the font of the "Note 5" headings that is not a note sits under the
+    note."""
     note_styles = {s for _, t, s in heads if _NOTE.match(t)}
+    mixed = {s for _, t, s in heads if not in_capitals(t)}
     styles = sorted(
         {s for _, t, s in heads if not (_PART.match(t) or _ITEM.match(t))},
-        key=lambda s: (-s[1], next(i for i, (_, _, x) in enumerate(heads) if x == s)),
+        key=lambda s: (
+            -s[1],
+            s in mixed,
+            next(i for i, (_, _, x) in enumerate(heads) if x == s),
+        ),
     )
     rank = {s: i for i, s in enumerate(styles)}
     path: list[tuple[float, str]] = []
