@@ -362,6 +362,49 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
     assert b.form == "list" and [c.quote for c in b.citations] != leads
 
 
+RISKS = (
+    "# Annual Report\n\n"
+    "## Risk Factors\n\n"
+    "### We Face Intense Competition\n\n"
+    "Other ferry lines cut their fares every winter.\n\n"
+    "### Fuel Prices Can Rise Sharply\n\n"
+    "Diesel is a third of the Company's costs.\n\n"
+    "### Ice Can Close the Harbour\n\n"
+    "In a cold year the harbour is closed for weeks.\n\n"
+    "### Our Ships Are Ageing\n\n"
+    "Two of the four ferries are over thirty years old.\n\n"
+    "## Legal Proceedings\n\n"
+    "### Nordvik Case\n\n"
+    "In May 2023, Nordvik Ferry Lines filed a complaint against the Company in Oslo.\n\n"
+    "### Other Proceedings\n\n"
+    "In June 2022, a group of passengers sued the Company over delayed crossings."
+)
+
+
+def test_a_list_of_a_section_with_many_headed_parts_gives_their_headings(
+    tmp_path, embedder, reader
+):
+    """ "What are the main risks?" names "Risk Factors" (a plural and "factors" aside); its
+    four headed risks are the items, each cited where its heading stands. Two headed parts are
+    topics: their sentences are the items."""
+    rag = one_document(tmp_path, "report.md", RISKS, embedder, reader)
+    text = rag.library.layout("report.md").text
+    a = rag.ask("What are the main risks?")
+    assert a.form == "list" and not a.abstained
+    heads = [
+        "We Face Intense Competition",
+        "Fuel Prices Can Rise Sharply",
+        "Ice Can Close the Harbour",
+        "Our Ships Are Ageing",
+    ]
+    assert [(c.quote, c.start) for c in a.citations] == [(h, text.index(h)) for h in heads]
+    b = rag.ask("What legal proceedings are disclosed?")
+    assert [c.quote for c in b.citations] == [
+        "In May 2023, Nordvik Ferry Lines filed a complaint against the Company in Oslo.",
+        "In June 2022, a group of passengers sued the Company over delayed crossings.",
+    ]
+
+
 MANUAL = (
     "# AquaPure 300 Manual\n\n"
     "## Safety Warnings\n\n"

@@ -9,6 +9,10 @@ content word is the question's, the list is the first sentence of each paragraph
 document order. On the 10-Q validation half lists went from 2 to 5 of 7 holding a gold key
 (contains 0.577 -> 0.620). Lists only: summaries so answered lost 5 keys (0.620 -> 0.563), as an
 account wants the sentences that explain, not each paragraph's opening.
+
+A section divided into four headed parts or more lists its headings instead: a filing's risk
+factors are forty paragraphs under titles that each name one risk ("We Face Intense
+Competition"), and "What are the main risks?" had been answered with the item's preamble.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from rag.text import content_tokens, stem
 
 # Words of a heading that name no subject: "Item 1A.", "Note 4 —", "PART II — OTHER INFORMATION".
 _NAMELESS = {stem(w) for w in "item note part other information section chapter".split()}
+# A heading's word the question need not say: "What are the main risks?" names "Risk Factors".
+_LOOSE = {stem("factors")}
 # "How do I replace the filter?" asks for the steps under "Replacing the Filter".
 _PROCEDURE = re.compile(
     r"^\s*(?:how (?:do|can|should|would|must) (?:i|you|we|one|users?)\b|how to\b|"
@@ -30,6 +36,8 @@ _PROCEDURE = re.compile(
     re.I,
 )
 PROCEDURE_STEPS = 12
+# A section lists its sub-headings when it has at least this many.
+MIN_SUB_HEADINGS = 4
 _MARKER = re.compile(r"(?:\d{1,2}[.)]|\(?[a-z][.)]|[•▪◦●‣∙-])\s+\S")
 _ROMAN = re.compile(r"[ivxlc]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*$")
@@ -51,6 +59,15 @@ def heading_terms(heading: str) -> set[str]:
     return {stem(w) for w in words} - _NAMELESS
 
 
+def _singular(term: str) -> str:
+    """A stem without a plural's "s": the stem keeps six letters, so "risks" and "Risk" differ.
+
+    >>> _singular("risks"), _singular("risk"), _singular("loss")
+    ('risk', 'risk', 'loss')
+    """
+    return term[:-1] if len(term) > 3 and term.endswith("s") and not term.endswith("ss") else term
+
+
 @dataclass(frozen=True)
 class Section:
     doc: str
@@ -63,11 +80,13 @@ class Section:
 def named_sections(question: str, doc: str, layout) -> list[Section]:
     """The sections of `doc` (its `Extracted` layout) whose own heading's content words are all
     the question's, those naming the most words first, then in document order."""
-    terms = question_terms(question)
+    terms = {_singular(t) for t in question_terms(question)}
     found = []
     heads = layout.sections
     for i, (start, path) in enumerate(heads):
-        words = heading_terms(path.split(SECTION_SEP)[-1])
+        words = {_singular(w) for w in heading_terms(path.split(SECTION_SEP)[-1])}
+        if words - _LOOSE:
+            words -= _LOOSE - terms
         if not words or not words <= terms:
             continue
         end = next(
@@ -76,6 +95,29 @@ def named_sections(question: str, doc: str, layout) -> list[Section]:
         )
         found.append(Section(doc, start, end, path, len(words)))
     return sorted(found, key=lambda s: (-s.words, s.start))
+
+
+def sub_headings(section: Section, layout, chunks) -> list[tuple]:
+    """The headings under `section` that head none of their own (a risk factors item's risks,
+    a contingencies note's cases), in document order, each as (text, chunk, start, end) with
+    the span in the chunk's text, as `paragraph_leads` gives them; one whose text is not where
+    it was located (a wrapped heading reads with a paragraph break) is left out."""
+    under = [
+        (at, path)
+        for at, path in layout.sections
+        if section.start < at < section.end and path.startswith(section.path + SECTION_SEP)
+    ]
+    out = []
+    for i, (at, path) in enumerate(under):
+        if any(p.startswith(path + SECTION_SEP) for _, p in under[i + 1 :]):
+            continue
+        name = path.split(SECTION_SEP)[-1]
+        if layout.text[at : at + len(name)] != name:
+            continue
+        c = next((c for c in chunks if c.start <= at and at + len(name) <= c.end), None)
+        if c is not None:
+            out.append((name, c, at - c.start, at - c.start + len(name)))
+    return out
 
 
 def paragraph_leads(section: Section, layout, chunks, every: bool = False) -> list[tuple]:
@@ -148,7 +190,12 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
             key = (-sec.words, min(ranks, default=len(passages) + 1), order, sec.start)
             if best is not None and key >= best[0]:
                 continue
-            leads = paragraph_leads(sec, layout, snap.doc_chunks(doc))
+            # the section's own list: its sub-headings when it has many ("We Face Intense
+            # Competition", ...), else its paragraphs' first sentences: two or three headed
+            # parts ("Epic Games", "Other Legal Proceedings") are topics whose sentences say more
+            leads = sub_headings(sec, layout, snap.doc_chunks(doc))
+            if len(leads) < MIN_SUB_HEADINGS:
+                leads = paragraph_leads(sec, layout, snap.doc_chunks(doc))
             if len(leads) < 2:
                 # one paragraph (a PDF's warnings run together): each of its sentences
                 leads = paragraph_leads(sec, layout, snap.doc_chunks(doc), every=True)
