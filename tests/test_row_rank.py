@@ -81,3 +81,14 @@ def test_row_passages_are_the_passages_of_the_best_labels_each_once():
     assert [(round(s, 2), c.chunk_id) for s, c in found] == [(0.75, "r::0")]
     # a question no label names: nothing
     assert row_passages("Who founded Acme?", [a], {"acme"}, 0.4) == []
+
+
+def test_the_end_of_a_period_names_when_not_which_row():
+    """ "at the end of Q2 2023" had made "end" a word the label must say: Amazon's balance
+    sheet row "Current assets: Inventories" scored 0.21 and the inventory went unanswered."""
+    from rag.ingest.chunk import Chunk
+
+    text = "Current assets: Inventories — December 31, 2022: 34,405; June 30, 2023: 36,587"
+    a = Chunk("b::0", "b", 0, len(text), text)
+    found = row_passages("What was Acme's inventory at the end of Q2 2023?", [a], {"acme"}, 0.4)
+    assert [c.chunk_id for _, c in found] == ["b::0"]
