@@ -504,3 +504,18 @@ def test_a_shares_row_answers_only_a_question_after_a_share():
     assert _fact("What were total net sales in Q3 2023?", *rows) == ""
     q = "What percentage of total net sales was selling, general and administrative in Q3 2023?"
     assert _fact(q, *rows) == "Selling, general and administrative: Percentage of total net sales"
+
+
+def test_a_figure_under_a_qualified_header_or_a_remainder_gives_way_to_the_plain_row():
+    """Amazon prints "Net sales" in its foreign-exchange table under "... 2023 Exchange Rate
+    Effect" and "Net Sales: Other" in its segment note: "net sales in Q1 2023" had read $2,436."""
+    rows = (
+        "Net sales — Three Months Ended March 31, 2023 Exchange Rate Effect (1): $2,436; "
+        "Three Months Ended March 31, At Prior Year Rates (2): $129,794",
+        "Net Sales: Other (6) — Three Months Ended March 31, 2022: 1,284; "
+        "Three Months Ended March 31, 2023: 1,247",
+        "Total net sales — Three Months Ended March 31, 2022: 116,444; "
+        "Three Months Ended March 31, 2023: 127,358",
+    )
+    assert _fact("What were the net sales in Q1 2023?", *rows) == "Total net sales"
+    assert _fact("What were other net sales in Q1 2023?", *rows) == "Net Sales: Other (6)"

@@ -355,6 +355,9 @@ def lookup(
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
+    scored = _discounted(scored, question, terms)
+    if scored[0][0] < ts.min_score:
+        return None
     # Of equal rows, the one saying the question's words in its order ("Net income (loss)",
     # not "Other income (expense), net", for "net income"), then a total ("Total gross margin
     # percentage", not one product's); for a fact, first the one of a column headed by the
@@ -390,6 +393,44 @@ def lookup(
     short = ShortAnswer(value, c.doc, c.start + row.start + v0, c.start + row.start + v1)
     out = Outcome([_support(row, passage_of(c), score)], short, confidence=score)
     out.notice = unit_notice(row_unit(row, chunks_of(c.doc)))
+    return out
+
+
+# Of a column's header, the words that say when, not what: the rest qualify the figure.
+_WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from".split()}
+# The factor on a row's score when the cell read is under a header that qualifies the figure
+# (`qualifiers`), and when its label is a remainder ("Other", "Net Sales: Other") the question
+# does not ask for.
+QUALIFIED = 0.8
+_REMAINDER = re.compile(r"\bother\b", re.I)
+
+
+def qualifiers(header: str, terms: set[str]) -> set[str]:
+    """The words of a column's header that qualify its figure and the question does not say.
+
+    >>> sorted(qualifiers("Three Months Ended March 31, 2023 Exchange Rate Effect (1)", set()))
+    ['effect', 'exchan', 'rate']
+    >>> qualifiers("Three Months Ended March 31, 2023", set()), qualifiers("Fair Value", {"fair", "value"})
+    (set(), set())
+    """
+    words = {stem(w) for w in content_tokens(header) if not w[0].isdigit()}
+    return {w for w in words - _WHEN_WORDS if len(w) > 1 and not _term_in(w, terms)}
+
+
+def _discounted(scored, question: str, terms: set[str]):
+    """`scored` (best first) with the rows read from a qualified column, or labelled as a
+    remainder the question does not name, scored QUALIFIED times less: Amazon's foreign-exchange
+    table prints "Net sales" under "... 2023 Exchange Rate Effect" and its segment note "Net
+    Sales: Other"; "What were Amazon's net sales in Q1 2023?" had read the table's $2,436, not
+    the statement's "Total net sales" $127,358."""
+    other = bool(_REMAINDER.search(question))
+
+    def factor(row: Row) -> float:
+        f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
+        return f * (QUALIFIED if not other and _REMAINDER.search(row.label) else 1.0)
+
+    out = [(s * factor(r), r) for s, r in scored]
+    out.sort(key=lambda x: -x[0])
     return out
 
 
