@@ -66,6 +66,9 @@ def test_classify_forms():
     assert classify("What lawsuits is Apple facing?") == "list"
     assert classify("What claims have been made against the farm?") == "list"
     assert classify("Who told him about the war?") == "fact"
+    assert classify("What is the Epic Games lawsuit about?") == "summary"
+    assert classify("What are Amazon's sources of liquidity?") == "list"
+    assert classify("What is the name of the river about which the poem was written?") == "fact"
 
 
 def test_a_fact_the_reader_declines_falls_back_when_it_asks_for_a_sentence_or_two():

@@ -55,7 +55,7 @@ RULES = (
         "list",
         r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risks|segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
-        r"contingencies|verticals|steps|lawsuits|suits|cases|claims))\b",
+        r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources))\b",
     ),
     (
         "summary",
@@ -65,7 +65,8 @@ RULES = (
         r"(^|[,;:] )(please |can you |could you )?(tell (me|us) (more )?about|walk (me|us) through)|"
         r"examine|assess|analy[sz]e|correlat\w* (between|with)|how [^?]{0,120}\b(relate[sd]?|"
         r"correlat\w*|reflect\w*|align\w*)|combine the|align the|"
-        r"(what|any|notable|significant|key|major) changes in|how did [^?]{0,60}\baffect)\b",
+        r"(what|any|notable|significant|key|major) changes in|how did [^?]{0,60}\baffect|"
+        r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\b(about|all about)\s*\??$)",
     ),
 )
 
