@@ -519,3 +519,13 @@ def test_a_figure_under_a_qualified_header_or_a_remainder_gives_way_to_the_plain
     )
     assert _fact("What were the net sales in Q1 2023?", *rows) == "Total net sales"
     assert _fact("What were other net sales in Q1 2023?", *rows) == "Net Sales: Other (6)"
+
+
+def test_revenue_reads_net_sales_not_the_cost_of_sales():
+    """ "revenue" reads "sales", and "Cost of sales: Services" is what the services cost."""
+    rows = (
+        "Cost of sales: Services — Three Months Ended July 1, 2023: 6,248",
+        "Net sales: Services — Three Months Ended July 1, 2023: 21,213",
+    )
+    assert _fact("What was services revenue in Q3 2023?", *rows) == "Net sales: Services"
+    assert _fact("What was the cost of services in Q3 2023?", *rows) == "Cost of sales: Services"

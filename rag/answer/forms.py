@@ -386,6 +386,13 @@ def extract(
         # each period says the same row, where it has it
         for d in docs:
             twin = [x for x in by_doc[d] if x.row is not None and _label_key(x.row.label) == series]
+            # else the row printed with a shorter or longer label ("Net sales: Services" in one
+            # filing's statement, "Net sales by category: Services" in the next one's note)
+            twin = twin or [
+                x
+                for x in by_doc[d]
+                if x.row is not None and _near_label(_label_key(x.row.label), series)
+            ]
             if twin:
                 by_doc[d] = [twin[0], *(x for x in by_doc[d] if x is not twin[0])]
     if len(docs) == 1:
@@ -432,6 +439,18 @@ FIGURELESS_PENALTY = 0.1
 # A row a comparison across periods says in each of them when its score is at most this below
 # the best line's (a sentence): a series of one row's figures answers "how has X changed".
 ROW_SERIES_SLACK = 0.1
+
+
+def _near_label(key: frozenset, series: frozenset) -> bool:
+    """Whether a row's label key holds the series' or is held by it, two words or more shared.
+
+    >>> k = lambda s: _label_key(s)
+    >>> _near_label(k("Net sales: Services"), k("Net sales by category: Services"))
+    True
+    >>> _near_label(k("Cost of sales: Services"), k("Net sales by category: Services"))
+    False
+    """
+    return len(key & series) >= 2 and (key <= series or series <= key)
 
 
 def _row_series(lines: list[Line], docs: list[str]) -> frozenset | None:

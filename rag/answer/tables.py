@@ -403,6 +403,9 @@ _WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from".s
 # does not ask for.
 QUALIFIED = 0.8
 _REMAINDER = re.compile(r"\bother\b", re.I)
+# "Cost of sales: Services" is what the services cost, not their sales ("revenue" reads "sales").
+_COST_OF = re.compile(r"\bcosts? of\b", re.I)
+_ASKS_COST = re.compile(r"\bcosts?\b|\bexpens", re.I)
 
 
 def qualifiers(header: str, terms: set[str]) -> set[str]:
@@ -419,15 +422,18 @@ def qualifiers(header: str, terms: set[str]) -> set[str]:
 
 def _discounted(scored, question: str, terms: set[str]):
     """`scored` (best first) with the rows read from a qualified column, or labelled as a
-    remainder the question does not name, scored QUALIFIED times less: Amazon's foreign-exchange
+    remainder or a cost ("Cost of sales") the question does not name, scored QUALIFIED times
+    less: Amazon's foreign-exchange
     table prints "Net sales" under "... 2023 Exchange Rate Effect" and its segment note "Net
     Sales: Other"; "What were Amazon's net sales in Q1 2023?" had read the table's $2,436, not
     the statement's "Total net sales" $127,358."""
     other = bool(_REMAINDER.search(question))
+    cost = bool(_ASKS_COST.search(question))
 
     def factor(row: Row) -> float:
         f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
-        return f * (QUALIFIED if not other and _REMAINDER.search(row.label) else 1.0)
+        f *= QUALIFIED if not other and _REMAINDER.search(row.label) else 1.0
+        return f * (QUALIFIED if not cost and _COST_OF.search(row.label) else 1.0)
 
     out = [(s * factor(r), r) for s, r in scored]
     out.sort(key=lambda x: -x[0])
@@ -600,6 +606,7 @@ def form_rows(form: str, query: str, passages, snap, min_score: float, most: int
     if not terms or not docs:
         return []
     rows = [r for d in docs for r in document_rows(snap.doc_chunks(d)) if read_value(r, query)]
-    scored = [(s, r) for s, r in score_rows(terms, rows) if s >= min_score][:most]
+    scored = [(s, r) for s, r in _discounted(score_rows(terms, rows), query, terms)]
+    scored = [(s, r) for s, r in scored if s >= min_score][:most]
     retrieved = {p.chunk.chunk_id: p for p in passages}
     return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]
