@@ -529,3 +529,6 @@ def test_revenue_reads_net_sales_not_the_cost_of_sales():
     )
     assert _fact("What was services revenue in Q3 2023?", *rows) == "Net sales: Services"
     assert _fact("What was the cost of services in Q3 2023?", *rows) == "Cost of sales: Services"
+    # a chat's words for "now" name no row
+    assert _fact("How is Acme doing on services revenue lately?", *rows) == "Net sales: Services"
+    assert _fact("What were services sales last quarter?", *rows) == "Net sales: Services"
