@@ -445,9 +445,10 @@ class RAG:
         return snap.restricted(documents) if snap is not None and documents else snap
 
     def _from_tables(self, form: str, query: str, text: str, passages, documents):
-        """A fact or comparison answered from table rows (`rag.answer.tables`), or None."""
+        """A fact, comparison or a list by a division answered from table rows
+        (`rag.answer.tables`), or None."""
         s = self.settings
-        if not s.table_lookup or form not in ("fact", "comparison"):
+        if not s.table_lookup or form not in ("fact", "comparison", "list"):
             return None
         if form == "fact" and CAUSES.search(text) and not ASKS_SHARE.search(text):
             return None  # "What drove the increase in X?": a row says how much, never why
@@ -490,14 +491,14 @@ class RAG:
 
     def _form_rows(self, form: str, query: str, passages, documents) -> list:
         """The table rows a list, summary or comparison reads beside the retrieved sentences
-        (`tables.form_rows`), or none."""
+        (`row_lists.form_rows`), or none."""
         s = self.settings
         # Lists read sentences only: on the validation half rows changed no list answer
         # (contains 0.273 either way), and on the test half they crowded out the sentences
         # that explain ("main contributors to net income" listed the "Net income" rows).
         if not s.table_lookup or s.form_row_most <= 0 or form == "list":
             return []
-        from rag.answer.tables import form_rows
+        from rag.answer.row_lists import form_rows
 
         snap = self._snap(documents)
         return form_rows(form, query, passages, snap, s.form_row_min_score, s.form_row_most)

@@ -172,3 +172,46 @@ def test_a_summary_row_is_embedded_by_its_label(tmp_path, embedder, reader):
     assert a.form == "summary" and not a.abstained, a.why
     assert _quotes(a) == [("bell.txt", row)]
     assert text[a.citations[0].start : a.citations[0].end] == row
+
+
+SEGMENTS = (
+    "Bell Instruments Inc. quarterly report.\n\n"
+    "Income statement (in millions):\n\n"
+    "Net sales — Q1 2023: 900; Q1 2022: 800\n"
+    "Operating income — Q1 2023: 70; Q1 2022: 60\n"
+    "Net income — Q1 2023: 50; Q1 2022: 45\n\n"
+    "We have organized our operations into three segments: Scales, Meters, and Services. "
+    "Each segment is run by its own general manager.\n\n"
+    "Information on our reportable segments is as follows (in millions):\n\n"
+    "Scales: Net sales — Q1 2023: 500; Q1 2022: 450\n"
+    "Scales: Operating income — Q1 2023: 60; Q1 2022: 50\n"
+    "Meters: Net sales — Q1 2023: 300; Q1 2022: 280\n"
+    "Meters: Operating loss — Q1 2023: (5); Q1 2022: (2)\n"
+    "Services: Net sales — Q1 2023: 100; Q1 2022: 70\n"
+    "Services: Operating income — Q1 2023: 15; Q1 2022: 12\n"
+    "Total non-operating income (expense) — Q1 2023: 3; Q1 2022: 1\n"
+)
+
+
+def test_a_list_by_segment_reads_every_segments_row_of_the_measure(tmp_path, embedder, reader):
+    """ "by segment" names how the list is divided, not a row: the segment table's rows of
+    the measure are the items (a segment's "Operating loss" among them, the non-operating row
+    not), not the sentence naming the segments nor the consolidated row."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell.txt").write_text(SEGMENTS, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What was operating income by segment in Q1 2023?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote.split(" — ")[0] for c in a.citations] == [
+        "Scales: Operating income",
+        "Meters: Operating loss",
+        "Services: Operating income",
+    ]
+    assert all(SEGMENTS[c.start : c.end] == c.quote for c in a.citations)
+    b = rag.ask("What were Bell's net sales by segment in Q1 2023?")
+    assert [c.quote.split(" — ")[0] for c in b.citations] == [
+        "Scales: Net sales",
+        "Meters: Net sales",
+        "Services: Net sales",
+    ]

@@ -55,7 +55,9 @@ RULES = (
         "list",
         r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risks|segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
-        r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources))\b",
+        r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|"
+        r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
+        r"product|business|division|line of business)s?\b(?! (?:was|were|is|are|had|has)\b)|breakdown)\b",
     ),
     (
         "summary",
@@ -188,7 +190,17 @@ _FORMALITIES = re.compile(
 _ASKS_FORMALITIES = re.compile(r"(?i)\b(?:certif\w*|signatures?|signed|exhibits?)\b")
 
 
+# "by segment", "for each region": how a list is divided, not what its rows are called
+# ("Operating income (loss): AWS").
+BREAKDOWN = re.compile(
+    r"\b(?:by|for each|per|across (?:its |the )?\w*) (?:segments?|regions?|geograph\w*|"
+    r"categor(?:y|ies)|products?|business(?:es)?|divisions?)\b",
+    re.I,
+)
+
+
 def question_terms(question: str) -> set[str]:
+    question = BREAKDOWN.sub(" ", question)
     return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING
 
 
@@ -204,10 +216,11 @@ def score_lines(
     """Every sentence of the passages that holds a question word, scored: cosine with the
     question + `lexical_weight` x the share of the question's words it holds, each word weighted
     by its rarity among all the sentences. `rows`: (passage, table row) pairs of the documents
-    asked about (`tables.form_rows`), scored the same way beside the sentences; a row line's
+    asked about (`row_lists.form_rows`), scored the same way beside the sentences; a row line's
     words are its label's (its column headers name periods, not what is asked). `asked`: the
     user's own words, whose periods choose the cell a row is read at (`tables.read_value`)."""
-    from rag.answer.tables import chunk_rows, label_holds, read_value
+    from rag.answer.row_lists import label_holds
+    from rag.answer.tables import chunk_rows, read_value
     from rag.answer.vocabulary import expand
 
     items = []
@@ -342,7 +355,7 @@ def extract(
     form: str, question: str, passages, embedder, fs: FormSettings, rows=(), asked: str = ""
 ) -> Outcome:
     """A list, summary or comparison answer from the passages (and the table `rows` given,
-    `tables.form_rows`), or an abstention with its reason. Supports are (sentence, passage,
+    `row_lists.form_rows`), or an abstention with its reason. Supports are (sentence, passage,
     start, end, score) as `number_citations` takes them; for a comparison `labels` gives each
     line's period or document. `asked`: the user's own words (the periods a row's cells are
     split by; `question` may have lost them to steering)."""

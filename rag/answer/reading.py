@@ -292,7 +292,7 @@ class ReadingAnswerer:
         rows=(),
     ) -> Outcome:
         """A list, summary or comparison (`rag.answer.forms`): the supporting sentences (and
-        table `rows`: (passage, row) pairs, `tables.form_rows`), or an abstention with its
+        table `rows`: (passage, row) pairs, `row_lists.form_rows`), or an abstention with its
         reason. A year or quarter may be named by a document's name rather than its passages
         ("2023 Q1 AAPL.pdf"), so both count for the numbers rule."""
         from rag.answer.forms import FormSettings, extract

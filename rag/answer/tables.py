@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 
 from rag.answer.base import Outcome, ShortAnswer
-from rag.answer.forms import two_measures
+from rag.answer.forms import BREAKDOWN, two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.units import row_unit, unit_notice
 from rag.answer.vocabulary import (
@@ -144,7 +144,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     ask, name a period or name the company (`names`, lower-cased)."""
     skip = ASKING | PERIOD_WORDS | {stem(n) for n in names}
     out = set()
-    for w in content_tokens(expand(without_glosses(question))):
+    for w in content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", question)))):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w):
             continue
@@ -542,12 +542,22 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     from rag.context import known_text
     from rag.retrieve import Passage
 
-    if snap is None or form not in ("fact", "comparison") or not passages:
+    if snap is None or form not in ("fact", "comparison", "list") or not passages:
         return None
     retrieved = {p.chunk.chunk_id: p for p in passages}
 
     def passage_of(chunk: Chunk):
         return retrieved.get(chunk.chunk_id) or Passage(0, 0.0, chunk)
+
+    if form == "list":  # "by segment": one table's rows (`row_lists.breakdown`)
+        from rag.answer.row_lists import breakdown
+
+        out = breakdown(query, asked, passages, snap, passage_of, ts.min_score)
+        if out is None or missing_numbers(
+            _FILING.sub(" ", asked or query), known_text([s[1] for s in out.supports])
+        ):
+            return None
+        return out
 
     from rag.answer.measures import conjoined_facts, set_against, share_sides
 
@@ -572,41 +582,3 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if missing_numbers(said, known_text([s[1] for s in out.supports])):
         return None
     return out
-
-
-# ---- rows beside the sentences of a list, summary or comparison --------------------------------
-
-
-def label_holds(terms: set[str], label: str) -> set[str]:
-    """The question `terms` (stems) a row's label holds, a synonym counting as the word.
-
-    >>> sorted(label_holds({"revenu", "intere"}, "Total net sales"))
-    ['revenu']
-    >>> sorted(label_holds({"pay", "divide", "net"}, "Payments for dividends, network"))
-    ['divide', 'pay']
-    """
-    lab = label_terms(label)
-    return {t for t in terms if _term_in(t, lab)}
-
-
-def form_rows(form: str, query: str, passages, snap, min_score: float, most: int) -> list:
-    """The table rows a list, summary or comparison may say beside the retrieved sentences:
-    rows of the documents the question points to (`choose_documents`; a comparison inside one
-    document reads that document) whose label holds the question's content words, label score
-    (`score_rows`) at least `min_score`, the `most` best. Each is (passage, row)."""
-    from rag.retrieve import Passage
-
-    if snap is None or not passages:
-        return []
-    docs, names = choose_documents(form, query, passages, snap)
-    if not docs:
-        docs, names = choose_documents("fact", query, passages, snap)
-        docs = docs[:1]
-    terms = question_terms(query, names)
-    if not terms or not docs:
-        return []
-    rows = [r for d in docs for r in document_rows(snap.doc_chunks(d)) if read_value(r, query)]
-    scored = [(s, r) for s, r in _discounted(score_rows(terms, rows), query, terms)]
-    scored = [(s, r) for s, r in scored if s >= min_score][:most]
-    retrieved = {p.chunk.chunk_id: p for p in passages}
-    return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]

@@ -1,0 +1,159 @@
+"""Rows that a list, summary or comparison says: the rows beside the retrieved sentences
+(`form_rows`), and the rows of one table when a list is asked by a division of the figure
+(`breakdown`: "What was Amazon's operating income by segment in Q3 2023?").
+
+A division's rows seldom say its name: Amazon prints "Operating Income (Loss): North America",
+"...: International", "...: AWS" under "Operating income (loss) by segment is as follows", and
+Apple "Americas: Net sales", "Europe: Net sales" under "Segment Information and Geographic
+Data". Scored as sentences, the rows lost to sentences naming the segments ("We have organized
+our operations into three segments") and to the consolidated row, and "by segment" was refused
+as a fact. So a breakdown reads the table whose rows hold the measure asked and whose labels,
+heading path or lead-in name the division, every such row of it, in the table's order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Outcome
+from rag.answer.forms import BREAKDOWN
+from rag.answer.tables import (
+    _discounted,
+    _support,
+    _term_in,
+    choose_documents,
+    document_rows,
+    label_terms,
+    question_terms,
+    read_value,
+    score_rows,
+)
+from rag.context import section_words
+from rag.text import content_tokens, stem
+
+
+def label_holds(terms: set[str], label: str) -> set[str]:
+    """The question `terms` (stems) a row's label holds, a synonym counting as the word.
+
+    >>> sorted(label_holds({"revenu", "intere"}, "Total net sales"))
+    ['revenu']
+    >>> sorted(label_holds({"pay", "divide", "net"}, "Payments for dividends, network"))
+    ['divide', 'pay']
+    """
+    lab = label_terms(label)
+    return {t for t in terms if _term_in(t, lab)}
+
+
+def form_rows(form: str, query: str, passages, snap, min_score: float, most: int) -> list:
+    """The table rows a list, summary or comparison may say beside the retrieved sentences:
+    rows of the documents the question points to (`choose_documents`; a comparison inside one
+    document reads that document) whose label holds the question's content words, label score
+    (`score_rows`) at least `min_score`, the `most` best. Each is (passage, row)."""
+    from rag.retrieve import Passage
+
+    if snap is None or not passages:
+        return []
+    docs, names = choose_documents(form, query, passages, snap)
+    if not docs:
+        docs, names = choose_documents("fact", query, passages, snap)
+        docs = docs[:1]
+    terms = question_terms(query, names)
+    if not terms or not docs:
+        return []
+    rows = [r for d in docs for r in document_rows(snap.doc_chunks(d)) if read_value(r, query)]
+    scored = [(s, r) for s, r in _discounted(score_rows(terms, rows), query, terms)]
+    scored = [(s, r) for s, r in scored if s >= min_score][:most]
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]
+
+
+# The words that name a division, and the words a table of that division is marked by (Apple's
+# regions are its segments).
+_DIVISIONS = (
+    ({"segmen", "region", "geogra", "busine", "divisi"}, {"segmen", "region", "geogra"}),
+    ({"catego", "produc"}, {"catego", "produc"}),
+)
+# Rows of one table follow each other with at most this many characters between them (a group
+# name's line: "Operating Income (Loss)").
+TABLE_GAP = 120
+MAX_ROWS = 12
+
+
+def _tables(rows: list) -> list[list]:
+    """A document's rows (`document_rows`) grouped into tables: runs in document order."""
+    at = sorted(rows, key=lambda r: r.chunk.start + r.start)
+    out: list[list] = []
+    for r in at:
+        if (
+            out
+            and r.chunk.start + r.start - (out[-1][-1].chunk.start + out[-1][-1].end) <= TABLE_GAP
+        ):
+            out[-1].append(r)
+        else:
+            out.append([r])
+    return out
+
+
+def _marked(table: list, marks: set[str]) -> int:
+    """How near a table names the division asked (`marks`): 3 in its labels ("Net sales by
+    category: iPhone"), 2 in the line leading into it ("... by segment is as follows"), 1 in its
+    heading path ("Segment Information"), else 0."""
+    first = table[0]
+    before = first.chunk.text[max(0, first.start - 200) : first.start]
+    for strength, words in (
+        (3, " ".join(r.label for r in table)),
+        (2, before),
+        (1, section_words(first.chunk)),
+    ):
+        if marks & {stem(w) for w in content_tokens(words.lower())}:
+            return strength
+    return 0
+
+
+def _measure(label: str) -> str:
+    """A label as the measure it reads: "Operating loss" is the operating income row of a
+    segment with a loss; "Total non-operating income" is not operating income."""
+    return _NON.sub(" ", _LOSS.sub("income", label))
+
+
+_LOSS = re.compile(r"(?i)\bincome \(loss\)|\bloss\b")
+_NON = re.compile(r"(?i)\bnon-\w+")
+
+
+def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: float):
+    """A list asked by a division (`forms.BREAKDOWN`): the rows of one table of the document the
+    question points to (the best retrieved or, with no period named, the latest) that hold the
+    most of the measure's words (at least two rows, each with a figure at the period asked),
+    the table marked by the division's name first; or None."""
+    said = asked or query
+    m = BREAKDOWN.search(said)
+    if m is None or snap is None:
+        return None
+    asked_by = {stem(w) for w in content_tokens(m.group().lower())}
+    marks = set().union(*(mark for names, mark in _DIVISIONS if names & asked_by))
+    docs, names = choose_documents("fact", query, passages, snap)
+    terms = question_terms(query, names)
+    if not docs or not terms:
+        return None
+    rows = [r for r in document_rows(snap.doc_chunks(docs[0])) if read_value(r, said)]
+    # a word no label holds names no row (the company, in a collection of one report)
+    terms = {t for t in terms if any(_term_in(t, label_terms(_measure(r.label))) for r in rows)}
+    if not terms:
+        return None
+    best_score = {id(r): s for s, r in _discounted(score_rows(terms, rows), said, terms)}
+    if not best_score or max(best_score.values()) < min_score:
+        return None
+    best = None
+    for table in _tables(rows):
+        held = [(label_holds(terms, _measure(r.label)), r) for r in table]
+        most = max((len(h) for h, _ in held), default=0)
+        items = [r for h, r in held if most and len(h) == most]
+        if len(items) < 2 or max(best_score.get(id(r), 0.0) for r in items) < min_score:
+            continue
+        key = (_marked(table, marks), most, min(len(items), MAX_ROWS))
+        if best is None or key > best[0]:
+            best = (key, items[:MAX_ROWS])
+    if best is None:
+        return None
+    supports = [_support(r, passage_of(r.chunk), best_score.get(id(r), 0.0)) for r in best[1]]
+    return Outcome(supports, form="list")
