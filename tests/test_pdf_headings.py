@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.ingest import pdf as rag_pdf
+from rag.ingest import pdf_headings
 from rag.ingest.formats import extract
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -162,7 +163,7 @@ def test_capitals_in_the_body_font_are_headings_above_the_bold_ones():
     body = (400, 11.0)
     caps = rag_pdf.Line([("U.S.", 0.0, 1.0)], 0, 11, body)
     caps.cells = [("U.S.", 0.0, 1.0)]
-    assert not rag_pdf._looks_like_heading(caps, body)
+    assert not pdf_headings._looks_like_heading(caps, body)
 
 
 def test_a_parts_name_atop_three_pages_or_more_is_a_running_header():
@@ -192,15 +193,15 @@ def test_table_rows_sentences_and_numbers_are_not_headings():
         return ln
 
     body = (400, 11.0)
-    assert rag_pdf._looks_like_heading(line("Liquidity and Capital Resources"), body)
-    assert rag_pdf._looks_like_heading(line("Note 5 —|Commitments"), body)
-    assert not rag_pdf._looks_like_heading(line("Research and development|7,709"), body)
-    assert not rag_pdf._looks_like_heading(line("Item 1. Financial Statements|1"), body)
-    assert not rag_pdf._looks_like_heading(line("The drills are logged."), body)
-    assert not rag_pdf._looks_like_heading(line("Three Months Ended", (700, 9.0)), body)
-    assert not rag_pdf._looks_like_heading(line("Liquidity and Capital Resources", body), body)
-    assert not rag_pdf._looks_like_heading(line("(In millions)"), body)
-    assert not rag_pdf._looks_like_heading(line("2022 2023"), body)
+    assert pdf_headings._looks_like_heading(line("Liquidity and Capital Resources"), body)
+    assert pdf_headings._looks_like_heading(line("Note 5 —|Commitments"), body)
+    assert not pdf_headings._looks_like_heading(line("Research and development|7,709"), body)
+    assert not pdf_headings._looks_like_heading(line("Item 1. Financial Statements|1"), body)
+    assert not pdf_headings._looks_like_heading(line("The drills are logged."), body)
+    assert not pdf_headings._looks_like_heading(line("Three Months Ended", (700, 9.0)), body)
+    assert not pdf_headings._looks_like_heading(line("Liquidity and Capital Resources", body), body)
+    assert not pdf_headings._looks_like_heading(line("(In millions)"), body)
+    assert not pdf_headings._looks_like_heading(line("2022 2023"), body)
 
 
 def test_a_question_in_a_headings_words_finds_the_passages_under_it(tmp_path, make_rag):

@@ -241,17 +241,13 @@ def _pdf(name: str, data: bytes) -> Extracted:
     """PDF text by PDFium (see rag/ingest/pdf.py): prose reflowed into paragraphs, each table row one
     paragraph holding its label, column headers and values, running headers and page numbers
     dropped. Any failure of the parser is an IngestError naming this file."""
-    from .pdf import (
+    from .pdf import clean, drop_running_lines, join_lines, read_pdf, vocabulary
+    from .pdf_headings import (
         _body_style,
         _looks_like_heading,
-        clean,
-        drop_running_lines,
-        join_lines,
         locate_headings,
         page_headings,
-        read_pdf,
         section_paths,
-        vocabulary,
     )
     from .pdf_tables import page_blocks
 
