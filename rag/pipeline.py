@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
+from rag.answer import abstain
 from rag.answer.abstain import absent_names, reader_refusing, reason, unmentioned_in
 from rag.answer.arithmetic import ASKS_SHARE, cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
@@ -323,6 +324,10 @@ class RAG:
             yield self._abstain(result, t0, "no_documents")
             return
         text = spell_out(text, [p.chunk.text for p in passages])
+        later = abstain.unreported_periods(text, self._snap(documents), passages)
+        if later:
+            yield self._abstain(result, t0, "unreported_period", later)
+            return
         # A table row, a list, a summary or a comparison is never read by the reader, whose
         # verifier weighs the question's names: a name none of them comes near stops them.
         absent = self._absent(text, passages, documents) if formed else []
@@ -376,16 +381,11 @@ class RAG:
             yield item
 
     def _fallback(self, result: Answer, query: str, passages, documents) -> Outcome | None:
-        """A fact question the reader declined, answered as a summary of the same passages
-        under the summary's own rules, or None (refuse as the reader did). "Did Apple report
-        any share repurchase ..., and if so, what was the scale ...?" asks for a sentence or
-        two, not a short span: on the 10-Q validation half 13 of 20 facts were refused, most of
-        them such questions. Sentences only: with the table rows read beside them (as a summary
-        does) the fallback's answers held a gold key less often (validation facts, contains
-        0.40 -> 0.35) and cited worse (citation precision 0.14 -> 0.11). Only among reports
-        known by a period (`fact_fallback="dated"`): over the SQuAD dev articles the same shapes
-        answered 7 unanswerable questions ("Who influenced the non-Taliban ideology?", "What is
-        one factor that decreases ...?"), abstention accuracy 0.698 -> 0.692."""
+        """A fact question the reader declined ("Did Apple report any share repurchase ...,
+        and if so, what was the scale ...?"), answered as a summary of the same passages, in
+        sentences only, or None (10-Q validation: with rows, facts' contains 0.40 -> 0.35).
+        Only among reports known by a period (`fact_fallback="dated"`): over the SQuAD dev
+        articles it answered 7 unanswerable questions, abstention accuracy 0.698 -> 0.692."""
         mode = self.settings.fact_fallback
         answerer = self.answerer
         question = result.question

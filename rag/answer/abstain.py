@@ -44,6 +44,8 @@ REASONS = {
     "other_entity": "The passages closest to the question name {detail}.",
     # a refusal whose question names something no searched document contains
     "missing_names": "The documents never mention {detail}.",
+    # a quarter after every document's own: no document reports it
+    "unreported_period": "No document covers {detail}.",
     "not_confident": "The passages closest to the question touch on it, but none of them states the answer.",
     # not_confident, when the reader did find a span it prefers to "no answer" (shown first)
     "may_answer": "The passage from {detail} shown first may answer it, but not clearly enough "
@@ -299,6 +301,37 @@ def absent_owners(question: str, missing: list[str], passages) -> list[str]:
     """
     owners = [w for w in missing if re.search(rf"\b{re.escape(w)}['’]s\b", question)]
     return absent_names(owners, passages) if owners else []
+
+
+def unreported_periods(question: str, snap, passages) -> str:
+    """The quarters the question names ("Q4 2023") later than every document of `snap` covers
+    (each document's name saying its period, `periods.doc_period`) that no passage mentions,
+    said with the latest period covered; "" when there is none. No filing reports them, and a
+    cell of another quarter had answered ("What was Amazon's revenue in Q4 2023?" read "$95"
+    off an investee's revenues over the Q1-Q3 filings). A quarter the passages mention (the Q3
+    filing's "Fourth Quarter 2023 Guidance") is read as usual.
+
+    >>> class Snap: documents = {"2023 Q2 AMZN.pdf": {}, "2023 Q3 AMZN.pdf": {}}
+    >>> text = lambda t: [type("P", (), {"chunk": type("C", (), {"text": t})})]
+    >>> unreported_periods("Revenue in Q4 2023?", Snap, text("Net sales rose in Q3 2023."))
+    'Q4 2023 (the latest document covers Q3 2023)'
+    >>> unreported_periods("Guidance for Q4 2023?", Snap, text("Fourth Quarter 2023 Guidance"))
+    ''
+    >>> unreported_periods("Revenue in Q2 2023?", Snap, [])
+    ''
+    """
+    from rag.answer.periods import doc_period, period_label, periods
+
+    dated = [doc_period(d) for d in (snap.documents if snap is not None else ())]
+    if not dated or None in dated:
+        return ""
+    latest = max(dated)
+    said = {p for x in passages for p in periods(x.chunk.text)}
+    later = [p for p in periods(question) if p[1] and p > latest and p not in said]
+    if not later:
+        return ""
+    names = " or ".join(period_label(p) for p in later)
+    return f"{names} (the latest document covers {period_label(latest)})"
 
 
 def absent_names(names: list[str], passages) -> list[str]:

@@ -61,8 +61,8 @@ def form_rows(form: str, query: str, passages, snap, min_score: float, most: int
     if not terms or not docs:
         return []
     rows = [r for d in docs for r in document_rows(snap.doc_chunks(d)) if read_value(r, query)]
-    scored = [(s, r) for s, r in _discounted(score_rows(terms, rows), query, terms)]
-    scored = [(s, r) for s, r in scored if s >= min_score][:most]
+    scored = [(s, r) for s, r in score_rows(terms, rows) if s >= min_score]
+    scored = _discounted(scored, query, terms)[:most]
     retrieved = {p.chunk.chunk_id: p for p in passages}
     return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]
 

@@ -182,6 +182,9 @@ def _term_in(t: str, lab: set[str]) -> bool:
     return any(_same(t, x) for x in lab)
 
 
+_AMOUNT_WORDS = {"total", "net"}
+
+
 def score_rows(terms: set[str], rows: list[Row]) -> list[tuple[float, Row]]:
     """Each row's label against the question's terms: the share of the question's terms (each
     weighted by its rarity among the labels) the label holds, times how much of the label
@@ -203,7 +206,10 @@ def score_rows(terms: set[str], rows: list[Row]) -> list[tuple[float, Row]]:
             continue
         covered = {x for x in lab if any(_same(t, x) for t in got)}
         coverage = sum(idf[t] for t in got) / total
-        precision = len(covered) / len(lab)
+        # "Total" and "net" say which amount, not what: "Total net sales" is all sales
+        # ("revenue"), no less than "Sales and marketing" is
+        said = (lab - _AMOUNT_WORDS) | covered or lab
+        precision = len(covered) / len(said)
         out.append((coverage * (0.5 + 0.5 * precision), r))
     out.sort(key=lambda x: -x[0])
     return out
@@ -355,9 +361,8 @@ def lookup(
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
-    scored = _discounted(scored, question, terms)
-    if scored[0][0] < ts.min_score:
-        return None
+    # the label decides whether a row may answer; `_discounted`, which answers first
+    scored = _discounted([x for x in scored if x[0] >= ts.min_score], question, terms)
     # Of equal rows, the one saying the question's words in its order ("Net income (loss)",
     # not "Other income (expense), net", for "net income"), then a total ("Total gross margin
     # percentage", not one product's); for a fact, first the one of a column headed by the
@@ -387,6 +392,9 @@ def lookup(
     lab = label_terms(row.label)
     if sum(any(_same(t, x) for t in terms) for x in lab) < ts.min_share * len(lab):
         return None  # a label mostly about something else: "employee" in a stock-award row
+    own = doc_period(row.chunk.doc)
+    if own and any(q and (y, q) > own for y, q in periods(question)):
+        return None  # a filing reports no quarter after its own: "Q4 2023" from the Q2 filing
     i = pick_cell(row, question)
     _, value, v0, v1 = row.cells[i]
     c = row.chunk
@@ -399,13 +407,17 @@ def lookup(
 # Of a column's header, the words that say when, not what: the rest qualify the figure.
 _WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from".split()}
 # The factor on a row's score when the cell read is under a header that qualifies the figure
-# (`qualifiers`), and when its label is a remainder ("Other", "Net Sales: Other") the question
-# does not ask for.
+# (`qualifiers`), when its label is a remainder ("Other", "Net Sales: Other") the question does
+# not ask for (or is none when it asks for "other"), and when it is a cost the question does not
+# ask for.
 QUALIFIED = 0.8
 _REMAINDER = re.compile(r"\bother\b", re.I)
 # "Cost of sales: Services" is what the services cost, not their sales ("revenue" reads "sales").
 _COST_OF = re.compile(r"\bcosts? of\b", re.I)
 _ASKS_COST = re.compile(r"\bcosts?\b|\bexpens", re.I)
+# ... and when none of its columns is of the duration asked ("in Q3 2023": three months).
+OTHER_DURATION = 0.8
+_YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
 
 
 def qualifiers(header: str, terms: set[str]) -> set[str]:
@@ -421,18 +433,25 @@ def qualifiers(header: str, terms: set[str]) -> set[str]:
 
 
 def _discounted(scored, question: str, terms: set[str]):
-    """`scored` (best first) with the rows read from a qualified column, or labelled as a
-    remainder or a cost ("Cost of sales") the question does not name, scored QUALIFIED times
-    less: Amazon's foreign-exchange
-    table prints "Net sales" under "... 2023 Exchange Rate Effect" and its segment note "Net
-    Sales: Other"; "What were Amazon's net sales in Q1 2023?" had read the table's $2,436, not
-    the statement's "Total net sales" $127,358."""
+    """`scored` (best first) with the rows read from a qualified column, labelled as a
+    remainder or a cost the question does not name, or of other durations only, scored
+    QUALIFIED (OTHER_DURATION) times less: Amazon's foreign-exchange table prints "Net sales"
+    under "... 2023 Exchange Rate Effect" and its segment note "Net Sales: Other"; "What were
+    Amazon's net sales in Q1 2023?" had read the table's $2,436, not the statement's "Total net
+    sales" $127,358."""
     other = bool(_REMAINDER.search(question))
     cost = bool(_ASKS_COST.search(question))
+    months = asked_months(question)
 
     def factor(row: Row) -> float:
+        # a row of other durations only ("Six Months Ended June 30") reads another period's
+        # figure for a quarter: Amazon's investee "Revenues" had answered its Q3 2023 revenue
+        durations = {_months(h) or (12 if _YEAR_ENDED.search(h) else None) for h, *_ in row.cells}
+        durations -= {None}
+        if months and durations and months not in durations:
+            return OTHER_DURATION
         f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
-        f *= QUALIFIED if not other and _REMAINDER.search(row.label) else 1.0
+        f *= QUALIFIED if other != bool(_REMAINDER.search(row.label)) else 1.0
         return f * (QUALIFIED if not cost and _COST_OF.search(row.label) else 1.0)
 
     out = [(s * factor(r), r) for s, r in scored]
