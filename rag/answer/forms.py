@@ -67,8 +67,8 @@ RULES = (
         r"(^|[,;:] )(please |can you |could you )?(tell (me|us) (more )?about|walk (me|us) through)|"
         r"examine|assess|analy[sz]e|correlat\w* (between|with)|how [^?]{0,120}\b(relate[sd]?|"
         r"correlat\w*|reflect\w*|align\w*)|combine the|align the|"
-        r"(what|any|notable|significant|key|major) changes in|how did [^?]{0,60}\baffect|"
-        r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\b(about|all about)\s*\??$)",
+        r"(what|any|notable|significant|key|major) changes in|how did [^?]{0,60}\baffect)\b|"
+        r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\babout\s*\??$",
     ),
 )
 
