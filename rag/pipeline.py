@@ -354,7 +354,7 @@ class RAG:
         listed = section_list(text, query, snap, lay, passages, most) if s.section_lists else None
         if listed is not None:
             self._cited_first(result, listed)
-            result.form = "list"
+            result.form = listed.form or "list"
             yield self._answer(result, listed, t0, documents)
             return
         if formed:

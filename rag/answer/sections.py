@@ -168,6 +168,12 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     asked = asked_list(question, query, snap, passages, most)
     if asked is not None:
         return asked
+    if classify(question) == "summary":  # "Summarize Apple's Q1 2023 results": the report's own
+        from rag.answer.overview import report_summary
+
+        whole = report_summary(question, query, question, snap, layout_of, passages, most)
+        if whole is not None:
+            return whole
     # a list, the steps of a procedure, or a section asked for by its heading alone ("What are
     # the safety warnings?" over "Safety Warnings")
     whole = not (classify(question) == "list" or _PROCEDURE.search(question))

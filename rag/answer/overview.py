@@ -1,0 +1,118 @@
+"""A summary of a whole report: "Summarize Apple's Q1 2023 results", "Give me an overview of
+Amazon's Q3 2023 report".
+
+Such a question names the report and nothing in it, so no sentence shares its words and the
+summary form refused all three phrasings over the 10-Q filings. A report says its own summary:
+the headline rows of its first statement (total revenue, net income) and the section it heads
+"Quarterly Highlights", "A Quarter in Review", "Third Quarter of Fiscal Year 2023 Summary" or
+"Overview". The answer is those rows and the first sentence of each paragraph of that section,
+in document order, each cited; a report with neither gets no such summary (the form's own
+rules answer or refuse).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Outcome
+from rag.answer.forms import question_terms
+from rag.answer.sections import Section, paragraph_leads
+from rag.ingest.formats import SECTION_SEP
+from rag.text import stem
+
+# Words a question asking for the whole report says besides the report's name and period.
+_WHOLE = {
+    stem(w)
+    for w in """result results overview highlights highlight summary performance quarter
+    quarters year report reports document documents filing business update give walk
+    tell main key latest recent how did do doing""".split()
+}
+# Headings of a report's own summary, best first.
+_SUMMARY_HEADINGS = (
+    re.compile(r"(?i)\bhighlights\b|\bquarter\b.*\bsummary\b|\bin review\b"),
+    re.compile(r"(?i)^(?:executive )?overview$|^executive summary$"),
+    re.compile(r"(?i)^summary (?:of )?results\b"),
+)
+# A report's headline rows, by label: its revenue and its net income.
+_HEADLINES = (
+    re.compile(
+        r"(?i)^(?:total net sales|total (?:net )?revenues?|net revenues?|revenues?|net sales)$"
+    ),
+    re.compile(r"(?i)^net (?:income|loss|income \(loss\)|earnings)$"),
+)
+
+
+def asks_whole(question: str, names: set[str]) -> bool:
+    """Whether a summary question names nothing but the report (its company, its period).
+
+    >>> asks_whole("Summarize Apple's Q1 2023 results.", {"apple"})
+    True
+    >>> asks_whole("Summarize Apple's liquidity.", {"apple"})
+    False
+    """
+    bare = {re.sub(r"['’]s?$", "", t) for t in question_terms(question)}
+    rest = {t for t in bare if not any(ch.isdigit() for ch in t)} - _WHOLE
+    return not rest - {stem(n) for n in names}
+
+
+def summary_section(layout) -> Section | None:
+    """The section a report heads as its own summary (`_SUMMARY_HEADINGS`, the first kind
+    found, the first of that kind), or None."""
+    heads = layout.sections
+    for rx in _SUMMARY_HEADINGS:
+        for i, (start, path) in enumerate(heads):
+            name = path.split(SECTION_SEP)[-1]
+            if "accounting" in name.lower() or not rx.search(name):
+                continue
+            end = next(
+                (s for s, p in heads[i + 1 :] if not p.startswith(path + SECTION_SEP)),
+                len(layout.text),
+            )
+            return Section("", start, end, path, 0)
+    return None
+
+
+def report_summary(question: str, query: str, asked: str, snap, layout_of, passages, most: int):
+    """A whole report's summary (`asks_whole`): an `Outcome` citing its headline rows and the
+    leads of its summary section, or None."""
+    from rag.answer.tables import asked_names, choose_documents, document_rows, read_value
+    from rag.context import document_keys
+    from rag.retrieve import Passage
+
+    if snap is None or not passages:
+        return None
+    # the names the documents are known by (their file names and opening passages), even of one
+    names = asked_names(query, document_keys(snap))
+    if not asks_whole(question, names):
+        return None
+    docs, _ = choose_documents("fact", query, passages, snap)
+    layout = layout_of(docs[0]) if docs else None
+    if layout is None:
+        return None
+    chunks = snap.doc_chunks(docs[0])
+    items = []
+    rows = document_rows(chunks)
+    for rx in _HEADLINES:
+        row = next((r for r in rows if rx.match(r.label) and read_value(r, asked or query)), None)
+        if row is not None:
+            items.append(
+                (
+                    row.chunk.start + row.start,
+                    row.chunk.text[row.start : row.end],
+                    row.chunk,
+                    row.start,
+                    row.end,
+                )
+            )
+    sec = summary_section(layout)
+    if sec is not None:
+        for text, c, a, b in paragraph_leads(sec, layout, chunks)[: max(0, most - len(items))]:
+            items.append((c.start + a, text, c, a, b))
+    if len(items) < 2:
+        return None
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    supports = [
+        (text, retrieved.get(c.chunk_id) or Passage(0, 0.0, c), a, b, 1.0)
+        for _, text, c, a, b in sorted(items, key=lambda x: x[0])
+    ]
+    return Outcome(supports, form="summary")
