@@ -17,7 +17,7 @@ from rag.store.embed import Embedder
 
 from .errors import ConfigError
 from .settings import FUSIONS, Settings
-from .text import display_text
+from .text import display_text, names
 
 # How many places a passage of a preferred document moves up the fused ranking ("prefer"
 # mode); None puts them all first. Chosen on the validation half (research/context_check.py,
@@ -175,6 +175,18 @@ def risk_items(chunks: list[Chunk]) -> frozenset[str]:
     )
 
 
+# A question's name held by at most this many passages is rare: those passages come first.
+RARE_NAME_HITS = 3
+
+
+def rare_names(query: str, snap) -> list[str]:
+    """The question's names (capitalised words after its first) that are not a document's
+    name (those choose documents), of four letters or more."""
+    keys = document_keys(snap)
+    known = set().union(*(k.names for k in keys.values())) if keys else set()
+    return [w for w in dict.fromkeys(names(query)) if len(w) >= 4 and w.lower() not in known]
+
+
 # The reciprocal-rank constant of `Retriever.with_rows`.
 ROW_FUSION_K = 60
 
@@ -224,7 +236,11 @@ class Retriever:
     ) -> list[Passage]:
         """The best passages for `query`; `documents` (names) limits the search to those.
         Passages of a filing's risk factors or forward-looking statements come after the others
-        unless the question asks about risk (`hypothetical`)."""
+        unless the question asks about risk (`hypothetical`); a passage holding a name the
+        question gives that few passages hold comes first (`with_rare_names`)."""
+        return self.with_rare_names(query, self._ranked(query, top_k, documents), documents)
+
+    def _ranked(self, query: str, top_k: int | None, documents: list[str] | None) -> list[Passage]:
         found = self._run(query, top_k, documents)
         if ASKS_RISK.search(query):
             return found
@@ -244,6 +260,44 @@ class Retriever:
             replace(p, rank=r, hypothetical=hypothetical(p, inside))
             for r, p in enumerate(ranked[:k], 1)
         ]
+
+    def with_rare_names(self, query: str, found: list[Passage], documents) -> list[Passage]:
+        """`found` with the passages holding every rare name of the question first: a name
+        (`rare_names`) held by at most RARE_NAME_HITS passages of the searched documents, the
+        passages of the dated reports the question is steered to. "How much did Amazon invest in
+        Anthropic?": inside the four filings, taken in turn, the one passage saying so was
+        not among the first five, and the answer was refused."""
+        snap = self._snapshot()
+        if snap is not None and documents:
+            snap = snap.restricted(documents)
+        if snap is None or not found:
+            return found
+        # only among look-alike reports the question is steered to: over the SQuAD dev
+        # articles the same rule lowered hit@1 0.860 -> 0.856 and contains 0.791 -> 0.786 (the
+        # passage answering about a name often calls it "he" or "the company")
+        _, preferred = steer(snap, query, self.doc_steer)
+        if not preferred or not dated(snap, preferred):
+            return found
+        held: dict | None = None  # key -> its best BM25 score for a rare name
+        for name in rare_names(query, snap):
+            hits = dict(snap.lexical(name, RARE_NAME_HITS + 1))
+            if len(hits) > RARE_NAME_HITS:
+                continue
+            held = hits if held is None else {k: v for k, v in held.items() if k in hits}
+        if not held:
+            return found
+        keys = [k for k in held if snap.chunk(k).doc in preferred]
+        ids = {snap.chunk(k).chunk_id: k for k in keys}
+        have = {p.chunk.chunk_id for p in found}
+        # those retrieved keep their order; the others follow by their BM25 score
+        new = sorted((k for i, k in ids.items() if i not in have), key=lambda k: -held[k])
+        if not ids:
+            return found
+        cos = dict(zip(new, snap.cosines(new, self.embedder.embed_cached([query])), strict=True))
+        first = [p for p in found if p.chunk.chunk_id in ids]
+        first += [Passage(0, float(cos[k]), snap.chunk(k)) for k in new]
+        rest = [p for p in found if p.chunk.chunk_id not in ids]
+        return [replace(p, rank=r) for r, p in enumerate((first + rest)[: len(found)], 1)]
 
     def _risk_items(self, docs: set[str]) -> frozenset[str]:
         """`risk_items` of the documents `docs`, worked out once per document and generation."""

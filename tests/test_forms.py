@@ -562,7 +562,7 @@ def test_a_filings_certifications_and_signatures_are_no_items_unless_asked(
     assert [x.quote for x in c.citations] == ["The museum shows three steam ferries from 1890."]
 
 
-REPORT = (
+QUARTERLY = (
     "# Bell Instruments Q1 2023 Quarterly Report\n\n"
     "Bell Instruments Inc. makes scales in Harbin.\n\n"
     "## Statements of Operations\n\n"
@@ -585,7 +585,7 @@ def test_a_summary_of_the_whole_report_reads_its_headline_rows_and_highlights(
     """ "Summarize Bell's Q1 2023 results" names the report and nothing in it: no sentence
     shares its words, and it was refused. The report's headline rows and its own highlights
     are the summary, in document order."""
-    rag = one_document(tmp_path, "Bell Q1 2023.md", REPORT, embedder, reader)
+    rag = one_document(tmp_path, "Bell Q1 2023.md", QUARTERLY, embedder, reader)
     text = rag.library.layout("Bell Q1 2023.md").text
     for question in ("Summarize Bell's Q1 2023 results.", "Walk me through the quarter."):
         a = rag.ask(question)

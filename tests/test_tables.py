@@ -351,6 +351,9 @@ def test_a_share_of_a_whole_reads_both_rows_and_says_the_share(tmp_path, embedde
     assert (
         a.answer.splitlines()[-1] == "- Share: 21,213 of 81,797 = 25.9%, computed from [1] and [2]"
     )
+    # asked the other way round: what share of the whole came from the part
+    b = rag.ask("What percentage of Bell's revenue came from Services in Q3 2023?")
+    assert b.answer.splitlines()[-1] == a.answer.splitlines()[-1]
 
 
 def test_two_facts_asked_together_are_read_a_row_each_at_the_period_asked(

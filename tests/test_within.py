@@ -119,3 +119,39 @@ def test_only_reports_known_by_a_period_are_ranked_inside(reports, tmp_path, emb
     )
     reports_snap = reports.store.current()
     assert dated(reports_snap, {"2023 Q1 ACME.html", "2022 Q1 ACME.html"})
+
+
+def test_a_name_few_passages_hold_brings_them_first(tmp_path, embedder):
+    """Inside the four filings of one company, taken in turn, the one passage naming
+    "Anthropic" was not among the first five; a rare name's passages now come first, and only
+    those of the documents the question is steered to."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    invest = (
+        "Acme invested {x} million in property and equipment during the quarter. Acme's "
+        "investments in equipment grew, and Acme expects to invest more next year."
+    )
+    for n, period in enumerate(("Q1 2023", "Q2 2023", "Q3 2023")):
+        paras = [f"Acme quarterly report for {period}.", invest.format(x=100 + n)]
+        paras += [f"Acme invested in warehouses in region {r} this quarter." for r in "ABCD"]
+        if period == "Q3 2023":
+            paras.append("In September 2023 a note from Nordvik Labs was bought for 40 million.")
+        (docs / f"{period[3:]} {period[:2]} ACME.txt").write_text("\n\n".join(paras))
+    cover = "Zeta quarterly report for Q3 2023. " + "Zeta makes pumps and valves. " * 8
+    (docs / "2023 Q3 ZETA.txt").write_text(
+        f"{cover}\n\nZeta sold Nordvik Labs shares for 9 million."
+    )
+    rag = RAG(
+        Settings(
+            documents_dir=docs,
+            index_dir=tmp_path / "index",
+            generator="extractive",
+            chunk_tokens=40,
+            chunk_overlap_tokens=0,
+        ),
+        embedder=embedder,
+    )
+    rag.refresh()
+    got = rag.retriever.run("How much did Acme invest in Nordvik Labs?", 5)
+    assert "Nordvik" in got[0].chunk.text and got[0].chunk.doc == "2023 Q3 ACME.txt"
+    assert all(p.chunk.doc != "2023 Q3 ZETA.txt" for p in got)

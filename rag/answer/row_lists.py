@@ -17,8 +17,8 @@ import re
 
 from rag.answer.base import Outcome
 from rag.answer.forms import BREAKDOWN
+from rag.answer.row_fit import discounted
 from rag.answer.tables import (
-    _discounted,
     _support,
     _term_in,
     choose_documents,
@@ -62,7 +62,7 @@ def form_rows(form: str, query: str, passages, snap, min_score: float, most: int
         return []
     rows = [r for d in docs for r in document_rows(snap.doc_chunks(d)) if read_value(r, query)]
     scored = [(s, r) for s, r in score_rows(terms, rows) if s >= min_score]
-    scored = _discounted(scored, query, terms)[:most]
+    scored = discounted(scored, query, terms)[:most]
     retrieved = {p.chunk.chunk_id: p for p in passages}
     return [(retrieved.get(r.chunk.chunk_id) or Passage(0, 0.0, r.chunk), r) for _, r in scored]
 
@@ -140,7 +140,7 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
     terms = {t for t in terms if any(_term_in(t, label_terms(_measure(r.label))) for r in rows)}
     if not terms:
         return None
-    best_score = {id(r): s for s, r in _discounted(score_rows(terms, rows), said, terms)}
+    best_score = {id(r): s for s, r in discounted(score_rows(terms, rows), said, terms)}
     if not best_score or max(best_score.values()) < min_score:
         return None
     best = None

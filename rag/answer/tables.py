@@ -361,8 +361,10 @@ def lookup(
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
-    # the label decides whether a row may answer; `_discounted`, which answers first
-    scored = _discounted([x for x in scored if x[0] >= ts.min_score], question, terms)
+    # the label decides whether a row may answer; `row_fit.discounted`, which answers first
+    from rag.answer.row_fit import discounted
+
+    scored = discounted([x for x in scored if x[0] >= ts.min_score], question, terms)
     # Of equal rows, the one saying the question's words in its order ("Net income (loss)",
     # not "Other income (expense), net", for "net income"), then a total ("Total gross margin
     # percentage", not one product's); for a fact, first the one of a column headed by the
@@ -401,61 +403,6 @@ def lookup(
     short = ShortAnswer(value, c.doc, c.start + row.start + v0, c.start + row.start + v1)
     out = Outcome([_support(row, passage_of(c), score)], short, confidence=score)
     out.notice = unit_notice(row_unit(row, chunks_of(c.doc)))
-    return out
-
-
-# Of a column's header, the words that say when, not what: the rest qualify the figure.
-_WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from".split()}
-# The factor on a row's score when the cell read is under a header that qualifies the figure
-# (`qualifiers`), when its label is a remainder ("Other", "Net Sales: Other") the question does
-# not ask for (or is none when it asks for "other"), and when it is a cost the question does not
-# ask for.
-QUALIFIED = 0.8
-_REMAINDER = re.compile(r"\bother\b", re.I)
-# "Cost of sales: Services" is what the services cost, not their sales ("revenue" reads "sales").
-_COST_OF = re.compile(r"\bcosts? of\b", re.I)
-_ASKS_COST = re.compile(r"\bcosts?\b|\bexpens", re.I)
-# ... and when none of its columns is of the duration asked ("in Q3 2023": three months).
-OTHER_DURATION = 0.8
-_YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
-
-
-def qualifiers(header: str, terms: set[str]) -> set[str]:
-    """The words of a column's header that qualify its figure and the question does not say.
-
-    >>> sorted(qualifiers("Three Months Ended March 31, 2023 Exchange Rate Effect (1)", set()))
-    ['effect', 'exchan', 'rate']
-    >>> qualifiers("Three Months Ended March 31, 2023", set()), qualifiers("Fair Value", {"fair", "value"})
-    (set(), set())
-    """
-    words = {stem(w) for w in content_tokens(header) if not w[0].isdigit()}
-    return {w for w in words - _WHEN_WORDS if len(w) > 1 and not _term_in(w, terms)}
-
-
-def _discounted(scored, question: str, terms: set[str]):
-    """`scored` (best first) with the rows read from a qualified column, labelled as a
-    remainder or a cost the question does not name, or of other durations only, scored
-    QUALIFIED (OTHER_DURATION) times less: Amazon's foreign-exchange table prints "Net sales"
-    under "... 2023 Exchange Rate Effect" and its segment note "Net Sales: Other"; "What were
-    Amazon's net sales in Q1 2023?" had read the table's $2,436, not the statement's "Total net
-    sales" $127,358."""
-    other = bool(_REMAINDER.search(question))
-    cost = bool(_ASKS_COST.search(question))
-    months = asked_months(question)
-
-    def factor(row: Row) -> float:
-        # a row of other durations only ("Six Months Ended June 30") reads another period's
-        # figure for a quarter: Amazon's investee "Revenues" had answered its Q3 2023 revenue
-        durations = {_months(h) or (12 if _YEAR_ENDED.search(h) else None) for h, *_ in row.cells}
-        durations -= {None}
-        if months and durations and months not in durations:
-            return OTHER_DURATION
-        f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
-        f *= QUALIFIED if other != bool(_REMAINDER.search(row.label)) else 1.0
-        return f * (QUALIFIED if not cost and _COST_OF.search(row.label) else 1.0)
-
-    out = [(s * factor(r), r) for s, r in scored]
-    out.sort(key=lambda x: -x[0])
     return out
 
 
@@ -524,8 +471,13 @@ def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], 
     from rag.answer.periods import series_documents
     from rag.context import document_keys, name_spread, steered_documents
 
-    keys = document_keys(snap) if len(snap.documents) > 1 else {}
-    names = asked_names(query, keys)
+    every = document_keys(snap)
+    keys = every if len(snap.documents) > 1 else {}
+    # in a collection of one, the name the question owns a figure by ("Bell's revenue"): a
+    # word its opening passage capitalises may be a row's ("Services")
+    names = asked_names(query, keys) or {
+        w for w in asked_names(query, every) if re.search(rf"\b{re.escape(w)}['’]s\b", query, re.I)
+    }
     steered = (
         steered_documents(query, keys, lambda w: name_spread(snap, w)) if keys else None
     ) or set()

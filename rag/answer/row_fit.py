@@ -1,0 +1,68 @@
+"""How well a table row's reading fits a question beyond its label's words (`discounted`): the
+column read may qualify the figure ("... 2023 Exchange Rate Effect", "Adjusted Cost"), the row
+may be a remainder ("Net Sales: Other") or a cost ("Cost of sales: Services") the question
+does not ask for, or have no column of the duration asked (an investee's "Six Months Ended"
+revenues for a quarter). Such rows score less, so that the plain row of the figure answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.tables import Row, _months, _term_in, asked_months, pick_cell
+from rag.answer.vocabulary import PERIOD_WORDS
+from rag.text import content_tokens, stem
+
+# Of a column's header, the words that say when, not what: the rest qualify the figure.
+_WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from".split()}
+# The factor on a row's score when the cell read is under a header that qualifies the figure
+# (`qualifiers`), when its label is a remainder ("Other", "Net Sales: Other") the question does
+# not ask for (or is none when it asks for "other"), and when it is a cost the question does not
+# ask for.
+QUALIFIED = 0.8
+_REMAINDER = re.compile(r"\bother\b", re.I)
+# "Cost of sales: Services" is what the services cost, not their sales ("revenue" reads "sales").
+_COST_OF = re.compile(r"\bcosts? of\b", re.I)
+_ASKS_COST = re.compile(r"\bcosts?\b|\bexpens", re.I)
+# ... and when none of its columns is of the duration asked ("in Q3 2023": three months).
+OTHER_DURATION = 0.8
+_YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
+
+
+def qualifiers(header: str, terms: set[str]) -> set[str]:
+    """The words of a column's header that qualify its figure and the question does not say.
+
+    >>> sorted(qualifiers("Three Months Ended March 31, 2023 Exchange Rate Effect (1)", set()))
+    ['effect', 'exchan', 'rate']
+    >>> qualifiers("Three Months Ended March 31, 2023", set()), qualifiers("Fair Value", {"fair", "value"})
+    (set(), set())
+    """
+    words = {stem(w) for w in content_tokens(header) if not w[0].isdigit()}
+    return {w for w in words - _WHEN_WORDS if len(w) > 1 and not _term_in(w, terms)}
+
+
+def discounted(scored, question: str, terms: set[str]):
+    """`scored` (best first) with the rows read from a qualified column, labelled as a
+    remainder or a cost the question does not name, or of other durations only, scored
+    QUALIFIED (OTHER_DURATION) times less: Amazon's foreign-exchange table prints "Net sales"
+    under "... 2023 Exchange Rate Effect" and its segment note "Net Sales: Other"; "What were
+    Amazon's net sales in Q1 2023?" had read the table's $2,436, not the statement's "Total net
+    sales" $127,358."""
+    other = bool(_REMAINDER.search(question))
+    cost = bool(_ASKS_COST.search(question))
+    months = asked_months(question)
+
+    def factor(row: Row) -> float:
+        # a row of other durations only ("Six Months Ended June 30") reads another period's
+        # figure for a quarter: Amazon's investee "Revenues" had answered its Q3 2023 revenue
+        durations = {_months(h) or (12 if _YEAR_ENDED.search(h) else None) for h, *_ in row.cells}
+        durations -= {None}
+        if months and durations and months not in durations:
+            return OTHER_DURATION
+        f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
+        f *= QUALIFIED if other != bool(_REMAINDER.search(row.label)) else 1.0
+        return f * (QUALIFIED if not cost and _COST_OF.search(row.label) else 1.0)
+
+    out = [(s * factor(r), r) for s, r in scored]
+    out.sort(key=lambda x: -x[0])
+    return out
