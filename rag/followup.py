@@ -121,6 +121,48 @@ def decide(
     return question, "stands_alone"
 
 
+# A follow-up naming only another period: "And in Q2 2023?", "What about the third quarter of
+# 2023?", "How about Q3 FY2024?".
+_ONLY_PERIOD = re.compile(
+    r"(?i)^(?:and|but|also|what about|how about)\s+(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?"
+    r"(?P<period>(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s*(?:fiscal |fy\s?)?"
+    r"(?:19|20)\d\d|(?:fiscal |fy\s?)?(?:19|20)\d\d)\s*[?.!]*$"
+)
+_PERIOD_SAID = re.compile(
+    r"(?i)\b(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s*(?:fiscal |fy\s?)?"
+    r"(?:19|20)\d\d\b|\b(?:fiscal |fy\s?)?(?:19|20)\d\d\b"
+)
+
+
+def another_period(question: str, history: Sequence[str]) -> str:
+    """A follow-up that only names another period, asked as the previous question of that
+    period; else the question as it is. "And in Q2 2023?" after "What was Amazon's operating
+    income by segment in Q3 2023?" had been read as a fact ("And in Q2 2023? What was ...")
+    with both quarters in its words, and refused.
+
+    >>> another_period("And in Q2 2023?", ["What was Amazon's operating income in Q3 2023?"])
+    "What was Amazon's operating income in Q2 2023?"
+    >>> another_period("What about 2022?", ["Summarize the farm's harvest."])
+    "Summarize the farm's harvest in 2022?"
+    >>> another_period("And the tea?", ["What did the farm grow in 2022?"])
+    'And the tea?'
+    >>> another_period("What about Q1 2023?", ["What was revenue in Q3 2023?", "And Q2 2023?"])
+    'What was revenue in Q1 2023?'
+    """
+    m = _ONLY_PERIOD.match(question.strip())
+    earlier = [h for h in history or () if h and h.strip()]
+    if m is None or not earlier:
+        return question
+    # the previous turn may be such a follow-up itself ("What about Q1 2023?" after it)
+    previous = another_period(" ".join(earlier[-1].split()), earlier[:-1])
+    said = list(_PERIOD_SAID.finditer(previous))
+    if not said:
+        return f"{previous.rstrip('?.! ')} in {m['period']}?"
+    first = said[0]
+    # the first period said is the one asked about; a second ("compared with Q3 2022") stays
+    return f"{previous[: first.start()]}{m['period']}{previous[first.end() :]}"
+
+
 # A word at most this many passages hold is rare: a question holding one names its subject.
 RARE_HITS = 2
 

@@ -27,7 +27,7 @@ from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
 
 from .errors import ConfigError
-from .followup import rare_in, rewrite
+from .followup import another_period, rare_in, rewrite
 from .library import Library
 from .questions import clean_history, clean_question, spell_out
 from .retrieve import Passage, Retriever
@@ -286,9 +286,11 @@ class RAG:
 
     def _ask_stream(self, question, history, top_k, documents) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
-        text, notice = clean_question(question, self.settings.max_question_chars)
-        documents = self.library.check_documents(documents)
         s = self.settings
+        text, notice = clean_question(question, s.max_question_chars)
+        history = clean_history(history, s.max_history_entries, s.max_question_chars)
+        text = another_period(text, history)  # "And in Q2 2023?": the previous one, of Q2 2023
+        documents = self.library.check_documents(documents)
         answerer = self.answerer
         # The form is the user's own question's: a follow-up's words decide it, not the earlier.
         form = classify(text)
@@ -300,7 +302,7 @@ class RAG:
         k = top_k or max(answerer.top_k, s.form_top_k if formed else s.top_k)
         query = rewrite(
             text,
-            clean_history(history, s.max_history_entries, s.max_question_chars),
+            history,
             lambda q: self.retriever.run(q, k, documents),
             s.follow_up_min_cosine,
             rare_in(self.store.current()),

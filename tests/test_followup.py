@@ -171,3 +171,35 @@ def test_a_question_whose_rare_words_find_another_document_stands_alone(tmp_path
     # an ellipsis still leans on the previous question
     length = "What is the length?"
     assert decide(length, [BRIDGE_Q], rag.retriever.run, weak, rare)[1] == "weak_alone"
+
+
+def test_a_follow_up_naming_only_another_period_asks_the_previous_question_of_it(
+    tmp_path, embedder
+):
+    """ "And in Q2 2023?" after a list by segment was read as a fact holding both quarters and
+    refused; it is the previous question asked of Q2 2023, in its form, from that filing."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for q, (a, b) in (("Q1", ("60", "5")), ("Q2", ("70", "-3"))):
+        (docs / f"2023 {q} BELL.txt").write_text(
+            f"Bell Instruments quarterly report for {q} 2023.\n\n"
+            "Information on our reportable segments is as follows (in millions):\n\n"
+            f"Scales: Operating income — Three Months Ended {q} 2023: {a}\n"
+            f"Meters: Operating income — Three Months Ended {q} 2023: {b}\n",
+            encoding="utf-8",
+        )
+    from rag.answer.reading import ReaderGenerator
+    from tests.conftest import build_rag
+
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    first = "What was Bell's operating income by segment in Q1 2023?"
+    a = rag.ask(first)
+    assert a.form == "list" and {c.doc for c in a.citations} == {"2023 Q1 BELL.txt"}
+    b = rag.ask("And in Q2 2023?", history=[first])
+    assert b.question == "What was Bell's operating income by segment in Q2 2023?"
+    assert b.form == "list" and not b.abstained, b.why
+    assert [c.quote.split(" — ")[0] for c in b.citations] == [
+        "Scales: Operating income",
+        "Meters: Operating income",
+    ]
+    assert {c.doc for c in b.citations} == {"2023 Q2 BELL.txt"}
