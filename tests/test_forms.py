@@ -367,49 +367,6 @@ def test_a_list_naming_a_heading_gives_the_first_sentence_of_each_paragraph_unde
     assert b.form == "list" and [c.quote for c in b.citations] != leads
 
 
-RISKS = (
-    "# Annual Report\n\n"
-    "## Risk Factors\n\n"
-    "### We Face Intense Competition\n\n"
-    "Other ferry lines cut their fares every winter.\n\n"
-    "### Fuel Prices Can Rise Sharply\n\n"
-    "Diesel is a third of the Company's costs.\n\n"
-    "### Ice Can Close the Harbour\n\n"
-    "In a cold year the harbour is closed for weeks.\n\n"
-    "### Our Ships Are Ageing\n\n"
-    "Two of the four ferries are over thirty years old.\n\n"
-    "## Legal Proceedings\n\n"
-    "### Nordvik Case\n\n"
-    "In May 2023, Nordvik Ferry Lines filed a complaint against the Company in Oslo.\n\n"
-    "### Other Proceedings\n\n"
-    "In June 2022, a group of passengers sued the Company over delayed crossings."
-)
-
-
-def test_a_list_of_a_section_with_many_headed_parts_gives_their_headings(
-    tmp_path, embedder, reader
-):
-    """ "What are the main risks?" names "Risk Factors" (a plural and "factors" aside); its
-    four headed risks are the items, each cited where its heading stands. Two headed parts are
-    topics: their sentences are the items."""
-    rag = one_document(tmp_path, "report.md", RISKS, embedder, reader)
-    text = rag.library.layout("report.md").text
-    a = rag.ask("What are the main risks?")
-    assert a.form == "list" and not a.abstained
-    heads = [
-        "We Face Intense Competition",
-        "Fuel Prices Can Rise Sharply",
-        "Ice Can Close the Harbour",
-        "Our Ships Are Ageing",
-    ]
-    assert [(c.quote, c.start) for c in a.citations] == [(h, text.index(h)) for h in heads]
-    b = rag.ask("What legal proceedings are disclosed?")
-    assert [c.quote for c in b.citations] == [
-        "In May 2023, Nordvik Ferry Lines filed a complaint against the Company in Oslo.",
-        "In June 2022, a group of passengers sued the Company over delayed crossings.",
-    ]
-
-
 MANUAL = (
     "# AquaPure 300 Manual\n\n"
     "## Safety Warnings\n\n"
@@ -560,45 +517,3 @@ def test_a_filings_certifications_and_signatures_are_no_items_unless_asked(
     other = one_document(tmp_path / "museum", "museum.md", museum, embedder, reader)
     c = other.ask("Summarize the steam ferries the museum shows.")
     assert [x.quote for x in c.citations] == ["The museum shows three steam ferries from 1890."]
-
-
-QUARTERLY = (
-    "# Bell Instruments Q1 2023 Quarterly Report\n\n"
-    "Bell Instruments Inc. makes scales in Harbin.\n\n"
-    "## Statements of Operations\n\n"
-    "Total net sales — Q1 2023: 900; Q1 2022: 800\n\n"
-    "Research and development — Q1 2023: 90; Q1 2022: 80\n\n"
-    "Net income — Q1 2023: 50; Q1 2022: 45\n\n"
-    "## Notes to the Statements\n\n"
-    "Summary of significant accounting policies: revenue is recognised on delivery.\n\n"
-    "## Quarterly Highlights\n\n"
-    "During the quarter the company opened a new factory in Harbin.\n\n"
-    "Sales of laboratory scales rose by a fifth over the year.\n\n"
-    "## Liquidity\n\n"
-    "Cash held at the end of the quarter was 120 million."
-)
-
-
-def test_a_summary_of_the_whole_report_reads_its_headline_rows_and_highlights(
-    tmp_path, embedder, reader
-):
-    """ "Summarize Bell's Q1 2023 results" names the report and nothing in it: no sentence
-    shares its words, and it was refused. The report's headline rows and its own highlights
-    are the summary, in document order."""
-    rag = one_document(tmp_path, "Bell Q1 2023.md", QUARTERLY, embedder, reader)
-    text = rag.library.layout("Bell Q1 2023.md").text
-    for question in ("Summarize Bell's Q1 2023 results.", "Walk me through the quarter."):
-        a = rag.ask(question)
-        assert a.form == "summary" and not a.abstained, a.why
-        assert [c.quote for c in a.citations] == [
-            "Total net sales — Q1 2023: 900; Q1 2022: 800",
-            "Net income — Q1 2023: 50; Q1 2022: 45",
-            "During the quarter the company opened a new factory in Harbin.",
-            "Sales of laboratory scales rose by a fifth over the year.",
-        ]
-        assert all(text[c.start : c.end] == c.quote for c in a.citations)
-    # a summary of something the report tells is the form's own
-    b = rag.ask("Summarize Bell's liquidity.")
-    assert [c.quote for c in b.citations] == [
-        "Cash held at the end of the quarter was 120 million."
-    ]
