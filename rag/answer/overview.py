@@ -55,7 +55,7 @@ def asks_whole(question: str, names: set[str]) -> bool:
     return not rest - {stem(n) for n in names}
 
 
-def summary_section(layout) -> Section | None:
+def summary_section(doc: str, layout) -> Section | None:
     """The section a report heads as its own summary (`_SUMMARY_HEADINGS`, the first kind
     found, the first of that kind), or None."""
     heads = layout.sections
@@ -68,7 +68,7 @@ def summary_section(layout) -> Section | None:
                 (s for s, p in heads[i + 1 :] if not p.startswith(path + SECTION_SEP)),
                 len(layout.text),
             )
-            return Section("", start, end, path, 0)
+            return Section(doc, start, end, path, 0)
     return None
 
 
@@ -104,7 +104,7 @@ def report_summary(question: str, query: str, asked: str, snap, layout_of, passa
                     row.end,
                 )
             )
-    sec = summary_section(layout)
+    sec = summary_section(docs[0], layout)
     if sec is not None:
         for text, c, a, b in paragraph_leads(sec, layout, chunks)[: max(0, most - len(items))]:
             items.append((c.start + a, text, c, a, b))
