@@ -58,6 +58,33 @@ def test_a_list_of_a_section_with_many_headed_parts_gives_their_headings(
     ]
 
 
+UNHEADED_RISKS = (
+    "# Quarterly Report\n\n"
+    "## Item 1A. Risk Factors\n\n"
+    "Other than the risk factors listed below, there have been no material changes from the "
+    "risk factors described in our Annual Report on Form 10-K.\n\n"
+    "If we fail to estimate demand for ferry crossings, our results may suffer. Bookings are "
+    "made months ahead.\n\n"
+    "Rising fuel prices could reduce our margins. Diesel is a third of our costs.\n\n"
+    "A cold winter could close the harbour for weeks. Ice closed it in 2021."
+)
+
+
+def test_a_list_of_risks_leaves_out_the_paragraphs_about_the_section_itself(
+    tmp_path, embedder, reader
+):
+    """Risks not set under headings of their own are each paragraph's first sentence; the
+    paragraph pointing to the annual report names no risk and is left out."""
+    rag = one_document(tmp_path, "report.md", UNHEADED_RISKS, embedder, reader)
+    a = rag.ask("What are the main risk factors?")
+    assert a.form == "list" and not a.abstained
+    assert [c.quote for c in a.citations] == [
+        "If we fail to estimate demand for ferry crossings, our results may suffer.",
+        "Rising fuel prices could reduce our margins.",
+        "A cold winter could close the harbour for weeks.",
+    ]
+
+
 QUARTERLY = (
     "# Bell Instruments Q1 2023 Quarterly Report\n\n"
     "Bell Instruments Inc. makes scales in Harbin.\n\n"

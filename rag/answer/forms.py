@@ -53,7 +53,7 @@ RULES = (
     ),
     (
         "list",
-        r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risks|segments|products|"
+        r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risk factors|risks|segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
         r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|"
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"

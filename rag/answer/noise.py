@@ -28,14 +28,17 @@ def is_noise(text: str) -> bool:
 
     >>> [is_noise(t) for t in ("2. Management's Discussion and Analysis of Financial "
     ...     "Condition and Results of Operations 14 Item", "2026 — 3,079", "Apple Inc. | Q3 2022 "
-    ...     "Form 10-Q | 5", "Net sales — Q1 2023: $94,836", "Net sales rose 5% in the quarter.")]
-    [True, True, True, False, False]
+    ...     "Form 10-Q | 5", "Net sales — Q1 2023: $94,836", "Net sales rose 5% in the quarter.",
+    ...     "Other Key Information: Risk Factors — Page: 43")]
+    [True, True, True, False, False, True]
     """
     t = text.strip()
     if len(re.findall(r"[^\W\d_]{2,}", t)) == 0 or _PAGE.search(t):
         return True
     if t[-1:] in ".!?:;" and not re.search(r"\bitem\s*\d+[a-z]?\.$", t, re.I):
         return False  # a sentence (or "Item 1A." ending a heading run)
+    if re.search(r"— pages?: \d+(?: ?- ?\d+)?$", t, re.I):
+        return True  # a contents table's row: "Other Key Information: Risk Factors — Page: 43"
     if re.search(r"[$%]|:\s*[\d(]|;", t):
         return False  # a table row's values
     if not re.search(r"[^\W\d_A-Z]", t):
@@ -89,7 +92,7 @@ def introduces_table(text: str) -> bool:
 
 
 _POINTS_ELSEWHERE = re.compile(
-    r"^[(“\"]?(see|refer to|for (a |an |additional |further |more )?(discussion|description|"
+    r"^[(“\"]?(also )?(see|refer (also )?to|for (a |an |additional |further |more )?(discussion|description|"
     r"information|details)\b[^.]{0,80}?, (see|refer to))\b"
     # "Additional information on our segments is contained in Note 17 ...", "Our reportable
     # segments are described below."

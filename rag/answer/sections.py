@@ -36,6 +36,11 @@ _PROCEDURE = re.compile(
     re.I,
 )
 PROCEDURE_STEPS = 12
+# A paragraph about the section rather than an item of it: "Other than the risk factors listed
+# below, there have been no material changes from the risk factors previously described under
+# Item 1A of our Annual Report on Form 10-K ..." opens NVIDIA's risk factors and Intel's
+# whole item.
+_ANOTHER_FILING = re.compile(r"\b(annual report|form 10-k|item 1a)\b", re.I)
 # A section lists its sub-headings when it has at least this many.
 MIN_SUB_HEADINGS = 4
 _MARKER = re.compile(r"(?:\d{1,2}[.)]|\(?[a-z][.)]|[•▪◦●‣∙-])\s+\S")
@@ -120,6 +125,27 @@ def sub_headings(section: Section, layout, chunks) -> list[tuple]:
     return out
 
 
+def about_the_section(text: str, section: Section) -> bool:
+    """A sentence that names its section's own heading or points to another filing's.
+
+    >>> sec = Section("d", 0, 9, "PART II › ITEM 1A. RISK FACTORS", 2)
+    >>> about_the_section("These risk factors do not identify all risks that we face.", sec)
+    True
+    >>> about_the_section("If we fail to estimate customer demand properly, we lose.", sec)
+    False
+    """
+    name = re.sub(
+        r"^(item|note|part)\s+[\w.]+\s*[.:—–-]?\s*",
+        "",
+        section.path.split(SECTION_SEP)[-1],
+        flags=re.I,
+    )
+    said = " ".join(text.lower().split())
+    return bool(_ANOTHER_FILING.search(text)) or (
+        len(name.split()) >= 2 and " ".join(name.lower().split()) in said
+    )
+
+
 def paragraph_leads(section: Section, layout, chunks, every: bool = False) -> list[tuple]:
     """The first sentence (`every`: each sentence) of each paragraph under `section` that
     says something (not a heading, a page line, a sentence leading into a table or pointing
@@ -143,7 +169,11 @@ def paragraph_leads(section: Section, layout, chunks, every: bool = False) -> li
             # a paragraph opening in lower case goes on from a page break: no new item
             if text[:1].islower() or len(text.split()) < 5:
                 continue
-            if not is_noise(text) and not says_nothing(text):
+            if (
+                not is_noise(text)
+                and not says_nothing(text)
+                and not about_the_section(text, section)
+            ):
                 leads.append((text, c, a, b))
     return leads
 
