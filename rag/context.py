@@ -243,6 +243,10 @@ _PERIODS = [
         ),
         "oy",
     ),
+    # Q1 FY24, Q1FY24, FY'24: two digits name a year only after "FY" (an earnings call's
+    # title), never alone
+    (re.compile(r"\bQ([1-4])\s*(?:of\s+)?FY\s*'?(\d\d)\b", re.I), "qy2"),
+    (re.compile(r"\bFY\s*'?(\d\d)\b", re.I), "y2"),
     (re.compile(rf"\b(?:FY\s*){_YEAR}\b|\b{_YEAR}\b", re.I), "y"),
     (re.compile(r"\bQ([1-4])\b|\b(first|second|third|fourth)\s+quarter\b", re.I), "q"),
 ]
@@ -257,6 +261,8 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
     [('1', '2023')]
     >>> sorted(periods("What changed in fiscal 2021?")), sorted(periods("the Q3 call"))
     ([(None, '2021')], [('3', None)])
+    >>> sorted(periods("Snowflake Q1 FY24 Earnings Call")), sorted(periods("guidance for FY'25"))
+    ([('1', '2024')], [(None, '2025')])
     """
     found: set[tuple[str | None, str | None]] = set()
     taken: list[tuple[int, int]] = []
@@ -275,6 +281,10 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
                 found.add((g[1], g[0]))
             elif kind == "oy":
                 found.add((_ORDINAL[g[0].lower()], g[1]))
+            elif kind == "qy2":
+                found.add((g[0], "20" + g[1]))
+            elif kind == "y2":
+                found.add((None, "20" + g[0]))
             elif kind == "y":
                 found.add((None, g[0]))
             else:

@@ -69,9 +69,13 @@ def test_the_question_naming_q1_2023_cites_the_q1_2023_report(reports):
 def test_the_question_naming_q1_2022_cites_the_q1_2022_report(steered, request):
     # this tiny report is one passage and the reader reads three: "prefer" (the default) reads
     # only it as "restrict" does, the named reports being dated (periodic look-alikes)
-    answer = request.getfixturevalue(steered).ask("How much did product revenue grow in Q1 2022?")
-    assert [c.doc for c in answer.citations] == ["a.html"]
-    assert answer.citations[0].quote.startswith("Product revenue grew 12 percent")
+    for question in (
+        "How much did product revenue grow in Q1 2022?",
+        "How much did product revenue grow in Q1 FY22?",  # an earnings call's way
+    ):
+        answer = request.getfixturevalue(steered).ask(question)
+        assert [c.doc for c in answer.citations] == ["a.html"]
+        assert answer.citations[0].quote.startswith("Product revenue grew 12 percent")
 
 
 def test_title_words_steer_but_are_never_quoted(reports, embedder):
