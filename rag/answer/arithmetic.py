@@ -159,6 +159,34 @@ def share_line(question: str, sentences: list[str], numbers: list[int]) -> str |
     )
 
 
+def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str | None:
+    """A measure the statements do not print (`measures.DERIVED`) computed from the two rows
+    cited, or None.
+
+    >>> derived_line("What was Amazon's gross margin in Q3 2023?",
+    ...     ["Total net sales — Q3 2023: 143,083", "Cost of sales — Q3 2023: 75,022"], [1, 2])
+    'Gross margin: 143,083 - 75,022 = 68,061 (47.6% of 143,083), computed from [1] and [2]'
+    >>> derived_line("What was Amazon's operating margin in Q3 2023?",
+    ...     ["Operating income — Q3 2023: $11,188", "Total net sales — Q3 2023: $143,083"], [1, 2])
+    'Operating margin: $11,188 of $143,083 = 7.8%, computed from [1] and [2]'
+    """
+    from rag.answer.measures import derived_sides
+
+    sides = derived_sides(question)
+    if sides is None or len(sentences) != 2:
+        return None
+    name, kind = sides[0].capitalize(), sides[1]
+    a, b = (_figure(s, question) for s in sentences)
+    if not _alike(a, b) or b.value == 0 or a.value <= 0:
+        return None
+    cited = f"computed from [{numbers[0]}] and [{numbers[1]}]"
+    if kind == "ratio":
+        return f"{name}: {a.text} of {b.text} = {a.value / b.value:.1%}, {cited}"
+    like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
+    value = _format(round(a.value - b.value, like.decimals), like).lstrip("+")
+    return f"{name}: {a.text} - {b.text} = {value} ({(a.value - b.value) / a.value:.1%} of {a.text}), {cited}"
+
+
 def cited_change(question: str, supports, citations) -> str | None:
     """`change_line` (or `share_line`) over a comparison's supports (sentence, passage, start,
     end, score) and the citations numbering them."""
@@ -167,4 +195,8 @@ def cited_change(question: str, supports, citations) -> str | None:
         number[(p.chunk.doc, p.chunk.start + a, p.chunk.start + b)] for _, p, a, b, _ in supports
     ]
     sentences = [s[0] for s in supports]
-    return change_line(question, sentences, numbers) or share_line(question, sentences, numbers)
+    return (
+        change_line(question, sentences, numbers)
+        or share_line(question, sentences, numbers)
+        or derived_line(question, sentences, numbers)
+    )

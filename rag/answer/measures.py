@@ -165,3 +165,79 @@ def share_sides(question: str) -> tuple[str, str] | None:
         return None
     measure = " ".join(_WHOLE_ONLY.sub(" ", m["whole"]).split())
     return " ".join(f"{m['part']} {measure}".split()), m["whole"]
+
+
+# Measures analysts name that many statements never print, each computed from two rows that
+# they do print (kind, first measure, second measure): Amazon's statements have no "gross
+# margin" row, only "Total net sales" and "Cost of sales".
+DERIVED = (
+    (
+        re.compile(r"(?i)\bgross (?:margin|profit)s?\b(?! percentage)"),
+        "difference",
+        "total revenue",
+        "cost of sales",
+    ),
+    (
+        re.compile(r"(?i)\boperating (?:profit )?margins?\b"),
+        "ratio",
+        "operating income",
+        "total revenue",
+    ),
+    (
+        re.compile(r"(?i)\b(?:net (?:profit |income )?|profit )margins?\b"),
+        "ratio",
+        "net income",
+        "total revenue",
+    ),
+)
+
+
+def derived_sides(question: str) -> tuple[str, str, str, str] | None:
+    """(name, kind, first question, second question) for a question after a `DERIVED`
+    measure: the question asked of each row it is computed from, or None.
+
+    >>> derived_sides("What was Amazon's gross margin in Q3 2023?")
+    ('gross margin', 'difference', "What was Amazon's total revenue in Q3 2023?", "What was Amazon's cost of sales in Q3 2023?")
+    >>> derived_sides("What was Apple's operating income in Q3 2023?") is None
+    True
+    """
+    for rx, kind, first, second in DERIVED:
+        m = rx.search(question)
+        if m:
+            name = " ".join(m[0].lower().split())
+            return name, kind, rx.sub(first, question, 1), rx.sub(second, question, 1)
+    return None
+
+
+def derived(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outcome | None:
+    """A `DERIVED` measure's two rows, for the answer to compute from (`arithmetic.
+    derived_line`), when the row `found` for the question (if any) does not name the measure
+    (a "Gross margin" row answers as it is); else `found`. The second row is looked for first
+    in the first row's table (Amazon's "Cost of sales" is also a row of its stock-based
+    compensation table)."""
+    sides = derived_sides(query)
+    if sides is None:
+        return found
+    name, _, first_asked, second_asked = sides
+    label = found.supports[0][0].split(" — ")[0].lower() if found is not None else ""
+    if all(w in label for w in name.split()):
+        return found
+    docs, names = choose_documents("fact", query, passages, snap)
+    first = lookup("fact", first_asked, docs, snap.doc_chunks, passage_of, names, ts)
+    if first is None:
+        return found
+    chunk = first.supports[0][1].chunk
+    doc = chunk.doc
+
+    def near(_doc):  # the first row's passage and the next: one statement's table
+        chunks = snap.doc_chunks(doc)
+        i = next(i for i, c in enumerate(chunks) if c.chunk_id == chunk.chunk_id)
+        return chunks[i : i + 2]
+
+    second = lookup("fact", second_asked, [doc], near, passage_of, names, ts) or lookup(
+        "fact", second_asked, [doc], snap.doc_chunks, passage_of, names, ts
+    )
+    if second is None or first.supports[0][:4] == second.supports[0][:4]:
+        return found
+    supports = [first.supports[0], second.supports[0]]
+    return Outcome(supports, form="comparison", labels=["", ""], notice=first.notice)

@@ -541,6 +541,10 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         if form == "comparison" and len(docs) < 2:
             return None
         out = lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
+        if form == "fact":  # "gross margin" where the statements print none: two rows
+            from rag.answer.measures import derived
+
+            out = derived(query, passages, snap, passage_of, ts, out)
     if out is None and form == "fact":
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 

@@ -1,0 +1,53 @@
+"""Measures read from two rows (rag.answer.measures): one the statements do not print, computed
+from the two they do, with the real reader and embedder over a tiny filing."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.reading import ReaderGenerator
+from tests.conftest import build_rag
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return ReaderGenerator("shipped")
+
+
+def _row(label: str, now: str, before: str) -> str:
+    return f"{label} — Three Months Ended July 1, 2023: {now}; Three Months Ended June 25, 2022: {before}"
+
+
+def test_a_margin_no_row_prints_is_computed_from_the_rows_of_one_statement(
+    tmp_path, embedder, reader
+):
+    """ "What was Bell's gross margin?" was refused: no row is named so. Net sales less the cost
+    of sales of the same statement, both cited; a "Cost of sales" row of a table pages later
+    (the stock-based compensation it holds) is not the one read."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sales = _row("Total net sales", "9,300", "8,100")
+    costs = _row("Operating expenses: Cost of sales", "5,100", "4,600")
+    income = _row("Operating income", "930", "700")
+    (docs / "2023 Q3 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS\n\n"
+        f"{sales}\n\n{costs}\n\n{income}\n\n"
+        + "Notes to the statements. " * 120
+        + "\n\nStock-based compensation expense by line item follows.\n\n"
+        + _row("Cost of sales", "$19", "$15")
+        + "\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What was Bell's gross margin in Q3 2023?")
+    assert not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [sales, costs]
+    assert a.answer.splitlines()[-1] == (
+        "- Gross margin: 9,300 - 5,100 = 4,200 (45.2% of 9,300), computed from [1] and [2]"
+    )
+    b = rag.ask("What was Bell's operating margin in Q3 2023?")
+    assert [c.quote for c in b.citations] == [income, sales]
+    assert b.answer.splitlines()[-1] == (
+        "- Operating margin: 930 of 9,300 = 10.0%, computed from [1] and [2]"
+    )
