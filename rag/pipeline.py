@@ -543,9 +543,8 @@ class RAG:
         text, result.citations = number_citations(outcome.supports)
         if outcome.form != "fact":
             text = lines_text(outcome.form, outcome.supports, result.citations, outcome.labels)
-            if outcome.form == "comparison" and (
-                change := cited_change(result.question, outcome.supports, result.citations)
-            ):
+            change = cited_change(result.question, outcome, result.citations)
+            if outcome.form == "comparison" and change:
                 text = f"{text}\n- {change}"
         if outcome.notice:
             result.notice = f"{result.notice} {outcome.notice}".strip()

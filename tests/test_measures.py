@@ -51,3 +51,42 @@ def test_a_margin_no_row_prints_is_computed_from_the_rows_of_one_statement(
     assert b.answer.splitlines()[-1] == (
         "- Operating margin: 930 of 9,300 = 10.0%, computed from [1] and [2]"
     )
+
+
+def test_a_margin_over_time_is_computed_for_each_filing_from_its_own_quarter(
+    tmp_path, embedder, reader
+):
+    """ "How has Bell's gross margin changed?" read sentences that name gross margin: each
+    filing's net sales and cost of sales for its own quarter, cited cell by cell, and each
+    quarter's margin computed from its two cells."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    quarters = {
+        "2023 Q2 BELL.txt": ("April 1, 2023", "March 26, 2022", "9,000", "5,000", "8,000", "4,500"),
+        "2023 Q3 BELL.txt": ("July 1, 2023", "June 25, 2022", "9,900", "5,400", "8,100", "4,600"),
+    }
+    for name, (now, before, s1, c1, s0, c0) in quarters.items():
+        (docs / name).write_text(
+            "Bell Instruments Inc. quarterly report.\n\n"
+            f"Total net sales — Three Months Ended {now}: {s1}; Three Months Ended {before}: {s0}"
+            f"\n\nCost of sales — Three Months Ended {now}: {c1}; Three Months Ended {before}: "
+            f"{c0}\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How has Bell's gross margin changed over time?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    # each cites its cell (the header and value), the line says the row's label
+    assert [c.quote for c in a.citations] == [
+        "Three Months Ended April 1, 2023: 9,000",
+        "Three Months Ended April 1, 2023: 5,000",
+        "Three Months Ended July 1, 2023: 9,900",
+        "Three Months Ended July 1, 2023: 5,400",
+    ]
+    assert a.answer.splitlines()[:2] == [
+        "- Q2 2023: Total net sales — Three Months Ended April 1, 2023: 9,000 [1]",
+        "- Q2 2023: Cost of sales — Three Months Ended April 1, 2023: 5,000 [2]",
+    ]
+    assert a.answer.splitlines()[-1] == (
+        "- Gross margin: Q2 2023 4,000 (44.4%) [1, 2]; Q3 2023 4,500 (45.5%) [3, 4]"
+    )

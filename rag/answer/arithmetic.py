@@ -187,9 +187,44 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     return f"{name}: {a.text} - {b.text} = {value} ({(a.value - b.value) / a.value:.1%} of {a.text}), {cited}"
 
 
-def cited_change(question: str, supports, citations) -> str | None:
-    """`change_line` (or `share_line`) over a comparison's supports (sentence, passage, start,
-    end, score) and the citations numbering them."""
+def derived_series_line(
+    question: str, sentences: list[str], numbers: list[int], labels: list[str]
+) -> str | None:
+    """A `measures.DERIVED` measure for each period of a comparison whose lines come in pairs
+    (each period's two cells), citing both of each pair, or None.
+
+    >>> derived_series_line("How has Bell's gross margin changed?", ["Net sales — Q1: 90",
+    ...     "Cost of sales — Q1: 50", "Net sales — Q2: 99", "Cost of sales — Q2: 54"],
+    ...     [1, 2, 3, 4], ["Q1 2023", "Q1 2023", "Q2 2023", "Q2 2023"])
+    'Gross margin: Q1 2023 40 (44.4%) [1, 2]; Q2 2023 45 (45.5%) [3, 4]'
+    """
+    from rag.answer.measures import derived_sides
+
+    sides = derived_sides(question)
+    n = len(sentences)
+    if sides is None or n < 4 or n % 2 or len(labels) != n:
+        return None
+    parts = []
+    for i in range(0, n, 2):
+        one = derived_line(question, sentences[i : i + 2], numbers[i : i + 2])
+        if one is None or labels[i] != labels[i + 1]:
+            return None
+        a, b = (_figure(s, question) for s in sentences[i : i + 2])
+        if sides[1] == "ratio":
+            value = f"{a.value / b.value:.1%}"
+        else:
+            like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
+            diff = _format(round(a.value - b.value, like.decimals), like).lstrip("+")
+            value = f"{diff} ({(a.value - b.value) / a.value:.1%})"
+        parts.append(f"{labels[i]} {value} [{numbers[i]}, {numbers[i + 1]}]")
+    return f"{sides[0].capitalize()}: " + "; ".join(parts)
+
+
+def cited_change(question: str, outcome, citations) -> str | None:
+    """`change_line` (or `share_line`, `derived_line`, `derived_series_line`) over a
+    comparison's supports (sentence, passage, start, end, score), its lines' labels, and the
+    citations numbering them."""
+    supports, labels = outcome.supports, list(outcome.labels)
     number = {(c.doc, c.start, c.end): c.n for c in citations}
     numbers = [
         number[(p.chunk.doc, p.chunk.start + a, p.chunk.start + b)] for _, p, a, b, _ in supports
@@ -199,4 +234,5 @@ def cited_change(question: str, supports, citations) -> str | None:
         change_line(question, sentences, numbers)
         or share_line(question, sentences, numbers)
         or derived_line(question, sentences, numbers)
+        or derived_series_line(question, sentences, numbers, labels)
     )

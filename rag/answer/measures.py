@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Outcome
-from rag.answer.periods import period_label, periods
+from rag.answer.periods import doc_period, period_label, periods
 from rag.answer.tables import choose_documents, document_rows, lookup
 
 # A conjunct's edge: what asks, names the company ("Apple's") or the period, or a preposition.
@@ -209,35 +209,65 @@ def derived_sides(question: str) -> tuple[str, str, str, str] | None:
     return None
 
 
+def _pair(sides, doc, snap, passage_of, names, ts):
+    """The two rows of `doc` a `DERIVED` measure is computed from, or None; the second is looked
+    for first in the first row's table (Amazon's "Cost of sales" is also a row of its
+    stock-based compensation table, pages later)."""
+    first = lookup("fact", sides[2], [doc], snap.doc_chunks, passage_of, names, ts)
+    if first is None:
+        return None
+    chunk = first.supports[0][1].chunk
+    chunks = snap.doc_chunks(doc)
+    i = next(i for i, c in enumerate(chunks) if c.chunk_id == chunk.chunk_id)
+
+    def near(_doc):  # the first row's passage and the next: one statement
+        return chunks[i : i + 2]
+
+    second = lookup("fact", sides[3], [doc], near, passage_of, names, ts) or lookup(
+        "fact", sides[3], [doc], snap.doc_chunks, passage_of, names, ts
+    )
+    if second is None or first.supports[0][:4] == second.supports[0][:4]:
+        return None
+    return first, second
+
+
 def derived(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outcome | None:
     """A `DERIVED` measure's two rows, for the answer to compute from (`arithmetic.
     derived_line`), when the row `found` for the question (if any) does not name the measure
-    (a "Gross margin" row answers as it is); else `found`. The second row is looked for first
-    in the first row's table (Amazon's "Cost of sales" is also a row of its stock-based
-    compensation table)."""
+    (a "Gross margin" row answers as it is); else `found`."""
     sides = derived_sides(query)
     if sides is None:
         return found
-    name, _, first_asked, second_asked = sides
     label = found.supports[0][0].split(" — ")[0].lower() if found is not None else ""
-    if all(w in label for w in name.split()):
+    if all(w in label for w in sides[0].split()):
         return found
     docs, names = choose_documents("fact", query, passages, snap)
-    first = lookup("fact", first_asked, docs, snap.doc_chunks, passage_of, names, ts)
-    if first is None:
+    pair = _pair(sides, docs[0], snap, passage_of, names, ts) if docs else None
+    if pair is None:
         return found
-    chunk = first.supports[0][1].chunk
-    doc = chunk.doc
+    supports = [x.supports[0] for x in pair]
+    return Outcome(supports, form="comparison", labels=["", ""], notice=pair[0].notice)
 
-    def near(_doc):  # the first row's passage and the next: one statement's table
-        chunks = snap.doc_chunks(doc)
-        i = next(i for i, c in enumerate(chunks) if c.chunk_id == chunk.chunk_id)
-        return chunks[i : i + 2]
 
-    second = lookup("fact", second_asked, [doc], near, passage_of, names, ts) or lookup(
-        "fact", second_asked, [doc], snap.doc_chunks, passage_of, names, ts
-    )
-    if second is None or first.supports[0][:4] == second.supports[0][:4]:
+def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None):
+    """A comparison over time of a `DERIVED` measure ("How has Amazon's gross margin changed?"):
+    each filing's two cells (its own quarter), labelled by its period, for the answer to compute
+    each period's figure from (`arithmetic.derived_series_line`); else `found`."""
+    sides = derived_sides(query)
+    if sides is None:
         return found
-    supports = [first.supports[0], second.supports[0]]
-    return Outcome(supports, form="comparison", labels=["", ""], notice=first.notice)
+    if found is not None and any(
+        all(w in x[0].split(" — ")[0].lower() for w in sides[0].split()) for x in found.supports
+    ):
+        return found
+    docs, names = choose_documents("comparison", query, passages, snap)
+    supports, labels = [], []
+    for doc in docs:
+        pair = _pair(sides, doc, snap, passage_of, names, ts)
+        p = doc_period(doc)
+        if pair is not None and p:
+            supports += [_cell(x) for x in pair]
+            labels += [period_label(p)] * 2
+    if len(supports) < 4:
+        return found
+    return Outcome(supports, form="comparison", labels=labels)

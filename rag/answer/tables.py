@@ -538,13 +538,16 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         out = conjoined_facts(query, passages, snap, passage_of, ts)
     if out is None:
         docs, names = choose_documents(form, query, passages, snap)
-        if form == "comparison" and len(docs) < 2:
-            return None
-        out = lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
-        if form == "fact":  # "gross margin" where the statements print none: two rows
-            from rag.answer.measures import derived
+        out = (
+            None
+            if form == "comparison" and len(docs) < 2
+            else lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
+        )
+        if form in ("fact", "comparison"):  # "gross margin" the statements print nowhere
+            from rag.answer.measures import derived, derived_series
 
-            out = derived(query, passages, snap, passage_of, ts, out)
+            more = derived if form == "fact" else derived_series
+            out = more(query, passages, snap, passage_of, ts, out)
     if out is None and form == "fact":
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
