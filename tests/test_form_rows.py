@@ -215,3 +215,36 @@ def test_a_list_by_segment_reads_every_segments_row_of_the_measure(tmp_path, emb
         "Meters: Net sales",
         "Services: Net sales",
     ]
+
+
+OFFERINGS = (
+    "Bell Instruments Inc. quarterly report.\n\n"
+    "Operating expenses (in millions):\n\n"
+    "Operating expenses: Cost of sales — Q1 2023: 500; Q1 2022: 450\n"
+    "Operating expenses: Sales and marketing — Q1 2023: 90; Q1 2022: 80\n"
+    "Percent of net sales: Cost of sales — Q1 2023: 55%; Q1 2022: 56%\n"
+    "Percent of net sales: Sales and marketing — Q1 2023: 10%; Q1 2022: 10%\n\n"
+    "Net sales by groups of similar products and services (in millions):\n\n"
+    "Net sales: Scales — Q1 2023: 500; Q1 2022: 450\n"
+    "Net sales: Calibration services — Q1 2023: 300; Q1 2022: 280\n"
+    "Net sales: Subscription services — Q1 2023: 100; Q1 2022: 70\n"
+)
+
+
+def test_a_breakdown_across_offerings_reads_the_sales_rows_not_the_costs_or_shares(
+    tmp_path, embedder, reader
+):
+    """ "the revenue breakdown across its offerings" lists the net sales rows; "Cost of sales",
+    "Sales and marketing" and the percent-of-sales rows share the word "sales" and had made
+    the longer table win."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell.txt").write_text(OFFERINGS, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("In Q1 2023, what was the revenue breakdown across Bell's various offerings?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote.split(" — ")[0] for c in a.citations] == [
+        "Net sales: Scales",
+        "Net sales: Calibration services",
+        "Net sales: Subscription services",
+    ]

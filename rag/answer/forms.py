@@ -193,8 +193,11 @@ _ASKS_FORMALITIES = re.compile(r"(?i)\b(?:certif\w*|signatures?|signed|exhibits?
 # "by segment", "for each region": how a list is divided, not what its rows are called
 # ("Operating income (loss): AWS").
 BREAKDOWN = re.compile(
-    r"\b(?:by|for each|per|across (?:its |the )?\w*) (?:segments?|regions?|geograph\w*|"
-    r"categor(?:y|ies)|products?|business(?:es)?|divisions?)\b",
+    r"\b(?:(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?)(?:segments?|regions?|geograph\w*|"
+    r"categor(?:y|ies)|products?|business(?:es)?|divisions?|(?:service |product )?offerings|"
+    r"(?:revenue )?streams|product lines)|"
+    # "the revenue breakdown": the measure's word stays the question's
+    r"(?:(?<=revenue )|(?<=sales )|(?<=income )|(?<=expense )|(?<=expenses )|(?<=cost ))breakdown)\b",
     re.I,
 )
 

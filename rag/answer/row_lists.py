@@ -17,7 +17,7 @@ import re
 
 from rag.answer.base import Outcome
 from rag.answer.forms import BREAKDOWN
-from rag.answer.row_fit import discounted
+from rag.answer.row_fit import _ASKS_COST, _COST_OF, discounted
 from rag.answer.tables import (
     _support,
     _term_in,
@@ -28,6 +28,7 @@ from rag.answer.tables import (
     read_value,
     score_rows,
 )
+from rag.answer.vocabulary import ASKS_RATIO, SHARE_LABEL
 from rag.context import section_words
 from rag.text import content_tokens, stem
 
@@ -135,7 +136,16 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
     terms = question_terms(query, names)
     if not docs or not terms:
         return None
-    rows = [r for r in document_rows(snap.doc_chunks(docs[0])) if read_value(r, said)]
+    # a share's row ("Percent of Net Sales: Cost of sales") or a cost's ("Cost of sales:
+    # Services" reads "sales") is no part of the amount asked unless the question says so
+    shares, costs = ASKS_RATIO.search(said), _ASKS_COST.search(said)
+    rows = [
+        r
+        for r in document_rows(snap.doc_chunks(docs[0]))
+        if read_value(r, said)
+        and (shares or not SHARE_LABEL.search(r.label))
+        and (costs or not _COST_OF.search(r.label))
+    ]
     # a word no label holds names no row (the company, in a collection of one report)
     terms = {t for t in terms if any(_term_in(t, label_terms(_measure(r.label))) for r in rows)}
     if not terms:
