@@ -42,12 +42,19 @@ def test_a_margin_no_row_prints_is_computed_from_the_rows_of_one_statement(
     rag = build_rag(docs, tmp_path, embedder, reader)
     a = rag.ask("What was Bell's gross margin in Q3 2023?")
     assert not a.abstained, a.why
-    assert [c.quote for c in a.citations] == [sales, costs]
+    # each cites the cell of the quarter asked
+    assert [c.quote for c in a.citations] == [
+        "Three Months Ended July 1, 2023: 9,300",
+        "Three Months Ended July 1, 2023: 5,100",
+    ]
     assert a.answer.splitlines()[-1] == (
         "- Gross margin: 9,300 - 5,100 = 4,200 (45.2% of 9,300), computed from [1] and [2]"
     )
     b = rag.ask("What was Bell's operating margin in Q3 2023?")
-    assert [c.quote for c in b.citations] == [income, sales]
+    assert [c.quote for c in b.citations] == [
+        "Three Months Ended July 1, 2023: 930",
+        "Three Months Ended July 1, 2023: 9,300",
+    ]
     assert b.answer.splitlines()[-1] == (
         "- Operating margin: 930 of 9,300 = 10.0%, computed from [1] and [2]"
     )
@@ -90,3 +97,33 @@ def test_a_margin_over_time_is_computed_for_each_filing_from_its_own_quarter(
     assert a.answer.splitlines()[-1] == (
         "- Gross margin: Q2 2023 4,000 (44.4%) [1, 2]; Q3 2023 4,500 (45.5%) [3, 4]"
     )
+
+
+GROWTH_ROW = _row("Total net sales", "9,900", "9,000")
+
+
+def test_growth_computes_the_change_from_the_same_quarter_a_year_before(
+    tmp_path, embedder, reader
+):
+    """ "Revenue growth year over year in Q3 2023" was refused (no row is named growth): the
+    row's cell of the quarter asked and its cell a year before, each cited, and the change."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(
+        f"Bell Instruments Inc. quarterly report.\n\n{GROWTH_ROW}\n", encoding="utf-8"
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What was Bell's revenue growth year over year in Q3 2023?")
+    assert not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        "Three Months Ended June 25, 2022: 9,000",
+        "Three Months Ended July 1, 2023: 9,900",
+    ]
+    assert a.answer.splitlines()[-1] == (
+        "- Change: from 9,000 to 9,900, +900 (+10.0%), computed from [1] and [2]"
+    )
+    # the quarter a year before the filing's own is its comparative column; others it lacks
+    b = rag.ask("What were Bell's total net sales in Q3 2022?")
+    assert b.short_answer.text == "9,000", b.answer
+    c = rag.ask("What were Bell's total net sales in Q1 2022?")
+    assert c.abstained or "9,900" not in c.answer

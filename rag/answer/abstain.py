@@ -306,7 +306,8 @@ def absent_owners(question: str, missing: list[str], passages) -> list[str]:
 def unreported_periods(question: str, snap, passages) -> str:
     """The quarters the question names ("Q4 2023") later than every document of `snap` covers
     (each document's name saying its period, `periods.doc_period`) that no passage mentions,
-    said with the latest period covered; "" when there is none. No filing reports them, and a
+    said with the latest period covered; else, when no quarter it names is covered (a filing's
+    own or the one a year before it) nor mentioned, those quarters; "" when there is none. No filing reports them, and a
     cell of another quarter had answered ("What was Amazon's revenue in Q4 2023?" read "$95"
     off an investee's revenues over the Q1-Q3 filings). A quarter the passages mention (the Q3
     filing's "Fourth Quarter 2023 Guidance") is read as usual.
@@ -317,8 +318,10 @@ def unreported_periods(question: str, snap, passages) -> str:
     'Q4 2023 (the latest document covers Q3 2023)'
     >>> unreported_periods("Guidance for Q4 2023?", Snap, text("Fourth Quarter 2023 Guidance"))
     ''
-    >>> unreported_periods("Revenue in Q2 2023?", Snap, [])
-    ''
+    >>> unreported_periods("Revenue in Q2 2023?", Snap, []), unreported_periods("In Q3 2022?", Snap, [])
+    ('', '')
+    >>> unreported_periods("Revenue in Q1 2021?", Snap, [])
+    'Q1 2021 (the documents cover Q2 2023 to Q3 2023)'
     """
     from rag.answer.periods import doc_period, period_label, periods
 
@@ -328,10 +331,17 @@ def unreported_periods(question: str, snap, passages) -> str:
     latest = max(dated)
     said = {p for x in passages for p in periods(x.chunk.text)}
     later = [p for p in periods(question) if p[1] and p > latest and p not in said]
-    if not later:
+    if later:
+        names = " or ".join(period_label(p) for p in later)
+        return f"{names} (the latest document covers {period_label(latest)})"
+    # A quarter before or between them: a filing prints its own quarter and the same quarter
+    # a year before, so "Q1 2021" over filings of Q3 2022 to Q3 2023 is in none of them.
+    asked = [p for p in periods(question) if p[1]]
+    covered = set(dated) | {(y - 1, q) for y, q in dated}
+    if not asked or any(p in covered or p in said for p in asked):
         return ""
-    names = " or ".join(period_label(p) for p in later)
-    return f"{names} (the latest document covers {period_label(latest)})"
+    names = " or ".join(period_label(p) for p in asked)
+    return f"{names} (the documents cover {period_label(min(dated))} to {period_label(latest)})"
 
 
 def absent_names(names: list[str], passages) -> list[str]:

@@ -57,8 +57,8 @@ def amounts(text: str) -> list[Amount]:
 
     >>> [a.text for a in amounts("We ended Q3 2023 with $3.7 billion in cash, up 12%.")]
     ['$3.7 billion']
-    >>> [a.value for a in amounts("Net income (loss) — June 30, 2023: (1,234)")]
-    [-1234.0]
+    >>> [(a.value, a.text) for a in amounts("Net income (loss) — June 30, 2023: (1,234)")]
+    [(-1234.0, '(1,234)')]
     """
     text = _MONTH_DAY.sub(" ", text)
     out = []
@@ -69,8 +69,10 @@ def amounts(text: str) -> list[Amount]:
         if re.fullmatch(r"(?:19|20)\d\d", num) and not m.group("cur"):
             continue  # a year
         value = float(num.replace(",", ""))
+        said = m.group(0).strip(" (").rstrip()
         if m.group("neg") or m.group("neg2"):
             value = -value
+            said = m.group(0).strip()  # "(804)", "$(1,234)": printed whole
         decimals = len(num.split(".")[1]) if "." in num else 0
         out.append(
             Amount(
@@ -78,7 +80,7 @@ def amounts(text: str) -> list[Amount]:
                 m.group("cur") or "",
                 (m.group("scale") or "").lower(),
                 decimals,
-                m.group(0).strip(" (").rstrip(),
+                said,
             )
         )
     return out
@@ -125,7 +127,9 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     >>> change_line("How has revenue changed?", ["$3.9 billion", "$3.7 billion"], [1, 2]) is None
     True
     """
-    if len(sentences) != 2 or not ASKS_CHANGE.search(question):
+    from rag.answer.measures import ASKS_GROWTH
+
+    if len(sentences) != 2 or not (ASKS_CHANGE.search(question) or ASKS_GROWTH.search(question)):
         return None
     a, b = (_figure(s, question) for s in sentences)
     if not _alike(a, b):
@@ -177,14 +181,31 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
         return None
     name, kind = sides[0].capitalize(), sides[1]
     a, b = (_figure(s, question) for s in sentences)
-    if not _alike(a, b) or b.value == 0 or a.value <= 0:
+    value = _derive(kind, a, b)
+    if value is None:
         return None
     cited = f"computed from [{numbers[0]}] and [{numbers[1]}]"
-    if kind == "ratio":
-        return f"{name}: {a.text} of {b.text} = {a.value / b.value:.1%}, {cited}"
-    like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
-    value = _format(round(a.value - b.value, like.decimals), like).lstrip("+")
-    return f"{name}: {a.text} - {b.text} = {value} ({(a.value - b.value) / a.value:.1%} of {a.text}), {cited}"
+    if kind == "difference":
+        return f"{name}: {a.text} - {b.text} = {value}, {cited}"
+    return f"{name}: {a.text} of {b.text} = {value}, {cited}"
+
+
+def _derive(kind: str, a: Amount | None, b: Amount | None) -> str | None:
+    """A derived measure's value from its two figures: "difference" (a less b, with its share
+    of a), "ratio" (a over b) or "rate" (a's size over b); None when they are not of one kind
+    or the measure is undefined (a difference of a figure that is not positive, a ratio over
+    one that is not)."""
+    if not _alike(a, b):
+        return None
+    if kind == "difference":
+        if a.value <= 0:
+            return None
+        like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
+        diff = _format(round(a.value - b.value, like.decimals), like).lstrip("+")
+        return f"{diff} ({(a.value - b.value) / a.value:.1%} of {a.text})"
+    if b.value <= 0:
+        return None
+    return f"{(abs(a.value) if kind == 'rate' else a.value) / b.value:.1%}"
 
 
 def derived_series_line(
@@ -206,16 +227,12 @@ def derived_series_line(
         return None
     parts = []
     for i in range(0, n, 2):
-        one = derived_line(question, sentences[i : i + 2], numbers[i : i + 2])
-        if one is None or labels[i] != labels[i + 1]:
-            return None
         a, b = (_figure(s, question) for s in sentences[i : i + 2])
-        if sides[1] == "ratio":
-            value = f"{a.value / b.value:.1%}"
-        else:
-            like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
-            diff = _format(round(a.value - b.value, like.decimals), like).lstrip("+")
-            value = f"{diff} ({(a.value - b.value) / a.value:.1%})"
+        value = _derive(sides[1], a, b)
+        if value is None or labels[i] != labels[i + 1]:
+            return None
+        if sides[1] == "difference":
+            value = value.replace(f" of {a.text})", ")")
         parts.append(f"{labels[i]} {value} [{numbers[i]}, {numbers[i + 1]}]")
     return f"{sides[0].capitalize()}: " + "; ".join(parts)
 

@@ -189,6 +189,14 @@ DERIVED = (
         "net income",
         "total revenue",
     ),
+    # the provision's sign is the statement's convention ("Benefit (provision) for income
+    # taxes — ...: (2,306)"): the rate is its size over the income before taxes
+    (
+        re.compile(r"(?i)\beffective (?:income )?tax rates?\b"),
+        "rate",
+        "provision for income taxes",
+        "income before income taxes",
+    ),
 )
 
 
@@ -223,10 +231,13 @@ def _pair(sides, doc, snap, passage_of, names, ts):
     def near(_doc):  # the first row's passage and the next: one statement
         return chunks[i : i + 2]
 
-    second = lookup("fact", sides[3], [doc], near, passage_of, names, ts) or lookup(
-        "fact", sides[3], [doc], snap.doc_chunks, passage_of, names, ts
-    )
-    if second is None or first.supports[0][:4] == second.supports[0][:4]:
+    second = None
+    for chunks_of in (near, snap.doc_chunks):
+        second = lookup("fact", sides[3], [doc], chunks_of, passage_of, names, ts)
+        if second is not None and first.supports[0][:4] != second.supports[0][:4]:
+            break
+        second = None  # none there, or the first row again (both say "income taxes")
+    if second is None:
         return None
     return first, second
 
@@ -245,8 +256,11 @@ def derived(query, passages, snap, passage_of, ts, found: Outcome | None) -> Out
     pair = _pair(sides, docs[0], snap, passage_of, names, ts) if docs else None
     if pair is None:
         return found
-    supports = [x.supports[0] for x in pair]
+    supports = [_cell(x) for x in pair]  # the cells of the period asked
     return Outcome(supports, form="comparison", labels=["", ""], notice=pair[0].notice)
+
+
+_ONE_FILING = re.compile(r"(?i)\b(?:latest|most recent|last)\b")
 
 
 def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None):
@@ -254,8 +268,8 @@ def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None)
     each filing's two cells (its own quarter), labelled by its period, for the answer to compute
     each period's figure from (`arithmetic.derived_series_line`); else `found`."""
     sides = derived_sides(query)
-    if sides is None:
-        return found
+    if sides is None or _ONE_FILING.search(query):
+        return found  # "the most recent 10-Q ... compares with the notes": not over time
     if found is not None and any(
         all(w in x[0].split(" — ")[0].lower() for w in sides[0].split()) for x in found.supports
     ):
@@ -271,3 +285,54 @@ def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None)
     if len(supports) < 4:
         return found
     return Outcome(supports, form="comparison", labels=labels)
+
+
+# A fact question after a figure's growth over a year ("revenue growth year over year in Q3
+# 2023", "How much did net sales grow in Q3 2023?"): the row's cell of the period asked and
+# its cell of the same duration a year before, for the answer to compute the change from
+# (`arithmetic.change_line`).
+ASKS_GROWTH = re.compile(
+    r"(?i)\b(?:growth|grow|grew|growing)\b|\byear[- ]over[- ]year\b|\b(?:yoy|y/y)\b"
+)
+_GROWTH_WORDS = re.compile(
+    r"(?i)\b(?:growth|grow|grew|growing|rate|year[- ]over[- ]year|yoy|y/y|by how much|"
+    r"how much)\b"
+)
+
+
+def growth(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outcome | None:
+    """The two cells a growth question computes from: the asked period's and the same
+    duration's a year before, of the row the question names without its growth words, a
+    comparison of two lines (the earlier first); else `found`. A row printing the growth
+    itself ("Year-over-year Percentage Growth: ...") answers as it is."""
+    from rag.answer.tables import chunk_rows, pick_cell, year_before
+
+    if not ASKS_GROWTH.search(query):
+        return found
+    if found is not None and ASKS_GROWTH.search(found.supports[0][0].split(" — ")[0]):
+        return found
+    plain = " ".join(_GROWTH_WORDS.sub(" ", query).split())
+    docs, names = choose_documents("fact", query, passages, snap)
+    row_found = lookup("fact", plain, docs, snap.doc_chunks, passage_of, names, ts)
+    if row_found is None:
+        return found
+    text, passage, a, b, score = row_found.supports[0]
+    chunk = passage.chunk
+    row = next((r for r in chunk_rows(chunk) if r.start == a and r.end == b), None)
+    if row is None:
+        return found
+    short = row_found.short_answer  # the cell the question reads
+    at = short.start - chunk.start - a if short is not None else -1
+    i = next((k for k, c in enumerate(row.cells) if c[2] == at), pick_cell(row, plain))
+    j = year_before(row, i)
+    if j is None:
+        return found
+    supports = []
+    for k in (j, i):
+        head, _, _, v1 = row.cells[k]
+        h0 = chunk.text.rfind(head, a, a + v1)
+        if h0 < 0:
+            return found
+        span = (h0, a + v1)
+        supports.append((f"{row.label} — {chunk.text[span[0] : span[1]]}", passage, *span, score))
+    return Outcome(supports, form="comparison", labels=["", ""], notice=row_found.notice)

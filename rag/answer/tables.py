@@ -301,6 +301,29 @@ def pick_cell(row: Row, question: str) -> int:
     return max(range(len(heads)), key=lambda i: (wanted(i), current(i)))
 
 
+def year_before(row, i: int) -> int | None:
+    """The index of `row`'s cell of the same duration as cell `i`, ending a year (11 to 13
+    months) before it, or None.
+
+    >>> t = ("Net sales — Three Months Ended July 1, 2023: 81,797; Three Months Ended June 25, "
+    ...      "2022: 82,959; Nine Months Ended July 1, 2023: 293,787")
+    >>> year_before(chunk_rows(Chunk("a::0", "a", 0, len(t), t))[0], 0)
+    1
+    """
+    heads = [h for h, *_ in row.cells]
+    d, w = _months(heads[i]), _when(heads[i])
+    if w is None or w[1] == 0:
+        return None
+    for j, h in enumerate(heads):
+        v = _when(h)
+        if j == i or v is None or _months(h) != d or v[1] == 0:
+            continue
+        gap = (w[0] - v[0]) * 12 + w[1] - v[1]
+        if 11 <= gap <= 13 and any(ch.isdigit() for ch in row.cells[j][1]):
+            return j
+    return None
+
+
 def read_value(row: Row, question: str) -> str:
     """The value of the cell a question reads (`pick_cell`), or "" when that cell holds no
     figure ("—"): an empty cell answers nothing ("Gross profit — —; (1,206)").
@@ -398,6 +421,14 @@ def lookup(
     if own and any(q and (y, q) > own for y, q in periods(question)):
         return None  # a filing reports no quarter after its own: "Q4 2023" from the Q2 filing
     i = pick_cell(row, question)
+    # a filing prints its own quarter and the same quarter a year before, no other
+    asked = [(y, q) for y, q in periods(question) if q]
+    if own and asked and not any(p == own for p in asked):
+        if not all((y + 1, q) == own for y, q in asked):
+            return None
+        i = year_before(row, i)
+        if i is None:
+            return None
     _, value, v0, v1 = row.cells[i]
     c = row.chunk
     short = ShortAnswer(value, c.doc, c.start + row.start + v0, c.start + row.start + v1)
@@ -497,6 +528,11 @@ def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], 
         if not periods(query):
             return late, names
         docs = sorted(late, key=lambda d: first.get(d, len(passages) + 1))
+        # a quarter no filing is of is printed beside the same quarter a year later
+        asked = {p for p in periods(query) if p[1]}
+        if asked and not asked & {doc_period(d) for d in docs}:
+            later = {(y + 1, q) for y, q in asked}
+            docs.sort(key=lambda d: doc_period(d) not in later)
         return docs, names
     if not periods(query) and passages:
         # one company's filings, its name in all of them: the latest the retrieval brought
@@ -544,10 +580,12 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             else lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
         )
         if form in ("fact", "comparison"):  # "gross margin" the statements print nowhere
-            from rag.answer.measures import derived, derived_series
+            from rag.answer.measures import derived, derived_series, growth
 
             more = derived if form == "fact" else derived_series
             out = more(query, passages, snap, passage_of, ts, out)
+            if form == "fact":  # "revenue growth in Q3 2023": a row's cells a year apart
+                out = growth(query, passages, snap, passage_of, ts, out)
     if out is None and form == "fact":
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
