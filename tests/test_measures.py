@@ -102,9 +102,7 @@ def test_a_margin_over_time_is_computed_for_each_filing_from_its_own_quarter(
 GROWTH_ROW = _row("Total net sales", "9,900", "9,000")
 
 
-def test_growth_computes_the_change_from_the_same_quarter_a_year_before(
-    tmp_path, embedder, reader
-):
+def test_growth_computes_the_change_from_the_same_quarter_a_year_before(tmp_path, embedder, reader):
     """ "Revenue growth year over year in Q3 2023" was refused (no row is named growth): the
     row's cell of the quarter asked and its cell a year before, each cited, and the change."""
     docs = tmp_path / "docs"
