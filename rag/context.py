@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
 from rag.ingest.formats import SECTION_SEP
-from rag.text import ASKING, PERIOD_TOKEN, content_tokens, stem
+from rag.text import ASKING, HALF_YEAR, PERIOD_TOKEN, content_tokens, stem
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
 # tokens of a 256-token window).
@@ -243,6 +243,7 @@ _PERIODS = [
         ),
         "oy",
     ),
+    (HALF_YEAR, "h"),
     # Q1 FY24, Q1FY24, FY'24: two digits name a year only after "FY" (an earnings call's
     # title), never alone
     (re.compile(r"\bQ([1-4])\s*(?:of\s+)?FY\s*'?(\d\d)\b", re.I), "qy2"),
@@ -263,6 +264,8 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
     ([(None, '2021')], [('3', None)])
     >>> sorted(periods("Snowflake Q1 FY24 Earnings Call")), sorted(periods("guidance for FY'25"))
     ([('1', '2024')], [(None, '2025')])
+    >>> sorted(periods("net income in the first half of 2023")), sorted(periods("H1 FY24"))
+    ([('2', '2023')], [('2', '2024')])
     """
     found: set[tuple[str | None, str | None]] = set()
     taken: list[tuple[int, int]] = []
@@ -281,6 +284,9 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
                 found.add((g[1], g[0]))
             elif kind == "oy":
                 found.add((_ORDINAL[g[0].lower()], g[1]))
+            elif kind == "h":
+                y = g[0]
+                found.add(("2", y if len(y) == 4 else "20" + y))
             elif kind == "qy2":
                 found.add((g[0], "20" + g[1]))
             elif kind == "y2":

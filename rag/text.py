@@ -8,6 +8,12 @@ from collections import Counter
 
 WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
 # A period written as one word ("FY2023", "Q3FY23", "H1"): it names when, not whom.
+# The first half of a year ("first half of 2023", "H1 2023", "H1 FY24"): the second quarter's
+# filing, read at its six months' column.
+HALF_YEAR = re.compile(
+    r"(?i)\b(?:(?:first|1st) half(?: of)?(?: (?:fiscal(?: year)?|FY))?\s*((?:19|20)\d\d)|"
+    r"H1\s*(?:FY\s*'?)?((?:19|20)\d\d|(?<=FY)\d\d|(?<=FY )\d\d|(?<=')\d\d))\b"
+)
 PERIOD_TOKEN = re.compile(r"(?i)(?:fy|[qh][1-4])+'?(?:\d{2}|\d{4})?(?:[qh][1-4])?")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")  # our [n] citation markers

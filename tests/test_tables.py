@@ -563,3 +563,13 @@ def test_a_filing_answers_no_quarter_after_its_own():
     )
     assert _lookup("fact", "What was revenue in Q4 2023?", {"2023 Q2 Bell.txt": [c]}) is None
     assert _lookup("fact", "What was revenue in Q2 2023?", {"2023 Q2 Bell.txt": [c]}) is not None
+
+
+def test_the_first_half_of_a_year_reads_the_six_months_column():
+    row = (
+        "Net income — Three Months Ended June 30, 2023: 6,750; Three Months Ended June 30, 2022: "
+        "(2,028); Six Months Ended June 30, 2023: 9,922; Six Months Ended June 30, 2022: (5,872)"
+    )
+    chunks = {"2023 Q2 BELL.txt": [_chunk(row, "2023 Q2 BELL.txt")]}
+    for question in ("What was net income in the first half of 2023?", "Net income in H1 2023?"):
+        assert _lookup("fact", question, chunks).short_answer.text == "9,922", question

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text import HALF_YEAR
+
 _QY = re.compile(r"\bq([1-4])\s*(?:fy|fiscal(?: year)?)?\s*'?((?:19|20)?\d\d)\b", re.I)
 _YQ = re.compile(r"\b((?:19|20)\d\d)\s*[-_ ]?\s*q([1-4])\b", re.I)
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -34,6 +36,8 @@ def periods(text: str) -> list[tuple[int, int]]:
         found.append((m.start(), _year(m.group(2)), int(m.group(1))))
     for m in _WQ.finditer(text):
         found.append((m.start(), _year(m.group(2)), _ORD[m.group(1).lower()]))
+    for m in HALF_YEAR.finditer(text):  # its second quarter's filing
+        found.append((m.start(), _year(m.group(1) or m.group(2)), 2))
     if not found:
         found = [(m.start(), int(m.group(1)), 0) for m in _YEAR.finditer(text)]
     out: list[tuple[int, int]] = []

@@ -126,15 +126,14 @@ def sub_headings(section: Section, layout, chunks) -> list[tuple]:
 
 
 def about_the_section(text: str, section: Section) -> bool:
-    """A sentence that speaks of its section itself ("these risk factors", "the legal
-    proceedings described below") or points to another filing's.
+    """A sentence that names its section's own heading ("These risk factors do not identify
+    all risks", "Legal proceedings are subject to uncertainty": the section in general, no
+    item of it) or points to another filing's.
 
     >>> sec = Section("d", 0, 9, "PART II › ITEM 1A. RISK FACTORS", 2)
     >>> about_the_section("These risk factors do not identify all risks that we face.", sec)
     True
     >>> about_the_section("If we fail to estimate customer demand properly, we lose.", sec)
-    False
-    >>> about_the_section("Risk factors and claims are subject to uncertainty.", sec)
     False
     """
     name = re.sub(
@@ -143,20 +142,21 @@ def about_the_section(text: str, section: Section) -> bool:
         section.path.split(SECTION_SEP)[-1],
         flags=re.I,
     )
-    name = re.escape(" ".join(name.lower().split()))
     said = " ".join(text.lower().split())
-    itself = rf"\b(?:these|this|the following|such) {name}\b|\b{name},? (?:listed|described|set forth|section|below|above)\b"
     return bool(_ANOTHER_FILING.search(text)) or (
-        len(name.split()) >= 2 and re.search(itself, said) is not None
+        len(name.split()) >= 2 and " ".join(name.lower().split()) in said
     )
 
 
-def paragraph_leads(section: Section, layout, chunks, every: bool = False) -> list[tuple]:
+def paragraph_leads(
+    section: Section, layout, chunks, every: bool = False, about: bool = False
+) -> list[tuple]:
     """The first sentence (`every`: each sentence) of each paragraph under `section` that
     says something (not a heading, a page line, a sentence leading into a table or pointing
-    elsewhere, nor the rest of a sentence a page break cut), in document order, each as (text,
-    chunk, start, end) with the span in the chunk's text."""
-    leads, others, seen = [], [], set()
+    elsewhere, nor the rest of a sentence a page break cut, nor, unless `about`, one about the
+    section itself, `about_the_section`), in document order, each as (text, chunk, start, end)
+    with the span in the chunk's text."""
+    leads, seen = [], set()
     for c in chunks:
         if c.end <= section.start or c.start >= section.end:
             continue
@@ -174,11 +174,13 @@ def paragraph_leads(section: Section, layout, chunks, every: bool = False) -> li
             # a paragraph opening in lower case goes on from a page break: no new item
             if text[:1].islower() or len(text.split()) < 5:
                 continue
-            if not is_noise(text) and not says_nothing(text):
-                # the section's words about itself, unless that is all it says (Apple's: "...
-                # described in Part I, Item 1A of the 2022 Form 10-K ...")
-                (others if about_the_section(text, section) else leads).append((text, c, a, b))
-    return leads if len(leads) >= 2 else sorted(leads + others, key=lambda x: x[1].start + x[2])
+            if (
+                not is_noise(text)
+                and not says_nothing(text)
+                and (about or not about_the_section(text, section))
+            ):
+                leads.append((text, c, a, b))
+    return leads
 
 
 def section_list(question: str, query: str, snap, layout_of, passages, most: int):
@@ -238,6 +240,10 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
             if len(leads) < 2:
                 # one paragraph (a PDF's warnings run together): each of its sentences
                 leads = paragraph_leads(sec, layout, snap.doc_chunks(doc), every=True)
+            if len(leads) < 2:
+                # all it says is about itself (Apple's risk factors: "... described in Part
+                # I, Item 1A of the 2022 Form 10-K ..."): that is what it says
+                leads = paragraph_leads(sec, layout, snap.doc_chunks(doc), True, about=True)
             if len(leads) >= 2:
                 best = (key, leads)
     if best is None:

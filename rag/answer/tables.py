@@ -35,7 +35,7 @@ from rag.answer.vocabulary import (
 )
 from rag.ingest.chunk import Chunk
 from rag.questions import without_glosses
-from rag.text import ASKING, PERIOD_TOKEN, content_tokens, folded, stem
+from rag.text import ASKING, HALF_YEAR, PERIOD_TOKEN, content_tokens, folded, stem
 
 # A row line: its label, " — ", then cells "header: value" (or bare values) split by "; ".
 _VALUE = re.compile(
@@ -225,6 +225,8 @@ def asked_months(question: str) -> int | None:
     found = _months(question)
     if found:
         return found
+    if HALF_YEAR.search(question):
+        return 6
     if re.search(r"\b(year[- ]to[- ]date|ytd)\b", question, re.I):
         return 12  # the longest column the row has
     if re.search(r"\b(quarter|quarterly|three-month|Q[1-4])\b", question, re.I):

@@ -16,7 +16,7 @@ PERIOD_WORDS = {
     stem(w)
     for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months three
     six nine twelve end ended ending first second third fourth date year-to-date ytd 10-q 10-qs
-    filing filings statement statements latest recent last current as""".split()
+    filing filings statement statements latest recent last current as half h1""".split()
     + MONTH_NAMES.split()
 }
 # The same figure in the words questions use and the words statements print. Few and generic:
