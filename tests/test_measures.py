@@ -125,3 +125,28 @@ def test_growth_computes_the_change_from_the_same_quarter_a_year_before(tmp_path
     assert b.short_answer.text == "9,000", b.answer
     c = rag.ask("What were Bell's total net sales in Q1 2022?")
     assert c.abstained or "9,900" not in c.answer
+
+
+def test_the_quarter_with_the_highest_figure_is_named_and_a_change_between_two_is_computed(
+    tmp_path, embedder, reader
+):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, now, before, sales in (
+        ("2023 Q1 BELL.txt", "April 1, 2023", "March 26, 2022", "9,000"),
+        ("2023 Q2 BELL.txt", "July 1, 2023", "June 25, 2022", "9,900"),
+        ("2023 Q3 BELL.txt", "September 30, 2023", "September 24, 2022", "9,500"),
+    ):
+        (docs / name).write_text(
+            "Bell Instruments Inc. quarterly report.\n\nTotal net sales — Three Months Ended "
+            f"{now}: {sales}; Three Months Ended {before}: 8,000\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("Which quarter had the highest revenue for Bell?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert a.answer.splitlines()[-1] == "- Highest: Q2 2023, 9,900 [2]"
+    b = rag.ask("How did Bell's net sales change from Q1 2023 to Q3 2023?")
+    assert b.answer.splitlines()[-1] == (
+        "- Change: from 9,000 to 9,500, +500 (+5.6%), computed from [1] and [2]"
+    )

@@ -23,7 +23,14 @@ from rag.ingest.chunk import Chunk
 # The question asks how much something moved, not only what it was in each period.
 ASKS_CHANGE = re.compile(
     r"\b(differences?|differ|how much [^?]{0,80}\b(chang\w*|grow|grew|increas\w*|decreas\w*|"
-    r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much)\b",
+    r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto)\b",
+    re.I,
+)
+# The question asks which period of a series stands out ("Which quarter had the highest
+# revenue?").
+ASKS_EXTREME = re.compile(
+    r"\b(?P<high>highest|largest|biggest|most|best|strongest)\b|"
+    r"\b(?P<low>lowest|smallest|least|worst|weakest)\b",
     re.I,
 )
 # The question asks for one figure as a share of another.
@@ -237,6 +244,28 @@ def derived_series_line(
     return f"{sides[0].capitalize()}: " + "; ".join(parts)
 
 
+def extreme_line(
+    question: str, sentences: list[str], numbers: list[int], labels: list[str]
+) -> str | None:
+    """The period of a comparison whose figure is the highest (or lowest) the question asks
+    for, citing its line, or None (fewer than two lines, figures not of one kind).
+
+    >>> extreme_line("Which quarter had the highest revenue?", ["Net sales — Q1: 90",
+    ...     "Net sales — Q2: 99", "Net sales — Q3: 95"], [1, 2, 3], ["Q1 2023", "Q2 2023", "Q3 2023"])
+    'Highest: Q2 2023, 99 [2]'
+    """
+    m = ASKS_EXTREME.search(question)
+    if m is None or len(sentences) < 2 or len(labels) != len(sentences) or not all(labels):
+        return None
+    figures = [_figure(s, question) for s in sentences]
+    if any(not _alike(figures[0], f) for f in figures):
+        return None
+    pick = max if m["high"] else min
+    i = pick(range(len(figures)), key=lambda k: figures[k].value)
+    word = "Highest" if m["high"] else "Lowest"
+    return f"{word}: {labels[i]}, {figures[i].text} [{numbers[i]}]"
+
+
 def cited_change(question: str, outcome, citations) -> str | None:
     """`change_line` (or `share_line`, `derived_line`, `derived_series_line`) over a
     comparison's supports (sentence, passage, start, end, score), its lines' labels, and the
@@ -252,4 +281,5 @@ def cited_change(question: str, outcome, citations) -> str | None:
         or share_line(question, sentences, numbers)
         or derived_line(question, sentences, numbers)
         or derived_series_line(question, sentences, numbers, labels)
+        or extreme_line(question, sentences, numbers, labels)
     )

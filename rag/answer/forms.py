@@ -49,7 +49,11 @@ RULES = (
         r"each (reported |reporting )?(period|quarter)|separately for each|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
         r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
-        r"across (\w+ ){0,2}(quarters|periods|years|reports|filings|10-qs|offerings))\b",
+        r"across (\w+ ){0,2}(quarters|periods|years|reports|filings|10-qs|offerings)|"
+        # "Which quarter had the highest revenue?": the series, then its extreme
+        r"(which|what) (quarter|period|fiscal quarter)s? (had|has|saw|showed|was|were|did)\b"
+        r"[^?]{0,40}\b(highest|lowest|largest|smallest|biggest|most|least|best|worst|strongest|"
+        r"weakest))\b",
     ),
     (
         "list",

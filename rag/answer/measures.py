@@ -292,12 +292,41 @@ def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None)
 # its cell of the same duration a year before, for the answer to compute the change from
 # (`arithmetic.change_line`).
 ASKS_GROWTH = re.compile(
-    r"(?i)\b(?:growth|grow|grew|growing)\b|\byear[- ]over[- ]year\b|\b(?:yoy|y/y)\b"
+    r"(?i)\b(?:growth|grow|grew|growing)\b|\byear[- ]over[- ]year\b|\b(?:yoy|y/y)\b|"
+    r"\b(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)\b|\bprior[- ]year\b"
 )
 _GROWTH_WORDS = re.compile(
     r"(?i)\b(?:growth|grow|grew|growing|rate|year[- ]over[- ]year|yoy|y/y|by how much|"
-    r"how much)\b"
+    r"how much|change|(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)|"
+    r"(?:the |its )?prior[- ]year(?: period| quarter)?)\b"
 )
+
+
+def year_before(row, i: int) -> int | None:
+    """The index of `row`'s cell of the same duration as cell `i`, ending a year (11 to 13
+    months) before it, or None.
+
+    >>> from rag.answer.tables import chunk_rows
+    >>> from rag.ingest.chunk import Chunk
+    >>> t = ("Net sales — Three Months Ended July 1, 2023: 81,797; Three Months Ended June 25, "
+    ...      "2022: 82,959; Nine Months Ended July 1, 2023: 293,787")
+    >>> year_before(chunk_rows(Chunk("a::0", "a", 0, len(t), t))[0], 0)
+    1
+    """
+    from rag.answer.tables import _months, _when
+
+    heads = [h for h, *_ in row.cells]
+    d, w = _months(heads[i]), _when(heads[i])
+    if w is None or w[1] == 0:
+        return None
+    for j, h in enumerate(heads):
+        v = _when(h)
+        if j == i or v is None or _months(h) != d or v[1] == 0:
+            continue
+        gap = (w[0] - v[0]) * 12 + w[1] - v[1]
+        if 11 <= gap <= 13 and any(ch.isdigit() for ch in row.cells[j][1]):
+            return j
+    return None
 
 
 def growth(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outcome | None:
@@ -305,7 +334,7 @@ def growth(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outc
     duration's a year before, of the row the question names without its growth words, a
     comparison of two lines (the earlier first); else `found`. A row printing the growth
     itself ("Year-over-year Percentage Growth: ...") answers as it is."""
-    from rag.answer.tables import chunk_rows, pick_cell, year_before
+    from rag.answer.tables import chunk_rows, pick_cell
 
     if not ASKS_GROWTH.search(query):
         return found

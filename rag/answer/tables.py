@@ -139,10 +139,14 @@ def document_rows(chunks: list[Chunk]) -> list[Row]:
 # ---- scoring ---------------------------------------------------------------------------------
 
 
+# "Which quarter had the highest revenue?": which row is the question's other words'
+_EXTREMES = {stem(w) for w in "highest lowest largest smallest biggest".split()}
+
+
 def question_terms(question: str, names: set[str]) -> set[str]:
     """The stems a row's label should hold: the question's content words without those that
     ask, name a period or name the company (`names`, lower-cased)."""
-    skip = ASKING | PERIOD_WORDS | {stem(n) for n in names}
+    skip = ASKING | PERIOD_WORDS | _EXTREMES | {stem(n) for n in names}
     out = set()
     for w in content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", question)))):
         w = re.sub(r"['’]s$", "", w)
@@ -303,29 +307,6 @@ def pick_cell(row: Row, question: str) -> int:
     return max(range(len(heads)), key=lambda i: (wanted(i), current(i)))
 
 
-def year_before(row, i: int) -> int | None:
-    """The index of `row`'s cell of the same duration as cell `i`, ending a year (11 to 13
-    months) before it, or None.
-
-    >>> t = ("Net sales — Three Months Ended July 1, 2023: 81,797; Three Months Ended June 25, "
-    ...      "2022: 82,959; Nine Months Ended July 1, 2023: 293,787")
-    >>> year_before(chunk_rows(Chunk("a::0", "a", 0, len(t), t))[0], 0)
-    1
-    """
-    heads = [h for h, *_ in row.cells]
-    d, w = _months(heads[i]), _when(heads[i])
-    if w is None or w[1] == 0:
-        return None
-    for j, h in enumerate(heads):
-        v = _when(h)
-        if j == i or v is None or _months(h) != d or v[1] == 0:
-            continue
-        gap = (w[0] - v[0]) * 12 + w[1] - v[1]
-        if 11 <= gap <= 13 and any(ch.isdigit() for ch in row.cells[j][1]):
-            return j
-    return None
-
-
 def read_value(row: Row, question: str) -> str:
     """The value of the cell a question reads (`pick_cell`), or "" when that cell holds no
     figure ("—"): an empty cell answers nothing ("Gross profit — —; (1,206)").
@@ -428,6 +409,8 @@ def lookup(
     if own and asked and not any(p == own for p in asked):
         if not all((y + 1, q) == own for y, q in asked):
             return None
+        from rag.answer.measures import year_before  # the comparative column
+
         i = year_before(row, i)
         if i is None:
             return None
@@ -570,6 +553,13 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
 
     from rag.answer.measures import conjoined_facts, set_against, share_sides
 
+    if form == "comparison" and len([p for p in periods(query) if p[1]]) == 1:
+        from rag.answer.measures import ASKS_GROWTH, growth  # one quarter against a year before
+
+        if ASKS_GROWTH.search(query) and (
+            out := growth(query, passages, snap, passage_of, ts, None)
+        ):
+            return out
     sides = two_measures(query) if form == "comparison" else share_sides(query)
     out = set_against(query, sides, passages, snap, passage_of, ts) if sides else None
     if out is None and form == "fact":
