@@ -48,6 +48,7 @@ def test_a_change_between_two_periods_of_one_row_is_one_cited_line_per_period(be
     assert a.answer.splitlines() == [
         "- Q1 2022: Research and development expenses — $6,306 [1]",
         "- Q1 2023: Research and development expenses — $7,709 [2]",
+        "- Change: from $6,306 to $7,709, +$1,403 (+22.2%), computed from [1] and [2]",
     ]
 
 

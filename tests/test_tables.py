@@ -237,13 +237,16 @@ def test_a_comparison_reads_the_same_row_of_each_period_in_order(tmp_path, embed
     rag = build_rag(docs, tmp_path, embedder, reader)
     a = rag.ask("How has Bell's total net sales changed over time?")
     assert a.form == "comparison" and not a.abstained
+    # each filing's own quarter, its cell cited with the header
+    cells = {n: row.split(" — ")[1].split(";")[0] for n, row in rows.items()}
     assert [(c.doc, c.quote) for c in a.citations] == [
-        ("2022 Q1 BELL.txt", rows["2022 Q1 BELL.txt"]),
-        ("2023 Q1 BELL.txt", rows["2023 Q1 BELL.txt"]),
+        ("2022 Q1 BELL.txt", cells["2022 Q1 BELL.txt"]),
+        ("2023 Q1 BELL.txt", cells["2023 Q1 BELL.txt"]),
     ]
+    assert cells["2023 Q1 BELL.txt"] == "Three Months Ended March 31, 2023: 9,300"
     assert a.answer.splitlines() == [
-        f"- Q1 2022: {rows['2022 Q1 BELL.txt']} [1]",
-        f"- Q1 2023: {rows['2023 Q1 BELL.txt']} [2]",
+        f"- Q1 2022: Total net sales — {cells['2022 Q1 BELL.txt']} [1]",
+        f"- Q1 2023: Total net sales — {cells['2023 Q1 BELL.txt']} [2]",
     ]
 
 

@@ -29,8 +29,7 @@ ASKS_CHANGE = re.compile(
 # The question asks which period of a series stands out ("Which quarter had the highest
 # revenue?").
 ASKS_EXTREME = re.compile(
-    r"\b(?P<high>highest|largest|biggest|most|best|strongest)\b|"
-    r"\b(?P<low>lowest|smallest|least|worst|weakest)\b",
+    r"\b(?P<high>highest|largest|biggest|strongest)\b|\b(?P<low>lowest|smallest|weakest)\b",
     re.I,
 )
 # The question asks for one figure as a share of another.

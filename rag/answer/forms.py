@@ -52,8 +52,7 @@ RULES = (
         r"across (\w+ ){0,2}(quarters|periods|years|reports|filings|10-qs|offerings)|"
         # "Which quarter had the highest revenue?": the series, then its extreme
         r"(which|what) (quarter|period|fiscal quarter)s? (had|has|saw|showed|was|were|did)\b"
-        r"[^?]{0,40}\b(highest|lowest|largest|smallest|biggest|most|least|best|worst|strongest|"
-        r"weakest))\b",
+        r"[^?]{0,40}\b(highest|lowest|largest|smallest|biggest|strongest|weakest))\b",
     ),
     (
         "list",

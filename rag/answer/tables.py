@@ -396,7 +396,7 @@ def lookup(
         ),
     )
     if not fact:
-        return _compare(docs, [(score, row), *scored], passage_of, chunks_of, ts)
+        return _compare(docs, [(score, row), *scored], passage_of, chunks_of, ts, question)
     lab = label_terms(row.label)
     if sum(any(_same(t, x) for t in terms) for x in lab) < ts.min_share * len(lab):
         return None  # a label mostly about something else: "employee" in a stock-award row
@@ -422,9 +422,10 @@ def lookup(
     return out
 
 
-def _compare(docs, scored, passage_of, chunks_of, ts) -> Outcome | None:
+def _compare(docs, scored, passage_of, chunks_of, ts, question="") -> Outcome | None:
     """One row a document, the same label in each (the first row's: the best label over them
-    all), documents in period order."""
+    all), documents in period order; of a document known by its period, the cell the question
+    reads (its own quarter when it names none), cited with its header."""
     best_label = folded(scored[0][1].label)
     chosen: dict[str, tuple[float, Row]] = {}
     for score, row in scored:
@@ -437,8 +438,15 @@ def _compare(docs, scored, passage_of, chunks_of, ts) -> Outcome | None:
     supports, labels = [], []
     for d in ordered:
         score, row = chosen[d]
-        supports.append(_support(row, passage_of(row.chunk), score))
         p = doc_period(d)
+        support = _support(row, passage_of(row.chunk), score)
+        if p:
+            header, _, v0, v1 = row.cells[pick_cell(row, question)]
+            h = support[0].rfind(header, 0, v0)
+            if h >= 0:
+                text = f"{row.label} — {support[0][h:v1]}"
+                support = (text, support[1], row.start + h, row.start + v1, support[4])
+        supports.append(support)
         labels.append(period_label(p) if p else d)
     unit = row_unit(chosen[ordered[-1]][1], chunks_of(ordered[-1]))
     return Outcome(supports, form="comparison", labels=labels, notice=unit_notice(unit))
