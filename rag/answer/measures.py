@@ -365,3 +365,15 @@ def growth(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outc
         span = (h0, a + v1)
         supports.append((f"{row.label} — {chunk.text[span[0] : span[1]]}", passage, *span, score))
     return Outcome(supports, form="comparison", labels=["", ""], notice=row_found.notice)
+
+
+def computed(form, query, passages, snap, passage_of, ts, found: Outcome | None):
+    """The table stage's row `found` for a fact or a comparison, or what a measure the
+    statements do not print is computed from: a derived measure's two rows (`derived`,
+    `derived_series`), a growth's two cells (`growth`); else `found`."""
+    if form == "fact":
+        found = derived(query, passages, snap, passage_of, ts, found)
+        return growth(query, passages, snap, passage_of, ts, found)
+    if form == "comparison":
+        return derived_series(query, passages, snap, passage_of, ts, found)
+    return found

@@ -579,17 +579,17 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             if form == "comparison" and len(docs) < 2
             else lookup(form, query, docs, snap.doc_chunks, passage_of, names, ts)
         )
-        if form in ("fact", "comparison"):  # "gross margin" the statements print nowhere
-            from rag.answer.measures import derived, derived_series, growth
+        from rag.answer.measures import computed  # "gross margin", "growth": from two cells
 
-            more = derived if form == "fact" else derived_series
-            out = more(query, passages, snap, passage_of, ts, out)
-            if form == "fact":  # "revenue growth in Q3 2023": a row's cells a year apart
-                out = growth(query, passages, snap, passage_of, ts, out)
+        out = computed(form, query, passages, snap, passage_of, ts, out)
     if out is None and form == "fact":
+        from rag.answer.roles import office_holder  # "Who is Amazon's CEO?"
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
-        out = answer_from_word_rows(asked or query, passages)
+        docs, _ = choose_documents("fact", query, passages, snap)
+        out = answer_from_word_rows(asked or query, passages) or office_holder(
+            asked or query, passages, docs, snap.doc_chunks, passage_of
+        )
     if out is None:
         return None
     # A year or figure the user named that the cited rows' documents never carry: not theirs.
