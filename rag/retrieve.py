@@ -10,6 +10,7 @@ import numpy as np
 
 from rag import context
 from rag.answer.tables import asked_names, row_passages
+from rag.answer.vocabulary import with_expansions
 from rag.context import dated, document_keys, steer, within_query
 from rag.ingest.chunk import Chunk
 from rag.store.base import Snapshot
@@ -426,7 +427,8 @@ class Retriever:
         pool = min(max(k, self.candidates), snap.ntotal)
         # A store that fuses itself (Milvus) answers `hybrid`; the others return None.
         want = pool if preferred else k
-        order = snap.hybrid(query, vec, want, pool) if self.fusion == "rrf" else None
+        hybrid = self.fusion == "rrf"
+        order = snap.hybrid(with_expansions(query), vec, want, pool) if hybrid else None
         if order is not None:
             order = prefer(order, snap, preferred)[:k]
             at = vec if scored is None else scored
@@ -435,7 +437,7 @@ class Retriever:
                 for rank, key in enumerate(order, 1)
             ]
         cosine = dict(snap.dense(vec, pool)) if self.fusion != "bm25" else {}
-        lexical = dict(snap.lexical(query, pool)) if self.fusion != "dense" else {}
+        lexical = dict(snap.lexical(with_expansions(query), pool)) if self.fusion != "dense" else {}
         if self.fusion == "rrf":
             order = fuse_ranks(list(cosine), list(lexical))
         elif self.fusion == "convex":

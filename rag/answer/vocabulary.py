@@ -55,12 +55,25 @@ ABBREVIATIONS = {
     r"\bbottom[ -]line\b": "net income",
     r"\btop[ -]line\b": "total revenue",
     r"\bheadcount\b": "employees",
+    r"\bCEO\b": "chief executive officer",
+    r"\bCFO\b": "chief financial officer",
 }
 # A question after a ratio of any kind ("percentage", "share of"), and a row printing one
 # ("Research and development: Percentage of total net sales"): such a row answers only such a
 # question. (`arithmetic.ASKS_SHARE` is narrower: "what percentage of X did Y ...", computed.)
 ASKS_RATIO = re.compile(r"(?i)percent|%|\b(?:share|proportion|ratio|fraction)s? of\b")
 SHARE_LABEL = re.compile(r"(?i)\bpercent(?:age)?\b|%")
+
+
+def with_expansions(text: str) -> str:
+    """The text and, after it, the words statements print for its abbreviations (BM25 reads
+    "R&D" as "r" and "d"): the question's own words stay.
+
+    >>> with_expansions("What was Amazon's R&D in Q1 2023?")
+    "What was Amazon's R&D in Q1 2023? research and development"
+    """
+    more = [words for rx, words in ABBREVIATIONS.items() if re.search(rx, text, flags=re.I)]
+    return " ".join([text, *more])
 
 
 def expand(text: str) -> str:
