@@ -113,3 +113,19 @@ def test_small_pools_give_these_exact_ids(index):
         for q in QUESTIONS
     }
     assert got == EXPECTED
+
+
+def test_bm25_reads_an_abbreviation_as_the_words_statements_print(tmp_path):
+    """ "R&D" is "r" and "d" to BM25, words no passage holds: the passage saying "research and
+    development" is found by the expansion read after the question's own words."""
+    store = IndexStore(tmp_path / "index", Given(), 200, 40)
+    texts = [
+        "Research and development expenses rose to 7,709 in the quarter.",
+        "Harbin hosted the 6th Sino-Russian EXPO in June.",
+    ]
+    chunks = [Chunk(f"d{i}::0", f"d{i}", 0, len(t), t) for i, t in enumerate(texts)]
+    snap = store.write_passages(chunks, vectors(2, 5), {"d0": "d0", "d1": "d1"})
+    got = Retriever(lambda: snap, None, 2, fusion="bm25").search(
+        snap, "How much was spent on R&D?", vectors(1, 6)
+    )
+    assert [p.chunk.chunk_id for p in got] == ["d0::0"]
