@@ -200,5 +200,6 @@ ASKING = {
     summarize summarise describe explain list section compare comparison trend trends time
     relate correlate correlation align examine assess insight insights impact potential
     potentially specific specifically identified identify key major detail details implications
-    overall these those there what which how does did doing lately company company's""".split()
+    overall these those there what which how does did doing lately company company's level
+    levels""".split()
 }

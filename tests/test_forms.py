@@ -182,6 +182,8 @@ def test_a_change_over_quarters_says_the_same_row_in_each_filing(tmp_path, embed
         "- Q1 2023: Net Sales: ACS",
         "- Q2 2023: Net Sales: ACS",
         "- Q3 2023: Net Sales: ACS",
+        # the change from the first quarter to the last, from the cited cells
+        "- From Q1 2023 to Q3 2023: 18,441 to 20,538, +2,097 (+11.4%), computed from [1] and [3]",
     ]
 
 

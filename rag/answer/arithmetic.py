@@ -265,6 +265,35 @@ def extreme_line(
     return f"{word}: {labels[i]}, {figures[i].text} [{numbers[i]}]"
 
 
+def span_line(
+    question: str, sentences: list[str], numbers: list[int], labels: list[str]
+) -> str | None:
+    """Over three periods or more of one row (the same label on every line, one figure each),
+    the change from the first period to the last, citing both, or None.
+
+    >>> span_line("How has revenue changed over time?", ["Net sales — Q3 2022: 90",
+    ...     "Net sales — Q1 2023: 80", "Net sales — Q3 2023: 99"], [1, 2, 3],
+    ...     ["Q3 2022", "Q1 2023", "Q3 2023"])
+    'From Q3 2022 to Q3 2023: 90 to 99, +9 (+10.0%), computed from [1] and [3]'
+    """
+    if len(sentences) < 3 or len(labels) != len(sentences) or not all(labels):
+        return None
+    rows = [parse_row(s) for s in sentences]
+    if any(r is None for r in rows) or len({r[0] for r in rows}) != 1:
+        return None
+    figures = [_figure(s, question) for s in sentences]
+    if any(not _alike(figures[0], f) for f in figures):
+        return None
+    a, b = figures[0], figures[-1]
+    like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
+    diff = round(b.value - a.value, like.decimals)
+    share = f" ({diff / abs(a.value):+.1%})" if a.value else ""
+    return (
+        f"From {labels[0]} to {labels[-1]}: {a.text} to {b.text}, {_format(diff, like)}{share}, "
+        f"computed from [{numbers[0]}] and [{numbers[-1]}]"
+    )
+
+
 def cited_change(question: str, outcome, citations) -> str | None:
     """`change_line` (or `share_line`, `derived_line`, `derived_series_line`) over a
     comparison's supports (sentence, passage, start, end, score), its lines' labels, and the
@@ -281,4 +310,5 @@ def cited_change(question: str, outcome, citations) -> str | None:
         or derived_line(question, sentences, numbers)
         or derived_series_line(question, sentences, numbers, labels)
         or extreme_line(question, sentences, numbers, labels)
+        or span_line(question, sentences, numbers, labels)
     )
