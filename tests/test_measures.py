@@ -150,3 +150,23 @@ def test_the_quarter_with_the_highest_figure_is_named_and_a_change_between_two_i
     assert b.answer.splitlines()[-1] == (
         "- Change: from 9,000 to 9,500, +500 (+5.6%), computed from [1] and [2]"
     )
+
+
+def test_a_measure_a_sentence_states_is_not_computed(tmp_path, embedder, reader):
+    """The filing says its effective tax rate in a sentence: that sentence answers, though the
+    two rows it could be computed from are there."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    said = "Our effective tax rate was 19% for the three months ended July 1, 2023."
+    (docs / "2023 Q3 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        f"{_row('Income before income taxes', '1,000', '900')}\n\n"
+        f"{_row('Provision for income taxes', '190', '150')}\n\n"
+        f"Income Taxes\n\n{said}\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What was Bell's effective tax rate in Q3 2023?")
+    assert not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [said]
+    assert "computed" not in a.answer

@@ -305,9 +305,9 @@ def cited_change(question: str, outcome, citations) -> str | None:
     ]
     sentences = [s[0] for s in supports]
     return (
-        change_line(question, sentences, numbers)
+        derived_line(question, sentences, numbers)  # its two rows are no change over time
+        or change_line(question, sentences, numbers)
         or share_line(question, sentences, numbers)
-        or derived_line(question, sentences, numbers)
         or derived_series_line(question, sentences, numbers, labels)
         or extreme_line(question, sentences, numbers, labels)
         or span_line(question, sentences, numbers, labels)

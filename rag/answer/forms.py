@@ -47,6 +47,7 @@ RULES = (
         r"rise|rose|fall|fell|drop)"
         r"\w* (from|between) [^?]{1,60}\b(to|and)\b|"
         r"each (reported |reporting )?(period|quarter)|separately for each|"
+        r"from (period|quarter|year) to (period|quarter|year)|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
         r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
         r"across (\w+ ){0,2}(quarters|periods|years|reports|filings|10-qs|offerings)|"

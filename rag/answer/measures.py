@@ -367,10 +367,36 @@ def growth(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outc
     return Outcome(supports, form="comparison", labels=["", ""], notice=row_found.notice)
 
 
+def stated(query: str, passages) -> bool:
+    """Whether a passage retrieved for a `DERIVED` measure says it with a figure in one
+    sentence ("Our effective tax rate was 19% and 17% for the three months ..."): the
+    document's own words answer, not a computation.
+
+    >>> from types import SimpleNamespace as N
+    >>> from rag.ingest.chunk import Chunk
+    >>> t = "We believe operating income is more meaningful than gross margin. Sales rose 9%."
+    >>> stated("What was the gross margin?", [N(chunk=Chunk("a::0", "a", 0, len(t), t))])
+    False
+    """
+    sides = derived_sides(query)
+    if sides is None:
+        return False
+    name = re.compile(r"\s+".join(sides[0].split()), re.I)
+    for p in passages:
+        text = p.chunk.text
+        for a, b in p.chunk.sentence_spans():
+            if name.search(text[a:b]) and re.search(r"\d(?:[\d,.]*\d)?\s?%|\$\s?\d", text[a:b]):
+                return True
+    return False
+
+
 def computed(form, query, passages, snap, passage_of, ts, found: Outcome | None):
     """The table stage's row `found` for a fact or a comparison, or what a measure the
     statements do not print is computed from: a derived measure's two rows (`derived`,
-    `derived_series`), a growth's two cells (`growth`); else `found`."""
+    `derived_series`) unless a retrieved sentence states it (`stated`), a growth's two cells
+    (`growth`); else `found`."""
+    if stated(query, passages):
+        return found if form != "fact" else growth(query, passages, snap, passage_of, ts, found)
     if form == "fact":
         found = derived(query, passages, snap, passage_of, ts, found)
         return growth(query, passages, snap, passage_of, ts, found)
