@@ -544,7 +544,7 @@ class RAG:
         if outcome.form != "fact":
             text = lines_text(outcome.form, outcome.supports, result.citations, outcome.labels)
             change = cited_change(result.question, outcome, result.citations)
-            if outcome.form == "comparison" and change:
+            if outcome.form in ("comparison", "list") and change:
                 text = f"{text}\n- {change}"
         if outcome.notice:
             result.notice = f"{result.notice} {outcome.notice}".strip()

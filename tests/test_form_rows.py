@@ -249,3 +249,22 @@ def test_a_breakdown_across_offerings_reads_the_sales_rows_not_the_costs_or_shar
         "Net sales: Calibration services",
         "Net sales: Subscription services",
     ]
+
+
+def test_the_segment_with_the_highest_figure_is_named_after_every_segments_row(
+    tmp_path, embedder, reader
+):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell.txt").write_text(SEGMENTS, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("Which segment had the highest operating income in Q1 2023?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote.split(" — ")[0] for c in a.citations] == [
+        "Scales: Operating income",
+        "Meters: Operating loss",
+        "Services: Operating income",
+    ]
+    assert a.answer.splitlines()[-1] == "- Highest: Scales: Operating income, 60 [1]"
+    b = rag.ask("Which segment had the lowest net sales in Q1 2023?")
+    assert b.answer.splitlines()[-1] == "- Lowest: Services: Net sales, 100 [3]"

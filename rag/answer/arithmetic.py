@@ -243,6 +243,9 @@ def derived_series_line(
     return f"{sides[0].capitalize()}: " + "; ".join(parts)
 
 
+_WHOLE = re.compile(r"(?i)^(?:total|consolidated)\b|\btotal\b")
+
+
 def extreme_line(
     question: str, sentences: list[str], numbers: list[int], labels: list[str]
 ) -> str | None:
@@ -254,8 +257,18 @@ def extreme_line(
     'Highest: Q2 2023, 99 [2]'
     """
     m = ASKS_EXTREME.search(question)
-    if m is None or len(sentences) < 2 or len(labels) != len(sentences) or not all(labels):
+    if m is None or len(sentences) < 2:
         return None
+    if len(labels) != len(sentences) or not all(labels):  # a list's rows: their own labels
+        rows = [parse_row(s) for s in sentences]
+        if any(r is None for r in rows):
+            return None
+        # the whole ("Total net sales", "Consolidated: Operating income") is no part of it
+        keep = [i for i, r in enumerate(rows) if not _WHOLE.search(r[0])]
+        sentences, numbers = [sentences[i] for i in keep], [numbers[i] for i in keep]
+        labels = [rows[i][0] for i in keep]
+        if len(sentences) < 2:
+            return None
     figures = [_figure(s, question) for s in sentences]
     if any(not _alike(figures[0], f) for f in figures):
         return None
@@ -294,15 +307,22 @@ def span_line(
     )
 
 
+def _numbers(supports, citations) -> list[int]:
+    """Each support's citation number."""
+    number = {(c.doc, c.start, c.end): c.n for c in citations}
+    return [
+        number[(p.chunk.doc, p.chunk.start + a, p.chunk.start + b)] for _, p, a, b, _ in supports
+    ]
+
+
 def cited_change(question: str, outcome, citations) -> str | None:
     """`change_line` (or `share_line`, `derived_line`, `derived_series_line`) over a
     comparison's supports (sentence, passage, start, end, score), its lines' labels, and the
     citations numbering them."""
     supports, labels = outcome.supports, list(outcome.labels)
-    number = {(c.doc, c.start, c.end): c.n for c in citations}
-    numbers = [
-        number[(p.chunk.doc, p.chunk.start + a, p.chunk.start + b)] for _, p, a, b, _ in supports
-    ]
+    if outcome.form == "list":  # "Which segment had the highest ...?": that is all a list adds
+        return extreme_line(question, [x[0] for x in supports], _numbers(supports, citations), [])
+    numbers = _numbers(supports, citations)
     sentences = [s[0] for s in supports]
     return (
         derived_line(question, sentences, numbers)  # its two rows are no change over time

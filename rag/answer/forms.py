@@ -60,6 +60,8 @@ RULES = (
         r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risk factors|risks|segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
         r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|"
+        r"(which|what) (of [\w'’]+ )?([\w'’]+ ){0,2}?(segment|region|categor(y|ie)|product|"
+        r"business|division)s?\b(?=[^?]*\b(highest|lowest|largest|smallest|biggest)\b)|"
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
         r"product|business|division|line of business)s?\b(?! (?:was|were|is|are|had|has)\b)|breakdown)\b",
     ),
@@ -197,7 +199,12 @@ _ASKS_FORMALITIES = re.compile(r"(?i)\b(?:certif\w*|signatures?|signed|exhibits?
 # "by segment", "for each region": how a list is divided, not what its rows are called
 # ("Operating income (loss): AWS").
 BREAKDOWN = re.compile(
-    r"\b(?:(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?)(?:segments?|regions?|geograph\w*|"
+    r"\b(?:"
+    # "Which segment had the highest operating income?": every segment's row, then the highest
+    r"(?:which|what) (?:of [\w'’]+ )?(?:[\w'’]+ ){0,2}?(?:segments?|regions?|categor(?:y|ies)|"
+    r"products?|business(?:es)?|divisions?)\b(?=[^?]*\b(?:highest|lowest|largest|smallest|"
+    r"biggest)\b)|"
+    r"(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?)(?:segments?|regions?|geograph\w*|"
     r"categor(?:y|ies)|products?|business(?:es)?|divisions?|(?:service |product )?offerings|"
     r"(?:revenue )?streams|product lines)|"
     # "the revenue breakdown": the measure's word stays the question's
