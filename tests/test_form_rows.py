@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.forms import classify
 from rag.answer.reading import ReaderGenerator
 from tests.conftest import build_rag
 
@@ -268,3 +269,8 @@ def test_the_segment_with_the_highest_figure_is_named_after_every_segments_row(
     assert a.answer.splitlines()[-1] == "- Highest: Scales: Operating income, 60 [1]"
     b = rag.ask("Which segment had the lowest net sales in Q1 2023?")
     assert b.answer.splitlines()[-1] == "- Lowest: Services: Net sales, 100 [3]"
+    # a place asked for by its superlative is a fact (a SQuAD test question)
+    assert (
+        classify("What is the region called that is the largest conurbation of the Rhine?")
+        == "fact"
+    )

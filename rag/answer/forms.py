@@ -35,6 +35,12 @@ FORMS = ("fact", "list", "summary", "comparison")
 # the 10-Q validation half the accuracy against its labels stays 0.915. A summary needs a verb
 # or phrase asking for an account, not a noun alone: the seeds ask "What is the name of Russia's
 # eastward-looking strategy?" and "Who translated ... the Jiang Zhenjun summary?", both facts.
+# "... segment had the highest ...": a division's verb, then a superlative ("What is the region
+# called that is the largest conurbation?" names a place, no list)
+_HAD_EXTREME = (
+    r"(?:had|has|have|saw|showed|reported|generated|recorded|posted|contributed|brought)\b"
+    r"[^?]{0,40}\b(?:highest|lowest|largest|smallest|biggest)\b"
+)
 RULES = (
     (
         "comparison",
@@ -61,7 +67,7 @@ RULES = (
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
         r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|"
         r"(which|what) (of [\w'’]+ )?([\w'’]+ ){0,2}?(segment|region|categor(y|ie)|product|"
-        r"business|division)s?\b(?=[^?]*\b(highest|lowest|largest|smallest|biggest)\b)|"
+        r"business|division)s? (?=" + _HAD_EXTREME + r")|"
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
         r"product|business|division|line of business)s?\b(?! (?:was|were|is|are|had|has)\b)|breakdown)\b",
     ),
@@ -202,8 +208,7 @@ BREAKDOWN = re.compile(
     r"\b(?:"
     # "Which segment had the highest operating income?": every segment's row, then the highest
     r"(?:which|what) (?:of [\w'’]+ )?(?:[\w'’]+ ){0,2}?(?:segments?|regions?|categor(?:y|ies)|"
-    r"products?|business(?:es)?|divisions?)\b(?=[^?]*\b(?:highest|lowest|largest|smallest|"
-    r"biggest)\b)|"
+    r"products?|business(?:es)?|divisions?) (?=" + _HAD_EXTREME + r")|"
     r"(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?)(?:segments?|regions?|geograph\w*|"
     r"categor(?:y|ies)|products?|business(?:es)?|divisions?|(?:service |product )?offerings|"
     r"(?:revenue )?streams|product lines)|"
