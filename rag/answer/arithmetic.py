@@ -140,15 +140,24 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     a, b = (_figure(s, question) for s in sentences)
     if not _alike(a, b):
         return None
+    moved = _moved(a, b)
+    if moved is None:
+        return f"No change: {a.text} and {b.text}, from [{numbers[0]}] and [{numbers[1]}]"
+    return (
+        f"Change: from {a.text} to {b.text}, {moved}, "
+        f"computed from [{numbers[0]}] and [{numbers[1]}]"
+    )
+
+
+def _moved(a: Amount, b: Amount) -> str | None:
+    """The change from figure `a` to `b` with its share of `a` ("+9 (+10.0%)"), or None when
+    there is none at their precision."""
     like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
     diff = round(b.value - a.value, like.decimals)
     if diff == 0:
-        return f"No change: {a.text} and {b.text}, from [{numbers[0]}] and [{numbers[1]}]"
+        return None
     share = f" ({diff / abs(a.value):+.1%})" if a.value else ""
-    return (
-        f"Change: from {a.text} to {b.text}, {_format(diff, like)}{share}, "
-        f"computed from [{numbers[0]}] and [{numbers[1]}]"
-    )
+    return f"{_format(diff, like)}{share}"
 
 
 def share_line(question: str, sentences: list[str], numbers: list[int]) -> str | None:
@@ -298,11 +307,9 @@ def span_line(
     if any(not _alike(figures[0], f) for f in figures):
         return None
     a, b = figures[0], figures[-1]
-    like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
-    diff = round(b.value - a.value, like.decimals)
-    share = f" ({diff / abs(a.value):+.1%})" if a.value else ""
+    moved = _moved(a, b) or "no change"
     return (
-        f"From {labels[0]} to {labels[-1]}: {a.text} to {b.text}, {_format(diff, like)}{share}, "
+        f"From {labels[0]} to {labels[-1]}: {a.text} to {b.text}, {moved}, "
         f"computed from [{numbers[0]}] and [{numbers[-1]}]"
     )
 

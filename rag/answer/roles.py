@@ -49,7 +49,7 @@ def asked_office(question: str) -> str | None:
     return OFFICES.get(office, office)
 
 
-def office_holder(question: str, passages, docs, chunks_of, passage_of) -> Outcome | None:
+def office_holder(question: str, docs, chunks_of, passage_of) -> Outcome | None:
     """The name printed beside the office asked ("Name, [titles and] Office"), in the documents
     the question points to: the name most often so printed, cited where it first stands (its
     name to the office's last word), the name the short answer; None when none is printed."""

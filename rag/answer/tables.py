@@ -588,7 +588,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
 
         docs, _ = choose_documents("fact", query, passages, snap)
         out = answer_from_word_rows(asked or query, passages) or office_holder(
-            asked or query, passages, docs, snap.doc_chunks, passage_of
+            asked or query, docs, snap.doc_chunks, passage_of
         )
     if out is None:
         return None
