@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
 from rag.ingest.formats import SECTION_SEP
-from rag.text import ASKING, HALF_YEAR, PERIOD_TOKEN, content_tokens, stem
+from rag.text import ASKING, HALF_YEAR, LATEST, PERIOD_TOKEN, content_tokens, stem
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
 # tokens of a 256-token window).
@@ -301,7 +301,7 @@ _COMMON = frozenset(
 )
 
 
-_LATEST = re.compile(r"\b(?:latest|most recent)\b", re.I)
+_LATEST = re.compile(rf"\b{LATEST}\b", re.I)
 
 
 def name_words(text: str) -> set[str]:
@@ -493,7 +493,7 @@ def period_documents(query: str, keys: dict[str, DocumentKeys]) -> list[str]:
 # where to look, not what, and pull the boilerplate about those parts ("The preparation of
 # these condensed consolidated financial statements ... requires management to make ...").
 _DOCUMENT_WORDS = re.compile(
-    r"\b(?:10-?[QK]s?|reports?|filings?|latest|most recent|quarterly|transcripts?|"
+    r"\b(?:10-?[QK]s?|reports?|filings?|" + LATEST + r"|quarterly|transcripts?|"
     r"(?:earnings |conference )*calls?(?= transcripts?\b|\s*[?,.]|$)|"
     r"(?:notes to (?:the )?)?(?:condensed |consolidated |interim )*financial (?:statements?|section)|"
     r"management[’']?s? discussion(?: and analysis)?|MD&A|notes section)(?!\w)",

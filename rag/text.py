@@ -14,6 +14,15 @@ HALF_YEAR = re.compile(
     r"(?i)\b(?:(?:first|1st) half(?: of)?(?: (?:fiscal(?: year)?|FY))?\s*((?:19|20)\d\d)|"
     r"H1\s*(?:FY\s*'?)?((?:19|20)\d\d|(?<=FY)\d\d|(?<=FY )\d\d|(?<=')\d\d))\b"
 )
+# The words for "the latest report" ("the newest 10-Q"), and for a change ("How has X shifted /
+# varied / evolved ...?", "alterations to its debt", "movements in its liquidity"): one
+# vocabulary for every rule that reads a question's wording, not the one word each was written on.
+LATEST = r"(?:latest|most recent|newest|most current)"
+CHANGED = (
+    r"(?:chang\w*|shift(?:s|ed|ing)?|alter(?:s|ed|ing|ations?)?|fluctuat\w*|"
+    r"evol(?:ve[sd]?|ving|ution)|var(?:y|ies|ied|ying|iations?)|movements?|swings?|"
+    r"progress(?:ed|es)?|developed)"
+)
 PERIOD_TOKEN = re.compile(r"(?i)(?:fy|[qh][1-4])+'?(?:\d{2}|\d{4})?(?:[qh][1-4])?")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")  # our [n] citation markers
@@ -201,5 +210,7 @@ ASKING = {
     relate correlate correlation align examine assess insight insights impact potential
     potentially specific specifically identified identify key major detail details implications
     overall these those there what which how does did doing lately company company's level
-    levels""".split()
+    levels according newest shift shifts shifted alteration alterations vary varied variation variations
+    fluctuate fluctuated fluctuation fluctuations evolve evolved evolution outline pattern
+    patterns considerable substantial timeframe""".split()
 }

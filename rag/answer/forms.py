@@ -20,7 +20,7 @@ from rag.answer.noise import heading_at, is_noise, says_nothing, without_running
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.context import section_words
 from rag.questions import without_glosses
-from rag.text import ASKING, content_tokens, folded, stem
+from rag.text import ASKING, CHANGED, LATEST, content_tokens, folded, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -46,16 +46,28 @@ RULES = (
         "comparison",
         r"\b(comparison|trends?|over time|versus|vs|year-over-year|quarter-over-quarter|"
         r"(^|[,;:] )(please )?compare|how (?!many|much|long|far|old|often)[^?]{0,120}\bcompar\w*|"
-        r"compar\w* (to|with|against) (the )?(previous|prior|preceding|last|earlier|same|other)|"
-        r"how (has|have) [^?]{0,60}\bchang\w*|chang\w* (over|across|between)|"
+        r"(compar\w* (to|with|against)|relative to) (the )?(previous|prior|preceding|last|earlier|"
+        r"past|same|other)|"
+        r"(how|in what ways?) (has|have) [^?]{0,60}\b"
+        + CHANGED
+        + r"|chang\w* (over|across|between)|"
+        # "shift materially over the quarters reported", "alterations ... during these quarters"
+        + CHANGED
+        + r"\b[^?]{0,60}?\b(over|across|throughout|during|between) (the |these |its )?"
+        r"(reported |reporting )?"
+        r"(quarters|periods|reports|filings|10-qs|timeframe)|"
+        r"patterns?\b[^?]{0,80}\b(over|across|throughout|during) |"
+        r"from (one )?(quarter|period|year) to (the next|another|(quarter|period|year)\b)|"
+        r"(quarter|period)[- ](to|on)[- ](quarter|period)|"
         r"how (did|does|do|was|were) [^?]{0,80}\bchang\w* from [^?]{1,60}\bto|"
         r"how much (did|has|have) (?:(?!will )[^?]){0,80}\b(chang|grow|grew|increas|decreas|declin|"
         r"rise|rose|fall|fell|drop)"
         r"\w* (from|between) [^?]{1,60}\b(to|and)\b|"
-        r"each (reported |reporting )?(period|quarter)|separately for each|"
+        r"(each|every) (reported |reporting )?(period|quarter)|separately for each|"
         r"from (period|quarter|year) to (period|quarter|year)|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
         r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
+        r"(measures?|measured|lines?|lined) up (against|to|with)|fares? against|"
         r"across (\w+ ){0,2}(quarters|periods|years|reports|filings|10-qs|offerings)|"
         # "Which quarter had the highest revenue?": the series, then its extreme
         r"(which|what) (quarter|period|fiscal quarter)s? (had|has|saw|showed|was|were|did)\b"
@@ -65,7 +77,9 @@ RULES = (
         "list",
         r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risk factors|risks|segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
-        r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|"
+        r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|(what|which) ([\w'’]+ ){1,3}elements|"
+        r"(what|which) (are|were) the (\w+ )?(main|key|primary|principal|major) (causes|reasons)|"
+        r"split (among|across|between|by) |"
         r"(which|what) (of [\w'’]+ )?([\w'’]+ ){0,2}?(segment|region|categor(y|ie)|product|"
         r"business|division)s? (?=" + _HAD_EXTREME + r")|"
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
@@ -74,12 +88,22 @@ RULES = (
     (
         "summary",
         r"\b(summariz\w*|summarise\w*|sum up|"
-        r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate)|"
-        r"(describe|explain) (how|why)|(?<!type of )(?<!kind of )outlook|overview|implications?|"
+        r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate|outline|"
+        r"detail|elaborate on)|"
+        r"(describe|explain) (how|why)|(?<!type of )(?<!kind of )outlook|overview|implications?|consequences|"
         r"(^|[,;:] )(please |can you |could you )?(tell (me|us) (more )?about|walk (me|us) through)|"
-        r"examine|assess|analy[sz]e|correlat\w* (between|with)|how [^?]{0,120}\b(relate[sd]?|"
-        r"correlat\w*|reflect\w*|align\w*)|combine the|align the|"
-        r"(what|any|notable|significant|key|major) changes in|how did [^?]{0,60}\baffect)\b|"
+        r"examine|assess|analy[sz]e|correlat\w* (between|with)|(how (?!many|much|long|far|old|often)|in what ways )[^?]{0,120}\b("
+        r"relate[sd]?|correlat\w*|reflect\w*|align\w*|correspond\w*|connect\w*|ties? in|tied in|"
+        r"link(s|ed)? (to|with)|mirror\w*)|combine the|align the|match the|(^|[,;:] )bring together|"
+        r"(what|any|notable|significant|key|major|material|considerable|substantial|about) "
+        r"(changes|shifts|alterations|modifications|movements|variations) (in|to|of)|"
+        r"(changes|shifts|alterations|modifications|movements|variations) (have |has )?"
+        r"(occurred|happened|taken place|been (made|observed|seen|reported)) (in|to)|"
+        r"what (do|does|did) [^?]{0,80}\b(say|suggest|indicate|reveal|tell( us| me)?) about|"
+        r"how did [^?]{0,60}\b(affect|impact|influence)|what (effects?|impacts?) (did|have|has|had)|"
+        r"in what ways (do|does|did|is|are|was|were|can|could|might)|"
+        r"what insights? (can|could|do|does|did|are|were|might|about|into|from)|"
+        r"(what|any) details\b[^?]{0,40}\b(about|on|regarding))\b|"
         r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\babout\s*\??$",
     ),
 )
@@ -108,7 +132,8 @@ def classify(question: str) -> str:
 # for Q1 2023 compare to its revenue?", "How did Amazon's operating expenses stack up against
 # its net sales in Q1 2023?".
 _TWO_MEASURES = re.compile(
-    r"^(?P<a>.+?)\b(?:compared? (?:to|with|against)|stacks? up (?:against|to)|versus|vs\.?|"
+    r"^(?P<a>.+?)\b(?:compared? (?:to|with|against)|(?:stacks?|measures?|measured) up (?:against|to)|"
+    r"versus|vs\.?|"
     r"relative to|as a (?:share|percentage|percent) of)\s+(?P<b>.+)$",
     re.I,
 )
@@ -117,7 +142,7 @@ _TWO_MEASURES = re.compile(
 # A side's words that name when, not what ("for the same quarter", "previous quarters").
 _WHEN = re.compile(
     r"\b(?:(?:for|in|during|of|over|from)\s+)?(?:the\s+)?(?:(?:same|previous|prior|preceding|"
-    r"last|current|latest|most recent|recent|first|second|third|fourth|other)?\s*(?:fiscal\s+)?"
+    r"last|current|" + LATEST + r"|recent|first|second|third|fourth|other)?\s*(?:fiscal\s+)?"
     r"(?:quarters?|periods?|years?|months?)\b|q[1-4]\b(?:\s+(?:19|20)\d\d\b)?|(?:19|20)\d\d\b)",
     re.I,
 )
@@ -157,7 +182,7 @@ EXPLAINED = re.compile(
     # what was said on a call: "What did the CFO say about operating margin?"
     r"\b(say|said|comment\w*|remark\w*|talk\w*|discuss\w*|report\w*|state\w*|disclos\w*) "
     r"(about|on|regarding)\b|"
-    r"\band (if so,? )?(what|how|which|why)\b",
+    r"\band (if so,? )?(what|how|which|why|where)\b",
     re.I,
 )
 
@@ -211,7 +236,7 @@ BREAKDOWN = re.compile(
     r"products?|business(?:es)?|divisions?) (?=" + _HAD_EXTREME + r")|"
     r"(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?)(?:segments?|regions?|geograph\w*|"
     r"categor(?:y|ies)|products?|business(?:es)?|divisions?|(?:service |product )?offerings|"
-    r"(?:revenue )?streams|product lines)|"
+    r"(?:revenue )?streams|(?:product|service|business) lines)|"
     # "the revenue breakdown": the measure's word stays the question's
     r"(?:(?<=revenue )|(?<=sales )|(?<=income )|(?<=expense )|(?<=expenses )|(?<=cost ))breakdown)\b",
     re.I,

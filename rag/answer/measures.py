@@ -11,6 +11,7 @@ import re
 from rag.answer.base import Outcome
 from rag.answer.periods import doc_period, period_label, periods
 from rag.answer.tables import choose_documents, document_rows, lookup
+from rag.text import LATEST
 
 # A conjunct's edge: what asks, names the company ("Apple's") or the period, or a preposition.
 _EDGE = re.compile(
@@ -260,7 +261,7 @@ def derived(query, passages, snap, passage_of, ts, found: Outcome | None) -> Out
     return Outcome(supports, form="comparison", labels=["", ""], notice=pair[0].notice)
 
 
-_ONE_FILING = re.compile(r"(?i)\b(?:latest|most recent|last)\b")
+_ONE_FILING = re.compile(rf"(?i)\b(?:{LATEST}|last)\b")
 
 
 def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None):

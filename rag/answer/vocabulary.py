@@ -16,7 +16,7 @@ PERIOD_WORDS = {
     stem(w)
     for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months three
     six nine twelve end ended ending first second third fourth date year-to-date ytd 10-q 10-qs
-    filing filings statement statements latest recent last current as half h1""".split()
+    filing filings statement statements latest recent newest last current as half h1""".split()
     + MONTH_NAMES.split()
 }
 # The same figure in the words questions use and the words statements print. Few and generic:
@@ -49,8 +49,14 @@ ABBREVIATIONS = {
     r"\b(?:operating cash flows?|cash flows? (?:from|provided by) operations|cash from operations)\b": (
         "net cash provided by operating activities"
     ),
-    r"\b(?:share |stock )?buy-?backs?\b": "repurchases of common stock",
+    r"\b(?:share |stock )?buy-?backs?\b|\b(?:buy|buys|bought|buying) back\b": (
+        "repurchases of common stock"
+    ),
     r"\bopex\b": "operating expenses",
+    r"\blawsuits?\b|\blitigations?\b|\blegal (?:actions?|cases?|issues?|matters?|disputes?)\b": (
+        "legal proceedings"
+    ),
+    r"\bcurrenc(?:y|ies) (?:movements?|fluctuations?|swings?|changes?)\b": "foreign exchange rates",
     r"\bcash (?:position|balances?|on hand)\b": "cash and cash equivalents",
     r"\bbottom[ -]line\b": "net income",
     r"\btop[ -]line\b": "total revenue",
