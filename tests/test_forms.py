@@ -75,14 +75,18 @@ def test_classify_forms():
 def test_classify_reads_the_same_request_in_other_words():
     # the validation questions reworded (eval/sec10q/paraphrases-validation.tsv): a change is
     # also a shift, a movement, a variation; "measure up against" sets two things side by side
-    assert classify("How has Apple's iPhone revenue varied from quarter to quarter?") == "comparison"
-    assert classify("In what way has net sales evolved from one quarter to the next?") == "comparison"
+    assert (
+        classify("How has Apple's iPhone revenue varied from quarter to quarter?") == "comparison"
+    )
+    assert (
+        classify("In what way has net sales evolved from one quarter to the next?") == "comparison"
+    )
     assert classify("Did operating costs shift considerably over the quarters reported?") == (
         "comparison"
     )
-    assert classify("What patterns emerge in Services revenue throughout the reported periods?") == (
-        "comparison"
-    )
+    assert classify(
+        "What patterns emerge in Services revenue throughout the reported periods?"
+    ) == ("comparison")
     assert classify("How did operating costs in Q1 2023 measure up against its income?") == (
         "comparison"
     )
@@ -91,7 +95,9 @@ def test_classify_reads_the_same_request_in_other_words():
     assert classify("How does the tax rate tie in with the discussion in the notes?") == "summary"
     assert classify("What effect have currency exchange rates had on Apple's results?") == "summary"
     assert classify("Which key elements drove the movement in the gross margin?") == "list"
-    assert classify("In Q3 2023, how was revenue split among its different service lines?") == "list"
+    assert (
+        classify("In Q3 2023, how was revenue split among its different service lines?") == "list"
+    )
     # the same words inside SQuAD dev and test questions after one thing stay facts
     assert classify("What insight of Galileo was associated with constant velocity?") == "fact"
     assert classify("In what way do idea strings transmit tension forces?") == "fact"

@@ -593,8 +593,11 @@ def test_how_a_figure_came_about_and_a_second_question_name_no_row():
     assert _fact(f"{asked[:-1]} according to the Q3 2022 10-Q?", *rows) == (
         "Cash provided by (used in): Operating activities"
     )
-    assert _fact(
-        "How much did it invest in research and development in Q3 2022, and where was that "
-        "spending focused?",
-        *rows,
-    ) == "Research and development"
+    assert (
+        _fact(
+            "How much did it invest in research and development in Q3 2022, and where was that "
+            "spending focused?",
+            *rows,
+        )
+        == "Research and development"
+    )
