@@ -178,7 +178,8 @@ def two_measures(question: str) -> tuple[str, str] | None:
 # declines (`Pipeline._fallback`).
 EXPLAINED = re.compile(
     r"(^|^[^?]{0,60}?, )(are|is|was|were|does|do|did|has|have|had|any)\b|"
-    r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|suggests?|relationship)\b|"
+    r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|caus(e|es|ed)|suggests?|"
+    r"relationship)\b|"
     # what was said on a call: "What did the CFO say about operating margin?"
     r"\b(say|said|comment\w*|remark\w*|talk\w*|discuss\w*|report\w*|state\w*|disclos\w*) "
     r"(about|on|regarding)\b|"
@@ -234,7 +235,9 @@ BREAKDOWN = re.compile(
     # "Which segment had the highest operating income?": every segment's row, then the highest
     r"(?:which|what) (?:of [\w'’]+ )?(?:[\w'’]+ ){0,2}?(?:segments?|regions?|categor(?:y|ies)|"
     r"products?|business(?:es)?|divisions?) (?=" + _HAD_EXTREME + r")|"
-    r"(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?)(?:segments?|regions?|geograph\w*|"
+    r"(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?|"
+    r"(?:split|divided|broken down) (?:among|across|between|by|into) (?:[\w'’]+ ){0,3}?)"
+    r"(?:segments?|regions?|geograph\w*|"
     r"categor(?:y|ies)|products?|business(?:es)?|divisions?|(?:service |product )?offerings|"
     r"(?:revenue )?streams|(?:product|service|business) lines)|"
     # "the revenue breakdown": the measure's word stays the question's

@@ -85,7 +85,9 @@ class Section:
 def named_sections(question: str, doc: str, layout) -> list[Section]:
     """The sections of `doc` (its `Extracted` layout) whose own heading's content words are all
     the question's, those naming the most words first, then in document order."""
-    terms = {_singular(t) for t in question_terms(question)}
+    from rag.answer.vocabulary import expand  # "lawsuits": the "Legal Proceedings" section
+
+    terms = {_singular(t) for t in question_terms(expand(question))}
     found = []
     heads = layout.sections
     for i, (start, path) in enumerate(heads):
