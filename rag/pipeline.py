@@ -29,7 +29,7 @@ from rag.store.embed import Embedder
 from .errors import ConfigError
 from .followup import another_period, rare_in, rewrite
 from .library import Library
-from .questions import clean_history, clean_question, spell_out
+from .questions import clean_history, clean_question, known_names, spell_out, with_known_names
 from .retrieve import Passage, Retriever
 from .settings import Settings
 from .text import display_text
@@ -288,6 +288,7 @@ class RAG:
         t0 = time.perf_counter()
         s = self.settings
         text, notice = clean_question(question, s.max_question_chars)
+        text = with_known_names(text, known_names(self.store.current()))  # "apple" -> "Apple"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         text = another_period(text, history)  # "And in Q2 2023?": the previous one, of Q2 2023
         documents = self.library.check_documents(documents)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .errors import BadQuestion
+from .text import STOPWORDS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -115,3 +116,53 @@ def without_glosses(question: str) -> str:
     words = rf"(?:[A-Z][\w-]*{_JOINING}\s+){{1,5}}[A-Z][\w-]*"
     out = re.sub(rf"\b([A-Z]{{2,6}})\s*\(({words})\)", after, question)
     return re.sub(rf"\b({words})\s*\(([A-Z]{{2,6}})\)", before, out)
+
+
+_ADDRESS = re.compile(r"\S*(?:www\.|@|\.(?:com|org|net|gov|edu)\b)\S*")
+_KNOWN: dict[str, dict[str, str]] = {}  # a generation's `known_names`, worked out once
+
+
+def known_names(snap) -> dict[str, str]:
+    """The names some but not all documents of `snap` are known by (`context.DocumentKeys`)
+    that no document writes in lower case ("Apple", "AAPL"; not "One" or "Research"), lower
+    case -> as written."""
+    if snap is None:
+        return {}
+    if snap.generation in _KNOWN:
+        return _KNOWN[snap.generation]
+    from .context import document_keys
+
+    keys = document_keys(snap)
+    held: dict[str, int] = {}
+    written: dict[str, str] = {}
+    # a web or mail address ("investor.apple.com") writes any name in lower case
+    texts = {d: _ADDRESS.sub(" ", " ".join(c.text for c in snap.doc_chunks(d))) for d in keys}
+    low = set().union(*(re.findall(r"\b[a-z][\w&-]*", t) for t in texts.values()))
+    for doc, k in keys.items():
+        names = k.names - low - STOPWORDS
+        for w in re.findall(r"\b[A-Z][\w&-]*", f"{doc} {texts[doc]}"):
+            if w.lower() in names:
+                written.setdefault(w.lower(), w)
+        for name in names:
+            held[name] = held.get(name, 0) + 1
+    out = {w: written[w] for w, n in held.items() if n < len(keys) and w in written}
+    _KNOWN.clear()  # one generation at a time
+    _KNOWN[snap.generation] = out
+    return out
+
+
+def with_known_names(question: str, names: dict[str, str]) -> str:
+    """The question with each word typed in lower case that is one of `names` (lower case ->
+    as the documents write it) written as they write it: a chat box's "apple opex trend" asks
+    about the filings of "Apple", which only a capitalised word names (`context.name_words`).
+
+    >>> with_known_names("apple opex trend vs aapl's margin", {"apple": "Apple", "aapl": "AAPL"})
+    "Apple opex trend vs AAPL's margin"
+    >>> with_known_names("What did Apple say?", {"apple": "Apple"})
+    'What did Apple say?'
+    """
+
+    def write(m: re.Match) -> str:
+        return names.get(m.group(), m.group())
+
+    return re.sub(r"\b[a-z][a-z0-9&-]*\b", write, question) if names else question

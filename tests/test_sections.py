@@ -56,6 +56,10 @@ def test_a_list_of_a_section_with_many_headed_parts_gives_their_headings(
         "In May 2023, Nordvik Ferry Lines filed a complaint against the Company in Oslo.",
         "In June 2022, a group of passengers sued the Company over delayed crossings.",
     ]
+    # what analysts call them ("lawsuits") names the section the report heads in its own words,
+    # before "Risk Factors", which "risks" names
+    c = rag.ask("Which lawsuits or possible risks does the report mention?")
+    assert [x.quote for x in c.citations] == [x.quote for x in b.citations]
 
 
 UNHEADED_RISKS = (

@@ -41,6 +41,14 @@ _HAD_EXTREME = (
     r"(?:had|has|have|saw|showed|reported|generated|recorded|posted|contributed|brought)\b"
     r"[^?]{0,40}\b(?:highest|lowest|largest|smallest|biggest)\b"
 )
+# A chat box's words without a question ("FX effect on Apple in the latest 10-Q"): no question
+# word anywhere, and no verb asking first, not even after a leading phrase ("In the Q2 2023
+# 10-Q, did Amazon ...?"; SQuAD asks "Alpha decay is the most familiar effect of what force?").
+_NO_QUESTION_WORD = (
+    r"(?![^?]*\b(what|which|who|whom|whose|when|where|why|how)\b)"
+    r"(?!([^,?]{0,40}, )?(is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|"
+    r"any)\b)"
+)
 RULES = (
     (
         "comparison",
@@ -63,7 +71,12 @@ RULES = (
         r"how much (did|has|have) (?:(?!will )[^?]){0,80}\b(chang|grow|grew|increas|decreas|declin|"
         r"rise|rose|fall|fell|drop)"
         r"\w* (from|between) [^?]{1,60}\b(to|and)\b|"
-        r"(each|every) (reported |reporting )?(period|quarter)|separately for each|"
+        r"(each|every|per) (reported |reporting )?(period|quarter)|separately for each|"
+        # as typed into a chat box: "net sales over the last few quarters", "iPhone revenue by
+        # quarter", "inventory quarter by quarter"
+        r"over the (last|past) ((few|several|two|three|four|\d+) )?(quarters|periods)|"
+        r"by (quarter|period)\b(?! (?:was|were|is|are|had|has)\b)|quarter by quarter|"
+        r"how (they|it|these|those) (have |has )?" + CHANGED + r"|"
         r"from (period|quarter|year) to (period|quarter|year)|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
         r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
@@ -83,7 +96,10 @@ RULES = (
         r"(which|what) (of [\w'’]+ )?([\w'’]+ ){0,2}?(segment|region|categor(y|ie)|product|"
         r"business|division)s? (?=" + _HAD_EXTREME + r")|"
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
-        r"product|business|division|line of business)s?\b(?! (?:was|were|is|are|had|has)\b)|breakdown)\b",
+        r"product|business|division|line of business|service)s?\b(?! (?:was|were|is|are|had|has)\b)|"
+        # a chat box's "Apple legal proceedings in the Q2 2023 10-Q", no question word before
+        r"^" + _NO_QUESTION_WORD + r"[^?]{0,80}\b(legal proceedings|lawsuits|risk factors|"
+        r"acquisitions)\b|breakdown)\b",
     ),
     (
         "summary",
@@ -104,7 +120,8 @@ RULES = (
         r"in what ways (do|does|did|is|are|was|were|can|could|might)|"
         r"what insights? (can|could|do|does|did|are|were|might|about|into|from)|"
         r"(what|any) details\b[^?]{0,40}\b(about|on|regarding))\b|"
-        r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\babout\s*\??$",
+        r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\babout\s*\??$|"
+        r"^" + _NO_QUESTION_WORD + r"[^?]{0,80}\b(effects?|impacts?|changes|exposure|strateg\w*)\b",
     ),
 )
 
@@ -178,12 +195,12 @@ def two_measures(question: str) -> tuple[str, str] | None:
 # declines (`Pipeline._fallback`).
 EXPLAINED = re.compile(
     r"(^|^[^?]{0,60}?, )(are|is|was|were|does|do|did|has|have|had|any)\b|"
-    r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|caus(e|es|ed)|suggests?|"
+    r"\b(dr[io]ve\w*|drivers?|influenc\w*|factors?|reasons?|caus(e|es|ed)|why|suggests?|"
     r"relationship)\b|"
     # what was said on a call: "What did the CFO say about operating margin?"
     r"\b(say|said|comment\w*|remark\w*|talk\w*|discuss\w*|report\w*|state\w*|disclos\w*) "
     r"(about|on|regarding)\b|"
-    r"\band (if so,? )?(what|how|which|why|where)\b",
+    r"\band (if so,? )?(what|how|which|why|where)\b(?! else)",
     re.I,
 )
 
@@ -239,7 +256,7 @@ BREAKDOWN = re.compile(
     r"(?:split|divided|broken down) (?:among|across|between|by|into) (?:[\w'’]+ ){0,3}?)"
     r"(?:segments?|regions?|geograph\w*|"
     r"categor(?:y|ies)|products?|business(?:es)?|divisions?|(?:service |product )?offerings|"
-    r"(?:revenue )?streams|(?:product|service|business) lines)|"
+    r"(?:revenue )?streams|(?:product|service|business) lines|(?<=by )services?)|"
     # "the revenue breakdown": the measure's word stays the question's
     r"(?:(?<=revenue )|(?<=sales )|(?<=income )|(?<=expense )|(?<=expenses )|(?<=cost ))breakdown)\b",
     re.I,

@@ -47,12 +47,12 @@ ABBREVIATIONS = {
     r"\bEPS\b": "earnings per share",
     r"\bcapex\b|\bcapital (?:expenditures?|spending)\b": "purchases of property and equipment",
     r"\b(?:operating cash flows?|cash flows? (?:from|provided by) operations|cash from operations)\b": (
-        "net cash provided by operating activities"
+        "cash provided by operating activities"
     ),
-    r"\b(?:share |stock )?buy-?backs?\b|\b(?:buy|buys|bought|buying) back\b": (
-        "repurchases of common stock"
-    ),
+    # "repurchases" alone: "of common stock" read "Ending common stock" as a buyback
+    r"\b(?:share |stock )?buy-?backs?\b|\b(?:buy|buys|bought|buying) back\b": "repurchases",
     r"\bopex\b": "operating expenses",
+    r"\bFX\b": "foreign exchange rates",
     r"\blawsuits?\b|\blitigations?\b|\blegal (?:actions?|cases?|issues?|matters?|disputes?)\b": (
         "legal proceedings"
     ),
