@@ -292,3 +292,26 @@ def test_the_names_of_a_reports_parts_are_no_words_a_summary_must_share(tmp_path
     quoted = " ".join(c.quote for c in a.citations)
     assert "senior notes" in quoted
     assert "financial statements" not in quoted and "Management" not in quoted
+
+
+def test_a_company_typed_in_lower_case_steers_as_its_name_does(tmp_path, embedder):
+    """A chat box's "birch foods net sales in Q1 2023": only a capitalised word names the
+    documents, so "birch" steered nowhere and another company's report, saying the question's
+    words more often, answered it. A name no document writes in lower case is read as written;
+    a word some document does ("freight") is not."""
+    from rag.questions import known_names
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for company, value in (("Birch Foods", "410"), ("Amur Shipping", "1,200")):
+        page = f"{company} Q1 2023 report\n\nTotal net sales were ${value} million this quarter."
+        if company == "Amur Shipping":
+            page += " Total net sales grew as net sales of freight and total net sales rose."
+        (docs / f"Q1 2023 {company}.txt").write_text(page, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    names = known_names(rag.store.current())
+    assert names["birch"] == "Birch" and "freight" not in names
+    a = rag.ask("what were birch foods total net sales in q1 2023?")
+    assert not a.abstained, a.why
+    assert {c.doc for c in a.citations} == {"Q1 2023 Birch Foods.txt"}
+    assert "$410 million" in a.answer
