@@ -166,3 +166,31 @@ def with_known_names(question: str, names: dict[str, str]) -> str:
         return names.get(m.group(), m.group())
 
     return re.sub(r"\b[a-z][a-z0-9&-]*\b", write, question) if names else question
+
+
+# Words typed into a chat box, not a question ("FX effect on Apple in the latest 10-Q"): no
+# question word anywhere, and no verb asking first, not even after a leading phrase ("In the Q2
+# 2023 10-Q, did Amazon ...?"; SQuAD asks "Alpha decay is the most familiar effect of what
+# force?"). A lookahead, for the form rules (`rag.answer.forms`) to use too.
+NO_QUESTION_WORD = (
+    r"(?![^?]*\b(?:what|which|who|whom|whose|when|where|why|how)\b)"
+    r"(?!(?:[^,?]{0,40}, )?(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|"
+    r"had|any)\b)"
+)
+_KEYWORDS = re.compile(r"^" + NO_QUESTION_WORD + r"[^?]*$", re.I)
+
+
+def as_question(text: str) -> str:
+    """Words typed as a search ("Birch Foods total net sales in Q1 2023") asked as the question
+    the reader was trained on ("What is Birch Foods total net sales in Q1 2023?"); a question,
+    or a sentence ending in a full stop, stays as it is.
+
+    >>> as_question("Birch Foods total net sales in Q1 2023")
+    'What is Birch Foods total net sales in Q1 2023?'
+    >>> as_question("Sales in Q1 2023?"), as_question("List the crops.")
+    ('Sales in Q1 2023?', 'List the crops.')
+    """
+    text = text.strip()
+    if not text or text.endswith((".", "!")) or not _KEYWORDS.match(text):
+        return text
+    return f"What is {text}?"

@@ -315,3 +315,7 @@ def test_a_company_typed_in_lower_case_steers_as_its_name_does(tmp_path, embedde
     assert not a.abstained, a.why
     assert {c.doc for c in a.citations} == {"Q1 2023 Birch Foods.txt"}
     assert "$410 million" in a.answer
+    # typed as a search, not a question: the reader is asked the question it was trained on
+    b = rag.ask("birch foods total net sales in q1 2023")
+    assert not b.abstained, b.why
+    assert [c.doc for c in b.citations] == ["Q1 2023 Birch Foods.txt"]

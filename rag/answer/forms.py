@@ -19,7 +19,7 @@ from rag.answer.base import Outcome
 from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.context import section_words
-from rag.questions import without_glosses
+from rag.questions import NO_QUESTION_WORD, without_glosses
 from rag.text import ASKING, CHANGED, LATEST, content_tokens, folded, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
@@ -40,14 +40,6 @@ FORMS = ("fact", "list", "summary", "comparison")
 _HAD_EXTREME = (
     r"(?:had|has|have|saw|showed|reported|generated|recorded|posted|contributed|brought)\b"
     r"[^?]{0,40}\b(?:highest|lowest|largest|smallest|biggest)\b"
-)
-# A chat box's words without a question ("FX effect on Apple in the latest 10-Q"): no question
-# word anywhere, and no verb asking first, not even after a leading phrase ("In the Q2 2023
-# 10-Q, did Amazon ...?"; SQuAD asks "Alpha decay is the most familiar effect of what force?").
-_NO_QUESTION_WORD = (
-    r"(?![^?]*\b(what|which|who|whom|whose|when|where|why|how)\b)"
-    r"(?!([^,?]{0,40}, )?(is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|"
-    r"any)\b)"
 )
 RULES = (
     (
@@ -98,7 +90,7 @@ RULES = (
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
         r"product|business|division|line of business|service)s?\b(?! (?:was|were|is|are|had|has)\b)|"
         # a chat box's "Apple legal proceedings in the Q2 2023 10-Q", no question word before
-        r"^" + _NO_QUESTION_WORD + r"[^?]{0,80}\b(legal proceedings|lawsuits|risk factors|"
+        r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(legal proceedings|lawsuits|risk factors|"
         r"acquisitions)\b|breakdown)\b",
     ),
     (
@@ -121,7 +113,7 @@ RULES = (
         r"what insights? (can|could|do|does|did|are|were|might|about|into|from)|"
         r"(what|any) details\b[^?]{0,40}\b(about|on|regarding))\b|"
         r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\babout\s*\??$|"
-        r"^" + _NO_QUESTION_WORD + r"[^?]{0,80}\b(effects?|impacts?|changes|exposure|strateg\w*)\b",
+        r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(effects?|impacts?|changes|exposure|strateg\w*)\b",
     ),
 )
 

@@ -31,6 +31,7 @@ from rag.answer.spans import (
 )
 from rag.context import known_text, retrieval_text
 from rag.ingest.chunk import split_sentences
+from rag.questions import as_question
 from rag.retrieve import Passage
 from rag.settings import Settings
 from rag.store.embed import Embedder
@@ -280,7 +281,7 @@ class ReadingAnswerer:
         if missing:
             yield Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)))
         else:
-            yield self.read(question, passages, asked)
+            yield self.read(as_question(question), passages, asked)
 
     def answer_form(
         self,
