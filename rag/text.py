@@ -210,7 +210,7 @@ ASKING = {
     relate correlate correlation align examine assess insight insights impact potential
     potentially specific specifically identified identify key major detail details implications
     overall these those there what which how does did doing lately company company's level
-    levels according newest shift shifts shifted alteration alterations vary varied variation variations
-    fluctuate fluctuated fluctuation fluctuations evolve evolved evolution outline pattern
-    patterns considerable substantial timeframe""".split()
+    levels according across throughout newest shift shifts shifted alteration alterations vary
+    varied variation variations fluctuate fluctuated fluctuation fluctuations evolve evolved
+    evolution outline pattern patterns considerable substantial timeframe""".split()
 }

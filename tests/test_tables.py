@@ -321,6 +321,9 @@ def test_two_measures_set_against_each_other_read_a_row_each(tmp_path, embedder,
     assert a.answer.splitlines() == [f"- {costs} [1]", f"- {sales} [2]"]
     # compared with earlier periods: a comparison over time, not of two measures
     assert two_measures("How did Bell's operating expenses compare to previous quarters?") is None
+    assert two_measures("Bell R&D latest quarter vs earlier ones") is None  # as typed in a chat
+    # "measure up against" sets two measures side by side as "compare to" does
+    assert two_measures("How did Bell's operating costs in Q1 2023 measure up against its income?")
 
 
 def test_a_share_of_a_whole_reads_both_rows_and_says_the_share(tmp_path, embedder, reader):
@@ -600,4 +603,7 @@ def test_how_a_figure_came_about_and_a_second_question_name_no_row():
             *rows,
         )
         == "Research and development"
+    )
+    assert _fact("research and development in Q3 2022 and what's driving it", *rows) == (
+        "Research and development"
     )

@@ -150,9 +150,9 @@ _TWO_MEASURES = re.compile(
 
 # A side's words that name when, not what ("for the same quarter", "previous quarters").
 _WHEN = re.compile(
-    r"\b(?:(?:for|in|during|of|over|from)\s+)?(?:the\s+)?(?:(?:same|previous|prior|preceding|"
+    r"\b(?:(?:for|in|during|of|over|from)\s+)?(?:the\s+)?(?:(?:same|previous|prior|preceding|earlier|past|"
     r"last|current|" + LATEST + r"|recent|first|second|third|fourth|other)?\s*(?:fiscal\s+)?"
-    r"(?:quarters?|periods?|years?|months?)\b|q[1-4]\b(?:\s+(?:19|20)\d\d\b)?|(?:19|20)\d\d\b)",
+    r"(?:quarters?|periods?|years?|months?|ones)\b|q[1-4]\b(?:\s+(?:19|20)\d\d\b)?|(?:19|20)\d\d\b)",
     re.I,
 )
 

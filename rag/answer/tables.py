@@ -151,7 +151,9 @@ _HOW_MADE = {"generate", "generated", "generates", "generating"}
 # any buybacks, and what was their extent?" is one question, its figure a sentence's.
 _SECOND_QUESTION = re.compile(
     r"(?i)^(?P<first>(?:[^,?]{0,60},\s*)?(?:how (?:much|many)|what (?:was|were|is|are))\b.*?),? "
-    r"and (?:if so,? )?(?:what|where|which|why|how|when|who)\b.*$"
+    r"and (?:if so,? )?(?:what|where|which|why|how|when|who)\b.*$|"
+    # "... trend across the quarters and what's driving it": what drives it is no row
+    r"^(?P<measure>.+?),? and (?:what(?:['’]s| is| are| was| were)? (?:driving|behind|causing)|why)\b.*$"
 )
 
 
@@ -162,7 +164,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     skip = ASKING | PERIOD_WORDS | _EXTREMES | {stem(n) for n in names}
     out = set()
     m = _SECOND_QUESTION.match(question)
-    first = m["first"] if m else question
+    first = (m["first"] or m["measure"]) if m else question
     for w in content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", first)))):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w) or w.lower() in _HOW_MADE:
