@@ -47,7 +47,7 @@ ABBREVIATIONS = {
     r"\bEPS\b": "earnings per share",
     r"\bcapex\b|\bcapital (?:expenditures?|spending)\b": "purchases of property and equipment",
     r"\b(?:operating cash flows?|cash flows? (?:from|provided by) operations|cash from operations)\b": (
-        "cash provided by operating activities"
+        "cash from operating activities"
     ),
     # "repurchases" alone: "of common stock" read "Ending common stock" as a buyback
     r"\b(?:share |stock )?buy-?backs?\b|\b(?:buy|buys|bought|buying) back\b": "repurchases",
