@@ -423,8 +423,13 @@ def extract(
         if x.shared and x.score >= fs.floor
     ]
     if fs.hypothetical_penalty:
+        from rag.retrieve import _FORWARD, ASKS_RISK  # "These forward-looking statements ..."
+
+        said = not ASKS_RISK.search(question)  # under another heading too (Amazon's "Guidance")
         lines = [
-            replace(x, score=x.score - fs.hypothetical_penalty) if x.passage.hypothetical else x
+            replace(x, score=x.score - fs.hypothetical_penalty)
+            if x.passage.hypothetical or (said and _FORWARD.search(x.text))
+            else x
             for x in lines
         ]
     # A comparison wants the same sentence from each period; a list says each thing once.
