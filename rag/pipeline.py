@@ -288,7 +288,7 @@ class RAG:
         t0 = time.perf_counter()
         s = self.settings
         text, notice = clean_question(question, s.max_question_chars)
-        text = with_known_names(text, known_names(self.store.current()))  # "apple" -> "Apple"
+        text = with_known_names(text, known_names(self.store.current(), text))  # "apple": "Apple"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         text = another_period(text, history)  # "And in Q2 2023?": the previous one, of Q2 2023
         documents = self.library.check_documents(documents)

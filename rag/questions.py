@@ -119,35 +119,48 @@ def without_glosses(question: str) -> str:
 
 
 _ADDRESS = re.compile(r"\S*(?:www\.|@|\.(?:com|org|net|gov|edu)\b)\S*")
-_KNOWN: dict[str, dict[str, str]] = {}  # a generation's `known_names`, worked out once
+_LOWER_WORD = re.compile(r"\b[a-z][a-z0-9&-]*\b")
+# Passages read to see how a word is written: those BM25 ranks first for it. A word written in
+# lower case anywhere is mostly written so in its best passages.
+_NAME_PASSAGES = 50
+_KNOWN: dict[tuple[str, str], str | None] = {}  # (generation, word) -> as written, or None
 
 
-def known_names(snap) -> dict[str, str]:
-    """The names some but not all documents of `snap` are known by (`context.DocumentKeys`)
-    that no document writes in lower case ("Apple", "AAPL"; not "One" or "Research"), lower
-    case -> as written."""
+def _as_written(snap, word: str) -> str | None:
+    """How the passages holding `word` write it when none writes it in lower case, else None
+    (a web or mail address, "investor.apple.com", does not count)."""
+    found = None
+    for key, _ in snap.lexical(word, _NAME_PASSAGES):
+        text = _ADDRESS.sub(" ", snap.chunk(key).text)
+        for m in re.finditer(rf"(?i)\b{re.escape(word)}\b", text):
+            if m.group()[0].islower():
+                return None
+            found = found or m.group()
+    return found
+
+
+def known_names(snap, question: str) -> dict[str, str]:
+    """The words of `question` typed in lower case that name some but not all documents of
+    `snap` (`context.DocumentKeys`) and that no passage holding them writes in lower case
+    ("apple" -> "Apple", "aapl" -> "AAPL"; not "one" or "research"), lower case -> as written.
+    Read per word asked, so the cost is the question's, not the collection's."""
     if snap is None:
         return {}
-    if snap.generation in _KNOWN:
-        return _KNOWN[snap.generation]
     from .context import document_keys
 
-    keys = document_keys(snap)
-    held: dict[str, int] = {}
-    written: dict[str, str] = {}
-    # a web or mail address ("investor.apple.com") writes any name in lower case
-    texts = {d: _ADDRESS.sub(" ", " ".join(c.text for c in snap.doc_chunks(d))) for d in keys}
-    low = set().union(*(re.findall(r"\b[a-z][\w&-]*", t) for t in texts.values()))
-    for doc, k in keys.items():
-        names = k.names - low - STOPWORDS
-        for w in re.findall(r"\b[A-Z][\w&-]*", f"{doc} {texts[doc]}"):
-            if w.lower() in names:
-                written.setdefault(w.lower(), w)
-        for name in names:
-            held[name] = held.get(name, 0) + 1
-    out = {w: written[w] for w, n in held.items() if n < len(keys) and w in written}
-    _KNOWN.clear()  # one generation at a time
-    _KNOWN[snap.generation] = out
+    keys = None
+    out = {}
+    for word in set(_LOWER_WORD.findall(question)) - STOPWORDS:
+        if (snap.generation, word) not in _KNOWN:
+            keys = keys if keys is not None else document_keys(snap)
+            held = sum(word in k.names for k in keys.values())
+            if len(_KNOWN) > 10_000:
+                _KNOWN.clear()
+            named = 0 < held < len(keys)
+            _KNOWN[(snap.generation, word)] = _as_written(snap, word) if named else None
+        written = _KNOWN[(snap.generation, word)]
+        if written:
+            out[word] = written
     return out
 
 
