@@ -579,31 +579,3 @@ def test_the_first_half_of_a_year_reads_the_six_months_column():
     chunks = {"2023 Q2 BELL.txt": [_chunk(row, "2023 Q2 BELL.txt")]}
     for question in ("What was net income in the first half of 2023?", "Net income in H1 2023?"):
         assert _lookup("fact", question, chunks).short_answer.text == "9,922", question
-
-
-def test_how_a_figure_came_about_and_a_second_question_name_no_row():
-    """ "generate" shares its six-letter stem with "General and administrative", and "where was
-    that spending focused" names no row: neither may choose the row or sink the right one."""
-    rows = (
-        "Operating expenses: General and administrative — Three Months Ended September 30, "
-        "2022: 3,061",
-        "Cash provided by (used in): Operating activities — Three Months Ended September 30, "
-        "2022: 11,404",
-        "Research and development — Three Months Ended September 30, 2022: 7,709",
-    )
-    asked = "How much cash did its operations generate in Q3 2022?"
-    assert _fact(asked, *rows) == "Cash provided by (used in): Operating activities"
-    assert _fact(f"{asked[:-1]} according to the Q3 2022 10-Q?", *rows) == (
-        "Cash provided by (used in): Operating activities"
-    )
-    assert (
-        _fact(
-            "How much did it invest in research and development in Q3 2022, and where was that "
-            "spending focused?",
-            *rows,
-        )
-        == "Research and development"
-    )
-    assert _fact("research and development in Q3 2022 and what's driving it", *rows) == (
-        "Research and development"
-    )

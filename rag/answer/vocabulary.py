@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from rag.text import stem
+from rag.answer.forms import BREAKDOWN
+from rag.questions import without_glosses
+from rag.text import ASKING, PERIOD_TOKEN, content_tokens, stem
 
 MONTH_NAMES = (
     "january february march april may june july august september october november december"
@@ -87,3 +89,39 @@ def expand(text: str) -> str:
     for rx, words in ABBREVIATIONS.items():
         text = re.sub(rx, words, text, flags=re.I)
     return text
+
+
+# "Which quarter had the highest revenue?": which row is the question's other words'
+_EXTREMES = {stem(w) for w in "highest lowest largest smallest biggest".split()}
+
+
+# "How much cash did its operations generate ...?": the verb says how the figure came about, and
+# the six-letter stem of "generate" is that of "General and administrative".
+_HOW_MADE = {"generate", "generated", "generates", "generating"}
+# "How much did Apple invest in R&D in Q1 2023, and where was that spending focused?": the
+# second question's words name no row. Only after a question for a figure: "Did Amazon report
+# any buybacks, and what was their extent?" is one question, its figure a sentence's.
+_SECOND_QUESTION = re.compile(
+    r"(?i)^(?P<first>(?:[^,?]{0,60},\s*)?(?:how (?:much|many)|what (?:was|were|is|are))\b.*?),? "
+    r"and (?:if so,? )?(?:what|where|which|why|how|when|who)\b.*$|"
+    # "... trend across the quarters and what's driving it": what drives it is no row
+    r"^(?P<measure>.+?),? and (?:what(?:['’]s| is| are| was| were)? (?:driving|behind|causing)|why)\b.*$"
+)
+
+
+def question_terms(question: str, names: set[str]) -> set[str]:
+    """The stems a row's label should hold: the question's content words (of its first question
+    when it asks two) without those that ask, name a period or name the company (`names`,
+    lower-cased)."""
+    skip = ASKING | PERIOD_WORDS | _EXTREMES | {stem(n) for n in names}
+    out = set()
+    m = _SECOND_QUESTION.match(question)
+    first = (m["first"] or m["measure"]) if m else question
+    for w in content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", first)))):
+        w = re.sub(r"['’]s$", "", w)
+        if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w) or w.lower() in _HOW_MADE:
+            continue
+        s = stem(w)
+        if s not in skip and len(s) > 1:
+            out.add(s)
+    return out

@@ -1,0 +1,48 @@
+"""The words of questions and the words statements print (rag.answer.vocabulary): which of a
+question's words a table row's label must hold."""
+
+from __future__ import annotations
+
+from rag.answer.vocabulary import question_terms
+from tests.test_tables import _fact
+
+
+def test_the_words_a_row_label_must_hold():
+    assert question_terms("What was Apple's R&D in Q1 2023?", {"apple"}) == {"resear", "develo"}
+    # the second question after a figure's, what drives it, a verb of how it came about and
+    # where it is told name no row
+    assert question_terms(
+        "How much cash did operations generate according to the 10-Q, and where did it go?", set()
+    ) == {"cash", "operat"}
+    assert question_terms("opex trend across the quarters and what's driving it", set()) == {
+        "operat",
+        "expens",
+    }
+
+
+def test_how_a_figure_came_about_and_a_second_question_name_no_row():
+    """ "generate" shares its six-letter stem with "General and administrative", and "where was
+    that spending focused" names no row: neither may choose the row or sink the right one."""
+    rows = (
+        "Operating expenses: General and administrative — Three Months Ended September 30, "
+        "2022: 3,061",
+        "Cash provided by (used in): Operating activities — Three Months Ended September 30, "
+        "2022: 11,404",
+        "Research and development — Three Months Ended September 30, 2022: 7,709",
+    )
+    asked = "How much cash did its operations generate in Q3 2022?"
+    assert _fact(asked, *rows) == "Cash provided by (used in): Operating activities"
+    assert _fact(f"{asked[:-1]} according to the Q3 2022 10-Q?", *rows) == (
+        "Cash provided by (used in): Operating activities"
+    )
+    assert (
+        _fact(
+            "How much did it invest in research and development in Q3 2022, and where was that "
+            "spending focused?",
+            *rows,
+        )
+        == "Research and development"
+    )
+    assert _fact("research and development in Q3 2022 and what's driving it", *rows) == (
+        "Research and development"
+    )
