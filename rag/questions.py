@@ -151,14 +151,15 @@ def known_names(snap, question: str) -> dict[str, str]:
     keys = None
     out = {}
     for word in set(_LOWER_WORD.findall(question)) - STOPWORDS:
-        if (snap.generation, word) not in _KNOWN:
+        # a local copy: another question's thread may clear the cache meanwhile
+        written = _KNOWN.get((snap.generation, word), "")
+        if written == "":
             keys = keys if keys is not None else document_keys(snap)
             held = sum(word in k.names for k in keys.values())
+            written = _as_written(snap, word) if 0 < held < len(keys) else None
             if len(_KNOWN) > 10_000:
                 _KNOWN.clear()
-            named = 0 < held < len(keys)
-            _KNOWN[(snap.generation, word)] = _as_written(snap, word) if named else None
-        written = _KNOWN[(snap.generation, word)]
+            _KNOWN[(snap.generation, word)] = written
         if written:
             out[word] = written
     return out
@@ -178,7 +179,7 @@ def with_known_names(question: str, names: dict[str, str]) -> str:
     def write(m: re.Match) -> str:
         return names.get(m.group(), m.group())
 
-    return re.sub(r"\b[a-z][a-z0-9&-]*\b", write, question) if names else question
+    return _LOWER_WORD.sub(write, question) if names else question
 
 
 # Words typed into a chat box, not a question ("FX effect on Apple in the latest 10-Q"): no
