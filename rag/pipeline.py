@@ -15,6 +15,7 @@ from rag.answer.abstain import absent_names, reader_refusing, reason, unmentione
 from rag.answer.arithmetic import ASKS_SHARE, cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
 from rag.answer.cite import Attributor, Citation, number_citations
+from rag.answer.comparisons import with_causes
 from rag.answer.forms import CAUSES, classify, explained, lines_text
 from rag.answer.periods import periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
@@ -349,6 +350,12 @@ class RAG:
             yield self._abstain(result, t0, "missing_names", " or ".join(absent))
             return
         if table is not None:
+            if table.form == "comparison" and formed and CAUSES.search(text):
+                # the rows say how much; each period's sentence saying why follows its figures
+                more = self._per_period(query, passages, documents)
+                q = self._without_steering(query)
+                why = answerer.answer_form("comparison", q, more, self.embedder, text)
+                table = with_causes(table, why)
             self._cited_first(result, table)
             result.form = table.form
             yield self._answer(result, table, t0)

@@ -100,6 +100,42 @@ def test_filings_compare_one_row_each_in_period_order(tmp_path, embedder, reader
     ]
 
 
+def test_a_change_asked_with_its_drivers_says_each_period_s_figure_then_why(
+    tmp_path, embedder, reader
+):
+    """ "... and what's driving it": each filing's cell, then its sentence saying what moved
+    the figure, oldest first; asked without "why", the cells alone (test above)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    why = {
+        "2022 Q3 BELL.txt": "The increase in inventories was primarily due to component purchases.",
+        "2023 Q1 BELL.txt": "The increase in inventories was driven by slower sales of scales.",
+    }
+    for name, now in (("2022 Q3 BELL.txt", "5,433"), ("2023 Q1 BELL.txt", "6,820")):
+        (docs / name).write_text(
+            "Bell Instruments Inc. quarterly report. The company sells scales to shops.\n\n"
+            "Current assets: Cash and cash equivalents — Period end: 20,535; Year start: 23,646"
+            f"\nCurrent assets: Inventories — Period end: {now}; Year start: 4,946\n\n"
+            f"{why[name]} Bell opened a shop in Harbin.\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("Bell inventory levels across these quarters and what's driving it")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert _quotes(a) == [
+        ("2022 Q3 BELL.txt", "Period end: 5,433"),
+        ("2022 Q3 BELL.txt", why["2022 Q3 BELL.txt"]),
+        ("2023 Q1 BELL.txt", "Period end: 6,820"),
+        ("2023 Q1 BELL.txt", why["2023 Q1 BELL.txt"]),
+    ]
+    assert [line.split(":")[0] for line in a.answer.splitlines()[:4]] == [
+        "- Q3 2022",
+        "- Q3 2022",
+        "- Q1 2023",
+        "- Q1 2023",
+    ]
+
+
 OPEX_INTRO = "Operating expenses for the quarter were as follows (in millions):"
 OPEX_RD = "Operating expenses: Research and development — Q1 2023: $7,709; Q1 2022: $6,306"
 OPEX_MKT = "Operating expenses: Marketing — Q1 2023: $1,250; Q1 2022: $1,100"

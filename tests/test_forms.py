@@ -98,6 +98,11 @@ def test_classify_reads_the_same_request_in_other_words():
     assert (
         classify("In Q3 2023, how was revenue split among its different service lines?") == "list"
     )
+    # a figure set against a part of the report is an account of both, not periods compared
+    assert classify("Apple Q3 2023: inventory changes vs the supply chain discussion") == "summary"
+    assert classify("Apple latest 10-Q: liquidity section vs operating cash flow") == "summary"
+    assert classify("Compare the notes on debt in Q1 vs Q2") == "comparison"
+    assert classify("cash flow statements vs. the previous quarter") == "comparison"
     # the same words inside SQuAD dev and test questions after one thing stay facts
     assert classify("What insight of Galileo was associated with constant velocity?") == "fact"
     assert classify("In what way do idea strings transmit tension forces?") == "fact"

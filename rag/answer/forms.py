@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.answer.base import Outcome
 from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
-from rag.answer.periods import doc_order, doc_period, period_label, periods
+from rag.answer.periods import doc_order
 from rag.context import section_words
 from rag.questions import NO_QUESTION_WORD, without_glosses
 from rag.text import ASKING, CHANGED, LATEST, content_tokens, folded, stem
@@ -41,7 +41,19 @@ _HAD_EXTREME = (
     r"(?:had|has|have|saw|showed|reported|generated|recorded|posted|contributed|brought)\b"
     r"[^?]{0,40}\b(?:highest|lowest|largest|smallest|biggest)\b"
 )
+# "X vs the Y discussion": a figure set against a part of the report, a relation to give
+# an account of, not periods to compare ("inventory changes vs the supply chain discussion",
+# "liquidity section vs operating cash flow changes")
+_PART = r"(discussion|section|commentary|narrative|notes|disclosures?|statements|reporting|md&a)"
+# ... but not "the notes on debt in Q1 vs Q2", "vs the prior quarter"
+_VS = (
+    r"(vs\.?|versus)\s(?!(the |its )?(q[1-4]|fy|\d{4}|previous|prior|last|earlier|same|preceding))"
+)
 RULES = (
+    (
+        "summary",
+        rf"\b{_PART}\b[^?]{{0,60}}\b{_VS}|\b{_VS}[^?]{{0,60}}\b{_PART}\b",
+    ),
     (
         "comparison",
         r"\b(comparison|trends?|over time|versus|vs|year-over-year|quarter-over-quarter|"
@@ -378,13 +390,13 @@ def _dedupe(lines: list[Line], near: float = 1.0) -> list[Line]:
     return kept
 
 
-def _in_document_order(lines: list[Line]) -> list[Line]:
+def in_document_order(lines: list[Line]) -> list[Line]:
     return sorted(
         lines, key=lambda x: (doc_order(x.passage.chunk.doc), x.passage.chunk.start + x.start)
     )
 
 
-def _support(line: Line) -> tuple:
+def as_support(line: Line) -> tuple:
     return (line.text, line.passage, line.start, line.end, round(line.score, 4))
 
 
@@ -438,149 +450,19 @@ def extract(
         return Outcome(form=form, reason="form_unsupported", detail=form)
     if form != "comparison":
         kept = [x for x in lines[: fs.max_items] if x.score >= lines[0].score - fs.max_drop]
-        chosen = _in_document_order(kept)
-        return Outcome([_support(x) for x in chosen], form=form)
-    if FIGURELESS_PENALTY:
-        # a change is told in figures: a line stating none ("The AWS segment consists of ...")
-        # comes after those that do
-        lines = sorted(
-            lines,
-            key=lambda x: -(x.score - (0 if re.search(r"\d", x.text) else FIGURELESS_PENALTY)),
-        )
-    # One line per document (its best), documents in period order. When the question names
-    # periods that some documents' names carry, only those documents are compared.
-    named_periods = set(periods(asked or question))
-    by_doc: dict[str, list[Line]] = {}
-    for x in lines:
-        by_doc.setdefault(x.passage.chunk.doc, []).append(x)
-    named = [d for d in by_doc if doc_period(d) in named_periods]
-    docs = sorted(named if named else by_doc, key=doc_order)[: fs.max_items]
-    series = _row_series(lines, docs) if len(docs) > 1 and not CAUSES.search(question) else None
-    if series is not None:
-        # each period says the same row, where it has it
-        for d in docs:
-            twin = [x for x in by_doc[d] if x.row is not None and _label_key(x.row.label) == series]
-            # else the row printed with a shorter or longer label ("Net sales: Services" in one
-            # filing's statement, "Net sales by category: Services" in the next one's note)
-            twin = twin or [
-                x
-                for x in by_doc[d]
-                if x.row is not None and _near_label(_label_key(x.row.label), series)
-            ]
-            if twin:
-                by_doc[d] = [twin[0], *(x for x in by_doc[d] if x is not twin[0])]
-    if len(docs) == 1:
-        own = by_doc[docs[0]]
-        row = next((x for x in own if x.row is not None), None)
-        near = row is not None and row.score >= own[0].score - ROW_SERIES_SLACK
-        if near and not CAUSES.search(question):
-            # one filing's row has the periods a change is read over
-            by_doc[docs[0]] = [row, *(x for x in own if x is not row)]
-        inside = _within_document(by_doc[docs[0]], periods(asked or question), fs)
-        if inside is not None:
-            return inside
-    chosen, labels = [], []
-    for d in docs:
-        for x in _in_document_order(by_doc[d][: fs.max_per_period]):
-            chosen.append(x)
-            p = doc_period(d)
-            labels.append(period_label(p) if p else d)
-    notice = ""
-    if len(docs) == 1:
-        p = doc_period(docs[0])
-        found = period_label(p) if p else docs[0]
-        missing = [period_label(x) for x in sorted(named_periods) if x != p]
-        notice = f"Only one period was found in the passages: {found}." + (
-            f" Nothing was found for {', '.join(missing)}." if missing else ""
-        )
-    return Outcome([_support(x) for x in chosen], form=form, labels=labels, notice=notice)
+        chosen = in_document_order(kept)
+        return Outcome([as_support(x) for x in chosen], form=form)
+    from rag.answer.comparisons import compare
 
-
-def _label_key(label: str) -> frozenset:
-    """A row label's words in any order: "AWS: Net sales" (a segment's note) and "Net Sales:
-    AWS" (the sales by product) are one row to compare across periods."""
-    return frozenset(stem(w) for w in content_tokens(label) if not w[0].isdigit())
+    return compare(lines, question, asked, fs)
 
 
 # A question after what moved a figure wants the sentences that say why, not its rows (as a
 # fact: no row's figure answers it).
 CAUSES = re.compile(
-    r"\b(factors?|drivers?|driven|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
+    r"\b(factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
     re.I,
 )
-# 10-Q validation, 0.1 / 0.2: citation precision 0.221 -> 0.225 / 0.225, contains 0.648 / 0.634.
-FIGURELESS_PENALTY = 0.1
-# A row a comparison across periods says in each of them when its score is at most this below
-# the best line's (a sentence): a series of one row's figures answers "how has X changed".
-ROW_SERIES_SLACK = 0.1
-
-
-def _near_label(key: frozenset, series: frozenset) -> bool:
-    """Whether a row's label key holds the series' or is held by it, two words or more shared.
-
-    >>> k = lambda s: _label_key(s)
-    >>> _near_label(k("Net sales: Services"), k("Net sales by category: Services"))
-    True
-    >>> _near_label(k("Cost of sales: Services"), k("Net sales by category: Services"))
-    False
-    """
-    return len(key & series) >= 2 and (key <= series or series <= key)
-
-
-def _row_series(lines: list[Line], docs: list[str]) -> frozenset | None:
-    """The label (`_label_key`) of the row to say in every period compared: the best row line,
-    when it scores within ROW_SERIES_SLACK of the best line and a row of its label is among
-    the lines of two documents or more; None: say each period's best line."""
-    row = next((x for x in lines if x.row is not None), None)
-    if row is None or row.score < lines[0].score - ROW_SERIES_SLACK:
-        return None
-    key = _label_key(row.row.label)
-    having = {
-        x.passage.chunk.doc for x in lines if x.row is not None and _label_key(x.row.label) == key
-    }
-    return key if len(having & set(docs)) > 1 else None
-
-
-def _within_document(lines: list[Line], asked: list[tuple[int, int]], fs) -> Outcome | None:
-    """A comparison inside one document, when its best line is a table row: one line per
-    period the question names that the row has a column for (each citing its cell), else one
-    line per row (or sentence) that adds a word of the question the lines before lack ("operating
-    expenses" against "revenue"). None: one line is all there is (the caller says so)."""
-    from rag.answer.tables import Row
-
-    best = lines[0]
-    row = best.row
-    if not isinstance(row, Row):
-        return None
-    doc = best.passage.chunk.doc
-    p = doc_period(doc)
-    if len(asked) > 1:
-        cells: dict[tuple[int, int], tuple] = {}
-        for head, value, v0, v1 in row.cells:
-            for when in periods(head) if head else ():
-                if when in asked and when not in cells:
-                    h0 = v0 - len(head) - 2
-                    cells[when] = (f"{row.label} — {value}", row.start + h0, row.start + v1)
-        if len(cells) > 1:
-            supports = [
-                (text, best.passage, a, b, round(best.score, 4))
-                for text, a, b in (cells[w] for w in sorted(cells))
-            ]
-            return Outcome(
-                supports, form="comparison", labels=[period_label(w) for w in sorted(cells)]
-            )
-    chosen, covered = [best], set(best.words)
-    for x in lines[1:]:
-        if len(chosen) >= fs.max_items:
-            break
-        if x.words - covered:
-            chosen.append(x)
-            covered |= x.words
-    if len(chosen) < 2:
-        return None
-    chosen = _in_document_order(chosen)
-    label = period_label(p) if p else doc
-    return Outcome([_support(x) for x in chosen], form="comparison", labels=[label] * len(chosen))
 
 
 def lines_text(form: str, supports, citations, labels: list[str]) -> str:
