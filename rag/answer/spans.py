@@ -267,15 +267,44 @@ _UNIT_ONLY = re.compile(
 )
 
 
+# A question after why something happened; its answer says a cause, never a figure alone.
+_ASKS_WHY = re.compile(
+    r"(?i)^\W*why\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
+    r"|\b(?:primary|main|key|principal|major) (?:drivers?|reasons?|causes?)\b"
+)
+# What a figure read off a table row is made of: numbers, currency, the periods heading its
+# column ("Three Months Ended April 1, 2023") and units.
+_FIGURE_PARTS = re.compile(
+    r"(?i)\b(?:three|six|nine|twelve|months?|ended|ending|quarters?|years?|fiscal|q[1-4]|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"thousands?|millions?|billions?|percent|dollars?|usd)\b|[\d$€£%.,;:()—–/-]"
+)
+
+
+def figure_only(span: str) -> bool:
+    """Whether a span says nothing but figures and the periods they are of.
+
+    >>> figure_only("$24,160; Three Months Ended March 26, 2022: $25,010")
+    True
+    >>> figure_only("lower net sales of Mac")
+    False
+    """
+    return not _FIGURE_PARTS.sub(" ", span).strip()
+
+
 def answers(question: str, span: str) -> bool:
-    """Whether a short answer can answer the question at all: `measured`, and more than the
-    unit a table is printed in ("in millions").
+    """Whether a short answer can answer the question at all: `measured`, more than the unit a
+    table is printed in ("in millions"), and more than a figure when asked why.
 
     >>> answers("What was operating income by segment?", "in millions")
     False
     >>> answers("What was operating income?", "$ 5,403 million")
     True
+    >>> answers("Why did net income change in Q2 2023?", "$24,160")
+    False
     """
+    if _ASKS_WHY.search(question) and figure_only(span):
+        return False
     return measured(question, span) and not _UNIT_ONLY.match(span)
 
 
