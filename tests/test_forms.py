@@ -487,6 +487,26 @@ def test_what_drove_a_change_is_answered_by_the_sentence_saying_why_not_the_row(
     assert b.short_answer.text == "24,259"
 
 
+def test_how_a_figure_changed_and_why_is_not_answered_by_a_figure_alone(tmp_path, embedder, reader):
+    """ "How did Apple's Mac sales change in Q2 2023 and why?" was answered "8%", a cell of
+    the row under Mac's: a figure alone never says why; the sentence saying it is cited."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    why = "Mac net sales decreased during the quarter due primarily to lower sales of laptops."
+    (docs / "2023 Q2 Nordvik.txt").write_text(
+        COVER + "Net sales by category: Mac — Three Months Ended April 1, 2023: 7,168; "
+        "Three Months Ended March 26, 2022: 10,435; Change: (31)%\n"
+        "Net sales by category: iPad — Three Months Ended April 1, 2023: 6,670; "
+        "Three Months Ended March 26, 2022: 7,646; Change: 8%\n\n"
+        f"{why} The company opened a store in Oslo.",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How did Mac net sales change in Q2 2023 and why?")
+    assert not a.abstained, a.why
+    assert why in [c.quote for c in a.citations], (a.form, a.short_answer, a.answer)
+
+
 def test_a_sentence_is_about_the_words_of_the_heading_it_sits_under(tmp_path, embedder, reader):
     """ "Summarize the liquidity position" found no sentence saying "liquidity" under Apple's
     "Liquidity and Capital Resources": a sentence's heading says what it is about."""

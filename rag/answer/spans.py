@@ -269,7 +269,7 @@ _UNIT_ONLY = re.compile(
 
 # A question after why something happened; its answer says a cause, never a figure alone.
 _ASKS_WHY = re.compile(
-    r"(?i)^\W*why\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
+    r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
     r"|\b(?:primary|main|key|principal|major) (?:drivers?|reasons?|causes?)\b"
 )
 # What a figure read off a table row is made of: numbers, currency, the periods heading its
@@ -279,6 +279,11 @@ _FIGURE_PARTS = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"thousands?|millions?|billions?|percent|dollars?|usd)\b|[\d$€£%.,;:()—–/-]"
 )
+
+
+def asks_why(question: str) -> bool:
+    """Whether the question asks why something happened (its answer says a cause)."""
+    return bool(_ASKS_WHY.search(question))
 
 
 def figure_only(span: str) -> bool:
@@ -303,7 +308,7 @@ def answers(question: str, span: str) -> bool:
     >>> answers("Why did net income change in Q2 2023?", "$24,160")
     False
     """
-    if _ASKS_WHY.search(question) and figure_only(span):
+    if asks_why(question) and figure_only(span):
         return False
     return measured(question, span) and not _UNIT_ONLY.match(span)
 
