@@ -21,7 +21,16 @@ from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
 from rag.ingest.formats import SECTION_SEP
-from rag.text import ASKING, HALF_YEAR, LATEST, PERIOD_TOKEN, content_tokens, stem
+from rag.text import (
+    ASKING,
+    HALF_YEAR,
+    LATEST,
+    PERIOD_TOKEN,
+    QUARTER_ENDING,
+    YEAR_TO_DATE,
+    content_tokens,
+    stem,
+)
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
 # tokens of a 256-token window).
@@ -244,6 +253,7 @@ _PERIODS = [
         "oy",
     ),
     (HALF_YEAR, "h"),
+    (YEAR_TO_DATE, "m"),
     # Q1 FY24, Q1FY24, FY'24: two digits name a year only after "FY" (an earnings call's
     # title), never alone
     (re.compile(r"\bQ([1-4])\s*(?:of\s+)?FY\s*'?(\d\d)\b", re.I), "qy"),
@@ -264,6 +274,8 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
     ([(None, '2021')], [('3', None)])
     >>> [sorted(periods(t)) for t in ("Q1 FY24 Call", "for FY'25", "first half of 2023", "H1 FY24")]
     [[('1', '2024')], [(None, '2025')], [('2', '2023')], [('2', '2024')]]
+    >>> sorted(periods("in the first nine months of 2023")), sorted(periods("first six months of 2022"))
+    ([('3', '2023')], [('2', '2022')])
     """
     found: set[tuple[str | None, str | None]] = set()
     taken: list[tuple[int, int]] = []
@@ -284,6 +296,8 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
                 found.add((_ORDINAL[g[0].lower()], g[1]))
             elif kind == "h":
                 found.add(("2", ("20" + g[0])[-4:]))
+            elif kind == "m":
+                found.add((str(QUARTER_ENDING[g[0].lower()]), g[1]))
             elif kind == "y":
                 found.add((None, ("20" + g[0])[-4:]))  # "FY24" is 2024
             else:

@@ -14,6 +14,13 @@ HALF_YEAR = re.compile(
     r"(?i)\b(?:(?:first|1st) half(?: of)?(?: (?:fiscal(?: year)?|FY))?\s*((?:19|20)\d\d)|"
     r"H1\s*(?:FY\s*'?)?((?:19|20)\d\d|(?<=FY)\d\d|(?<=FY )\d\d|(?<=')\d\d))\b"
 )
+# The first months of a year ("first nine months of 2023", "first six months of fiscal 2023"):
+# the filing of the quarter they end with, read at that many months' column.
+YEAR_TO_DATE = re.compile(
+    r"(?i)\b(?:first|1st) (three|six|nine) months(?: of)?(?: (?:fiscal(?: year)?|FY))?\s*"
+    r"((?:19|20)\d\d)\b"
+)
+QUARTER_ENDING = {"three": 1, "six": 2, "nine": 3}
 # The words for "the latest report" ("the newest 10-Q"), and for a change ("How has X shifted /
 # varied / evolved ...?", "alterations to its debt", "movements in its liquidity"): one
 # vocabulary for every rule that reads a question's wording, not the one word each was written on.

@@ -319,3 +319,22 @@ def test_a_company_typed_in_lower_case_steers_as_its_name_does(tmp_path, embedde
     b = rag.ask("birch foods total net sales in q1 2023")
     assert not b.abstained, b.why
     assert [c.doc for c in b.citations] == ["Q1 2023 Birch Foods.txt"]
+
+
+def test_the_first_nine_months_of_a_year_read_the_filing_they_end_with(tmp_path, embedder):
+    """ "... in the first nine months of 2023" had no period: the second quarter's "six months"
+    sentence answered it. The nine months end with the third quarter's filing."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    said = {
+        "2023 Q2 Birch.txt": "During the six months ended July 1, 2023, Birch Foods repurchased "
+        "262 million shares of its common stock.",
+        "2023 Q3 Birch.txt": "During the nine months ended September 30, 2023, Birch Foods "
+        "repurchased 365 million shares of its common stock.",
+    }
+    for name, sentence in said.items():
+        (docs / name).write_text(f"Birch Foods quarterly report.\n\n{sentence}", encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("How many shares did Birch Foods repurchase in the first nine months of 2023?")
+    assert not a.abstained, a.why
+    assert [c.doc for c in a.citations] == ["2023 Q3 Birch.txt"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import HALF_YEAR
+from rag.text import HALF_YEAR, QUARTER_ENDING, YEAR_TO_DATE
 
 _QY = re.compile(r"\bq([1-4])\s*(?:fy|fiscal(?: year)?)?\s*'?((?:19|20)?\d\d)\b", re.I)
 _YQ = re.compile(r"\b((?:19|20)\d\d)\s*[-_ ]?\s*q([1-4])\b", re.I)
@@ -26,8 +26,8 @@ def periods(text: str) -> list[tuple[int, int]]:
 
     >>> periods("2022 Q3 AAPL.pdf"), periods("Q1 2023 vs Q3 FY23"), periods("the first quarter of 2023")
     ([(2022, 3)], [(2023, 1), (2023, 3)], [(2023, 1)])
-    >>> periods("annual report 2021")
-    [(2021, 0)]
+    >>> periods("annual report 2021"), periods("the first nine months of 2023")
+    ([(2021, 0)], [(2023, 3)])
     """
     found: list[tuple[int, int, int]] = []  # (position, year, quarter)
     for m in _YQ.finditer(text):
@@ -38,6 +38,8 @@ def periods(text: str) -> list[tuple[int, int]]:
         found.append((m.start(), _year(m.group(2)), _ORD[m.group(1).lower()]))
     for m in HALF_YEAR.finditer(text):  # its second quarter's filing
         found.append((m.start(), _year(m.group(1) or m.group(2)), 2))
+    for m in YEAR_TO_DATE.finditer(text):  # the filing of the quarter they end with
+        found.append((m.start(), _year(m.group(2)), QUARTER_ENDING[m.group(1).lower()]))
     if not found:
         found = [(m.start(), int(m.group(1)), 0) for m in _YEAR.finditer(text)]
     out: list[tuple[int, int]] = []
