@@ -104,7 +104,8 @@ def test_a_change_asked_with_its_drivers_says_each_period_s_figure_then_why(
     tmp_path, embedder, reader
 ):
     """ "... and what's driving it": each filing's cell, then its sentence saying what moved
-    the figure, oldest first; asked without "why", the cells alone (test above)."""
+    the figure (one, the best: not the cash's), oldest first; asked without "why", the cells
+    alone (test above)."""
     docs = tmp_path / "docs"
     docs.mkdir()
     why = {
@@ -116,7 +117,9 @@ def test_a_change_asked_with_its_drivers_says_each_period_s_figure_then_why(
             "Bell Instruments Inc. quarterly report. The company sells scales to shops.\n\n"
             "Current assets: Cash and cash equivalents — Period end: 20,535; Year start: 23,646"
             f"\nCurrent assets: Inventories — Period end: {now}; Year start: 4,946\n\n"
-            f"{why[name]} Bell opened a shop in Harbin.\n",
+            f"{why[name]} Bell opened a shop in Harbin.\n\n"
+            # another figure's cause, said once per period at most: the inventories' is best
+            "Cash and cash equivalents decreased due to the purchase of a warehouse.\n",
             encoding="utf-8",
         )
     rag = build_rag(docs, tmp_path, embedder, reader)

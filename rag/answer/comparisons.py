@@ -83,10 +83,11 @@ def with_causes(table: Outcome, why: Outcome) -> Outcome:
     sentences of `why` (a comparison of the same passages' sentences for a question asking
     why) that say what moved the figure, in period order; `table` when there are none."""
     said = {(p.chunk.doc, a, b) for _, p, a, b, _ in table.supports}
-    causes: dict[str, list] = {}
-    for label, s in zip(why.labels, why.supports, strict=True):
+    causes: dict[str, list] = {}  # a period's best: "Americas net sales decreased due to ..."
+    for label, s in zip(why.labels, why.supports, strict=True):  # scores "Greater China" less
         if SAYS_WHY.search(s[0]) and (s[1].chunk.doc, s[2], s[3]) not in said:
-            causes.setdefault(label, []).append(s)
+            if label not in causes or s[4] > causes[label][0][4]:
+                causes[label] = [s]
     if why.reason or not causes:
         return table
     pairs = list(zip(table.labels, table.supports, strict=True))
@@ -108,10 +109,10 @@ def _label_key(label: str) -> frozenset:
 
 
 # A sentence that says what moved a figure ("... primarily due to ...", "driven by",
-# "partially offset by", "reflecting ...").
+# "partially offset by", "reflecting ...", "the increase consisted primarily of ...").
 SAYS_WHY = re.compile(
     r"\b(?:due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|as\s+a\s+result\s+of|attributable\s+to"
-    r"|reflect\w*|offset\s+by|because)\b",
+    r"|reflect\w*|offset\s+by|because|consist\w*\s+(?:\w+\s+)?of|result\w*\s+from|led\s+by)\b",
     re.I,
 )
 
