@@ -63,6 +63,9 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
     '137'
     >>> bound_number("How many Chinese enterprises came?", t, 13, 17, 0, len(t)) is None
     True
+    >>> t = "During the nine months ended July 1, 2023, it repurchased 365 million shares."
+    >>> s, e = bound_number("How many shares did it repurchase?", t, 34, 35, 0, len(t)); t[s:e]
+    '365'
     >>> t = "In 2019 the company operated 14 hovercraft on the Amur river."
     >>> bound_number("How many hovercraft did the company operate in 2019?", t, 29, 31, 0, len(t))
     """
@@ -79,10 +82,15 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
     for m in NUMBER_TOKEN.finditer(sentence):
         after = " ".join(WORD.findall(sentence[m.end() : m.end() + 60])[:2])
         # a number the question itself names ("in 2019") is given, not asked for
+        if _in_date(sentence, m.start()):
+            continue  # "July 1, 2023" counts nothing
         if _qualifiers(after) & asked and not set(numbers(m.group())) <= given:
             counts.append((a + m.start(), a + m.end()))
     mine = [c for c in counts if c[0] < end and c[1] > start]
-    if len(counts) < 2 or not mine:
+    # the reader read a date's day ("How many shares ...?" over "During the nine months ended
+    # July 1, 2023, the Company repurchased 365 million shares"): a count is asked, not a date
+    dated = not mine and counts and _in_date(text, start)
+    if not dated and (len(counts) < 2 or not mine):
         return None
 
     def score(i: int) -> tuple[int, int, int]:
@@ -98,9 +106,23 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
 
     scores = [score(i) for i in range(len(counts))]
     best = max(range(len(counts)), key=lambda i: scores[i])
+    if dated:
+        return counts[best]
     if counts[best] in mine or scores[best] <= scores[counts.index(mine[0])]:
         return None
     return counts[best]
+
+
+# A month's name just before a number: the number is a day of a date (and the year after it).
+_MONTH = r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
+_DAY_OF = re.compile(_MONTH + r"$")
+_YEAR_OF = re.compile(_MONTH + r"\d{1,2},?\s+$")
+
+
+def _in_date(text: str, at: int) -> bool:
+    """Whether the number at `text[at:]` is a date's day or year ("July 1, 2023")."""
+    before = text[max(0, at - 16) : at]
+    return bool(_DAY_OF.search(before) or _YEAR_OF.search(before))
 
 
 # "How much did product revenue grow?" asks for the change, not the level.
