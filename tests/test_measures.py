@@ -170,3 +170,25 @@ def test_a_measure_a_sentence_states_is_not_computed(tmp_path, embedder, reader)
     assert not a.abstained, a.why
     assert [c.quote for c in a.citations] == [said]
     assert "computed" not in a.answer
+
+
+def test_a_total_the_balance_sheet_splits_is_the_sum_of_its_two_rows(tmp_path, embedder, reader):
+    """ "What is Bell's total term debt?" read the current row alone (7,216): the balance sheet
+    prints what is due within a year and after, never the total."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "CONDENSED CONSOLIDATED BALANCE SHEETS\n\n"
+        "Current liabilities: Accounts payable — July 1, 2023: 46,699; September 24, 2022: 64,115\n"
+        "Current liabilities: Term debt — July 1, 2023: 7,216; September 24, 2022: 11,128\n"
+        "Non-current liabilities: Term debt — July 1, 2023: 98,071; September 24, 2022: 98,959\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What is Bell's total term debt as of Q3 2023?")
+    assert not a.abstained, a.why
+    assert [c.quote for c in a.citations] == ["July 1, 2023: 7,216", "July 1, 2023: 98,071"]
+    assert a.answer.splitlines()[-1] == (
+        "- Total term debt: 7,216 + 98,071 = 105,287, computed from [1] and [2]"
+    )

@@ -185,6 +185,10 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     >>> derived_line("What was Amazon's gross margin in Q3 2023?",
     ...     ["Total net sales — Q3 2023: 143,083", "Cost of sales — Q3 2023: 75,022"], [1, 2])
     'Gross margin: 143,083 - 75,022 = 68,061 (47.6% of 143,083), computed from [1] and [2]'
+    >>> derived_line("What is Apple's total term debt as of Q3 2023?",
+    ...     ["Current liabilities: Term debt — Q3 2023: 7,216",
+    ...      "Non-current liabilities: Term debt — Q3 2023: 98,071"], [1, 2])
+    'Total term debt: 7,216 + 98,071 = 105,287, computed from [1] and [2]'
     >>> derived_line("What was Amazon's operating margin in Q3 2023?",
     ...     ["Operating income — Q3 2023: $11,188", "Total net sales — Q3 2023: $143,083"], [1, 2])
     'Operating margin: $11,188 of $143,083 = 7.8%, computed from [1] and [2]'
@@ -202,16 +206,21 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     cited = f"computed from [{numbers[0]}] and [{numbers[1]}]"
     if kind == "difference":
         return f"{name}: {a.text} - {b.text} = {value}, {cited}"
+    if kind == "sum":
+        return f"{name}: {a.text} + {b.text} = {value}, {cited}"
     return f"{name}: {a.text} of {b.text} = {value}, {cited}"
 
 
 def _derive(kind: str, a: Amount | None, b: Amount | None) -> str | None:
     """A derived measure's value from its two figures: "difference" (a less b, with its share
-    of a), "ratio" (a over b) or "rate" (a's size over b); None when they are not of one kind
+    of a), "sum", "ratio" (a over b) or "rate" (a's size over b); None when they are not of one kind
     or the measure is undefined (a difference of a figure that is not positive, a ratio over
     one that is not)."""
     if not _alike(a, b):
         return None
+    if kind == "sum":
+        like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
+        return _format(round(a.value + b.value, like.decimals), like).lstrip("+")
     if kind == "difference":
         if a.value <= 0:
             return None

@@ -85,9 +85,9 @@ def with_causes(table: Outcome, why: Outcome) -> Outcome:
     said = {(p.chunk.doc, a, b) for _, p, a, b, _ in table.supports}
     causes: dict[str, list] = {}  # a period's best: "Americas net sales decreased due to ..."
     for label, s in zip(why.labels, why.supports, strict=True):  # scores "Greater China" less
-        if SAYS_WHY.search(s[0]) and (s[1].chunk.doc, s[2], s[3]) not in said:
-            if label not in causes or s[4] > causes[label][0][4]:
-                causes[label] = [s]
+        best = label not in causes or s[4] > causes[label][0][4]
+        if best and SAYS_WHY.search(s[0]) and (s[1].chunk.doc, s[2], s[3]) not in said:
+            causes[label] = [s]
     if why.reason or not causes:
         return table
     pairs = list(zip(table.labels, table.supports, strict=True))

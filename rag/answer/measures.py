@@ -190,6 +190,17 @@ DERIVED = (
         "net income",
         "total revenue",
     ),
+    # a balance a balance sheet splits into what is due within a year and after ("Current
+    # liabilities: Term debt", "Non-current liabilities: Term debt") and never totals
+    (
+        re.compile(
+            r"(?i)\btotal (term debt|debt|lease liabilities|operating lease liabilities|"
+            r"finance lease liabilities|deferred revenue|unearned revenue)\b"
+        ),
+        "sum",
+        r"current \1",
+        r"non-current \1",
+    ),
     # the provision's sign is the statement's convention ("Benefit (provision) for income
     # taxes — ...: (2,306)"): the rate is its size over the income before taxes
     (
@@ -209,6 +220,8 @@ def derived_sides(question: str) -> tuple[str, str, str, str] | None:
     ('gross margin', 'difference', "What was Amazon's total revenue in Q3 2023?", "What was Amazon's cost of sales in Q3 2023?")
     >>> derived_sides("What was Apple's operating income in Q3 2023?") is None
     True
+    >>> derived_sides("What is Apple's total term debt as of Q3 2023?")[1:]
+    ('sum', "What is Apple's current term debt as of Q3 2023?", "What is Apple's non-current term debt as of Q3 2023?")
     """
     for rx, kind, first, second in DERIVED:
         m = rx.search(question)
