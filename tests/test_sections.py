@@ -129,3 +129,30 @@ def test_a_summary_of_the_whole_report_reads_its_headline_rows_and_highlights(
     assert [c.quote for c in b.citations] == [
         "Cash held at the end of the quarter was 120 million."
     ]
+
+
+LIQUIDITY = (
+    "# Nordvik Ferry Lines Quarterly Report\n\n"
+    "## Results of Operations\n\n"
+    "Ticket sales rose in the summer as more tourists crossed the fjord.\n\n"
+    "## Liquidity and Capital Resources\n\n"
+    "The Company believes its cash and credit lines will be sufficient for the next 12 months.\n"
+    "It keeps most of its cash in Norwegian banks.\n\n"
+    "The Company repaid a ship loan of NOK 40 million in May.\n\n"
+    "## Legal Proceedings\n\n"
+    "In May 2023, a passenger filed a complaint against the Company in Oslo."
+)
+
+
+def test_a_summary_naming_one_subject_of_a_paired_heading_reads_its_section(
+    tmp_path, embedder, reader
+):
+    """ "Summarize Apple's liquidity" was refused: "Liquidity and Capital Resources" was named
+    only by all its words, and the company's name counted as a word to name."""
+    rag = one_document(tmp_path, "2023 Q3 Nordvik.md", LIQUIDITY, embedder, reader)
+    a = rag.ask("Summarize Nordvik's liquidity in Q3 2023.")
+    assert not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        "The Company believes its cash and credit lines will be sufficient for the next 12 months.",
+        "The Company repaid a ship loan of NOK 40 million in May.",
+    ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rag.answer.forms import classify, question_terms
 from rag.answer.noise import is_noise, says_nothing
+from rag.context import document_keys, within_query
 from rag.ingest.formats import SECTION_SEP
 from rag.text import content_tokens, stem
 
@@ -73,6 +74,9 @@ def _singular(term: str) -> str:
     return term[:-1] if len(term) > 3 and term.endswith("s") and not term.endswith("ss") else term
 
 
+_PAIRED = re.compile(r"(?i)\s+(?:and|&)\s+")
+
+
 @dataclass(frozen=True)
 class Section:
     doc: str
@@ -91,9 +95,15 @@ def named_sections(question: str, doc: str, layout) -> list[Section]:
     found = []
     heads = layout.sections
     for i, (start, path) in enumerate(heads):
-        words = {_singular(w) for w in heading_terms(path.split(SECTION_SEP)[-1])}
+        name = path.split(SECTION_SEP)[-1]
+        words = {_singular(w) for w in heading_terms(name)}
         if words - _LOOSE:
             words -= _LOOSE - terms
+        if words and not words <= terms:
+            # a heading pairing two subjects is named by either ("Liquidity and Capital
+            # Resources" by "liquidity", "Commitments and Contingencies" by "contingencies")
+            parts = [{_singular(w) for w in heading_terms(x)} for x in _PAIRED.split(name)]
+            words = next((x for x in parts if len(parts) == 2 and x and x <= terms), set())
         if not words or not words <= terms:
             continue
         end = next(
@@ -215,6 +225,9 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     # the safety warnings?" over "Safety Warnings")
     whole = not (classify(question) == "list" or _PROCEDURE.search(question))
     terms = len(question_terms(question))
+    if classify(question) == "summary":
+        # what is summarized, not whose or when: "Summarize Apple's liquidity in Q3 2023"
+        terms = len(question_terms(within_query(question, document_keys(snap))))
     docs, _ = choose_documents("list", query, passages, snap)
 
     best = None
