@@ -14,7 +14,7 @@ from rag.answer import abstain
 from rag.answer.abstain import absent_names, reader_refusing, reason, unmentioned_in
 from rag.answer.arithmetic import ASKS_SHARE, cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
-from rag.answer.cite import Attributor, Citation, number_citations
+from rag.answer.cite import Attributor, Citation, cited_after, cited_first, number_citations
 from rag.answer.comparisons import with_causes
 from rag.answer.forms import CAUSES, classify, explained, lines_text
 from rag.answer.periods import periods, series_documents
@@ -356,14 +356,14 @@ class RAG:
                 q = self._without_steering(query)
                 why = answerer.answer_form("comparison", q, more, self.embedder, text)
                 table = with_causes(table, why)
-            self._cited_first(result, table)
+            result.passages = cited_first(result.passages, table)
             result.form = table.form
             yield self._answer(result, table, t0)
             return
         snap, lay, most = self._snap(documents), self.library.layout, s.form_max_items
         listed = section_list(text, query, snap, lay, passages, most) if s.section_lists else None
         if listed is not None:
-            self._cited_first(result, listed)
+            result.passages = cited_first(result.passages, listed)
             result.form = listed.form or "list"
             yield self._answer(result, listed, t0, documents)
             return
@@ -375,7 +375,7 @@ class RAG:
                 form, self._without_steering(query), passages, self.embedder, text, rows=rows
             )
             if rows and not outcome.reason:
-                self._cited_after(result, outcome)
+                result.passages = cited_after(result.passages, outcome)
             yield self._answer(result, outcome, t0, documents)
             return
         for item in answerer.answer(query, passages, text):
@@ -467,37 +467,6 @@ class RAG:
         snap = self._snap(documents)
         ts = TableSettings(s.table_min_score)
         return answer_from_tables(form, query, text, passages, snap, ts)
-
-    @staticmethod
-    def _cited_first(result: Answer, outcome: Outcome) -> None:
-        """The passages an answer from table rows cites lead the ranked passages (a row of a
-        steered document may come from a passage retrieval did not bring)."""
-        cited = [x[1] for x in outcome.supports]
-        ids = {p.chunk.chunk_id for p in cited}
-        ranked = list({p.chunk.chunk_id: p for p in cited}.values()) + [
-            p for p in result.passages if p.chunk.chunk_id not in ids
-        ]
-        RAG._rank_as(result, outcome, [replace(p, rank=i) for i, p in enumerate(ranked, 1)])
-
-    @staticmethod
-    def _cited_after(result: Answer, outcome: Outcome) -> None:
-        """A row cited from a passage retrieval did not bring: its passage joins the ranked
-        passages after those retrieved (the ranking stays retrieval's)."""
-        ranked = list(result.passages)
-        ids = {p.chunk.chunk_id for p in ranked}
-        for x in outcome.supports:
-            if x[1].chunk.chunk_id not in ids:
-                ids.add(x[1].chunk.chunk_id)
-                ranked.append(replace(x[1], rank=len(ranked) + 1))
-        RAG._rank_as(result, outcome, ranked)
-
-    @staticmethod
-    def _rank_as(result: Answer, outcome: Outcome, ranked: list[Passage]) -> None:
-        """`ranked` becomes the answer's passages, and the supports name those passages (with
-        their new ranks) rather than the copies they were built on."""
-        result.passages = ranked
-        at = {p.chunk.chunk_id: p for p in ranked}
-        outcome.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in outcome.supports]
 
     def _form_rows(self, form: str, query: str, passages, documents) -> list:
         """The table rows a list, summary or comparison reads beside the retrieved sentences

@@ -6,7 +6,7 @@ Markers written by a model are never trusted; citations are derived from support
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.text import STOPWORDS, WORD, content_tokens, display_text, numbers, stem, strip_markers
 
@@ -199,3 +199,38 @@ class Attributor:
             if best is not None:
                 return head + ".", best
         return claim, None
+
+
+# ---- the passages an answer cites, among those shown -----------------------------------------
+
+
+def cited_first(passages: list, outcome) -> list:
+    """The passages an answer from table rows or a section cites (`outcome.supports`), then
+    the others of `passages`, ranked anew; the supports then name these passages. (A row of a
+    steered document may come from a passage retrieval did not bring.)"""
+    cited = [x[1] for x in outcome.supports]
+    ids = {p.chunk.chunk_id for p in cited}
+    ranked = list({p.chunk.chunk_id: p for p in cited}.values()) + [
+        p for p in passages if p.chunk.chunk_id not in ids
+    ]
+    return _rank_as(outcome, [replace(p, rank=i) for i, p in enumerate(ranked, 1)])
+
+
+def cited_after(passages: list, outcome) -> list:
+    """`passages`, then each passage `outcome` cites that they lack (a row cited from a passage
+    retrieval did not bring): the ranking stays retrieval's."""
+    ranked = list(passages)
+    ids = {p.chunk.chunk_id for p in ranked}
+    for x in outcome.supports:
+        if x[1].chunk.chunk_id not in ids:
+            ids.add(x[1].chunk.chunk_id)
+            ranked.append(replace(x[1], rank=len(ranked) + 1))
+    return _rank_as(outcome, ranked)
+
+
+def _rank_as(outcome, ranked: list) -> list:
+    """`ranked`, with `outcome`'s supports naming those passages (with their new ranks) rather
+    than the copies they were built on."""
+    at = {p.chunk.chunk_id: p for p in ranked}
+    outcome.supports = [(x[0], at[x[1].chunk.chunk_id], *x[2:]) for x in outcome.supports]
+    return ranked
