@@ -21,16 +21,7 @@ from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
 from rag.ingest.formats import SECTION_SEP
-from rag.text import (
-    ASKING,
-    HALF_YEAR,
-    LATEST,
-    PERIOD_TOKEN,
-    QUARTER_ENDING,
-    YEAR_TO_DATE,
-    content_tokens,
-    stem,
-)
+from rag.text import ASKING, LATEST, PERIOD_PATTERNS, PERIOD_TOKEN, content_tokens, periods, stem
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
 # tokens of a 256-token window).
@@ -235,76 +226,6 @@ def known_text(passages) -> str:
 
 
 # ---- periods and names ---------------------------------------------------------------------
-
-_ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
-_YEAR = r"((?:19|20)\d\d)"
-_FISCAL = r"(?:(?:of\s+)?(?:the\s+)?(?:fiscal|FY)\s*(?:year\s+)?|of\s+)?"
-_PERIODS = [
-    # Q1 2023, Q1 FY2023, Q1 of fiscal 2023, Q1'23 is not read (too ambiguous)
-    (re.compile(rf"\bQ([1-4])\s*{_FISCAL}\s*{_YEAR}\b", re.I), "qy"),
-    # 2023 Q1, FY2023 Q1
-    (re.compile(rf"\b(?:FY\s*)?{_YEAR}\s*Q([1-4])\b", re.I), "yq"),
-    # first quarter of 2023, first fiscal quarter of fiscal year 2023
-    (
-        re.compile(
-            rf"\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\s*{_FISCAL}\s*{_YEAR}\b",
-            re.I,
-        ),
-        "oy",
-    ),
-    (HALF_YEAR, "h"),
-    (YEAR_TO_DATE, "m"),
-    # Q1 FY24, Q1FY24, FY'24: two digits name a year only after "FY" (an earnings call's
-    # title), never alone
-    (re.compile(r"\bQ([1-4])\s*(?:of\s+)?FY\s*'?(\d\d)\b", re.I), "qy"),
-    (re.compile(r"\bFY\s*'?(\d\d)\b", re.I), "y"),
-    (re.compile(rf"\b(?:FY\s*){_YEAR}\b|\b{_YEAR}\b", re.I), "y"),
-    (re.compile(r"\bQ([1-4])\b|\b(first|second|third|fourth)\s+quarter\b", re.I), "q"),
-]
-
-
-def periods(text: str) -> set[tuple[str | None, str | None]]:
-    """The periods a text names, as (quarter, year), either part None when not said.
-
-    >>> sorted(periods("How did revenue grow in Q1 Fiscal 2023 and the first quarter of 2022?"))
-    [('1', '2022'), ('1', '2023')]
-    >>> sorted(periods("2023 Q1 AAPL"))
-    [('1', '2023')]
-    >>> sorted(periods("What changed in fiscal 2021?")), sorted(periods("the Q3 call"))
-    ([(None, '2021')], [('3', None)])
-    >>> [sorted(periods(t)) for t in ("Q1 FY24 Call", "for FY'25", "first half of 2023", "H1 FY24")]
-    [[('1', '2024')], [(None, '2025')], [('2', '2023')], [('2', '2024')]]
-    >>> sorted(periods("in the first nine months of 2023")), sorted(periods("first six months of 2022"))
-    ([('3', '2023')], [('2', '2022')])
-    """
-    found: set[tuple[str | None, str | None]] = set()
-    taken: list[tuple[int, int]] = []
-
-    def free(m) -> bool:
-        return not any(a < m.end() and m.start() < b for a, b in taken)
-
-    for pattern, kind in _PERIODS:
-        for m in pattern.finditer(text):
-            if not free(m):
-                continue
-            g = [x for x in m.groups() if x]
-            if kind == "qy":
-                found.add((g[0], ("20" + g[1])[-4:]))  # "Q1 FY24" is 2024
-            elif kind == "yq":
-                found.add((g[1], g[0]))
-            elif kind == "oy":
-                found.add((_ORDINAL[g[0].lower()], g[1]))
-            elif kind == "h":
-                found.add(("2", ("20" + g[0])[-4:]))
-            elif kind == "m":
-                found.add((str(QUARTER_ENDING[g[0].lower()]), g[1]))
-            elif kind == "y":
-                found.add((None, ("20" + g[0])[-4:]))  # "FY24" is 2024
-            else:
-                found.add((_ORDINAL.get(g[0].lower(), g[0]), None))
-            taken.append((m.start(), m.end()))
-    return found
-
 
 # Dots split too: "AMAZON.COM, INC." is known as "Amazon".
 _NAME = re.compile(r"[^\W_][\w&\-]*[^\W_]|[^\W_]", re.UNICODE)
@@ -551,7 +472,7 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
     'Summarize the conclusions on Amazon.'
     """
     text = query
-    for pattern, _ in _PERIODS:
+    for pattern, _ in PERIOD_PATTERNS:
         text = pattern.sub(" ", text)
     known = {w for w in name_words(query) if any(w in k.names for k in keys.values())}
     words = [re.sub(r"['’]s$", "", w) for w in content_tokens(_DOCUMENT_WORDS.sub(" ", text))]
