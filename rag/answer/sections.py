@@ -215,7 +215,8 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     asked = asked_list(question, query, snap, passages, most)
     if asked is not None:
         return asked
-    if classify(question) == "summary":  # "Summarize Apple's Q1 2023 results": the report's own
+    form = classify(question)
+    if form == "summary":  # "Summarize Apple's Q1 2023 results": the report's own
         from rag.answer.overview import report_summary
 
         whole = report_summary(question, query, question, snap, layout_of, passages, most)
@@ -223,9 +224,9 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
             return whole
     # a list, the steps of a procedure, or a section asked for by its heading alone ("What are
     # the safety warnings?" over "Safety Warnings")
-    whole = not (classify(question) == "list" or _PROCEDURE.search(question))
+    whole = not (form == "list" or _PROCEDURE.search(question))
     terms = len(question_terms(question))
-    if classify(question) == "summary":
+    if form == "summary":
         # what is summarized, not whose or when: "Summarize Apple's liquidity in Q3 2023"
         terms = len(question_terms(within_query(question, document_keys(snap))))
     docs, _ = choose_documents("list", query, passages, snap)
