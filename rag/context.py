@@ -21,7 +21,18 @@ from pathlib import PurePosixPath
 
 from rag.ingest.chunk import Chunk
 from rag.ingest.formats import SECTION_SEP
-from rag.text import ASKING, LATEST, PERIOD_PATTERNS, PERIOD_TOKEN, content_tokens, periods, stem
+from rag.text import (
+    ASKING,
+    DATE,
+    LATEST,
+    PERIOD_PATTERNS,
+    PERIOD_TOKEN,
+    content_tokens,
+    dates,
+    ended_dates,
+    periods,
+    stem,
+)
 
 # Bounds that keep the context a small share of the embedding window (chunks are up to 200
 # tokens of a 256-token window).
@@ -256,11 +267,12 @@ def name_words(text: str) -> set[str]:
 
 
 class DocumentKeys:
-    """What a document is known by: the periods of its title and file name, and the names of
-    its file name and opening passage. (A title's words are capitalised whatever they are:
-    "A New Model for Regional Cooperation" names no document.)"""
+    """What a document is known by: the periods of its title and file name, the day its
+    opening passage says its period ended, and the names of its file name and opening passage.
+    (A title's words are capitalised whatever they are: "A New Model for Regional Cooperation"
+    names no document.)"""
 
-    __slots__ = ("names", "periods", "words")
+    __slots__ = ("ended", "names", "periods", "words")
 
     def __init__(self, first: Chunk | None, name: str):
         # The title (the context's first part) and the file name; the heading path and page
@@ -274,6 +286,7 @@ class DocumentKeys:
         self.words = {w.lower() for w in re.findall(r"[\w'’-]+", head)}
         opening = first.text[:1500] if first is not None else ""
         self.names = name_words(words) | name_words(opening)
+        self.ended = ended_dates(opening)
 
     @property
     def latest(self) -> tuple[int, int] | None:
@@ -364,6 +377,11 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     ['2022 Q1 AAPL.pdf', '2023 Q1 AAPL.pdf']
     >>> steered_documents("Sales between Q1 2022 and Q1 2023?", keys) is None
     True
+    >>> keys["2023 Q1 AAPL.pdf"].ended = {"2022-12-31"}
+    >>> sorted(steered_documents("Apple's total assets as of December 31, 2022?", keys))
+    ['2023 Q1 AAPL.pdf']
+    >>> sorted(steered_documents("Apple's inventory as of September 24, 2022?", keys))
+    ['2022 Q1 AAPL.pdf', '2023 Q1 AAPL.pdf']
     """
     if len(keys) < 2:
         return None
@@ -387,13 +405,23 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
         top = max(by_name.values())
         named = {d for d, n in by_name.items() if n == top}
     dated = None
-    asked = periods(query)
+    # A day no document's period ended on is a balance sheet's other column ("as of December
+    # 31, 2022" in each 2023 filing): its year names none of them.
+    asked = periods(DATE.sub(" ", query))
     several_periods = (
         len({frozenset(d for d, k in keys.items() if k.has_period(p)) for p in asked}) > 1
     )
     # One name over several periods ("Apple's net sales between Q1 2023 and Q3 2023") is still
     # that name's: unsteered, another company's filings of those periods answered it.
-    if not STEER_SEVERAL and (len(groups) > 1 or (several_periods and not named)):
+    if not STEER_SEVERAL and len(groups) > 1:
+        return None
+    # A day the question names that some documents' periods ended on ("as of December 31,
+    # 2022") chooses them before its year does: a fiscal year's first quarter can end in the
+    # year before the one its title names.
+    ended = {d for d, k in keys.items() if k.ended & dates(query)}
+    if ended and len(ended) < len(keys) and (not named or ended & named):
+        return ended & named if named else ended
+    if not STEER_SEVERAL and several_periods and not named:
         return None
     if asked:
         dated = {d for d, k in keys.items() if any(k.has_period(p) for p in asked)}

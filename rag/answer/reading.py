@@ -26,6 +26,7 @@ from rag.answer.spans import (
     bound_amount,
     bound_change,
     bound_number,
+    bound_respective,
     choose_span,
     has_figure,
     trim_span,
@@ -393,6 +394,9 @@ class ReadingAnswerer:
         passage = passages[span.passage]
         a, b = bounds[best]
         bound = bound_number(query, passage.chunk.text, span.start, span.end, a, b, asked)
+        bound = bound or bound_respective(
+            asked or query, passage.chunk.text, span.start, span.end, a, b
+        )
         bound = bound or bound_change(
             asked or query, passage.chunk.text, span.start, span.end, a, b
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.abstain import NUMBER_TOKEN, word_share
-from rag.text import WORD, content_tokens, names, numbers, stem, stems
+from rag.text import DATE, WORD, content_tokens, dates, names, numbers, stem, stems
 
 
 def choose_span(question: str, spans, sentences: list[str], weight: float = 4.0) -> int:
@@ -252,6 +252,64 @@ def bound_amount(question: str, text: str, start: int, end: int) -> tuple[int, i
     if not cuts or min(cuts) == 0:
         return None
     return start, start + min(cuts)
+
+
+# Two figures of two days or years in one sentence, paired in order: "which ... were $96.0
+# billion and $58.7 billion as of December 31, 2021 and September 30, 2022", "As of September
+# 30, 2023 and June 30, 2023, ... were $19.8 billion and $18.7 billion, respectively".
+_FIGURE_PAIR = re.compile(rf"({_AMOUNT})\s*,?\s+and\s+({_AMOUNT})", re.I)
+_WHEN_PAIR = re.compile(
+    rf"(?P<w1>{DATE.pattern[4:]}|(?<![\d,.$])(?:19|20)\d\d(?![\d%]|[,.]\d))\s*,?\s+and\s+"
+    rf"(?P<w2>{DATE.pattern[4:]}|(?<![\d,.$])(?:19|20)\d\d(?![\d%]|[,.]\d))",
+    re.I,
+)
+
+
+def _when(text: str) -> str:
+    """A day as its ISO date, a bare year as itself."""
+    return next(iter(dates(text)), text.strip())
+
+
+def bound_respective(question: str, text: str, start: int, end: int, a: int, b: int):
+    """(start, end) in `text` of the one of two paired figures that belongs to the day (or
+    year) the question names, when the reader's span is the other one. None: keep the span.
+
+    >>> t = "Balances were $96.0 billion and $58.7 billion as of December 31, 2021 and September 30, 2022."
+    >>> s, e = bound_respective("What was it as of September 30, 2022?", t, 14, 27, 0, len(t)); t[s:e]
+    '$58.7 billion'
+    >>> bound_respective("What was it as of December 31, 2021?", t, 14, 27, 0, len(t)) is None
+    True
+    >>> t = "As of September 30, 2023 and June 30, 2023, liabilities were $19.8 billion and $18.7 billion, respectively."
+    >>> s, e = bound_respective("What were they in June 30, 2023?", t, 61, 74, 0, len(t)); t[s:e]
+    '$18.7 billion'
+    >>> t = "Sales were $5 million and $7 million in 2022 and 2023."
+    >>> s, e = bound_respective("What were sales in 2023?", t, 11, 21, 0, len(t)); t[s:e]
+    '$7 million'
+    """
+    sentence = text[a:b]
+    whens = list(_WHEN_PAIR.finditer(sentence))
+    figures = [
+        m
+        for m in _FIGURE_PAIR.finditer(sentence)
+        if not any(m.start() < w.end() and w.start() < m.end() for w in whens)
+        and not _in_date(sentence, m.start(1))
+    ]
+    if len(figures) != 1 or len(whens) != 1:
+        return None
+    f, w = figures[0], whens[0]
+    asked = dates(question) or set(re.findall(r"\b(?:19|20)\d\d\b", question))
+    days = [_when(w["w1"]), _when(w["w2"])]
+    # a day compared by its own date; a bare year by the year the question names
+    named = [d in asked or (len(d) == 10 and not dates(question) and d[:4] in asked) for d in days]
+    if named.count(True) != 1:
+        return None
+    k = 1 if named[0] else 2
+    s, e = a + f.start(k), a + f.end(k)
+    if s < end and start < e:
+        return None  # the reader's span is that figure already
+    if not any(a + f.start(i) < end and start < a + f.end(i) for i in (1, 2)):
+        return None  # the reader read neither figure
+    return s, e
 
 
 # Questions after a measure or a count: their answer states a quantity.
