@@ -26,10 +26,11 @@ _ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 _YEAR = r"((?:19|20)\d\d)"
 _FISCAL = r"(?:(?:of\s+)?(?:the\s+)?(?:fiscal|FY)\s*(?:year\s+)?|of\s+)?"
 PERIOD_PATTERNS = [
-    # Q1 2023, Q1 FY2023, Q1 of fiscal 2023, Q1'23 is not read (too ambiguous)
+    # Q1 2023, Q1 FY2023, Q1 of fiscal 2023, Q1'23; "Q1 23" is not read (too ambiguous)
     (re.compile(rf"\bQ([1-4])\s*{_FISCAL}\s*{_YEAR}\b", re.I), "qy"),
-    # 2023 Q1, FY2023 Q1
-    (re.compile(rf"\b(?:FY\s*)?{_YEAR}\s*Q([1-4])\b", re.I), "yq"),
+    (re.compile(r"\bQ([1-4])\s*['’](\d\d)\b", re.I), "qy"),
+    # 2023 Q1, FY2023 Q1, 2023-Q1
+    (re.compile(rf"\b(?:FY\s*)?{_YEAR}\s*[-_]?\s*Q([1-4])\b", re.I), "yq"),
     # first quarter of 2023, first fiscal quarter of fiscal year 2023
     (
         re.compile(
@@ -49,21 +50,14 @@ PERIOD_PATTERNS = [
 ]
 
 
-def periods(text: str) -> set[tuple[str | None, str | None]]:
-    """The periods a text names, as (quarter, year), either part None when not said.
+def period_mentions(text: str) -> list[tuple[int, str | None, str | None]]:
+    """Where a text names a period and which, as (offset, quarter, year), in order of mention;
+    the one source of every reading of periods (`periods`, `rag.answer.periods`).
 
-    >>> sorted(periods("How did revenue grow in Q1 Fiscal 2023 and the first quarter of 2022?"))
-    [('1', '2022'), ('1', '2023')]
-    >>> sorted(periods("2023 Q1 AAPL"))
-    [('1', '2023')]
-    >>> sorted(periods("What changed in fiscal 2021?")), sorted(periods("the Q3 call"))
-    ([(None, '2021')], [('3', None)])
-    >>> [sorted(periods(t)) for t in ("Q1 FY24 Call", "for FY'25", "first half of 2023", "H1 FY24")]
-    [[('1', '2024')], [(None, '2025')], [('2', '2023')], [('2', '2024')]]
-    >>> sorted(periods("in the first nine months of 2023")), sorted(periods("first six months of 2022"))
-    ([('3', '2023')], [('2', '2022')])
+    >>> period_mentions("Q1 2023 vs Q3'23 and fiscal 2022")
+    [(0, '1', '2023'), (11, '3', '2023'), (28, None, '2022')]
     """
-    found: set[tuple[str | None, str | None]] = set()
+    found: list[tuple[int, str | None, str | None]] = []
     taken: list[tuple[int, int]] = []
 
     def free(m) -> bool:
@@ -75,21 +69,39 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
                 continue
             g = [x for x in m.groups() if x]
             if kind == "qy":
-                found.add((g[0], ("20" + g[1])[-4:]))  # "Q1 FY24" is 2024
+                when = (g[0], ("20" + g[1])[-4:])  # "Q1 FY24" is 2024
             elif kind == "yq":
-                found.add((g[1], g[0]))
+                when = (g[1], g[0])
             elif kind == "oy":
-                found.add((_ORDINAL[g[0].lower()], g[1]))
+                when = (_ORDINAL[g[0].lower()], g[1])
             elif kind == "h":
-                found.add(("2", ("20" + g[0])[-4:]))
+                when = ("2", ("20" + g[0])[-4:])
             elif kind == "m":
-                found.add((str(QUARTER_ENDING[g[0].lower()]), g[1]))
+                when = (str(QUARTER_ENDING[g[0].lower()]), g[1])
             elif kind == "y":
-                found.add((None, ("20" + g[0])[-4:]))  # "FY24" is 2024
+                when = (None, ("20" + g[0])[-4:])  # "FY24" is 2024
             else:
-                found.add((_ORDINAL.get(g[0].lower(), g[0]), None))
+                when = (_ORDINAL.get(g[0].lower(), g[0]), None)
+            found.append((m.start(), *when))
             taken.append((m.start(), m.end()))
-    return found
+    return sorted(found)
+
+
+def periods(text: str) -> set[tuple[str | None, str | None]]:
+    """The periods a text names, as (quarter, year), either part None when not said.
+
+    >>> sorted(periods("How did revenue grow in Q1 Fiscal 2023 and the first quarter of 2022?"))
+    [('1', '2022'), ('1', '2023')]
+    >>> sorted(periods("2023 Q1 AAPL")), sorted(periods("2023-Q1 AAPL")), sorted(periods("Q3'23"))
+    ([('1', '2023')], [('1', '2023')], [('3', '2023')])
+    >>> sorted(periods("What changed in fiscal 2021?")), sorted(periods("the Q3 call"))
+    ([(None, '2021')], [('3', None)])
+    >>> [sorted(periods(t)) for t in ("Q1 FY24 Call", "for FY'25", "first half of 2023", "H1 FY24")]
+    [[('1', '2024')], [(None, '2025')], [('2', '2023')], [('2', '2024')]]
+    >>> sorted(periods("in the first nine months of 2023")), sorted(periods("first six months of 2022"))
+    ([('3', '2023')], [('2', '2022')])
+    """
+    return {(q, y) for _, q, y in period_mentions(text)}
 
 
 # A day written out ("September 30, 2023", "Sept. 30 2023", "30 September 2023"): the day a

@@ -338,3 +338,43 @@ def test_the_first_nine_months_of_a_year_read_the_filing_they_end_with(tmp_path,
     a = rag.ask("How many shares did Birch Foods repurchase in the first nine months of 2023?")
     assert not a.abstained, a.why
     assert [c.doc for c in a.citations] == ["2023 Q3 Birch.txt"]
+
+
+def test_a_day_the_question_names_reads_the_report_whose_period_ended_on_it(tmp_path, embedder):
+    """ "as of December 31, 2022" read the 2022 report by the date's year: a fiscal year's
+    first quarter (titled 2023) ended then. The cover says the day its period ended."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    covers = {
+        "2022 Q4 Birch.txt": ("September 24, 2022", "338"),
+        "2023 Q1 Birch.txt": ("December 31, 2022", "346"),
+        "2023 Q2 Birch.txt": ("April 1, 2023", "332"),
+    }
+    for name, (day, assets) in covers.items():
+        (docs / name).write_text(
+            f"Birch Foods quarterly report.\n\nFor the quarterly period ended {day}.\n\n"
+            f"Total assets of Birch Foods were ${assets} billion at the end of the quarter.",
+            encoding="utf-8",
+        )
+    with open(docs / "2022 Q4 Birch.txt", "a", encoding="utf-8") as f:
+        f.write(" Total assets are planned to reach $350 billion by December 31, 2022.")
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("What were Birch Foods' total assets as of December 31, 2022?")
+    assert not a.abstained, a.why
+    assert [c.doc for c in a.citations] == ["2023 Q1 Birch.txt"]
+    assert a.short_answer.text == "$346 billion"
+
+
+def test_of_two_paired_figures_the_answer_is_the_days_the_question_names(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.txt").write_text(
+        "Birch Foods inventory note.\n\nThe inventory valuation allowance was $2.8 billion and "
+        "$2.7 billion as of December 31, 2022 and June 30, 2023.",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    for day, figure in (("December 31, 2022", "$2.8 billion"), ("June 30, 2023", "$2.7 billion")):
+        a = rag.ask(f"What was the inventory valuation allowance as of {day}?")
+        assert not a.abstained, a.why
+        assert a.short_answer.text == figure

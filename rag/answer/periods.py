@@ -5,47 +5,26 @@ from __future__ import annotations
 
 import re
 
-from rag.text import HALF_YEAR, QUARTER_ENDING, YEAR_TO_DATE
-
-_QY = re.compile(r"\bq([1-4])\s*(?:fy|fiscal(?: year)?)?\s*'?((?:19|20)?\d\d)\b", re.I)
-_YQ = re.compile(r"\b((?:19|20)\d\d)\s*[-_ ]?\s*q([1-4])\b", re.I)
-_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_WQ = re.compile(
-    r"\b(first|second|third|fourth) (?:fiscal )?quarter(?: of)?(?: fiscal)? ((?:19|20)\d\d)\b", re.I
-)
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-
-
-def _year(y: str) -> int:
-    n = int(y)
-    return n + 2000 if n < 100 else n
+from rag.text import PERIOD_PATTERNS, period_mentions
 
 
 def periods(text: str) -> list[tuple[int, int]]:
-    """(year, quarter) pairs named in `text` (quarter 0: a year alone), in order of mention.
+    """(year, quarter) pairs named in `text` (quarter 0: a year alone, read only when no
+    quarter of a year is named), in order of mention.
 
     >>> periods("2022 Q3 AAPL.pdf"), periods("Q1 2023 vs Q3 FY23"), periods("the first quarter of 2023")
     ([(2022, 3)], [(2023, 1), (2023, 3)], [(2023, 1)])
     >>> periods("annual report 2021"), periods("the first nine months of 2023")
     ([(2021, 0)], [(2023, 3)])
     """
-    found: list[tuple[int, int, int]] = []  # (position, year, quarter)
-    for m in _YQ.finditer(text):
-        found.append((m.start(), _year(m.group(1)), int(m.group(2))))
-    for m in _QY.finditer(text):
-        found.append((m.start(), _year(m.group(2)), int(m.group(1))))
-    for m in _WQ.finditer(text):
-        found.append((m.start(), _year(m.group(2)), _ORD[m.group(1).lower()]))
-    for m in HALF_YEAR.finditer(text):  # its second quarter's filing
-        found.append((m.start(), _year(m.group(1) or m.group(2)), 2))
-    for m in YEAR_TO_DATE.finditer(text):  # the filing of the quarter they end with
-        found.append((m.start(), _year(m.group(2)), QUARTER_ENDING[m.group(1).lower()]))
-    if not found:
-        found = [(m.start(), int(m.group(1)), 0) for m in _YEAR.finditer(text)]
+    found = period_mentions(text)
+    dated = [(int(y), int(q)) for _, q, y in found if q and y]
+    if not dated:
+        dated = [(int(y), 0) for _, q, y in found if y and not q]
     out: list[tuple[int, int]] = []
-    for _, y, q in sorted(found):
-        if (y, q) not in out:
-            out.append((y, q))
+    for p in dated:
+        if p not in out:
+            out.append(p)
     return out
 
 
@@ -72,7 +51,7 @@ def series_key(doc: str) -> str:
     True
     """
     name = doc.rsplit(".", 1)[0]
-    for rx in (_YQ, _QY, _WQ, _YEAR):
+    for rx, _ in PERIOD_PATTERNS:
         name = rx.sub(" ", name)
     return " ".join(re.sub(r"[\W_]+", " ", name.lower()).split())
 
