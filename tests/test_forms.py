@@ -60,6 +60,11 @@ def test_classify_forms():
     # by how much between two periods: the two periods' lines (and the change); in one, a fact
     assert classify("How much did revenue grow from Q1 FY2023 to Q3 FY2023?") == "comparison"
     assert classify("How much did revenue grow in Q1 FY2023?") == "fact"
+    # one period set against another, or how a figure changed in one (against a year before)
+    assert classify("What were iPhone net sales in Q1 2023 compared to Q1 2022?") == "comparison"
+    assert classify("How did Greater China net sales change in Q2 2023?") == "comparison"
+    assert classify("How did the Company change its name in 2019?") == "fact"
+    assert classify("How did the war change the city?") == "fact"
     # how people ask for an account or a list in a chat
     assert classify("Tell me more about AWS.") == "summary"
     assert classify("Can you walk me through the farm's harvest?") == "summary"

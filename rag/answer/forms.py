@@ -60,6 +60,15 @@ RULES = (
         r"(^|[,;:] )(please )?compare|how (?!many|much|long|far|old|often)[^?]{0,120}\bcompar\w*|"
         r"(compar\w* (to|with|against)|relative to) (the )?(previous|prior|preceding|last|earlier|"
         r"past|same|other)|"
+        # "iPhone net sales in Q1 2023 compared to Q1 2022": a period set against another
+        r"compar\w* (to|with|against) (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?quarter|"
+        r"fiscal|fy|(19|20)\d\d)|"
+        # "How did Greater China net sales change in Q2 2023?": against the same period a year
+        # before, which the period's report prints beside it
+        r"how (did|does|do) [^?]{0,80}\b"
+        + CHANGED
+        + r"\s+(in|during|for) (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?quarter|"
+        r"fiscal|fy|(19|20)\d\d)|"
         r"(how|in what ways?) (has|have) [^?]{0,60}\b"
         + CHANGED
         + r"|chang\w* (over|across|between)|"
