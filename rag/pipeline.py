@@ -361,7 +361,9 @@ class RAG:
             yield self._answer(result, table, t0)
             return
         snap, lay, most = self._snap(documents), self.library.layout, s.form_max_items
-        listed = section_list(text, query, snap, lay, passages, most) if s.section_lists else None
+        # what moved a figure is said in sentences, not listed under the figure's heading
+        sectioned = s.section_lists and not (formed and CAUSES.search(text))
+        listed = section_list(text, query, snap, lay, passages, most) if sectioned else None
         if listed is not None:
             result.passages = cited_first(result.passages, listed)
             result.form = listed.form or "list"
@@ -460,8 +462,10 @@ class RAG:
         s = self.settings
         if not s.table_lookup or form not in ("fact", "comparison", "list"):
             return None
-        if form == "fact" and CAUSES.search(text) and not ASKS_SHARE.search(text):
-            return None  # "What drove the increase in X?": a row says how much, never why
+        if form in ("fact", "list") and CAUSES.search(text) and not ASKS_SHARE.search(text):
+            # "What drove the increase in X?", "What factors affected gross margin?": a row
+            # says how much, never why
+            return None
         from rag.answer.tables import TableSettings, answer_from_tables
 
         snap = self._snap(documents)
@@ -480,7 +484,9 @@ class RAG:
         from rag.answer.row_lists import form_rows
 
         snap = self._snap(documents)
-        return form_rows(form, query, passages, snap, s.form_row_min_score, s.form_row_most)
+        # a summary of why a figure moved says the figure once, then the sentences saying why
+        most = 1 if form == "summary" and CAUSES.search(query) else s.form_row_most
+        return form_rows(form, query, passages, snap, s.form_row_min_score, most)
 
     def _per_period(self, query: str, passages: list[Passage], documents) -> list[Passage]:
         """A comparison's passages: those retrieved, then the best two of each document of

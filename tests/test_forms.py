@@ -584,3 +584,13 @@ def test_a_filings_certifications_and_signatures_are_no_items_unless_asked(
     other = one_document(tmp_path / "museum", "museum.md", museum, embedder, reader)
     c = other.ask("Summarize the steam ferries the museum shows.")
     assert [x.quote for x in c.citations] == ["The museum shows three steam ferries from 1890."]
+
+
+def test_risk_factors_are_no_causes_and_reasons_for_a_change_are():
+    from rag.answer.forms import CAUSES
+    from rag.answer.spans import asks_why
+
+    assert CAUSES.search("What factors affected gross margin?")
+    assert not CAUSES.search("What are the main risk factors Amazon mentions?")
+    assert asks_why("What were the reasons for the change in AWS operating income?")
+    assert not asks_why("What was AWS operating income?")

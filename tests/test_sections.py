@@ -156,3 +156,33 @@ def test_a_summary_naming_one_subject_of_a_paired_heading_reads_its_section(
         "The Company believes its cash and credit lines will be sufficient for the next 12 months.",
         "The Company repaid a ship loan of NOK 40 million in May.",
     ]
+
+
+MARGINS = (
+    "# Quarterly Report\n\n"
+    "## Gross Margin\n\n"
+    "### Ferry Crossings\n\n"
+    "Ferry crossings gross margin was $41 million. The ferry crossings gross margin increase "
+    "was due primarily to higher fares.\n\n"
+    "### Freight\n\n"
+    "Freight gross margin was $12 million. The freight gross margin decrease was due primarily "
+    "to fewer sailings in the ice season.\n\n"
+    "### Charters\n\n"
+    "Charters gross margin was $3 million, unchanged from a year earlier.\n\n"
+    "### Catering\n\n"
+    "Catering gross margin was $2 million, unchanged from a year earlier."
+)
+
+
+def test_a_list_of_what_moved_a_figure_gives_the_sentences_saying_why_not_its_section(
+    tmp_path, embedder, reader
+):
+    """ "What factors affected gross margin?" named the "Gross Margin" heading, and its
+    paragraphs' first sentences (the figures) were the list: a cause is said in sentences."""
+    rag = one_document(tmp_path, "report.md", MARGINS, embedder, reader)
+    a = rag.ask("What factors affected gross margin in the quarter?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert {c.quote for c in a.citations} >= {
+        "The ferry crossings gross margin increase was due primarily to higher fares.",
+        "The freight gross margin decrease was due primarily to fewer sailings in the ice season.",
+    }

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from rag.answer.base import Outcome
-from rag.answer.forms import CAUSES, Line, as_support, in_document_order
+from rag.answer.forms import CAUSES, SAYS_WHY, Line, as_support, in_document_order
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.text import content_tokens, stem
 
@@ -106,15 +106,6 @@ def _label_key(label: str) -> frozenset:
     """A row label's words in any order: "AWS: Net sales" (a segment's note) and "Net Sales:
     AWS" (the sales by product) are one row to compare across periods."""
     return frozenset(stem(w) for w in content_tokens(label) if not w[0].isdigit())
-
-
-# A sentence that says what moved a figure ("... primarily due to ...", "driven by",
-# "partially offset by", "reflecting ...", "the increase consisted primarily of ...").
-SAYS_WHY = re.compile(
-    r"\b(?:due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|as\s+a\s+result\s+of|attributable\s+to"
-    r"|reflect\w*|offset\s+by|because|consist\w*\s+(?:\w+\s+)?of|result\w*\s+from|led\s+by)\b",
-    re.I,
-)
 
 
 def _saying_why(own: list[Line], picked: list[Line]) -> list[Line]:

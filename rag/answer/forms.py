@@ -469,7 +469,16 @@ def extract(
 # A question after what moved a figure wants the sentences that say why, not its rows (as a
 # fact: no row's figure answers it).
 CAUSES = re.compile(
-    r"\b(factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
+    r"\b((?<!risk )factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
+    re.I,
+)
+
+
+# A sentence that says what moved a figure ("... primarily due to ...", "driven by",
+# "partially offset by", "reflecting ...", "the increase consisted primarily of ...").
+SAYS_WHY = re.compile(
+    r"\b(?:due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|as\s+a\s+result\s+of|attributable\s+to"
+    r"|reflect\w*|offset\s+by|because|consist\w*\s+(?:\w+\s+)?of|result\w*\s+from|led\s+by)\b",
     re.I,
 )
 

@@ -351,6 +351,7 @@ _UNIT_ONLY = re.compile(
 _ASKS_WHY = re.compile(
     r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
     r"|\b(?:primary|main|key|principal|major) (?:drivers?|reasons?|causes?)\b"
+    r"|\b(?:reasons?|causes?|drivers?) (?:for|of|behind)\b"
 )
 # What a figure read off a table row is made of: numbers, currency, the periods heading its
 # column ("Three Months Ended April 1, 2023") and units.
