@@ -409,8 +409,14 @@ class RAG:
             return None
         if self._unmentioned(question, documents, query):
             return None  # the names rule refuses it, with its own reason
+        # why a figure moved: the figure's rows lead the reader's few passages, and the
+        # sentence saying why is further down those retrieved (of the same documents)
+        read = passages
+        if CAUSES.search(question):
+            docs = {p.chunk.doc for p in passages}
+            read = [p for p in result.passages if p.chunk.doc in docs]
         outcome = answerer.answer_form(
-            "summary", self._without_steering(query), passages, self.embedder, question
+            "summary", self._without_steering(query), read, self.embedder, question
         )
         return None if outcome.reason else outcome
 

@@ -399,6 +399,16 @@ def _dedupe(lines: list[Line], near: float = 1.0) -> list[Line]:
     return kept
 
 
+def _causes_over_rows(lines: list[Line]) -> list[Line]:
+    """The lines of a list or summary asking why a figure moved: when some sentence says a
+    cause ("... due primarily to ..."), the figure's rows say how much, never why: the best
+    row stays (the figure asked about), the others go."""
+    if not any(x.row is None and SAYS_WHY.search(x.text) for x in lines):
+        return lines
+    best = max((x for x in lines if x.row is not None), key=lambda x: x.score, default=None)
+    return [x for x in lines if x.row is None or x is best]
+
+
 def in_document_order(lines: list[Line]) -> list[Line]:
     return sorted(
         lines, key=lambda x: (doc_order(x.passage.chunk.doc), x.passage.chunk.start + x.start)
@@ -453,6 +463,8 @@ def extract(
             else x
             for x in lines
         ]
+    if form != "comparison" and CAUSES.search(asked or question):
+        lines = _causes_over_rows(lines)
     # A comparison wants the same sentence from each period; a list says each thing once.
     lines = _dedupe(lines, 1.0 if form == "comparison" else NEAR_DUPLICATE)
     if not lines:
