@@ -15,21 +15,26 @@ from rag.answer.abstain import (
     missing_numbers,
     names_other,
     reader_features,
+    word_share,
 )
 from rag.answer.base import Model, Outcome, Rival, ShortAnswer
+from rag.answer.forms import SAYS_WHY
 from rag.answer.reader import Span
 from rag.answer.spans import (
     MEASURE,
+    WHY_WORDS_FACTOR,
     answers,
     asks_measure,
     asks_why,
     bound_amount,
+    bound_cause,
     bound_change,
     bound_number,
     bound_respective,
     choose_span,
     has_figure,
     trim_span,
+    why_words,
 )
 from rag.context import known_text, retrieval_text
 from rag.ingest.chunk import split_sentences
@@ -362,7 +367,23 @@ class ReadingAnswerer:
             passages[s.passage].chunk.text[a:b] for s, (a, b) in zip(spans, bounds, strict=True)
         ]
         weight = self.settings.reader_select_words_weight
-        best = choose_span(query, spans, texts, weight)
+        said = [i for i, t in enumerate(texts) if SAYS_WHY.search(t)]
+        if asks_why(asked or query) and said:
+            # a question asking why is answered by a sentence saying why, of the question's
+            # subject, direction and period
+            sub = choose_span(
+                why_words(query),
+                [spans[i] for i in said],
+                [texts[i] for i in said],
+                weight * WHY_WORDS_FACTOR,
+            )
+            best = said[sub]
+            other = self._why_sentence(query, passages, texts[best])
+            if other is not None:
+                spans, bounds, texts = [*spans, other[0]], [*bounds, other[1]], [*texts, other[2]]
+                best = len(spans) - 1
+        else:
+            best = choose_span(query, spans, texts, weight)
         if _WHO_MADE.match(asked or query):
             best = self._head_naming(asked or query, spans, passages, bounds, best)
         # Near-duplicate documents ("archive R0" and "archive R1") share every word but the
@@ -393,7 +414,8 @@ class ReadingAnswerer:
         span = spans[best]
         passage = passages[span.passage]
         a, b = bounds[best]
-        bound = bound_number(query, passage.chunk.text, span.start, span.end, a, b, asked)
+        bound = bound_cause(asked or query, passage.chunk.text, span.start, span.end, a, b)
+        bound = bound or bound_number(query, passage.chunk.text, span.start, span.end, a, b, asked)
         bound = bound or bound_respective(
             asked or query, passage.chunk.text, span.start, span.end, a, b
         )
@@ -416,6 +438,31 @@ class ReadingAnswerer:
             feats = {**feats, **alone_feats}
         rival = self._rival(query, spans, passages, span)
         return Candidate(span, passage, a, b, feats, rival, other, reread)
+
+    def _why_sentence(self, query: str, passages: list[Passage], chosen: str):
+        """(span, sentence bounds, sentence) of the sentence of the passages read that says
+        why and holds more of the question's words (`why_words`: its period and direction as
+        a filing writes them) than the `chosen` one, read alone; None when none does. The
+        reader gives one span a passage, and a passage of a filing's discussion holds several
+        such sentences: the third quarter's and the nine months', the increase's and the
+        decrease's."""
+        asked = stems(why_words(query))
+        best, held = None, word_share(asked, stems(chosen))
+        for i, p in enumerate(passages):
+            text = p.chunk.text
+            for a, b in p.chunk.sentence_spans():
+                share = word_share(asked, stems(text[a:b]))
+                if share > held and SAYS_WHY.search(text[a:b]):
+                    best, held = (i, a, b), share
+        if best is None:
+            return None
+        i, a, b = best
+        text = passages[i].chunk.text
+        read = self.generator.reader.read(query, [text[a:b]])
+        if not read:
+            return None
+        s = read[0]
+        return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), text[a:b]
 
     def _reread(self, query: str, passage: Passage) -> tuple[Span | None, float, int]:
         """The best span of `passage` read one sentence at a time (offsets in the passage),

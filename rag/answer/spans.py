@@ -7,7 +7,17 @@ from __future__ import annotations
 import re
 
 from rag.answer.abstain import NUMBER_TOKEN, word_share
-from rag.text import DATE, WORD, content_tokens, dates, names, numbers, stem, stems
+from rag.text import (
+    DATE,
+    WORD,
+    content_tokens,
+    dates,
+    names,
+    numbers,
+    period_mentions,
+    stem,
+    stems,
+)
 
 
 def choose_span(question: str, spans, sentences: list[str], weight: float = 4.0) -> int:
@@ -360,6 +370,68 @@ _FIGURE_PARTS = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"thousands?|millions?|billions?|percent|dollars?|usd)\b|[\d$€£%.,;:()—–/-]"
 )
+
+
+# The way a question says a figure moved, and the word a filing's sentence saying why uses.
+_DOWN = re.compile(
+    r"(?i)\b(?:fall|falls|fell|fallen|drop\w*|declin\w*|decreas\w*|shr[iau]nk\w*|narrow\w*|"
+    r"lower|smaller|less|go(?:es)? down|went down|weaken\w*)\b"
+)
+_UP = re.compile(
+    r"(?i)\b(?:rise|rises|rising|rose|risen|grow\w*|grew|increas\w*|go(?:es)? up|went up|"
+    r"higher|larger|jump\w*|climb\w*|widen\w*|improv\w*)\b"
+)
+_QUARTER_WORD = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+# How much more the question's words weigh in choosing the span of a question asking why: the
+# filing's sentences saying why share one shape ("X increased during the third quarter ... due
+# primarily to ..."), and only their subject, direction and period tell them apart. Chosen on
+# the "choose" half of eval/sec10q/why-questions.tsv (research/why_check.py; the cause sentence
+# quoted 0.500 at 1 and 4, 0.625 at 8, 12 and 25).
+WHY_WORDS_FACTOR = 8.0
+
+
+def why_words(question: str) -> str:
+    """The question with the words a filing's sentence saying why would use for its period
+    ("Q3" is "third quarter") and direction ("fall" is "decreased").
+
+    >>> why_words("Why did Greater China net sales fall in Q3 2022?")
+    'Why did Greater China net sales fall in Q3 2022? third quarter decreased'
+    """
+    extra = [f"{_QUARTER_WORD[q]} quarter" for _, q, _ in period_mentions(question) if q]
+    if _DOWN.search(question):
+        extra.append("decreased")
+    if _UP.search(question):
+        extra.append("increased")
+    return " ".join([question, *extra])
+
+
+def bound_cause(question: str, text: str, start: int, end: int, a: int, b: int):
+    """(start, end) in `text` of what the sentence `text[a:b]` says a figure moved because of,
+    when the question asks why and the sentence says why: "... is primarily due to increased
+    sales, partially offset by fulfillment network efficiencies." -> "increased sales,
+    partially offset by fulfillment network efficiencies". The reader's span is a piece of it,
+    or of the sentence's subject. None: keep the span.
+
+    >>> t = "The increase in cost of sales is primarily due to increased shipping costs."
+    >>> s, e = bound_cause("Why did cost of sales increase?", t, 4, 12, 0, len(t)); t[s:e]
+    'increased shipping costs'
+    >>> bound_cause("What was cost of sales?", t, 4, 12, 0, len(t)) is None
+    True
+    """
+    from rag.answer.forms import SAYS_WHY
+
+    if not asks_why(question):
+        return None
+    m = SAYS_WHY.search(text, a, b)
+    if m is None:
+        return None
+    s = m.end()
+    while s < b and text[s].isspace():
+        s += 1
+    e = b
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".;:"):
+        e -= 1
+    return (s, e) if e - s > 2 else None
 
 
 def asks_why(question: str) -> bool:
