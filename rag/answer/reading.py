@@ -26,6 +26,7 @@ from rag.answer.spans import (
     answers,
     asks_measure,
     asks_why,
+    asks_why_moved,
     bound_amount,
     bound_cause,
     bound_change,
@@ -368,7 +369,7 @@ class ReadingAnswerer:
         ]
         weight = self.settings.reader_select_words_weight
         said = [i for i, t in enumerate(texts) if SAYS_WHY.search(t)]
-        if asks_why(asked or query) and said:
+        if asks_why_moved(asked or query) and said:
             # a question asking why is answered by a sentence saying why, of the question's
             # subject, direction and period
             sub = choose_span(

@@ -381,6 +381,8 @@ _UP = re.compile(
     r"(?i)\b(?:rise|rises|rising|rose|risen|grow\w*|grew|increas\w*|go(?:es)? up|went up|"
     r"higher|larger|jump\w*|climb\w*|widen\w*|improv\w*)\b"
 )
+# ... or says it moved without saying which way ("the movement to legalize" is no figure's)
+_MOVED = re.compile(r"(?i)\b(?:chang\w*|shift\w*|fluctuat\w*|swings?|swung)\b")
 _QUARTER_WORD = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
 # How much more the question's words weigh in choosing the span of a question asking why: the
 # filing's sentences saying why share one shape ("X increased during the third quarter ... due
@@ -415,12 +417,12 @@ def bound_cause(question: str, text: str, start: int, end: int, a: int, b: int):
     >>> t = "The increase in cost of sales is primarily due to increased shipping costs."
     >>> s, e = bound_cause("Why did cost of sales increase?", t, 4, 12, 0, len(t)); t[s:e]
     'increased shipping costs'
-    >>> bound_cause("What was cost of sales?", t, 4, 12, 0, len(t)) is None
+    >>> bound_cause("What causes cost of sales?", t, 4, 12, 0, len(t)) is None
     True
     """
     from rag.answer.forms import SAYS_WHY
 
-    if not asks_why(question):
+    if not asks_why_moved(question):
         return None
     m = SAYS_WHY.search(text, a, b)
     if m is None:
@@ -432,6 +434,16 @@ def bound_cause(question: str, text: str, start: int, end: int, a: int, b: int):
     while e > s and (text[e - 1].isspace() or text[e - 1] in ".;:"):
         e -= 1
     return (s, e) if e - s > 2 else None
+
+
+def asks_why_moved(question: str) -> bool:
+    """Whether the question asks why a figure moved ("Why did fulfillment costs increase?",
+    "What drove the change in gross margin?"): a filing answers it in a sentence saying why,
+    in one shape for every figure and period. (A question asking why of anything else, "What
+    is a reason for the movement to legalize imports?", may be answered by a purpose.)"""
+    return asks_why(question) and bool(
+        _DOWN.search(question) or _UP.search(question) or _MOVED.search(question)
+    )
 
 
 def asks_why(question: str) -> bool:
