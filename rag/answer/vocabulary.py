@@ -53,9 +53,6 @@ ABBREVIATIONS = {
     ),
     # "repurchases" alone: "of common stock" read "Ending common stock" as a buyback
     r"\b(?:share |stock )?buy-?backs?\b|\b(?:buy|buys|bought|buying) back\b": "repurchases",
-    # what a company returns to its shareholders is its buybacks and dividends
-    r"\breturn(?:ed|ing|s)? (?:[\w$.,]+ ){0,4}to (?:its )?(?:share|stock)holders\b|"
-    r"\b(?:shareholder|capital) returns?\b": "repurchased common stock and paid dividends",
     r"\bopex\b": "operating expenses",
     r"\bFX\b": "foreign exchange rates",
     r"\blawsuits?\b|\blitigations?\b|\blegal (?:actions?|cases?|issues?|matters?|disputes?)\b": (
