@@ -409,15 +409,18 @@ def why_words(question: str) -> str:
 
 def bound_cause(question: str, text: str, start: int, end: int, a: int, b: int):
     """(start, end) in `text` of what the sentence `text[a:b]` says a figure moved because of,
-    when the question asks why and the sentence says why: "... is primarily due to increased
-    sales, partially offset by fulfillment network efficiencies." -> "increased sales,
-    partially offset by fulfillment network efficiencies". The reader's span is a piece of it,
-    or of the sentence's subject. None: keep the span.
+    when the question asks why a figure moved, the sentence says why and the reader's span is
+    before the cause, in the sentence's subject ("absolute dollars" of "The increase in
+    fulfillment costs in absolute dollars ... is primarily due to increased sales, partially
+    offset by fulfillment network efficiencies." -> "increased sales, partially offset by
+    fulfillment network efficiencies"). None: keep the span (also when it is in the cause).
 
     >>> t = "The increase in cost of sales is primarily due to increased shipping costs."
     >>> s, e = bound_cause("Why did cost of sales increase?", t, 4, 12, 0, len(t)); t[s:e]
     'increased shipping costs'
     >>> bound_cause("What causes cost of sales?", t, 4, 12, 0, len(t)) is None
+    True
+    >>> bound_cause("Why did cost of sales increase?", t, 50, 66, 0, len(t)) is None
     True
     """
     from rag.answer.forms import SAYS_WHY
@@ -425,8 +428,8 @@ def bound_cause(question: str, text: str, start: int, end: int, a: int, b: int):
     if not asks_why_moved(question):
         return None
     m = SAYS_WHY.search(text, a, b)
-    if m is None:
-        return None
+    if m is None or end > m.start():
+        return None  # the reader read (part of) the cause itself: its span stands
     s = m.end()
     while s < b and text[s].isspace():
         s += 1
