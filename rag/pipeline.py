@@ -14,9 +14,10 @@ from rag.answer import abstain
 from rag.answer.abstain import absent_names, reader_refusing, reason, unmentioned_in
 from rag.answer.arithmetic import ASKS_SHARE, cited_change
 from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
+from rag.answer.causes import CAUSES
 from rag.answer.cite import Attributor, Citation, cited_after, cited_first, number_citations
 from rag.answer.comparisons import with_causes
-from rag.answer.forms import CAUSES, classify, explained, lines_text
+from rag.answer.forms import classify, explained, lines_text
 from rag.answer.periods import periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from rag import RAG, Settings
-from rag.answer.forms import SAYS_WHY
+from rag.answer.causes import SAYS_WHY
 
 
 def _norm(text: str) -> str:

@@ -587,8 +587,7 @@ def test_a_filings_certifications_and_signatures_are_no_items_unless_asked(
 
 
 def test_risk_factors_are_no_causes_and_reasons_for_a_change_are():
-    from rag.answer.forms import CAUSES
-    from rag.answer.spans import asks_why
+    from rag.answer.causes import CAUSES, asks_why
 
     assert CAUSES.search("What factors affected gross margin?")
     assert not CAUSES.search("What are the main risk factors Amazon mentions?")

@@ -10,7 +10,8 @@ import re
 from dataclasses import replace
 
 from rag.answer.base import Outcome
-from rag.answer.forms import CAUSES, SAYS_WHY, Line, as_support, in_document_order
+from rag.answer.causes import CAUSES, SAYS_WHY
+from rag.answer.forms import Line, as_support, in_document_order
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.text import content_tokens, stem
 

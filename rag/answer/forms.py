@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.answer.base import Outcome
+from rag.answer.causes import CAUSES, SAYS_WHY
 from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
 from rag.answer.periods import doc_order
 from rag.context import section_words
@@ -476,23 +477,6 @@ def extract(
     from rag.answer.comparisons import compare
 
     return compare(lines, question, asked, fs)
-
-
-# A question after what moved a figure wants the sentences that say why, not its rows (as a
-# fact: no row's figure answers it).
-CAUSES = re.compile(
-    r"\b((?<!risk )factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
-    re.I,
-)
-
-
-# A sentence that says what moved a figure ("... primarily due to ...", "driven by",
-# "partially offset by", "reflecting ...", "the increase consisted primarily of ...").
-SAYS_WHY = re.compile(
-    r"\b(?:due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|as\s+a\s+result\s+of|attributable\s+to"
-    r"|reflect\w*|offset\s+by|because|consist\w*\s+(?:\w+\s+)?of|result\w*\s+from|led\s+by)\b",
-    re.I,
-)
 
 
 def lines_text(form: str, supports, citations, labels: list[str]) -> str:

@@ -15,27 +15,29 @@ from rag.answer.abstain import (
     missing_numbers,
     names_other,
     reader_features,
-    word_share,
 )
 from rag.answer.base import Model, Outcome, Rival, ShortAnswer
-from rag.answer.forms import SAYS_WHY
+from rag.answer.causes import (
+    SAYS_WHY,
+    WHY_WORDS_FACTOR,
+    asks_why,
+    asks_why_moved,
+    bound_cause,
+    why_sentence,
+    why_words,
+)
 from rag.answer.reader import Span
 from rag.answer.spans import (
     MEASURE,
-    WHY_WORDS_FACTOR,
     answers,
     asks_measure,
-    asks_why,
-    asks_why_moved,
     bound_amount,
-    bound_cause,
     bound_change,
     bound_number,
     bound_respective,
     choose_span,
     has_figure,
     trim_span,
-    why_words,
 )
 from rag.context import known_text, retrieval_text
 from rag.ingest.chunk import split_sentences
@@ -379,7 +381,7 @@ class ReadingAnswerer:
                 weight * WHY_WORDS_FACTOR,
             )
             best = said[sub]
-            other = self._why_sentence(query, passages, texts[best])
+            other = why_sentence(self.generator.reader, query, passages, texts[best])
             if other is not None:
                 spans, bounds, texts = [*spans, other[0]], [*bounds, other[1]], [*texts, other[2]]
                 best = len(spans) - 1
@@ -439,31 +441,6 @@ class ReadingAnswerer:
             feats = {**feats, **alone_feats}
         rival = self._rival(query, spans, passages, span)
         return Candidate(span, passage, a, b, feats, rival, other, reread)
-
-    def _why_sentence(self, query: str, passages: list[Passage], chosen: str):
-        """(span, sentence bounds, sentence) of the sentence of the passages read that says
-        why and holds more of the question's words (`why_words`: its period and direction as
-        a filing writes them) than the `chosen` one, read alone; None when none does. The
-        reader gives one span a passage, and a passage of a filing's discussion holds several
-        such sentences: the third quarter's and the nine months', the increase's and the
-        decrease's."""
-        asked = stems(why_words(query))
-        best, held = None, word_share(asked, stems(chosen))
-        for i, p in enumerate(passages):
-            text = p.chunk.text
-            for a, b in p.chunk.sentence_spans():
-                share = word_share(asked, stems(text[a:b]))
-                if share > held and SAYS_WHY.search(text[a:b]):
-                    best, held = (i, a, b), share
-        if best is None:
-            return None
-        i, a, b = best
-        text = passages[i].chunk.text
-        read = self.generator.reader.read(query, [text[a:b]])
-        if not read:
-            return None
-        s = read[0]
-        return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), text[a:b]
 
     def _reread(self, query: str, passage: Passage) -> tuple[Span | None, float, int]:
         """The best span of `passage` read one sentence at a time (offsets in the passage),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.abstain import NUMBER_TOKEN, word_share
+from rag.answer.causes import asks_why
 from rag.text import (
     DATE,
     WORD,
@@ -14,7 +15,6 @@ from rag.text import (
     dates,
     names,
     numbers,
-    period_mentions,
     stem,
     stems,
 )
@@ -357,12 +357,6 @@ _UNIT_ONLY = re.compile(
 )
 
 
-# A question after why something happened; its answer says a cause, never a figure alone.
-_ASKS_WHY = re.compile(
-    r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
-    r"|\b(?:primary|main|key|principal|major) (?:drivers?|reasons?|causes?)\b"
-    r"|\b(?:reasons?|causes?|drivers?) (?:for|of|behind)\b"
-)
 # What a figure read off a table row is made of: numbers, currency, the periods heading its
 # column ("Three Months Ended April 1, 2023") and units.
 _FIGURE_PARTS = re.compile(
@@ -370,88 +364,6 @@ _FIGURE_PARTS = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"thousands?|millions?|billions?|percent|dollars?|usd)\b|[\d$€£%.,;:()—–/-]"
 )
-
-
-# The way a question says a figure moved, and the word a filing's sentence saying why uses.
-_DOWN = re.compile(
-    r"(?i)\b(?:fall|falls|fell|fallen|drop\w*|declin\w*|decreas\w*|shr[iau]nk\w*|narrow\w*|"
-    r"lower|smaller|less|go(?:es)? down|went down|weaken\w*)\b"
-)
-_UP = re.compile(
-    r"(?i)\b(?:rise|rises|rising|rose|risen|grow\w*|grew|increas\w*|go(?:es)? up|went up|"
-    r"higher|larger|jump\w*|climb\w*|widen\w*|improv\w*)\b"
-)
-# ... or says it moved without saying which way ("the movement to legalize" is no figure's)
-_MOVED = re.compile(r"(?i)\b(?:chang\w*|shift\w*|fluctuat\w*|swings?|swung)\b")
-_QUARTER_WORD = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
-# How much more the question's words weigh in choosing the span of a question asking why: the
-# filing's sentences saying why share one shape ("X increased during the third quarter ... due
-# primarily to ..."), and only their subject, direction and period tell them apart. Chosen on
-# the "choose" half of eval/sec10q/why-questions.tsv (research/why_check.py; the cause sentence
-# quoted 0.500 at 1 and 4, 0.625 at 8, 12 and 25).
-WHY_WORDS_FACTOR = 8.0
-
-
-def why_words(question: str) -> str:
-    """The question with the words a filing's sentence saying why would use for its period
-    ("Q3" is "third quarter") and direction ("fall" is "decreased").
-
-    >>> why_words("Why did Greater China net sales fall in Q3 2022?")
-    'Why did Greater China net sales fall in Q3 2022? third quarter decreased'
-    """
-    extra = [f"{_QUARTER_WORD[q]} quarter" for _, q, _ in period_mentions(question) if q]
-    if _DOWN.search(question):
-        extra.append("decreased")
-    if _UP.search(question):
-        extra.append("increased")
-    return " ".join([question, *extra])
-
-
-def bound_cause(question: str, text: str, start: int, end: int, a: int, b: int):
-    """(start, end) in `text` of what the sentence `text[a:b]` says a figure moved because of,
-    when the question asks why a figure moved, the sentence says why and the reader's span is
-    before the cause, in the sentence's subject ("absolute dollars" of "The increase in
-    fulfillment costs in absolute dollars ... is primarily due to increased sales, partially
-    offset by fulfillment network efficiencies." -> "increased sales, partially offset by
-    fulfillment network efficiencies"). None: keep the span (also when it is in the cause).
-
-    >>> t = "The increase in cost of sales is primarily due to increased shipping costs."
-    >>> s, e = bound_cause("Why did cost of sales increase?", t, 4, 12, 0, len(t)); t[s:e]
-    'increased shipping costs'
-    >>> bound_cause("What causes cost of sales?", t, 4, 12, 0, len(t)) is None
-    True
-    >>> bound_cause("Why did cost of sales increase?", t, 50, 66, 0, len(t)) is None
-    True
-    """
-    from rag.answer.forms import SAYS_WHY
-
-    if not asks_why_moved(question):
-        return None
-    m = SAYS_WHY.search(text, a, b)
-    if m is None or end > m.start():
-        return None  # the reader read (part of) the cause itself: its span stands
-    s = m.end()
-    while s < b and text[s].isspace():
-        s += 1
-    e = b
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ".;:"):
-        e -= 1
-    return (s, e) if e - s > 2 else None
-
-
-def asks_why_moved(question: str) -> bool:
-    """Whether the question asks why a figure moved ("Why did fulfillment costs increase?",
-    "What drove the change in gross margin?"): a filing answers it in a sentence saying why,
-    in one shape for every figure and period. (A question asking why of anything else, "What
-    is a reason for the movement to legalize imports?", may be answered by a purpose.)"""
-    return asks_why(question) and bool(
-        _DOWN.search(question) or _UP.search(question) or _MOVED.search(question)
-    )
-
-
-def asks_why(question: str) -> bool:
-    """Whether the question asks why something happened (its answer says a cause)."""
-    return bool(_ASKS_WHY.search(question))
 
 
 def figure_only(span: str) -> bool:

@@ -1,0 +1,142 @@
+"""What moved a figure: questions asking why (`asks_why`, `asks_why_moved`, `CAUSES`) and the
+sentences of a filing saying why (`SAYS_WHY`: "... due primarily to ..."), the words such a
+sentence uses for a question's period and direction (`why_words`), the better such sentence of
+the passages read (`why_sentence`) and the cause a short answer says (`bound_cause`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from rag.answer.abstain import word_share
+from rag.text import period_mentions, stems
+
+# A question after what moved a figure wants the sentences that say why, not its rows (as a
+# fact: no row's figure answers it).
+CAUSES = re.compile(
+    r"\b((?<!risk )factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
+    re.I,
+)
+
+
+# A sentence that says what moved a figure ("... primarily due to ...", "driven by",
+# "partially offset by", "reflecting ...", "the increase consisted primarily of ...").
+SAYS_WHY = re.compile(
+    r"\b(?:due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|as\s+a\s+result\s+of|attributable\s+to"
+    r"|reflect\w*|offset\s+by|because|consist\w*\s+(?:\w+\s+)?of|result\w*\s+from|led\s+by)\b",
+    re.I,
+)
+
+
+# A question after why something happened; its answer says a cause, never a figure alone.
+_ASKS_WHY = re.compile(
+    r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
+    r"|\b(?:primary|main|key|principal|major) (?:drivers?|reasons?|causes?)\b"
+    r"|\b(?:reasons?|causes?|drivers?) (?:for|of|behind)\b"
+)
+
+
+# The way a question says a figure moved, and the word a filing's sentence saying why uses.
+_DOWN = re.compile(
+    r"(?i)\b(?:fall|falls|fell|fallen|drop\w*|declin\w*|decreas\w*|shr[iau]nk\w*|narrow\w*|"
+    r"lower|smaller|less|go(?:es)? down|went down|weaken\w*)\b"
+)
+_UP = re.compile(
+    r"(?i)\b(?:rise|rises|rising|rose|risen|grow\w*|grew|increas\w*|go(?:es)? up|went up|"
+    r"higher|larger|jump\w*|climb\w*|widen\w*|improv\w*)\b"
+)
+# ... or says it moved without saying which way ("the movement to legalize" is no figure's)
+_MOVED = re.compile(r"(?i)\b(?:chang\w*|shift\w*|fluctuat\w*|swings?|swung)\b")
+_QUARTER_WORD = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+# How much more the question's words weigh in choosing the span of a question asking why: the
+# filing's sentences saying why share one shape ("X increased during the third quarter ... due
+# primarily to ..."), and only their subject, direction and period tell them apart. Chosen on
+# the "choose" half of eval/sec10q/why-questions.tsv (research/why_check.py; the cause sentence
+# quoted 0.500 at 1 and 4, 0.625 at 8, 12 and 25).
+WHY_WORDS_FACTOR = 8.0
+
+
+def why_words(question: str) -> str:
+    """The question with the words a filing's sentence saying why would use for its period
+    ("Q3" is "third quarter") and direction ("fall" is "decreased").
+
+    >>> why_words("Why did Greater China net sales fall in Q3 2022?")
+    'Why did Greater China net sales fall in Q3 2022? third quarter decreased'
+    """
+    extra = [f"{_QUARTER_WORD[q]} quarter" for _, q, _ in period_mentions(question) if q]
+    if _DOWN.search(question):
+        extra.append("decreased")
+    if _UP.search(question):
+        extra.append("increased")
+    return " ".join([question, *extra])
+
+
+def bound_cause(question: str, text: str, start: int, end: int, a: int, b: int):
+    """(start, end) in `text` of what the sentence `text[a:b]` says a figure moved because of,
+    when the question asks why a figure moved, the sentence says why and the reader's span is
+    before the cause, in the sentence's subject ("absolute dollars" of "The increase in
+    fulfillment costs in absolute dollars ... is primarily due to increased sales, partially
+    offset by fulfillment network efficiencies." -> "increased sales, partially offset by
+    fulfillment network efficiencies"). None: keep the span (also when it is in the cause).
+
+    >>> t = "The increase in cost of sales is primarily due to increased shipping costs."
+    >>> s, e = bound_cause("Why did cost of sales increase?", t, 4, 12, 0, len(t)); t[s:e]
+    'increased shipping costs'
+    >>> bound_cause("What causes cost of sales?", t, 4, 12, 0, len(t)) is None
+    True
+    >>> bound_cause("Why did cost of sales increase?", t, 50, 66, 0, len(t)) is None
+    True
+    """
+    if not asks_why_moved(question):
+        return None
+    m = SAYS_WHY.search(text, a, b)
+    if m is None or end > m.start():
+        return None  # the reader read (part of) the cause itself: its span stands
+    s = m.end()
+    while s < b and text[s].isspace():
+        s += 1
+    e = b
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".;:"):
+        e -= 1
+    return (s, e) if e - s > 2 else None
+
+
+def asks_why_moved(question: str) -> bool:
+    """Whether the question asks why a figure moved ("Why did fulfillment costs increase?",
+    "What drove the change in gross margin?"): a filing answers it in a sentence saying why,
+    in one shape for every figure and period. (A question asking why of anything else, "What
+    is a reason for the movement to legalize imports?", may be answered by a purpose.)"""
+    return asks_why(question) and bool(
+        _DOWN.search(question) or _UP.search(question) or _MOVED.search(question)
+    )
+
+
+def asks_why(question: str) -> bool:
+    """Whether the question asks why something happened (its answer says a cause)."""
+    return bool(_ASKS_WHY.search(question))
+
+
+def why_sentence(reader, query: str, passages, chosen: str):
+    """(span, sentence bounds, sentence) of the sentence of the passages read that says
+    why and holds more of the question's words (`why_words`: its period and direction as
+    a filing writes them) than the `chosen` one, read alone; None when none does. The
+    reader gives one span a passage, and a passage of a filing's discussion holds several
+    such sentences: the third quarter's and the nine months', the increase's and the
+    decrease's."""
+    asked = stems(why_words(query))
+    best, held = None, word_share(asked, stems(chosen))
+    for i, p in enumerate(passages):
+        text = p.chunk.text
+        for a, b in p.chunk.sentence_spans():
+            share = word_share(asked, stems(text[a:b]))
+            if share > held and SAYS_WHY.search(text[a:b]):
+                best, held = (i, a, b), share
+    if best is None:
+        return None
+    i, a, b = best
+    text = passages[i].chunk.text
+    read = reader.read(query, [text[a:b]])
+    if not read:
+        return None
+    s = read[0]
+    return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), text[a:b]
