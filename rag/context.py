@@ -377,7 +377,7 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     ['2022 Q1 AAPL.pdf', '2023 Q1 AAPL.pdf']
     >>> steered_documents("Sales between Q1 2022 and Q1 2023?", keys) is None
     True
-    >>> keys["2023 Q1 AAPL.pdf"].ended = {"2022-12-31"}
+    >>> keys["2023 Q1 AAPL.pdf"].ended = {(2022, 12, 31)}
     >>> sorted(steered_documents("Apple's total assets as of December 31, 2022?", keys))
     ['2023 Q1 AAPL.pdf']
     >>> sorted(steered_documents("Apple's inventory as of September 24, 2022?", keys))

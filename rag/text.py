@@ -104,49 +104,49 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
     return {(q, y) for _, q, y in period_mentions(text)}
 
 
-# A day written out ("September 30, 2023", "Sept. 30 2023", "30 September 2023"): the day a
-# report's period ended, which a question asking "as of" names instead of the quarter. Fiscal
-# years make the two differ: Apple's first quarter of fiscal 2023 ended December 31, 2022.
-_MONTH_NAMES = (
+# A day written out ("September 30, 2023", "Sept. 30 2023", "Sep 30, 2023", "30 September
+# 2023"): a column's period end, and the day a report's period ended, which a question asking
+# "as of" names instead of the quarter. Fiscal years make the two differ: Apple's first quarter
+# of fiscal 2023 ended December 31, 2022.
+MONTH_NAMES = (
     "january february march april may june july august september october november december"
-).split()
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTH = "(" + "|".join(f"{m[:3]}(?:{m[3:]}|{m[3:4]}\\.?|\\.)?" for m in MONTH_NAMES.split()) + ")"
+_MONTH_OF = {m[:3]: i for i, m in enumerate(MONTH_NAMES.split(), 1)}
 DATE = re.compile(
-    rf"(?i)\b(?:{_MONTH}\.?\s+(\d{{1,2}}),?\s+{_YEAR}|(\d{{1,2}})\s+{_MONTH}\.?,?\s+{_YEAR})\b"
+    rf"(?i)\b(?:{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}|(\d{{1,2}})\s+{_MONTH},?\s+{_YEAR})\b"
 )
 # "For the quarterly period ended September 30, 2023", "the three months ending July 1, 2023"
 _ENDED = re.compile(r"(?i)\b(?:period|quarter|year|months|weeks)\s+end(?:ed|ing)\s+(?:on\s+)?$")
 
 
-def _iso(m: re.Match) -> str:
+def _day(m: re.Match) -> tuple[int, int, int] | None:
     month, day, year = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
-    number = next(i for i, n in enumerate(_MONTH_NAMES, 1) if n.startswith(month.lower()[:3]))
-    return f"{year}-{number:02d}-{int(day):02d}"
+    return (int(year), _MONTH_OF[month[:3].lower()], int(day)) if 1 <= int(day) <= 31 else None
 
 
-def dates(text: str) -> set[str]:
-    """The days a text names, as ISO dates.
+def dates(text: str) -> set[tuple[int, int, int]]:
+    """The days a text names, as (year, month, day).
 
     >>> sorted(dates("as of September 30, 2023 and Dec. 31 2022; 1 April 2023"))
-    ['2022-12-31', '2023-04-01', '2023-09-30']
+    [(2022, 12, 31), (2023, 4, 1), (2023, 9, 30)]
+    >>> sorted(dates("Three Months Ended Sep 30, 2023; Sept. 24, 2022; October 1, 2022"))
+    [(2022, 9, 24), (2022, 10, 1), (2023, 9, 30)]
     """
-    return {_iso(m) for m in DATE.finditer(text) if 1 <= int(m[2] or m[4]) <= 31}
+    return {d for d in map(_day, DATE.finditer(text)) if d}
 
 
-def ended_dates(text: str) -> set[str]:
+def ended_dates(text: str) -> set[tuple[int, int, int]]:
     """The days a text says a period ended on: a report's cover ("For the Quarterly Period Ended
     September 30, 2022"), not every date it mentions.
 
     >>> sorted(ended_dates("For the Quarterly Period Ended September 30, 2022 OR ... June 30, 2022"))
-    ['2022-09-30']
+    [(2022, 9, 30)]
     """
     return {
-        _iso(m)
+        d
         for m in DATE.finditer(text)
-        if _ENDED.search(text[max(0, m.start() - 40) : m.start()]) and 1 <= int(m[2] or m[4]) <= 31
+        if _ENDED.search(text[max(0, m.start() - 40) : m.start()]) and (d := _day(m))
     }
 
 

@@ -275,9 +275,10 @@ _WHEN_PAIR = re.compile(
 )
 
 
-def _when(text: str) -> str:
-    """A day as its ISO date, a bare year as itself."""
-    return next(iter(dates(text)), text.strip())
+def _when(text: str) -> tuple[int, int, int]:
+    """A day as (year, month, day), a bare year as (year, 0, 0)."""
+    found = dates(text)
+    return next(iter(found)) if found else (int(text.strip()), 0, 0)
 
 
 def bound_respective(question: str, text: str, start: int, end: int, a: int, b: int):
@@ -307,10 +308,10 @@ def bound_respective(question: str, text: str, start: int, end: int, a: int, b: 
     if len(figures) != 1 or len(whens) != 1:
         return None
     f, w = figures[0], whens[0]
-    asked = dates(question) or set(re.findall(r"\b(?:19|20)\d\d\b", question))
-    days = [_when(w["w1"]), _when(w["w2"])]
-    # a day compared by its own date; a bare year by the year the question names
-    named = [d in asked or (len(d) == 10 and not dates(question) and d[:4] in asked) for d in days]
+    asked = dates(question)
+    years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", question)}
+    # a day the question names by its date; else a day or year by the year it names
+    named = [d in asked if asked else d[0] in years for d in (_when(w["w1"]), _when(w["w2"]))]
     if named.count(True) != 1:
         return None
     k = 1 if named[0] else 2

@@ -27,14 +27,13 @@ from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.units import row_unit, unit_notice
 from rag.answer.vocabulary import (
     ASKS_RATIO,
-    MONTH_NAMES,
     SHARE_LABEL,
     SYNONYMS,
     expand,
     question_terms,
 )
 from rag.ingest.chunk import Chunk
-from rag.text import HALF_YEAR, content_tokens, folded, stem
+from rag.text import HALF_YEAR, content_tokens, dates, folded, stem
 
 # A row line: its label, " — ", then cells "header: value" (or bare values) split by "; ".
 _VALUE = re.compile(
@@ -216,25 +215,6 @@ def asked_months(question: str) -> int | None:
     if re.search(r"\b(quarter|quarterly|three-month|Q[1-4])\b", question, re.I):
         return 3
     return None
-
-
-# A date, the month's name whole or cut to three or four letters ("Sep 30, 2023", "Sept. 30").
-_DATE = re.compile(
-    r"\b("
-    + "|".join(f"{m[:3]}(?:{m[3:]}|{m[3:4]}\\.?|\\.)?" for m in MONTH_NAMES.split())
-    + r")\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b",
-    re.I,
-)
-_MONTH_OF = {m[:3]: i for i, m in enumerate(MONTH_NAMES.split(), 1)}
-
-
-def dates(text: str) -> set[tuple[int, int, int]]:
-    """The dates a text names, as (year, month, day).
-
-    >>> sorted(dates("Three Months Ended Sep 30, 2023; Sept. 24, 2022; October 1, 2022"))
-    [(2022, 9, 24), (2022, 10, 1), (2023, 9, 30)]
-    """
-    return {(int(y), _MONTH_OF[m[:3].lower()], int(d)) for m, d, y in _DATE.findall(text)}
 
 
 def _when(header: str) -> tuple[int, int, int] | None:

@@ -7,11 +7,8 @@ import re
 
 from rag.answer.forms import BREAKDOWN
 from rag.questions import without_glosses
-from rag.text import ASKING, PERIOD_TOKEN, content_tokens, stem
+from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, content_tokens, stem
 
-MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
 # Words naming a period or the filing rather than the figure: they choose the column or the
 # document, never the row.
 PERIOD_WORDS = {
