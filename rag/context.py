@@ -418,7 +418,8 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     # A day the question names that some documents' periods ended on ("as of December 31,
     # 2022") chooses them before its year does: a fiscal year's first quarter can end in the
     # year before the one its title names.
-    ended = {d for d, k in keys.items() if k.ended & dates(query)}
+    days = dates(query)
+    ended = {d for d, k in keys.items() if k.ended & days} if days else set()
     if ended and len(ended) < len(keys) and (not named or ended & named):
         return ended & named if named else ended
     if not STEER_SEVERAL and several_periods and not named:
