@@ -111,10 +111,10 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
 MONTH_NAMES = (
     "january february march april may june july august september october november december"
 )
-_MONTH = "(" + "|".join(f"{m[:3]}(?:{m[3:]}|{m[3:4]}\\.?|\\.)?" for m in MONTH_NAMES.split()) + ")"
+MONTH = "(" + "|".join(f"{m[:3]}(?:{m[3:]}|{m[3:4]}\\.?|\\.)?" for m in MONTH_NAMES.split()) + ")"
 _MONTH_OF = {m[:3]: i for i, m in enumerate(MONTH_NAMES.split(), 1)}
 DATE = re.compile(
-    rf"(?i)\b(?:{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}|(\d{{1,2}})\s+{_MONTH},?\s+{_YEAR})\b"
+    rf"(?i)\b(?:{MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}|(\d{{1,2}})\s+{MONTH},?\s+{_YEAR})\b"
 )
 # "For the quarterly period ended September 30, 2023", "the three months ending July 1, 2023"
 _ENDED = re.compile(r"(?i)\b(?:period|quarter|year|months|weeks)\s+end(?:ed|ing)\s+(?:on\s+)?$")

@@ -370,8 +370,9 @@ class ReadingAnswerer:
             passages[s.passage].chunk.text[a:b] for s, (a, b) in zip(spans, bounds, strict=True)
         ]
         weight = self.settings.reader_select_words_weight
-        said = [i for i, t in enumerate(texts) if SAYS_WHY.search(t)]
-        if asks_why_moved(asked or query) and said:
+        moved = asks_why_moved(asked or query)
+        said = [i for i, t in enumerate(texts) if SAYS_WHY.search(t)] if moved else []
+        if said:
             # a question asking why is answered by a sentence saying why, of the question's
             # subject, direction and period
             sub = choose_span(

@@ -10,6 +10,7 @@ from rag.answer.abstain import NUMBER_TOKEN, word_share
 from rag.answer.causes import asks_why
 from rag.text import (
     DATE,
+    MONTH,
     WORD,
     content_tokens,
     dates,
@@ -124,7 +125,7 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
 
 
 # A month's name just before a number: the number is a day of a date (and the year after it).
-_MONTH = r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
+_MONTH = rf"(?i)\b{MONTH}\s+"
 _DAY_OF = re.compile(_MONTH + r"$")
 _YEAR_OF = re.compile(_MONTH + r"\d{1,2},?\s+$")
 
