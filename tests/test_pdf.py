@@ -588,3 +588,172 @@ def test_rag_indexes_the_good_pdf_and_lists_the_corrupt_one_with_its_reason(tmp_
     assert rag.layout("bell.pdf").text[a.citations[0].start : a.citations[0].end] == row
     b = rag.ask("What was research and development in Q1 2022?")
     assert b.short_answer.text == "$6,306" and b.citations[0].quote == row
+
+
+def resumed_balance_sheet_pdf() -> bytes:
+    """NVIDIA's balance sheet: its dates over the first rows, then a line of words and the
+    equity rows below it under the same columns, the first of them all dashes."""
+    return _statement(
+        [("", ("October 29,", "January 29,")), ("", ("2023", "2023"))],
+        [
+            (10, "Total current liabilities", ("9,101", "6,563")),
+            (10, "Total liabilities", ("20,883", "19,081")),
+            (10, "Commitments and contingencies - see Note 13", ()),
+            (10, "Shareholders' equity:", ()),
+            (16, "Preferred stock", ("—", "—")),
+            (16, "Retained earnings", ("20,360", "10,171")),
+        ],
+    )
+
+
+def test_rows_resumed_below_a_line_of_words_keep_the_tables_dates():
+    """The equity rows had lost their dates ("Retained earnings — 20,360; 10,171"): the line
+    of words and the row of dashes above them had ended the table."""
+    blocks = extract("nvda.pdf", resumed_balance_sheet_pdf()).text.split("\n\n")
+    assert blocks[-2:] == [
+        "Shareholders' equity: Preferred stock — October 29, 2023: —; January 29, 2023: —",
+        "Shareholders' equity: Retained earnings — October 29, 2023: 20,360; "
+        "January 29, 2023: 10,171",
+    ]
+
+
+def spans_over_runs_pdf() -> bytes:
+    """NVIDIA's operating expenses: "Three Months Ended" centred over four columns (two
+    dates, $ and % change), "Nine Months Ended" over the next four, and a label wrapped over
+    three lines whose figures print on its last."""
+    cols = (60, 82, 104, 126, 148, 170, 192, 214)
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=10)
+    first = 25 - doc.get_string_width("$2,294")  # where the run's widest figures start
+    doc.set_font("DejaVu", size=7)
+    for x, span in ((cols[0], "Three Months Ended"), (cols[4], "Nine Months Ended")):
+        doc.set_x(x + first)
+        doc.cell(cols[3] - cols[0] + 25 - first, 5, span, align="C")  # centred over the run
+    doc.ln(6)
+    _line(doc, "", ("2023", "2022", "$ Change", "% Change") * 2, size=7, h=5, columns=cols)
+    _line(doc, "Research and", columns=cols)
+    _line(doc, "development", columns=cols)
+    _line(
+        doc,
+        "expenses",
+        ("$2,294", "$1,945", "$349", "18%", "$6,210", "$5,387", "$823", "15%"),
+        columns=cols,
+    )
+    return bytes(doc.output())
+
+
+def test_a_span_centred_over_its_run_of_columns_heads_each_and_a_wrapped_label_is_whole():
+    """The row had read "expenses — $2,294; ..." with no header: the label's first lines
+    stood between the headers and the figures, and each span headed only its nearest column."""
+    rows = extract("nvda.pdf", spans_over_runs_pdf()).text.split("\n\n")
+    assert rows[-1] == (
+        "Research and development expenses — Three Months Ended 2023: $2,294; "
+        "Three Months Ended 2022: $1,945; Three Months Ended $ Change: $349; "
+        "Three Months Ended % Change: 18%; Nine Months Ended 2023: $6,210; "
+        "Nine Months Ended 2022: $5,387; Nine Months Ended $ Change: $823; "
+        "Nine Months Ended % Change: 15%"
+    )
+
+
+def fair_value_levels_pdf() -> bytes:
+    """A fair-value note: each security's level printed between its label and its figures,
+    a footnote's mark raised on a line of its own between the dates and the first row."""
+    cols = (90, 130, 170)
+    doc = _fpdf()
+    doc.add_page()
+    _line(doc, "", ("Pricing Category", "Oct 29, 2023", "Jan 29, 2023"), size=7, h=5, columns=cols)
+    doc.set_font("DejaVu", size=6)
+    doc.set_x(40)
+    doc.cell(10, 3, "(a)")
+    doc.ln(3)
+    _line(doc, "Money market funds", ("Level 1", "$3,190", "$1,777"), columns=cols)
+    _line(doc, "Corporate debt securities", ("Level 2", "6,918", "4,797"), columns=cols)
+    return bytes(doc.output())
+
+
+def test_a_level_beside_the_figures_keeps_the_row_and_a_footnote_mark_hides_no_header():
+    rows = extract("fv.pdf", fair_value_levels_pdf()).text.split("\n\n")
+    assert rows[-2:] == [
+        "Money market funds — Pricing Category: Level 1; Oct 29, 2023: $3,190; "
+        "Jan 29, 2023: $1,777",
+        "Corporate debt securities — Pricing Category: Level 2; Oct 29, 2023: 6,918; "
+        "Jan 29, 2023: 4,797",
+    ]
+
+
+def labels_between_headers_and_rows_pdf() -> bytes:
+    """Microsoft's investments: the column headers, then the date and a long group name
+    wrapped over two lines, over the rows."""
+    cols = (100, 140, 180)
+    doc = _fpdf()
+    doc.add_page()
+    _line(doc, "", ("Cost Basis", "Unrealized Losses", "Recorded Basis"), size=7, h=5, columns=cols)
+    _line(doc, "September 30, 2023", columns=cols)
+    _line(doc, "Changes in Fair Value Recorded in Other", columns=cols)
+    _line(doc, "Comprehensive Income", x0=14, columns=cols)
+    _line(doc, "Commercial paper", ("$3,008", "$0", "$3,008"), columns=cols)
+    _line(doc, "U.S. government securities", ("56,210", "(4,147)", "52,065"), columns=cols)
+    return bytes(doc.output())
+
+
+def test_headers_above_a_date_and_a_long_group_name_still_head_the_rows():
+    """The rows had read "Commercial paper — $3,008; $0; $3,008": the lines between the
+    headers and the first row hid the headers."""
+    rows = extract("msft.pdf", labels_between_headers_and_rows_pdf()).text.split("\n\n")
+    assert rows[-2:] == [
+        "Commercial paper — Cost Basis: $3,008; Unrealized Losses: $0; Recorded Basis: $3,008",
+        "U.S. government securities — Cost Basis: 56,210; Unrealized Losses: (4,147); "
+        "Recorded Basis: 52,065",
+    ]
+
+
+def dividends_pdf() -> bytes:
+    """Microsoft's dividends: each declaration's day, then its record and payment days set
+    left-aligned under their headers, then the figures; and its repurchases, each fiscal year
+    printed once over its "Shares  Amount" pair, right-aligned with the amounts."""
+    doc = _fpdf()
+    doc.add_page()
+    cols = (90, 115, 140, 165)
+    _line(doc, "(In millions)", ("Shares", "Amount") * 2, size=7, h=5, columns=cols)
+    _line(doc, "Fiscal Year", ("", "2023", "", "2022"), size=7, h=5, columns=cols)
+    _line(doc, "First Quarter", ("17", "$4,600", "21", "$6,200"), columns=cols)
+    _line(doc, "Second Quarter", ("20", "4,600", "20", "6,233"), columns=cols)
+    doc.ln(8)
+    doc.set_font("DejaVu", size=7)
+    for x, head in ((10, "Declaration Date"), (60, "Record Date"), (100, "Payment Date")):
+        doc.set_x(x)
+        doc.cell(40, 5, head)
+    for x, head in ((140, "Per Share"), (165, "Amount")):
+        doc.set_x(x)
+        doc.cell(25, 5, head, align="R")
+    doc.ln(6)
+    doc.set_font("DejaVu", size=10)
+    for days, figures in [
+        (("September 20, 2022", "November 17, 2022", "December 8, 2022"), ("$0.68", "$5,066")),
+        (("November 29, 2022", "February 16, 2023", "March 9, 2023"), ("0.68", "5,059")),
+    ]:
+        for x, day in zip((10, 60, 100), days, strict=True):
+            doc.set_x(x)
+            doc.cell(40, 6, day)
+        for x, figure in zip((140, 165), figures, strict=True):
+            doc.set_x(x)
+            doc.cell(25, 6, figure, align="R")
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def test_days_beside_figures_keep_their_headers_and_a_year_over_a_pair_heads_both():
+    """The dividends' rows were prose ("September 20, 2022 November 17, 2022 ..."), and the
+    repurchased shares had no year ("Shares: 17; Amount 2023: $4,600")."""
+    blocks = extract("msft.pdf", dividends_pdf()).text.split("\n\n")
+    assert (
+        "First Quarter — Shares 2023: 17; Amount 2023: $4,600; Shares 2022: 21; "
+        "Amount 2022: $6,200" in blocks
+    )
+    assert blocks[-2:] == [
+        "September 20, 2022 — Record Date: November 17, 2022; Payment Date: December 8, 2022; "
+        "Per Share: $0.68; Amount: $5,066",
+        "November 29, 2022 — Record Date: February 16, 2023; Payment Date: March 9, 2023; "
+        "Per Share: 0.68; Amount: 5,059",
+    ]

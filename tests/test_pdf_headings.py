@@ -214,3 +214,26 @@ def test_a_question_in_a_headings_words_finds_the_passages_under_it(tmp_path, ma
     # The section's later passage does not hold the heading's words: its context does.
     assert under[0].section == dredging and under[1].section == dredging
     assert "Winter" not in under[1].chunk.text
+
+
+def test_a_notes_heading_closes_the_sub_headings_of_the_note_before_it():
+    """Microsoft's notes ("NOTE 2 — EARNINGS PER SHARE", capitals in the body's weight) had
+    nested under the last bold sub-heading of the note before ("Employee Severance › NOTE 2"):
+    a table's label in the notes' font, not in capitals, had ranked that font last."""
+    bold, plain = (380, 13.3), (225, 13.3)
+    heads = [
+        (0, "Assets", bold),  # the balance sheet's, before the notes
+        (5, "NOTE 1 — ACCOUNTING POLICIES", plain),
+        (10, "Employee Severance", bold),
+        (20, "NOTE 2 — EARNINGS PER SHARE", plain),
+        (30, "Investment Components", bold),
+        (40, "Mortgage- and asset-backed", plain),
+    ]
+    assert [p for _, p in pdf_headings.section_paths(heads, " › ")] == [
+        "Assets",
+        "NOTE 1 — ACCOUNTING POLICIES",
+        "NOTE 1 — ACCOUNTING POLICIES › Employee Severance",
+        "NOTE 2 — EARNINGS PER SHARE",
+        "NOTE 2 — EARNINGS PER SHARE › Investment Components",
+        "NOTE 2 — EARNINGS PER SHARE › Mortgage- and asset-backed",
+    ]

@@ -162,9 +162,9 @@ def section_paths(
     heads: list[tuple[int, str, tuple[int, float]]], sep: str
 ) -> tuple[tuple[int, str], ...]:
     """Located headings -> (offset, heading path) sections. Levels: "PART I" 1, "Item 2." 2; the
-    other headings by font, larger first and, at one size, a font whose headings are all in
-    capitals above, then the font the document uses first (most often bold before italic)
-    above; a heading in the font of the "Note 5" headings that is not a note sits under the
+    other headings by font, larger first and, at one size, the font of the "Note 5" headings
+    above, then a font whose headings are all in capitals, then the font the document uses
+    first (most often bold before italic); a heading in the font of the "Note 5" headings that is not a note sits under the
     note."""
     note_styles = {s for _, t, s in heads if _NOTE.match(t)}
     mixed = {s for _, t, s in heads if not in_capitals(t)}
@@ -172,6 +172,7 @@ def section_paths(
         {s for _, t, s in heads if not (_PART.match(t) or _ITEM.match(t))},
         key=lambda s: (
             -s[1],
+            s not in note_styles,  # a note's heading heads the sub-headings in its note
             s in mixed,
             next(i for i, (_, _, x) in enumerate(heads) if x == s),
         ),

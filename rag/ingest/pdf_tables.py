@@ -11,6 +11,8 @@ import logging
 import re
 import statistics
 
+from rag.text import DATE
+
 from .pdf import _LINE_HYPHENS, Line
 
 log = logging.getLogger(__name__)
@@ -19,14 +21,25 @@ _NUM = (
     r"[$€£]?\(?[$€£]?[-−+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\)?%?\)?(?:[¹²³⁴⁵⁶⁷⁸⁹*]|pts?|ppts?|bps|x)?"
 )
 # A number as tables print it ("$ (1,234)", "19%", "2ppt", "2.13%–3.50%"), a dash, or n/a.
-_VALUE = re.compile(rf"{_NUM}(?:[–-]{_NUM})?|[$€£]?[—–-]+|n/?a|N/?A|NM|nm|\*+")
+_VALUE = re.compile(rf"{_NUM}(?:[–-]{_NUM})?|[$€£]?[—–-]+%?|n/?a|N/?A|NM|nm|\*+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_ENDS_SENTENCE = re.compile(r"[.;!?]$")
 # "(In millions)", "($ in millions, except per share data)"
 _UNIT = re.compile(r"\((?:\$\s?)?(?:in|dollars|amounts|shares|unaudited)\b.*\)", re.I)
+# A footnote's mark set on a line of its own, raised beside a label ("(a)", "(1)", "*")
+_MARK = re.compile(r"\([a-z0-9]\)|[*†‡]+|[¹²³⁴⁵⁶⁷⁸⁹]")
+# A word in a number column: a fair value's level beside its figures ("Level 2", "Other")
+_WORD_CELL = re.compile(r"Level \d|Other")
 
 
 def _is_value(cell: str) -> bool:
     return bool(_VALUE.fullmatch(cell.replace(" ", "")))
+
+
+def _is_date(cell: str) -> bool:
+    """A day in a row's cells ("November 17, 2022": a dividend's record date)."""
+    m = DATE.match(cell)
+    return m is not None and m.end() == len(cell)
 
 
 def _kind(line: Line) -> str:
@@ -35,7 +48,19 @@ def _kind(line: Line) -> str:
     if len(cells) < 2:
         return "text"
     values = cells[1:] if not _is_value(cells[0][0]) else cells
-    if not all(_is_value(c[0]) for c in values):
+    words = [c for c in values if not _is_value(c[0]) and not _is_date(c[0])]
+    if len(words) < len([c for c in values if not _is_value(c[0])]) and (
+        words or values[0] is cells[0] or not any(_is_value(c[0]) for c in values)
+    ):
+        return "text"  # days beside figures only in a labelled row of figures
+    if words and (
+        len(words) > 1
+        or not _WORD_CELL.fullmatch(words[0][0])
+        or len(values) < 3
+        or not any(c not in words and any(ch.isdigit() for ch in c[0]) for c in values)
+        or values[0] is cells[0]
+        or all(_YEAR.fullmatch(c[0]) for c in values if c is not words[0])  # "2023  Change"
+    ):
         return "text"
     if all(_YEAR.fullmatch(c[0]) for c in values):
         return "years"
@@ -59,7 +84,7 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
             prev, ln = lines[j - 1], lines[j]
             if prev.bottom - ln.top > 2.2 * max(ln.h, prev.h):
                 break
-            if kinds[j] in ("row", "years"):
+            if kinds[j] in ("row", "years") or _dashes(ln):
                 j += 1
             elif len(ln.cells) == 1 and ln.words[-1][2] < first_value_x and len(ln.text) < 120:
                 j += 1  # a label over the rows below it ("Operating expenses:")
@@ -75,37 +100,95 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
             and i - b < 3
             and kinds[b - 1] == "text"
             and len(lines[b - 1].cells) == 1
-            and _opens_rows(lines[b - 1], lines[i])
+            and (_opens_rows(lines[b - 1], lines[i]) or _wrapped(lines[b - 1], lines[b], b < i))
             and lines[b - 1].words[-1][2] < first_value_x
             and not _gap(lines[b - 1], lines[b])
         ):
             b -= 1
-        # Headers: lines just above sitting over the number columns (or a row of years).
-        h = b
-        while h > 0 and b - h < 6:
-            above = lines[h - 1]
-            if _gap(above, lines[h]) or _title_over(above, lines[h]):
-                break
-            if _UNIT.fullmatch(above.text):
-                h -= 1  # "(In millions)": kept beside the rows, heads no column
-                continue
-            over = [c for c in above.cells if c[1] >= first_value_x - 6 * above.h]
-            if kinds[h - 1] == "years" or (
-                kinds[h - 1] == "text"
-                and over
-                and not all(_is_value(c[0]) for c in over)  # "—  —": a row of dashes
-                and len(above.cells) - len(over) <= 1
-                and len(above.text) < 160
+        h = _header_start(lines, kinds, b, first_value_x)
+        if rows >= 2 and not _headed(lines[h:b]):
+            # Labels of any length over the first rows ("September 30, 2022", "Changes in Fair
+            # Value Recorded in Other Comprehensive Income"), with the headers above them.
+            k = b
+            while (
+                k > 0
+                and b - k < 4
+                and kinds[k - 1] == "text"
+                and len(lines[k - 1].cells) == 1
+                and lines[k - 1].words[-1][2] < first_value_x
+                and not _ENDS_SENTENCE.search(lines[k - 1].text)
+                and not _gap(lines[k - 1], lines[k])
             ):
-                h -= 1
-            else:
-                break
+                k -= 1
+                top = _header_start(lines, kinds, k, first_value_x)
+                if _headed(lines[top:k]):
+                    b, h = k, top
+                    break
         if rows >= 2 or (rows == 1 and h < b):
             tables.append((h, b, j))
             i = j
         else:
             i += 1
     return tables
+
+
+def _header_start(lines: list[Line], kinds: list[str], b: int, first_value_x: float) -> int:
+    """Where the headers of a table whose body starts at `b` start: the lines just above it
+    that sit over the number columns (or a row of years); `b` when there are none."""
+    h = b
+    while h > 0 and b - h < 6:
+        above = lines[h - 1]
+        if _gap(above, lines[h]) or _title_over(above, lines[h]):
+            break
+        if _UNIT.fullmatch(above.text) or _MARK.fullmatch(above.text):
+            h -= 1  # "(In millions)": kept beside the rows, heads no column
+            continue
+        over = [c for c in above.cells if c[1] >= first_value_x - 6 * above.h]
+        if kinds[h - 1] == "years" or (
+            kinds[h - 1] == "text"
+            and over
+            and not all(_is_value(c[0]) for c in over)  # "—  —": a row of dashes
+            and len(above.cells) - len(over) <= 1
+            and len(above.text) < 160
+        ):
+            h -= 1
+        else:
+            break
+    return h
+
+
+def _headed(header: list[Line]) -> bool:
+    """Whether header lines hold more than units and footnote marks."""
+    return any(not (_UNIT.fullmatch(ln.text) or _MARK.fullmatch(ln.text)) for ln in header)
+
+
+def _dashes(ln: Line) -> bool:
+    """A row whose figures are all dashes ("Preferred stock  —  —"): inside a table it is one
+    of its rows, not the end of it."""
+    cells = ln.cells
+    return (
+        len(cells) >= 2
+        and not _is_value(cells[0][0])
+        and all(
+            _VALUE.fullmatch(c[0].replace(" ", "")) and not any(ch.isdigit() for ch in c[0])
+            for c in cells[1:]
+        )
+    )
+
+
+def _wrapped(line: Line, below: Line, below_is_label: bool) -> bool:
+    """A label's first line(s) printed above the row that ends it ("Research and" /
+    "development" over "expenses  $2,294 ..."): words starting where the label starts, the
+    line below continuing them in lower case."""
+    text = line.text
+    first = below.text if below_is_label else below.cells[0][0]
+    return (
+        len(line.cells) == 1
+        and abs(line.x0 - below.x0) <= below.h
+        and len(text.split()) <= 4
+        and not text.endswith((".", ",", ";", ":"))
+        and first[:1].islower()
+    )
 
 
 def _opens_rows(label: Line, row: Line) -> bool:
@@ -154,7 +237,7 @@ def _columns(rows: list[Line], margin: float) -> list[tuple[float, float]]:
         c
         for ln in rows
         for c in (ln.cells[1:] if _labelled(ln, margin) else ln.cells)
-        if any(ch.isdigit() for ch in c[0])
+        if any(ch.isdigit() for ch in c[0]) and not _is_date(c[0])
     ]
     if not cells:
         return []
@@ -192,7 +275,9 @@ def _headers(
     parts: list[list[str]] = [[] for _ in columns]
     groups: list[tuple] = [() for _ in columns]
     left = min(a for a, _ in columns)
-    read: list[tuple[list, list[int | None]]] = []  # each line's cells and the one over each column
+    read: list[
+        tuple[list, list[int | None], float]
+    ] = []  # each line's cells and the one over each column
     paired: set[int] = set()  # the lines of periods over pairs of columns (`_over_pairs`)
     for ln in lines:
         if _UNIT.fullmatch(ln.text):
@@ -216,27 +301,38 @@ def _headers(
             mid = (a + b) / 2
             n = min(range(len(cells)), key=lambda i: abs((cells[i][1] + cells[i][2]) / 2 - mid))
             _, x0, x1 = cells[n]
-            near = x0 - 3 * ln.h <= mid <= x1 + 3 * ln.h or abs((x0 + x1) / 2 - mid) <= x1 - x0
+            near = (
+                x0 - 3 * ln.h <= mid <= x1 + 3 * ln.h
+                or abs((x0 + x1) / 2 - mid) <= x1 - x0
+                or abs(x1 - b) <= ln.h  # right-aligned with the column's figures
+            )
             got.append(n if near else None)
         if _over_all(cells, columns):
             got = [0] * len(columns)
         elif (pairs := _over_pairs(cells, columns)) is not None:
             got = pairs
             paired.add(len(read))
-        read.append((cells, got))
+        elif (spans := _over_groups(cells, columns, ln.h / 2)) is not None:
+            got = spans
+        read.append((cells, got, ln.h))
     # columns whose header holds a year: a period's figures, which a span of time may head
     dated = [
-        any(got[k] is not None and _YEAR_IN.search(cells[got[k]][0]) for cells, got in read)
+        any(got[k] is not None and _YEAR_IN.search(cells[got[k]][0]) for cells, got, _ in read)
         for k in range(len(columns))
     ]
-    for i, (cells, got) in enumerate(read):
+    for i, (cells, got, height) in enumerate(read):
         _spanned(got, cells, columns, dated)
         for k in range(len(columns)):
             if got[k] is None and groups[k]:
-                mates = {got[m] for m in range(len(columns)) if groups[m] == groups[k]}
-                mates.discard(None)
-                if len(mates) == 1:
-                    got[k] = mates.pop()
+                group = [m for m in range(len(columns)) if groups[m] == groups[k]]
+                mates = {got[m] for m in group} - {None}
+                # the shared cell sits over the group ("December 31," over "2022  2021")
+                if len(mates) == 1 and (
+                    columns[group[0]][0] - height
+                    <= (cells[(n := next(iter(mates)))][1] + cells[n][2]) / 2
+                    <= columns[group[-1]][1] + height
+                ):
+                    got[k] = n
         for k, n in enumerate(got):
             if n is not None:
                 parts[k].append(cells[n][0])
@@ -308,9 +404,43 @@ def _over_pairs(cells: list, columns: list[tuple[float, float]]) -> list[int] | 
         return None
     mids = [(a + b) / 2 for a, b in columns]
     for i, (text, x0, x1) in enumerate(cells):
-        if not _YEAR_IN.search(text) or not mids[2 * i] < (x0 + x1) / 2 < mids[2 * i + 1]:
+        mid = (x0 + x1) / 2
+        # between its pair's middles, or a year right-aligned with the pair's second column
+        # ("Shares  Amount" under "2023" set over "Amount", Microsoft's repurchases)
+        over = mids[2 * i] < mid < mids[2 * i + 1] or (
+            _YEAR.fullmatch(text) and abs(x1 - columns[2 * i + 1][1]) <= 2
+        )
+        if not _YEAR_IN.search(text) or not over:
             return None
     return [k // 2 for k in range(len(columns))]
+
+
+def _over_groups(cells: list, columns: list[tuple[float, float]], tol: float) -> list | None:
+    """Spans of time each centred over its own run of columns ("Three Months Ended" over 2023,
+    2022, $ Change and % Change; "Nine Months Ended" over the next four, NVIDIA): each heads
+    every column of its run; else None. A run is two columns or more, and the runs of a line
+    do not overlap."""
+    if not cells or len(columns) < 2 * len(cells):
+        return None
+    got: list[int | None] = [None] * len(columns)
+    for n, (text, x0, x1) in enumerate(cells):
+        if not _PERIOD_HEAD.fullmatch(text.strip()):
+            return None
+        mid = (x0 + x1) / 2
+        off, a, b = min(
+            (
+                (abs((columns[a][0] + columns[b][1]) / 2 - mid), a, b)
+                for a in range(len(columns))
+                for b in range(a + 1, len(columns))
+                if columns[a][0] <= x0 and x1 <= columns[b][1]
+            ),
+            default=(tol, 0, 0),
+        )
+        if off >= tol or any(got[k] is not None for k in range(a, b + 1)):
+            return None
+        for k in range(a, b + 1):
+            got[k] = n
+    return got
 
 
 def _spanned(
@@ -350,13 +480,33 @@ _TOTAL = re.compile(r"(?i)total\b|net cash\b|cash (?:generated|provided|used|fro
 _RATIO = re.compile(r"(?i)(?:as a )?(?:percentage|percent|%) of\b")
 
 
+def _body_columns(body: list[Line]) -> tuple[list[Line], float, list[tuple[float, float]]]:
+    """A table's rows, the left edge of their labels and their number columns."""
+    rows = [ln for ln in body if _kind(ln) == "row"]
+    margin = min((ln.x0 for ln in rows if not _is_value(ln.cells[0][0])), default=-1e9)
+    return rows, margin, _columns(rows, margin)
+
+
+def _header_over(header_lines: list[Line], cell: tuple[str, float, float]) -> str:
+    """The header cells starting where a left-aligned cell starts ("Record Date" over
+    "November 17, 2022"), top to bottom."""
+    return " ".join(
+        c[0]
+        for ln in header_lines
+        for c in ln.cells
+        if abs(c[1] - cell[1]) <= ln.h and not _UNIT.fullmatch(c[0])
+    )
+
+
+def _same_columns(a: list[tuple[float, float]], b: list[tuple[float, float]], tol: float) -> bool:
+    return len(a) == len(b) > 0 and all(abs(x[1] - y[1]) <= tol for x, y in zip(a, b, strict=True))
+
+
 def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
     """One line per table row: 'label — header: value; header: value'. Words of the table that
     are neither a label, a header nor a value (a unit, a label over no row) get a line of
     their own where they stand."""
-    rows = [ln for ln in body if _kind(ln) == "row"]
-    margin = min((ln.x0 for ln in rows if not _is_value(ln.cells[0][0])), default=-1e9)
-    columns = _columns(rows, margin)
+    rows, margin, columns = _body_columns(body)
     if not columns:
         return []
     spare: list[str] = []
@@ -375,7 +525,7 @@ def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
             out.append(text)
 
     for n, ln in enumerate(body):
-        kind = _kind(ln)
+        kind = "row" if _dashes(ln) else _kind(ln)
         if kind == "years":
             spare = []
             base = _headers([h for h in header_lines if _kind(h) != "years"], columns)
@@ -431,7 +581,12 @@ def table_rows(header_lines: list[Line], body: list[Line]) -> list[str]:
             previous = label
         values = []
         for cell in ln.cells[1:] if labelled else ln.cells:
-            head = headers[_column_of(cell, columns)]
+            # a day is set left-aligned under its header, not in a number column
+            head = (
+                _header_over(header_lines, cell)
+                if _is_date(cell[0])
+                else headers[_column_of(cell, columns)]
+            )
             value = _clean_value(cell[0])
             values.append(f"{head}: {value}" if head else value)
         line = "; ".join(values)
@@ -551,14 +706,27 @@ def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, 
     tables = [(h, i, j, "figures") for h, i, j in find_tables(lines)]
     taken = {k for h, _, j, _ in tables for k in range(h, j)}
     tables += [(h, h + 1, j, "words") for h, j in find_text_tables(lines, taken)]
+    # the header lines and columns of the last table above with headers: a table resumed
+    # below a line of words ("Commitments and contingencies", a balance sheet's equity) under
+    # the same columns is read under them
+    above: tuple[list[Line], list[tuple[float, float]]] | None = None
     for h, i, j, kind in sorted(tables):
+        header = lines[h:i]
+        if kind == "figures":
+            rows, _, columns = _body_columns(lines[i:j])
+            own = [x for x in header if not (_UNIT.fullmatch(x.text) or _MARK.fullmatch(x.text))]
+            tol = statistics.median(ln.h for ln in rows) if rows else 0
+            if _headed(header):
+                above = (own, columns)
+            elif above and _same_columns(above[1], columns, tol):
+                header = above[0] + header
         for ln in lines[at:h]:
             if prose and breaks(ln):
                 prose.append("")  # a new paragraph
             prose.append(ln.text)
             prev = ln
         try:
-            rows = table_rows(lines[h:i], lines[i:j]) if kind == "figures" else []
+            rows = table_rows(header, lines[i:j]) if kind == "figures" else []
             rows = rows or (text_table_rows(lines[h:j]) if kind == "words" else [])
         except Exception:  # noqa: BLE001 - a layout this code misreads: keep its words as prose
             log.warning("table layout not understood; kept as text", exc_info=True)
