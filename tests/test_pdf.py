@@ -757,3 +757,53 @@ def test_days_beside_figures_keep_their_headers_and_a_year_over_a_pair_heads_bot
         "November 29, 2022 — Record Date: February 16, 2023; Payment Date: March 9, 2023; "
         "Per Share: 0.68; Amount: 5,059",
     ]
+
+
+def two_column_pdf() -> bytes:
+    """A paper's page: a title, then two columns of prose side by side, then a line across the
+    page."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=10)
+    doc.cell(0, 8, "Regional Trade Review")
+    doc.ln(10)
+    left = (
+        "Cross-border trade between Heilongjiang and the Russian Far East grew quickly after "
+        "2014. Most of the growth came from energy and timber, while manufactured goods lagged "
+        "behind the plans of both governments for the whole decade."
+    )
+    right = (
+        "The bridge at Blagoveshchensk opened in 2022 and cut the crossing time for trucks. "
+        "Officials expect the new route to double freight volumes by the end of the decade, "
+        "once the customs posts on both banks work around the clock."
+    )
+    y = doc.get_y()
+    doc.set_xy(10, y)
+    doc.multi_cell(90, 5, left)
+    bottom = doc.get_y()
+    doc.set_xy(110, y)
+    doc.multi_cell(90, 5, right)
+    doc.set_xy(10, max(bottom, doc.get_y()) + 5)
+    doc.cell(
+        0,
+        6,
+        "Both provinces publish their trade figures every spring, and both were revised in 2023.",
+    )
+    return bytes(doc.output())
+
+
+def test_two_columns_of_prose_are_read_one_column_after_the_other():
+    """Each line had read across both columns: "... between Heilongjiang and the The bridge at
+    Blagoveshchensk opened in 2022 Russian Far East grew ..."."""
+    text = " ".join(extract("paper.pdf", two_column_pdf()).text.split())
+    assert "between Heilongjiang and the Russian Far East grew quickly" in text
+    assert "The bridge at Blagoveshchensk opened in 2022 and cut the crossing time" in text
+    order = [
+        "Regional Trade Review",
+        "Cross-border trade",
+        "for the whole decade.",
+        "The bridge at",
+        "work around the clock.",
+        "Both provinces publish",
+    ]
+    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)

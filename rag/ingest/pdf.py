@@ -246,10 +246,11 @@ def _page_words(tp, n: int, raw) -> list[list]:
 
 
 def _group_lines(words: list[list]) -> list[Line]:
-    """Words -> visual lines, top to bottom: words whose vertical middles are close share a line."""
+    """Words -> visual lines, top to bottom: words whose vertical middles are close share a line.
+    Prose set in columns is read a column at a time (`_columns_first`)."""
     words = [w for w in words if w[0].strip() and w[4] > w[3]]
     words.sort(key=lambda w: -(w[3] + w[4]) / 2)
-    lines: list[Line] = []
+    groups: list[list[list]] = []
     group: list[list] = []
     mid = 0.0
     for w in words:
@@ -259,11 +260,93 @@ def _group_lines(words: list[list]) -> list[Line]:
             group.append(w)
             continue
         if group:
-            lines.append(_line(group))
+            groups.append(sorted(group, key=lambda w: w[1]))
         group, mid = [w], wmid
     if group:
-        lines.append(_line(group))
-    return lines
+        groups.append(sorted(group, key=lambda w: w[1]))
+    if words:
+        groups = _columns_first(groups, min(w[1] for w in words), max(w[2] for w in words))
+    return [_line(g) for g in groups]
+
+
+# Prose in columns: at least this many lines side by side, each column's lines this many words
+# on average (a table's cells are fewer), and few of its words figures.
+COLUMN_MIN_LINES = 4
+COLUMN_MIN_WORDS = 5
+COLUMN_MAX_FIGURES = 0.25
+_FIGURE = re.compile(r"[$(]?[\d.,%()$-]+")
+
+
+def _columns_first(groups: list[list[list]], left: float, right: float, depth: int = 0):
+    """Lines of words -> the same words, with each run of lines set in two columns of prose (a
+    paper's page, a report's sidebar) read as the left column's lines, then the right's: a
+    line of a page in columns otherwise reads across both ("Cross-border trade between
+    Heilongjiang and the  The bridge at Blagoveshchensk opened in 2022")."""
+    out: list[list[list]] = []
+    i = 0
+    while i < len(groups):
+        found = _column_run(groups, i, left, right)
+        if found is None:
+            out.append(groups[i])
+            i += 1
+            continue
+        j, cut = found
+        sides = (
+            [[w for w in g if w[2] <= cut] for g in groups[i:j]],
+            [[w for w in g if w[1] >= cut] for g in groups[i:j]],
+        )
+        for side, (a, b) in zip(sides, ((left, cut), (cut, right)), strict=True):
+            side = [g for g in side if g]
+            out.extend(_columns_first(side, a, b, depth + 1) if depth < 1 else side)
+        i = j
+    return out
+
+
+def _column_run(groups: list[list[list]], i: int, left: float, right: float):
+    """(end, x) of the run of lines from `i` that a gutter at x splits into two columns of
+    prose, or None. The gutter is a gap of line `i` in the middle of the text's width that no
+    word of the following lines crosses."""
+    first = groups[i]
+    h = statistics.median(w[4] - w[3] for w in first)
+    width = right - left
+    for a, b in zip(first, first[1:], strict=False):
+        lo, hi = a[2], b[1]
+        if hi - lo < 1.2 * h or not left + 0.25 * width < (lo + hi) / 2 < right - 0.25 * width:
+            continue
+        j = i + 1
+        while j < len(groups):
+            g = groups[j]
+            cut = (lo + hi) / 2
+            if any(w[1] < cut < w[2] for w in g):
+                break
+            new_lo = max([lo] + [w[2] for w in g if w[2] <= cut])
+            new_hi = min([hi] + [w[1] for w in g if w[1] >= cut])
+            if new_hi - new_lo < 0.8 * h:
+                break
+            lo, hi = new_lo, new_hi
+            j += 1
+        cut = (lo + hi) / 2
+        if j - i >= COLUMN_MIN_LINES and _prose_columns(groups[i:j], cut):
+            return j, cut
+    return None
+
+
+def _prose_columns(run: list[list[list]], cut: float) -> bool:
+    """Whether both sides of a run of lines hold prose: lines of several words, few figures."""
+    both = sum(1 for g in run if g[0][2] <= cut <= g[-1][1])
+    if both < COLUMN_MIN_LINES or both < 0.5 * len(run):
+        return False
+    for side in (
+        ([w for w in g if w[2] <= cut] for g in run),
+        ([w for w in g if w[1] >= cut] for g in run),
+    ):
+        lines = [s for s in side if s]
+        words = [w[0] for s in lines for w in s]
+        if len(words) < COLUMN_MIN_WORDS * len(lines):
+            return False
+        if sum(1 for w in words if _FIGURE.fullmatch(w)) > COLUMN_MAX_FIGURES * len(words):
+            return False
+    return True
 
 
 def _line(group: list[list]) -> Line:
