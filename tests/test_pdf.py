@@ -807,3 +807,23 @@ def test_two_columns_of_prose_are_read_one_column_after_the_other():
         "Both provinces publish",
     ]
     assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+
+
+def abbreviation_label_pdf() -> bytes:
+    """NVIDIA's unrealized losses: a label ending in "U.S." over its row's last word."""
+    cols = (110, 150)
+    doc = _fpdf()
+    doc.add_page()
+    _line(doc, "", ("Fair Value", "Unrealized Loss"), size=7, h=5, columns=cols)
+    _line(doc, "Debt securities issued by the U.S.", columns=cols)
+    _line(doc, "Treasury", ("$1,601", "$(11)"), columns=cols)
+    _line(doc, "Corporate debt securities", ("945", "(4)"), columns=cols)
+    return bytes(doc.output())
+
+
+def test_a_label_ending_in_an_abbreviation_is_no_sentence_between_headers_and_rows():
+    rows = extract("nvda.pdf", abbreviation_label_pdf()).text.split("\n\n")
+    assert rows[-2:] == [
+        "Treasury — Fair Value: $1,601; Unrealized Loss: $(11)",
+        "Corporate debt securities — Fair Value: 945; Unrealized Loss: (4)",
+    ]

@@ -23,7 +23,8 @@ _NUM = (
 )
 # A number as tables print it ("$ (1,234)", "19%", "2ppt", "2.13%–3.50%"), a dash, or n/a.
 _VALUE = re.compile(rf"{_NUM}(?:[–-]{_NUM})?|[$€£]?[—–-]+%?|n/?a|N/?A|NM|nm|\*+")
-_ENDS_SENTENCE = re.compile(r"[.;!?]$")
+# a sentence's end, not an abbreviation's ("Debt securities issued by the U.S.")
+_ENDS_SENTENCE = re.compile(r"(?<!\b[A-Z]\.[A-Z])[.;!?]$")
 # A word in a number column: a fair value's level beside its figures ("Level 2", "Other")
 _WORD_CELL = re.compile(r"Level \d|Other")
 
