@@ -22,7 +22,14 @@ from rag.answer.periods import periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.sections import section_list
-from rag.context import dated, document_keys, period_documents, steer, within_query
+from rag.context import (
+    dated,
+    document_keys,
+    in_document_periods,
+    period_documents,
+    steer,
+    within_query,
+)
 from rag.ingest.formats import Extracted
 from rag.store import open_store
 from rag.store.base import Store, UpdateReport
@@ -293,6 +300,9 @@ class RAG:
         text = with_known_names(text, known_names(self.store.current(), text))  # "apple": "Apple"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         text = another_period(text, history)  # "And in Q2 2023?": the previous one, of Q2 2023
+        asked = text
+        # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
+        text = in_document_periods(text, document_keys(self.store.current()))
         documents = self.library.check_documents(documents)
         answerer = self.answerer
         # The form is the user's own question's: a follow-up's words decide it, not the earlier.
@@ -316,7 +326,7 @@ class RAG:
         if spelled != query:
             query, passages = spelled, self.retriever.run(spelled, k, documents)
         result = Answer(
-            text,
+            asked,
             "",
             True,
             answerer.name,

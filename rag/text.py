@@ -57,7 +57,31 @@ def period_mentions(text: str) -> list[tuple[int, str | None, str | None]]:
     >>> period_mentions("Q1 2023 vs Q3'23 and fiscal 2022")
     [(0, '1', '2023'), (11, '3', '2023'), (28, None, '2022')]
     """
-    found: list[tuple[int, str | None, str | None]] = []
+    return [(a, q, y) for a, _, q, y in period_spans(text)]
+
+
+# "fiscal" or "FY" in a period's words, or just before them ("fiscal Q3 2024")
+_FISCAL_WORD = re.compile(r"(?i)\bfiscal\b|\bFY")
+
+
+def fiscal_quarters(text: str) -> list[tuple[int, int, str, str]]:
+    """The quarters a text names as a fiscal year's, as (start, end, quarter, year): a company
+    whose fiscal year is not the calendar's numbers its quarters its own way (NVIDIA's third
+    quarter of fiscal year 2024 ended October 29, 2023).
+
+    >>> fiscal_quarters("the third quarter of fiscal year 2024 and Q3 2023, fiscal Q2 2023, Q1 FY24")
+    [(4, 37, '3', '2024'), (58, 65, '2', '2023'), (67, 74, '1', '2024')]
+    """
+    return [
+        (a, b, q, y)
+        for a, b, q, y in period_spans(text)
+        if q and y and _FISCAL_WORD.search(text[max(0, a - 8) : b])
+    ]
+
+
+def period_spans(text: str) -> list[tuple[int, int, str | None, str | None]]:
+    """`period_mentions` with where each mention ends: (start, end, quarter, year)."""
+    found: list[tuple[int, int, str | None, str | None]] = []
     taken: list[tuple[int, int]] = []
 
     def free(m) -> bool:
@@ -82,7 +106,7 @@ def period_mentions(text: str) -> list[tuple[int, str | None, str | None]]:
                 when = (None, ("20" + g[0])[-4:])  # "FY24" is 2024
             else:
                 when = (_ORDINAL.get(g[0].lower(), g[0]), None)
-            found.append((m.start(), *when))
+            found.append((m.start(), m.end(), *when))
             taken.append((m.start(), m.end()))
     return sorted(found)
 

@@ -365,6 +365,35 @@ def test_a_day_the_question_names_reads_the_report_whose_period_ended_on_it(tmp_
     assert a.short_answer.text == "$346 billion"
 
 
+def test_a_fiscal_quarter_reads_the_report_that_says_it_reports_it(tmp_path, embedder):
+    """A company whose fiscal year ends in June: the report named "2023 Q1" is of its second
+    fiscal quarter. "The second quarter of fiscal year 2023" read the report named "2023 Q2"
+    (its third) by the name; "Q2 2023" still reads that report, as its name says."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    reports = {
+        "2023 Q1 Larch.txt": ("second", "52.7"),
+        "2023 Q2 Larch.txt": ("third", "52.9"),
+    }
+    for name, (quarter, revenue) in reports.items():
+        (docs / name).write_text(
+            f"Larch Software quarterly report.\n\nRevenue for the {quarter} quarter of fiscal "
+            f"year 2023 compared with the {quarter} quarter of fiscal year 2022 rose to "
+            f"${revenue} billion.",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("What was Larch Software's revenue in the second quarter of fiscal year 2023?")
+    assert not a.abstained, a.why
+    assert (
+        a.question == "What was Larch Software's revenue in the second quarter of fiscal year 2023?"
+    )
+    assert [c.doc for c in a.citations] == ["2023 Q1 Larch.txt"]
+    assert a.short_answer.text == "$52.7 billion"
+    b = rag.ask("What was Larch Software's revenue in Q2 2023?")
+    assert [c.doc for c in b.citations] == ["2023 Q2 Larch.txt"]
+
+
 def test_of_two_paired_figures_the_answer_is_the_days_the_question_names(tmp_path, embedder):
     docs = tmp_path / "docs"
     docs.mkdir()
