@@ -302,7 +302,8 @@ class RAG:
         text = another_period(text, history)  # "And in Q2 2023?": the previous one, of Q2 2023
         asked = text
         # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
-        text = in_document_periods(text, document_keys(self.store.current()))
+        current = self.store.current()  # None while the first index is built
+        text = in_document_periods(text, document_keys(current)) if current is not None else text
         documents = self.library.check_documents(documents)
         answerer = self.answerer
         # The form is the user's own question's: a follow-up's words decide it, not the earlier.
