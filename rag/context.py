@@ -30,7 +30,7 @@ from rag.text import (
     content_tokens,
     dates,
     ended_dates,
-    fiscal_quarters,
+    own_fiscal_quarter,
     periods,
     stem,
 )
@@ -300,66 +300,6 @@ class DocumentKeys:
     def has_period(self, asked: tuple[str | None, str | None]) -> bool:
         q, y = asked
         return any((q is None or q == dq) and (y is None or y == dy) for dq, dy in self.periods)
-
-
-# "the second quarter of fiscal year 2023 compared with the second quarter of fiscal year 2022"
-_COMPARED = re.compile(r"(?i)\s*,?\s*(?:as\s+)?compared\s+(?:with|to)\s+(?:the\s+)?")
-
-
-def own_fiscal_quarter(texts) -> tuple[str, str] | None:
-    """The fiscal quarter a filing reports, as (quarter, year): the one its text compares with
-    the same quarter a year before ("Highlights from the second quarter of fiscal year 2023
-    compared with the second quarter of fiscal year 2022") most often; None when it makes no
-    such comparison (a company whose quarters are the calendar's, or one that says "Q2").
-    Counting every mention picks the wrong one: Microsoft's filings name the first quarter of
-    fiscal year 2022 (a tax benefit) more often than their own.
-
-    >>> own_fiscal_quarter(["Revenue for the third quarter of fiscal year 2024 compared to the "
-    ...     "third quarter of fiscal year 2023 rose.", "In the first quarter of fiscal year 2022"])
-    ('3', '2024')
-    >>> own_fiscal_quarter(["Net sales rose in the third quarter of 2023."]) is None
-    True
-    """
-    paired: dict[tuple[str, str], int] = {}
-    for t in texts:
-        found = fiscal_quarters(t)
-        for (_, end, q, y), (start, _, q2, y2) in zip(found, found[1:], strict=False):
-            if q2 == q and int(y2) == int(y) - 1 and _COMPARED.fullmatch(t[end:start]):
-                paired[(q, y)] = paired.get((q, y), 0) + 1
-    return max(paired, key=paired.__getitem__) if paired else None
-
-
-def in_document_periods(query: str, keys: dict[str, DocumentKeys]) -> str:
-    """`query` with each fiscal quarter it names ("the third quarter of fiscal year 2024",
-    "Q2 FY23") written as the period of the documents that report it, when their names say
-    another: NVIDIA's "2023 Q3 NVDA.pdf" reports the third quarter of fiscal year 2024, and
-    Microsoft's "2023 Q1 MSFT.pdf" the second of fiscal 2023. Read as written, the first was
-    refused ("No document covers Q3 2024") and the second answered from the next filing. Of
-    the documents the question names, when it names some; unchanged when they disagree.
-
-    >>> def keys_of(name, fiscal):
-    ...     k = DocumentKeys(None, name)
-    ...     k.fiscal = fiscal
-    ...     return k
-    >>> keys = {n: keys_of(n, f) for n, f in [("2023 Q3 NVDA.pdf", ("3", "2024")),
-    ...     ("2023 Q2 NVDA.pdf", ("2", "2024")), ("2023 Q3 AAPL.pdf", None)]}
-    >>> in_document_periods("NVDA's R&D in the third quarter of fiscal year 2024?", keys)
-    "NVDA's R&D in the Q3 2023?"
-    >>> in_document_periods("NVDA's R&D in Q3 2023?", keys)
-    "NVDA's R&D in Q3 2023?"
-    """
-    marks = fiscal_quarters(query)
-    if not marks:
-        return query
-    names = name_words(query)
-    pool = {d for d, k in keys.items() if names & k.names} or set(keys)
-    for start, end, q, y in reversed(marks):
-        own = [d for d in pool if keys[d].fiscal == (q, y)]
-        labels = {p for d in own for p in keys[d].periods if p[0] and p[1]}
-        if len(labels) == 1 and labels != {(q, y)}:
-            lq, ly = labels.pop()
-            query = f"{query[:start]}Q{lq} {ly}{query[end:]}"
-    return query
 
 
 _KEYS: dict[tuple[str, str], DocumentKeys] = {}

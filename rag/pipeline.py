@@ -18,14 +18,13 @@ from rag.answer.causes import CAUSES
 from rag.answer.cite import Attributor, Citation, cited_after, cited_first, number_citations
 from rag.answer.comparisons import with_causes
 from rag.answer.forms import classify, explained, lines_text
-from rag.answer.periods import periods, series_documents
+from rag.answer.periods import in_document_periods, periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.sections import section_list
 from rag.context import (
     dated,
     document_keys,
-    in_document_periods,
     period_documents,
     steer,
     within_query,

@@ -79,6 +79,33 @@ def fiscal_quarters(text: str) -> list[tuple[int, int, str, str]]:
     ]
 
 
+# "the second quarter of fiscal year 2023 compared with the second quarter of fiscal year 2022"
+_COMPARED = re.compile(r"(?i)\s*,?\s*(?:as\s+)?compared\s+(?:with|to)\s+(?:the\s+)?")
+
+
+def own_fiscal_quarter(texts) -> tuple[str, str] | None:
+    """The fiscal quarter a filing reports, as (quarter, year): the one its text compares with
+    the same quarter a year before ("Highlights from the second quarter of fiscal year 2023
+    compared with the second quarter of fiscal year 2022") most often; None when it makes no
+    such comparison (a company whose quarters are the calendar's, or one that says "Q2").
+    Counting every mention picks the wrong one: Microsoft's filings name the first quarter of
+    fiscal year 2022 (a tax benefit) more often than their own.
+
+    >>> own_fiscal_quarter(["Revenue for the third quarter of fiscal year 2024 compared to the "
+    ...     "third quarter of fiscal year 2023 rose.", "In the first quarter of fiscal year 2022"])
+    ('3', '2024')
+    >>> own_fiscal_quarter(["Net sales rose in the third quarter of 2023."]) is None
+    True
+    """
+    paired: dict[tuple[str, str], int] = {}
+    for t in texts:
+        found = fiscal_quarters(t)
+        for (_, end, q, y), (start, _, q2, y2) in zip(found, found[1:], strict=False):
+            if q2 == q and int(y2) == int(y) - 1 and _COMPARED.fullmatch(t[end:start]):
+                paired[(q, y)] = paired.get((q, y), 0) + 1
+    return max(paired, key=paired.__getitem__) if paired else None
+
+
 def period_spans(text: str) -> list[tuple[int, int, str | None, str | None]]:
     """`period_mentions` with where each mention ends: (start, end, quarter, year)."""
     found: list[tuple[int, int, str | None, str | None]] = []

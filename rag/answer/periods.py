@@ -1,11 +1,13 @@
 """Periods: the quarters and years a question or a document's name says ("Q1 2023", "2023 Q3
-AAPL.pdf"), their order, and the documents of one series (a company's filings)."""
+AAPL.pdf"), their order, the documents of one series (a company's filings), and a fiscal
+quarter asked as the documents' names say it (`in_document_periods`)."""
 
 from __future__ import annotations
 
 import re
 
-from rag.text import PERIOD_PATTERNS, period_mentions
+from rag.context import DocumentKeys, name_words
+from rag.text import PERIOD_PATTERNS, fiscal_quarters, period_mentions
 
 
 def periods(text: str) -> list[tuple[int, int]]:
@@ -67,3 +69,36 @@ def series_documents(
     named = [n for n in series if doc_period(n) in set(asked)]
     found = sorted(named or series, key=doc_order)
     return found[-most:] if len(found) > 1 else []
+
+
+def in_document_periods(query: str, keys: dict[str, DocumentKeys]) -> str:
+    """`query` with each fiscal quarter it names ("the third quarter of fiscal year 2024",
+    "Q2 FY23") written as the period of the documents that report it, when their names say
+    another: NVIDIA's "2023 Q3 NVDA.pdf" reports the third quarter of fiscal year 2024, and
+    Microsoft's "2023 Q1 MSFT.pdf" the second of fiscal 2023. Read as written, the first was
+    refused ("No document covers Q3 2024") and the second answered from the next filing. Of
+    the documents the question names, when it names some; unchanged when they disagree.
+
+    >>> def keys_of(name, fiscal):
+    ...     k = DocumentKeys(None, name)
+    ...     k.fiscal = fiscal
+    ...     return k
+    >>> keys = {n: keys_of(n, f) for n, f in [("2023 Q3 NVDA.pdf", ("3", "2024")),
+    ...     ("2023 Q2 NVDA.pdf", ("2", "2024")), ("2023 Q3 AAPL.pdf", None)]}
+    >>> in_document_periods("NVDA's R&D in the third quarter of fiscal year 2024?", keys)
+    "NVDA's R&D in the Q3 2023?"
+    >>> in_document_periods("NVDA's R&D in Q3 2023?", keys)
+    "NVDA's R&D in Q3 2023?"
+    """
+    marks = fiscal_quarters(query)
+    if not marks:
+        return query
+    names = name_words(query)
+    pool = {d for d, k in keys.items() if names & k.names} or set(keys)
+    for start, end, q, y in reversed(marks):
+        own = [d for d in pool if keys[d].fiscal == (q, y)]
+        labels = {p for d in own for p in keys[d].periods if p[0] and p[1]}
+        if len(labels) == 1 and labels != {(q, y)}:
+            lq, ly = labels.pop()
+            query = f"{query[:start]}Q{lq} {ly}{query[end:]}"
+    return query
