@@ -93,13 +93,9 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
         # Labels just above the first row ("Net sales:") open the body.
         b = i
         while (
-            b > 0
-            and i - b < 3
-            and kinds[b - 1] == "text"
-            and len(lines[b - 1].cells) == 1
+            i - b < 3
+            and _label_above(lines, kinds, b, first_value_x)
             and (_opens_rows(lines[b - 1], lines[i]) or _wrapped(lines[b - 1], lines[b], b < i))
-            and lines[b - 1].words[-1][2] < first_value_x
-            and not _gap(lines[b - 1], lines[b])
         ):
             b -= 1
         h = _header_start(lines, kinds, b, first_value_x)
@@ -108,13 +104,9 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
             # Value Recorded in Other Comprehensive Income"), with the headers above them.
             k = b
             while (
-                k > 0
-                and b - k < 4
-                and kinds[k - 1] == "text"
-                and len(lines[k - 1].cells) == 1
-                and lines[k - 1].words[-1][2] < first_value_x
+                b - k < 4
+                and _label_above(lines, kinds, k, first_value_x)
                 and not _ENDS_SENTENCE.search(lines[k - 1].text)
-                and not _gap(lines[k - 1], lines[k])
             ):
                 k -= 1
                 top = _header_start(lines, kinds, k, first_value_x)
@@ -127,6 +119,17 @@ def find_tables(lines: list[Line]) -> list[tuple[int, int, int]]:
         else:
             i += 1
     return tables
+
+
+def _label_above(lines: list[Line], kinds: list[str], k: int, first_value_x: float) -> bool:
+    """Whether the line above line `k` is words in the label column, close above it."""
+    return (
+        k > 0
+        and kinds[k - 1] == "text"
+        and len(lines[k - 1].cells) == 1
+        and lines[k - 1].words[-1][2] < first_value_x
+        and not _gap(lines[k - 1], lines[k])
+    )
 
 
 def _header_start(lines: list[Line], kinds: list[str], b: int, first_value_x: float) -> int:
