@@ -86,7 +86,7 @@ def in_document_periods(query: str, keys: dict[str, DocumentKeys]) -> str:
     >>> keys = {n: keys_of(n, f) for n, f in [("2023 Q3 NVDA.pdf", ("3", "2024")),
     ...     ("2023 Q2 NVDA.pdf", ("2", "2024")), ("2023 Q3 AAPL.pdf", None)]}
     >>> in_document_periods("NVDA's R&D in the third quarter of fiscal year 2024?", keys)
-    "NVDA's R&D in the Q3 2023?"
+    "NVDA's R&D in Q3 2023?"
     >>> in_document_periods("NVDA's R&D in Q3 2023?", keys)
     "NVDA's R&D in Q3 2023?"
     """
@@ -100,5 +100,6 @@ def in_document_periods(query: str, keys: dict[str, DocumentKeys]) -> str:
         labels = {p for d in own for p in keys[d].periods if p[0] and p[1]}
         if len(labels) == 1 and labels != {(q, y)}:
             lq, ly = labels.pop()
-            query = f"{query[:start]}Q{lq} {ly}{query[end:]}"
+            head = re.sub(r"(?i)\bthe\s+$", "", query[:start])  # "in the Q3 2023"
+            query = f"{head}Q{lq} {ly}{query[end:]}"
     return query
