@@ -502,12 +502,15 @@ def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, 
     for h, i, j, kind in sorted(tables):
         header = lines[h:i]
         if kind == "figures":
-            rows, _, columns = _body_columns(lines[i:j])
+            body, _, columns = _body_columns(lines[i:j])
             own = [x for x in header if not (_UNIT.fullmatch(x.text) or _MARK.fullmatch(x.text))]
-            tol = statistics.median(ln.h for ln in rows) if rows else 0
-            if _headed(header):
+            if own:
                 above = (own, columns)
-            elif above and _same_columns(above[1], columns, tol):
+            elif (
+                above
+                and body
+                and _same_columns(above[1], columns, statistics.median(ln.h for ln in body))
+            ):
                 header = above[0] + header
         for ln in lines[at:h]:
             if prose and breaks(ln):
