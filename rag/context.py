@@ -273,7 +273,7 @@ class DocumentKeys:
     (A title's words are capitalised whatever they are: "A New Model for Regional Cooperation"
     names no document.)"""
 
-    __slots__ = ("ended", "fiscal", "names", "periods", "words")
+    __slots__ = ("days", "ended", "fiscal", "names", "periods", "words")
 
     def __init__(self, first: Chunk | None, name: str, texts=()):
         # The title (the context's first part) and the file name; the heading path and page
@@ -288,8 +288,12 @@ class DocumentKeys:
         opening = first.text[:1500] if first is not None else ""
         self.names = name_words(words) | name_words(opening)
         self.ended = ended_dates(opening)
+        texts = list(texts)
         # the fiscal quarter its passages (`texts`) say it reports (`own_fiscal_quarter`)
         self.fiscal = own_fiscal_quarter(texts)
+        # every day its passages name ("declared on September 19, 2023"): a day is an
+        # identifier that few documents of a series share
+        self.days = set().union(*map(dates, texts)) if texts else set()
 
     @property
     def latest(self) -> tuple[int, int] | None:
@@ -425,6 +429,12 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     ended = {d for d, k in keys.items() if k.ended & days} if days else set()
     if ended and len(ended) < len(keys) and (not named or ended & named):
         return ended & named if named else ended
+    # Else the documents whose passages name that day ("dividends declared on September 19,
+    # 2023" is in one filing's dividend table; "as of September 24, 2022", a fiscal year's
+    # end, in each later filing's balance sheet).
+    said = {d for d, k in keys.items() if k.days & days} if days else set()
+    if said and len(said) < len(keys) and (not named or said & named):
+        return said & named if named else said
     if not STEER_SEVERAL and several_periods and not named:
         return None
     if asked:

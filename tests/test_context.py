@@ -5,7 +5,8 @@ import pytest
 from rag import RAG, Settings
 from rag.answer.abstain import missing_numbers
 from rag.answer.reading import ReaderGenerator
-from rag.context import embedding_text, known_text
+from rag.context import DocumentKeys, embedding_text, known_text, steered_documents
+from rag.ingest.chunk import Chunk
 from tests.conftest import build_rag
 
 BODY = (
@@ -430,3 +431,51 @@ def test_a_question_asking_why_quotes_the_sentence_saying_why_of_its_period_and_
     assert not a.abstained, a.why
     assert a.citations[0].quote.startswith("Greater Asia net sales decreased during the third")
     assert "rye bread" in a.short_answer.text
+
+
+DIVIDENDS = {
+    "2023 Q1 Birch.txt": ("April 1, 2023", "March 14, 2023", "$0.68", "5,060"),
+    "2023 Q2 Birch.txt": ("July 1, 2023", "June 13, 2023", "$0.68", "5,054"),
+    "2023 Q3 Birch.txt": ("September 30, 2023", "August 15, 2023", "$0.75", "5,573"),
+}
+
+
+def test_a_day_the_question_names_answers_from_the_row_it_heads(tmp_path, embedder):
+    """ "declared on August 15, 2023": no report's period ended that day; the row that day
+    heads answers, its cell the one the question names, though a row of each quarter's
+    dividends per share says "dividends" too. A day no document names is said as a day."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, (ended, day, per_share, amount) in DIVIDENDS.items():
+        (docs / name).write_text(
+            f"Birch Foods quarterly report.\n\nFor the quarterly period ended {ended}.\n\n"
+            f"Cash dividends declared per common share — Three Months Ended {ended}: "
+            f"{per_share}\n\nOur Board of Directors declared the following dividends:\n\n"
+            f"{day} — Record Date: May 18, 2023; Dividend Per Share: {per_share}; "
+            f"Amount: ${amount}\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("How much did Birch Foods pay per share in dividends declared on August 15, 2023?")
+    assert not a.abstained, a.why
+    assert [c.doc for c in a.citations] == ["2023 Q3 Birch.txt"]
+    assert a.short_answer.text == "$0.75"
+    b = rag.ask("What total amount of dividends did Birch Foods declare on June 13, 2023?")
+    assert b.short_answer.text == "$5,054"
+    c = rag.ask("What dividend per share did Birch Foods declare on December 12, 2023?")
+    assert c.abstained and c.why == "The documents never mention December 12, 2023."
+
+
+def test_a_day_no_period_ended_on_steers_to_the_reports_naming_it():
+    """No report's period ended on August 15, 2023; one report's passages name that day."""
+    keys = {
+        name: DocumentKeys(
+            Chunk(f"{name}::0", name, 0, 9, f"For the quarterly period ended {ended}."),
+            name,
+            [f"Dividends declared on {day}: {per_share}."],
+        )
+        for name, (ended, day, per_share, _) in DIVIDENDS.items()
+    }
+    asked = "Birch Foods dividends declared on August 15, 2023?"
+    assert steered_documents(asked, keys) == {"2023 Q3 Birch.txt"}
+    assert steered_documents("Birch Foods dividends declared on May 2, 2023?", keys) is None

@@ -79,6 +79,21 @@ def test_the_cell_follows_the_period_words_of_the_question():
     assert older_first.cells[pick_cell(older_first, "inventories")][1] == "36,647"
 
 
+def test_the_day_asked_or_a_column_the_question_names_chooses_the_cell():
+    """A balance sheet's other column when the question names its day; a dividends table's
+    "Dividend Per Share" or "Amount" by the words asked, not the first or the latest."""
+    (sheet,) = chunk_rows(
+        _chunk("Total inventories — December 31, 2022: $6,820; September 24, 2022: $4,946")
+    )
+    assert sheet.cells[pick_cell(sheet, "inventories as of September 24, 2022?")][1] == "$4,946"
+    assert sheet.cells[pick_cell(sheet, "inventories?")][1] == "$6,820"
+    (dividend,) = chunk_rows(
+        _chunk("September 19, 2023 — Dividend Per Share: $0.75; Amount: $5,573")
+    )
+    assert dividend.cells[pick_cell(dividend, "What was paid per share?")][1] == "$0.75"
+    assert dividend.cells[pick_cell(dividend, "What amount was declared in all?")][1] == "$5,573"
+
+
 def test_a_shares_column_answers_only_a_question_after_a_share():
     """Intel prints each quarter's "Amount" beside its "% of Net Revenue": "What was Intel's
     net loss in Q1 2023?" had read "(23.6)%"."""
@@ -517,6 +532,31 @@ def test_a_shares_row_answers_only_a_question_after_a_share():
     assert _fact("What were total net sales in Q3 2023?", *rows) == ""
     q = "What percentage of total net sales was selling, general and administrative in Q3 2023?"
     assert _fact(q, *rows) == "Selling, general and administrative: Percentage of total net sales"
+
+
+def test_a_common_size_tables_rows_answer_only_a_question_after_a_share():
+    """NVIDIA prints its income statement again as shares of revenue ("Revenue — 100.0%", the
+    rows between without "%"): "What was net income in Q3 2023?" had read 11.5%."""
+    statement = _chunk(
+        "Revenue — Three Months Ended October 30, 2022: $5,931\n"
+        "Net income (loss) — Three Months Ended October 30, 2022: $680"
+    )
+    shares = Chunk(
+        "a.txt::1",
+        "a.txt",
+        1000,
+        1000 + 200,
+        "Revenue — Three Months Ended October 30, 2022: 100.0%\n"
+        "Cost of revenue — Three Months Ended October 30, 2022: 46.4\n"
+        "Net income — Three Months Ended October 30, 2022: 11.5%",
+    )
+    for order in ([shares, statement], [statement, shares]):
+        out = _lookup("fact", "What was net income in Q3 2023?", {"a.txt": order})
+        assert out.short_answer.text == "$680"
+        out = _lookup(
+            "fact", "What was cost of revenue as a percentage of revenue?", {"a.txt": order}
+        )
+        assert out.short_answer.text == "46.4"
 
 
 def test_a_figure_under_a_qualified_header_or_a_remainder_gives_way_to_the_plain_row():

@@ -21,6 +21,7 @@ import numpy as np
 
 from rag.context import known_text
 from rag.text import (
+    DATE,
     PERIOD_TOKEN,
     STOPWORDS,
     WORD,
@@ -103,12 +104,21 @@ def missing_numbers(question: str, text: str) -> set[str]:
     set()
     >>> missing_numbers("Revenue in Q3 2023 and 2022?", "Glacier Data Q3 FY2023 call; FY22 was weak")
     set()
+    >>> missing_numbers("Dividends declared on September 19, 2023?", "September 30, 2023: $0.75")
+    {'September 19, 2023'}
     """
-    asked = {w for w in content_tokens(_KIND_CODE.sub(" ", question)) if w[0].isdigit()}
+    question = _KIND_CODE.sub(" ", question)
+    asked = {w for w in content_tokens(question) if w[0].isdigit()}
     # a fiscal period written as one word names its year: "FY2023", "Q3FY23"
     text = _FISCAL_YEAR.sub(lambda m: f" {m.group()} {_full_year(m.group(1))} ", text)
     present = set(content_tokens(text))
-    return {w for w in asked if w not in present}
+    missing = {w for w in asked if w not in present}
+    # A day's number is said with its day: "never mention September 19, 2023", not "19".
+    for m in DATE.finditer(question):
+        numbers = {w for w in content_tokens(m.group()) if w[0].isdigit()}
+        if numbers & missing:
+            missing = (missing - numbers) | {" ".join(m.group().split())}
+    return missing
 
 
 _FISCAL_YEAR = re.compile(r"(?i)\b(?:q[1-4]\s?|h[12]\s?)?fy'?(\d{2}|\d{4})\b")

@@ -134,6 +134,51 @@ def document_rows(chunks: list[Chunk]) -> list[Row]:
     return list(out.values())
 
 
+# A cell of a share: "11.5%", "(0.4)%", or, between a table's first and last rows, where
+# statements print the sign once, "46.4"; a dash for none.
+_PERCENT = re.compile(r"\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s?%|\(?[-−]?\d+\.\d\)?|[—–-]")
+_WHOLE = re.compile(r"100(?:\.0+)?\s?%")
+# rows of one table lie this close (characters of the document) however their passages split
+_NEAR = 300
+
+
+def shares_of_a_whole(rows: list[Row]) -> set[tuple[str, int]]:
+    """The rows (by `Row.where`) of a table that states every line as a share of a whole: a
+    "common-size" statement, from its revenue row reading 100.0% in each column down while
+    the rows hold shares. Their labels say "Net income", but 11.5% is no net income: NVIDIA's
+    had answered "What was net income?".
+
+    >>> def row(i, text):
+    ...     c = Chunk(f"a::{i}", "a", i * 100, i * 100 + len(text), text)
+    ...     return chunk_rows(c)[0]
+    >>> rows = [row(0, "Gross margin — Q3 2023: 74.0%; Q3 2022: 53.6%"),
+    ...     row(1, "Revenue — Q3 2023: 100.0%; Q3 2022: 100.0%"),
+    ...     row(2, "Cost of revenue — Q3 2023: 26.0; Q3 2022: 46.4"),
+    ...     row(3, "Net income — Q3 2023: 51.0%; Q3 2022: 11.5%"),
+    ...     row(4, "Net income — Q3 2023: $9,243; Q3 2022: $680")]
+    >>> sorted(w[1] for w in shares_of_a_whole(rows))
+    [142, 246, 343]
+    """
+    out: set[tuple[str, int]] = set()
+    end = None
+    whole = False
+    for r in sorted(rows, key=lambda r: r.where):
+        values = [v.strip() for _, v, *_ in r.cells]
+        if all(_WHOLE.fullmatch(v) for v in values):
+            whole = True
+        elif not (
+            whole
+            and end is not None
+            and r.chunk.start + r.start - end <= _NEAR
+            and all(_PERCENT.fullmatch(v) for v in values)
+        ):
+            whole = False
+        if whole:
+            out.add(r.where)
+        end = r.chunk.start + r.end
+    return out
+
+
 # ---- scoring ---------------------------------------------------------------------------------
 
 
@@ -227,6 +272,10 @@ def _when(header: str) -> tuple[int, int, int] | None:
     return (int(max(years)), 0, 0) if years else None
 
 
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in content_tokens(text) if not w[0].isdigit()}
+
+
 def pick_cell(row: Row, question: str) -> int:
     """The index of the cell a question asks for: the column whose header names the duration
     and period it names; else the current period: the shortest duration, the latest date
@@ -250,10 +299,19 @@ def pick_cell(row: Row, question: str) -> int:
     # a share's column ("% of Net Revenue" beside "Amount") answers only a question after a
     # share, and before the amount's: "What was Intel's net loss in Q1 2023?" had read "(23.6)%"
     ratio = bool(ASKS_RATIO.search(question))
+    days = dates(question)
+    words = _stems(question)
 
     def wanted(i: int) -> float:
         share = bool(SHARE_LABEL.search(heads[i]))
         score = (0.5 if share else 0.0) if ratio else (-3.0 if share else 0.0)
+        # the day asked ("as of September 24, 2022"), not the latest column beside it
+        if days & dates(heads[i]):
+            score += 1.5
+        # a column named by words, not a period ("Dividend Per Share" beside "Amount"), that
+        # the question names ("paid per share")
+        if whens[i] is None and durations[i] is None and words & _stems(heads[i]):
+            score += 0.5
         d = durations[i]
         if months and d and (d == months or (months == 12 and d == longest)):
             score += 2
@@ -316,13 +374,16 @@ def lookup(
     if not terms or not docs:
         return None
     by_doc = {d: document_rows(chunks_of(d)) for d in docs}
-    # a share's row ("...: Percentage of total net sales") answers only a question after a share
+    # a share's row ("...: Percentage of total net sales", or a common-size table's "Net
+    # income") answers only a question after a share
     shares = ASKS_RATIO.search(question)
     every = [
         r
         for rows in by_doc.values()
+        for whole in [set() if shares else shares_of_a_whole(rows)]
         for r in rows
-        if read_value(r, question) and (shares or not SHARE_LABEL.search(r.label))
+        if read_value(r, question)
+        and (shares or not (SHARE_LABEL.search(r.label) or r.where in whole))
     ]
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
@@ -542,19 +603,23 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         from rag.answer.measures import computed  # "gross margin", "growth": from two cells
 
         out = computed(form, query, passages, snap, passage_of, ts, out)
-    if out is None and form == "fact":
+    # A year, day or figure the user named that the cited rows' documents never carry: not
+    # theirs ("10-Q" names the kind of filing, not a number).
+    said = _FILING.sub(" ", asked or query)
+
+    def carried(found: Outcome | None) -> Outcome | None:
+        if found is None or missing_numbers(said, known_text([s[1] for s in found.supports])):
+            return None
+        return found
+
+    if (out := carried(out)) is None and form == "fact":
+        # a figure row named otherwise ("Cash dividends declared per common share" for
+        # "dividends declared on September 19, 2023") leaves the row the day names
         from rag.answer.roles import office_holder  # "Who is Amazon's CEO?"
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
         docs, _ = choose_documents("fact", query, passages, snap)
-        out = answer_from_word_rows(asked or query, passages) or office_holder(
-            asked or query, docs, snap.doc_chunks, passage_of
+        out = carried(answer_from_word_rows(asked or query, passages)) or carried(
+            office_holder(asked or query, docs, snap.doc_chunks, passage_of)
         )
-    if out is None:
-        return None
-    # A year or figure the user named that the cited rows' documents never carry: not theirs.
-    # ("10-Q" names the kind of filing, not a number.)
-    said = _FILING.sub(" ", asked or query)
-    if missing_numbers(said, known_text([s[1] for s in out.supports])):
-        return None
     return out

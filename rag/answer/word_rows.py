@@ -56,12 +56,14 @@ def _names(question: str, label: str) -> int:
     return int(bool(words) and words <= set(content_tokens(question)))
 
 
-def _asks(question: str, header: str) -> bool:
-    """Whether a word of the question starts the header's or is started by it ("mean" and
-    "Meaning"), four letters at least."""
+def _asks(question: str, header: str) -> float:
+    """The share of the header's words (four letters at least) that a word of the question
+    starts or is started by ("mean" and "Meaning"): "total amount of dividends" asks for
+    "Amount" (1) before "Dividend Per Share" (1/2)."""
     asked = [w for w in content_tokens(question) if len(w) >= 4]
     heads = [w for w in content_tokens(header) if len(w) >= 4]
-    return any(h.startswith(q) or q.startswith(h) for q in asked for h in heads)
+    said = [h for h in heads if any(h.startswith(q) or q.startswith(h) for q in asked)]
+    return len(said) / len(heads) if heads else 0.0
 
 
 # A range in a cell: "5 to 38 C", "0.1-0.4 MPa", "220–240 V".
@@ -111,7 +113,9 @@ def answer_from_word_rows(question: str, passages) -> Outcome | None:
         return None
     _, _, p, a, b, (_, cells) = min(found, key=lambda x: x[:2])
     c = p.chunk
-    asked = [x for x in cells if x[0] and _asks(question, x[0])]
+    share = {x: _asks(question, x[0]) if x[0] else 0.0 for x in cells}
+    most = max(share.values())
+    asked = [x for x in cells if most and share[x] == most]
     cell = asked[0] if len(asked) == 1 else cells[0] if len(cells) == 1 else None
     short = None
     if cell is not None:
