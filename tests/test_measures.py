@@ -192,3 +192,89 @@ def test_a_total_the_balance_sheet_splits_is_the_sum_of_its_two_rows(tmp_path, e
     assert a.answer.splitlines()[-1] == (
         "- Total term debt: 7,216 + 98,071 = 105,287, computed from [1] and [2]"
     )
+
+
+def test_a_measure_as_a_percentage_of_another_reads_its_own_row_and_says_the_share(
+    tmp_path, embedder, reader
+):
+    """ "Operating income as a percentage of net sales" names the part's own measure: Amazon's
+    had read a row of its table of expenses as shares of net sales ("Other operating expense
+    (income), net": 0.1), and, read as a segment's share, the cash flow's net income."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rows = {
+        "Total net sales": "134,383",
+        "Operating income": "7,681",
+        "OPERATING ACTIVITIES: Net income (loss)": "6,750",
+        "Percent of Net Sales: Other operating expense (income), net": "0.1",
+    }
+    (docs / "2023 Q2 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        + "\n\n".join(
+            f"{label} — Three Months Ended June 30, 2023: {a}" for label, a in rows.items()
+        ),
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What was Bell's operating income as a percentage of net sales in Q2 2023?")
+    assert not a.abstained, a.why
+    assert [c.quote.split(" — ")[0] for c in a.citations] == ["Operating income", "Total net sales"]
+    assert (
+        a.answer.splitlines()[-1] == "- Share: 7,681 of 134,383 = 5.7%, computed from [1] and [2]"
+    )
+
+
+def test_compare_two_things_of_one_measure_reads_a_row_each(tmp_path, embedder, reader):
+    """ "Compare Apple's Mac and iPad net sales" had read the iPad rows only; "AWS and North
+    America operating income" read AWS's net sales: a side naming only a name takes the
+    other's measure."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rows = {
+        "Net sales by category: Mac": "7,735",
+        "Net sales by category: iPad": "9,396",
+        "Net sales: Lamps": "2,310",
+        "Lamps: Operating income": "512",
+        "Dials: Operating income": "1,207",
+    }
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        + "\n\n".join(
+            f"{label} — Three Months Ended December 31, 2022: {a}" for label, a in rows.items()
+        ),
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    for question, labels in (
+        (
+            "Compare Bell's Mac and iPad net sales in Q1 2023.",
+            ["Net sales by category: Mac", "Net sales by category: iPad"],
+        ),
+        (
+            "Compare Bell's Lamps and Dials operating income in Q1 2023",
+            ["Lamps: Operating income", "Dials: Operating income"],
+        ),
+    ):
+        a = rag.ask(question)
+        assert [c.quote.split(" — ")[0] for c in a.citations] == labels, a.answer
+
+
+def test_the_reader_answers_no_measure_off_a_row_of_another_and_no_part_of_a_number(
+    tmp_path, embedder, reader
+):
+    """ "How many employees did Amazon have?" read "711" of "Ending additional paid-in capital
+    — ...: 92,711": the word pieces of a number are no answer, nor is a row whose label names
+    another measure."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\nChanges in stockholders' equity:\n\n"
+        "Ending additional paid-in capital — Three Months Ended September 30, 2023: 92,711\n\n"
+        "Ending accumulated deficit — Three Months Ended September 30, 2023: (4,315)",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How many employees did Bell have as of September 30, 2023?")
+    assert a.abstained, a.answer
+    b = rag.ask("What was Bell's ending additional paid-in capital at September 30, 2023?")
+    assert b.short_answer.text == "92,711"

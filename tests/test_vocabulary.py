@@ -46,3 +46,21 @@ def test_how_a_figure_came_about_and_a_second_question_name_no_row():
     assert _fact("research and development in Q3 2022 and what's driving it", *rows) == (
         "Research and development"
     )
+
+
+def test_what_a_segment_lost_reads_its_operating_loss_row():
+    """ "How much did Amazon's international segment lose?" had read a sentence on exchange
+    rates: "lose" is a loss, and a segment's rows say its name, not the word "segment"."""
+    rows = (
+        "International: Net sales — Three Months Ended September 30, 2022: $27,720",
+        "International: Operating income (loss) — Three Months Ended September 30, 2022: $(2,466)",
+        "Net loss — Three Months Ended September 30, 2022: $(2,900)",
+    )
+    q = "How much did the international segment lose in Q3 2022?"
+    assert _fact(q, *rows) == "International: Operating income (loss)"
+    # "layoffs" are what filings call severance for role eliminations
+    rows = (
+        "Other operating expense (income), net — Three Months Ended March 31, 2023: 223",
+        "Severance costs for planned role eliminations — Three Months Ended March 31, 2023: 470",
+    )
+    assert _fact("How much were the layoffs in Q1 2023?", *rows) == rows[1].split(" — ")[0]

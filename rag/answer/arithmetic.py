@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.tables import Row, parse_row, read_value
+from rag.answer.cells import read_value
+from rag.answer.tables import Row, parse_row
 from rag.ingest.chunk import Chunk
 
 # The question asks how much something moved, not only what it was in each period.
@@ -34,7 +35,9 @@ ASKS_EXTREME = re.compile(
 )
 # The question asks for one figure as a share of another.
 ASKS_SHARE = re.compile(
-    r"\b(?:what|which) (?:percentage|percent|share|proportion|portion|fraction) of\b", re.I
+    r"\b(?:what|which) (?:percentage|percent|share|proportion|portion|fraction) of\b|"
+    r"\bas an? (?:percentage|percent|share|proportion|fraction) of\b",
+    re.I,
 )
 _AMOUNT = re.compile(
     r"(?<![\w.,])(?P<neg>\()?(?P<cur>[$€£])?\s?(?P<neg2>\()?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -166,6 +169,9 @@ def share_line(question: str, sentences: list[str], numbers: list[int]) -> str |
     >>> share_line("What percentage of total revenue did Services contribute in Q3 2023?",
     ...     ["Services — Q3 2023: 21,213", "Total net sales — Q3 2023: 81,797"], [1, 2])
     'Share: 21,213 of 81,797 = 25.9%, computed from [1] and [2]'
+    >>> share_line("What was operating income as a percentage of net sales in Q3 2023?",
+    ...     ["Operating income — Q3 2023: 11,188", "Total net sales — Q3 2023: 143,083"], [1, 2])
+    'Share: 11,188 of 143,083 = 7.8%, computed from [1] and [2]'
     """
     if len(sentences) != 2 or not ASKS_SHARE.search(question):
         return None

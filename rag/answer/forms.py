@@ -102,7 +102,9 @@ RULES = (
     ),
     (
         "list",
-        r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(factors|risk factors|risks|segments|products|"
+        # ("total liabilities" is one figure)
+        r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(?<!total )(factors|risk factors|risks|"
+        r"segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
         r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|(what|which) ([\w'’]+ ){1,3}elements|"
         r"(what|which) (are|were) the (\w+ )?(main|key|primary|principal|major) (causes|reasons)|"
@@ -151,6 +153,8 @@ def classify(question: str) -> str:
     'summary'
     >>> classify("What is the name of Russia's eastward-looking strategy?")
     'fact'
+    >>> classify("What were Apple's total liabilities?"), classify("What liabilities does it list?")
+    ('fact', 'list')
     """
     q = question.strip().lower()
     for form, rule in RULES:
@@ -166,6 +170,14 @@ _TWO_MEASURES = re.compile(
     r"^(?P<a>.+?)\b(?:compared? (?:to|with|against)|(?:stacks?|measures?|measured) up (?:against|to)|"
     r"versus|vs\.?|"
     r"relative to|as a (?:share|percentage|percent) of)\s+(?P<b>.+)$",
+    re.I,
+)
+
+
+# "Compare Apple's Mac and iPad net sales in Q1 2023": the two things after the verb
+_COMPARE_TWO = re.compile(
+    r"^(?:please\s+)?(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|versus|vs\.?)\s+"
+    r"(?P<b>.+)$",
     re.I,
 )
 
@@ -190,14 +202,23 @@ def two_measures(question: str) -> tuple[str, str] | None:
     True
     >>> two_measures("How has Apple's total net sales changed over time?") is None
     True
+    >>> two_measures("Compare Apple's Mac and iPad net sales in Q1 2023.")
+    ("Apple's Mac net sales", 'iPad net sales.')
+    >>> two_measures("Compare Apple's net sales in Q1 2023 and Q2 2023") is None
+    True
     """
-    m = _TWO_MEASURES.match(question.strip())
+    m = _TWO_MEASURES.match(question.strip()) or _COMPARE_TWO.match(question.strip())
     if not m:
         return None
     a, b = (" ".join(_WHEN.sub(" ", m[k]).split()) for k in ("a", "b"))
     b = re.sub(r"\s+([?.!,])", r"\1", b)
     if len(content_tokens(a)) < 2 or not content_tokens(re.sub(r"[?.!]", "", b)):
         return None
+    # "AWS and North America operating income": a side of names only takes the other's measure
+    own = [w for w in re.findall(r"[\w&'’-]+", a) if not re.search(r"['’]s$", w)]
+    tail = re.search(r"(?:\b[a-z][a-z\d&-]*\s*)+(?=[?.!]*$)", b)
+    if own and all(w[0].isupper() for w in own) and tail:
+        a = f"{a} {tail.group().strip()}"
     return a, b
 
 
@@ -296,9 +317,10 @@ def score_lines(
     by its rarity among all the sentences. `rows`: (passage, table row) pairs of the documents
     asked about (`row_lists.form_rows`), scored the same way beside the sentences; a row line's
     words are its label's (its column headers name periods, not what is asked). `asked`: the
-    user's own words, whose periods choose the cell a row is read at (`tables.read_value`)."""
+    user's own words, whose periods choose the cell a row is read at (`cells.read_value`)."""
+    from rag.answer.cells import read_value
     from rag.answer.row_lists import label_holds
-    from rag.answer.tables import chunk_rows, read_value
+    from rag.answer.tables import chunk_rows
     from rag.answer.vocabulary import expand
 
     items = []

@@ -120,7 +120,7 @@ def set_against(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
             "fact", f"{side} {said}".strip(), docs, snap.doc_chunks, passage_of, names, ts
         )
 
-    if share_sides(query):
+    if share_sides(query) and not _AS_SHARE.match(query.strip()):
         # the whole's row first; the part is named in its words ("Services" of "Total net
         # sales" is "Services net sales", not "Cost of sales: Services")
         whole = read(sides[1])
@@ -147,20 +147,32 @@ _SHARE_FROM = re.compile(
     r"attributable to|earned in|earned from) (?P<part>.+?)"
     r"(?P<rest>\b(?:in|for|during|as of|over)\b[^?]*)?\??$"
 )
+# "What was Amazon's operating income as a percentage of net sales in Q2 2023?": the part
+# names its own measure
+_AS_SHARE = re.compile(
+    r"(?i)^(?:what|how much) (?:was|is|were|are) (?P<part>.+?),? as an? "
+    r"(?:percentage|percent|share|proportion|fraction) of (?P<whole>.+?)"
+    r"(?P<rest>\b(?:in|for|during|as of|over)\b[^?]*)?\??$"
+)
 _WHOLE_ONLY = re.compile(r"(?i)\b(?:total|overall|combined|the|its|their|\w+['’]s)\b")
 
 
 def share_sides(question: str) -> tuple[str, str] | None:
     """The part and the whole of a question after one's share of the other, each as the measure
-    a row would name (the part takes the whole's measure: a segment's share of revenue is its
-    revenue), or None.
+    a row would name (a segment takes the whole's measure: a segment's share of revenue is its
+    revenue; "operating income as a percentage of net sales" names its own), or None.
 
     >>> share_sides("What percentage of Apple's total revenue did the Services segment "
     ...     "contribute in Q3 2023?")
     ('the Services segment revenue', "Apple's total revenue")
     >>> share_sides("What percentage of Apple's revenue came from Greater China in Q3 2023?")
     ('Greater China revenue', "Apple's revenue")
+    >>> share_sides("What was Amazon's operating income as a percentage of net sales in Q2 2023?")
+    ("Amazon's operating income", 'net sales')
     """
+    m = _AS_SHARE.match(question.strip())
+    if m:
+        return m["part"].strip(), m["whole"].strip()
     m = _SHARE_OF.match(question.strip()) or _SHARE_FROM.match(question.strip())
     if not m:
         return None
@@ -327,7 +339,7 @@ def year_before(row, i: int) -> int | None:
     >>> year_before(chunk_rows(Chunk("a::0", "a", 0, len(t), t))[0], 0)
     1
     """
-    from rag.answer.tables import _months, _when
+    from rag.answer.cells import _months, _when
 
     heads = [h for h, *_ in row.cells]
     d, w = _months(heads[i]), _when(heads[i])
@@ -348,7 +360,8 @@ def growth(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outc
     duration's a year before, of the row the question names without its growth words, a
     comparison of two lines (the earlier first); else `found`. A row printing the growth
     itself ("Year-over-year Percentage Growth: ...") answers as it is."""
-    from rag.answer.tables import chunk_rows, pick_cell
+    from rag.answer.cells import pick_cell
+    from rag.answer.tables import chunk_rows
 
     if not ASKS_GROWTH.search(query):
         return found

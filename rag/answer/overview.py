@@ -75,7 +75,8 @@ def summary_section(doc: str, layout) -> Section | None:
 def report_summary(question: str, query: str, asked: str, snap, layout_of, passages, most: int):
     """A whole report's summary (`asks_whole`): an `Outcome` citing its headline rows and the
     leads of its summary section, or None."""
-    from rag.answer.tables import asked_names, choose_documents, document_rows, read_value
+    from rag.answer.cells import read_value
+    from rag.answer.tables import asked_names, choose_documents, document_rows
     from rag.context import document_keys
     from rag.retrieve import Passage
 

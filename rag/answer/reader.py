@@ -159,10 +159,25 @@ def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
     >>> t = "Harbin is in China"; a, b = widen_to_words(t, 2, 9); t[a:b]
     'Harbin is'
+
+    Nor inside a number: the word pieces of "92,711" are "92", ",", "711", and "711" alone
+    had answered how many employees a company had.
+
+    >>> t = "capital: 92,711; rate 4.25%"; [t[slice(*widen_to_words(t, t.index(x), t.index(x) + len(x)))] for x in ("711", "92", "25")]
+    ['92,711', '92,711', '4.25']
     """
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+
+    def part(i: int) -> bool:  # text[i] belongs to a word or a number
+        return text[i].isalnum() or (
+            text[i] in ",."
+            and 0 < i < len(text) - 1
+            and text[i - 1].isdigit()
+            and text[i + 1].isdigit()
+        )
+
+    while start > 0 and part(start - 1) and part(start):
         start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+    while end < len(text) and part(end - 1) and part(end):
         end += 1
     return start, end
 

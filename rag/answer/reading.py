@@ -20,13 +20,13 @@ from rag.answer.base import Model, Outcome, Rival, ShortAnswer
 from rag.answer.causes import (
     SAYS_WHY,
     WHY_WORDS_FACTOR,
-    asks_why,
     asks_why_moved,
     bound_cause,
     why_sentence,
     why_words,
 )
 from rag.answer.reader import Span
+from rag.answer.row_fit import row_for_why, row_of_another_measure
 from rag.answer.spans import (
     MEASURE,
     answers,
@@ -557,7 +557,11 @@ class ReadingAnswerer:
             ok = cand.span.margin >= self.settings.reader_min_margin
         # "How long is the bridge?" is not answered "May": a measure asked wants a quantity,
         # and a passage whose best span states none does not "may answer" it either
-        typed = answers(asked or query, cand.span.text) and not _row_for_why(asked or query, cand)
+        typed = (
+            answers(asked or query, cand.span.text)
+            and not row_for_why(asked or query, cand)
+            and not row_of_another_measure(asked or query, cand)
+        )
         if not ok or not typed:
             if cand.span.margin <= 0 or not typed:
                 return Outcome(reason="not_confident", confidence=confidence)
@@ -578,17 +582,3 @@ class ReadingAnswerer:
             )
             rival = Rival(cand.rival.text, (other.chunk.text[ra:rb], other, ra, rb, score))
         return Outcome(supports, short, confidence, rival)
-
-
-def _row_for_why(question: str, cand: Candidate) -> bool:
-    """Whether a question asking why was answered off a table row: a row says how much, never
-    why ("How did Mac sales change and why?" read "iPad", the label of the next row)."""
-    from rag.answer.tables import parse_row
-
-    if not asks_why(question):
-        return False
-    text = cand.passage.chunk.text
-    at = cand.start if cand.reread else cand.span.start  # a re-read span is its sentence's
-    a = text.rfind("\n", 0, at) + 1
-    b = text.find("\n", at)
-    return parse_row(text[a : b if b >= 0 else len(text)]) is not None

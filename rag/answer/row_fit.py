@@ -3,14 +3,18 @@ column read may qualify the figure ("... 2023 Exchange Rate Effect", "Adjusted C
 may be a remainder ("Net Sales: Other") or a cost ("Cost of sales: Services") the question
 does not ask for, or have no column of the duration asked (an investee's "Six Months Ended"
 revenues for a quarter). Such rows score less, so that the plain row of the figure answers.
+A span the reader read in a row line answers only what the row is of (`row_of_another_measure`,
+`row_for_why`).
 """
 
 from __future__ import annotations
 
 import re
 
-from rag.answer.tables import Row, _months, _term_in, asked_months, pick_cell
-from rag.answer.vocabulary import PERIOD_WORDS
+from rag.answer.causes import asks_why
+from rag.answer.cells import _months, asked_months, pick_cell
+from rag.answer.tables import Row, _term_in, label_terms, parse_row
+from rag.answer.vocabulary import PERIOD_WORDS, question_terms
 from rag.text import content_tokens, stem
 
 # Of a column's header, the words that say when, not what: the rest qualify the figure.
@@ -66,3 +70,37 @@ def discounted(scored, question: str, terms: set[str]):
     out = [(s * factor(r), r) for s, r in scored]
     out.sort(key=lambda x: -x[0])
     return out
+
+
+# ---- rows the reader read: a span in a row line answers only what its row is of
+
+
+def _row_line(cand) -> str:
+    """The line of the candidate's span in its passage."""
+    text = cand.passage.chunk.text
+    at = cand.start if cand.reread else cand.span.start  # a re-read span is its sentence's
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    return text[a : b if b >= 0 else len(text)]
+
+
+def row_of_another_measure(question: str, cand) -> bool:
+    """Whether the span is a cell of a table row whose label and headers hold none of the
+    measure words the question names: "How many employees did Amazon have?" had read 92,711,
+    the row "Ending additional paid-in capital" beside "issuance of employee benefit plan
+    stock". (A question naming no measure, "What was it in Q3?", is not judged.)"""
+    row = parse_row(_row_line(cand))
+    terms = question_terms(question, set()) if row is not None else set()
+    if not terms:
+        return False
+    label, cells = row
+    said = label_terms(" ".join([label, *(h for h, *_ in cells)]))
+    return not any(_term_in(t, said) for t in terms)
+
+
+def row_for_why(question: str, cand) -> bool:
+    """Whether a question asking why was answered off a table row: a row says how much, never
+    why ("How did Mac sales change and why?" read "iPad", the label of the next row)."""
+    if not asks_why(question):
+        return False
+    return parse_row(_row_line(cand)) is not None

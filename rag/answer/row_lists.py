@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Outcome
+from rag.answer.cells import read_value
 from rag.answer.forms import BREAKDOWN
 from rag.answer.row_fit import _ASKS_COST, _COST_OF, discounted
 from rag.answer.tables import (
@@ -25,7 +26,6 @@ from rag.answer.tables import (
     document_rows,
     label_terms,
     question_terms,
-    read_value,
     score_rows,
 )
 from rag.answer.vocabulary import ASKS_RATIO, SHARE_LABEL

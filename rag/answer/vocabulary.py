@@ -31,6 +31,9 @@ SYNONYMS = {
     "expend": {"expens"},
     "expens": {"expend"},
     "cost": {"expens"},
+    # "How much did the segment lose?": its operating loss
+    "lose": {"loss"},
+    "lost": {"loss"},
     "costs": {"expens"},
     # "purchases of property and equipment": "Payments for acquisition of ...", "Additions to"
     "purcha": {"paymen", "acquis", "additi"},
@@ -60,6 +63,8 @@ ABBREVIATIONS = {
     r"\bbottom[ -]line\b": "net income",
     r"\btop[ -]line\b": "total revenue",
     r"\bheadcount\b": "employees",
+    # filings say "severance costs ... related to planned role eliminations"
+    r"\blay-?offs?\b|\blaid off\b|\bjob cuts\b": "severance role eliminations",
     r"\bCEO\b": "chief executive officer",
     r"\bCFO\b": "chief financial officer",
 }
@@ -104,6 +109,11 @@ _SECOND_QUESTION = re.compile(
     # "... trend across the quarters and what's driving it": what drives it is no row
     r"^(?P<measure>.+?),? and (?:what(?:['’]s| is| are| was| were)? (?:driving|behind|causing)|why)\b.*$"
 )
+
+
+# "Amazon's International segment": the segment's rows say its name ("International: Operating
+# income (loss)"), seldom the word (a fact's row; a summary's sentences do say it)
+DIVISION = {stem("segment"), stem("segments")}
 
 
 def question_terms(question: str, names: set[str]) -> set[str]:

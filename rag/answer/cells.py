@@ -1,0 +1,159 @@
+"""Which cell of a table row answers a question: the column of the duration, period or day
+it names, else the current period (`pick_cell`); and which rows hold shares of a whole rather
+than amounts (`shares_of_a_whole`). Rows are `rag.answer.tables.Row`s."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rag.answer.periods import periods
+from rag.answer.vocabulary import ASKS_RATIO, SHARE_LABEL
+from rag.text import HALF_YEAR, content_tokens, dates, stem
+
+if TYPE_CHECKING:
+    from rag.answer.tables import Row
+
+_DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
+_MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
+
+
+def _months(text: str) -> int | None:
+    m = _DURATION.search(text)
+    return _MONTHS[m.group(1).lower()] if m else None
+
+
+def asked_months(question: str) -> int | None:
+    """The duration a question names: "nine months" -> 9; a quarter -> 3; None."""
+    found = _months(question)
+    if found:
+        return found
+    if HALF_YEAR.search(question):
+        return 6
+    if re.search(r"\b(year[- ]to[- ]date|ytd)\b", question, re.I):
+        return 12  # the longest column the row has
+    if re.search(r"\b(quarter|quarterly|three-month|Q[1-4])\b", question, re.I):
+        return 3
+    return None
+
+
+def _when(header: str) -> tuple[int, int, int] | None:
+    """The date a column header ends its period on, as (year, month, day); a year alone
+    gives (year, 0, 0)."""
+    found = dates(header)
+    if found:
+        return max(found)
+    years = re.findall(r"\b((?:19|20)\d\d)\b", header)
+    return (int(max(years)), 0, 0) if years else None
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in content_tokens(text) if not w[0].isdigit()}
+
+
+def pick_cell(row: Row, question: str) -> int:
+    """The index of the cell a question asks for: the column whose header names the duration
+    and period it names; else the current period: the shortest duration, the latest date
+    (statements print the current period first or last), else the first column."""
+    months = asked_months(question)
+    asked = set(periods(question))
+    heads = [h for h, *_ in row.cells]
+    durations = [_months(h) for h in heads]
+    whens = [_when(h) for h in heads]
+    longest = max((d for d in durations if d), default=None)
+    shortest = min((d for d in durations if d), default=None)
+
+    def current(i: int) -> tuple:
+        d = durations[i]
+        return (
+            d is not None and d == shortest,
+            whens[i] or (0, 0, 0),
+            -i,
+        )
+
+    # a share's column ("% of Net Revenue" beside "Amount") answers only a question after a
+    # share, and before the amount's: "What was Intel's net loss in Q1 2023?" had read "(23.6)%"
+    ratio = bool(ASKS_RATIO.search(question))
+    days = dates(question)
+    words = _stems(question)
+
+    def wanted(i: int) -> float:
+        share = bool(SHARE_LABEL.search(heads[i]))
+        score = (0.5 if share else 0.0) if ratio else (-3.0 if share else 0.0)
+        # the day asked ("as of September 24, 2022"), not the latest column beside it
+        if days & dates(heads[i]):
+            score += 1.5
+        # a column named by words, not a period ("Dividend Per Share" beside "Amount"), that
+        # the question names ("paid per share")
+        if whens[i] is None and durations[i] is None and words & _stems(heads[i]):
+            score += 0.5
+        d = durations[i]
+        if months and d and (d == months or (months == 12 and d == longest)):
+            score += 2
+        named = set(periods(heads[i]))
+        if named & asked:
+            score += 1
+        elif any(y == hy for y, q in asked if q == 0 for hy, _ in named):
+            score += 0.5
+        return score
+
+    return max(range(len(heads)), key=lambda i: (wanted(i), current(i)))
+
+
+def read_value(row: Row, question: str) -> str:
+    """The value of the cell a question reads (`pick_cell`), or "" when that cell holds no
+    figure ("—"): an empty cell answers nothing ("Gross profit — —; (1,206)").
+
+    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> c = Chunk("a::0", "a", 0, 24, "Gross profit — —; (1,206)")
+    >>> read_value(chunk_rows(c)[0], "gross profit"), read_value(chunk_rows(c)[0], "") == ""
+    ('', True)
+    """
+    value = row.cells[pick_cell(row, question)][1]
+    return value if any(ch.isdigit() for ch in value) else ""
+
+
+# A cell of a share: "11.5%", "(0.4)%", or, between a table's first and last rows, where
+# statements print the sign once, "46.4"; a dash for none.
+_PERCENT = re.compile(r"\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s?%|\(?[-−]?\d+\.\d\)?|[—–-]")
+_WHOLE = re.compile(r"100(?:\.0+)?\s?%")
+# rows of one table lie this close (characters of the document) however their passages split
+_NEAR = 300
+
+
+def shares_of_a_whole(rows: list[Row]) -> set[tuple[str, int]]:
+    """The rows (by `Row.where`) of a table that states every line as a share of a whole: a
+    "common-size" statement, from its revenue row reading 100.0% in each column down while
+    the rows hold shares. Their labels say "Net income", but 11.5% is no net income: NVIDIA's
+    had answered "What was net income?".
+
+    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> def row(i, text):
+    ...     c = Chunk(f"a::{i}", "a", i * 100, i * 100 + len(text), text)
+    ...     return chunk_rows(c)[0]
+    >>> rows = [row(0, "Gross margin — Q3 2023: 74.0%; Q3 2022: 53.6%"),
+    ...     row(1, "Revenue — Q3 2023: 100.0%; Q3 2022: 100.0%"),
+    ...     row(2, "Cost of revenue — Q3 2023: 26.0; Q3 2022: 46.4"),
+    ...     row(3, "Net income — Q3 2023: 51.0%; Q3 2022: 11.5%"),
+    ...     row(4, "Net income — Q3 2023: $9,243; Q3 2022: $680")]
+    >>> sorted(w[1] for w in shares_of_a_whole(rows))
+    [142, 246, 343]
+    """
+    out: set[tuple[str, int]] = set()
+    end = None
+    whole = False
+    for r in sorted(rows, key=lambda r: r.where):
+        values = [v.strip() for _, v, *_ in r.cells]
+        if all(_WHOLE.fullmatch(v) for v in values):
+            whole = True
+        elif not (
+            whole
+            and end is not None
+            and r.chunk.start + r.start - end <= _NEAR
+            and all(_PERCENT.fullmatch(v) for v in values)
+        ):
+            whole = False
+        if whole:
+            out.add(r.where)
+        end = r.chunk.start + r.end
+    return out
