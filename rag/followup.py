@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 
 from .retrieve import Passage
 from .settings import Settings
-from .text import ASKING, content_tokens, names, numbers, stem
+from .text import ASKING, DATE, content_tokens, names, numbers, stem
 
 # Settings.follow_up_min_cosine, where it is chosen and explained.
 MIN_STANDALONE_COSINE = Settings.follow_up_min_cosine
@@ -123,9 +123,12 @@ def decide(
 
 # A follow-up naming only another period: "And in Q2 2023?", "What about the third quarter of
 # 2023?", "How about Q3 FY2024?".
+# A day too: "And as of September 24, 2022?" (`DATE`, its flags set here).
+_DAY = DATE.pattern.removeprefix("(?i)")
 _ONLY_PERIOD = re.compile(
-    r"(?i)^(?:and|but|also|what about|how about)\s+(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?"
-    r"(?P<period>(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s*(?:fiscal |fy\s?)?"
+    r"(?i)^(?:and|but|also|what about|how about)\s+(?:(?:in|for|during|over|of|on|at|as of)\s+)?"
+    rf"(?:the\s+)?(?P<period>{_DAY}|"
+    r"(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s*(?:fiscal |fy\s?)?"
     r"(?:19|20)\d\d|(?:fiscal |fy\s?)?(?:19|20)\d\d)\s*[?.!]*$"
 )
 _PERIOD_SAID = re.compile(
@@ -148,6 +151,8 @@ def another_period(question: str, history: Sequence[str]) -> str:
     'And the tea?'
     >>> another_period("What about Q1 2023?", ["What was revenue in Q3 2023?", "And Q2 2023?"])
     'What was revenue in Q1 2023?'
+    >>> another_period("And as of September 24, 2022?", ["What was inventory as of July 1, 2023?"])
+    'What was inventory as of September 24, 2022?'
     """
     m = _ONLY_PERIOD.match(question.strip())
     earlier = [h for h in history or () if h and h.strip()]
@@ -155,7 +160,9 @@ def another_period(question: str, history: Sequence[str]) -> str:
         return question
     # the previous turn may be such a follow-up itself ("What about Q1 2023?" after it)
     previous = another_period(" ".join(earlier[-1].split()), earlier[:-1])
-    said = list(_PERIOD_SAID.finditer(previous))
+    # a day for the day asked before ("inventory as of July 1, 2023"), else for its period
+    day = DATE.fullmatch(m["period"]) and DATE.search(previous)
+    said = [day] if day else list(_PERIOD_SAID.finditer(previous))
     if not said:
         return f"{previous.rstrip('?.! ')} in {m['period']}?"
     first = said[0]

@@ -7,6 +7,7 @@ import pytest
 
 from rag.answer.reading import ReaderGenerator
 from tests.conftest import build_rag
+from tests.test_tables import _labels
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +219,7 @@ def test_a_measure_as_a_percentage_of_another_reads_its_own_row_and_says_the_sha
     rag = build_rag(docs, tmp_path, embedder, reader)
     a = rag.ask("What was Bell's operating income as a percentage of net sales in Q2 2023?")
     assert not a.abstained, a.why
-    assert [c.quote.split(" — ")[0] for c in a.citations] == ["Operating income", "Total net sales"]
+    assert _labels(a) == ["Operating income", "Total net sales"]
     assert (
         a.answer.splitlines()[-1] == "- Share: 7,681 of 134,383 = 5.7%, computed from [1] and [2]"
     )
@@ -256,7 +257,7 @@ def test_compare_two_things_of_one_measure_reads_a_row_each(tmp_path, embedder, 
         ),
     ):
         a = rag.ask(question)
-        assert [c.quote.split(" — ")[0] for c in a.citations] == labels, a.answer
+        assert _labels(a) == labels, a.answer
 
 
 def test_the_reader_answers_no_measure_off_a_row_of_another_and_no_part_of_a_number(

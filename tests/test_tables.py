@@ -36,6 +36,11 @@ def reader():
     return ReaderGenerator("shipped")
 
 
+def _labels(answer) -> list[str]:
+    """The row labels of an answer's lines ("- Total net sales — ...: 81,797 [2]")."""
+    return [x[2:].split(" — ")[0] for x in answer.answer.splitlines() if " — " in x]
+
+
 def _chunk(text: str, doc: str = "a.txt") -> Chunk:
     return Chunk(f"{doc}::0", doc, 0, len(text), text)
 
@@ -283,8 +288,13 @@ def test_two_measures_set_against_each_other_read_a_row_each(tmp_path, embedder,
     rag = build_rag(docs, tmp_path, embedder, reader)
     a = rag.ask("How did Bell's operating expenses in Q1 2023 compare to its net sales?")
     assert a.form == "comparison" and not a.abstained
-    assert [c.quote for c in a.citations] == [costs, sales]
-    assert a.answer.splitlines() == [f"- {costs} [1]", f"- {sales} [2]"]
+    # each row at the cell of the period asked, its label said, the cell cited
+    q1 = "Three Months Ended March 31, 2023: "
+    assert [c.quote for c in a.citations] == [f"{q1}2,400", f"{q1}9,300"]
+    assert a.answer.splitlines() == [
+        f"- Total operating expenses — {q1}2,400 [1]",
+        f"- Total net sales — {q1}9,300 [2]",
+    ]
     # compared with earlier periods: a comparison over time, not of two measures
     assert two_measures("How did Bell's operating expenses compare to previous quarters?") is None
     assert two_measures("Bell R&D latest quarter vs earlier ones") is None  # as typed in a chat
@@ -316,9 +326,10 @@ def test_a_share_of_a_whole_reads_both_rows_and_says_the_share(tmp_path, embedde
         "What percentage of Bell's total revenue did the Services segment contribute in Q3 2023?"
     )
     assert not a.abstained, a.why
-    assert [c.quote.split(" — ")[0] for c in a.citations] == [
-        "Net sales: Services",
-        "Total net sales",
+    assert _labels(a) == ["Net sales: Services", "Total net sales"]
+    assert [c.quote for c in a.citations] == [
+        "Three Months Ended July 1, 2023: 21,213",
+        "Three Months Ended July 1, 2023: 81,797",
     ]
     assert (
         a.answer.splitlines()[-1] == "- Share: 21,213 of 81,797 = 25.9%, computed from [1] and [2]"

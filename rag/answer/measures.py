@@ -130,7 +130,7 @@ def set_against(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
         found = [read(side) for side in sides]
     if any(x is None for x in found) or found[0].supports[0][:4] == found[1].supports[0][:4]:
         return None
-    supports = [x.supports[0] for x in found]
+    supports = [_cell(x) for x in found]
     return Outcome(supports, form="comparison", labels=["", ""], notice=found[0].notice)
 
 
