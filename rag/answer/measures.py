@@ -11,7 +11,7 @@ import re
 from rag.answer.base import Outcome
 from rag.answer.periods import doc_period, period_label, periods
 from rag.answer.tables import choose_documents, document_rows, lookup
-from rag.text import LATEST
+from rag.text import LATEST, dates
 
 # A conjunct's edge: what asks, names the company ("Apple's") or the period, or a preposition.
 _EDGE = re.compile(
@@ -130,7 +130,9 @@ def set_against(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
         found = [read(side) for side in sides]
     if any(x is None for x in found) or found[0].supports[0][:4] == found[1].supports[0][:4]:
         return None
-    supports = [_cell(x) for x in found]
+    # a period asked reads each side at its cell; none asked, the rows are shown whole
+    at = periods(query) or dates(query)
+    supports = [_cell(x) if at else x.supports[0] for x in found]
     return Outcome(supports, form="comparison", labels=["", ""], notice=found[0].notice)
 
 

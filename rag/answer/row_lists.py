@@ -18,10 +18,12 @@ import re
 from rag.answer.base import Outcome
 from rag.answer.cells import read_value
 from rag.answer.forms import BREAKDOWN
+from rag.answer.periods import periods
 from rag.answer.row_fit import _ASKS_COST, _COST_OF, discounted
 from rag.answer.tables import (
     _support,
     _term_in,
+    cell_support,
     choose_documents,
     document_rows,
     label_terms,
@@ -30,7 +32,7 @@ from rag.answer.tables import (
 )
 from rag.answer.vocabulary import ASKS_RATIO, SHARE_LABEL
 from rag.context import section_words
-from rag.text import content_tokens, stem
+from rag.text import content_tokens, dates, stem
 
 
 def label_holds(terms: set[str], label: str) -> set[str]:
@@ -165,5 +167,13 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
             best = (key, items[:MAX_ROWS])
     if best is None:
         return None
-    supports = [_support(r, passage_of(r.chunk), best_score.get(id(r), 0.0)) for r in best[1]]
+    # a period asked reads each row at its cell ("AWS: Operating income — Three Months Ended
+    # September 30, 2023: $6,976"); none asked, the rows are shown whole
+    at = periods(said) or dates(said)
+    supports = [
+        cell_support(r, passage_of(r.chunk), best_score.get(id(r), 0.0), said)
+        if at
+        else _support(r, passage_of(r.chunk), best_score.get(id(r), 0.0))
+        for r in best[1]
+    ]
     return Outcome(supports, form="list")

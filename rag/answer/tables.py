@@ -216,6 +216,21 @@ def _support(row: Row, passage, score: float) -> tuple:
     return (row.chunk.text[row.start : row.end], passage, row.start, row.end, round(score, 4))
 
 
+def cell_support(row: Row, passage, score: float, question: str) -> tuple:
+    """A row as the cell the question reads (`pick_cell`): "AWS: Operating income — Three
+    Months Ended September 30, 2023: $6,976", citing that header and value.
+
+    >>> c = Chunk("a::0", "a", 0, 41, "AWS — Q3 2022: $5,403; Q3 2023: $6,976")
+    >>> cell_support(chunk_rows(c)[0], None, 1.0, "in Q3 2023")[0:4:2]
+    ('AWS — Q3 2023: $6,976', 23)
+    """
+    _, _, v0, v1 = row.cells[pick_cell(row, question)]
+    line = row.chunk.text[row.start : row.end]
+    h0 = max(line.rfind("; ", 0, v0) + 2, line.rfind(_SEP, 0, v0) + len(_SEP))
+    text = f"{row.label}{_SEP}{line[h0:v1]}"
+    return (text, passage, row.start + h0, row.start + v1, round(score, 4))
+
+
 def lookup(
     form: str,
     question: str,
