@@ -198,8 +198,8 @@ def test_a_follow_up_naming_only_another_period_asks_the_previous_question_of_it
     b = rag.ask("And in Q2 2023?", history=[first])
     assert b.question == "What was Bell's operating income by segment in Q2 2023?"
     assert b.form == "list" and not b.abstained, b.why
-    assert [c.quote.split(" — ")[0] for c in b.citations] == [
-        "Scales: Operating income",
-        "Meters: Operating income",
+    assert b.answer.splitlines() == [
+        "- Scales: Operating income — Three Months Ended Q2 2023: 70 [1]",
+        "- Meters: Operating income — Three Months Ended Q2 2023: -3 [2]",
     ]
     assert {c.doc for c in b.citations} == {"2023 Q2 BELL.txt"}

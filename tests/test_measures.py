@@ -193,6 +193,12 @@ def test_a_total_the_balance_sheet_splits_is_the_sum_of_its_two_rows(tmp_path, e
     assert a.answer.splitlines()[-1] == (
         "- Total term debt: 7,216 + 98,071 = 105,287, computed from [1] and [2]"
     )
+    # neither part named is the whole too ("term debt as of April 1, 2023" had read the
+    # current part, and with it refused, the reader had answered "Current liabilities")
+    b = rag.ask("What was Bell's term debt as of July 1, 2023?")
+    assert b.answer.splitlines()[-1] == a.answer.splitlines()[-1]
+    c = rag.ask("What was Bell's current term debt as of July 1, 2023?")
+    assert c.short_answer.text == "7,216"
 
 
 def test_a_measure_as_a_percentage_of_another_reads_its_own_row_and_says_the_share(

@@ -64,3 +64,23 @@ def test_what_a_segment_lost_reads_its_operating_loss_row():
         "Severance costs for planned role eliminations — Three Months Ended March 31, 2023: 470",
     )
     assert _fact("How much were the layoffs in Q1 2023?", *rows) == rows[1].split(" — ")[0]
+
+
+def test_what_a_company_earned_per_share_reads_its_earnings_per_share_row():
+    rows = (
+        "Net income — Three Months Ended April 1, 2023: $24,160",
+        "Diluted earnings per share — Three Months Ended April 1, 2023: $1.52",
+    )
+    assert _fact("How much did it earn per share in Q2 2023?", *rows) == rows[1].split(" — ")[0]
+
+
+def test_what_a_balance_sheet_holds_reads_its_row():
+    """ "hold" named no row: "How much inventory did Amazon hold?" was refused."""
+    rows = (
+        "Changes in operating assets and liabilities: Inventories — Six Months Ended June 30, "
+        "2023: (2,373)",
+        "Current assets: Inventories — June 30, 2023: 36,587",
+    )
+    assert _fact("How much inventory did it hold as of June 30, 2023?", *rows) == (
+        "Current assets: Inventories"
+    )

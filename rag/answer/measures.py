@@ -205,15 +205,19 @@ DERIVED = (
         "total revenue",
     ),
     # a balance a balance sheet splits into what is due within a year and after ("Current
-    # liabilities: Term debt", "Non-current liabilities: Term debt") and never totals
+    # liabilities: Term debt", "Non-current liabilities: Term debt") and never totals; "term
+    # debt" with neither part named is the whole (`tables` reads no part of it for it)
     (
         re.compile(
             r"(?i)\btotal (term debt|debt|lease liabilities|operating lease liabilities|"
-            r"finance lease liabilities|deferred revenue|unearned revenue)\b"
+            r"finance lease liabilities|deferred revenue|unearned revenue)\b|"
+            r"(?<![\w-])(?<!current )(?<!non-current )(?<!long-term )(?<!short-term )"
+            r"(term debt|lease liabilities|operating lease liabilities|finance lease liabilities|"
+            r"deferred revenue|unearned revenue)\b"
         ),
         "sum",
-        r"current \1",
-        r"non-current \1",
+        lambda m: f"current {m[1] or m[2]}",
+        lambda m: f"non-current {m[1] or m[2]}",
     ),
     # the provision's sign is the statement's convention ("Benefit (provision) for income
     # taxes — ...: (2,306)"): the rate is its size over the income before taxes
@@ -236,11 +240,17 @@ def derived_sides(question: str) -> tuple[str, str, str, str] | None:
     True
     >>> derived_sides("What is Apple's total term debt as of Q3 2023?")[1:]
     ('sum', "What is Apple's current term debt as of Q3 2023?", "What is Apple's non-current term debt as of Q3 2023?")
+    >>> derived_sides("How much term debt did Apple have?")[2]
+    'How much current term debt did Apple have?'
+    >>> derived_sides("What was Apple's current term debt?") is None
+    True
     """
     for rx, kind, first, second in DERIVED:
         m = rx.search(question)
         if m:
             name = " ".join(m[0].lower().split())
+            if kind == "sum" and not name.startswith("total "):
+                name = f"total {name}"
             return name, kind, rx.sub(first, question, 1), rx.sub(second, question, 1)
     return None
 

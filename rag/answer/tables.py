@@ -168,6 +168,49 @@ def _term_in(t: str, lab: set[str]) -> bool:
 _AMOUNT_WORDS = {"total", "net"}
 
 
+_PART = re.compile(r"(?i)^(non-?\s?)?current (assets|liabilities)\s*:\s*")
+# the balances `measures.DERIVED` sums when neither part is asked
+_SUMMED = re.compile(
+    r"(?i)(?:term debt|lease liabilities|operating lease liabilities|finance lease liabilities|"
+    r"deferred revenue|unearned revenue)"
+)
+_ASKS_PART = re.compile(r"(?i)\b(?:non-?\s?current|current|short-term|long-term|due within)\b")
+
+
+def _one_part_of_a_split_balance(row: Row, rows: list[Row], question: str) -> bool:
+    """Whether the row is the current (or non-current) part of a balance the sheet also prints
+    the other part of ("Current liabilities: Term debt" and "Non-current liabilities: Term
+    debt"), one `measures.DERIVED` sums, and the question names neither part: Apple's "term
+    debt as of April 1, 2023" is not its current part alone.
+
+    >>> def row(text):
+    ...     return chunk_rows(Chunk("a::0", "a", 0, len(text), text))[0]
+    >>> rows = [row("Current liabilities: Term debt — July 1, 2023: 7,216"),
+    ...     row("Non-current liabilities: Term debt — July 1, 2023: 98,071"),
+    ...     row("Current assets: Cash and cash equivalents — July 1, 2023: 28,408")]
+    >>> [_one_part_of_a_split_balance(r, rows, "How much term debt?") for r in rows]
+    [True, True, False]
+    >>> _one_part_of_a_split_balance(rows[0], rows, "How much current debt?")
+    False
+    """
+    m = _PART.match(row.label)
+    if m is None or _ASKS_PART.search(question):
+        return False
+    name = row.label[m.end() :].lower()
+    if not _SUMMED.fullmatch(name):
+        return False  # no sum to read instead (`measures.DERIVED`): the part answers
+    return any(
+        (p := _PART.match(r.label)) and p[1] != m[1] and r.label[p.end() :].lower() == name
+        for r in rows
+    )
+
+
+def _held(terms: set[str], label: str) -> float:
+    """The share of a label's words that the question's terms say."""
+    lab = label_terms(label)
+    return sum(any(_same(t, x) for t in terms) for x in lab) / len(lab) if lab else 0.0
+
+
 def score_rows(terms: set[str], rows: list[Row]) -> list[tuple[float, Row]]:
     """Each row's label against the question's terms: the share of the question's terms (each
     weighted by its rarity among the labels) the label holds, times how much of the label
@@ -295,9 +338,14 @@ def lookup(
     )
     if not fact:
         return _compare(docs, [(score, row), *scored], passage_of, chunks_of, ts, question)
-    lab = label_terms(row.label)
-    if sum(any(_same(t, x) for t in terms) for x in lab) < ts.min_share * len(lab):
-        return None  # a label mostly about something else: "employee" in a stock-award row
+    # a label mostly about something else: "employee" in a stock-award row (the label's own
+    # name after its group's counts too: "cash" is half of "Current assets: Cash and cash
+    # equivalents")
+    own_name = row.label.split(": ", 1)[-1] if row.label.count(": ") == 1 else row.label
+    if max(_held(terms, row.label), _held(terms, own_name)) < ts.min_share:
+        return None
+    if _one_part_of_a_split_balance(row, by_doc[row.chunk.doc], question):
+        return None
     own = doc_period(row.chunk.doc)
     if own and any(q and (y, q) > own for y, q in periods(question)):
         return None  # a filing reports no quarter after its own: "Q4 2023" from the Q2 filing

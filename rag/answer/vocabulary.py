@@ -24,6 +24,8 @@ SYNONYMS = {
     "revenu": {"sales"},
     "sales": {"revenu"},
     "earnin": {"income"},
+    # "How much did Apple earn per share?": its earnings per share
+    "earn": {"earnin", "income"},
     "profit": {"income"},
     "spend": {"expens"},
     "spendin": {"expens"},
@@ -99,7 +101,16 @@ _EXTREMES = {stem(w) for w in "highest lowest largest smallest biggest".split()}
 
 # "How much cash did its operations generate ...?": the verb says how the figure came about, and
 # the six-letter stem of "generate" is that of "General and administrative".
-_HOW_MADE = {"generate", "generated", "generates", "generating"}
+_HOW_MADE = {"generate", "generated", "generates", "generating"} | {
+    # "How much inventory did Amazon hold?": what a balance sheet holds, not a row's word
+    "hold",
+    "holds",
+    "held",
+    "carry",
+    "carried",
+    "keep",
+    "kept",
+}
 # "How much did Apple invest in R&D in Q1 2023, and where was that spending focused?": the
 # second question's words name no row. Only after a question for a figure: "Did Amazon report
 # any buybacks, and what was their extent?" is one question, its figure a sentence's.
