@@ -11,6 +11,7 @@ import re
 from rag.answer.base import Outcome
 from rag.answer.periods import doc_period, period_label, periods
 from rag.answer.tables import choose_documents, document_rows, lookup
+from rag.answer.vocabulary import SPLIT_BALANCES
 from rag.text import LATEST, dates
 
 # A conjunct's edge: what asks, names the company ("Apple's") or the period, or a preposition.
@@ -209,11 +210,9 @@ DERIVED = (
     # debt" with neither part named is the whole (`tables` reads no part of it for it)
     (
         re.compile(
-            r"(?i)\btotal (term debt|debt|lease liabilities|operating lease liabilities|"
-            r"finance lease liabilities|deferred revenue|unearned revenue)\b|"
+            rf"(?i)\btotal (debt|{SPLIT_BALANCES})\b|"
             r"(?<![\w-])(?<!current )(?<!non-current )(?<!long-term )(?<!short-term )"
-            r"(term debt|lease liabilities|operating lease liabilities|finance lease liabilities|"
-            r"deferred revenue|unearned revenue)\b"
+            rf"({SPLIT_BALANCES})\b"
         ),
         "sum",
         lambda m: f"current {m[1] or m[2]}",

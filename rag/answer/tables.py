@@ -30,6 +30,7 @@ from rag.answer.vocabulary import (
     ASKS_RATIO,
     DIVISION,
     SHARE_LABEL,
+    SPLIT_BALANCES,
     SYNONYMS,
     expand,
     question_terms,
@@ -169,11 +170,7 @@ _AMOUNT_WORDS = {"total", "net"}
 
 
 _PART = re.compile(r"(?i)^(non-?\s?)?current (assets|liabilities)\s*:\s*")
-# the balances `measures.DERIVED` sums when neither part is asked
-_SUMMED = re.compile(
-    r"(?i)(?:term debt|lease liabilities|operating lease liabilities|finance lease liabilities|"
-    r"deferred revenue|unearned revenue)"
-)
+_SUMMED = re.compile(rf"(?i){SPLIT_BALANCES}")
 _ASKS_PART = re.compile(r"(?i)\b(?:non-?\s?current|current|short-term|long-term|due within)\b")
 
 

@@ -70,6 +70,13 @@ ABBREVIATIONS = {
     r"\bCEO\b": "chief executive officer",
     r"\bCFO\b": "chief financial officer",
 }
+# Balances a balance sheet splits into what is due within a year and after ("Current
+# liabilities: Term debt", "Non-current liabilities: Term debt") and never totals: asked with
+# neither part named, their sum answers (`measures.DERIVED`, `tables`).
+SPLIT_BALANCES = (
+    r"(?:term debt|lease liabilities|operating lease liabilities|finance lease liabilities|"
+    r"deferred revenue|unearned revenue)"
+)
 # A question after a ratio of any kind ("percentage", "share of"), and a row printing one
 # ("Research and development: Percentage of total net sales"): such a row answers only such a
 # question. (`arithmetic.ASKS_SHARE` is narrower: "what percentage of X did Y ...", computed.)
