@@ -84,3 +84,20 @@ def test_what_a_balance_sheet_holds_reads_its_row():
     assert _fact("How much inventory did it hold as of June 30, 2023?", *rows) == (
         "Current assets: Inventories"
     )
+
+
+def test_long_term_debt_reads_what_is_due_after_a_year():
+    """ "Apple's long-term debt" had read "Current liabilities: Term debt" (9,740 of 109,367):
+    Apple prints the long-term part as "Non-current liabilities: Term debt", Amazon as
+    "Long-term debt"."""
+    q = "What was the long-term debt as of December 31, 2022?"
+    apple = (
+        "Current liabilities: Term debt — December 31, 2022: 9,740",
+        "Non-current liabilities: Term debt — December 31, 2022: 99,627",
+    )
+    assert _fact(q, *apple) == "Non-current liabilities: Term debt"
+    amazon = (
+        "Long-term lease liabilities — December 31, 2022: 72,968",
+        "Long-term debt — December 31, 2022: 67,150",
+    )
+    assert _fact(q, *amazon) == "Long-term debt"

@@ -65,6 +65,9 @@ ABBREVIATIONS = {
     r"\bbottom[ -]line\b": "net income",
     r"\btop[ -]line\b": "total revenue",
     r"\bheadcount\b": "employees",
+    # what a balance sheet splits off as due after a year: "Long-term debt" (Amazon) or
+    # "Non-current liabilities: Term debt" (Apple), never the current part
+    r"\blong-term (debt|liabilities|lease liabilities)\b": r"long-term \1 non-current \1",
     # filings say "severance costs ... related to planned role eliminations"
     r"\blay-?offs?\b|\blaid off\b|\bjob cuts\b": "severance role eliminations",
     r"\bCEO\b": "chief executive officer",
