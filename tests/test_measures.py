@@ -201,28 +201,32 @@ def test_a_total_the_balance_sheet_splits_is_the_sum_of_its_two_rows(tmp_path, e
     assert c.short_answer.text == "7,216"
 
 
+def _filing_rag(tmp_path, embedder, reader, period: str, ended: str, rows: dict[str, str]):
+    """A RAG over one tiny filing "<period> BELL.txt": a row a line, each of the three months
+    ended `ended`."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / f"{period} BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        + "\n\n".join(f"{label} — Three Months Ended {ended}: {a}" for label, a in rows.items()),
+        encoding="utf-8",
+    )
+    return build_rag(docs, tmp_path, embedder, reader)
+
+
 def test_a_measure_as_a_percentage_of_another_reads_its_own_row_and_says_the_share(
     tmp_path, embedder, reader
 ):
     """ "Operating income as a percentage of net sales" names the part's own measure: Amazon's
     had read a row of its table of expenses as shares of net sales ("Other operating expense
     (income), net": 0.1), and, read as a segment's share, the cash flow's net income."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
     rows = {
         "Total net sales": "134,383",
         "Operating income": "7,681",
         "OPERATING ACTIVITIES: Net income (loss)": "6,750",
         "Percent of Net Sales: Other operating expense (income), net": "0.1",
     }
-    (docs / "2023 Q2 BELL.txt").write_text(
-        "Bell Instruments Inc. quarterly report.\n\n"
-        + "\n\n".join(
-            f"{label} — Three Months Ended June 30, 2023: {a}" for label, a in rows.items()
-        ),
-        encoding="utf-8",
-    )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = _filing_rag(tmp_path, embedder, reader, "2023 Q2", "June 30, 2023", rows)
     a = rag.ask("What was Bell's operating income as a percentage of net sales in Q2 2023?")
     assert not a.abstained, a.why
     assert _labels(a) == ["Operating income", "Total net sales"]
@@ -235,8 +239,6 @@ def test_compare_two_things_of_one_measure_reads_a_row_each(tmp_path, embedder, 
     """ "Compare Apple's Mac and iPad net sales" had read the iPad rows only; "AWS and North
     America operating income" read AWS's net sales: a side naming only a name takes the
     other's measure."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
     rows = {
         "Net sales by category: Mac": "7,735",
         "Net sales by category: iPad": "9,396",
@@ -244,14 +246,7 @@ def test_compare_two_things_of_one_measure_reads_a_row_each(tmp_path, embedder, 
         "Lamps: Operating income": "512",
         "Dials: Operating income": "1,207",
     }
-    (docs / "2023 Q1 BELL.txt").write_text(
-        "Bell Instruments Inc. quarterly report.\n\n"
-        + "\n\n".join(
-            f"{label} — Three Months Ended December 31, 2022: {a}" for label, a in rows.items()
-        ),
-        encoding="utf-8",
-    )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = _filing_rag(tmp_path, embedder, reader, "2023 Q1", "December 31, 2022", rows)
     for question, labels in (
         (
             "Compare Bell's Mac and iPad net sales in Q1 2023.",
