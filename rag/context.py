@@ -31,6 +31,7 @@ from rag.text import (
     dates,
     ended_dates,
     own_fiscal_quarter,
+    period_spans,
     periods,
     stem,
 )
@@ -273,7 +274,7 @@ class DocumentKeys:
     (A title's words are capitalised whatever they are: "A New Model for Regional Cooperation"
     names no document.)"""
 
-    __slots__ = ("days", "ended", "fiscal", "names", "periods", "words")
+    __slots__ = ("days", "ended", "fiscal", "names", "periods", "quarters", "words")
 
     def __init__(self, first: Chunk | None, name: str, texts=()):
         # The title (the context's first part) and the file name; the heading path and page
@@ -294,6 +295,9 @@ class DocumentKeys:
         # every day its passages name ("declared on September 19, 2023"): a day is an
         # identifier that few documents of a series share
         self.days = set().union(*map(dates, texts)) if texts else set()
+        # every quarter of a year its passages name ("Fourth Quarter 2023 Guidance" in a Q3
+        # filing): a quarter no document reports is found where it is spoken of
+        self.quarters = {(q, y) for t in texts for q, y in periods(t) if q and y}
 
     @property
     def latest(self) -> tuple[int, int] | None:
@@ -437,6 +441,12 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
         return said & named if named else said
     if not STEER_SEVERAL and several_periods and not named:
         return None
+    # A quarter no document reports ("What is Amazon's guidance for Q4 2023?"): the
+    # documents whose passages speak of it.
+    later = [p for p in asked if p[0] and p[1] and not any(k.has_period(p) for k in keys.values())]
+    told = {d for d, k in keys.items() if k.quarters & set(later)} if later else set()
+    if told and len(told) < len(keys) and (not named or told & named):
+        return told & named if named else told
     if asked:
         dated = {d for d, k in keys.items() if any(k.has_period(p) for p in asked)}
         if not dated or len(dated) == len(keys):
@@ -492,6 +502,9 @@ MIN_WORDS_LEFT = 2
 _LONGER_NAME = re.compile(r"[ \t]+(?!(?:Inc|Corp|Co|Ltd|LLC|PLC|Q[1-4]|FY)\b)[A-Z][a-z]")
 
 
+_QUARTER_WORDS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+
+
 def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
     """The question as searched inside the documents it was steered to: without the periods,
     the names the documents are known by and the words naming the kind of document, which
@@ -543,7 +556,17 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
         text = _NAME.sub(drop, text)
     text = re.sub(r"(^|\s)['’]s\b", " ", _DOCUMENT_WORDS.sub(" ", text))  # a name's possessive
     text = re.sub(r"\s+([,.?;:])", r"\1", " ".join(text.split()))
-    return text if any(ch.isalnum() for ch in text) else query
+    if not any(ch.isalnum() for ch in text):
+        return query
+    # A quarter no document reports did not choose the documents: it is what they say of it
+    # ("What is Amazon's guidance for Q4 2023?": the Q3 filing's "Fourth Quarter 2023
+    # Guidance"), in the words a filing's prose uses.
+    later = [
+        f"{_QUARTER_WORDS[q]} quarter {y}"
+        for _, _, q, y in period_spans(query)
+        if q and y and not any(k.has_period((q, y)) for k in keys.values())
+    ]
+    return " ".join([text, *dict.fromkeys(later)])
 
 
 def dated(snap, docs) -> bool:

@@ -5,7 +5,13 @@ import pytest
 from rag import RAG, Settings
 from rag.answer.abstain import missing_numbers
 from rag.answer.reading import ReaderGenerator
-from rag.context import DocumentKeys, embedding_text, known_text, steered_documents
+from rag.context import (
+    DocumentKeys,
+    embedding_text,
+    known_text,
+    steered_documents,
+    within_query,
+)
 from rag.ingest.chunk import Chunk
 from tests.conftest import build_rag
 
@@ -479,3 +485,46 @@ def test_a_day_no_period_ended_on_steers_to_the_reports_naming_it():
     asked = "Birch Foods dividends declared on August 15, 2023?"
     assert steered_documents(asked, keys) == {"2023 Q3 Birch.txt"}
     assert steered_documents("Birch Foods dividends declared on May 2, 2023?", keys) is None
+
+
+def test_a_quarter_no_report_covers_reads_the_report_that_speaks_of_it(tmp_path, embedder):
+    """ "What is Birch's guidance for Q4 2023?" over reports of Q2 and Q3 2023 was refused ("No
+    document covers Q4 2023"): the Q3 report's guidance names the fourth quarter in words, and
+    the quarter, stripped from the search inside the reports, left only "guidance"."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, (then, later, low, high) in {
+        "2023 Q2 Birch.txt": ("second", "Third", "138.0", "143.0"),
+        "2023 Q3 Birch.txt": ("third", "Fourth", "160.0", "167.0"),
+    }.items():
+        (docs / name).write_text(
+            f"Quarterly report.\n\nNet sales rose in the {then} quarter of 2023 as "
+            "grocery demand held up.\n\nManagement does not expect that our disclosure controls "
+            f"will prevent all errors.\n\n{later} Quarter 2023 Guidance • Net sales are expected "
+            f"to be between ${low} billion and ${high} billion.",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("What is Birch's guidance for Q4 2023?")
+    assert not a.abstained, a.why
+    assert a.form == "summary"
+    assert [c.doc for c in a.citations] == ["2023 Q3 Birch.txt"]
+    assert "$160.0 billion and $167.0 billion" in a.answer
+    # a quarter no report covers nor speaks of is still refused with its reason
+    b = rag.ask("What were Birch's net sales in Q2 2024?")
+    assert b.abstained and "Q2 2024" in b.why
+
+
+def test_a_quarter_no_report_covers_stays_in_the_search_inside_the_reports():
+    keys = {
+        name: DocumentKeys(Chunk(f"{name}::0", name, 0, 9, "Birch Foods"), name, texts)
+        for name, texts in {
+            "2023 Q2 Birch.txt": ["Third Quarter 2023 Guidance"],
+            "2023 Q3 Birch.txt": ["Fourth Quarter 2023 Guidance"],
+        }.items()
+    }
+    assert within_query("What is Birch's guidance for Q4 2023?", keys) == (
+        "What is guidance for? fourth quarter 2023"
+    )
+    assert within_query("What is Birch's guidance for Q3 2023?", keys) == "What is guidance for?"
+    assert steered_documents("What is Birch's guidance for Q4 2023?", keys) == {"2023 Q3 Birch.txt"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.forms import classify
+from rag.answer.forms import classify, question_terms
 from rag.answer.reading import ReaderGenerator
 from rag.web.api import ask_result
 from tests.conftest import build_rag
@@ -75,6 +75,17 @@ def test_classify_forms():
     # the asking verbs are whole words: "analyzes" is no request to analyse
     assert classify("Who analyzes the soil samples of the farm?") == "fact"
     assert classify("What are Amazon's sources of liquidity?") == "list"
+    # guidance, and what a company expects for a period, are its forecast's sentences
+    assert classify("What is Amazon's guidance for Q4 2023?") == "summary"
+    assert classify("What does Amazon expect for Q4 2023?") == "summary"
+    assert classify("What did the farmers expect to find?") == "fact"
+
+
+def test_a_quarter_or_a_year_is_no_word_a_sentence_must_share():
+    """ "What does Amazon expect for Q4 2023?" summed up every sentence saying "2023" (video
+    costs, court rulings): the period chose the filing and is no subject."""
+    assert question_terms("What does Amazon expect for Q4 2023?") == {"amazon", "expect"}
+    assert question_terms("Summarize the FY2023 results of 2022") == {"result"}
 
 
 def test_classify_reads_the_same_request_in_other_words():

@@ -101,3 +101,23 @@ def test_long_term_debt_reads_what_is_due_after_a_year():
         "Long-term debt — December 31, 2022: 67,150",
     )
     assert _fact(q, *amazon) == "Long-term debt"
+
+
+def test_what_was_paid_made_or_brought_in_reads_its_row():
+    """ "How much tax did Apple pay?" and "How much money did Apple make?" were refused: no row
+    says "pay" or "money"; "bring in" read a sentence on a change in sales. What is paid is an
+    expense, a payment or a provision, never income."""
+    rows = (
+        "Interest income — Three Months Ended September 30, 2023: 776",
+        "Interest expense — Three Months Ended September 30, 2023: (806)",
+        "Provision for income taxes — Three Months Ended September 30, 2023: $2,306",
+        "Net income — Three Months Ended September 30, 2023: $9,879",
+        "Total net sales — Three Months Ended September 30, 2023: 143,083",
+    )
+    label = {r.split(" — ")[0]: r.split(" — ")[0] for r in rows}
+    assert _fact("How much interest did it pay in Q3 2023?", *rows) == label["Interest expense"]
+    assert (
+        _fact("How much tax did it pay in Q3 2023?", *rows) == (label["Provision for income taxes"])
+    )
+    assert _fact("How much money did it make in Q3 2023?", *rows) == label["Net income"]
+    assert _fact("How much did it bring in during Q3 2023?", *rows) == label["Total net sales"]

@@ -195,6 +195,10 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     ...     ["Current liabilities: Term debt — Q3 2023: 7,216",
     ...      "Non-current liabilities: Term debt — Q3 2023: 98,071"], [1, 2])
     'Total term debt: 7,216 + 98,071 = 105,287, computed from [1] and [2]'
+    >>> derived_line("How much debt does Apple have?",
+    ...     ["Current liabilities: Term debt — Q3 2023: 7,216",
+    ...      "Non-current liabilities: Term debt — Q3 2023: 98,071"], [1, 2])
+    'Total term debt: 7,216 + 98,071 = 105,287, computed from [1] and [2]'
     >>> derived_line("What was Amazon's operating margin in Q3 2023?",
     ...     ["Operating income — Q3 2023: $11,188", "Total net sales — Q3 2023: $143,083"], [1, 2])
     'Operating margin: $11,188 of $143,083 = 7.8%, computed from [1] and [2]'
@@ -213,6 +217,11 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     if kind == "difference":
         return f"{name}: {a.text} - {b.text} = {value}, {cited}"
     if kind == "sum":
+        # named by what the two rows are ("How much debt?" summed two "Term debt" rows: the
+        # total of term debt, not of every debt)
+        own = {s.split(" — ")[0].split(": ")[-1].strip().lower() for s in sentences}
+        if len(own) == 1 and (part := own.pop()) and part not in name.lower():
+            name = f"Total {part}"
         return f"{name}: {a.text} + {b.text} = {value}, {cited}"
     return f"{name}: {a.text} of {b.text} = {value}, {cited}"
 

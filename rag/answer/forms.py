@@ -21,7 +21,7 @@ from rag.answer.noise import heading_at, is_noise, says_nothing, without_running
 from rag.answer.periods import doc_order
 from rag.context import section_words
 from rag.questions import NO_QUESTION_WORD, without_glosses
-from rag.text import ASKING, CHANGED, LATEST, content_tokens, folded, stem
+from rag.text import ASKING, CHANGED, LATEST, PERIOD_TOKEN, content_tokens, folded, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -122,7 +122,8 @@ RULES = (
         r"\b(summariz\w*|summarise\w*|sum up|"
         r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate|outline|"
         r"detail|elaborate on)|"
-        r"(describe|explain) (how|why)|(?<!type of )(?<!kind of )outlook|overview|implications?|consequences|"
+        r"(describe|explain) (how|why)|(?<!type of )(?<!kind of )(outlook|guidance)|overview|"
+        r"implications?|consequences|what (do|does|did) [^?]{0,60}\b(expect|anticipate|forecast)s? (for|in)\b|"
         r"(^|[,;:] )(please |can you |could you )?(tell (me|us) (more )?about|walk (me|us) through)|"
         r"examine|assess|analy[sz]e|correlat\w* (between|with)|(how (?!many|much|long|far|old|often)|in what ways )[^?]{0,120}\b("
         r"relate[sd]?|correlat\w*|reflect\w*|align\w*|correspond\w*|connect\w*|ties? in|tied in|"
@@ -299,8 +300,17 @@ BREAKDOWN = re.compile(
 
 
 def question_terms(question: str) -> set[str]:
+    """The stems a sentence or row should hold: not those that ask, nor a quarter or a year
+    (they choose documents and cells; "What does Amazon expect for Q4 2023?" drew every
+    sentence saying "2023")."""
     question = BREAKDOWN.sub(" ", question)
-    return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING
+    words = content_tokens(without_glosses(question))
+    return {
+        stem(w) for w in words if not PERIOD_TOKEN.fullmatch(w) and not _YEAR.fullmatch(w)
+    } - ASKING
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def score_lines(

@@ -212,11 +212,13 @@ DERIVED = (
         re.compile(
             rf"(?i)\btotal (debt|{SPLIT_BALANCES})\b|"
             r"(?<![\w-])(?<!current )(?<!non-current )(?<!long-term )(?<!short-term )"
-            rf"({SPLIT_BALANCES})\b"
+            rf"({SPLIT_BALANCES})\b|"
+            # "How much debt does Apple have?": all it owes, due soon and later
+            r"(?<=\bhow much )(debt)\b"
         ),
         "sum",
-        lambda m: f"current {m[1] or m[2]}",
-        lambda m: f"non-current {m[1] or m[2]}",
+        lambda m: f"current {m[1] or m[2] or m[3]}",
+        lambda m: f"non-current {m[1] or m[2] or m[3]}",
     ),
     # the provision's sign is the statement's convention ("Benefit (provision) for income
     # taxes — ...: (2,306)"): the rate is its size over the income before taxes
@@ -243,6 +245,8 @@ def derived_sides(question: str) -> tuple[str, str, str, str] | None:
     'How much current term debt did Apple have?'
     >>> derived_sides("What was Apple's current term debt?") is None
     True
+    >>> derived_sides("How much debt does Apple have?")[2:]
+    ('How much current debt does Apple have?', 'How much non-current debt does Apple have?')
     """
     for rx, kind, first, second in DERIVED:
         m = rx.search(question)

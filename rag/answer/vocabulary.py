@@ -36,6 +36,9 @@ SYNONYMS = {
     # "How much did the segment lose?": its operating loss
     "lose": {"loss"},
     "lost": {"loss"},
+    # "How much interest did Amazon pay?": what it paid or its expense, never its income; a
+    # tax paid is the provision for it
+    "pay": {"paid", "expens", "provis"},
     "costs": {"expens"},
     # "purchases of property and equipment": "Payments for acquisition of ...", "Additions to"
     "purcha": {"paymen", "acquis", "additi"},
@@ -63,6 +66,10 @@ ABBREVIATIONS = {
     r"\bcurrenc(?:y|ies) (?:movements?|fluctuations?|swings?|changes?)\b": "foreign exchange rates",
     r"\bcash (?:position|balances?|on hand)\b": "cash and cash equivalents",
     r"\bbottom[ -]line\b": "net income",
+    # what a company made or brought in: its net income, its sales
+    r"\bmoney\b(?=[^?]{0,40}\b(?:make|made|makes|earn|earned|earns)\b)|"
+    r"\b(?:make|made|makes)\b(?=[^?]{0,20}\b(?:money|profits?)\b)": "net income",
+    r"\b(?:bring|brings|bringing|brought) in\b": "net sales",
     r"\btop[ -]line\b": "total revenue",
     r"\bheadcount\b": "employees",
     # what a balance sheet splits off as due after a year: "Long-term debt" (Amazon) or
@@ -120,6 +127,9 @@ _HOW_MADE = {"generate", "generated", "generates", "generating"} | {
     "carried",
     "keep",
     "kept",
+    "make",
+    "makes",
+    "made",
 }
 # "How much did Apple invest in R&D in Q1 2023, and where was that spending focused?": the
 # second question's words name no row. Only after a question for a figure: "Did Amazon report
