@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 
 from .retrieve import Passage
 from .settings import Settings
-from .text import ASKING, DATE, content_tokens, names, numbers, stem
+from .text import ASKING, DATE, PERIOD_TOKEN, STOPWORDS, content_tokens, names, numbers, stem
 
 # Settings.follow_up_min_cosine, where it is chosen and explained.
 MIN_STANDALONE_COSINE = Settings.follow_up_min_cosine
@@ -95,6 +95,9 @@ def decide(
     previous = previous_question(history)
     if not previous:
         return question, "no_history"
+    # the previous turn as it stood alone ("And in Q2 2023?" was Q2 2023's net income)
+    earlier = [h for h in history if h and h.strip()]
+    previous = resolve(previous, earlier[:-1])
     if previous.strip().lower() == question.strip().lower():
         return question, "same_question"
     joined = f"{question} {previous}"
@@ -159,7 +162,7 @@ def another_period(question: str, history: Sequence[str]) -> str:
     if m is None or not earlier:
         return question
     # the previous turn may be such a follow-up itself ("What about Q1 2023?" after it)
-    previous = another_period(" ".join(earlier[-1].split()), earlier[:-1])
+    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1])
     # a day for the day asked before ("inventory as of July 1, 2023"), else for its period
     day = DATE.fullmatch(m["period"]) and DATE.search(previous)
     said = [day] if day else list(_PERIOD_SAID.finditer(previous))
@@ -168,6 +171,120 @@ def another_period(question: str, history: Sequence[str]) -> str:
     first = said[0]
     # the first period said is the one asked about; a second ("compared with Q3 2022") stays
     return f"{previous[: first.start()]}{m['period']}{previous[first.end() :]}"
+
+
+# A follow-up naming only another thing: "And Mac?", "What about its operating income?", "And
+# its debt?". A few words, none asking, pointing or naming a period.
+_ONLY_THING = re.compile(
+    r"(?i)^(?:and|what about|how about)\s+(?:(?:its|their|the|his|her)\s+)?"
+    r"(?P<thing>[^\W\d][\w’'&.-]*(?:\s+[\w’'&.-]+){0,3}?)\s*[?.!]*$"
+)
+PERIOD_WORD = PERIOD_TOKEN
+_TOKEN = re.compile(r"[\w’'&.-]*\w")
+# words that ask, point, tie or name a period: never the thing a question is after
+_NOT_THING = (
+    STOPWORDS
+    | {"else", "quarter", "quarters", "year", "years", "month", "months"}
+    | {
+        "end",
+        "ended",
+        "ending",
+        "fiscal",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "last",
+        "latest",
+        "report",
+        "reports",
+        "10-q",
+        "filing",
+        "total",
+    }
+)
+
+
+def _thing_runs(question: str, names_wanted: bool) -> list[tuple[int, int]]:
+    """The spans of `question` that say what it is after: runs of its words that neither ask,
+    point, name a period nor own (a possessive: "Apple's"); of names (a capital inside: "AWS",
+    "iPhone") when `names_wanted`, else of the other words ("net income", "cash")."""
+    runs: list[list[int]] = []
+    last_end = None
+    for i, m in enumerate(_TOKEN.finditer(question)):
+        w = m.group()
+        plain = w.lower().strip(".")
+        owner = re.search(r"['’]s$", w) is not None
+        named = i > 0 and any(ch.isupper() for ch in w)
+        if (
+            owner
+            or plain in _NOT_THING
+            or stem(plain) in ASKING
+            or PERIOD_WORD.fullmatch(plain)
+            or w[0].isdigit()
+            or named != names_wanted
+        ):
+            last_end = None
+            continue
+        if last_end is not None and question[last_end : m.start()].strip() == "":
+            runs[-1][1] = m.end()
+        else:
+            runs.append([m.start(), m.end()])
+        last_end = m.end()
+    return [(a, b) for a, b in runs]
+
+
+def another_thing(question: str, history: Sequence[str]) -> str:
+    """A follow-up that only names another thing, asked as the previous question of that thing;
+    else the question as it is. "And Mac?" after "What was Apple's iPhone revenue in Q1 2023?"
+    had been read with both questions' words and answered iPhone again; "And its debt?" after
+    Amazon's cash had read the cash paid for interest on debt. A name takes the place of the
+    previous question's name (not its owner's, "Apple's"), other words that of its other words.
+
+    >>> another_thing("And Mac?", ["What was Apple's iPhone revenue in Q1 2023?"])
+    "What was Apple's Mac revenue in Q1 2023?"
+    >>> another_thing("What about its operating income?", ["What was Amazon's AWS revenue in Q3 2023?"])
+    "What was Amazon's AWS operating income in Q3 2023?"
+    >>> another_thing("And its debt?", ["How much cash did Amazon have at the end of Q3 2023?"])
+    'How much debt did Amazon have at the end of Q3 2023?'
+    >>> another_thing("And the tea?", ["How much rice did the farm grow?"])
+    'How much tea did the farm grow?'
+    >>> another_thing("And the tea?", ["Where did the farm grow rice?"])
+    'And the tea?'
+    >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["What was revenue?"])
+    ('And why?', 'And Mac?')
+    """
+    m = _ONLY_THING.match(question.strip())
+    earlier = [h for h in history or () if h and h.strip()]
+    if m is None or not earlier:
+        return question
+    thing = m["thing"]
+    if any(w.lower() in _NOT_THING or stem(w.lower()) in ASKING for w in _TOKEN.findall(thing)):
+        return question
+    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1])
+    named = any(ch.isupper() for ch in thing)
+    runs = _thing_runs(previous, named)
+    if not named:
+        # the words where a question says what it is after: "What was Apple's net income",
+        # "How much cash", "What were the net sales"; not "Where did the farm grow rice"
+        runs = [(a, b) for a, b in runs if _MEASURE_BEFORE.search(previous[:a])]
+    if not runs:
+        return question
+    a, b = runs[-1] if named else runs[0]
+    return f"{previous[:a]}{thing}{previous[b:]}"
+
+
+_MEASURE_BEFORE = re.compile(
+    r"(?:['’]s|\b(?i:much|many|(?:was|were|is|are)(?: the| its| their)?))"
+    r"(?:\s+[\w&.-]*[A-Z][\w&.-]*)*\s+$"
+)
+
+
+def resolve(question: str, history: Sequence[str]) -> str:
+    """The question as it stands alone when it only names another period or another thing
+    than the previous question (`another_period`, `another_thing`); else as it is."""
+    period = another_period(question, history)
+    return period if period != question else another_thing(question, history)
 
 
 # A word at most this many passages hold is rare: a question holding one names its subject.

@@ -35,7 +35,7 @@ from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
 
 from .errors import ConfigError
-from .followup import another_period, rare_in, rewrite
+from .followup import rare_in, resolve, rewrite
 from .library import Library
 from .questions import clean_history, clean_question, known_names, spell_out, with_known_names
 from .retrieve import Passage, Retriever
@@ -298,7 +298,8 @@ class RAG:
         text, notice = clean_question(question, s.max_question_chars)
         text = with_known_names(text, known_names(self.store.current(), text))  # "apple": "Apple"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
-        text = another_period(text, history)  # "And in Q2 2023?": the previous one, of Q2 2023
+        # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
+        text = resolve(text, history)
         asked = text
         # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
         current = self.store.current()  # None while the first index is built

@@ -203,3 +203,33 @@ def test_a_follow_up_naming_only_another_period_asks_the_previous_question_of_it
         "- Meters: Operating income — Three Months Ended Q2 2023: -3 [2]",
     ]
     assert {c.doc for c in b.citations} == {"2023 Q2 BELL.txt"}
+
+
+def test_a_follow_up_naming_only_another_thing_asks_the_previous_question_of_it(tmp_path, embedder):
+    """ "And Meters?" after the scales' operating income was read with both questions' words
+    and answered the scales again; "And its net sales?" two turns on is the meters' net sales
+    of the same quarter; the turn before is read as it stood alone."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments quarterly report for Q1 2023.\n\n"
+        "Information on our reportable segments is as follows (in millions):\n\n"
+        "Scales: Operating income — Three Months Ended Q1 2023: 60\n"
+        "Meters: Operating income — Three Months Ended Q1 2023: 5\n"
+        "Scales: Net sales — Three Months Ended Q1 2023: 400\n"
+        "Meters: Net sales — Three Months Ended Q1 2023: 90\n",
+        encoding="utf-8",
+    )
+    from rag.answer.reading import ReaderGenerator
+    from tests.conftest import build_rag
+
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    history = ["What was Bell's Scales operating income in Q1 2023?"]
+    assert rag.ask(history[0]).short_answer.text == "60"
+    b = rag.ask("And Meters?", history=history)
+    assert b.question == "What was Bell's Meters operating income in Q1 2023?"
+    assert b.short_answer.text == "5"
+    history.append("And Meters?")
+    c = rag.ask("And its net sales?", history=history)
+    assert c.question == "What was Bell's Meters net sales in Q1 2023?"
+    assert c.short_answer.text == "90"
