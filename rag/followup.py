@@ -182,26 +182,14 @@ _ONLY_THING = re.compile(
 PERIOD_WORD = PERIOD_TOKEN
 _TOKEN = re.compile(r"[\w’'&.-]*\w")
 # words that ask, point, tie or name a period: never the thing a question is after
-_NOT_THING = (
-    STOPWORDS
-    | {"else", "quarter", "quarters", "year", "years", "month", "months"}
-    | {
-        "end",
-        "ended",
-        "ending",
-        "fiscal",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "last",
-        "latest",
-        "report",
-        "reports",
-        "10-q",
-        "filing",
-        "total",
-    }
+_NOT_THING = STOPWORDS | set(
+    """else quarter quarters year years month months end ended ending fiscal first second third
+    fourth last latest report reports 10-q filing""".split()
+)
+# words that ask or point: a follow-up holding one asks something else than a thing
+_ASKS = set(
+    """why how what when where who which whom whose it this that those these they them there
+    else did does do is was were are has have had can could would should will""".split()
 )
 
 
@@ -251,7 +239,9 @@ def another_thing(question: str, history: Sequence[str]) -> str:
     'How much tea did the farm grow?'
     >>> another_thing("And the tea?", ["Where did the farm grow rice?"])
     'And the tea?'
-    >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["What was revenue?"])
+    >>> another_thing("And AWS?", ["What was Amazon's operating income in Q2 2023?"])
+    "What was Amazon's AWS operating income in Q2 2023?"
+    >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["Why?"])
     ('And why?', 'And Mac?')
     """
     m = _ONLY_THING.match(question.strip())
@@ -259,23 +249,35 @@ def another_thing(question: str, history: Sequence[str]) -> str:
     if m is None or not earlier:
         return question
     thing = m["thing"]
-    if any(w.lower() in _NOT_THING or stem(w.lower()) in ASKING for w in _TOKEN.findall(thing)):
+    if any(w.lower() in _ASKS for w in _TOKEN.findall(thing)) or _PERIOD_SAID.search(thing):
         return question
     previous = resolve(" ".join(earlier[-1].split()), earlier[:-1])
     named = any(ch.isupper() for ch in thing)
-    runs = _thing_runs(previous, named)
-    if not named:
-        # the words where a question says what it is after: "What was Apple's net income",
-        # "How much cash", "What were the net sales"; not "Where did the farm grow rice"
-        runs = [(a, b) for a, b in runs if _MEASURE_BEFORE.search(previous[:a])]
-    if not runs:
+    # the words where a question says what it is after: "What was Apple's net income", "How
+    # much cash", "spend on fulfillment"; not "Where did the farm grow rice"
+    measures = [
+        (a, b) for a, b in _thing_runs(previous, False) if _MEASURE_BEFORE.search(previous[:a])
+    ]
+    if named:
+        runs = _thing_runs(previous, True)
+        if runs:
+            a, b = runs[-1]
+            return f"{previous[:a]}{thing}{previous[b:]}"
+        if not measures:
+            return question
+        # no name to take the place of: the name's measure ("And AWS?" after the operating
+        # income: AWS's operating income)
+        a = measures[0][0]
+        return f"{previous[:a]}{thing} {previous[a:]}"
+    if not measures:
         return question
-    a, b = runs[-1] if named else runs[0]
+    a, b = measures[0]
     return f"{previous[:a]}{thing}{previous[b:]}"
 
 
 _MEASURE_BEFORE = re.compile(
-    r"(?:['’]s|\b(?i:much|many|(?:was|were|is|are)(?: the| its| their)?))"
+    r"(?:['’]s|\b(?i:much|many|(?:was|were|is|are)(?: the| its| their)?|"
+    r"(?:spend|spent|pay|paid|invest|invested) (?:on|in|for)))"
     r"(?:\s+[\w&.-]*[A-Z][\w&.-]*)*\s+$"
 )
 

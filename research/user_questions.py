@@ -1,7 +1,8 @@
 """Questions written as a user would ask them in the chat, over the 10-Q filings of the
 validation companies (Apple, Amazon): no gold keys, the answers read by eye. Records each
 question's form, whether it was refused and why, and the answer, so two versions of the code
-can be set side by side.
+can be set side by side. A line "Q1 || Q2 || ..." is one conversation: each turn is asked with
+the turns before it as its history.
 
     .venv/bin/python research/user_questions.py --index-dir /tmp/sec/index \
         --questions eval/sec10q/user-questions.txt --out /tmp/after.json
@@ -26,20 +27,24 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rag = RAG(Settings(documents_dir=args.docs, index_dir=args.index_dir, generator="reader"))
     rows = []
-    for q in args.questions.read_text(encoding="utf-8").splitlines():
-        if not q.strip():
+    for line in args.questions.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
             continue
-        a = rag.ask(q)
-        rows.append(
-            {
-                "question": q,
-                "form": a.form,
-                "abstained": a.abstained,
-                "why": a.why,
-                "answer": a.answer,
-                "cited": [c.doc for c in a.citations],
-            }
-        )
+        # "Q1 || Q2 || Q3": one conversation, each turn asked after the earlier ones
+        turns = [t.strip() for t in line.split(" || ")]
+        for i, q in enumerate(turns):
+            a = rag.ask(q, history=turns[:i])
+            rows.append(
+                {
+                    "question": q,
+                    **({"history": turns[:i], "asked_as": a.question} if i else {}),
+                    "form": a.form,
+                    "abstained": a.abstained,
+                    "why": a.why,
+                    "answer": a.answer,
+                    "cited": [c.doc for c in a.citations],
+                }
+            )
     refused = sum(r["abstained"] for r in rows)
     args.out.write_text(
         json.dumps({"questions": len(rows), "refused": refused, "rows": rows}, indent=1),
