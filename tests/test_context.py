@@ -528,3 +528,48 @@ def test_a_quarter_no_report_covers_stays_in_the_search_inside_the_reports():
     )
     assert within_query("What is Birch's guidance for Q3 2023?", keys) == "What is guidance for?"
     assert steered_documents("What is Birch's guidance for Q4 2023?", keys) == {"2023 Q3 Birch.txt"}
+
+
+def test_a_day_few_passages_name_brings_its_passage_first(tmp_path, embedder):
+    """ "How many shares were outstanding as of July 21, 2023?" was refused ("never mention July
+    21, 2023"): the cover's line saying so, among its check boxes, came after the passages on
+    shares, and the reader reads three."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    boxes = " ".join(
+        f"Indicate by check mark whether the registrant is a filer of kind {i}. Yes No."
+        for i in range(12)
+    )
+    shares = "\n\n".join(
+        f"Shares of common stock outstanding {what} the {when} were {n} thousand, and the "
+        f"shares of common stock were {how}."
+        for what, when, n, how in (
+            ("at the start of", "quarter", "1,300", "issued to employees"),
+            ("after the repurchases of", "quarter", "1,205", "retired"),
+            ("net of shares withheld in", "period", "1,198", "withheld for taxes"),
+            ("at the end of", "prior year", "1,260", "issued and outstanding"),
+        )
+    )
+    for name, (ended, cover, count) in {
+        "2023 Q2 Birch.txt": ("April 1, 2023", "April 20, 2023", "1,250,000"),
+        "2023 Q3 Birch.txt": ("July 1, 2023", "July 21, 2023", "1,234,000"),
+    }.items():
+        (docs / name).write_text(
+            f"Birch Foods quarterly report for the quarterly period ended {ended}.\n\n{boxes} "
+            f"{count} shares of common stock were issued and outstanding as of {cover}. {boxes}"
+            f"\n\n{shares}",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("How many shares of Birch common stock were outstanding as of July 21, 2023?")
+    assert not a.abstained, a.why
+    assert a.short_answer.text == "1,234,000"
+    assert [c.doc for c in a.citations] == ["2023 Q3 Birch.txt"]
+    # the passage naming the day comes first whatever the ranking found before it
+    cover = next(p for p in a.passages if "July 21, 2023" in p.chunk.text)
+    others = [p for p in a.passages if p is not cover]
+    first = rag.retriever.with_rare_names(a.query, others, None)[0]
+    assert first.chunk.chunk_id == cover.chunk.chunk_id
+    # no day, no rare name: nothing moves
+    q = "How many shares of Birch common stock were outstanding in Q3 2023?"
+    assert rag.retriever.with_rare_names(q, others, None) == others

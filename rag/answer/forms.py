@@ -21,7 +21,7 @@ from rag.answer.noise import heading_at, is_noise, says_nothing, without_running
 from rag.answer.periods import doc_order
 from rag.context import section_words
 from rag.questions import NO_QUESTION_WORD, without_glosses
-from rag.text import ASKING, CHANGED, LATEST, PERIOD_TOKEN, content_tokens, folded, stem
+from rag.text import ASKING, CHANGED, LATEST, content_tokens, folded, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -300,17 +300,8 @@ BREAKDOWN = re.compile(
 
 
 def question_terms(question: str) -> set[str]:
-    """The stems a sentence or row should hold: not those that ask, nor a quarter or a year
-    (they choose documents and cells; "What does Amazon expect for Q4 2023?" drew every
-    sentence saying "2023")."""
     question = BREAKDOWN.sub(" ", question)
-    words = content_tokens(without_glosses(question))
-    return {
-        stem(w) for w in words if not PERIOD_TOKEN.fullmatch(w) and not _YEAR.fullmatch(w)
-    } - ASKING
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
+    return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING
 
 
 def score_lines(
