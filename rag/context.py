@@ -443,8 +443,13 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
         return None
     # A quarter no document reports ("What is Amazon's guidance for Q4 2023?"): the
     # documents whose passages speak of it.
-    later = [p for p in asked if p[0] and p[1] and not any(k.has_period(p) for k in keys.values())]
-    told = {d for d, k in keys.items() if k.quarters & set(later)} if later else set()
+    # (only when it names no quarter a document reports: "Q1 2023 compared to Q1 2022" is
+    # the Q1 2023 filing's)
+    quarters = [p for p in asked if p[0] and p[1]]
+    later = [p for p in quarters if not any(k.has_period(p) for k in keys.values())]
+    told = set()
+    if later and len(later) == len(quarters):
+        told = {d for d, k in keys.items() if k.quarters & set(later)}
     if told and len(told) < len(keys) and (not named or told & named):
         return told & named if named else told
     if asked:
@@ -560,13 +565,13 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
         return query
     # A quarter no document reports did not choose the documents: it is what they say of it
     # ("What is Amazon's guidance for Q4 2023?": the Q3 filing's "Fourth Quarter 2023
-    # Guidance"), in the words a filing's prose uses.
-    later = [
-        f"{_QUARTER_WORDS[q]} quarter {y}"
-        for _, _, q, y in period_spans(query)
-        if q and y and not any(k.has_period((q, y)) for k in keys.values())
-    ]
-    return " ".join([text, *dict.fromkeys(later)])
+    # Guidance"), in the words a filing's prose uses; not beside a quarter one reports ("Q1 2023
+    # compared to Q1 2022").
+    quarters = [(q, y) for _, _, q, y in period_spans(query) if q and y]
+    later = [p for p in quarters if not any(k.has_period(p) for k in keys.values())]
+    if not later or len(later) < len(quarters):
+        return text
+    return " ".join([text, *dict.fromkeys(f"{_QUARTER_WORDS[q]} quarter {y}" for q, y in later)])
 
 
 def dated(snap, docs) -> bool:

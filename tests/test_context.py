@@ -528,6 +528,10 @@ def test_a_quarter_no_report_covers_stays_in_the_search_inside_the_reports():
     )
     assert within_query("What is Birch's guidance for Q3 2023?", keys) == "What is guidance for?"
     assert steered_documents("What is Birch's guidance for Q4 2023?", keys) == {"2023 Q3 Birch.txt"}
+    # beside a quarter a report covers, one no report covers is that report's comparison
+    q = "What were Birch's sales in Q3 2023 compared to Q3 2022?"
+    assert within_query(q, keys) == "What were sales in compared to?"
+    assert steered_documents(q, keys) is None  # two periods, one name: the comparison reads each
 
 
 def test_a_day_few_passages_name_brings_its_passage_first(tmp_path, embedder):
