@@ -87,6 +87,7 @@ def decide(
     retrieve: Retrieve,
     min_cosine: float = MIN_STANDALONE_COSINE,
     rare=None,
+    known: frozenset[str] = frozenset(),
 ) -> tuple[str, str]:
     """(query, why): the retrieval query for this turn and the reason, one of
     "no_history", "same_question", "opening", "own_subject", "pointing", "nothing_retrieved",
@@ -97,7 +98,7 @@ def decide(
         return question, "no_history"
     # the previous turn as it stood alone ("And in Q2 2023?" was Q2 2023's net income)
     earlier = [h for h in history if h and h.strip()]
-    previous = resolve(previous, earlier[:-1])
+    previous = resolve(previous, earlier[:-1], known)
     if previous.strip().lower() == question.strip().lower():
         return question, "same_question"
     joined = f"{question} {previous}"
@@ -140,7 +141,9 @@ _PERIOD_SAID = re.compile(
 )
 
 
-def another_period(question: str, history: Sequence[str]) -> str:
+def another_period(
+    question: str, history: Sequence[str], known: frozenset[str] = frozenset()
+) -> str:
     """A follow-up that only names another period, asked as the previous question of that
     period; else the question as it is. "And in Q2 2023?" after "What was Amazon's operating
     income by segment in Q3 2023?" had been read as a fact ("And in Q2 2023? What was ...")
@@ -162,7 +165,7 @@ def another_period(question: str, history: Sequence[str]) -> str:
     if m is None or not earlier:
         return question
     # the previous turn may be such a follow-up itself ("What about Q1 2023?" after it)
-    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1])
+    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1], known)
     # a day for the day asked before ("inventory as of July 1, 2023"), else for its period
     day = DATE.fullmatch(m["period"]) and DATE.search(previous)
     said = [day] if day else list(_PERIOD_SAID.finditer(previous))
@@ -222,7 +225,9 @@ def _thing_runs(question: str, names_wanted: bool) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs]
 
 
-def another_thing(question: str, history: Sequence[str]) -> str:
+def another_thing(
+    question: str, history: Sequence[str], known: frozenset[str] = frozenset()
+) -> str:
     """A follow-up that only names another thing, asked as the previous question of that thing;
     else the question as it is. "And Mac?" after "What was Apple's iPhone revenue in Q1 2023?"
     had been read with both questions' words and answered iPhone again; "And its debt?" after
@@ -241,6 +246,8 @@ def another_thing(question: str, history: Sequence[str]) -> str:
     'And the tea?'
     >>> another_thing("And AWS?", ["What was Amazon's operating income in Q2 2023?"])
     "What was Amazon's AWS operating income in Q2 2023?"
+    >>> another_thing("And Amazon?", ["What was Apple's net income in Q3 2023?"], {"apple", "amazon"})
+    "What was Amazon's net income in Q3 2023?"
     >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["Why?"])
     ('And why?', 'And Mac?')
     """
@@ -251,15 +258,25 @@ def another_thing(question: str, history: Sequence[str]) -> str:
     thing = m["thing"]
     if any(w.lower() in _ASKS for w in _TOKEN.findall(thing)) or _PERIOD_SAID.search(thing):
         return question
-    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1])
+    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1], known)
     named = any(ch.isupper() for ch in thing)
+    if named and _TOKEN.findall(thing) and all(w.lower() in known for w in _TOKEN.findall(thing)):
+        # a name the documents are known by ("And Amazon?" after Apple's net income) takes the
+        # place of the one the previous question named them by, its possessive kept
+        for m in _TOKEN.finditer(previous):
+            if re.sub(r"['’]s$", "", m.group()).lower() in known:
+                owner = re.sub(r"['’]s$", "", m.group())
+                return f"{previous[: m.start()]}{thing}{previous[m.start() + len(owner) :]}"
+        return question
     # the words where a question says what it is after: "What was Apple's net income", "How
     # much cash", "spend on fulfillment"; not "Where did the farm grow rice"
     measures = [
         (a, b) for a, b in _thing_runs(previous, False) if _MEASURE_BEFORE.search(previous[:a])
     ]
     if named:
-        runs = _thing_runs(previous, True)
+        runs = [
+            (a, b) for a, b in _thing_runs(previous, True) if previous[a:b].lower() not in known
+        ]
         if runs:
             a, b = runs[-1]
             return f"{previous[:a]}{thing}{previous[b:]}"
@@ -282,11 +299,12 @@ _MEASURE_BEFORE = re.compile(
 )
 
 
-def resolve(question: str, history: Sequence[str]) -> str:
+def resolve(question: str, history: Sequence[str], known: frozenset[str] = frozenset()) -> str:
     """The question as it stands alone when it only names another period or another thing
-    than the previous question (`another_period`, `another_thing`); else as it is."""
-    period = another_period(question, history)
-    return period if period != question else another_thing(question, history)
+    than the previous question (`another_period`, `another_thing`); else as it is. `known`:
+    the names the documents are known by, lower-cased (`context.DocumentKeys.names`)."""
+    period = another_period(question, history, known)
+    return period if period != question else another_thing(question, history, known)
 
 
 # A word at most this many passages hold is rare: a question holding one names its subject.
@@ -316,10 +334,11 @@ def rewrite(
     retrieve: Retrieve,
     min_cosine: float = MIN_STANDALONE_COSINE,
     rare=None,
+    known: frozenset[str] = frozenset(),
 ) -> str:
     """The retrieval (and reading) query for `question` given earlier questions `history`
     (oldest first): the question alone, or the question followed by the previous question
     when it continues the previous topic. `retrieve(query)` returns ranked passages (each
     with `.score`, the cosine, and `.chunk.doc`), e.g. `rag.retriever.run`.
     """
-    return decide(question, history, retrieve, min_cosine, rare)[0]
+    return decide(question, history, retrieve, min_cosine, rare, known)[0]

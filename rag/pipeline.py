@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
@@ -299,7 +300,8 @@ class RAG:
         text = with_known_names(text, known_names(self.store.current(), text))  # "apple": "Apple"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
-        text = resolve(text, history)
+        known = self._known_names()
+        text = resolve(text, history, known)
         asked = text
         # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
         current = self.store.current()  # None while the first index is built
@@ -320,6 +322,7 @@ class RAG:
             lambda q: self.retriever.run(q, k, documents),
             s.follow_up_min_cosine,
             rare_in(self.store.current()),
+            known,
         )
         passages = self.retriever.run(query, k, documents)
         # an acronym the passages only spell out is read as they spell it ("CFO")
@@ -431,6 +434,15 @@ class RAG:
             "summary", self._without_steering(query), read, self.embedder, question
         )
         return None if outcome.reason else outcome
+
+    def _known_names(self) -> frozenset[str]:
+        """The names that tell documents apart, lower-cased: those some documents are known by
+        and others not (`context.DocumentKeys.names`; "apple" and "amazon" over both companies'
+        filings, not "washington" on every cover)."""
+        snap = self.store.current()
+        keys = document_keys(snap) if snap is not None else {}
+        counts = Counter(w for k in keys.values() for w in k.names)
+        return frozenset(w for w, n in counts.items() if n < len(keys))
 
     def _without_steering(self, query: str) -> str:
         """The question without the words that chose its documents (`context.within_query`:
