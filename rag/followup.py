@@ -248,6 +248,8 @@ def another_thing(
     "What was Amazon's AWS operating income in Q2 2023?"
     >>> another_thing("And Amazon?", ["What was Apple's net income in Q3 2023?"], {"apple", "amazon"})
     "What was Amazon's net income in Q3 2023?"
+    >>> another_thing("And Amazon's net sales?", ["What was Apple's Mac revenue in Q1 2023?"])
+    "What was Amazon's net sales in Q1 2023?"
     >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["Why?"])
     ('And why?', 'And Mac?')
     """
@@ -260,6 +262,15 @@ def another_thing(
         return question
     previous = resolve(" ".join(earlier[-1].split()), earlier[:-1], known)
     named = any(ch.isupper() for ch in thing)
+    owned = re.match(r"(?P<owner>[\w&.-]+)['’]s\s+\S", thing)
+    if owned:
+        # an owner and its thing ("And Amazon's net sales?" after Apple's iPhone revenue): the
+        # previous question of both, from its owner to what it asked after
+        at = re.search(r"[\w&.-]+['’]s\b", previous)
+        after = [r for r in _thing_runs(previous, False) if at and r[0] >= at.end()]
+        if at is None or not after:
+            return question
+        return f"{previous[: at.start()]}{thing}{previous[after[0][1] :]}"
     if named and _TOKEN.findall(thing) and all(w.lower() in known for w in _TOKEN.findall(thing)):
         # a name the documents are known by ("And Amazon?" after Apple's net income) takes the
         # place of the one the previous question named them by, its possessive kept

@@ -352,7 +352,7 @@ def answer_turn(
         scoped = [n for n in scope or [] if isinstance(n, str)]
         lookup = {**library.lookup(scoped), **lookup} if scoped else lookup
         yield turn(
-            chat_reply(d, lookup, scoped),
+            chat_reply(d, lookup, scoped, ticket["question"] or ""),
             "answered",
             sources=render_sources(d, library=lookup),
             choices=source_choices(d, lookup),

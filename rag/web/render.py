@@ -351,10 +351,13 @@ def linked_markers(text: str) -> str:
     return "".join(out)
 
 
-def chat_reply(d: dict, library: dict | None = None, scope: list[str] | None = None) -> str:
+def chat_reply(
+    d: dict, library: dict | None = None, scope: list[str] | None = None, typed: str = ""
+) -> str:
     """The chat message for an answer (Answer.to_dict()): the answer with live [n] markers, a
     notice if any, and which model wrote it in how long. A question not answered says why, and
-    points at the related passages that might help.
+    points at the related passages that might help. A follow-up read as a question of its own
+    (`typed` is what the user wrote) says as which.
 
     >>> print(chat_reply({"answer": "Harbin. [1]", "abstained": False, "notice": "",
     ...                   "generator": "reader", "seconds": 0.091}))
@@ -380,6 +383,11 @@ def chat_reply(d: dict, library: dict | None = None, scope: list[str] | None = N
     No\\.
     <BLANKLINE>
     <span class='meta'>reader · 0.10 s · searched only A, b\\.txt</span>
+    >>> print(chat_reply({"answer": "7,735. [1]", "question": "What was Mac revenue?",
+    ...   "query": "What was Mac revenue?", "generator": "reader", "seconds": 0.1}, typed="And Mac?"))
+    7,735\\. <sup>[1]</sup>
+    <BLANKLINE>
+    <span class='meta'>reader · 0.10 s · read as “What was Mac revenue?”</span>
     >>> print(chat_reply({"answer": "- Rice [1]\\n- Tea. [2]", "form": "list"}))
     - Rice <sup>[1]</sup>
     - Tea\\. <sup>[2]</sup>
@@ -410,6 +418,9 @@ def chat_reply(d: dict, library: dict | None = None, scope: list[str] | None = N
         text += f"\n\n*{linked_markers(d['notice'])}*"
     if d.get("generator"):
         meta = f"{html.escape(d['generator'])} · {d.get('seconds', 0):.2f} s"
+        if typed and d.get("question") and " ".join(typed.split()) != d["question"]:
+            # "And Mac?" was the previous question of the Mac: say which question was answered
+            meta += f" · read as “{as_text(d['question'])}”"
         if d.get("query") and d.get("question") and d["query"] != d["question"]:
             # A follow-up is searched together with the question before it: say so.
             meta += f" · searched as “{as_text(d['query'])}”"
