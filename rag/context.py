@@ -565,13 +565,14 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
         return query
     # A quarter no document reports did not choose the documents: it is what they say of it
     # ("What is Amazon's guidance for Q4 2023?": the Q3 filing's "Fourth Quarter 2023
-    # Guidance"), in the words a filing's prose uses; not beside a quarter one reports ("Q1 2023
+    # Guidance"), in the words a filing's prose uses (its year, in every passage of the year's
+    # filings, would only count as a word shared); not beside a quarter one reports ("Q1 2023
     # compared to Q1 2022").
     quarters = [(q, y) for _, _, q, y in period_spans(query) if q and y]
     later = [p for p in quarters if not any(k.has_period(p) for k in keys.values())]
     if not later or len(later) < len(quarters):
         return text
-    return " ".join([text, *dict.fromkeys(f"{_QUARTER_WORDS[q]} quarter {y}" for q, y in later)])
+    return " ".join([text, *dict.fromkeys(f"{_QUARTER_WORDS[q]} quarter" for q, _ in later)])
 
 
 def dated(snap, docs) -> bool:
