@@ -250,6 +250,8 @@ def another_thing(
     "What was Amazon's net income in Q3 2023?"
     >>> another_thing("And Amazon's net sales?", ["What was Apple's Mac revenue in Q1 2023?"])
     "What was Amazon's net sales in Q1 2023?"
+    >>> another_thing("And Apple's?", ["Who is Amazon's CEO?"], {"apple", "amazon"})
+    "Who is Apple's CEO?"
     >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["Why?"])
     ('And why?', 'And Mac?')
     """
@@ -271,14 +273,17 @@ def another_thing(
         if at is None or not after:
             return question
         return f"{previous[: at.start()]}{thing}{previous[after[0][1] :]}"
-    if named and _TOKEN.findall(thing) and all(w.lower() in known for w in _TOKEN.findall(thing)):
+    bare = re.sub(r"['’]s$", "", thing)  # "And Apple's?": the owner alone
+    if named and _TOKEN.findall(bare) and all(w.lower() in known for w in _TOKEN.findall(bare)):
         # a name the documents are known by ("And Amazon?" after Apple's net income) takes the
         # place of the one the previous question named them by, its possessive kept
         for m in _TOKEN.finditer(previous):
             if re.sub(r"['’]s$", "", m.group()).lower() in known:
                 owner = re.sub(r"['’]s$", "", m.group())
-                return f"{previous[: m.start()]}{thing}{previous[m.start() + len(owner) :]}"
+                return f"{previous[: m.start()]}{bare}{previous[m.start() + len(owner) :]}"
         return question
+    if bare != thing:
+        return question  # an owner the documents are not known by
     # the words where a question says what it is after: "What was Apple's net income", "How
     # much cash", "spend on fulfillment"; not "Where did the farm grow rice"
     measures = [
