@@ -121,3 +121,5 @@ def test_what_was_paid_made_or_brought_in_reads_its_row():
     )
     assert _fact("How much money did it make in Q3 2023?", *rows) == label["Net income"]
     assert _fact("How much did it bring in during Q3 2023?", *rows) == label["Total net sales"]
+    # a profit, unqualified, is the bottom line, not interest income
+    assert _fact("How much profit has it made in Q3 2023?", *rows) == label["Net income"]

@@ -70,6 +70,8 @@ ABBREVIATIONS = {
     r"\bmoney\b(?=[^?]{0,40}\b(?:make|made|makes|earn|earned|earns)\b)|"
     r"\b(?:make|made|makes)\b(?=[^?]{0,20}\b(?:money|profits?)\b)": "net income",
     r"\b(?:bring|brings|bringing|brought) in\b": "net sales",
+    # a profit, unqualified, is the bottom line (not a gross or operating one, nor a margin)
+    r"(?<!gross )(?<!operating )(?<!net )\bprofits?\b(?! margins?\b)": "net income",
     r"\btop[ -]line\b": "total revenue",
     r"\bheadcount\b": "employees",
     # what a balance sheet splits off as due after a year: "Long-term debt" (Amazon) or
