@@ -364,6 +364,22 @@ def name_spread(snap, word: str) -> dict[str, int] | None:
 STEER_SEVERAL = False
 
 
+def name_holders(word: str, keys: dict[str, DocumentKeys], spread=None) -> set[str]:
+    """The documents a name (lower-cased) tells apart: those known by it, when some are and
+    some not (and, given `spread`: word -> passages holding it by document, when those
+    documents hold most of its passages); else none."""
+    holders = {d for d, k in keys.items() if word in k.names}
+    if not 0 < len(holders) < len(keys):
+        return set()
+    if spread is not None:
+        counts = spread(word)
+        total = sum(counts.values()) if counts else 0
+        # No passage text holds it (a ticker only in file names): it is all theirs.
+        if counts is None or sum(counts.get(d, 0) for d in holders) < CONCENTRATION * total:
+            return set()
+    return holders
+
+
 def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) -> set[str] | None:
     """The documents the question's periods and names point to, or None when it names none
     that tells documents apart.
@@ -399,15 +415,9 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     by_name: dict[str, int] = {}
     groups: set[frozenset[str]] = set()
     for w in name_words(query):
-        holders = {d for d, k in keys.items() if w in k.names}
-        if not 0 < len(holders) < len(keys):
+        holders = name_holders(w, keys, spread)
+        if not holders:
             continue
-        if spread is not None:
-            counts = spread(w)
-            total = sum(counts.values()) if counts else 0
-            # No passage text holds it (a ticker only in file names): it is all theirs.
-            if counts is None or sum(counts.get(d, 0) for d in holders) < CONCENTRATION * total:
-                continue
         groups.add(frozenset(holders))
         for d in holders:
             by_name[d] = by_name.get(d, 0) + 1

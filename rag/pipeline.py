@@ -26,6 +26,8 @@ from rag.answer.sections import section_list
 from rag.context import (
     dated,
     document_keys,
+    name_holders,
+    name_spread,
     period_documents,
     steer,
     within_query,
@@ -308,6 +310,11 @@ class RAG:
         text = in_document_periods(text, document_keys(current)) if current is not None else text
         documents = self.library.check_documents(documents)
         answerer = self.answerer
+        # "Compare Apple's and Amazon's net income": each party's question on its own
+        between = self._between_owners(text, asked, notice, t0, top_k, documents)
+        if between is not None:
+            yield between
+            return
         # The form is the user's own question's: a follow-up's words decide it, not the earlier.
         form = classify(text)
         # A list or a comparison draws on more passages (and documents) than one fact does.
@@ -434,6 +441,57 @@ class RAG:
             "summary", self._without_steering(query), read, self.embedder, question
         )
         return None if outcome.reason else outcome
+
+    def _between_owners(self, text, asked, notice, t0, top_k, documents) -> Answer | None:
+        """A question about two or more of the parties the dated documents are told apart by
+        (`rag.answer.owners`) answered as each party's own question, one cited line each;
+        None for any other question."""
+        from rag.answer.measures import cell_of
+        from rag.answer.owners import owners_asked, owners_questions
+
+        snap = self._snap(documents)
+        if snap is None or len(snap.documents) < 2:
+            return None
+        keys = document_keys(snap)
+
+        def holders(word: str) -> set[str]:
+            return name_holders(word, keys, lambda w: name_spread(snap, w))
+
+        owners = owners_asked(text, holders)
+        if not owners or not dated(snap, set().union(*(holders(o.lower()) for o in owners))):
+            return None
+        asks = owners_questions(text, owners)
+        if asks is None:
+            return None
+        supports, labels, passages, refused = [], [], [], []
+        for owner, ask in zip(owners, asks, strict=True):
+            a = self.ask(ask, top_k=top_k, documents=documents)
+            cited = a.citations[0] if a.citations and not a.abstained else None
+            p = next((p for p in a.passages if cited and p.chunk.chunk_id == cited.chunk_id), None)
+            if p is None:
+                refused.append(f"{owner}: {a.why}")
+                continue
+            c = p.chunk
+            row = (cited.quote, p, cited.start - c.start, cited.end - c.start, cited.score)
+            # a row is said at the cell its own question read, as a period's comparison says it
+            supports.append(cell_of(Outcome([row], short_answer=a.short_answer)))
+            labels.append(owner)
+            passages += [p, *(x for x in a.passages if x is not p)]
+        result = Answer(
+            asked,
+            "",
+            True,
+            self.answerer.name,
+            passages=[replace(p, rank=r) for r, p in enumerate(passages, 1)],
+            notice=notice,
+            query=" ".join(asks),
+            form="comparison",
+        )
+        if not supports:
+            return self._abstain(result, t0, "each_unanswered", "; ".join(refused))
+        said = f"Not answered for {'; '.join(refused)}" if refused else ""
+        outcome = Outcome(supports, form="comparison", labels=labels, notice=said)
+        return self._answer(result, outcome, t0, documents)
 
     def _known_names(self) -> frozenset[str]:
         """The names that tell documents apart, lower-cased: those some documents are known by

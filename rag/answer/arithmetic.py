@@ -30,7 +30,9 @@ ASKS_CHANGE = re.compile(
 # The question asks which period of a series stands out ("Which quarter had the highest
 # revenue?").
 ASKS_EXTREME = re.compile(
-    r"\b(?P<high>highest|largest|biggest|strongest)\b|\b(?P<low>lowest|smallest|weakest)\b",
+    r"\b(?P<high>highest|largest|biggest|strongest)\b|\b(?P<low>lowest|smallest|weakest)\b|"
+    # of two: "Which company had higher revenue, Apple or Amazon?"
+    r"\bwhich\b[^?]*?\b(?:(?P<higher>higher|larger|bigger|more)|(?P<lower>lower|smaller|less))\b",
     re.I,
 )
 # The question asks for one figure as a share of another.
@@ -288,6 +290,9 @@ def extreme_line(
     >>> extreme_line("Which quarter had the highest revenue?", ["Net sales — Q1: 90",
     ...     "Net sales — Q2: 99", "Net sales — Q3: 95"], [1, 2, 3], ["Q1 2023", "Q2 2023", "Q3 2023"])
     'Highest: Q2 2023, 99 [2]'
+    >>> extreme_line("Which company had higher revenue, Apple or Amazon?",
+    ...     ["Total net sales — Q2: 94,836", "Total net sales — Q2: 134,383"], [1, 2], ["Apple", "Amazon"])
+    'Higher: Amazon, 134,383 [2]'
     """
     m = ASKS_EXTREME.search(question)
     if m is None or len(sentences) < 2:
@@ -305,9 +310,12 @@ def extreme_line(
     figures = [_figure(s, question) for s in sentences]
     if any(not _alike(figures[0], f) for f in figures):
         return None
-    pick = max if m["high"] else min
-    i = pick(range(len(figures)), key=lambda k: figures[k].value)
-    word = "Highest" if m["high"] else "Lowest"
+    high = bool(m["high"] or m["higher"])
+    i = (max if high else min)(range(len(figures)), key=lambda k: figures[k].value)
+    if m["higher"] or m["lower"]:
+        word = "Higher" if high else "Lower"
+    else:
+        word = "Highest" if high else "Lowest"
     return f"{word}: {labels[i]}, {figures[i].text} [{numbers[i]}]"
 
 

@@ -88,11 +88,11 @@ def conjoined_facts(query: str, passages, snap, passage_of, ts) -> Outcome | Non
         got[0].notice = f"{got[0].notice} No table row answers “{missing}”".strip()
         return got[0]
     return Outcome(
-        [_cell(x) for x in got], form="list", notice=" ".join({x.notice for x in got} - {""})
+        [cell_of(x) for x in got], form="list", notice=" ".join({x.notice for x in got} - {""})
     )
 
 
-def _cell(found: Outcome) -> tuple:
+def cell_of(found: Outcome) -> tuple:
     """A fact's row as the cell it was read at: "Net income — Three Months Ended July 1, 2023:
     $19,881", citing the header and value (the row's other periods are not what was asked)."""
     text, passage, a, b, score = found.supports[0]
@@ -133,7 +133,7 @@ def set_against(query, sides, passages, snap, passage_of, ts) -> Outcome | None:
         return None
     # a period asked reads each side at its cell; none asked, the rows are shown whole
     at = periods(query) or dates(query)
-    supports = [_cell(x) if at else x.supports[0] for x in found]
+    supports = [cell_of(x) if at else x.supports[0] for x in found]
     return Outcome(supports, form="comparison", labels=["", ""], notice=found[0].notice)
 
 
@@ -297,7 +297,7 @@ def derived(query, passages, snap, passage_of, ts, found: Outcome | None) -> Out
     pair = _pair(sides, docs[0], snap, passage_of, names, ts) if docs else None
     if pair is None:
         return found
-    supports = [_cell(x) for x in pair]  # the cells of the period asked
+    supports = [cell_of(x) for x in pair]  # the cells of the period asked
     return Outcome(supports, form="comparison", labels=["", ""], notice=pair[0].notice)
 
 
@@ -321,7 +321,7 @@ def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None)
         pair = _pair(sides, doc, snap, passage_of, names, ts)
         p = doc_period(doc)
         if pair is not None and p:
-            supports += [_cell(x) for x in pair]
+            supports += [cell_of(x) for x in pair]
             labels += [period_label(p)] * 2
     if len(supports) < 4:
         return found
