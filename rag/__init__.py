@@ -2,7 +2,7 @@
 
 Packages by job: `rag.ingest` (files to text and passages), `rag.store` (embedding, the FAISS
 segment store, BM25, Milvus), `rag.answer` (the answerers, the reader, citations, abstention),
-`rag.pipeline` (question to answer), `rag.evaluation` and `rag.training` (never imported by the
+`rag.pipeline` (question to answer, `rag.result` its shape), `rag.evaluation` and `rag.training` (never imported by the
 runtime). The names below load on first use, so `from rag.errors import ...` loads no faiss.
 """
 
@@ -19,7 +19,7 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 _EXPORTS = {
     "RAG": "rag.pipeline",
-    "Answer": "rag.pipeline",
+    "Answer": "rag.result",
     "ShortAnswer": "rag.answer.base",
     "BadQuestion": "rag.errors",
     "ConfigError": "rag.errors",

@@ -7,32 +7,24 @@ import logging
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 
 from rag.answer import abstain
 from rag.answer.abstain import absent_names, reader_refusing, reason, unmentioned_in
 from rag.answer.arithmetic import ASKS_SHARE, cited_change
-from rag.answer.base import Answerer, Model, Outcome, ShortAnswer
+from rag.answer.base import Answerer, Model, Outcome
 from rag.answer.causes import CAUSES
-from rag.answer.cite import Attributor, Citation, cited_after, cited_first, number_citations
+from rag.answer.cite import Attributor, cited_after, cited_first, number_citations
 from rag.answer.comparisons import with_causes
 from rag.answer.forms import classify, explained, lines_text
 from rag.answer.periods import in_document_periods, periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.sections import section_list
-from rag.context import (
-    dated,
-    document_keys,
-    name_holders,
-    name_spread,
-    period_documents,
-    steer,
-    within_query,
-)
+from rag.context import document_keys
 from rag.ingest.formats import Extracted
+from rag.steering import dated, period_documents, steer, telling_names, within_query
 from rag.store import open_store
 from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
@@ -41,6 +33,7 @@ from .errors import ConfigError
 from .followup import rare_in, resolve, rewrite
 from .library import Library
 from .questions import clean_history, clean_question, known_names, spell_out, with_known_names
+from .result import Answer
 from .retrieve import Passage, Retriever
 from .settings import Settings
 from .text import display_text
@@ -49,54 +42,6 @@ log = logging.getLogger(__name__)
 
 ABSTAIN_TEXT = "The documents do not contain an answer to this question."
 INDEXING_TEXT = "The documents are still being indexed: ask again in a moment."
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    abstained: bool
-    generator: str
-    citations: list[Citation] = field(default_factory=list)
-    related: list[Passage] = field(default_factory=list)  # shown when abstaining, never cited
-    passages: list[Passage] = field(default_factory=list)  # everything retrieved, ranked
-    dropped: list[str] = field(default_factory=list)  # draft sentences no passage supports
-    notice: str = ""  # e.g. the question was shortened
-    why: str = ""  # why it abstained, in plain words
-    reason: str = ""  # the reason code (rag.answer.abstain.REASONS)
-    short_answer: ShortAnswer | None = None  # reader answers only
-    confidence: float | None = None  # the verifier's probability that the question is answered
-    origins: dict[str, dict] = field(default_factory=dict)  # cited document -> where it came from
-    query: str = ""  # what was sent to retrieval (after follow-up rewriting)
-    seconds: float = 0.0
-    form: str = "fact"  # what the question asks for: fact, list, summary or comparison
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "abstained": self.abstained,
-            "generator": self.generator,
-            "citations": [
-                {
-                    **asdict(c),
-                    "display": display_text(c.quote),  # the quote with its markup rendered
-                    "origin": self.origins.get(c.doc, {"origin": "folder"}),
-                }
-                for c in self.citations
-            ],
-            "related": [p.to_dict() for p in self.related],
-            "passages": [p.to_dict() for p in self.passages],
-            "dropped": self.dropped,
-            "notice": self.notice,
-            "why": self.why,
-            "reason": self.reason,
-            "short_answer": asdict(self.short_answer) if self.short_answer else None,
-            "confidence": None if self.confidence is None else round(self.confidence, 4),
-            "query": self.query,
-            "seconds": round(self.seconds, 3),
-            "form": self.form,
-        }
 
 
 def _use_all_cores() -> None:
@@ -298,16 +243,17 @@ class RAG:
     def _ask_stream(self, question, history, top_k, documents) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         s = self.settings
+        current = self.store.current()  # None while the first index is built
+        keys = document_keys(current) if current is not None else {}
         text, notice = clean_question(question, s.max_question_chars)
-        text = with_known_names(text, known_names(self.store.current(), text))  # "apple": "Apple"
+        text = with_known_names(text, known_names(current, text))  # "apple": "Apple"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
-        known = self._known_names()
+        known = telling_names(keys)
         text = resolve(text, history, known)
         asked = text
         # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
-        current = self.store.current()  # None while the first index is built
-        text = in_document_periods(text, document_keys(current)) if current is not None else text
+        text = in_document_periods(text, keys) if current is not None else text
         documents = self.library.check_documents(documents)
         answerer = self.answerer
         # "Compare Apple's and Amazon's net income": each party's question on its own
@@ -444,66 +390,27 @@ class RAG:
 
     def _between_owners(self, text, asked, notice, t0, top_k, documents) -> Answer | None:
         """A question about two or more of the parties the dated documents are told apart by
-        (`rag.answer.owners`) answered as each party's own question, one cited line each;
+        answered as each party's own question, one cited line each (`rag.answer.owners`);
         None for any other question."""
-        from rag.answer.measures import cell_of
-        from rag.answer.owners import owners_asked, owners_questions
+        from rag.answer.owners import owners_of, side_by_side
 
-        snap = self._snap(documents)
-        if snap is None or len(snap.documents) < 2:
+        found = owners_of(text, self._snap(documents))
+        if found is None:
             return None
-        keys = document_keys(snap)
-
-        def holders(word: str) -> set[str]:
-            return name_holders(word, keys, lambda w: name_spread(snap, w))
-
-        owners = owners_asked(text, holders)
-        if not owners or not dated(snap, set().union(*(holders(o.lower()) for o in owners))):
-            return None
-        asks = owners_questions(text, owners)
-        if asks is None:
-            return None
-        supports, labels, passages, refused = [], [], [], []
-        for owner, ask in zip(owners, asks, strict=True):
-            a = self.ask(ask, top_k=top_k, documents=documents)
-            cited = a.citations[0] if a.citations and not a.abstained else None
-            p = next((p for p in a.passages if cited and p.chunk.chunk_id == cited.chunk_id), None)
-            if p is None:
-                refused.append(f"{owner}: {a.why}")
-                continue
-            c = p.chunk
-            row = (cited.quote, p, cited.start - c.start, cited.end - c.start, cited.score)
-            # a row is said at the cell its own question read, as a period's comparison says it
-            supports.append(cell_of(Outcome([row], short_answer=a.short_answer)))
-            labels.append(owner)
-            passages += [p, *(x for x in a.passages if x is not p)]
-        result = Answer(
-            asked,
-            "",
-            True,
-            self.answerer.name,
-            passages=[replace(p, rank=r) for r, p in enumerate(passages, 1)],
-            notice=notice,
-            query=" ".join(asks),
-            form="comparison",
-        )
+        owners, asks = found
+        answers = [self.ask(q, top_k=top_k, documents=documents) for q in asks]
+        supports, passages, refused = side_by_side(owners, answers)
+        result = Answer(asked, "", True, self.answerer.name, passages=passages, notice=notice)
+        result.query, result.form = " ".join(asks), "comparison"
         if not supports:
             return self._abstain(result, t0, "each_unanswered", "; ".join(refused))
+        labels = [o for o in owners if not any(r.startswith(f"{o}: ") for r in refused)]
         said = f"Not answered for {'; '.join(refused)}" if refused else ""
         outcome = Outcome(supports, form="comparison", labels=labels, notice=said)
         return self._answer(result, outcome, t0, documents)
 
-    def _known_names(self) -> frozenset[str]:
-        """The names that tell documents apart, lower-cased: those some documents are known by
-        and others not (`context.DocumentKeys.names`; "apple" and "amazon" over both companies'
-        filings, not "washington" on every cover)."""
-        snap = self.store.current()
-        keys = document_keys(snap) if snap is not None else {}
-        counts = Counter(w for k in keys.values() for w in k.names)
-        return frozenset(w for w, n in counts.items() if n < len(keys))
-
     def _without_steering(self, query: str) -> str:
-        """The question without the words that chose its documents (`context.within_query`:
+        """The question without the words that chose its documents (`steering.within_query`:
         periods, the names the documents are known by, "10-Q", "report"): every sentence of
         those documents shares them, so a sentence sharing only them ("I, Timothy D. Cook,
         certify ...", "... include the accounts of Apple Inc.") must not count as support."""
@@ -516,7 +423,7 @@ class RAG:
 
     def _among_dated(self, query: str, passages=()) -> bool:
         """Whether the documents `query` is steered to (else those of the first `passages`, or
-        all) are look-alike reports known by a period (`context.dated`)."""
+        all) are look-alike reports known by a period (`steering.dated`)."""
         snap = self.store.current()
         if snap is None:
             return False

@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag import context
+from rag import steering
 from rag.answer.tables import asked_names, row_passages
 from rag.answer.vocabulary import with_expansions
-from rag.context import dated, document_keys, steer, within_query
+from rag.context import document_keys
 from rag.ingest.chunk import Chunk
+from rag.steering import dated, steer, within_query
 from rag.store.base import Snapshot
 from rag.store.embed import Embedder
 
@@ -343,7 +344,7 @@ class Retriever:
         """The best passages of the documents `docs` for a question steered to them: ranked
         inside them (not across the collection, where their passages compete with every other
         document's) for the question without the words that chose them
-        (`context.within_query`), dense-weighted; several documents searched one by one and
+        (`steering.within_query`), dense-weighted; several documents searched one by one and
         their passages taken in turn (fewer than `top_k` when they have fewer). The
         passages holding the table rows whose labels best match the question join each
         document's order (`with_rows`). With a reranker, each document's first
@@ -357,13 +358,13 @@ class Retriever:
         # One batch: the question (the scores reported are its cosines) and what is searched.
         both = self.embedder.embed_cached([query, inner])
         asked, vec = both[:1], both[1:]
-        groups = [docs] if not context.PER_DOCUMENT or len(docs) == 1 else [[d] for d in docs]
+        groups = [docs] if not steering.PER_DOCUMENT or len(docs) == 1 else [[d] for d in docs]
         lists = []
         for g in groups:
             sub = snap.restricted(g)
             if self.row_weight <= 0:
                 lists.append(
-                    self.search(sub, inner, vec, pool, alpha=context.WITHIN_ALPHA, scored=asked)
+                    self.search(sub, inner, vec, pool, alpha=steering.WITHIN_ALPHA, scored=asked)
                 )
                 continue
             # a longer fused order, so that a row passage it ranks lower still counts there
@@ -372,7 +373,7 @@ class Retriever:
                 inner,
                 vec,
                 max(pool, self.candidates),
-                alpha=context.WITHIN_ALPHA,
+                alpha=steering.WITHIN_ALPHA,
                 scored=asked,
             )
             chunks = [c for d in g for c in sub.doc_chunks(d)]

@@ -35,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import context, retrieve  # noqa: E402
+from rag import context, retrieve, steering  # noqa: E402
 from rag.ingest.chunk import Chunk  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
 from rag.store.embed import Embedder  # noqa: E402
@@ -148,14 +148,14 @@ def main() -> None:
         store = build(variant, args.cache, args.work, embedder)
         for steer in args.steer.split(","):
             mode, several, slots = STEERING[steer]
-            context.STEER_SEVERAL, retrieve.PREFER_SLOTS = several, slots
+            steering.STEER_SEVERAL, retrieve.PREFER_SLOTS = several, slots
             r = Retriever(store.current, embedder, 5, doc_steer=mode)
             c0 = time.process_time()
             res = {"variant": variant, "steer": steer, **score(r, rows)}
             res["cpu_s"] = round(time.process_time() - c0, 1)
             print(json.dumps(res), flush=True)
             results.append(res)
-    context.STEER_SEVERAL, retrieve.PREFER_SLOTS = True, None
+    steering.STEER_SEVERAL, retrieve.PREFER_SLOTS = True, None
     if args.out:
         args.out.write_text(json.dumps(results, indent=1))
 

@@ -4,7 +4,7 @@ Each answerable question of the validation set and its two rewordings is steered
 pipeline steers it; inside each filing the first POOL passages of today's order (dense + BM25,
 table rows fused: `Retriever.with_rows`) are scored by a logistic regression on features at
 hand without another model: the passage's place, its cosine with the question and with the
-question searched inside (`context.within_query`), whether a row of its tables matched and
+question searched inside (`steering.within_query`), whether a row of its tables matched and
 how well, and (`+had`) the elementwise product of question and passage embeddings (a learned
 weighting of the cosine). Trained on one company's questions (all three wordings), tested on
 the other's, both ways: passage hit@1 / hit@5 as `rag eval` counts them, documents taken in
@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's rag
 
-from rag import context  # noqa: E402
+from rag import context, steering  # noqa: E402
 from rag.answer.forms import classify  # noqa: E402
 from rag.answer.tables import asked_names, row_passages  # noqa: E402
 from rag.evaluation.runner import load_gold, spans_overlap  # noqa: E402
@@ -50,10 +50,10 @@ def collect(rag, settings) -> dict[str, list[dict]]:
     for path in SETS:
         rows = []
         for it in (i for i in load_gold(path, DOCS) if i.answerable):
-            s, docs = context.steer(snap, it.question, "prefer")
-            if not docs or not context.dated(s, docs):
+            s, docs = steering.steer(snap, it.question, "prefer")
+            if not docs or not steering.dated(s, docs):
                 continue
-            inner = context.within_query(it.question, keys)
+            inner = steering.within_query(it.question, keys)
             names = asked_names(it.question, keys)
             both = rag.embedder.embed_cached([it.question, inner])
             per = []
@@ -64,7 +64,7 @@ def collect(rag, settings) -> dict[str, list[dict]]:
                     inner,
                     both[1:],
                     max(POOL, r.candidates),
-                    alpha=context.WITHIN_ALPHA,
+                    alpha=steering.WITHIN_ALPHA,
                     scored=both[:1],
                 )
                 found = row_passages(it.question, list(sub.doc_chunks(d)), names, r.row_min_score)

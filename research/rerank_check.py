@@ -1,6 +1,6 @@
 """The reader as a reranker inside the steered documents, measured on the 10-Q filings.
 
-For each answerable question steered to dated documents (rag.context.steer + dated), each
+For each answerable question steered to dated documents (rag.steering.steer + dated), each
 document's first POOL fused passages (rag.retrieve.Retriever.within's per-document search) are
 read by the shipped reader; a passage's reader score is its best span's margin over "no
 answer" (rag.answer.reader.Span.margin; question "asked"/"inner"), the answerability head's
@@ -13,7 +13,7 @@ logit for that window ("-head", what rag.rerank uses) or minus the null probabil
 then take the documents' passages in turn, k of them (3 for a fact, form_top_k for the
 other forms, as the pipeline asks). Passage hit@k: one of the first k passages overlaps a
 gold quote's span (as `rag eval`). The question read is the user's (`asked`) or the one
-searched inside the documents (`inner`, rag.context.within_query). Choose on validation only.
+searched inside the documents (`inner`, rag.steering.within_query). Choose on validation only.
 
     python research/rerank_check.py --index-dir /tmp/rerank/sec-idx --pools 10 20 30
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's rag
 
-from rag import context  # noqa: E402
+from rag import context, steering  # noqa: E402
 from rag.answer.forms import classify  # noqa: E402
 from rag.answer.reader import Reader  # noqa: E402
 from rag.evaluation.runner import load_gold, spans_overlap  # noqa: E402
@@ -63,17 +63,17 @@ def main() -> None:
     if args.facts:
         items = [it for it in items if classify(it.question) == "fact"]
     for it in items:
-        s, docs = context.steer(snap, it.question, "prefer")
-        if not docs or not context.dated(s, docs):
+        s, docs = steering.steer(snap, it.question, "prefer")
+        if not docs or not steering.dated(s, docs):
             rows.append(None)
             continue
-        inner = context.within_query(it.question, keys)
+        inner = steering.within_query(it.question, keys)
         both = rag.embedder.embed_cached([it.question, inner])
         groups = [[d] for d in sorted(docs)]
         per_doc = []
         for g in groups:
             ranked = r.search(
-                s.restricted(g), inner, both[1:], top, alpha=context.WITHIN_ALPHA, scored=both[:1]
+                s.restricted(g), inner, both[1:], top, alpha=steering.WITHIN_ALPHA, scored=both[:1]
             )
             texts = [p.chunk.text for p in ranked]
             sents = [p.chunk.sentence_spans() for p in ranked]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's rag
 
-from rag import context, retrieve  # noqa: E402
+from rag import retrieve, steering  # noqa: E402
 from rag.evaluation.runner import load_gold, spans_overlap  # noqa: E402
 from rag.pipeline import RAG  # noqa: E402
 from rag.settings import Settings  # noqa: E402
@@ -47,8 +47,8 @@ def main() -> None:
     r = rag.retriever
     steered = []
     for it in items:
-        _, docs = context.steer(snap, it.question, s.doc_steer)
-        steered.append(sorted(docs) if docs and context.dated(snap, docs) else None)
+        _, docs = steering.steer(snap, it.question, s.doc_steer)
+        steered.append(sorted(docs) if docs and steering.dated(snap, docs) else None)
     print(f"{len(items)} answerable, {sum(d is not None for d in steered)} steered", flush=True)
 
     def rank(it, passages) -> int | None:

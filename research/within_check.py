@@ -1,11 +1,11 @@
 """Ranking inside the steered documents, measured on the 10-Q filings (rag.retrieve.within).
 
 A question naming a company and a period is steered to that company's filings
-(rag.context.steer); this script asks where the passage holding the gold quote ranks when
+(rag.steering.steer); this script asks where the passage holding the gold quote ranks when
 those documents' passages are
   prefer    fused over the whole collection, the steered documents' first (the old default)
   within    ranked inside the steered documents only, for the question without the words
-            that chose them (rag.context.within_query), at dense weight ALPHA
+            that chose them (rag.steering.within_query), at dense weight ALPHA
   perdoc    the same, each steered document searched alone and their passages taken in turn
 Passage hit@k: one of the first k passages overlaps a gold quote's span (as `rag eval`).
 Choose on the validation half; the seeds gold set is the regression check (`rag eval`).
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's rag
 
-from rag import context  # noqa: E402
+from rag import steering  # noqa: E402
 from rag.evaluation.runner import load_gold, spans_overlap  # noqa: E402
 from rag.pipeline import RAG  # noqa: E402
 from rag.settings import Settings  # noqa: E402
@@ -59,12 +59,12 @@ def main() -> None:
         def run(it, docs):
             if not docs:
                 return prefer(it, docs)
-            saved = context.WITHIN_ALPHA, context.PER_DOCUMENT
-            context.WITHIN_ALPHA, context.PER_DOCUMENT = alpha, per_doc
+            saved = steering.WITHIN_ALPHA, steering.PER_DOCUMENT
+            steering.WITHIN_ALPHA, steering.PER_DOCUMENT = alpha, per_doc
             try:
                 return r.within(snap, it.question, sorted(docs), args.k)
             finally:
-                context.WITHIN_ALPHA, context.PER_DOCUMENT = saved
+                steering.WITHIN_ALPHA, steering.PER_DOCUMENT = saved
 
         return run
 
@@ -76,7 +76,7 @@ def main() -> None:
     for name, run in variants.items():
         ranks = []
         for it in items:
-            _, docs = context.steer(snap, it.question, "prefer")
+            _, docs = steering.steer(snap, it.question, "prefer")
             ranks.append(rank(it, run(it, docs)))
         n = len(ranks)
         row = {f"hit@{k}": round(sum(1 for x in ranks if x and x <= k) / n, 3) for k in (1, 5, 20)}

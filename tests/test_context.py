@@ -5,14 +5,9 @@ import pytest
 from rag import RAG, Settings
 from rag.answer.abstain import missing_numbers
 from rag.answer.reading import ReaderGenerator
-from rag.context import (
-    DocumentKeys,
-    embedding_text,
-    known_text,
-    steered_documents,
-    within_query,
-)
+from rag.context import DocumentKeys, embedding_text, known_text
 from rag.ingest.chunk import Chunk
+from rag.steering import steered_documents, within_query
 from tests.conftest import build_rag
 
 BODY = (

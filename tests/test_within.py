@@ -3,7 +3,8 @@
 import pytest
 
 from rag import RAG, Settings
-from rag.context import dated, document_keys, steer, within_query
+from rag.context import document_keys
+from rag.steering import dated, steer, within_query
 
 # Each report: a cover/certification page that repeats the company, the period and "quarterly
 # report" (what a question names to pick the report), and two pages of content.

@@ -244,8 +244,9 @@ def unmentioned_in(snap, question: str, query: str = "") -> list[str]:
     """The names of `question` that no document of `snap` mentions (its passages, titles and
     file names: the lexical index), but for acronyms `query` (what was searched) has spelled
     out as the passages do ("CFO": "Chief Financial Officer")."""
-    from rag.context import document_keys, without_document_words
+    from rag.context import document_keys
     from rag.questions import without_glosses
+    from rag.steering import without_document_words
 
     # "10-Qs" is the kind of document, not a name ("The documents never mention Qs.")
     question = without_document_words(without_glosses(question))

@@ -23,7 +23,7 @@ _SETTING = {
 def owners_asked(question: str, holders) -> list[str]:
     """The names of the question, as written and in order, that each point to documents no
     other name of it points to, when there are two or more; else []. `holders(word)`: the
-    documents a lower-cased name tells apart (`context.name_holders`), empty when none.
+    documents a lower-cased name tells apart (`steering.name_holders`), empty when none.
 
     >>> docs = {"apple": {"a1", "a2"}, "amazon": {"z1"}, "aapl": {"a1", "a2"}}
     >>> holders = lambda w: docs.get(w, set())
@@ -79,3 +79,46 @@ def owners_questions(question: str, owners: list[str]) -> list[str] | None:
     what = " ".join(kept)
     period = f" in {when}" if when else ""
     return [f"What was {o}'s {what}{period}?" for o in owners]
+
+
+def owners_of(text: str, snap) -> tuple[list[str], list[str]] | None:
+    """(the parties, each one's question) for a question about two or more parties of dated
+    documents (`owners_asked`, `owners_questions`); else None."""
+    from rag.context import document_keys
+    from rag.steering import dated, name_holders, name_spread
+
+    if snap is None or len(snap.documents) < 2:
+        return None
+    keys = document_keys(snap)
+
+    def holders(word: str) -> set[str]:
+        return name_holders(word, keys, lambda w: name_spread(snap, w))
+
+    owners = owners_asked(text, holders)
+    if not owners or not dated(snap, set().union(*(holders(o.lower()) for o in owners))):
+        return None
+    asks = owners_questions(text, owners)
+    return None if asks is None else (owners, asks)
+
+
+def side_by_side(owners: list[str], answers) -> tuple[list, list, list[str]]:
+    """Each party's answer (an `Answer`) as one support at the cell its own question read (as
+    a period's comparison says it, `measures.cell_of`), the passages they read ranked in
+    turn, and "party: why" for each party not answered."""
+    from dataclasses import replace
+
+    from rag.answer.base import Outcome
+    from rag.answer.measures import cell_of
+
+    supports, passages, refused = [], [], []
+    for owner, a in zip(owners, answers, strict=True):
+        cited = a.citations[0] if a.citations and not a.abstained else None
+        p = next((p for p in a.passages if cited and p.chunk.chunk_id == cited.chunk_id), None)
+        if p is None:
+            refused.append(f"{owner}: {a.why}")
+            continue
+        c = p.chunk
+        row = (cited.quote, p, cited.start - c.start, cited.end - c.start, cited.score)
+        supports.append(cell_of(Outcome([row], short_answer=a.short_answer)))
+        passages += [p, *(x for x in a.passages if x is not p)]
+    return supports, [replace(p, rank=r) for r, p in enumerate(passages, 1)], refused

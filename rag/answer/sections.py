@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from rag.answer.forms import classify, question_terms
 from rag.answer.noise import is_noise, says_nothing
-from rag.context import document_keys, within_query
+from rag.context import document_keys
 from rag.ingest.formats import SECTION_SEP
+from rag.steering import within_query
 from rag.text import content_tokens, stem
 
 # Words of a heading that name no subject: "Item 1A.", "Note 4 —", "PART II — OTHER INFORMATION".

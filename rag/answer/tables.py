@@ -432,11 +432,12 @@ def row_passages(
 def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], set[str]]:
     """The documents to look in and the question's words that name them.
 
-    The documents the question's names and periods point to (`rag.context.steered_documents`),
+    The documents the question's names and periods point to (`rag.steering.steered_documents`),
     those of the best retrieved passages first; a comparison reads every document of the
     series (`periods.series_documents`); with nothing named, the best passage's document."""
     from rag.answer.periods import series_documents
-    from rag.context import document_keys, name_spread, steered_documents
+    from rag.context import document_keys
+    from rag.steering import name_spread, steered_documents
 
     every = document_keys(snap)
     keys = every if len(snap.documents) > 1 else {}

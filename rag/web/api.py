@@ -15,7 +15,7 @@ from typing import TypedDict
 from rag.answer.base import ShortAnswer
 from rag.answer.cite import Citation
 from rag.ingest.chunk import Chunk
-from rag.pipeline import Answer
+from rag.result import Answer
 from rag.retrieve import Passage
 
 from .render import sorted_related

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from rag.background import BackgroundIndexer
 from rag.errors import RagError
-from rag.pipeline import RAG, Answer
+from rag.pipeline import RAG
+from rag.result import Answer
 
 from .api import (
     AskResult,
