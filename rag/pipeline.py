@@ -405,7 +405,7 @@ class RAG:
         if not supports:
             return self._abstain(result, t0, "each_unanswered", "; ".join(refused))
         labels = [o for o in owners if not any(r.startswith(f"{o}: ") for r in refused)]
-        said = f"Not answered for {'; '.join(refused)}" if refused else ""
+        said = f"Not answered for {'; '.join(refused)}." if refused else ""
         outcome = Outcome(supports, form="comparison", labels=labels, notice=said)
         return self._answer(result, outcome, t0, documents)
 

@@ -62,3 +62,10 @@ def test_one_party_is_asked_as_before(filings):
     a = filings.ask("What was Dune's net income in Q3 2023?")
     assert a.short_answer.text == "1,473"
     assert a.form == "fact" and [c.doc for c in a.citations] == ["2023 Q3 DUNE.txt"]
+
+
+def test_parties_none_of_whose_filings_answer_are_refused_with_each_reason(filings):
+    a = filings.ask("Compare Bell's and Cedar's dividends per share in Q3 2023.")
+    assert a.abstained and a.reason == "each_unanswered"
+    assert a.why.startswith("Asked of each on its own, none was answered: Bell: ")
+    assert "; Cedar: " in a.why and a.why.endswith(".") and ".;" not in a.why

@@ -57,7 +57,7 @@ REASONS = {
     "form_unsupported": "No sentence of the passages closest to the question shares enough of "
     "its words and meaning to build a {detail} from.",
     # a question about several parties asked of each on its own (`rag.answer.owners`)
-    "each_unanswered": "Asked of each on its own, none was answered: {detail}",
+    "each_unanswered": "Asked of each on its own, none was answered: {detail}.",
     # not a reason to abstain: added to one while documents are still being indexed
     "waiting": "Not searched yet, still being indexed: {detail}.",
 }

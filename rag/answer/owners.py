@@ -115,7 +115,7 @@ def side_by_side(owners: list[str], answers) -> tuple[list, list, list[str]]:
         cited = a.citations[0] if a.citations and not a.abstained else None
         p = next((p for p in a.passages if cited and p.chunk.chunk_id == cited.chunk_id), None)
         if p is None:
-            refused.append(f"{owner}: {a.why}")
+            refused.append(f"{owner}: {a.why.rstrip('.')}")
             continue
         c = p.chunk
         row = (cited.quote, p, cited.start - c.start, cited.end - c.start, cited.score)
