@@ -250,7 +250,10 @@ class RAG:
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
         known = telling_names(keys)
-        text = resolve(text, history, known)
+        resolved = resolve(text, history, known)
+        # a name no document mentions ("And Tesla?" after Apple's net income) is not made one of
+        # the previous question's words: asked as typed, it is refused for it
+        text = text if resolved != text and self._unmentioned(resolved) else resolved
         asked = text
         # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
         text = in_document_periods(text, keys) if current is not None else text

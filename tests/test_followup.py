@@ -233,3 +233,7 @@ def test_a_follow_up_naming_only_another_thing_asks_the_previous_question_of_it(
     c = rag.ask("And its net sales?", history=history)
     assert c.question == "What was Bell's Meters net sales in Q1 2023?"
     assert c.short_answer.text == "90"
+    # a name no document mentions is not made the previous question's: it is refused for it
+    d = rag.ask("And Pumps?", history=history)
+    assert d.question == "And Pumps?"
+    assert d.abstained and d.why == "The documents never mention Pumps.", d.answer
