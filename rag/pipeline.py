@@ -249,7 +249,7 @@ class RAG:
         text = with_known_names(text, known_names(current, text))  # "apple": "Apple"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
-        known = telling_names(keys)
+        known = telling_names(current)
         resolved = resolve(text, history, known)
         # a name no document mentions ("And Tesla?" after Apple's net income) is not made one of
         # the previous question's words: asked as typed, it is refused for it

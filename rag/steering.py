@@ -56,15 +56,21 @@ def name_spread(snap, word: str) -> dict[str, int] | None:
 STEER_SEVERAL = False
 
 
-def telling_names(keys: dict[str, DocumentKeys]) -> frozenset[str]:
-    """The names that tell documents apart, lower-cased: those some documents are known by and
-    others not ("apple" and "amazon" over both companies' filings, not "washington" on every
-    cover)."""
-    counts: dict[str, int] = {}
-    for k in keys.values():
-        for w in k.names:
-            counts[w] = counts.get(w, 0) + 1
-    return frozenset(w for w, n in counts.items() if n < len(keys))
+def telling_names(snap) -> frozenset[str]:
+    """The names that tell a snapshot's documents apart, lower-cased: those some documents are
+    known by and others not ("apple" and "amazon" over both companies' filings, not
+    "washington" on every cover). Worked out once per snapshot: every question asks."""
+    if snap is None:
+        return frozenset()
+    cache = snap.__dict__
+    if "_telling_names" not in cache:
+        keys = document_keys(snap)
+        counts: dict[str, int] = {}
+        for k in keys.values():
+            for w in k.names:
+                counts[w] = counts.get(w, 0) + 1
+        cache["_telling_names"] = frozenset(w for w, n in counts.items() if n < len(keys))
+    return cache["_telling_names"]
 
 
 def name_holders(word: str, keys: dict[str, DocumentKeys], spread=None) -> set[str]:
