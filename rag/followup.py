@@ -323,6 +323,86 @@ def resolve(question: str, history: Sequence[str], known: frozenset[str] = froze
     return period if period != question else another_thing(question, history, known)
 
 
+# A follow-up comparing the two answers before it, naming nothing of its own: "Which was
+# bigger?", "Which one is higher?", "What's the difference?", "Compare them."
+_OF_EARLIER = re.compile(
+    r"^(?:(?:so|and|ok(?:ay)?|then),?\s+)?(?:"
+    r"(?:which|what)(?:\s+one|\s+of\s+(?:them|the\s+two|those|these|the\s+two\s+figures))?"
+    r"(?:\s+(?:was|is|were|are|had|has))?(?:\s+the)?\s+"
+    r"(?:bigger|larger|higher|greater|smaller|lower|more|less)"
+    r"(?:\s+(?:one|figure|number|amount))?"
+    r"(?:\s+of\s+(?:them|the\s+two|those|these)(?:\s+two)?)?|"
+    r"what(?:['’]s|\s+is|\s+was)\s+the\s+difference"
+    r"(?:\s+between\s+(?:them|the\s+two|those|these)(?:\s+two)?(?:\s+figures)?)?|"
+    r"how\s+much\s+(?:bigger|larger|higher|greater|smaller|lower|more|less)"
+    r"(?:\s+(?:was|is)\s+(?:it|the\s+(?:first|second|latter|former)))?|"
+    r"(?:compare|contrast)\s+(?:them|the\s+two|those|these)(?:\s+two)?|"
+    r"how\s+do\s+(?:they|the\s+two|those|these)\s+compare"
+    r")\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def earlier_pair(
+    question: str, history: Sequence[str], known: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
+    """The two questions before a follow-up that compares their answers and names nothing of
+    its own (`_OF_EARLIER`: "Which was bigger?"), each as it stands alone (`resolve`); None for
+    any other question, or when there are not two different ones before it.
+
+    >>> earlier_pair("Which was bigger?", ["What was Apple's iPhone revenue in Q1 2023?",
+    ...     "And Mac?"], frozenset({"apple"}))
+    ("What was Apple's iPhone revenue in Q1 2023?", "What was Apple's Mac revenue in Q1 2023?")
+    >>> earlier_pair("Which segment was bigger?", ["A?", "B?"]) is None
+    True
+    """
+    if not _OF_EARLIER.match(question.strip()):
+        return None
+    asked = [h for h in history if h and h.strip()]
+    if len(asked) < 2:
+        return None
+    resolved: list[str] = []
+    for i, h in enumerate(asked):
+        resolved.append(resolve(h, resolved[:i], known))
+    first, second = resolved[-2:]
+    if first.strip().lower() == second.strip().lower():
+        return None
+    return first, second
+
+
+def telling_apart(first: str, second: str) -> tuple[str, str]:
+    """What tells two questions apart, each in its own words: the words one has and the other
+    lacks ("iPhone" and "Mac"); a whole question when it has none of its own.
+
+    >>> telling_apart("What was Apple's iPhone revenue in Q1 2023?",
+    ...     "What was Apple's Mac revenue in Q1 2023?")
+    ('iPhone', 'Mac')
+    >>> telling_apart("Amazon's net sales in Q1 2023?", "Amazon's net sales in Q2 2023?")
+    ('Q1 2023', 'Q2 2023')
+    >>> telling_apart("Apple's net income?", "Amazon's net income?")
+    ('Apple', 'Amazon')
+    """
+    words = [_TOKEN.findall(q) for q in (first, second)]
+    low = [{w.lower() for w in ws} for ws in words]
+    out = []
+    for i, ws in enumerate(words):
+        # a quarter's year stays with it ("Q1 2023" against "Q2 2023")
+        own = [
+            w
+            for j, w in enumerate(ws)
+            if w.lower() not in low[1 - i]
+            or (
+                re.fullmatch(r"(?:19|20)\d\d", w)
+                and j > 0
+                and PERIOD_TOKEN.fullmatch(ws[j - 1])
+                and ws[j - 1].lower() not in low[1 - i]
+            )
+        ]
+        text = " ".join(re.sub(r"['’]s$", "", w) for w in own if w.lower() not in STOPWORDS)
+        out.append(text or (first, second)[i].rstrip("?"))
+    return out[0], out[1]
+
+
 # A word at most this many passages hold is rare: a question holding one names its subject.
 RARE_HITS = 2
 

@@ -24,13 +24,22 @@ from rag.answer.registry import load_generator
 from rag.answer.sections import section_list
 from rag.context import document_keys
 from rag.ingest.formats import Extracted
-from rag.steering import dated, period_documents, steer, telling_names, within_query
+from rag.steering import (
+    ahead_quarters,
+    dated,
+    period_documents,
+    speaks_ahead,
+    steer,
+    telling_names,
+    within_query,
+)
 from rag.store import open_store
 from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
 
+from . import compose
 from .errors import ConfigError
-from .followup import rare_in, resolve, rewrite
+from .followup import earlier_pair, rare_in, resolve, rewrite, telling_apart
 from .library import Library
 from .questions import clean_history, clean_question, known_names, spell_out, with_known_names
 from .result import Answer
@@ -250,6 +259,13 @@ class RAG:
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
         known = telling_names(current)
+        # "Which was bigger?" after two questions: their answers side by side
+        pair = earlier_pair(text, history, known)
+        if pair is not None:
+            documents = self.library.check_documents(documents)
+            labels = list(telling_apart(*pair))
+            yield compose.side_by_side(self, labels, list(pair), text, notice, t0, top_k, documents)
+            return
         resolved = resolve(text, history, known)
         # a name no document mentions ("And Tesla?" after Apple's net income) is not made one of
         # the previous question's words: asked as typed, it is refused for it
@@ -260,7 +276,7 @@ class RAG:
         documents = self.library.check_documents(documents)
         answerer = self.answerer
         # "Compare Apple's and Amazon's net income": each party's question on its own
-        between = self._between_owners(text, asked, notice, t0, top_k, documents)
+        between = compose.between_owners(self, text, asked, notice, t0, top_k, documents)
         if between is not None:
             yield between
             return
@@ -311,7 +327,16 @@ class RAG:
             return
         if not formed:
             passages = passages[:read_k]
-        table = self._from_tables(form if formed else "fact", query, text, passages, documents)
+        # A quarter looked ahead to ("guidance for operating income in Q4 2023") is said in the
+        # sentences that speak of it, never in a table row of what was.
+        ahead = ahead_quarters(text)
+        if ahead and formed:
+            passages = [p for p in passages if speaks_ahead(p.chunk.text, ahead)] or passages
+        table = (
+            None
+            if ahead
+            else self._from_tables(form if formed else "fact", query, text, passages, documents)
+        )
         absent = (
             self._absent(text, passages, documents)
             if table is not None
@@ -343,7 +368,7 @@ class RAG:
         if formed:
             if form == "comparison":
                 passages = result.passages = self._per_period(query, passages, documents)
-            rows = self._form_rows(form, query, passages, documents)
+            rows = [] if ahead else self._form_rows(form, query, passages, documents)
             outcome = answerer.answer_form(
                 form, self._without_steering(query), passages, self.embedder, text, rows=rows
             )
@@ -390,27 +415,6 @@ class RAG:
             "summary", self._without_steering(query), read, self.embedder, question
         )
         return None if outcome.reason else outcome
-
-    def _between_owners(self, text, asked, notice, t0, top_k, documents) -> Answer | None:
-        """A question about two or more of the parties the dated documents are told apart by
-        answered as each party's own question, one cited line each (`rag.answer.owners`);
-        None for any other question."""
-        from rag.answer.owners import owners_of, side_by_side
-
-        found = owners_of(text, self._snap(documents))
-        if found is None:
-            return None
-        owners, asks = found
-        answers = [self.ask(q, top_k=top_k, documents=documents) for q in asks]
-        supports, passages, refused = side_by_side(owners, answers)
-        result = Answer(asked, "", True, self.answerer.name, passages=passages, notice=notice)
-        result.query, result.form = " ".join(asks), "comparison"
-        if not supports:
-            return self._abstain(result, t0, "each_unanswered", "; ".join(refused))
-        labels = [o for o in owners if not any(r.startswith(f"{o}: ") for r in refused)]
-        said = f"Not answered for {'; '.join(refused)}." if refused else ""
-        outcome = Outcome(supports, form="comparison", labels=labels, notice=said)
-        return self._answer(result, outcome, t0, documents)
 
     def _without_steering(self, query: str) -> str:
         """The question without the words that chose its documents (`steering.within_query`:

@@ -354,7 +354,11 @@ class Retriever:
         pool = max(k, rr.pool) if rr is not None else k
         keys = document_keys(snap)
         inner = within_query(query, keys)
-        names = asked_names(query, keys) if self.row_weight > 0 else set()
+        # a quarter looked ahead to is spoken of in prose, never in a table of what was
+        ahead = steering.ahead_quarters(query)
+        within_alpha = steering.WITHIN_ALPHA
+        rows_too = self.row_weight > 0 and not ahead
+        names = asked_names(query, keys) if rows_too else set()
         # One batch: the question (the scores reported are its cosines) and what is searched.
         both = self.embedder.embed_cached([query, inner])
         asked, vec = both[:1], both[1:]
@@ -362,10 +366,14 @@ class Retriever:
         lists = []
         for g in groups:
             sub = snap.restricted(g)
-            if self.row_weight <= 0:
-                lists.append(
-                    self.search(sub, inner, vec, pool, alpha=steering.WITHIN_ALPHA, scored=asked)
+            if not rows_too:
+                # what is looked ahead to is in the words the question uses ("expected",
+                # "fourth quarter"), which the collection's own balance weighs as it does
+                # (a longer order, for those that speak of it to come first: below)
+                alpha, n = (
+                    (self.alpha, max(pool, self.candidates)) if ahead else (within_alpha, pool)
                 )
+                lists.append(self.search(sub, inner, vec, n, alpha=alpha, scored=asked))
                 continue
             # a longer fused order, so that a row passage it ranks lower still counts there
             fused = self.search(
@@ -381,6 +389,8 @@ class Retriever:
             lists.append(self.with_rows(sub, fused, rows, asked, pool))
         if rr is not None:
             lists = [rr.rerank(query, ranked, k) for ranked in lists]
+        if ahead:
+            lists = [steering.looking_ahead_first(ranked, ahead)[:pool] for ranked in lists]
         out, seen = [], set()
         for i in range(k):  # in turn: every document's best, then every second best, ...
             for ranked in lists:

@@ -25,6 +25,86 @@ from rag.text import (
 
 _LATEST = re.compile(rf"\b{LATEST}\b", re.I)
 
+# A question about what is to come ("What guidance did Amazon give for Q3 2023?", "What does
+# Amazon expect for the fourth quarter?"): the quarter it names is the one looked ahead to, and
+# a report looks ahead to the next quarter, so the answer is in the report before it.
+_AHEAD = re.compile(
+    r"\b(?:guidance|guided?|guiding|outlook|forecast\w*|expect(?:s|ed|ing|ations?)?|"
+    r"anticipat\w*|projections?|projected)\b",
+    re.I,
+)
+_FOR = re.compile(r"\b(?:for|in|during|of)\s+(?:the\s+)?(?:fiscal\s+)?$", re.I)
+# "... in its Q2 2023 10-Q": the quarter of the report the guidance is in
+_REPORT_AFTER = re.compile(
+    r"^\s*(?:10-?[QK]|reports?|filings?|earnings|calls?|transcripts?|results|releases?)\b", re.I
+)
+
+
+def ahead_quarters(query: str) -> list[tuple[str, str]]:
+    """The quarters a question about what is to come looks ahead to, as (quarter, year):
+    named after "for" or "in", not as the report's own ("in its Q2 2023 10-Q").
+
+    >>> ahead_quarters("What guidance did Amazon give for Q3 2023?")
+    [('3', '2023')]
+    >>> ahead_quarters("What guidance did Amazon give in its Q2 2023 10-Q?")
+    []
+    >>> ahead_quarters("What were Amazon's net sales for Q3 2023?")
+    []
+    """
+    if not _AHEAD.search(query):
+        return []
+    return [
+        (q, y)
+        for a, b, q, y in period_spans(query)
+        if q and y and _FOR.search(query[:a]) and not _REPORT_AFTER.match(query[b:])
+    ]
+
+
+def looking_ahead_first(passages: list, ahead: list[tuple[str, str]]) -> list:
+    """`passages` with those that speak of a quarter looked ahead to first (each in its order):
+    those naming it ("Fourth Quarter 2023 Guidance"), or its ordinal beside a word of what is to
+    come ("Operating income is expected to be ... compared with ... in fourth quarter 2022").
+    The question's other words ("operating income") pull the quarter's actual figures."""
+    said = [p for p in passages if speaks_ahead(p.chunk.text, ahead)]
+    return said + [p for p in passages if p not in said]
+
+
+def speaks_ahead(text: str, ahead: list[tuple[str, str]]) -> bool:
+    """Whether `text` speaks of one of the quarters `ahead` (`looking_ahead_first`).
+
+    >>> speaks_ahead("Operating income is expected to be $7 billion, against $2.7 billion in "
+    ...     "fourth quarter 2022.", [("4", "2023")])
+    True
+    >>> speaks_ahead("Operating income was $11.2 billion in Q3 2023.", [("4", "2023")])
+    False
+    """
+    if set(periods(text)) & set(ahead):
+        return True
+    low = text.lower()
+    return bool(_AHEAD.search(text)) and any(
+        _QUARTER_WORDS[q] + " quarter" in low for q, _ in ahead
+    )
+
+
+def ahead_documents(query: str, keys: dict[str, DocumentKeys], pool=None) -> set[str]:
+    """For a question looking ahead to a quarter (`ahead_quarters`): the latest documents (of
+    `pool`, else all) of a period before it whose passages name it (the Q2 filing's "Third
+    Quarter 2023 Guidance"), else none."""
+    ahead = ahead_quarters(query)
+    if not ahead:
+        return set()
+    first = min((int(y), int(q)) for q, y in ahead)
+    before = {
+        d: k.latest
+        for d, k in keys.items()
+        if (pool is None or d in pool) and k.latest and k.latest < first and k.quarters & set(ahead)
+    }
+    if not before:
+        return set()
+    top = max(before.values())
+    return {d for d, w in before.items() if w == top}
+
+
 # A name steers only when this share of the passages holding it are in the documents whose
 # opening or file name holds it: "Apple" in Apple's reports (and a passing mention in another
 # company's), not "Khabarovsk", which one article opens with and others discuss too.
@@ -170,6 +250,9 @@ def steered_documents(query: str, keys: dict[str, DocumentKeys], spread=None) ->
     told = set()
     if later and len(later) == len(quarters):
         told = {d for d, k in keys.items() if k.quarters & set(later)}
+    # A quarter looked ahead to ("guidance for Q3 2023"): the report before it that speaks of it
+    if not told and not several_periods:
+        told = ahead_documents(query, keys, named)
     if told and len(told) < len(keys) and (not named or told & named):
         return told & named if named else told
     if asked:
@@ -230,7 +313,7 @@ _LONGER_NAME = re.compile(r"[ \t]+(?!(?:Inc|Corp|Co|Ltd|LLC|PLC|Q[1-4]|FY)\b)[A-
 _QUARTER_WORDS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
 
 
-def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
+def within_query(query: str, keys: dict[str, DocumentKeys], spoken: bool = True) -> str:
     """The question as searched inside the documents it was steered to: without the periods,
     the names the documents are known by and the words naming the kind of document, which
     every passage of those documents shares and which say nothing about where in them the
@@ -251,6 +334,10 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
     'How did Amazon Web Services revenue and Inc sales grow?'
     >>> within_query("Summarize the conclusions on Amazon.", keys)
     'Summarize the conclusions on Amazon.'
+    >>> within_query("What is Amazon's outlook for Q3 2023?", keys)
+    'What is outlook for? third quarter'
+    >>> within_query("What is Amazon's outlook for Q3 2023?", keys, spoken=False)
+    'What is outlook for?'
     """
     text = query
     for pattern, _ in PERIOD_PATTERNS:
@@ -288,10 +375,14 @@ def within_query(query: str, keys: dict[str, DocumentKeys]) -> str:
     # ("What is Amazon's guidance for Q4 2023?": the Q3 filing's "Fourth Quarter 2023
     # Guidance"), in the words a filing's prose uses (its year, in every passage of the year's
     # filings, would only count as a word shared); not beside a quarter one reports ("Q1 2023
-    # compared to Q1 2022").
+    # compared to Q1 2022"). (`spoken` False: the question's own words only.)
+    if not spoken:
+        return text
     quarters = [(q, y) for _, _, q, y in period_spans(query) if q and y]
     later = [p for p in quarters if not any(k.has_period(p) for k in keys.values())]
     if not later or len(later) < len(quarters):
+        later = ahead_quarters(query)  # or one looked ahead to, spoken of the same way
+    if not later:
         return text
     return " ".join([text, *dict.fromkeys(f"{_QUARTER_WORDS[q]} quarter" for q, _ in later)])
 

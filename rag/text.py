@@ -401,3 +401,11 @@ ASKING = {
     varied variation variations fluctuate fluctuated fluctuation fluctuations evolve evolved
     evolution outline pattern patterns considerable substantial timeframe""".split()
 }
+
+# Verbs of telling: "What guidance did Amazon give?" asks for the guidance, and a sentence of it
+# need not say "give" (nor "provide", "offer", "announce", "state", "say").
+TELLING = {
+    stem(w)
+    for w in "give gave given provide provided offer offered announce announced state stated "
+    "say said".split()
+}

@@ -508,6 +508,11 @@ def test_a_quarter_no_report_covers_reads_the_report_that_speaks_of_it(tmp_path,
     # a quarter no report covers nor speaks of is still refused with its reason
     b = rag.ask("What were Birch's net sales in Q2 2024?")
     assert b.abstained and "Q2 2024" in b.why
+    # a quarter a report covers, looked ahead to: the report before it gave the guidance
+    c = rag.ask("What guidance did Birch give for Q3 2023?")
+    assert not c.abstained, c.why
+    assert {x.doc for x in c.citations} == {"2023 Q2 Birch.txt"}
+    assert "$138.0 billion and $143.0 billion" in c.answer
 
 
 def test_a_quarter_no_report_covers_stays_in_the_search_inside_the_reports():
@@ -521,8 +526,16 @@ def test_a_quarter_no_report_covers_stays_in_the_search_inside_the_reports():
     assert within_query("What is Birch's guidance for Q4 2023?", keys) == (
         "What is guidance for? fourth quarter"
     )
-    assert within_query("What is Birch's guidance for Q3 2023?", keys) == "What is guidance for?"
     assert steered_documents("What is Birch's guidance for Q4 2023?", keys) == {"2023 Q3 Birch.txt"}
+    # a quarter a report covers, looked ahead to, is the report's before it, said in words too
+    assert within_query("What is Birch's guidance for Q3 2023?", keys) == (
+        "What is guidance for? third quarter"
+    )
+    assert steered_documents("What is Birch's guidance for Q3 2023?", keys) == {"2023 Q2 Birch.txt"}
+    assert steered_documents("Birch's net sales for Q3 2023?", keys) == {"2023 Q3 Birch.txt"}
+    # ... unless it names the report the guidance is in
+    asked = "What guidance did Birch give in its Q3 2023 report?"
+    assert steered_documents(asked, keys) == {"2023 Q3 Birch.txt"}
     # beside a quarter a report covers, one no report covers is that report's comparison
     q = "What were Birch's sales in Q3 2023 compared to Q3 2022?"
     assert within_query(q, keys) == "What were sales in compared to?"

@@ -237,3 +237,36 @@ def test_a_follow_up_naming_only_another_thing_asks_the_previous_question_of_it(
     d = rag.ask("And Pumps?", history=history)
     assert d.question == "And Pumps?"
     assert d.abstained and d.why == "The documents never mention Pumps.", d.answer
+
+
+def test_which_was_bigger_sets_the_two_answers_before_it_side_by_side(tmp_path, embedder):
+    """ "Which was bigger?" after the scales' and the meters' net sales had been joined with the
+    previous question and answered the meters' again; it is each earlier question answered,
+    one cited line each, and the higher of the two. "What's the difference?" computes it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments quarterly report for Q1 2023.\n\n"
+        "Information on our reportable segments is as follows (in millions):\n\n"
+        "Scales: Net sales — Three Months Ended Q1 2023: 400\n"
+        "Meters: Net sales — Three Months Ended Q1 2023: 90\n",
+        encoding="utf-8",
+    )
+    from rag.answer.reading import ReaderGenerator
+    from tests.conftest import build_rag
+
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    history = ["What were Bell's Scales net sales in Q1 2023?", "And Meters?"]
+    a = rag.ask("Which was bigger?", history=history)
+    assert not a.abstained, a.why
+    assert a.form == "comparison"
+    assert a.answer.splitlines() == [
+        "- Scales: Scales: Net sales — Three Months Ended Q1 2023: 400 [1]",
+        "- Meters: Meters: Net sales — Three Months Ended Q1 2023: 90 [2]",
+        "- Higher: Scales, 400 [1]",
+    ]
+    b = rag.ask("What's the difference?", history=history)
+    assert b.answer.splitlines()[-1].startswith("- Change: from 400 to 90, -310")
+    # one question before: nothing to set beside it, and it is no comparison of two answers
+    c = rag.ask("Which was bigger?", history=history[:1])
+    assert c.form != "comparison"

@@ -186,3 +186,31 @@ def test_a_list_of_what_moved_a_figure_gives_the_sentences_saying_why_not_its_se
         "The ferry crossings gross margin increase was due primarily to higher fares.",
         "The freight gross margin decrease was due primarily to fewer sailings in the ice season.",
     }
+
+
+GUIDANCE = (
+    "# Quarterly Report\n\n"
+    "## Results\n\n"
+    "Ferry crossings rose 4% on the year as the summer season ran long.\n\n"
+    "## Guidance\n\n"
+    "We provided guidance on August 3, 2023, in our earnings release. These statements are "
+    "subject to substantial uncertainty. Third Quarter Guidance • Revenue is expected to be "
+    "between $38.0 million and $43.0 million.\n\n"
+    "• Operating income is expected to be between $5.5 million and $8.5 million."
+)
+
+
+def test_what_guidance_was_given_is_the_guidance_sections_items(tmp_path, embedder, reader):
+    """ "What guidance did the company give?" names the "Guidance" section ("give" asks, it
+    names nothing a sentence must say), and a bullet the PDF ran into the sentence before it
+    ("... Third Quarter Guidance • Revenue is expected ...") is an item of its own."""
+    rag = one_document(tmp_path, "report.md", GUIDANCE, embedder, reader)
+    a = rag.ask("What guidance did the company give?")
+    assert not a.abstained, a.why
+    assert a.form == "list"
+    assert [c.quote for c in a.citations] == [
+        "We provided guidance on August 3, 2023, in our earnings release.",
+        "Third Quarter Guidance • Revenue is expected to be between $38.0 million and $43.0 "
+        "million.",
+        "• Operating income is expected to be between $5.5 million and $8.5 million.",
+    ]

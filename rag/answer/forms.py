@@ -21,7 +21,7 @@ from rag.answer.noise import heading_at, is_noise, says_nothing, without_running
 from rag.answer.periods import doc_order
 from rag.context import section_words
 from rag.questions import NO_QUESTION_WORD, without_glosses
-from rag.text import ASKING, CHANGED, LATEST, content_tokens, folded, stem
+from rag.text import ASKING, CHANGED, LATEST, TELLING, content_tokens, folded, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -301,7 +301,7 @@ BREAKDOWN = re.compile(
 
 def question_terms(question: str) -> set[str]:
     question = BREAKDOWN.sub(" ", question)
-    return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING
+    return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING - TELLING
 
 
 def score_lines(

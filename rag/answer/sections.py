@@ -46,6 +46,9 @@ _ANOTHER_FILING = re.compile(r"\b(annual report|form 10-k|item 1a)\b", re.I)
 # A section lists its sub-headings when it has at least this many.
 MIN_SUB_HEADINGS = 4
 _MARKER = re.compile(r"(?:\d{1,2}[.)]|\(?[a-z][.)]|[•▪◦●‣∙-])\s+\S")
+# A bullet a PDF ran into the line before it ("... Risk Factors.” Third Quarter 2023 Guidance •
+# Net sales are expected to be between ..."): the sentence holding it opens an item.
+_INLINE_BULLET = re.compile(r"\s[•▪◦●‣]\s+\S")
 _ROMAN = re.compile(r"[ivxlc]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*$")
 
@@ -181,7 +184,12 @@ def paragraph_leads(
             before = layout.text[max(section.start, at - 8) : at]
             text = c.text[a:b]
             # a numbered step or a bullet opens an item though the lines ran together
-            opens = at == section.start or _PARAGRAPH_BREAK.search(before) or _MARKER.match(text)
+            opens = (
+                at == section.start
+                or _PARAGRAPH_BREAK.search(before)
+                or _MARKER.match(text)
+                or _INLINE_BULLET.search(text)
+            )
             if not (opens or every):
                 continue
             # a paragraph opening in lower case goes on from a page break: no new item
@@ -226,10 +234,14 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     # a list, the steps of a procedure, or a section asked for by its heading alone ("What are
     # the safety warnings?" over "Safety Warnings")
     whole = not (form == "list" or _PROCEDURE.search(question))
-    terms = len(question_terms(question))
+    from rag.answer.vocabulary import expand  # as `named_sections` reads the question
+
+    # (in the words the headings use: "FTC lawsuit" is "FTC legal proceedings", one more word
+    # than the "Legal Proceedings" section names)
+    terms = len(question_terms(expand(question)))
     if form == "summary":
         # what is summarized, not whose or when: "Summarize Apple's liquidity in Q3 2023"
-        terms = len(question_terms(within_query(question, document_keys(snap))))
+        terms = len(question_terms(expand(within_query(question, document_keys(snap), False))))
     docs, _ = choose_documents("list", query, passages, snap)
 
     best = None
