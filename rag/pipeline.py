@@ -22,6 +22,7 @@ from rag.answer.periods import in_document_periods, periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.sections import section_list
+from rag.answer.spans import asks_when
 from rag.context import document_keys
 from rag.ingest.formats import Extracted
 from rag.steering import (
@@ -464,6 +465,8 @@ class RAG:
         s = self.settings
         if not s.table_lookup or form not in ("fact", "comparison", "list"):
             return None
+        if form == "fact" and asks_when(text):
+            return None  # "When were they paid?": a row holds amounts, not the day
         if form in ("fact", "list") and CAUSES.search(text) and not ASKS_SHARE.search(text):
             # "What drove the increase in X?", "What factors affected gross margin?": a row
             # says how much, never why

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag import steering
+from rag.answer.causes import asks_why
 from rag.answer.tables import asked_names, row_passages
 from rag.answer.vocabulary import with_expansions
 from rag.context import document_keys
@@ -131,6 +132,9 @@ _ITEM = re.compile(r"(?m)^[ \t]*(?:ITEM|Item)[ \t]+\d+[A-Z]?\b\.?[ \t]*[—–:-
 _RISK_ITEM = re.compile(
     r"(?i)[ \t]*item[ \t]+1a\b\.?[ \t]*[—–:-]?[ \t]*risk factors[ \t]*\.?[ \t]*$", re.M
 )
+
+
+_AND_WHY = re.compile(r"\band (?:why|what (?:drove|caused|explains))\b", re.I)
 
 
 def hypothetical(passage: Passage, inside: frozenset[str] = frozenset()) -> bool:
@@ -357,7 +361,14 @@ class Retriever:
         # a quarter looked ahead to is spoken of in prose, never in a table of what was
         ahead = steering.ahead_quarters(query)
         within_alpha = steering.WITHIN_ALPHA
-        rows_too = self.row_weight > 0 and not ahead
+        # nor is why a figure moved ("Why did AWS operating income change?"): its rows, which
+        # name the figure as the question does, had filled the passages read ("What were X's
+        # sales and why did they change?" wants both)
+        rows_too = (
+            self.row_weight > 0
+            and not ahead
+            and not (asks_why(query) and not _AND_WHY.search(query))
+        )
         names = asked_names(query, keys) if rows_too else set()
         # One batch: the question (the scores reported are its cosines) and what is searched.
         both = self.embedder.embed_cached([query, inner])

@@ -37,6 +37,7 @@ from rag.answer.spans import (
     bound_respective,
     choose_span,
     has_figure,
+    state_for_when,
     trim_span,
 )
 from rag.context import known_text, retrieval_text
@@ -561,6 +562,7 @@ class ReadingAnswerer:
             answers(asked or query, cand.span.text)
             and not row_for_why(asked or query, cand)
             and not row_of_another_measure(asked or query, cand)
+            and not state_for_when(asked or query, cand.passage.chunk.text, cand.span.start)
         )
         if not ok or not typed:
             if cand.span.margin <= 0 or not typed:

@@ -379,6 +379,33 @@ def figure_only(span: str) -> bool:
     return not _FIGURE_PARTS.sub(" ", span).strip()
 
 
+_ASKS_WHEN = re.compile(r"^\s*(?:when\b|(?:on |by )?what (?:date|day)\b)", re.I)
+
+
+def asks_when(question: str) -> bool:
+    """Whether the question asks for a day or a time ("When were they paid?").
+
+    >>> asks_when("When were the dividends paid?"), asks_when("What was paid?")
+    (True, False)
+    """
+    return bool(_ASKS_WHEN.search(question))
+
+
+_AS_OF = re.compile(r"\b(?:as of|as at)\s*$", re.I)
+
+
+def state_for_when(question: str, text: str, start: int) -> bool:
+    """Whether a question asking when (`asks_when`) is read the day of a state ("As of July
+    1, 2023, the quarterly dividend was $0.24"): the day a figure stood, not when anything
+    happened, so no answer to "When was the dividend paid?".
+
+    >>> t = "As of July 1, 2023, the dividend was $0.24."
+    >>> state_for_when("When was the dividend paid?", t, 6), state_for_when("What?", t, 6)
+    (True, False)
+    """
+    return asks_when(question) and bool(_AS_OF.search(text[max(0, start - 12) : start]))
+
+
 def answers(question: str, span: str) -> bool:
     """Whether a short answer can answer the question at all: `measured`, more than the unit a
     table is printed in ("in millions"), and more than a figure when asked why.
