@@ -39,7 +39,17 @@ from collections.abc import Callable, Sequence
 
 from .retrieve import Passage
 from .settings import Settings
-from .text import ASKING, DATE, PERIOD_TOKEN, STOPWORDS, content_tokens, names, numbers, stem
+from .text import (
+    ASKING,
+    DATE,
+    PERIOD_TOKEN,
+    STOPWORDS,
+    content_tokens,
+    names,
+    numbers,
+    period_spans,
+    stem,
+)
 
 # Settings.follow_up_min_cosine, where it is chosen and explained.
 MIN_STANDALONE_COSINE = Settings.follow_up_min_cosine
@@ -315,12 +325,70 @@ _MEASURE_BEFORE = re.compile(
 )
 
 
+# "it" or "its" standing for a company: as the subject of what a company does ("What did it
+# report ...?", "How much did it spend ...?") or an owner ("its revenue"); not "Why did it
+# change?", where "it" is the figure.
+_PRONOUN = re.compile(
+    r"\b(?:(?P<own>its|their)\b|(?P<subject>it|they)\b(?=\s+(?:report|earn|make|spend|pay|"
+    r"have|had|has|post|generate|record|say|expect|guide|disclose)\w*\b))",
+    re.I,
+)
+
+
+def another_owner(
+    question: str, history: Sequence[str], known: frozenset[str] = frozenset()
+) -> str:
+    """A question that names its own period or figure but a company only as "it" or "its":
+    asked of the company the previous question named (one of `known`, the names the documents
+    are told apart by); else the question as it is. "What did it report for Q3 2023 net
+    sales?" after Amazon's guidance stood alone and answered Apple's.
+
+    >>> another_owner("What did it report for Q3 2023 net sales?",
+    ...     ["What is Amazon's guidance for Q3 2023?"], frozenset({"amazon", "apple"}))
+    'What did Amazon report for Q3 2023 net sales?'
+    >>> another_owner("What was its revenue in Q2 2023?", ["What did Apple earn in Q1?"],
+    ...     frozenset({"amazon", "apple"}))
+    "What was Apple's revenue in Q2 2023?"
+    >>> another_owner("What drove it?", ["What was Apple's margin?"], frozenset({"apple"}))
+    'What drove it?'
+    >>> another_owner("Why did it change in Q3 2023?", ["Apple's margin?"], frozenset({"apple"}))
+    'Why did it change in Q3 2023?'
+    """
+    # (one naming no period of its own leans on the previous question whole: `rewrite`)
+    if not known or not _PRONOUN.search(question) or not period_spans(question):
+        return question
+    words = [re.sub(r"['’]s$", "", w).lower() for w in _TOKEN.findall(question)]
+    if any(w in known for w in words):
+        return question
+    earlier = [h for h in history or () if h and h.strip()]
+    if not earlier:
+        return question
+    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1], known)
+    owners = {
+        re.sub(r"['’]s$", "", w)
+        for w in _TOKEN.findall(previous)
+        if re.sub(r"['’]s$", "", w).lower() in known and w[:1].isupper()
+    }
+    if len(owners) != 1:
+        return question
+    owner = owners.pop()
+
+    def name(m: re.Match) -> str:
+        return f"{owner}'s" if m["own"] else owner
+
+    return _PRONOUN.sub(name, question, count=1)
+
+
 def resolve(question: str, history: Sequence[str], known: frozenset[str] = frozenset()) -> str:
     """The question as it stands alone when it only names another period or another thing
-    than the previous question (`another_period`, `another_thing`); else as it is. `known`:
-    the names the documents are known by, lower-cased (`context.DocumentKeys.names`)."""
+    than the previous question (`another_period`, `another_thing`), or names its company only
+    as "it" (`another_owner`); else as it is. `known`: the names the documents are known by,
+    lower-cased (`context.DocumentKeys.names`)."""
     period = another_period(question, history, known)
-    return period if period != question else another_thing(question, history, known)
+    if period != question:
+        return period
+    thing = another_thing(question, history, known)
+    return thing if thing != question else another_owner(question, history, known)
 
 
 # A follow-up comparing the two answers before it, naming nothing of its own: "Which was

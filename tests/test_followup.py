@@ -261,8 +261,8 @@ def test_which_was_bigger_sets_the_two_answers_before_it_side_by_side(tmp_path, 
     assert not a.abstained, a.why
     assert a.form == "comparison"
     assert a.answer.splitlines() == [
-        "- Scales: Scales: Net sales — Three Months Ended Q1 2023: 400 [1]",
-        "- Meters: Meters: Net sales — Three Months Ended Q1 2023: 90 [2]",
+        "- Scales: Net sales — Three Months Ended Q1 2023: 400 [1]",
+        "- Meters: Net sales — Three Months Ended Q1 2023: 90 [2]",
         "- Higher: Scales, 400 [1]",
     ]
     b = rag.ask("What's the difference?", history=history)
@@ -270,3 +270,33 @@ def test_which_was_bigger_sets_the_two_answers_before_it_side_by_side(tmp_path, 
     # one question before: nothing to set beside it, and it is no comparison of two answers
     c = rag.ask("Which was bigger?", history=history[:1])
     assert c.form != "comparison"
+
+
+def test_it_standing_for_the_company_asked_before_is_that_company(tmp_path, embedder):
+    """ "What did it report for Q1 2023 net sales?" after a question about Bell names its own
+    period and figure, so it stood alone, was asked of no company, and the other company's
+    report, which says "report" and "net sales" more, answered it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments quarterly report for Q1 2023.\n\n"
+        "Bell expects net sales to grow next quarter.\n\n"
+        "Total net sales — Three Months Ended Q1 2023: 400\n",
+        encoding="utf-8",
+    )
+    (docs / "2023 Q1 BIRCH.txt").write_text(
+        "Birch Foods quarterly report for Q1 2023.\n\n"
+        "We report net sales for each quarter. Our report of net sales for Q1 2023 follows.\n\n"
+        "Total net sales — Three Months Ended Q1 2023: 95\n",
+        encoding="utf-8",
+    )
+    from rag.answer.reading import ReaderGenerator
+    from tests.conftest import build_rag
+
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    history = ["What does Bell expect for its net sales?"]
+    a = rag.ask("What did it report for Q1 2023 net sales?", history=history)
+    assert a.question == "What did Bell report for Q1 2023 net sales?"
+    assert not a.abstained, a.why
+    assert {c.doc for c in a.citations} == {"2023 Q1 BELL.txt"}
+    assert a.short_answer.text == "400"

@@ -512,8 +512,11 @@ def lines_text(form: str, supports, citations, labels: list[str]) -> str:
     for i, (sentence, passage, start, end, _) in enumerate(supports):
         c = passage.chunk
         n = number[(c.doc, c.start + start, c.start + end)]
-        label = f"{labels[i]}: " if i < len(labels) and labels[i] else ""
-        parts.append(f"{label}{display_text(sentence)} [{n}]")
+        said = display_text(sentence)
+        label = labels[i] if i < len(labels) and labels[i] else ""
+        # a row that names it already ("AWS: Operating income — ...") is not labelled twice
+        label = f"{label}: " if label and not said.lower().startswith(label.lower()) else ""
+        parts.append(f"{label}{said} [{n}]")
     if form == "summary":
         return " ".join(parts)
     return "\n".join(f"- {p}" for p in parts)
