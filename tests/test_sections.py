@@ -214,3 +214,5 @@ def test_what_guidance_was_given_is_the_guidance_sections_items(tmp_path, embedd
         "million.",
         "• Operating income is expected to be between $5.5 million and $8.5 million.",
     ]
+    # the list's own bullet, not the document's as well
+    assert "- Operating income is expected to be between" in a.answer

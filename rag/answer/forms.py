@@ -512,7 +512,8 @@ def lines_text(form: str, supports, citations, labels: list[str]) -> str:
     for i, (sentence, passage, start, end, _) in enumerate(supports):
         c = passage.chunk
         n = number[(c.doc, c.start + start, c.start + end)]
-        said = display_text(sentence)
+        # a bullet the document printed is the list's own ("- • Operating income ...")
+        said = re.sub(r"^[•▪◦●‣]\s*", "", display_text(sentence))
         label = labels[i] if i < len(labels) and labels[i] else ""
         # a row that names it already ("AWS: Operating income — ...") is not labelled twice
         label = f"{label}: " if label and not said.lower().startswith(label.lower()) else ""
