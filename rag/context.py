@@ -259,13 +259,25 @@ def name_words(text: str) -> set[str]:
     return out
 
 
+# Words of what is to come: a question after guidance ("What guidance did Amazon give for Q3
+# 2023?", "What does Amazon expect ...?"), a passage giving it ("Net sales are expected to be
+# ...", "For the second quarter, we expect ...").
+AHEAD = re.compile(
+    r"\b(?:guidance|guided?|guiding|outlook|forecast\w*|expect(?:s|ed|ing|ations?)?|"
+    r"anticipat\w*|projections?|projected)\b",
+    re.I,
+)
+_ORDINAL_QUARTER = re.compile(r"\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b", re.I)
+_ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+
+
 class DocumentKeys:
     """What a document is known by: the periods of its title and file name, the day its
     opening passage says its period ended, and the names of its file name and opening passage.
     (A title's words are capitalised whatever they are: "A New Model for Regional Cooperation"
     names no document.)"""
 
-    __slots__ = ("days", "ended", "fiscal", "names", "periods", "quarters", "words")
+    __slots__ = ("ahead", "days", "ended", "fiscal", "names", "periods", "quarters", "words")
 
     def __init__(self, first: Chunk | None, name: str, texts=()):
         # The title (the context's first part) and the file name; the heading path and page
@@ -289,6 +301,14 @@ class DocumentKeys:
         # every quarter of a year its passages name ("Fourth Quarter 2023 Guidance" in a Q3
         # filing): a quarter no document reports is found where it is spoken of
         self.quarters = {(q, y) for t in texts for q, y in periods(t) if q and y}
+        # the quarters, by ordinal, its passages look ahead to ("For the second quarter, we
+        # expect ...": a call's guidance, its year unsaid)
+        self.ahead = {
+            _ORDINAL[m.lower()]
+            for t in texts
+            if AHEAD.search(t)
+            for m in _ORDINAL_QUARTER.findall(t)
+        }
 
     @property
     def latest(self) -> tuple[int, int] | None:

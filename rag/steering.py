@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.context import AHEAD as _AHEAD
 from rag.context import NAME, DocumentKeys, document_keys, name_words
 from rag.text import (
     ASKING,
@@ -28,11 +29,6 @@ _LATEST = re.compile(rf"\b{LATEST}\b", re.I)
 # A question about what is to come ("What guidance did Amazon give for Q3 2023?", "What does
 # Amazon expect for the fourth quarter?"): the quarter it names is the one looked ahead to, and
 # a report looks ahead to the next quarter, so the answer is in the report before it.
-_AHEAD = re.compile(
-    r"\b(?:guidance|guided?|guiding|outlook|forecast\w*|expect(?:s|ed|ing|ations?)?|"
-    r"anticipat\w*|projections?|projected)\b",
-    re.I,
-)
 _FOR = re.compile(r"\b(?:for|in|during|of)\s+(?:the\s+)?(?:fiscal\s+)?$", re.I)
 # "... in its Q2 2023 10-Q": the quarter of the report the guidance is in
 _REPORT_AFTER = re.compile(
@@ -89,7 +85,8 @@ def speaks_ahead(text: str, ahead: list[tuple[str, str]]) -> bool:
 def ahead_documents(query: str, keys: dict[str, DocumentKeys], pool=None) -> set[str]:
     """For a question looking ahead to a quarter (`ahead_quarters`): the latest documents (of
     `pool`, else all) of a period before it whose passages name it (the Q2 filing's "Third
-    Quarter 2023 Guidance"), else none."""
+    Quarter 2023 Guidance"), else the latest one before it if it looks ahead to that quarter's
+    ordinal (`DocumentKeys.ahead`), else none."""
     ahead = ahead_quarters(query)
     if not ahead:
         return set()
@@ -100,7 +97,18 @@ def ahead_documents(query: str, keys: dict[str, DocumentKeys], pool=None) -> set
         if (pool is None or d in pool) and k.latest and k.latest < first and k.quarters & set(ahead)
     }
     if not before:
-        return set()
+        # a call says "For the second quarter, we expect ...", without the year: the latest
+        # document before the quarter, when it speaks so of its ordinal
+        prior = {
+            d: k.latest
+            for d, k in keys.items()
+            if (pool is None or d in pool) and k.latest and k.latest < first
+        }
+        if not prior:
+            return set()
+        top = max(prior.values())
+        wanted = {q for q, _ in ahead}
+        return {d for d, w in prior.items() if w == top and keys[d].ahead & wanted}
     top = max(before.values())
     return {d for d, w in before.items() if w == top}
 

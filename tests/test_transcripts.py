@@ -160,3 +160,28 @@ def test_what_analysts_asked_is_the_list_of_the_calls_questions(calls):
     # a topic no question names: the other answers decide, and no analyst's question is one
     c = calls.ask("What did analysts ask about dividends in the Q3 FY2023 call?")
     assert not any(x.quote.endswith("?") for x in c.citations)
+
+
+def test_guidance_for_a_quarter_is_the_call_before_it(tmp_path, embedder):
+    """A call gives the next quarter's guidance without its year ("For the second quarter, we
+    expect ..."): "What product revenue guidance did Glacier give for Q2 FY2024?" had read the
+    Q2 call, whose guidance is for the third quarter."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for quarter, (nth, low, high) in {
+        "Q1 FY2024": ("second", "620", "625"),
+        "Q2 FY2024": ("third", "670", "675"),
+    }.items():
+        (docs / f"Glacier Data {quarter} Earnings Call.txt").write_text(
+            f"Glacier Data Inc. {quarter} Earnings Call Transcript\n\n"
+            "Tom Berg, Chief Financial Officer\n\n"
+            "Product revenue grew as consumption held up in our largest accounts.\n\n"
+            f"For the {nth} quarter, we expect product revenue between ${low} million and "
+            f"${high} million.\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("What product revenue guidance did Glacier give for Q2 FY2024?")
+    assert not a.abstained, a.why
+    assert {c.doc for c in a.citations} == {"Glacier Data Q1 FY2024 Earnings Call.txt"}
+    assert "$620 million and $625 million" in a.answer
