@@ -262,6 +262,8 @@ def another_thing(
     "What was Amazon's net sales in Q1 2023?"
     >>> another_thing("And Apple's?", ["Who is Amazon's CEO?"], {"apple", "amazon"})
     "Who is Apple's CEO?"
+    >>> another_thing("What about operating income?", ["What is Amazon's guidance for Q4 2023?"])
+    "What is Amazon's guidance for operating income for Q4 2023?"
     >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["Why?"])
     ('And why?', 'And Mac?')
     """
@@ -315,7 +317,15 @@ def another_thing(
     if not measures:
         return question
     a, b = measures[0]
+    if _LOOKED_AHEAD.fullmatch(previous[a:b]):
+        # "What about operating income?" after the guidance: the guidance for it
+        return f"{previous[:b]} for {thing}{previous[b:]}"
     return f"{previous[:a]}{thing}{previous[b:]}"
+
+
+# What is said of a quarter to come, not a figure: its figure is asked of it ("guidance for
+# operating income").
+_LOOKED_AHEAD = re.compile(r"(?i)guidance|outlook|forecasts?|projections?|expectations")
 
 
 _MEASURE_BEFORE = re.compile(
