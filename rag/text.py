@@ -403,9 +403,6 @@ ASKING = {
 }
 
 # Verbs of telling: "What guidance did Amazon give?" asks for the guidance, and a sentence of it
-# need not say "give" (nor "provide", "offer", "announce", "state", "say").
-TELLING = {
-    stem(w)
-    for w in "give gave given provide provided offer offered announce announced state stated "
-    "say said".split()
-}
+# need not say "give" (nor "provide", "announce", "say"). Not "state" nor "offer": filings name
+# things by them ("state income taxes", "the stated rate", "offerings").
+TELLING = {stem(w) for w in "give gave given provide provided announce announced say said".split()}
