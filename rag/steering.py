@@ -91,26 +91,22 @@ def ahead_documents(query: str, keys: dict[str, DocumentKeys], pool=None) -> set
     if not ahead:
         return set()
     first = min((int(y), int(q)) for q, y in ahead)
-    before = {
+    prior = {
         d: k.latest
         for d, k in keys.items()
-        if (pool is None or d in pool) and k.latest and k.latest < first and k.quarters & set(ahead)
+        if (pool is None or d in pool) and k.latest and k.latest < first
     }
-    if not before:
-        # a call says "For the second quarter, we expect ...", without the year: the latest
-        # document before the quarter, when it speaks so of its ordinal
-        prior = {
-            d: k.latest
-            for d, k in keys.items()
-            if (pool is None or d in pool) and k.latest and k.latest < first
-        }
-        if not prior:
-            return set()
-        top = max(prior.values())
-        wanted = {q for q, _ in ahead}
-        return {d for d, w in prior.items() if w == top and keys[d].ahead & wanted}
-    top = max(before.values())
-    return {d for d, w in before.items() if w == top}
+    named = {d: w for d, w in prior.items() if keys[d].quarters & set(ahead)}
+    if named:
+        top = max(named.values())
+        return {d for d, w in named.items() if w == top}
+    if not prior:
+        return set()
+    # a call says "For the second quarter, we expect ...", without the year: the latest
+    # document before the quarter, when it speaks so of its ordinal
+    top = max(prior.values())
+    wanted = {q for q, _ in ahead}
+    return {d for d, w in prior.items() if w == top and keys[d].ahead & wanted}
 
 
 # A name steers only when this share of the passages holding it are in the documents whose
