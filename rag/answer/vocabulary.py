@@ -3,11 +3,12 @@ analysts give to rows (`rag.answer.tables` reads rows in these terms)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rag.answer.forms import BREAKDOWN
 from rag.questions import without_glosses
-from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, content_tokens, stem
+from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, STOPWORDS, content_tokens, stem
 
 # Words naming a period or the filing rather than the figure: they choose the column or the
 # document, never the row.
@@ -79,6 +80,8 @@ ABBREVIATIONS = {
     r"\blong-term (debt|liabilities|lease liabilities)\b": r"long-term \1 non-current \1",
     # filings say "severance costs ... related to planned role eliminations"
     r"\blay-?offs?\b|\blaid off\b|\bjob cuts\b": "severance role eliminations",
+    # a filing's cover says where its "principal executive offices" are (`questions._PRINTED_AS`)
+    r"\bheadquarter(?:s|ed)\b|\bHQ\b|\bhead office\b": "principal executive offices",
     r"\bCEO\b": "chief executive officer",
     r"\bCFO\b": "chief financial officer",
 }
@@ -165,3 +168,107 @@ def question_terms(question: str, names: set[str]) -> set[str]:
         if s not in skip and len(s) > 1:
             out.add(s)
     return out
+
+
+# "Technology and infrastructure costs include payroll and related expenses for employees
+# involved in the research and development of new and existing products": a statement's line
+# item defined by what it holds.
+_DEFINES = re.compile(
+    r"\b(?P<label>[A-Z][a-z]+(?:,? (?:and )?[a-z]+){0,4}) (?P<kind>costs|expenses) "
+    r"(?:primarily )?(?:include|includes|consist of|consists of|are comprised of)\b"
+    r"(?P<body>[^.]{0,600})"
+)
+
+
+# Words of any line item's definition: "costs incurred", "related expenses".
+_ANY_ITEM = {
+    stem(w)
+    for w in "cost costs expense expenses incurred related include includes other total net "
+    "amount amounts primarily certain".split()
+}
+
+
+@functools.lru_cache(maxsize=100_000)
+def _definitions(text: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...]:
+    """Each line item a passage defines: (label, its stemmed words, the stemmed words of what
+    it holds, "costs" or "expenses"); remembered, as the same passages are read again."""
+    out = []
+    for d in _DEFINES.finditer(text):
+        named = tuple(stem(w) for w in content_tokens(d.group("label")))
+        if named:
+            body = tuple(stem(w) for w in content_tokens(d.group("body")))
+            out.append((d.group("label"), named, body, d.group("kind")))
+    return tuple(out)
+
+
+def _runs(words: list[str], body: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more consecutive `words` also consecutive in `body`,
+    longest first."""
+    pairs = set(zip(body, body[1:], strict=False))
+    runs, i = [], 0
+    while i < len(words) - 1:
+        j = i
+        while j < len(words) - 1 and (words[j], words[j + 1]) in pairs:
+            j += 1
+        if j > i:
+            runs.append((i, j + 1))
+        i = max(j, i + 1)
+    return sorted(runs, key=lambda r: r[0] - r[1])
+
+
+def defined_as(question: str, chunks) -> tuple[str, str]:
+    """The question with a thing it names that the documents print under another line item
+    written as that item: "What did Amazon spend on R&D?" over a filing whose "Technology and
+    infrastructure costs include ... the research and development of new ... products" and
+    whose statements have a "Technology and infrastructure" row but none naming research and
+    development is read as "What did Amazon spend on technology and infrastructure?", with a
+    note saying so (else ""). Only a defined item that is a row label is taken, and never for
+    words a row label holds ("stock-based compensation expense" is its own row, though "Sales
+    and marketing expenses include ... stock-based compensation expense").
+
+    >>> from types import SimpleNamespace as S
+    >>> c = [S(chunk_id="a", doc="d", start=0, end=1, text="Technology and infrastructure costs include "
+    ...     "payroll for employees in the research and development of new products."),
+    ...    S(chunk_id="b", doc="d", start=9, end=10, text="Operating expenses: Technology and "
+    ...     "infrastructure — Three Months Ended March 31, 2023: 20,450")]
+    >>> defined_as("What did Amazon spend on R&D in Q1 2023?", c)[0]
+    'What did Amazon spend on technology and infrastructure in Q1 2023?'
+    >>> defined_as("What were Amazon's payroll costs?", c)
+    ("What were Amazon's payroll costs?", '')
+    >>> defined_as("What costs were incurred for ACME's business?", c)[1]
+    ''
+    """
+    from rag.answer.tables import document_rows
+
+    text = expand(question)
+    tokens = [(m, stem(m.group().lower())) for m in re.finditer(r"[A-Za-z][\w-]*", text)]
+    # a name ("Amazon's", "AWS") is what chose the documents, and the words every line item
+    # shares ("costs incurred") name none: neither is the thing asked after
+    tokens = [
+        (m, s)
+        for m, s in tokens
+        if m.group().islower() and m.group() not in STOPWORDS and s not in _ANY_ITEM and len(s) > 1
+    ]
+    asked = {s for _, s in tokens}
+    labels = None
+    for c in chunks:
+        for label, named, body, verb in _definitions(c.text):
+            if asked.intersection(named):
+                continue
+            for a, b in _runs([s for _, s in tokens], body):
+                if labels is None:
+                    labels = [
+                        " ".join(stem(w) for w in content_tokens(r.label))
+                        for r in document_rows(list(chunks))
+                    ]
+                phrase = " ".join(s for _, s in tokens[a:b])
+                item = " ".join(named)
+                if any(phrase in x for x in labels) or not any(item in x for x in labels):
+                    continue
+                start, end = tokens[a][0].start(), tokens[b - 1][0].end()
+                note = (
+                    f"Read “{text[start:end]}” as “{label}”: the documents say "
+                    f"{label.lower()} {verb} include it."
+                )
+                return text[:start] + label.lower() + text[end:], note
+    return question, ""
