@@ -289,10 +289,16 @@ class DocumentKeys:
         # every word of the title and file name, lower case ("q3", "aapl"): the passages'
         # BM25 terms do not hold them (`LEXICAL_CONTEXT`)
         self.words = {w.lower() for w in re.findall(r"[\w'’-]+", head)}
-        opening = first.text[:1500] if first is not None else ""
+        texts = list(texts)
+        # the opening's first 1500 characters, over passages when `texts` are the document's
+        # from its first: a cover page's fields are passages of their own, and the first may
+        # end before the company's name
+        head = [first.text] if first is not None else []
+        if head and texts and texts[0] == first.text:
+            head += texts[1:4]
+        opening = " ".join(head)[:1500]
         self.names = name_words(words) | name_words(opening)
         self.ended = ended_dates(opening)
-        texts = list(texts)
         # the fiscal quarter its passages (`texts`) say it reports (`own_fiscal_quarter`)
         self.fiscal = own_fiscal_quarter(texts)
         # every day its passages name ("declared on September 19, 2023"): a day is an

@@ -23,7 +23,7 @@ from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.sections import section_list
 from rag.answer.spans import asks_when
-from rag.answer.vocabulary import defined_as
+from rag.answer.vocabulary import as_printed
 from rag.context import document_keys
 from rag.ingest.formats import Extracted
 from rag.steering import (
@@ -303,13 +303,13 @@ class RAG:
         spelled = spell_out(query, [p.chunk.text for p in passages])
         if spelled != query:
             query, passages = spelled, self.retriever.run(spelled, k, documents)
-        # a thing the documents print under another line item ("R&D" in "Technology and
-        # infrastructure costs include ... research and development") is asked as that item
-        chunks = self._chunks_of(passages, documents)
-        aliased, read_as = defined_as(query, chunks)
+        # what the documents print otherwise ("headquartered": "principal executive offices";
+        # "R&D": a line item said to include it) is asked in their words
+        snap = self._snap(documents)
+        aliased, read_as = as_printed(query, snap, passages)
         if aliased != query:
+            text = as_printed(text, snap, passages)[0]
             query, passages = aliased, self.retriever.run(aliased, k, documents)
-            text = defined_as(text, chunks)[0]
             notice = f"{notice} {read_as}".strip()
         result = Answer(
             asked,
@@ -462,13 +462,6 @@ class RAG:
         Harvard?") for 2 unanswerable ones."""
         missing = [w for w in self._unmentioned(question, documents) if not w.isupper()]
         return absent_names(missing, [p.chunk.text for p in passages]) if missing else []
-
-    def _chunks_of(self, passages, documents) -> list:
-        """Every passage of the documents of `passages`."""
-        snap = self._snap(documents)
-        if snap is None:
-            return []
-        return [c for d in dict.fromkeys(p.chunk.doc for p in passages) for c in snap.doc_chunks(d)]
 
     def _snap(self, documents):
         """The live snapshot, searching only `documents` when given."""

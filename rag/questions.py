@@ -90,6 +90,58 @@ def spell_out(question: str, texts) -> str:
     return _ACRONYM.sub(write, question)
 
 
+# What a question calls a thing and what documents print for it: (the question's words, as
+# the documents print them, what must be printed and what must not be for the rewrite).
+# A filing's cover says where its "principal executive offices" are, never "headquarters".
+_PRINTED_AS = (
+    (
+        re.compile(r"(?i)\bwhere (?:is|are) (.+?) (?:headquartered|based)\b"),
+        r"where are the principal executive offices of \1",
+        re.compile(r"(?i)\bprincipal executive offices?\b"),
+        re.compile(r"(?i)\bheadquarter"),
+    ),
+    (
+        re.compile(r"(?i)\b(?:headquarters|head office|HQ)\b"),
+        "principal executive offices",
+        re.compile(r"(?i)\bprincipal executive offices?\b"),
+        re.compile(r"(?i)\bheadquarter"),
+    ),
+    # its cover's registered securities: a "Trading symbol" on an exchange "on which registered"
+    (
+        re.compile(r"(?i)\bticker(?: symbol)?\b"),
+        "trading symbol",
+        re.compile(r"(?i)\btrading symbol"),
+        re.compile(r"(?i)\bticker\b"),
+    ),
+    (
+        re.compile(r"(?i)\b(?:listed|traded)\b"),
+        "registered",
+        re.compile(r"(?i)\bexchange on which registered\b"),
+        re.compile(r"(?i)\b(?:listed|traded) on\b"),
+    ),
+)
+
+
+def in_their_words(question: str, texts) -> str:
+    """The question with what it calls a thing written as the passages `texts` print it, when
+    they never use the question's word (`_PRINTED_AS`).
+
+    >>> cover = ["Address of principal executive offices: 12 Harbor Road, Portland"]
+    >>> in_their_words("Where is Bell Instruments headquartered?", cover)
+    'where are the principal executive offices of Bell Instruments?'
+    >>> in_their_words("Where is Bell headquartered?", ["Bell's headquarters are in Portland."])
+    'Where is Bell headquartered?'
+    """
+    for asked, printed, present, absent in _PRINTED_AS:
+        if (
+            asked.search(question)
+            and any(present.search(t) for t in texts)
+            and not any(absent.search(t) for t in texts)
+        ):
+            question = asked.sub(printed, question, count=1)
+    return question
+
+
 def without_glosses(question: str) -> str:
     """The question with an acronym's spelled-out gloss taken out, the acronym kept: "AWS
     (Amazon Web Services)" and "Amazon Web Services (AWS)" are one thing asked, and counting

@@ -542,7 +542,13 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
         docs, _ = choose_documents("fact", query, passages, snap)
-        out = carried(answer_from_word_rows(asked or query, passages)) or carried(
+
+        def before(p):
+            chunks = snap.doc_chunks(p.chunk.doc)
+            at = next((i for i, c in enumerate(chunks) if c.chunk_id == p.chunk.chunk_id), 0)
+            return passage_of(chunks[at - 1]) if at > 0 else None
+
+        out = carried(answer_from_word_rows(asked or query, passages, before)) or carried(
             office_holder(asked or query, docs, snap.doc_chunks, passage_of)
         )
     return out

@@ -272,3 +272,15 @@ def defined_as(question: str, chunks) -> tuple[str, str]:
                 )
                 return text[:start] + label.lower() + text[end:], note
     return question, ""
+
+
+def as_printed(question: str, snap, passages) -> tuple[str, str]:
+    """The question in the words of the documents of `passages` (`questions.in_their_words`,
+    then `defined_as`), and the note to show when a line item stands for what it asked."""
+    from rag.questions import in_their_words
+
+    if snap is None:
+        return question, ""
+    docs = dict.fromkeys(p.chunk.doc for p in passages)
+    chunks = [c for d in docs for c in snap.doc_chunks(d)]
+    return defined_as(in_their_words(question, [c.text for c in chunks]), chunks)

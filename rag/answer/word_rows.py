@@ -93,10 +93,11 @@ def range_end(question: str, value: str) -> tuple[int, int] | None:
     return m.start("low"), m.end("low")
 
 
-def answer_from_word_rows(question: str, passages) -> Outcome | None:
+def answer_from_word_rows(question: str, passages, previous=lambda p: None) -> Outcome | None:
     """The row of a table of words whose label the question names, among the passages in rank
     order, cited; its short answer the cell the question asks for, or its only cell. None: no
-    such row (the reader decides)."""
+    such row (the reader decides). `previous(passage)`: the passage before it in its document,
+    or None (`_column_asked`)."""
     found = []  # (how named, order, passage, span, row): a code named beats words
     for p in passages:
         text = p.chunk.text
@@ -110,7 +111,7 @@ def answer_from_word_rows(question: str, passages) -> Outcome | None:
             if named:
                 found.append((-named, len(found), p, a, b, row))
     if not found:
-        return None
+        return _column_asked(question, passages, previous)
     _, _, p, a, b, (_, cells) = min(found, key=lambda x: x[:2])
     c = p.chunk
     share = {x: _asks(question, x[0]) if x[0] else 0.0 for x in cells}
@@ -125,3 +126,45 @@ def answer_from_word_rows(question: str, passages) -> Outcome | None:
             v0, v1 = v0 + end[0], v0 + end[1]
         short = ShortAnswer(c.text[a + v0 : a + v1], c.doc, c.start + a + v0, c.start + a + v1)
     return Outcome([(c.text[a:b], p, a, b, 1.0)], short)
+
+
+# An empty cell: a dash.
+_EMPTY = re.compile(r"[—–-]+")
+
+
+def _column_asked(question: str, passages, previous=lambda p: None) -> Outcome | None:
+    """The one value of the column the question names, of a table of words whose rows it does
+    not name: "What is Apple's trading symbol?" over "Common Stock, $0.00001 par value per share
+    — Trading symbol(s): AAPL; ..." and the notes' rows whose symbol is "—" is "AAPL". The
+    passages are read in rank order, past those whose rows hold only dashes there, each after
+    the passage before it (`previous`: a table's first rows may end the passage before); the
+    first holding a value answers when it holds one value in that column, else None."""
+    read = []
+    for p in passages:
+        q = previous(p)
+        read.extend([q, p] if q is not None else [p])
+    for p in read:
+        text = p.chunk.text
+        rows = []
+        for a, b in p.chunk.sentence_spans():
+            before, after = text[:a].rstrip(" "), text[b:].lstrip(" ")
+            if (before and not before.endswith("\n")) or (after and not after.startswith("\n")):
+                continue
+            row = word_row(text[a:b])
+            if row is None:
+                continue
+            heads = [(_asks(question, h), k) for k, (h, *_rest) in enumerate(row[1]) if h]
+            share, k = max(heads, default=(0.0, -1))
+            if share >= 0.5:
+                rows.append((a, row[1][k]))
+        values = {cell[1] for _, cell in rows if not _EMPTY.fullmatch(cell[1])}
+        if len(values) == 1:
+            a, cell = next((a, cell) for a, cell in rows if cell[1] in values)
+            c = p.chunk
+            b = text.find("\n", a)
+            b = len(text) if b < 0 else b
+            short = ShortAnswer(cell[1], c.doc, c.start + a + cell[2], c.start + a + cell[3])
+            return Outcome([(text[a:b], p, a, b, 1.0)], short)
+        if values:
+            return None  # the column holds several: which one is asked is not known
+    return None

@@ -495,6 +495,18 @@ def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, 
     tables = [(h, i, j, "figures") for h, i, j in find_tables(lines)]
     taken = {k for h, _, j, _ in tables for k in range(h, j)}
     tables += [(h, h + 1, j, "words") for h, j in find_text_tables(lines, taken)]
+    # a cover page's fields, each caption under its value ("Apple Inc." over "(Exact name of
+    # Registrant ...)"): one line each, caption first (`pdf_fields`)
+    from .pdf_fields import find_fields, find_headed_rows
+
+    found = find_fields(lines, {k for h, _, j, _ in tables for k in range(h, j)})
+    found += find_headed_rows(
+        lines,
+        {k for h, _, j, _ in tables for k in range(h, j)}
+        | {k for h, j, _ in found for k in range(h, j)},
+    )
+    fields = {h: rows for h, _, rows in found}
+    tables += [(h, h, j, "fields") for h, j, _ in found]
     # the header lines and columns of the last table above with headers: a table resumed
     # below a line of words ("Commitments and contingencies", a balance sheet's equity) under
     # the same columns is read under them
@@ -518,7 +530,7 @@ def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, 
             prose.append(ln.text)
             prev = ln
         try:
-            rows = table_rows(header, lines[i:j]) if kind == "figures" else []
+            rows = table_rows(header, lines[i:j]) if kind == "figures" else fields.get(h, [])
             rows = rows or (text_table_rows(lines[h:j]) if kind == "words" else [])
         except Exception:  # noqa: BLE001 - a layout this code misreads: keep its words as prose
             log.warning("table layout not understood; kept as text", exc_info=True)

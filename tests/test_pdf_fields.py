@@ -1,0 +1,139 @@
+"""A cover page's fields, each caption printed under its value (rag.ingest.pdf_fields): one
+line each, caption first, so that "Where is the company headquartered?" reads its address and
+never a caption. The PDF is generated; the test failed before the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.reading import ReaderGenerator
+from rag.ingest.formats import extract
+from tests.conftest import build_rag
+from tests.test_pdf import _fpdf
+
+
+def cover_pdf() -> bytes:
+    doc = _fpdf()
+    doc.add_page()
+
+    def at(x: float, text: str, size: float = 10, w: float = 80) -> None:
+        doc.set_font("DejaVu", size=size)
+        doc.set_x(x)
+        doc.cell(w, 5, text, align="C")
+
+    at(65, "FORM 10-Q", 16)
+    doc.ln(16)
+    at(65, "Bell Instruments Inc.", 14)
+    doc.ln(6)
+    at(65, "(Exact name of Registrant as specified in its charter)", 8)
+    doc.ln(10)
+    at(10, "Oregon")
+    at(120, "93-1234567")
+    doc.ln(5)
+    at(10, "(State or other jurisdiction", 8)
+    at(120, "(I.R.S. Employer Identification No.)", 8)
+    doc.ln(4)
+    at(10, "of incorporation or organization)", 8)
+    doc.ln(10)
+    at(10, "12 Harbor Road")
+    doc.ln(5)
+    at(10, "Portland, Oregon")
+    at(120, "97201")
+    doc.ln(5)
+    at(10, "(Address of principal executive offices)", 8)
+    at(120, "(Zip Code)", 8)
+    doc.ln(12)
+    for x, w, head in (
+        (10, 60, "Title of each class"),
+        (80, 30, "Trading symbol(s)"),
+        (120, 70, "Name of each exchange on which registered"),
+    ):
+        doc.set_font("DejaVu", size=8)
+        doc.set_x(x)
+        doc.cell(w, 5, head, align="C")
+    doc.ln(5)
+    for x, w, cell in (
+        (10, 60, "Common Stock, $0.01 par value"),
+        (80, 30, "BELL"),
+        (120, 70, "The Nasdaq Stock Market LLC"),
+    ):
+        doc.set_font("DejaVu", size=9)
+        doc.set_x(x)
+        doc.cell(w, 5, cell, align="C")
+    doc.ln(16)
+    doc.set_font("DejaVu", size=10)
+    doc.set_x(10)
+    doc.multi_cell(
+        0, 5, "Indicate by check mark whether the registrant has filed all reports required."
+    )
+    return bytes(doc.output())
+
+
+def test_each_caption_reads_beside_its_value():
+    text = extract("cover.pdf", cover_pdf()).text
+    lines = text.split("\n\n")
+    assert "Exact name of Registrant as specified in its charter: Bell Instruments Inc." in lines
+    assert "State or other jurisdiction of incorporation or organization: Oregon" in lines
+    assert "I.R.S. Employer Identification No.: 93-1234567" in lines
+    assert "Address of principal executive offices: 12 Harbor Road, Portland, Oregon" in lines
+    assert "Zip Code: 97201" in lines
+    assert (
+        "Common Stock, $0.01 par value — Trading symbol(s): BELL; Name of each exchange on "
+        "which registered: The Nasdaq Stock Market LLC"
+    ) in lines
+    # no caption is left among the values, and the prose after them is prose
+    assert "(Zip Code)" not in text
+    assert lines[-1].startswith("Indicate by check mark")
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return ReaderGenerator("shipped")
+
+
+def test_where_a_company_is_headquartered_is_its_address(tmp_path, embedder, reader):
+    """ "What is the address of ...'s principal executive offices?" had been answered "Zip
+    Code", a caption, and "Where is ... headquartered?" was refused."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell-10q.pdf").write_bytes(cover_pdf())
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    for q in (
+        "Where is Bell Instruments headquartered?",
+        "What is the address of Bell Instruments' principal executive offices?",
+    ):
+        a = rag.ask(q)
+        assert not a.abstained, (q, a.why)
+        assert "12 Harbor Road" in a.answer, (q, a.answer)
+        assert "Address of principal executive offices" in a.citations[0].quote
+    a = rag.ask("In which state is Bell Instruments incorporated?")
+    assert a.short_answer.text == "Oregon", a.answer
+    a = rag.ask("What is Bell Instruments' trading symbol?")
+    assert a.short_answer.text == "BELL", a.answer
+
+
+def test_a_column_the_question_names_reads_its_one_value_past_rows_of_dashes():
+    """ "What is Apple's trading symbol?": the passage read first held only the notes' rows,
+    whose symbol is "—"; the common stock's row ends the passage before it."""
+    from rag.answer.word_rows import answer_from_word_rows
+    from rag.ingest.chunk import Chunk
+    from rag.retrieve import Passage
+
+    head = "Name of each exchange on which registered"
+    one = f"Common Stock — Trading symbol(s): AAPL; {head}: The Nasdaq Stock Market LLC"
+    notes = "\n".join(
+        f"{n} Notes due 2029 — Trading symbol(s): —; {head}: The Nasdaq Stock Market LLC"
+        for n in ("1.375%", "3.050%")
+    )
+    first = Chunk("d::0", "d", 0, len(one), one)
+    second = Chunk("d::1", "d", len(one) + 1, len(one) + 1 + len(notes), notes)
+    asked = "What is Apple's trading symbol?"
+    read = [Passage(1, 0.9, second)]
+    assert answer_from_word_rows(asked, read) is None
+    out = answer_from_word_rows(asked, read, lambda p: Passage(2, 0.5, first))
+    assert out.short_answer.text == "AAPL"
+    assert out.supports[0][0] == one
+    # a column holding two values answers neither
+    two = one + "\n" + one.replace("AAPL", "APLE")
+    both = Chunk("e::0", "e", 0, len(two), two)
+    assert answer_from_word_rows(asked, [Passage(1, 0.9, both)]) is None
