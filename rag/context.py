@@ -279,7 +279,7 @@ class DocumentKeys:
 
     __slots__ = ("ahead", "days", "ended", "fiscal", "names", "periods", "quarters", "words")
 
-    def __init__(self, first: Chunk | None, name: str, texts=()):
+    def __init__(self, first: Chunk | None, name: str, texts=(), cover=()):
         # The title (the context's first part) and the file name; the heading path and page
         # are no names of the document.
         words = file_words(name)
@@ -290,13 +290,10 @@ class DocumentKeys:
         # BM25 terms do not hold them (`LEXICAL_CONTEXT`)
         self.words = {w.lower() for w in re.findall(r"[\w'’-]+", head)}
         texts = list(texts)
-        # the opening's first 1500 characters, over passages when `texts` are the document's
-        # from its first: a cover page's fields are passages of their own, and the first may
-        # end before the company's name
-        head = [first.text] if first is not None else []
-        if head and texts and texts[0] == first.text:
-            head += texts[1:4]
-        opening = " ".join(head)[:1500]
+        # the opening's first 1500 characters, over the first page's passages (`cover`): a
+        # cover page's fields are passages of their own, and the first may end before the
+        # company's name
+        opening = " ".join(cover or ([first.text] if first is not None else []))[:1500]
         self.names = name_words(words) | name_words(opening)
         self.ended = ended_dates(opening)
         # the fiscal quarter its passages (`texts`) say it reports (`own_fiscal_quarter`)
@@ -327,6 +324,9 @@ class DocumentKeys:
         return any((q is None or q == dq) and (y is None or y == dy) for dq, dy in self.periods)
 
 
+# The page a passage's context ends with (`passage_context`): the first page's passages are a
+# document's cover.
+_PAGE = re.compile(r"page \d+$")
 _KEYS: dict[tuple[str, str], DocumentKeys] = {}
 _KEYS_LOCK = threading.Lock()
 
@@ -341,7 +341,11 @@ def document_keys(snap) -> dict[str, DocumentKeys]:
             keys = _KEYS.get(key)
         if keys is None:
             chunks = snap.doc_chunks(name)
-            keys = DocumentKeys(chunks[0] if chunks else None, name, (c.text for c in chunks))
+            page = _PAGE.search(chunks[0].context) if chunks else None
+            cover = [c.text for c in chunks[:4] if page and c.context.endswith(page.group())]
+            keys = DocumentKeys(
+                chunks[0] if chunks else None, name, (c.text for c in chunks), cover
+            )
             with _KEYS_LOCK:
                 if len(_KEYS) > 100_000:
                     _KEYS.clear()

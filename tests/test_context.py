@@ -585,14 +585,3 @@ def test_a_day_few_passages_name_brings_its_passage_first(tmp_path, embedder):
     # no day, no rare name: nothing moves
     q = "How many shares of Birch common stock were outstanding in Q3 2023?"
     assert rag.retriever.with_rare_names(q, others, None) == others
-
-
-def test_a_company_named_in_a_later_passage_of_the_opening_names_the_document():
-    """A cover page's fields are passages of their own: the first passage ("FORM 10-Q ...
-    Commission File No.") had ended before "AMAZON.COM, INC.", and "Amazon" steered nowhere."""
-    first = "FORM 10-Q\n\nFor the quarterly period ended September 30, 2023\n\nCommission File No."
-    name = "2023 Q3 filing.pdf"
-    texts = [first, "Exact name of registrant as specified in its charter: AMAZON.COM, INC."]
-    keys = DocumentKeys(Chunk(f"{name}::0", name, 0, len(first), first), name, texts)
-    assert "amazon" in keys.names
-    assert keys.ended == {(2023, 9, 30)}

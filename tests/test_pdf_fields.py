@@ -110,6 +110,12 @@ def test_where_a_company_is_headquartered_is_its_address(tmp_path, embedder, rea
     assert a.short_answer.text == "Oregon", a.answer
     a = rag.ask("What is Bell Instruments' trading symbol?")
     assert a.short_answer.text == "BELL", a.answer
+    # a field the question names all but one word of ("Number" for "No.")
+    a = rag.ask("What is Bell Instruments' I.R.S. employer identification number?")
+    assert a.short_answer.text == "93-1234567", a.answer
+    assert a.citations[0].quote == "I.R.S. Employer Identification No.: 93-1234567"
+    # "employees" is no "Employer": a field's caption holds the words asked, not their stems
+    assert "93-1234567" not in rag.ask("How many employees does Bell Instruments have?").answer
 
 
 def test_a_column_the_question_names_reads_its_one_value_past_rows_of_dashes():
@@ -137,3 +143,20 @@ def test_a_column_the_question_names_reads_its_one_value_past_rows_of_dashes():
     two = one + "\n" + one.replace("AAPL", "APLE")
     both = Chunk("e::0", "e", 0, len(two), two)
     assert answer_from_word_rows(asked, [Passage(1, 0.9, both)]) is None
+
+
+def test_a_company_named_in_a_later_passage_of_the_cover_names_the_document():
+    from rag.context import DocumentKeys
+    from rag.ingest.chunk import Chunk
+
+    """A cover page's fields are passages of their own: the first passage ("FORM 10-Q ...
+    Commission File No.") had ended before "AMAZON.COM, INC.", and "Amazon" steered nowhere.
+    The first page's passages are the opening; a text's later passages are not."""
+    first = "FORM 10-Q\n\nFor the quarterly period ended September 30, 2023\n\nCommission File No."
+    name = "2023 Q3 filing.pdf"
+    texts = [first, "Exact name of registrant as specified in its charter: AMAZON.COM, INC."]
+    chunk = Chunk(f"{name}::0", name, 0, len(first), first)
+    assert "amazon" not in DocumentKeys(chunk, name, texts).names
+    keys = DocumentKeys(chunk, name, texts, cover=texts)  # both passages of page 1
+    assert "amazon" in keys.names
+    assert keys.ended == {(2023, 9, 30)}

@@ -538,17 +538,20 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if (out := carried(out)) is None and form == "fact":
         # a figure row named otherwise ("Cash dividends declared per common share" for
         # "dividends declared on September 19, 2023") leaves the row the day names
+        from rag.answer.fields import field_value  # "In which state is Amazon incorporated?"
         from rag.answer.roles import office_holder  # "Who is Amazon's CEO?"
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
-        docs, _ = choose_documents("fact", query, passages, snap)
+        docs, names = choose_documents("fact", query, passages, snap)
 
         def before(p):
             chunks = snap.doc_chunks(p.chunk.doc)
             at = next((i for i, c in enumerate(chunks) if c.chunk_id == p.chunk.chunk_id), 0)
             return passage_of(chunks[at - 1]) if at > 0 else None
 
-        out = carried(answer_from_word_rows(asked or query, passages, before)) or carried(
-            office_holder(asked or query, docs, snap.doc_chunks, passage_of)
+        out = (
+            carried(answer_from_word_rows(asked or query, passages, before))
+            or carried(office_holder(asked or query, docs, snap.doc_chunks, passage_of))
+            or carried(field_value(query, docs, snap.doc_chunks, passage_of, names))
         )
     return out

@@ -1,0 +1,56 @@
+"""A form's field the question names, read from the documents it points to: a cover page's
+"State or other jurisdiction of incorporation or organization: Delaware" answers "In which
+state is Amazon incorporated?" with "Delaware" (`rag.ingest.pdf_fields` writes such lines). The
+reader reads a field's line poorly: its caption is not a sentence, and the covers' passages
+are seldom among the few it reads."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Outcome, ShortAnswer
+from rag.text import content_tokens, stem
+
+# A field's line: a caption (words, no figure row's " — "), ": ", a short value.
+_FIELD = re.compile(r"(?m)^(?P<caption>[A-Z][^\n:—]{3,120}): (?P<value>[^\n]{1,160})$")
+MAX_VALUE_WORDS = 15
+# Words a question says of any field: what it asks, not which field.
+_ANY = {stem(w, 8) for w in "what which is are the of its their company registrant".split()}
+
+
+def _words(text: str) -> set[str]:
+    """Content words to their first eight letters ("incorporated" and "incorporation" meet,
+    "employees" and "employer" do not), possessives and abbreviations' full stops dropped."""
+    text = re.sub(r"['’]s\b", "", text.replace(".", ""))
+    return {stem(w, 8) for w in content_tokens(text) if not w[0].isdigit()}
+
+
+def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> Outcome | None:
+    """The value of the first field, in the documents `docs` (best first), whose caption holds
+    every word the question types in lower case (else every word but the documents' names,
+    `names`), but one when it asks three or more: "What is Amazon's I.R.S. employer
+    identification number?" reads "I.R.S. Employer Identification No.". None when no caption
+    is named so."""
+    # the words typed in lower case: a capitalised one names the company ("Bell Instruments'")
+    # unless the question has no other ("I.R.S. Employer Identification Number")
+    lower = " ".join(w for w in question.split() if not w[:1].isupper())
+    asked = _words(lower) or _words(question) - {stem(n) for n in names}
+    asked -= _ANY
+    if not asked:
+        return None
+    slack = 1 if len(asked) >= 3 else 0
+    for doc in docs:
+        for c in chunks_of(doc):
+            for m in _FIELD.finditer(c.text):
+                value = m["value"]
+                if len(value.split()) > MAX_VALUE_WORDS or value.rstrip().endswith("."):
+                    continue  # a sentence after a colon, not a field's value
+                if len(asked - _words(m["caption"])) > slack:
+                    continue
+                p = passage_of(c)
+                a, b = m.start(), m.end()
+                short = ShortAnswer(
+                    value, c.doc, c.start + m.start("value"), c.start + m.end("value")
+                )
+                return Outcome([(c.text[a:b], p, a, b, 1.0)], short)
+    return None
