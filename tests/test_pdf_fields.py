@@ -43,24 +43,22 @@ def cover_pdf() -> bytes:
     at(10, "(Address of principal executive offices)", 8)
     at(120, "(Zip Code)", 8)
     doc.ln(12)
-    for x, w, head in (
-        (10, 60, "Title of each class"),
-        (80, 30, "Trading symbol(s)"),
-        (120, 70, "Name of each exchange on which registered"),
+    # the registered securities: a header naming each column over one row
+    for size, cells in (
+        (
+            8,
+            (
+                "Title of each class",
+                "Trading symbol(s)",
+                "Name of each exchange on which registered",
+            ),
+        ),
+        (9, ("Common Stock, $0.01 par value", "BELL", "The Nasdaq Stock Market LLC")),
     ):
-        doc.set_font("DejaVu", size=8)
-        doc.set_x(x)
-        doc.cell(w, 5, head, align="C")
-    doc.ln(5)
-    for x, w, cell in (
-        (10, 60, "Common Stock, $0.01 par value"),
-        (80, 30, "BELL"),
-        (120, 70, "The Nasdaq Stock Market LLC"),
-    ):
-        doc.set_font("DejaVu", size=9)
-        doc.set_x(x)
-        doc.cell(w, 5, cell, align="C")
-    doc.ln(16)
+        for (x, w), cell in zip(((10, 60), (80, 30), (120, 70)), cells, strict=True):
+            at(x, cell, size, w)
+        doc.ln(5)
+    doc.ln(11)
     doc.set_font("DejaVu", size=10)
     doc.set_x(10)
     doc.multi_cell(

@@ -93,6 +93,19 @@ def range_end(question: str, value: str) -> tuple[int, int] | None:
     return m.start("low"), m.end("low")
 
 
+def _rows(p):
+    """(start, end, `word_row`) of each table-of-words row of a passage: a row is a line of its
+    own; prose may hold " — " too ("Harbin — the capital")."""
+    text = p.chunk.text
+    for a, b in p.chunk.sentence_spans():
+        before, after = text[:a].rstrip(" "), text[b:].lstrip(" ")
+        if (before and not before.endswith("\n")) or (after and not after.startswith("\n")):
+            continue
+        row = word_row(text[a:b])
+        if row is not None:
+            yield a, b, row
+
+
 def answer_from_word_rows(question: str, passages, previous=lambda p: None) -> Outcome | None:
     """The row of a table of words whose label the question names, among the passages in rank
     order, cited; its short answer the cell the question asks for, or its only cell. None: no
@@ -100,14 +113,8 @@ def answer_from_word_rows(question: str, passages, previous=lambda p: None) -> O
     or None (`_column_asked`)."""
     found = []  # (how named, order, passage, span, row): a code named beats words
     for p in passages:
-        text = p.chunk.text
-        for a, b in p.chunk.sentence_spans():
-            # a row is a line of its own; prose may hold " — " too ("Harbin — the capital")
-            before, after = text[:a].rstrip(" "), text[b:].lstrip(" ")
-            if (before and not before.endswith("\n")) or (after and not after.startswith("\n")):
-                continue
-            row = word_row(text[a:b])
-            named = _names(question, row[0]) if row is not None else 0
+        for a, b, row in _rows(p):
+            named = _names(question, row[0])
             if named:
                 found.append((-named, len(found), p, a, b, row))
     if not found:
@@ -146,13 +153,7 @@ def _column_asked(question: str, passages, previous=lambda p: None) -> Outcome |
     for p in read:
         text = p.chunk.text
         rows = []
-        for a, b in p.chunk.sentence_spans():
-            before, after = text[:a].rstrip(" "), text[b:].lstrip(" ")
-            if (before and not before.endswith("\n")) or (after and not after.startswith("\n")):
-                continue
-            row = word_row(text[a:b])
-            if row is None:
-                continue
+        for a, _, row in _rows(p):
             heads = [(_asks(question, h), k) for k, (h, *_rest) in enumerate(row[1]) if h]
             share, k = max(heads, default=(0.0, -1))
             if share >= 0.5:
