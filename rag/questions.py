@@ -92,33 +92,32 @@ def spell_out(question: str, texts) -> str:
 
 # What a question calls a thing and what documents print for it: (the question's words, as
 # the documents print them, what must be printed and what must not be for the rewrite).
-# A filing's cover says where its "principal executive offices" are, never "headquarters".
-_PRINTED_AS = (
-    (
-        re.compile(r"(?i)\bwhere (?:is|are) (.+?) (?:headquartered|based)\b"),
-        r"where are the principal executive offices of \1",
-        re.compile(r"(?i)\bprincipal executive offices?\b"),
-        re.compile(r"(?i)\bheadquarter"),
-    ),
-    (
-        re.compile(r"(?i)\b(?:headquarters|head office|HQ)\b"),
-        "principal executive offices",
-        re.compile(r"(?i)\bprincipal executive offices?\b"),
-        re.compile(r"(?i)\bheadquarter"),
-    ),
-    # its cover's registered securities: a "Trading symbol" on an exchange "on which registered"
-    (
-        re.compile(r"(?i)\bticker(?: symbol)?\b"),
-        "trading symbol",
-        re.compile(r"(?i)\btrading symbol"),
-        re.compile(r"(?i)\bticker\b"),
-    ),
-    (
-        re.compile(r"(?i)\b(?:listed|traded)\b"),
-        "registered",
-        re.compile(r"(?i)\bexchange on which registered\b"),
-        re.compile(r"(?i)\b(?:listed|traded) on\b"),
-    ),
+_OFFICES, _HEADQUARTERS = r"\bprincipal executive offices?\b", r"\bheadquarter"
+_PRINTED_AS = tuple(
+    (re.compile(f"(?i){asked}"), printed, re.compile(f"(?i){present}"), re.compile(f"(?i){absent}"))
+    for asked, printed, present, absent in (
+        # a filing's cover says where its "principal executive offices" are, not "headquarters"
+        (
+            r"\bwhere (?:is|are) (.+?) (?:headquartered|based)\b",
+            r"where are the principal executive offices of \1",
+            _OFFICES,
+            _HEADQUARTERS,
+        ),
+        (
+            r"\b(?:headquarters|head office|HQ)\b",
+            "principal executive offices",
+            _OFFICES,
+            _HEADQUARTERS,
+        ),
+        # its registered securities: a "Trading symbol" on an exchange "on which registered"
+        (r"\bticker(?: symbol)?\b", "trading symbol", r"\btrading symbol", r"\bticker\b"),
+        (
+            r"\b(?:listed|traded)\b",
+            "registered",
+            r"\bexchange on which registered\b",
+            r"\b(?:listed|traded) on\b",
+        ),
+    )
 )
 
 
