@@ -33,14 +33,19 @@ def reader():
     return ReaderGenerator("shipped")
 
 
-def test_a_thing_defined_as_part_of_a_line_item_reads_that_row(tmp_path, embedder, reader):
-    docs = tmp_path / "docs"
+@pytest.fixture(scope="module")
+def rag(tmp_path_factory, embedder, reader):
+    root = tmp_path_factory.mktemp("line-items")
+    docs = root / "docs"
     docs.mkdir()
     (docs / "2023 Q1 ACME.txt").write_text(
         f"ACME quarterly report for the quarter ended March 31, 2023.\n\n{STATEMENT}\n{NOTES}",
         encoding="utf-8",
     )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    return build_rag(docs, root, embedder, reader)
+
+
+def test_a_thing_defined_as_part_of_a_line_item_reads_that_row(rag):
     a = rag.ask("What did ACME spend on R&D in Q1 2023?")
     assert not a.abstained, a.why
     assert "20,450" in a.answer
@@ -50,3 +55,23 @@ def test_a_thing_defined_as_part_of_a_line_item_reads_that_row(tmp_path, embedde
     b = rag.ask("What was ACME's stock-based compensation expense in Q1 2023?")
     assert "4,757" in b.answer and "10,172" not in b.answer
     assert "Sales and marketing" not in b.notice
+
+
+def test_what_a_line_item_includes_is_its_definition_not_its_row(rag):
+    """ "What does Amazon's technology and infrastructure cost include?" had been answered with
+    the row's figures: a row says how much, its definition what is in it."""
+    for q in (
+        "What does ACME's technology and infrastructure cost include?",
+        "What is included in ACME's sales and marketing expenses?",
+    ):
+        a = rag.ask(q)
+        assert not a.abstained, (q, a.why)
+        quote = a.citations[0].quote
+        assert " costs include " in quote and "—" not in quote, (q, quote)
+        assert a.answer.startswith(quote[:40]), a.answer
+    a = rag.ask("What does ACME's sales and marketing cost include?")
+    assert a.answer.startswith("Sales and marketing costs include advertising"), a.answer
+    # the figure is still the row's
+    assert (
+        "20,450" in rag.ask("What was ACME's technology and infrastructure cost in Q1 2023?").answer
+    )

@@ -143,6 +143,35 @@ def test_a_column_the_question_names_reads_its_one_value_past_rows_of_dashes():
     assert answer_from_word_rows(asked, [Passage(1, 0.9, both)]) is None
 
 
+def test_a_registered_securities_column_is_a_field_of_the_steered_filing():
+    """ "What is Amazon's ticker symbol?" had been refused: the cover's securities row was in
+    no passage retrieved, and a field was read only from a caption's own line. A headed row's
+    cells are fields too, named by their column and row; a figure's cell is not one."""
+    from rag.answer.fields import field_value
+    from rag.ingest.chunk import Chunk
+    from rag.retrieve import Passage
+
+    head = "Name of Each Exchange on Which Registered"
+    row = f"Common Stock, par value $.01 per share — Trading Symbol(s): AMZN; {head}: Nasdaq"
+    sales = "Net sales — Three Months Ended June 30, 2023: 134,383; Six Months Ended: 261,741"
+    text = f"{sales}\n\n{row}"
+    chunks = {"d": [Chunk("d::0", "d", 0, len(text), text)]}
+
+    def ask(q):
+        return field_value(q, ["d"], chunks.__getitem__, lambda c: Passage(1, 0.5, c), set())
+
+    for q in (
+        "What is Amazon's trading symbol?",
+        "What is the trading symbol of Amazon's common stock?",
+    ):
+        out = ask(q)
+        assert out.short_answer.text == "AMZN", q
+        assert text[out.short_answer.start : out.short_answer.end] == "AMZN"
+        assert out.supports[0][0] == row
+    assert ask("On which exchange is Amazon's stock registered?").short_answer.text == "Nasdaq"
+    assert ask("What were net sales in the three months ended June 30, 2023?") is None
+
+
 def test_a_company_named_in_a_later_passage_of_the_cover_names_the_document():
     from rag.context import DocumentKeys
     from rag.ingest.chunk import Chunk

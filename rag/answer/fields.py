@@ -13,6 +13,10 @@ from rag.text import content_tokens, stem
 
 # A field's line: a caption (words, no figure row's " — "), ": ", a short value.
 _FIELD = re.compile(r"(?m)^(?P<caption>[A-Z][^\n:—]{3,120}): (?P<value>[^\n]{1,160})$")
+# A headed row's line (`pdf_fields.find_headed_rows`): "Common Stock ... — Trading symbol(s):
+# AMZN; Name of each exchange on which registered: Nasdaq ...", each column a field of the row.
+_ROW = re.compile(r"(?m)^(?P<label>[^\n—]{3,200}) — (?P<cells>[^\n]+)$")
+_CELL = re.compile(r"(?P<caption>[A-Z][^;:\n]{2,120}): (?P<value>[^;\n]{1,160})")
 MAX_VALUE_WORDS = 15
 # Words a question says of any field: what it asks, not which field.
 _ANY = {stem(w, 8) for w in "what which is are the of its their company registrant".split()}
@@ -41,16 +45,34 @@ def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> 
     slack = 1 if len(asked) >= 3 else 0
     for doc in docs:
         for c in chunks_of(doc):
-            for m in _FIELD.finditer(c.text):
-                value = m["value"]
-                if len(value.split()) > MAX_VALUE_WORDS or value.rstrip().endswith("."):
-                    continue  # a sentence after a colon, not a field's value
-                if len(asked - _words(m["caption"])) > slack:
+            for line, value, named in _fields(c.text):
+                if len(asked - named) > slack:
                     continue
-                p = passage_of(c)
-                a, b = m.start(), m.end()
+                a, b = line.span()
                 short = ShortAnswer(
-                    value, c.doc, c.start + m.start("value"), c.start + m.end("value")
+                    value["value"],
+                    c.doc,
+                    c.start + value.start("value"),
+                    c.start + value.end("value"),
                 )
-                return Outcome([(c.text[a:b], p, a, b, 1.0)], short)
+                return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)], short)
     return None
+
+
+def _fields(text: str):
+    """(the line, the value's match, the words naming it) for each field of `text`: a
+    field's line, and each cell of a headed row of words, named by its column and its row
+    ("What is the trading symbol of Amazon's common stock?"). A figure's cell ("Three Months
+    Ended June 30, 2023: 7,709") is no field: the table lookup reads figures."""
+    for m in _FIELD.finditer(text):
+        value = m["value"]
+        if len(value.split()) > MAX_VALUE_WORDS or value.rstrip().endswith("."):
+            continue  # a sentence after a colon, not a field's value
+        yield m, m, _words(m["caption"])
+    for row in _ROW.finditer(text):
+        label = _words(row["label"])
+        for m in _CELL.finditer(text, row.start("cells"), row.end()):
+            value = m["value"]
+            if not re.search(r"[A-Za-z]", value) or len(value.split()) > MAX_VALUE_WORDS:
+                continue
+            yield row, m, _words(m["caption"]) | label

@@ -493,6 +493,12 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     def passage_of(chunk: Chunk):
         return retrieved.get(chunk.chunk_id) or Passage(0, 0.0, chunk)
 
+    from rag.answer.vocabulary import ASKS_MAKEUP, what_it_includes
+
+    if form in ("fact", "list") and ASKS_MAKEUP.search(asked or query):
+        # what a line item holds is its definition's sentence; its row says only how much
+        docs, _ = choose_documents("fact", query, passages, snap)
+        return what_it_includes(asked or query, docs, snap.doc_chunks, passage_of)
     if form == "list":  # "by segment": one table's rows (`row_lists.breakdown`)
         from rag.answer.row_lists import breakdown
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from rag.answer.base import Outcome
 from rag.answer.forms import BREAKDOWN
 from rag.questions import without_glosses
 from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, STOPWORDS, content_tokens, stem
@@ -284,3 +285,38 @@ def as_printed(question: str, snap, passages) -> tuple[str, str]:
     docs = dict.fromkeys(p.chunk.doc for p in passages)
     chunks = [c for d in docs for c in snap.doc_chunks(d)]
     return defined_as(in_their_words(question, [c.text for c in chunks]), chunks)
+
+
+# "What does Amazon's technology and infrastructure cost include?", "What is included in
+# fulfillment costs?": what a line item holds, which its definition says and no row does.
+ASKS_MAKEUP = re.compile(
+    r"\bwhat (?:does|do|did) .+? (?:include|consist of|comprise|cover)\b|"
+    r"\bwhat (?:is|are|was|were) (?:included|counted) in\b|\bwhat (?:goes|go|went) into\b|"
+    r"\bwhat makes? up\b",
+    re.I,
+)
+
+
+def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | None:
+    """The definition sentence of the line item the question asks the makeup of (every word
+    of its label among the question's; the one naming most words, in the first document of
+    `docs` that defines it), or None."""
+    if not ASKS_MAKEUP.search(question):
+        return None
+    asked = {stem(w) for w in content_tokens(expand(question))}
+    best = None
+    for doc in docs:
+        for c in chunks_of(doc):
+            for d in _DEFINES.finditer(c.text):
+                named = {stem(w) for w in content_tokens(d.group("label"))}
+                if named and named <= asked and (best is None or len(named) > best[0]):
+                    best = (len(named), c, d)
+        if best is not None:
+            break
+    if best is None:
+        return None
+    _, c, d = best
+    a = d.start()
+    end = c.text.find(".", d.end("body"))
+    b = end + 1 if end >= 0 else d.end()
+    return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)])
