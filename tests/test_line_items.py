@@ -75,3 +75,67 @@ def test_what_a_line_item_includes_is_its_definition_not_its_row(rag):
     assert (
         "20,450" in rag.ask("What was ACME's technology and infrastructure cost in Q1 2023?").answer
     )
+
+
+def test_the_definition_read_is_of_the_thing_asked_whole():
+    """ "What does Apple's Services net sales include?" had quoted the products' footnote; a
+    label the question names only part of ("Total net sales") is not the thing asked, and a
+    sentence does not end at a decimal point."""
+    from rag.answer.vocabulary import what_it_includes
+    from rag.ingest.chunk import Chunk
+    from rag.retrieve import Passage
+
+    text = (
+        "Total net sales include $3.2 billion of revenue deferred as of the year's start. "
+        "Products net sales include amortization of software upgrade rights. "
+        "Services net sales also include amortization of services bundled with products. "
+        "Fulfillment costs primarily consist of operating fulfillment centers."
+    )
+    chunks = {"d": [Chunk("d::0", "d", 0, len(text), text)]}
+
+    def ask(q):
+        out = what_it_includes(q, ["d"], chunks.__getitem__, lambda c: Passage(1, 0.5, c))
+        return out and out.supports[0][0]
+
+    assert ask("What does Apple's Services net sales include?") == (
+        "Services net sales also include amortization of services bundled with products."
+    )
+    assert ask("What do the Products net sales include?").startswith("Products net sales")
+    assert ask("What do total net sales include?").endswith("as of the year's start.")
+    assert ask("What is included in fulfillment expenses?").startswith("Fulfillment costs")
+    assert ask("What were total net sales in Q1?") is None  # asks how much, not what is in it
+    assert ask("What does marketing include?") is None  # no definition of it
+
+
+def test_a_figure_asked_whether_it_increased_is_its_own_row(tmp_path, embedder, reader):
+    """ "Did Amazon's net income increase in Q3 2023?" had read "Net increase (decrease) in
+    cash ...": the verb asks which way the figure went, it names no row; "the net increase in
+    cash" still names that row."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 ACME.txt").write_text(
+        "ACME quarterly report for the quarter ended March 31, 2023.\n\n"
+        "Operating income — Three Months Ended March 31, 2022: 3,669; Three Months Ended March "
+        "31, 2023: 4,774\n"
+        "Interest income — Three Months Ended March 31, 2022: 108; Three Months Ended March 31, "
+        "2023: 611\n"
+        "Other income (expense), net — Three Months Ended March 31, 2022: (8,570); Three Months "
+        "Ended March 31, 2023: 1,054\n"
+        "Income (loss) before income taxes — Three Months Ended March 31, 2022: (5,194); Three "
+        "Months Ended March 31, 2023: 4,001\n"
+        "Net income (loss) — Three Months Ended March 31, 2022: (3,844); Three Months Ended "
+        "March 31, 2023: 3,172\n"
+        "Net increase (decrease) in cash, cash equivalents, and restricted cash — Three Months "
+        "Ended March 31, 2022: (12,291); Three Months Ended March 31, 2023: 1,203\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    for q in (
+        "Did ACME's net income increase in Q1 2023?",
+        "Has ACME's net income grown in Q1 2023?",
+    ):
+        a = rag.ask(q)
+        assert a.citations and a.citations[0].quote.startswith("Net income (loss)"), (q, a.answer)
+        assert "3,172" in a.answer
+    a = rag.ask("What was ACME's net increase in cash in Q1 2023?")
+    assert a.citations[0].quote.startswith("Net increase (decrease) in cash"), a.answer

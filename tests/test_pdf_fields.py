@@ -170,6 +170,8 @@ def test_a_registered_securities_column_is_a_field_of_the_steered_filing():
         assert out.supports[0][0] == row
     assert ask("On which exchange is Amazon's stock registered?").short_answer.text == "Nasdaq"
     assert ask("What were net sales in the three months ended June 30, 2023?") is None
+    # a row's label names the row, not a column: the par value is in no cell
+    assert ask("What is the par value of Amazon's common stock?") is None
 
 
 def test_a_company_named_in_a_later_passage_of_the_cover_names_the_document():

@@ -45,8 +45,10 @@ def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> 
     slack = 1 if len(asked) >= 3 else 0
     for doc in docs:
         for c in chunks_of(doc):
-            for line, value, named in _fields(c.text):
-                if len(asked - named) > slack:
+            for line, value, named, column in _fields(c.text):
+                # the field asked is its caption's: a row's label names which row, never which
+                # column ("the par value of the common stock" is no trading symbol)
+                if len(asked - named) > slack or not asked & column:
                     continue
                 a, b = line.span()
                 short = ShortAnswer(
@@ -60,7 +62,7 @@ def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> 
 
 
 def _fields(text: str):
-    """(the line, the value's match, the words naming it) for each field of `text`: a
+    """(the line, the value's match, the words naming it, its caption's words) for each field of `text`: a
     field's line, and each cell of a headed row of words, named by its column and its row
     ("What is the trading symbol of Amazon's common stock?"). A figure's cell ("Three Months
     Ended June 30, 2023: 7,709") is no field: the table lookup reads figures."""
@@ -68,11 +70,12 @@ def _fields(text: str):
         value = m["value"]
         if len(value.split()) > MAX_VALUE_WORDS or value.rstrip().endswith("."):
             continue  # a sentence after a colon, not a field's value
-        yield m, m, _words(m["caption"])
+        yield m, m, _words(m["caption"]), _words(m["caption"])
     for row in _ROW.finditer(text):
         label = _words(row["label"])
         for m in _CELL.finditer(text, row.start("cells"), row.end()):
             value = m["value"]
             if not re.search(r"[A-Za-z]", value) or len(value.split()) > MAX_VALUE_WORDS:
                 continue
-            yield row, m, _words(m["caption"]) | label
+            column = _words(m["caption"])
+            yield row, m, column | label, column

@@ -498,7 +498,8 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if form in ("fact", "list") and ASKS_MAKEUP.search(asked or query):
         # what a line item holds is its definition's sentence; its row says only how much
         docs, _ = choose_documents("fact", query, passages, snap)
-        return what_it_includes(asked or query, docs, snap.doc_chunks, passage_of)
+        if out := what_it_includes(asked or query, docs, snap.doc_chunks, passage_of):
+            return out
     if form == "list":  # "by segment": one table's rows (`row_lists.breakdown`)
         from rag.answer.row_lists import breakdown
 

@@ -153,6 +153,16 @@ _SECOND_QUESTION = re.compile(
 DIVISION = {stem("segment"), stem("segments")}
 
 
+# A figure's move asked as a verb ("Did Amazon's net income increase ...?", "How much has
+# Apple's debt grown?"): which way it went, not a word of the row ("Net increase (decrease) in
+# cash" had answered it); "the net increase in cash" is the row's own noun.
+_MOVED = re.compile(
+    r"(?i)(?:\b(?:did|does|do|has|have|had|will|would)\b[^?.,;]{0,80}?(?<!\bnet )\b"
+    r"(?P<verb>increase|decrease|grow|grown|rise|risen|fall|fallen|decline|drop|change|improve)"
+    r"|(?<!\bnet )\b(?P<past>increased|decreased|grew|rose|fell|declined|dropped|changed))\b"
+)
+
+
 def question_terms(question: str, names: set[str]) -> set[str]:
     """The stems a row's label should hold: the question's content words (of its first question
     when it asks two) without those that ask, name a period or name the company (`names`,
@@ -161,6 +171,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     out = set()
     m = _SECOND_QUESTION.match(question)
     first = (m["first"] or m["measure"]) if m else question
+    skip |= {stem(m["verb"] or m["past"]) for m in _MOVED.finditer(first)}
     for w in content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", first)))):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w) or w.lower() in _HOW_MADE:
@@ -297,18 +308,36 @@ ASKS_MAKEUP = re.compile(
 )
 
 
+# A sentence saying what a thing holds: "Technology and infrastructure costs include ...",
+# "Services net sales include amortization of ...", "(2) Services net sales include ...".
+_MAKEUP = re.compile(
+    r"(?P<label>\b[A-Z][\w-]*(?:,? (?:and )?(?!also\b|primarily\b)[a-z][\w-]*){0,5}) "
+    r"(?:also )?(?:primarily )?"
+    r"(?:include|includes|consist of|consists of|are comprised of|comprise|comprises)\b"
+    r"(?P<body>[^.]{0,600})"
+)
+
+
+_COST_WORDS = {stem(w) for w in ("cost", "expense", "charge")}
+
+
 def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | None:
     """The definition sentence of the line item the question asks the makeup of (every word
     of its label among the question's; the one naming most words, in the first document of
     `docs` that defines it), or None."""
     if not ASKS_MAKEUP.search(question):
         return None
-    asked = {stem(w) for w in content_tokens(expand(question))}
+
+    def words(text: str) -> set[str]:  # "cost" and "costs" meet
+        return {stem(w[:-1] if w.endswith("s") and len(w) > 3 else w) for w in content_tokens(text)}
+
+    asked = words(expand(question))
     best = None
     for doc in docs:
         for c in chunks_of(doc):
-            for d in _DEFINES.finditer(c.text):
-                named = {stem(w) for w in content_tokens(d.group("label"))}
+            for d in _MAKEUP.finditer(c.text):
+                # "sales and marketing expenses" are its "costs": either names the item
+                named = words(d.group("label")) - _COST_WORDS
                 if named and named <= asked and (best is None or len(named) > best[0]):
                     best = (len(named), c, d)
         if best is not None:
@@ -317,6 +346,6 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
         return None
     _, c, d = best
     a = d.start()
-    end = c.text.find(".", d.end("body"))
-    b = end + 1 if end >= 0 else d.end()
+    end = re.compile(r"\.(?=\s|$)").search(c.text, d.start("body"))  # not "$3.2 billion"'s
+    b = end.end() if end else d.end()
     return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)])
