@@ -39,6 +39,44 @@ def choose_span(question: str, spans, sentences: list[str], weight: float = 4.0)
     )
 
 
+# A bullet's subject: "• Operating income is expected to be between ...".
+_BULLET_SUBJECT = re.compile(
+    r"[•▪◦●‣]\s*(?P<subject>[A-Z][^•.;:]{0,60}?)\s+(?:is|are|was|were|will|increased|decreased|"
+    r"grew|rose|fell|declined)\b"
+)
+
+
+def bullet_of_subject(question: str, spans, sentences: list[str], best: int) -> int:
+    """`best`, or the span of another bullet whose subject the question names whole when
+    `best`'s bullet is about something the question does not name: a list of bullets says one
+    measure each ("• Net sales are expected to be ... • Operating income is expected to be
+    ..."), and the reader reads the first of them for any ("What does Amazon expect its
+    operating income to be in Q4 2023?" was answered with the net sales).
+
+    >>> from types import SimpleNamespace as S
+    >>> spans = [S(margin=6.4, text="$160.0 billion"), S(margin=0.03, text="$7.0 billion")]
+    >>> sents = ["Guidance • Net sales are expected to be $160.0 billion.",
+    ...     "• Operating income is expected to be $7.0 billion."]
+    >>> bullet_of_subject("What operating income does Amazon expect?", spans, sents, 0)
+    1
+    >>> bullet_of_subject("What net sales does Amazon expect?", spans, sents, 0)
+    0
+    """
+    asked = stems(question)
+
+    def subject(i: int) -> set[str] | None:
+        text = sentences[i]
+        at = text.find(spans[i].text)
+        found = [m for m in _BULLET_SUBJECT.finditer(text) if at < 0 or m.start() <= at]
+        return stems(found[-1]["subject"]) if found else None
+
+    own = subject(best)
+    if not own or own <= asked:
+        return best
+    fits = [i for i in range(len(spans)) if i != best and (s := subject(i)) and s <= asked]
+    return max(fits, key=lambda i: spans[i].margin) if fits else best
+
+
 # A country's adjective and its name meet: "Russian" ~ "Russia", "Chinese" ~ "China".
 _DEMONYMS = {"chinese": "china", "japanese": "japan", "vietnamese": "vietnam", "french": "france"}
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
