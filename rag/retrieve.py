@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag import steering
-from rag.answer.causes import asks_why
+from rag.answer.causes import asks_why, asks_why_moved, says_why_of
 from rag.answer.tables import asked_names, row_passages
 from rag.answer.vocabulary import with_expansions
 from rag.context import document_keys
@@ -193,6 +193,22 @@ def rare_names(query: str, snap) -> list[str]:
     return [w for w in dict.fromkeys(names(query)) if len(w) >= 4 and w.lower() not in known]
 
 
+# The passages of a steered document searched for the sentence saying why a figure moved.
+CAUSE_POOL = 30
+
+
+def causes_first(query: str, ranked: list[Passage]) -> list[Passage]:
+    """`ranked` with the passages holding a sentence saying why the question's figure moved
+    (`causes.says_why_of`) first, each group in its order. "Why did Apple's Services revenue
+    change in Q2 2023?": the filing's "Services net sales increased ... due primarily to ..."
+    was 22nd, after the net sales tables and the segments' sentences."""
+    first = [p for p in ranked if says_why_of(query, p.chunk.text, p.chunk.sentence_spans())]
+    if not first:
+        return ranked
+    ids = {p.chunk.chunk_id for p in first}
+    return first + [p for p in ranked if p.chunk.chunk_id not in ids]
+
+
 # The reciprocal-rank constant of `Retriever.with_rows`.
 ROW_FUSION_K = 60
 
@@ -370,6 +386,9 @@ class Retriever:
             and not (asks_why(query) and not _AND_WHY.search(query))
         )
         names = asked_names(query, keys) if rows_too else set()
+        # why a figure moved is said in a sentence of one shape; the passages ranked first
+        # hold the figure's rows and the other figures' sentences (`causes_first`)
+        why = asks_why_moved(query)
         # One batch: the question (the scores reported are its cosines) and what is searched.
         both = self.embedder.embed_cached([query, inner])
         asked, vec = both[:1], both[1:]
@@ -384,7 +403,12 @@ class Retriever:
                 alpha, n = (
                     (self.alpha, max(pool, self.candidates)) if ahead else (within_alpha, pool)
                 )
-                lists.append(self.search(sub, inner, vec, n, alpha=alpha, scored=asked))
+                if why:
+                    n = max(n, CAUSE_POOL)
+                ranked = self.search(sub, inner, vec, n, alpha=alpha, scored=asked)
+                if why:
+                    ranked = causes_first(query, ranked)[: max(pool, n if ahead else pool)]
+                lists.append(ranked)
                 continue
             # a longer fused order, so that a row passage it ranks lower still counts there
             fused = self.search(

@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from rag.answer.abstain import word_share
-from rag.text import period_mentions, stems
+from rag.text import STOPWORDS, period_mentions, stems
 
 # A question after what moved a figure wants the sentences that say why, not its rows (as a
 # fact: no row's figure answers it).
@@ -116,7 +116,7 @@ def asks_why(question: str) -> bool:
     return bool(_ASKS_WHY.search(question))
 
 
-def why_sentence(reader, query: str, passages, chosen: str):
+def why_sentence(reader, query: str, passages, chosen: str, own: str = ""):
     """(span, sentence bounds, sentence) of the sentence of the passages read that says
     why and holds more of the question's words (`why_words`: its period and direction as
     a filing writes them) than the `chosen` one, read alone; None when none does. The
@@ -124,13 +124,19 @@ def why_sentence(reader, query: str, passages, chosen: str):
     such sentences: the third quarter's and the nine months', the increase's and the
     decrease's."""
     asked = stems(why_words(query))
-    best, held = None, word_share(asked, stems(chosen))
+
+    # a sentence saying why the asked figure moved (`says_why_of`, in the user's own words
+    # `own`) comes before one that only shares its words
+    def rank(text: str, a: int, b: int) -> tuple[bool, float]:
+        of_it = bool(own) and says_why_of(own, text, [(a, b)])
+        return of_it, word_share(asked, stems(text[a:b]))
+
+    best, held = None, rank(chosen, 0, len(chosen))
     for i, p in enumerate(passages):
         text = p.chunk.text
         for a, b in p.chunk.sentence_spans():
-            share = word_share(asked, stems(text[a:b]))
-            if share > held and SAYS_WHY.search(text[a:b]):
-                best, held = (i, a, b), share
+            if SAYS_WHY.search(text, a, b) and (r := rank(text, a, b)) > held:
+                best, held = (i, a, b), r
     if best is None:
         return None
     i, a, b = best
@@ -140,3 +146,47 @@ def why_sentence(reader, query: str, passages, chosen: str):
         return None
     s = read[0]
     return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), text[a:b]
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w&-]*")
+
+
+def says_why_of(question: str, text: str, sentences) -> bool:
+    """Whether a sentence of `text` (`sentences`: its spans) says why the figure the question
+    asks about moved: a sentence saying why whose words before its cause name a word of the
+    question's figure, and no name the question does not ("Services net sales increased ...
+    due primarily to ..." for "Why did Apple's Services revenue change?", not "Americas net
+    sales decreased ... partially offset by higher net sales of Services").
+
+    >>> t = ("Americas net sales decreased due primarily to lower iPhone sales. "
+    ...     "Services net sales increased due primarily to higher cloud sales.")
+    >>> q = "Why did Apple's Services revenue change in Q2 2023?"
+    >>> at = t.index("Services")
+    >>> says_why_of(q, t, [(0, at), (at, len(t))]), says_why_of(q, t, [(0, at)])
+    (True, False)
+    >>> says_why_of("Why did fulfillment costs increase?", "The increase in technology costs "
+    ...     "is primarily due to an increase in spending.", [(0, 77)])
+    False
+    """
+    from rag.answer.vocabulary import SYNONYMS
+
+    plain = _MOVED.sub(" ", _UP.sub(" ", _DOWN.sub(" ", _ASKS_WHY.sub(" ", question))))
+    # the figure's words: not the company's ("Apple's"), nor a period's
+    plain = re.sub(r"\b[\w&.-]+['’]s?\b|\b(?:[QH][1-4]|(?:19|20)\d\d|FY\d*)\b", " ", plain)
+    figure = stems(plain) - stems("quarter quarters year years period periods fiscal")
+    said = {w.lower() for w in _CAPITALISED.findall(question)}
+    if not figure:
+        return False
+    for a, b in sentences:
+        m = SAYS_WHY.search(text, a, b)
+        if m is None:
+            continue
+        before = text[a : m.start()]
+        words = stems(before)
+        # every word of the figure, "revenue" said as "net sales"
+        if any(t not in words and not SYNONYMS.get(t, set()) & words for t in figure):
+            continue
+        named = {w.lower() for w in _CAPITALISED.findall(before)} - STOPWORDS - said
+        if not named:
+            return True
+    return False

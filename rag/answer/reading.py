@@ -22,6 +22,7 @@ from rag.answer.causes import (
     WHY_WORDS_FACTOR,
     asks_why_moved,
     bound_cause,
+    says_why_of,
     why_sentence,
     why_words,
 )
@@ -374,6 +375,11 @@ class ReadingAnswerer:
         weight = self.settings.reader_select_words_weight
         moved = asks_why_moved(asked or query)
         said = [i for i, t in enumerate(texts) if SAYS_WHY.search(t)] if moved else []
+        # of the figure asked, when one says so: "Americas net sales decreased ... offset by
+        # higher net sales of Services" is not why Services net sales moved
+        said = [
+            i for i in said if says_why_of(asked or query, texts[i], [(0, len(texts[i]))])
+        ] or said
         if said:
             # a question asking why is answered by a sentence saying why, of the question's
             # subject, direction and period
@@ -384,7 +390,9 @@ class ReadingAnswerer:
                 weight * WHY_WORDS_FACTOR,
             )
             best = said[sub]
-            other = why_sentence(self.generator.reader, query, passages, texts[best])
+            other = why_sentence(
+                self.generator.reader, query, passages, texts[best], asked or query
+            )
             if other is not None:
                 spans, bounds, texts = [*spans, other[0]], [*bounds, other[1]], [*texts, other[2]]
                 best = len(spans) - 1

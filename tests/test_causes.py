@@ -1,0 +1,65 @@
+"""Why a figure moved (rag.answer.causes.says_why_of, rag.retrieve.causes_first): the
+filing's sentence saying why the asked figure moved is read and quoted, not another figure's
+sentence sharing its words, with the real reader."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.reading import ReaderGenerator
+from tests.conftest import build_rag
+
+
+def _rows(label: str, base: int) -> str:
+    return (
+        f"Net sales by category: {label} — Three Months Ended April 1, 2023: {base:,}; Three "
+        f"Months Ended March 26, 2022: {base + 900:,}; Change: (4)%; Six Months Ended April 1, "
+        f"2023: {2 * base:,}; Six Months Ended March 26, 2022: {2 * base + 1500:,}; Change: (5)%"
+    )
+
+
+FILING = "\n\n".join(
+    [
+        "ACME Inc. quarterly report for the quarter ended April 1, 2023.",
+        *(_rows(x, 5000 + 3000 * i) for i, x in enumerate(["iPhone", "Mac", "iPad", "Wearables"])),
+        _rows("Services", 20907),
+        "Segment Operating Performance. The following table shows net sales by reportable "
+        "segment for the three- and six-month periods ended April 1, 2023 and March 26, 2022.",
+        "Americas net sales decreased during the second quarter of 2023 compared to the same "
+        "period in 2022 due primarily to lower net sales of iPhone and Mac, partially offset by "
+        "higher net sales of Services.",
+        "Europe net sales decreased during the second quarter of 2023 compared to the same period "
+        "in 2022 due primarily to the weakness in foreign currencies relative to the U.S. dollar, "
+        "partially offset by higher net sales of Services.",
+        "The Company's fiscal year is the 52- or 53-week period that ends on the last Saturday "
+        "of September. The Company's business is subject to risks.",
+        "Wearables net sales decreased during the second quarter of 2023 due primarily to lower "
+        "net sales of AirPods.\n\nServices\n\nServices net sales increased during the second "
+        "quarter of 2023 compared to the same period in 2022 due primarily to higher net sales "
+        "from cloud services, music and advertising.",
+        "Services gross margin percentage decreased during the second quarter of 2023 compared "
+        "to the same period in 2022 due primarily to higher Services costs.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def rag(tmp_path_factory, embedder):
+    root = tmp_path_factory.mktemp("causes")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "2023 Q2 ACME.txt").write_text(FILING, encoding="utf-8")
+    return build_rag(
+        docs, root, embedder, ReaderGenerator("shipped"), chunk_tokens=60, chunk_overlap_tokens=0
+    )
+
+
+@pytest.mark.parametrize("figure", ["Services revenue", "Services net sales"])
+def test_why_a_figure_moved_quotes_that_figures_sentence(rag, figure):
+    """ "Why did Apple's Services revenue change in Q2 2023?" had quoted "Americas net sales
+    decreased ... partially offset by higher net sales of Services": the sentence of Services'
+    own move was 22nd in the filing, behind the net sales tables."""
+    a = rag.ask(f"Why did ACME's {figure} change in Q2 2023?")
+    assert not a.abstained, a.why
+    assert a.citations[0].quote.startswith("Services net sales increased"), a.answer
+    assert "cloud services" in a.answer
