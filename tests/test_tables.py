@@ -443,6 +443,30 @@ def test_a_comparison_reads_the_row_saying_the_questions_words_in_order():
     assert out.labels == ["Q2 2023", "Q3 2023"]
 
 
+def test_a_comparison_reads_the_same_item_from_another_table_where_a_filing_lacks_the_row():
+    """Apple's inventories over four filings showed three: "Total inventories" (a note of the
+    2023 filings) is "Current assets: Inventories" in the 2022 filing, which has no such note."""
+    old = _chunk(
+        "Current assets: Inventories — June 25, 2022: 5,433; September 25, 2021: 6,580\n"
+        "Operating activities: Inventories — Nine Months Ended June 25, 2022: 1,484",
+        "2022 Q3 AAPL.txt",
+    )
+    new = _chunk(
+        "Total inventories — July 1, 2023: $7,351; September 24, 2022: $4,946\n"
+        "Current assets: Inventories — July 1, 2023: 7,351; September 24, 2022: 4,946",
+        "2023 Q3 AAPL.txt",
+    )
+    newer = _chunk("Total inventories — December 30, 2023: $6,511", "2024 Q1 AAPL.txt")
+    chunks = {d.doc: [d] for d in (old, new, newer)}
+    out = _lookup("comparison", "How have the inventories changed?", chunks)
+    assert [s[0].split(" — ")[0] for s in out.supports] == [
+        "Current assets: Inventories",
+        "Total inventories",
+        "Total inventories",
+    ]
+    assert out.labels == ["Q3 2022", "Q3 2023", "Q1 2024"]
+
+
 def _fact(question: str, *texts: str) -> str:
     out = _lookup("fact", question, {"a.txt": [_chunk(t, "a.txt") for t in texts]})
     return out.supports[0][0].split(" — ")[0] if out is not None else ""

@@ -18,6 +18,18 @@ def test_the_words_a_row_label_must_hold():
         "operat",
         "expens",
     }
+    # what a figure's move might mean is said in prose, of no row
+    assert question_terms(
+        "How have Apple's inventory levels changed across these quarters and what might this "
+        "indicate about their supply chain management?",
+        {"apple"},
+    ) == {"invent"}
+    # a figure asked whether it moved: the verb names no row, "the net increase" does
+    assert question_terms("Did Amazon's net income increase in Q3 2023?", {"amazon"}) == {
+        "net",
+        "income",
+    }
+    assert "increa" in question_terms("What was the net increase in cash in Q3 2023?", set())
 
 
 def test_how_a_figure_came_about_and_a_second_question_name_no_row():

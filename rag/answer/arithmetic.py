@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.cells import read_value
-from rag.answer.tables import Row, parse_row
+from rag.answer.tables import Row, item, parse_row
 from rag.ingest.chunk import Chunk
 
 # The question asks how much something moved, not only what it was in each period.
@@ -333,7 +333,7 @@ def span_line(
     if len(sentences) < 3 or len(labels) != len(sentences) or not all(labels):
         return None
     rows = [parse_row(s) for s in sentences]
-    if any(r is None for r in rows) or len({r[0] for r in rows}) != 1:
+    if any(r is None for r in rows) or len({item(r[0]) for r in rows}) != 1:
         return None
     figures = [_figure(s, question) for s in sentences]
     if any(not _alike(figures[0], f) for f in figures):

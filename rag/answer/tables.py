@@ -365,6 +365,16 @@ def lookup(
     return out
 
 
+def item(label: str) -> str:
+    """What a row counts, whatever its table: its label without its group or a total's word.
+
+    >>> item("Current assets: Inventories") == item("Total inventories")
+    True
+    """
+    own = label.rsplit(": ", 1)[-1]
+    return re.sub(r"^total ", "", folded(own))
+
+
 def _compare(docs, scored, passage_of, chunks_of, ts, question="") -> Outcome | None:
     """One row a document, the same label in each (the first row's: the best label over them
     all), documents in period order; of a document known by its period, the cell the question
@@ -374,6 +384,13 @@ def _compare(docs, scored, passage_of, chunks_of, ts, question="") -> Outcome | 
     for score, row in scored:
         d = row.chunk.doc
         if d not in chosen and folded(row.label) == best_label:
+            chosen[d] = (score, row)
+    # a filing without that row prints the same item in another table ("Total inventories" in
+    # a note of the 2023 filings, "Current assets: Inventories" in the 2022 balance sheet)
+    counted = item(scored[0][1].label)
+    for score, row in scored:
+        d = row.chunk.doc
+        if d not in chosen and item(row.label) == counted:
             chosen[d] = (score, row)
     if len(chosen) < 2:
         return None

@@ -144,7 +144,11 @@ _SECOND_QUESTION = re.compile(
     r"(?i)^(?P<first>(?:[^,?]{0,60},\s*)?(?:how (?:much|many)|what (?:was|were|is|are))\b.*?),? "
     r"and (?:if so,? )?(?:what|where|which|why|how|when|who)\b.*$|"
     # "... trend across the quarters and what's driving it": what drives it is no row
-    r"^(?P<measure>.+?),? and (?:what(?:['’]s| is| are| was| were)? (?:driving|behind|causing)|why)\b.*$"
+    r"^(?P<measure>.+?),? and (?:what(?:['’]s| is| are| was| were)? (?:driving|behind|causing)|why"
+    # "... changed across these quarters and what might this indicate about their supply chain
+    # management?": what it means is said in prose, of no row
+    r"|(?:what|how) (?:might|may|could|does|do|did|would|can) (?:this|that|these|it|they|the "
+    r"\w+) (?:indicate|suggest|mean|imply|reveal|reflect|say|tell|affect|impact))\b.*$"
 )
 
 
