@@ -366,13 +366,15 @@ def lookup(
 
 
 def item(label: str) -> str:
-    """What a row counts, whatever its table: its label without its group or a total's word.
+    """What a balance counts, whatever its table: its label without a balance sheet's group
+    ("Current assets: ") or a total's word; a cash flow's change of it is another item.
 
     >>> item("Current assets: Inventories") == item("Total inventories")
     True
+    >>> item("Changes in operating assets and liabilities: Inventories") == item("Inventories")
+    False
     """
-    own = label.rsplit(": ", 1)[-1]
-    return re.sub(r"^total ", "", folded(own))
+    return re.sub(r"^total ", "", folded(_PART.sub("", label)))
 
 
 def _compare(docs, scored, passage_of, chunks_of, ts, question="") -> Outcome | None:
