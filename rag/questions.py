@@ -117,6 +117,14 @@ _PRINTED_AS = tuple(
             r"\bexchange on which registered\b",
             r"\b(?:listed|traded) on\b",
         ),
+        # "When did Amazon complete the acquisition of One Medical?": a filing says "we
+        # acquired", and the reader doubted a sentence that never says "complete"
+        (
+            r"\b(?:complete|close|finali[sz]e) (?:the|its) acquisition of\b",
+            "acquire",
+            r"\bacquired\b",
+            r"\b(?:completed|closed|finali[sz]ed) (?:the|its|our) acquisition\b",
+        ),
     )
 )
 
@@ -130,6 +138,8 @@ def in_their_words(question: str, texts) -> str:
     'where are the principal executive offices of Bell Instruments?'
     >>> in_their_words("Where is Bell headquartered?", ["Bell's headquarters are in Portland."])
     'Where is Bell headquartered?'
+    >>> in_their_words("When did Bell complete the acquisition of Ames?", ["Bell acquired Ames."])
+    'When did Bell acquire Ames?'
     """
     for asked, printed, present, absent in _PRINTED_AS:
         if (

@@ -317,3 +317,18 @@ def test_the_segment_with_the_highest_figure_is_named_after_every_segments_row(
         classify("What is the region called that is the largest conurbation of the Rhine?")
         == "fact"
     )
+
+
+def test_how_a_segment_performed_is_its_own_rows_at_the_period(tmp_path, embedder, reader):
+    """ "How did Amazon's AWS segment perform in Q2 2023?" had been refused: how a division
+    did is its rows (net sales, operating income), read at the period asked."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bell.txt").write_text(SEGMENTS, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How did Bell's Meters segment perform in Q1 2023?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert _labels(a) == ["Meters: Net sales", "Meters: Operating loss"]
+    assert "(5)" in a.answer and "(2)" not in a.answer  # Q1 2023's cells, not Q1 2022's
+    b = rag.ask("How did the Scales segment do in Q1 2023?")
+    assert _labels(b) == ["Scales: Net sales", "Scales: Operating income"]

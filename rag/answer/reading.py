@@ -398,22 +398,9 @@ class ReadingAnswerer:
                 best = len(spans) - 1
         else:
             best = choose_span(query, spans, texts, weight)
-            chosen = bullet_of_subject(asked or query, spans, texts, best)
-            if chosen != best:
-                # read beside its sibling bullet the asked one scores low ("Net sales" read
-                # first): how answerable it is is its sentence's, read alone. The span stays
-                # the one read in the passage: alone, "compared with $2.7 billion in fourth
-                # quarter 2022" drew the reader to last year's figure.
-                best = chosen
-                alone = self.generator.reader.read(query, [texts[best]])
-                if alone and (x := alone[0]).margin > spans[best].margin:
-                    spans[best] = replace(
-                        spans[best],
-                        score=x.score,
-                        null=x.null,
-                        null_prob=x.null_prob,
-                        answerable=x.answerable,
-                    )
+            best = bullet_of_subject(
+                asked or query, spans, texts, best, self.generator.reader, query
+            )
         if _WHO_MADE.match(asked or query):
             best = self._head_naming(asked or query, spans, passages, bounds, best)
         # Near-duplicate documents ("archive R0" and "archive R1") share every word but the

@@ -177,3 +177,50 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
         for r in best[1]
     ]
     return Outcome(supports, form="list")
+
+
+# "How did Amazon's AWS segment perform in Q2 2023?", "How did the Americas do?", "AWS's
+# results in Q2 2023": a division's own rows (its net sales, expenses and operating income)
+_PERFORMED = re.compile(
+    r"(?i)\bhow (?:did|does|do|has|have|is|was|were) (?P<what>.+?) (?:perform(?:ed|ing)?|do(?:ne|ing)?|"
+    r"far(?:e|ed|ing))\b|\b(?:performance|results) of (?P<of>.+?)(?= in\b| during\b| for\b|[?.]|$)"
+)
+_SEGMENT_WORDS = {stem(w) for w in "segment segments division business unit region".split()}
+
+
+def division_rows(query: str, asked: str, passages, snap, passage_of) -> Outcome | None:
+    """The rows of the division the question asks how it did: of the document it points to,
+    the one table whose rows' group ("AWS: Net sales", "AWS: Operating income") is the
+    division named, each row at the period asked; None when no group is named so."""
+    said = asked or query
+    m = _PERFORMED.search(said)
+    if m is None or snap is None:
+        return None
+    docs, names = choose_documents("fact", query, passages, snap)
+    if not docs:
+        return None
+    own = {stem(n) for n in names}
+    wanted = {stem(w) for w in content_tokens(m["what"] or m["of"])} - own - _SEGMENT_WORDS
+    if not wanted:
+        return None
+    rows = [r for r in document_rows(snap.doc_chunks(docs[0])) if read_value(r, said)]
+    best = None
+    for table in _tables(rows):
+        grouped = [r for r in table if ": " in r.label]
+        ours = [
+            r
+            for r in grouped
+            if (g := {stem(w) for w in content_tokens(r.label.split(": ", 1)[0])}) and g <= wanted
+        ]
+        if len(ours) >= 2 and (best is None or len(ours) > len(best)):
+            best = ours
+    if best is None:
+        return None
+    at = periods(said) or dates(said)
+    supports = [
+        cell_support(r, passage_of(r.chunk), 1.0, said)
+        if at
+        else _support(r, passage_of(r.chunk), 1.0)
+        for r in best[:MAX_ROWS]
+    ]
+    return Outcome(supports, form="list")

@@ -519,6 +519,14 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         docs, _ = choose_documents("fact", query, passages, snap)
         if out := what_it_includes(asked or query, docs, snap.doc_chunks, passage_of):
             return out
+    if form == "fact":  # "How did Amazon's AWS segment perform in Q2 2023?": its rows
+        from rag.answer.row_lists import division_rows
+
+        out = division_rows(query, asked, passages, snap, passage_of)
+        if out is not None and not missing_numbers(
+            _FILING.sub(" ", asked or query), known_text([s[1] for s in out.supports])
+        ):
+            return out
     if form == "list":  # "by segment": one table's rows (`row_lists.breakdown`)
         from rag.answer.row_lists import breakdown
 
