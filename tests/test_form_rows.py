@@ -236,14 +236,11 @@ SEGMENTS = (
 )
 
 
-def test_a_list_by_segment_reads_every_segments_row_of_the_measure(tmp_path, embedder, reader):
+def test_a_list_by_segment_reads_every_segments_row_of_the_measure(segments_rag):
     """ "by segment" names how the list is divided, not a row: the segment table's rows of
     the measure are the items (a segment's "Operating loss" among them, the non-operating row
     not), not the sentence naming the segments nor the consolidated row."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "bell.txt").write_text(SEGMENTS, encoding="utf-8")
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = segments_rag
     a = rag.ask("What was operating income by segment in Q1 2023?")
     assert a.form == "list" and not a.abstained, a.why
     assert _labels(a) == [
@@ -295,13 +292,17 @@ def test_a_breakdown_across_offerings_reads_the_sales_rows_not_the_costs_or_shar
     ]
 
 
-def test_the_segment_with_the_highest_figure_is_named_after_every_segments_row(
-    tmp_path, embedder, reader
-):
-    docs = tmp_path / "docs"
+@pytest.fixture(scope="module")
+def segments_rag(tmp_path_factory, embedder, reader):
+    root = tmp_path_factory.mktemp("segments")
+    docs = root / "docs"
     docs.mkdir()
     (docs / "bell.txt").write_text(SEGMENTS, encoding="utf-8")
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    return build_rag(docs, root, embedder, reader)
+
+
+def test_the_segment_with_the_highest_figure_is_named_after_every_segments_row(segments_rag):
+    rag = segments_rag
     a = rag.ask("Which segment had the highest operating income in Q1 2023?")
     assert a.form == "list" and not a.abstained, a.why
     assert _labels(a) == [
@@ -319,13 +320,10 @@ def test_the_segment_with_the_highest_figure_is_named_after_every_segments_row(
     )
 
 
-def test_how_a_segment_performed_is_its_own_rows_at_the_period(tmp_path, embedder, reader):
+def test_how_a_segment_performed_is_its_own_rows_at_the_period(segments_rag):
     """ "How did Amazon's AWS segment perform in Q2 2023?" had been refused: how a division
     did is its rows (net sales, operating income), read at the period asked."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "bell.txt").write_text(SEGMENTS, encoding="utf-8")
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = segments_rag
     a = rag.ask("How did Bell's Meters segment perform in Q1 2023?")
     assert a.form == "list" and not a.abstained, a.why
     assert _labels(a) == ["Meters: Net sales", "Meters: Operating loss"]
