@@ -24,7 +24,10 @@ from rag.ingest.chunk import Chunk
 # The question asks how much something moved, not only what it was in each period.
 ASKS_CHANGE = re.compile(
     r"\b(differences?|differ|how much [^?]{0,80}\b(chang\w*|grow|grew|increas\w*|decreas\w*|"
-    r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto)\b",
+    r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto|"
+    # "Did Amazon's net income increase in Q3 2023 compared with Q3 2022?": by how much, too
+    r"(did|has|have|does|do) [^?]{0,80}\b(increase|decrease|grow|grown|rise|risen|fall|fallen|"
+    r"decline|drop|improve)\b[^?]{0,40}\b(compared|from|versus|vs|over|than)\b)",
     re.I,
 )
 # The question asks which period of a series stands out ("Which quarter had the highest
@@ -137,6 +140,9 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     'Change: from $3.9 billion to $3.7 billion, -$0.2 billion (-5.1%), computed from [1] and [2]'
     >>> change_line("How has revenue changed?", ["$3.9 billion", "$3.7 billion"], [1, 2]) is None
     True
+    >>> change_line("Did net income increase in Q3 2023 compared with Q3 2022?",
+    ...     ["Net income — Q3 2022: $2,872", "Net income — Q3 2023: $9,879"], [1, 2])
+    'Change: from $2,872 to $9,879, +$7,007 (+244.0%), computed from [1] and [2]'
     """
     from rag.answer.measures import ASKS_GROWTH
 
