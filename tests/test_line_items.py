@@ -105,6 +105,11 @@ def test_the_definition_read_is_of_the_thing_asked_whole():
     assert ask("What is included in fulfillment expenses?").startswith("Fulfillment costs")
     assert ask("What were total net sales in Q1?") is None  # asks how much, not what is in it
     assert ask("What does marketing include?") is None  # no definition of it
+    # a name's last word is not the thing it names: "Harvard Art Museums comprises three
+    # museums" says nothing of what the Fogg Museum of Art covers
+    museums = "The Harvard Art Museums comprises three museums."
+    chunks["d"] = [Chunk("d::0", "d", 0, len(museums), museums)]
+    assert ask("What does the Fogg Museum of Art cover?") is None
 
 
 def test_a_figure_asked_whether_it_increased_is_its_own_row(tmp_path, embedder, reader):

@@ -340,8 +340,13 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
     for doc in docs:
         for c in chunks_of(doc):
             for d in _MAKEUP.finditer(c.text):
+                # the whole name: "Harvard Art Museums comprises ..." defines no "Museums"
+                lead = re.search(
+                    r"(?:\b[A-Z][\w&-]* )+$", c.text[max(0, d.start() - 80) : d.start()]
+                )
+                label = (lead.group() if lead else "") + d.group("label")
                 # "sales and marketing expenses" are its "costs": either names the item
-                named = words(d.group("label")) - _COST_WORDS
+                named = words(label) - _COST_WORDS
                 if named and named <= asked and (best is None or len(named) > best[0]):
                     best = (len(named), c, d)
         if best is not None:
