@@ -105,9 +105,12 @@ def test_the_definition_read_is_of_the_thing_asked_whole():
     assert ask("What is included in fulfillment expenses?").startswith("Fulfillment costs")
     assert ask("What were total net sales in Q1?") is None  # asks how much, not what is in it
     assert ask("What does marketing include?") is None  # no definition of it
-    # a name's last word is not the thing it names: "Harvard Art Museums comprises three
-    # museums" says nothing of what the Fogg Museum of Art covers
-    museums = "The Harvard Art Museums comprises three museums."
+    # a definition is of the thing asked whole: neither "Harvard Art Museums comprises three
+    # museums" nor "Other museums include ..." says what the Fogg Museum of Art covers
+    museums = (
+        "The Harvard Art Museums comprises three museums. Other museums include the Carpenter "
+        "Center for the Visual Arts."
+    )
     chunks["d"] = [Chunk("d::0", "d", 0, len(museums), museums)]
     assert ask("What does the Fogg Museum of Art cover?") is None
 

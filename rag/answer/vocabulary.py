@@ -305,9 +305,9 @@ def as_printed(question: str, snap, passages) -> tuple[str, str]:
 # "What does Amazon's technology and infrastructure cost include?", "What is included in
 # fulfillment costs?": what a line item holds, which its definition says and no row does.
 ASKS_MAKEUP = re.compile(
-    r"\bwhat (?:does|do|did) .+? (?:include|consist of|comprise|cover)\b|"
-    r"\bwhat (?:is|are|was|were) (?:included|counted) in\b|\bwhat (?:goes|go|went) into\b|"
-    r"\bwhat makes? up\b",
+    r"\bwhat (?:does|do|did) (?P<a>.+?) (?:include|consist of|comprise|cover)\b|"
+    r"\bwhat (?:is|are|was|were) (?:included|counted) in (?P<b>[^?]+)|"
+    r"\bwhat (?:goes|go|went) into (?P<c>[^?]+)|\bwhat makes? up (?P<d>[^?]+)",
     re.I,
 )
 
@@ -326,16 +326,21 @@ _COST_WORDS = {stem(w) for w in ("cost", "expense", "charge")}
 
 
 def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | None:
-    """The definition sentence of the line item the question asks the makeup of (every word
-    of its label among the question's; the one naming most words, in the first document of
-    `docs` that defines it), or None."""
-    if not ASKS_MAKEUP.search(question):
+    """The definition sentence of the line item the question asks the makeup of (its label's
+    words those of the thing asked, the company's possessive name aside), in the first
+    document of `docs` that defines it, or None."""
+    m = ASKS_MAKEUP.search(question)
+    if m is None:
         return None
 
     def words(text: str) -> set[str]:  # "cost" and "costs" meet
         return {stem(w[:-1] if w.endswith("s") and len(w) > 3 else w) for w in content_tokens(text)}
 
-    asked = words(expand(question))
+    # "Amazon's technology and infrastructure cost": the thing, not whose it is
+    thing = re.sub(r"\b[\w&.-]+['’]s?(?=\s)", " ", next(g for g in m.groups() if g))
+    asked = words(expand(thing)) - _COST_WORDS
+    if not asked:
+        return None
     best = None
     for doc in docs:
         for c in chunks_of(doc):
@@ -347,8 +352,11 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
                 label = (lead.group() if lead else "") + d.group("label")
                 # "sales and marketing expenses" are its "costs": either names the item
                 named = words(label) - _COST_WORDS
-                if named and named <= asked and (best is None or len(named) > best[0]):
+                if named == asked:
                     best = (len(named), c, d)
+                    break
+            if best is not None:
+                break
         if best is not None:
             break
     if best is None:
