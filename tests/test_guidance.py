@@ -48,5 +48,8 @@ def test_the_bullet_of_the_measure_asked_answers(rag):
     assert not a.abstained, a.why
     assert a.citations[0].quote.startswith("• Operating income is expected"), a.answer
     assert "$7.0 billion" in a.short_answer.text
+    # the figure of the year asked, not last year's in the same bullet
+    c = rag.ask("What operating income does Amazon expect for the fourth quarter of 2023?")
+    assert c.short_answer.text == "between $7.0 billion and $11.0 billion", c.answer
     b = rag.ask("What are Amazon's net sales expected to be in Q4 2023?")
     assert "Net sales are expected" in b.citations[0].quote, b.answer

@@ -35,6 +35,7 @@ from rag.answer.spans import (
     bound_amount,
     bound_change,
     bound_number,
+    bound_other_year,
     bound_respective,
     bullet_of_subject,
     choose_span,
@@ -431,15 +432,15 @@ class ReadingAnswerer:
         span = spans[best]
         passage = passages[span.passage]
         a, b = bounds[best]
-        bound = bound_cause(asked or query, passage.chunk.text, span.start, span.end, a, b)
-        bound = bound or bound_number(query, passage.chunk.text, span.start, span.end, a, b, asked)
-        bound = bound or bound_respective(
-            asked or query, passage.chunk.text, span.start, span.end, a, b
+        own, at = asked or query, (passage.chunk.text, span.start, span.end)
+        bound = (
+            bound_cause(own, *at, a, b)
+            or bound_number(query, *at, a, b, asked)
+            or bound_respective(own, *at, a, b)
+            or bound_change(own, *at, a, b)
+            or bound_amount(own, *at)
+            or bound_other_year(own, *at, a, b)
         )
-        bound = bound or bound_change(
-            asked or query, passage.chunk.text, span.start, span.end, a, b
-        )
-        bound = bound or bound_amount(asked or query, passage.chunk.text, span.start, span.end)
         s, e = bound or trim_span(passage.chunk.text, span.start, span.end)
         if (s, e) != (span.start, span.end) and s < e:
             span = replace(span, start=s, end=e, text=passage.chunk.text[s:e])

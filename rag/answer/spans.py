@@ -323,6 +323,48 @@ def bound_amount(question: str, text: str, start: int, end: int) -> tuple[int, i
     return start, start + min(cuts)
 
 
+# A figure tied to its year: "$2.7 billion in fourth quarter 2022", "$1.1 billion for 2021".
+_OF_YEAR = re.compile(
+    r"\s+(?:in|for|during)\s+(?:the\s+)?(?:(?:first|second|third|fourth)\s+quarter\s+(?:of\s+)?|"
+    r"q[1-4]\s+|fiscal\s+(?:year\s+)?)?((?:19|20)\d\d)\b",
+    re.I,
+)
+_RANGE = re.compile(rf"(?:between\s+)?{_AMOUNT}(?:\s+(?:and|to)\s+{_AMOUNT})?", re.I)
+
+
+def bound_other_year(question: str, text: str, start: int, end: int, a: int, b: int):
+    """(start, end) in `text` of the sentence's figure of the year the question asks, when the
+    reader's span `text[start:end]` is a figure the sentence ties to another year and another
+    figure of it is tied to none: "What operating income does Amazon expect for the fourth
+    quarter of 2023?" over "Operating income is expected to be between $7.0 billion and $11.0
+    billion, compared with $2.7 billion in fourth quarter 2022." is "between $7.0 billion and
+    $11.0 billion". None: keep the span.
+
+    >>> t = ("Income is expected to be between $7.0 billion and $11.0 billion, compared with "
+    ...     "$2.7 billion in fourth quarter 2022.")
+    >>> i, j = t.index("$2.7"), t.index(" in fourth")
+    >>> s, e = bound_other_year("What income is expected for Q4 2023?", t, i, j, 0, len(t))
+    >>> t[s:e]
+    'between $7.0 billion and $11.0 billion'
+    >>> bound_other_year("What was income in Q4 2022?", t, i, j, 0, len(t)) is None
+    True
+    """
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+    if not years or not re.match(r"[$€£]?\s?\d", text[start:end]):
+        return None
+    tied = _OF_YEAR.match(text, end)
+    if tied is None or tied.group(1) in years:
+        return None
+    for m in _RANGE.finditer(text, a, b):
+        if m.end() <= start or m.start() >= end:
+            if not re.search(r"\d", m.group()) or _in_date(text, m.start()):
+                continue
+            other = _OF_YEAR.match(text, m.end())
+            if other is None or other.group(1) in years:
+                return m.start(), m.end()
+    return None
+
+
 # Two figures of two days or years in one sentence, paired in order: "which ... were $96.0
 # billion and $58.7 billion as of December 31, 2021 and September 30, 2022", "As of September
 # 30, 2023 and June 30, 2023, ... were $19.8 billion and $18.7 billion, respectively".
