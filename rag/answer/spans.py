@@ -348,6 +348,10 @@ def bound_other_year(question: str, text: str, start: int, end: int, a: int, b: 
     'between $7.0 billion and $11.0 billion'
     >>> bound_other_year("What was income in Q4 2022?", t, i, j, 0, len(t)) is None
     True
+    >>> t = "Costs were $19.9 billion and $21.8 billion in Q3 2022 and Q3 2023."
+    >>> i = t.index("$21.8")
+    >>> bound_other_year("What were costs in Q3 2023?", t, i, i + 13, 0, len(t)) is None
+    True
     """
     years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
     if not years or not re.match(r"[$€£]?\s?\d", text[start:end]):
@@ -355,9 +359,12 @@ def bound_other_year(question: str, text: str, start: int, end: int, a: int, b: 
     tied = _OF_YEAR.match(text, end)
     if tied is None or tied.group(1) in years:
         return None
+    if re.match(r"\s*(?:,|and\b)", text[tied.end() : tied.end() + 8]):
+        return None  # "$19.9 billion and $21.8 billion in Q3 2022 and Q3 2023": paired in order
     for m in _RANGE.finditer(text, a, b):
         if m.end() <= start or m.start() >= end:
-            if not re.search(r"\d", m.group()) or _in_date(text, m.start()):
+            # an amount ("$7.0 billion", "12%"), not a year or a quarter's number
+            if not re.search(r"[$€£%]|million|billion|thousand|percent", m.group(), re.I):
                 continue
             other = _OF_YEAR.match(text, m.end())
             if other is None or other.group(1) in years:
