@@ -341,27 +341,26 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
     asked = words(expand(thing)) - _COST_WORDS
     if not asked:
         return None
-    best = None
-    for doc in docs:
-        for c in chunks_of(doc):
-            for d in _MAKEUP.finditer(c.text):
-                # the whole name: "Harvard Art Museums comprises ..." defines no "Museums"
-                lead = re.search(
-                    r"(?:\b[A-Z][\w&-]* )+$", c.text[max(0, d.start() - 80) : d.start()]
-                )
-                label = (lead.group() if lead else "") + d.group("label")
-                # "sales and marketing expenses" are its "costs": either names the item
-                named = words(label) - _COST_WORDS
-                if named == asked:
-                    best = (len(named), c, d)
-                    break
-            if best is not None:
-                break
-        if best is not None:
-            break
-    if best is None:
+
+    def named(text: str, d: re.Match) -> set[str]:
+        # the whole name: "Harvard Art Museums comprises ..." defines no "Museums"
+        lead = re.search(r"(?:\b[A-Z][\w&-]* )+$", text[max(0, d.start() - 80) : d.start()])
+        # "sales and marketing expenses" are its "costs": either names the item
+        return words((lead.group() if lead else "") + d.group("label")) - _COST_WORDS
+
+    found = next(
+        (
+            (c, d)
+            for doc in docs
+            for c in chunks_of(doc)
+            for d in _MAKEUP.finditer(c.text)
+            if named(c.text, d) == asked
+        ),
+        None,
+    )
+    if found is None:
         return None
-    _, c, d = best
+    c, d = found
     a = d.start()
     end = re.compile(r"\.(?=\s|$)").search(c.text, d.start("body"))  # not "$3.2 billion"'s
     b = end.end() if end else d.end()
