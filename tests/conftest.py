@@ -57,6 +57,15 @@ def build_rag(docs: Path, base: Path, embedder, generator=None, **settings) -> R
     return rag
 
 
+def rag_over(base: Path, files: dict[str, str], embedder, generator=None, **settings) -> RAG:
+    """A RAG over a folder `base/docs` holding `files` (name -> text), built as `build_rag`."""
+    docs = base / "docs"
+    docs.mkdir()
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return build_rag(docs, base, embedder, generator, **settings)
+
+
 @pytest.fixture
 def make_rag(tmp_path, embedder):
     """Build a RAG over a folder with the extractive generator (or the one given)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.reading import ReaderGenerator
-from tests.conftest import build_rag
+from tests.conftest import rag_over
 
 
 def _rows(label: str, base: int) -> str:
@@ -45,12 +45,13 @@ FILING = "\n\n".join(
 
 @pytest.fixture(scope="module")
 def rag(tmp_path_factory, embedder):
-    root = tmp_path_factory.mktemp("causes")
-    docs = root / "docs"
-    docs.mkdir()
-    (docs / "2023 Q2 ACME.txt").write_text(FILING, encoding="utf-8")
-    return build_rag(
-        docs, root, embedder, ReaderGenerator("shipped"), chunk_tokens=60, chunk_overlap_tokens=0
+    return rag_over(
+        tmp_path_factory.mktemp("causes"),
+        {"2023 Q2 ACME.txt": FILING},
+        embedder,
+        ReaderGenerator("shipped"),
+        chunk_tokens=60,
+        chunk_overlap_tokens=0,
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from rag.answer.forms import classify
 from rag.answer.reading import ReaderGenerator
-from tests.conftest import build_rag
+from tests.conftest import build_rag, rag_over
 from tests.test_tables import _labels
 
 RD = "Research and development expenses — Q1 2023: $7,709; Q1 2022: $6,306"
@@ -294,11 +294,7 @@ def test_a_breakdown_across_offerings_reads_the_sales_rows_not_the_costs_or_shar
 
 @pytest.fixture(scope="module")
 def segments_rag(tmp_path_factory, embedder, reader):
-    root = tmp_path_factory.mktemp("segments")
-    docs = root / "docs"
-    docs.mkdir()
-    (docs / "bell.txt").write_text(SEGMENTS, encoding="utf-8")
-    return build_rag(docs, root, embedder, reader)
+    return rag_over(tmp_path_factory.mktemp("segments"), {"bell.txt": SEGMENTS}, embedder, reader)
 
 
 def test_the_segment_with_the_highest_figure_is_named_after_every_segments_row(segments_rag):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.reading import ReaderGenerator
-from tests.conftest import build_rag
+from tests.conftest import rag_over
 
 GUIDANCE = (
     "These forward-looking statements reflect Amazon.com’s expectations as of October 26, 2023, and "
@@ -34,11 +34,12 @@ GUIDANCE = (
 
 @pytest.fixture(scope="module")
 def rag(tmp_path_factory, embedder):
-    root = tmp_path_factory.mktemp("guidance")
-    docs = root / "docs"
-    docs.mkdir()
-    (docs / "2023 Q3 AMZN.txt").write_text(GUIDANCE, encoding="utf-8")
-    return build_rag(docs, root, embedder, ReaderGenerator("shipped"))
+    return rag_over(
+        tmp_path_factory.mktemp("guidance"),
+        {"2023 Q3 AMZN.txt": GUIDANCE},
+        embedder,
+        ReaderGenerator("shipped"),
+    )
 
 
 def test_the_bullet_of_the_measure_asked_answers(rag):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.reading import ReaderGenerator
-from tests.conftest import build_rag
+from tests.conftest import build_rag, rag_over
 
 STATEMENT = (
     "Operating expenses: Fulfillment — Three Months Ended March 31, 2022: 20,257; Three Months "
@@ -35,14 +35,10 @@ def reader():
 
 @pytest.fixture(scope="module")
 def rag(tmp_path_factory, embedder, reader):
-    root = tmp_path_factory.mktemp("line-items")
-    docs = root / "docs"
-    docs.mkdir()
-    (docs / "2023 Q1 ACME.txt").write_text(
-        f"ACME quarterly report for the quarter ended March 31, 2023.\n\n{STATEMENT}\n{NOTES}",
-        encoding="utf-8",
+    text = f"ACME quarterly report for the quarter ended March 31, 2023.\n\n{STATEMENT}\n{NOTES}"
+    return rag_over(
+        tmp_path_factory.mktemp("line-items"), {"2023 Q1 ACME.txt": text}, embedder, reader
     )
-    return build_rag(docs, root, embedder, reader)
 
 
 def test_a_thing_defined_as_part_of_a_line_item_reads_that_row(rag):

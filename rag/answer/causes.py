@@ -5,6 +5,7 @@ the passages read (`why_sentence`) and the cause a short answer says (`bound_cau
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -151,6 +152,17 @@ def why_sentence(reader, query: str, passages, chosen: str, own: str = ""):
 _CAPITALISED = re.compile(r"\b[A-Z][\w&-]*")
 
 
+@functools.lru_cache(maxsize=1024)
+def _figure_asked(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of the figure a question asks why of (not the company's, "Apple's", nor a
+    period's) and the question's capitalised words: worked out once for the many passages a
+    question's cause is looked for in."""
+    plain = _MOVED.sub(" ", _UP.sub(" ", _DOWN.sub(" ", _ASKS_WHY.sub(" ", question))))
+    plain = re.sub(r"\b[\w&.-]+['’]s?\b|\b(?:[QH][1-4]|(?:19|20)\d\d|FY\d*)\b", " ", plain)
+    figure = stems(plain) - stems("quarter quarters year years period periods fiscal")
+    return frozenset(figure), frozenset(w.lower() for w in _CAPITALISED.findall(question))
+
+
 def says_why_of(question: str, text: str, sentences) -> bool:
     """Whether a sentence of `text` (`sentences`: its spans) says why the figure the question
     asks about moved: a sentence saying why whose words before its cause name a word of the
@@ -173,11 +185,7 @@ def says_why_of(question: str, text: str, sentences) -> bool:
     """
     from rag.answer.vocabulary import SYNONYMS
 
-    plain = _MOVED.sub(" ", _UP.sub(" ", _DOWN.sub(" ", _ASKS_WHY.sub(" ", question))))
-    # the figure's words: not the company's ("Apple's"), nor a period's
-    plain = re.sub(r"\b[\w&.-]+['’]s?\b|\b(?:[QH][1-4]|(?:19|20)\d\d|FY\d*)\b", " ", plain)
-    figure = stems(plain) - stems("quarter quarters year years period periods fiscal")
-    said = {w.lower() for w in _CAPITALISED.findall(question)}
+    figure, said = _figure_asked(question)
     if not figure:
         return False
     for a, b in sentences:
