@@ -323,3 +323,28 @@ def test_two_columns_of_prose_are_read_one_column_after_the_other():
         "Both provinces publish",
     ]
     assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+
+
+def test_a_sentence_cut_by_the_page_break_is_one_sentence_on_its_first_page():
+    """A page ending mid-sentence ("We elected the fair value" / "option to account for ...")
+    had made two paragraphs, each quoted as a sentence; after a finished sentence the next page
+    starts a new paragraph."""
+    doc = _fpdf(HEADER)
+    for lines in (
+        ["The ferry fleet grew in spring. We elected the fair value"],
+        ["option to account for our stake in the port."],
+        ["and the office opens at nine."],
+    ):
+        doc.add_page()
+        for line in lines:
+            doc.cell(0, 7, line)
+            doc.ln(8)
+    ex = extract("report.pdf", bytes(doc.output()))
+    assert ex.text.split("\n\n") == [
+        "The ferry fleet grew in spring. We elected the fair value option to account for our "
+        "stake in the port.",
+        "and the office opens at nine.",
+    ]
+    assert ex.page_at(ex.text.index("We elected")) == 1
+    assert ex.page_at(ex.text.index("option to")) == 2
+    assert ex.page_at(ex.text.index("and the office")) == 3

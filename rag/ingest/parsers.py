@@ -260,20 +260,27 @@ def _pdf(name: str, data: bytes) -> Extracted:
     pages: list[tuple[int, int]] = []
     heads: list = []
     length = 0
+    prose_ends = False  # the page before ends in prose
     for number, lines in enumerate(raw_pages, 1):
         blocks = []
         body = bodies[number - 1]
+        kinds = []
         for kind, block in page_blocks(lines, lambda ln, body=body: _looks_like_heading(ln, body)):
             if kind == "table":
                 blocks.extend(" ".join(clean(row).split()) for row in block)
             else:
                 blocks.append(_reflow(join_lines(block, vocab)))
+            kinds.append(kind)
         text = "\n\n".join(b for b in blocks if b)
         if not text:
             continue
         if parts:
-            parts.append("\n\n")
-            length += 2
+            # a sentence the page break cut ("We elected the fair value" / "option to account
+            # for ..."): one sentence again, so it is read and quoted whole
+            joined = prose_ends and kinds[0] != "table" and _CUT.match(f"{parts[-1][-1]}\n{text[0]}")
+            parts.append(" " if joined else "\n\n")
+            length += len(parts[-1])
+        prose_ends = kinds[-1] != "table"
         pages.append((length, number))
         heads.extend(locate_headings(text, page_heads[number - 1], length))
         parts.append(text)
@@ -290,6 +297,11 @@ def _pdf(name: str, data: bytes) -> Extracted:
         title = ""
     sections = section_paths(heads, SECTION_SEP)
     return Extracted(text, "pdf", title or None, count, tuple(pages), sections)
+
+
+# The end of a page's prose and the start of the next page's that are one sentence: no full
+# stop (or colon) before the break, a lowercase word after it.
+_CUT = re.compile(r"[a-z,;)\u2019”]\n[a-z]")
 
 
 def _reflow(raw: str) -> str:
