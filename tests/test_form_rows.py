@@ -326,3 +326,20 @@ def test_how_a_segment_performed_is_its_own_rows_at_the_period(segments_rag):
     assert "(5)" in a.answer and "(2)" not in a.answer  # Q1 2023's cells, not Q1 2022's
     b = rag.ask("How did the Scales segment do in Q1 2023?")
     assert _labels(b) == ["Scales: Net sales", "Scales: Operating income"]
+
+
+def test_how_the_company_performed_is_its_statement_of_operations_at_the_period(segments_rag):
+    """ "How did Amazon perform in Q3 2023?" had been refused: naming no division, how the
+    company did is its income statement's revenue, operating income and net income rows, at
+    the period asked (not a segment's rows, nor the non-operating row)."""
+    rag = segments_rag
+    a = rag.ask("How did Bell perform in Q1 2022?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert _labels(a) == ["Net sales", "Operating income", "Net income"]
+    assert [c.quote for c in a.citations] == ["Q1 2022: 800", "Q1 2022: 60", "Q1 2022: 45"]
+    assert all(SEGMENTS[c.start : c.end] == c.quote for c in a.citations)
+    b = rag.ask("What were Bell's financial results in Q1 2023?")
+    assert [c.quote for c in b.citations] == ["Q1 2023: 900", "Q1 2023: 70", "Q1 2023: 50"]
+    # a measure named after the verb is that measure's question, not the company's quarter
+    c = rag.ask("How is Bell doing on operating income in Q1 2023?")
+    assert c.form == "fact" and c.short_answer.text == "70", c.answer

@@ -23,6 +23,7 @@ from rag.answer.row_fit import _ASKS_COST, _COST_OF, discounted
 from rag.answer.tables import (
     _support,
     _term_in,
+    asked_names,
     cell_support,
     choose_documents,
     document_rows,
@@ -184,8 +185,57 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
 _PERFORMED = re.compile(
     r"(?i)\bhow (?:did|does|do|has|have|is|was|were) (?P<what>.+?) (?:perform(?:ed|ing)?|do(?:ne|ing)?|"
     r"far(?:e|ed|ing))\b|\b(?:performance|results) of (?P<of>.+?)(?= in\b| during\b| for\b|[?.]|$)"
+    r"|^(?:what (?:were|are|was|is)|show(?: me)?|give(?: me)?|tell me about|summari[sz]e) (?:the )?"
+    r"(?P<whose>[\w.&-]+(?: [A-Z][\w.&-]*)*)['’]s? (?:financial |quarterly |operating )?"
+    r"(?:performance|results)\b(?! of\b)"
 )
 _SEGMENT_WORDS = {stem(w) for w in "segment segments division business unit region".split()}
+# the words that ask how the whole company did ("How did the company do overall?")
+_WHOLE = _SEGMENT_WORDS | {stem(w) for w in "company firm overall financially it".split()}
+
+# the words after "How did X do" that only say when ("in the third quarter of fiscal 2023")
+_WHEN = {
+    stem(w)
+    for w in "quarter quarters year fiscal months ended ending period lately recently overall "
+    "financially last latest recent past first second third fourth q1 q2 q3 q4 fy january "
+    "february march april may june july august september october november december".split()
+}
+
+# The measures a company's quarter is told by, as its statement of operations labels them
+# ("Total net sales", "Net revenue", "Income from operations", "Net income (loss)", "Earnings
+# per share: Diluted", "Net income per share: Diluted", "Diluted earnings per share").
+_HEADLINES = (
+    re.compile(r"(?i)^(?:total )?(?:net )?(?:sales|revenues?)$"),
+    re.compile(r"(?i)^(?:operating income|income from operations)(?: \(loss\))?$"),
+    re.compile(r"(?i)^net income(?: \(loss\))?$"),
+    re.compile(
+        r"(?i)^(?:(?:earnings|net income)(?: \(loss\))? per share(?: attributable to [\w ]+)?"
+        r"(?::|—) ?diluted|diluted earnings per share)$"
+    ),
+)
+
+
+def headline_rows(rows: list, said: str, passage_of) -> Outcome | None:
+    """A company's quarter (`division_rows` naming no division): its revenue, operating
+    income, net income and diluted earnings per share, each the row of the statement of
+    operations (the first revenue row, and after it the first of each measure) at the
+    period asked, else the current one; None without the revenue row and one more."""
+    at = sorted(rows, key=lambda r: r.chunk.start + r.start)
+    found: list = []
+    after = 0
+    for i, pattern in enumerate(_HEADLINES):
+        kind = [r for r in at if pattern.match(r.label.strip())]
+        later = [r for r in kind if r.chunk.start + r.start >= after]
+        if row := (later or kind or [None])[0]:
+            found.append(row)
+            if i == 0:
+                after = row.chunk.start + row.start
+        elif i == 0:
+            return None
+    if len(found) < 2:
+        return None
+    supports = [cell_support(r, passage_of(r.chunk), 1.0, said) for r in found]
+    return Outcome(supports, form="list")
 
 
 def division_rows(query: str, asked: str, passages, snap, passage_of) -> Outcome | None:
@@ -199,11 +249,19 @@ def division_rows(query: str, asked: str, passages, snap, passage_of) -> Outcome
     docs, names = choose_documents("fact", query, passages, snap)
     if not docs:
         return None
+    from rag.context import document_keys
+
     own = {stem(n) for n in names}
-    wanted = {stem(w) for w in content_tokens(m["what"] or m["of"])} - own - _SEGMENT_WORDS
-    if not wanted:
-        return None
+    wanted = {stem(w) for w in content_tokens(m["what"] or m["of"] or m["whose"])} - own
     rows = [r for r in document_rows(snap.doc_chunks(docs[0])) if read_value(r, said)]
+    # the company itself ("How did Amazon perform in Q3 2023?"), named by its documents'
+    # names when no division's rows are ("Bell", in a collection of one report)
+    # ... unless the words after it name what ("How is Apple doing on services revenue?")
+    after = {stem(w) for w in content_tokens(said[m.end() :]) if not w[0].isdigit()} - _WHEN
+    whole = set() if after else _WHOLE | {stem(n) for n in asked_names(said, document_keys(snap))}
+    if whole and not wanted - _WHOLE:
+        return headline_rows(rows, said, passage_of)
+    wanted -= _SEGMENT_WORDS
     best = None
     for table in _tables(rows):
         grouped = [r for r in table if ": " in r.label]
@@ -215,7 +273,7 @@ def division_rows(query: str, asked: str, passages, snap, passage_of) -> Outcome
         if len(ours) >= 2 and (best is None or len(ours) > len(best)):
             best = ours
     if best is None:
-        return None
+        return headline_rows(rows, said, passage_of) if whole and not wanted - whole else None
     at = periods(said) or dates(said)
     supports = [
         cell_support(r, passage_of(r.chunk), 1.0, said)
