@@ -143,3 +143,48 @@ def test_a_figure_asked_whether_it_increased_is_its_own_row(tmp_path, embedder, 
         assert "3,172" in a.answer
     a = rag.ask("What was ACME's net increase in cash in Q1 2023?")
     assert a.citations[0].quote.startswith("Net increase (decrease) in cash"), a.answer
+
+
+def _filing(quarter: str, ended: str, name: str, statement: str, shares: str) -> str:
+    return (
+        f"ACME quarterly report for {quarter}.\n\n"
+        f"Operating expenses: Fulfillment — Three Months Ended {ended}: 900\n"
+        f"Operating expenses: {name} — Three Months Ended {ended}: {statement}\n"
+        f"Total operating expenses — Three Months Ended {ended}: 2,000\n\n"
+        "Stock-based compensation expense is as follows (in millions):\n\n"
+        f"Fulfillment — Three Months Ended {ended}: 80\n"
+        f"{name} — Three Months Ended {ended}: {shares}\n"
+        f"Total stock-based compensation expense — Three Months Ended {ended}: 400\n\n"
+        f"{name} costs include payroll and related expenses for employees involved in the "
+        "research and development of new and existing products and services, and "
+        "infrastructure costs.\n"
+    )
+
+
+def test_spending_over_the_quarters_reads_the_statement_row_under_its_new_name(
+    tmp_path, embedder, reader
+):
+    """Amazon's R&D over the quarters had shown two filings of four, each the stock-based
+    compensation note's "Technology and content" row: "spending" is an expense (the
+    statement's row), and the 2023 filings print the item, defined in the same words, as
+    "Technology and infrastructure"."""
+    rag = rag_over(
+        tmp_path,
+        {
+            "2022 Q4 ACME.txt": _filing(
+                "Q4 2022", "December 31, 2022", "Technology and content", "1,100", "310"
+            ),
+            "2023 Q1 ACME.txt": _filing(
+                "Q1 2023", "March 31, 2023", "Technology and content", "1,150", "320"
+            ),
+            "2023 Q2 ACME.txt": _filing(
+                "Q2 2023", "June 30, 2023", "Technology and infrastructure", "1,200", "330"
+            ),
+        },
+        embedder,
+        reader,
+    )
+    a = rag.ask("What was ACME's research and development spending over the last quarters?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert [c.quote.split(": ")[-1] for c in a.citations] == ["1,100", "1,150", "1,200"]
+    assert "Operating expenses: Technology and infrastructure" in a.answer.splitlines()[2]

@@ -394,6 +394,15 @@ def _compare(docs, scored, passage_of, chunks_of, ts, question="") -> Outcome | 
         d = row.chunk.doc
         if d not in chosen and item(row.label) == counted:
             chosen[d] = (score, row)
+    # a filing that renamed the item prints it under its new name, defined in the same words
+    # (Amazon's "Technology and content" is "Technology and infrastructure" from 2023)
+    from rag.answer.vocabulary import renamed
+
+    score, first = scored[0]
+    for d in (d for d in docs if d not in chosen):
+        new = renamed(first.label, first.chunk.doc, d, chunks_of)
+        if row := next((r for r in document_rows(chunks_of(d)) if new and r.label == new), None):
+            chosen[d] = (score, row)
     if len(chosen) < 2:
         return None
     ordered = sorted(chosen, key=doc_order)[-ts.max_lines :]

@@ -30,7 +30,7 @@ SYNONYMS = {
     "earn": {"earnin", "income"},
     "profit": {"income"},
     "spend": {"expens"},
-    "spendin": {"expens"},
+    "spendi": {"expens"},
     "spent": {"expens"},
     "expend": {"expens"},
     "expens": {"expend"},
@@ -215,6 +215,41 @@ def _definitions(text: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]
             body = tuple(stem(w) for w in content_tokens(d.group("body")))
             out.append((d.group("label"), named, body, d.group("kind")))
     return tuple(out)
+
+
+def renamed(label: str, doc: str, other: str, chunks_of) -> str:
+    """The label filing `other` prints `label`'s line item under when it was renamed between
+    filings (its group kept): the item `other` defines in nearly the words (`RENAMED_NEAR` of
+    them shared) that `doc` defines `label` in, Amazon's "Technology and content costs include
+    payroll ... for employees involved in the research and development of ..." and, from
+    2023, "Technology and infrastructure costs include payroll ...". "" when none.
+
+    >>> from types import SimpleNamespace as S
+    >>> said = " costs include payroll for employees in the research and development of new products."
+    >>> of = {"a": [S(text="Technology and content" + said)],
+    ...       "b": [S(text="Technology and infrastructure" + said)]}
+    >>> renamed("Operating expenses: Technology and content", "a", "b", of.get)
+    'Operating expenses: Technology and infrastructure'
+    """
+    own = {stem(w) for w in content_tokens(label.split(": ")[-1])}
+    ours = [
+        set(body)
+        for c in chunks_of(doc)
+        for _, named, body, _ in _definitions(c.text)
+        if set(named) == own
+    ]
+    if not ours:
+        return ""
+    for c in chunks_of(other):
+        for theirs, named, body, _ in _definitions(c.text):
+            b = set(body)
+            if set(named) != own and any(len(b & x) >= RENAMED_NEAR * len(b | x) for x in ours):
+                return label[: label.rfind(": ") + 2] + theirs
+    return ""
+
+
+# Words two definitions share (Jaccard) to be of one line item renamed.
+RENAMED_NEAR = 0.8
 
 
 def _runs(words: list[str], body: tuple[str, ...]) -> list[tuple[int, int]]:
