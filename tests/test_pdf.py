@@ -348,3 +348,19 @@ def test_a_sentence_cut_by_the_page_break_is_one_sentence_on_its_first_page():
     assert ex.page_at(ex.text.index("We elected")) == 1
     assert ex.page_at(ex.text.index("option to")) == 2
     assert ex.page_at(ex.text.index("and the office")) == 3
+
+
+def test_a_trademark_sign_set_apart_from_its_word_is_dropped():
+    """A superscript "®" read as a word or a line of its own had led row labels ("® iPhone")
+    and made paragraphs of its own ("® ® ®"); one written onto its word stays."""
+    doc = _fpdf()
+    doc.add_page()
+    for line in ("The Company announced Mac Studio™ in June.", "® ® ®", "® iPhone sales grew."):
+        doc.cell(0, 7, line)
+        doc.ln(12)
+    ex = extract("report.pdf", bytes(doc.output()))
+    assert "®" not in ex.text
+    assert ex.text.split("\n\n") == [
+        "The Company announced Mac Studio™ in June.",
+        "iPhone sales grew.",
+    ]

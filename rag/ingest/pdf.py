@@ -483,9 +483,20 @@ def join_lines(lines: list[str], vocab: set[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """PDFium's line-end hyphen marks as hyphens; soft hyphens left inside a line dropped."""
+    r"""PDFium's line-end hyphen marks as hyphens; soft hyphens left inside a line dropped; a
+    trademark sign set apart from its word (a superscript read as a word or a line of its own:
+    "® iPhone", "® ® ®") dropped.
+
+    >>> clean("Net sales: ® iPhone — $1\n® ®\nMac Studio™ and Air ® • Pro")
+    'Net sales: iPhone — $1\nMac Studio™ and Air • Pro'
+    """
     text = text.replace("\ufffe", "-").replace("\x02", "-")
+    text = _LONE_MARK.sub("", _LONE_MARK_LINE.sub("", text))
     return re.sub("[\u00ad\x00\ufffd]", "", text)
+
+
+_LONE_MARK_LINE = re.compile(r"(?m)^[ \t]*[®™℠](?:[ \t]+[®™℠])*[ \t]*(?:\n|$)")
+_LONE_MARK = re.compile(r"(?<!\S)[®™℠](?:[ \t]+|(?=\n)|$)")
 
 
 def _fix_unmapped(line: str, vocab: set[str]) -> str:
