@@ -205,6 +205,8 @@ def ended_dates(text: str) -> set[tuple[int, int, int]]:
 # varied / evolved ...?", "alterations to its debt", "movements in its liquidity"): one
 # vocabulary for every rule that reads a question's wording, not the one word each was written on.
 LATEST = r"(?:latest|most recent|newest|most current)"
+# ... and for a question over all the reports ("these 10-Qs", "over the quarters", "over time")
+OVER_REPORTS = r"(?:quarters|periods|reports|filings|10-?qs|over time|timeframe)"
 CHANGED = (
     r"(?:chang\w*|shift(?:s|ed|ing)?|alter(?:s|ed|ing|ations?)?|fluctuat\w*|"
     r"evol(?:ve[sd]?|ving|ution)|var(?:y|ies|ied|ying|iations?)|movements?|swings?|"

@@ -216,3 +216,46 @@ def test_what_guidance_was_given_is_the_guidance_sections_items(tmp_path, embedd
     ]
     # the list's own bullet, not the document's as well
     assert "- Operating income is expected to be between" in a.answer
+
+
+def test_a_list_asked_of_no_period_is_the_latest_reports_section(tmp_path, embedder, reader):
+    """ "List Apple's reportable segments." had listed the 2022 filing's section: a passage of
+    it was retrieved before the latest's. Asked of no period, the latest report's section,
+    whichever report's passage was retrieved first; a period named reads its own."""
+    from dataclasses import replace
+
+    from rag.answer.sections import section_list
+    from tests.conftest import rag_over
+
+    def report(quarter: str, third: str) -> str:
+        return (
+            f"# Acme quarterly report for {quarter}\n\n## Legal Proceedings\n\n"
+            "In May 2021, Nordvik Ferry Lines filed a complaint against Acme in Oslo.\n\n"
+            f"In June 2021, {third} sued Acme over delayed crossings.\n\n"
+            "## Results\n\nAcme ran four ferries."
+        )
+
+    rag = rag_over(
+        tmp_path,
+        {
+            "2022 Q4 ACME.md": report("Q4 2022", "a group of passengers"),
+            "2023 Q2 ACME.md": report("Q2 2023", "a harbour authority"),
+            # another company's: the name "Acme" chooses Acme's reports
+            "2023 Q2 ZETA.md": report("Q2 2023", "a port").replace("Acme", "Zeta"),
+        },
+        embedder,
+        reader,
+    )
+    snap, layout = rag.store.current(), rag.library.layout
+
+    def listed(question: str) -> set[str]:
+        found = rag.retriever.run(question, 4)
+        older = sorted(found, key=lambda p: p.chunk.doc != "2022 Q4 ACME.md")
+        passages = [replace(p, rank=r) for r, p in enumerate(older, 1)]
+        out = section_list(question, question, snap, layout, passages, 5)
+        return {s[1].chunk.doc for s in out.supports}
+
+    assert listed("What legal proceedings does Acme disclose?") == {"2023 Q2 ACME.md"}
+    assert listed("What legal proceedings did Acme disclose in Q4 2022?") == {"2022 Q4 ACME.md"}
+    # asked over the reports, the section retrieval ranked first
+    assert listed("What legal proceedings do Acme's 10-Qs disclose?") == {"2022 Q4 ACME.md"}

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 from rag.answer.forms import classify, question_terms
 from rag.answer.noise import is_noise, says_nothing
+from rag.answer.periods import periods
 from rag.context import document_keys
 from rag.ingest.formats import SECTION_SEP
 from rag.steering import within_query
-from rag.text import content_tokens, stem
+from rag.text import OVER_REPORTS, content_tokens, stem
 
 # Words of a heading that name no subject: "Item 1A.", "Note 4 —", "PART II — OTHER INFORMATION".
 _NAMELESS = {stem(w) for w in "item note part other information section chapter".split()}
@@ -257,7 +258,9 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
                 for p in passages
                 if p.chunk.doc == doc and p.chunk.start < sec.end and p.chunk.end > sec.start
             ]
-            key = (-sec.words, min(ranks, default=len(passages) + 1), order, sec.start)
+            # asked of no period, nor over the reports: the latest's ("List Apple's segments")
+            latest = 0 if periods(query) or re.search(rf"(?i)\b{OVER_REPORTS}\b", query) else order
+            key = (-sec.words, latest, min(ranks, default=len(passages) + 1), order, sec.start)
             if best is not None and key >= best[0]:
                 continue
             # the section's own list: its sub-headings when it has many ("We Face Intense
