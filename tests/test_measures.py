@@ -280,3 +280,34 @@ def test_the_reader_answers_no_measure_off_a_row_of_another_and_no_part_of_a_num
     assert a.abstained, a.answer
     b = rag.ask("What was Bell's ending additional paid-in capital at September 30, 2023?")
     assert b.short_answer.text == "92,711"
+
+
+def test_free_cash_flow_is_operating_cash_less_what_was_spent_on_property(
+    tmp_path, embedder, reader
+):
+    """ "What was Bell's free cash flow?" had no row to read: the cash operations brought in
+    less the purchases of property and equipment, printed as an outflow ("(1,200)"), both
+    cited; a filing printing its own "Free cash flow" row answers with it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "CONDENSED CONSOLIDATED STATEMENTS OF CASH FLOWS\n\n"
+        + _row("Net cash provided by operating activities", "4,000", "3,500")
+        + "\n\n"
+        + _row("Investing activities: Purchases of property and equipment", "(1,200)", "(900)")
+        + "\n\n"
+        + _row("Net cash used in investing activities", "(2,000)", "(1,700)")
+        + "\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What was Bell's free cash flow in Q3 2023?")
+    assert not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        "Three Months Ended July 1, 2023: 4,000",
+        "Three Months Ended July 1, 2023: (1,200)",
+    ]
+    assert a.answer.splitlines()[-1] == (
+        "- Free cash flow: 4,000 less 1,200 = 2,800, computed from [1] and [2]"
+    )

@@ -224,6 +224,8 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     cited = f"computed from [{numbers[0]}] and [{numbers[1]}]"
     if kind == "difference":
         return f"{name}: {a.text} - {b.text} = {value}, {cited}"
+    if kind == "less":
+        return f"{name}: {a.text} less {b.text.strip('()')} = {value}, {cited}"
     if kind == "sum":
         # named by what the two rows are ("How much debt?" summed two "Term debt" rows: the
         # total of term debt, not of every debt)
@@ -236,14 +238,15 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
 
 def _derive(kind: str, a: Amount | None, b: Amount | None) -> str | None:
     """A derived measure's value from its two figures: "difference" (a less b, with its share
-    of a), "sum", "ratio" (a over b) or "rate" (a's size over b); None when they are not of one kind
-    or the measure is undefined (a difference of a figure that is not positive, a ratio over
-    one that is not)."""
+    of a), "sum", "less" (a less the outflow b), "ratio" (a over b) or "rate" (a's size over
+    b); None when they are not of one kind or the measure is undefined (a difference of a
+    figure that is not positive, a ratio over one that is not)."""
     if not _alike(a, b):
         return None
-    if kind == "sum":
+    if kind in ("sum", "less"):  # "less": b is an outflow, whatever its sign
         like = max((a, b), key=lambda x: (x.decimals, bool(x.currency)))
-        return _format(round(a.value + b.value, like.decimals), like).lstrip("+")
+        b_value = -abs(b.value) if kind == "less" else b.value
+        return _format(round(a.value + b_value, like.decimals), like).lstrip("+")
     if kind == "difference":
         if a.value <= 0:
             return None

@@ -220,6 +220,14 @@ DERIVED = (
         lambda m: f"current {m[1] or m[2] or m[3]}",
         lambda m: f"non-current {m[1] or m[2] or m[3]}",
     ),
+    # what operations brought in less what was spent on property and equipment (printed as an
+    # outflow, "(12,479)"; Amazon prints its own "Free cash flow" row, read as it is)
+    (
+        re.compile(r"(?i)\bfree cash flows?\b"),
+        "less",
+        "cash from operating activities",
+        "purchases of property and equipment",
+    ),
     # the provision's sign is the statement's convention ("Benefit (provision) for income
     # taxes — ...: (2,306)"): the rate is its size over the income before taxes
     (
