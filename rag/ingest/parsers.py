@@ -277,7 +277,9 @@ def _pdf(name: str, data: bytes) -> Extracted:
         if parts:
             # a sentence the page break cut ("We elected the fair value" / "option to account
             # for ..."): one sentence again, so it is read and quoted whole
-            joined = prose_ends and kinds[0] != "table" and _CUT.match(f"{parts[-1][-1]}\n{text[0]}")
+            joined = (
+                prose_ends and kinds[0] != "table" and _CUT.match(f"{parts[-1][-1]}\n{text[0]}")
+            )
             parts.append(" " if joined else "\n\n")
             length += len(parts[-1])
         prose_ends = kinds[-1] != "table"
