@@ -343,3 +343,24 @@ def test_how_the_company_performed_is_its_statement_of_operations_at_the_period(
     # a measure named after the verb is that measure's question, not the company's quarter
     c = rag.ask("How is Bell doing on operating income in Q1 2023?")
     assert c.form == "fact" and c.short_answer.text == "70", c.answer
+
+
+def test_a_division_whose_name_opens_the_report_is_still_the_division_asked(
+    tmp_path, embedder, reader
+):
+    """ "How did Amazon's North America segment do?" had read one row: "North", a word of
+    the filing's opening, was taken for a name of the document and "America" alone named no
+    division's rows."""
+    bell = (
+        "Bell Instruments Inc. quarterly report for Q1 2023. Bell sells in North America and "
+        "Europe.\n\nInformation on our reportable segments is as follows (in millions):\n\n"
+        "North America: Net sales — Q1 2023: 500; Q1 2022: 450\n"
+        "North America: Operating income — Q1 2023: 60; Q1 2022: 50\n"
+        "Europe: Net sales — Q1 2023: 300; Q1 2022: 280\n"
+        "Europe: Operating income — Q1 2023: 20; Q1 2022: 25\n"
+    )
+    zeta = "Zeta Corp. quarterly report for Q1 2023.\n\nNet sales — Q1 2023: 90; Q1 2022: 80\n"
+    rag = rag_over(tmp_path, {"2023 Q1 BELL.txt": bell, "2023 Q1 ZETA.txt": zeta}, embedder, reader)
+    a = rag.ask("How did Bell's North America segment do in Q1 2023?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert _labels(a) == ["North America: Net sales", "North America: Operating income"]

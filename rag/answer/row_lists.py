@@ -251,29 +251,30 @@ def division_rows(query: str, asked: str, passages, snap, passage_of) -> Outcome
         return None
     from rag.context import document_keys
 
-    own = {stem(n) for n in names}
-    wanted = {stem(w) for w in content_tokens(m["what"] or m["of"] or m["whose"])} - own
+    named = {stem(w) for w in content_tokens(m["what"] or m["of"] or m["whose"])}
     rows = [r for r in document_rows(snap.doc_chunks(docs[0])) if read_value(r, said)]
-    # the company itself ("How did Amazon perform in Q3 2023?"), named by its documents'
-    # names when no division's rows are ("Bell", in a collection of one report)
-    # ... unless the words after it name what ("How is Apple doing on services revenue?")
-    after = {stem(w) for w in content_tokens(said[m.end() :]) if not w[0].isdigit()} - _WHEN
-    whole = set() if after else _WHOLE | {stem(n) for n in asked_names(said, document_keys(snap))}
-    if whole and not wanted - _WHOLE:
-        return headline_rows(rows, said, passage_of)
-    wanted -= _SEGMENT_WORDS
+    # a division's rows: a table's rows grouped by words the question names all of (whether
+    # or not they are taken for a name of the documents: "North" of "North America")
     best = None
     for table in _tables(rows):
-        grouped = [r for r in table if ": " in r.label]
         ours = [
             r
-            for r in grouped
-            if (g := {stem(w) for w in content_tokens(r.label.split(": ", 1)[0])}) and g <= wanted
+            for r in table
+            if ": " in r.label
+            and (g := {stem(w) for w in content_tokens(r.label.split(": ", 1)[0])})
+            and g <= named - _SEGMENT_WORDS
         ]
         if len(ours) >= 2 and (best is None or len(ours) > len(best)):
             best = ours
     if best is None:
-        return headline_rows(rows, said, passage_of) if whole and not wanted - whole else None
+        # the company itself ("How did Amazon perform in Q3 2023?"), named by the documents'
+        # names ("Bell", in a collection of one report), unless the words after it name what
+        # ("How is Apple doing on services revenue?")
+        after = {stem(w) for w in content_tokens(said[m.end() :]) if not w[0].isdigit()}
+        own = {stem(n) for n in names | asked_names(said, document_keys(snap))}
+        if after - _WHEN or named - own - _WHOLE:
+            return None
+        return headline_rows(rows, said, passage_of)
     at = periods(said) or dates(said)
     supports = [
         cell_support(r, passage_of(r.chunk), 1.0, said)
