@@ -135,3 +135,17 @@ def test_what_was_paid_made_or_brought_in_reads_its_row():
     assert _fact("How much did it bring in during Q3 2023?", *rows) == label["Total net sales"]
     # a profit, unqualified, is the bottom line, not interest income
     assert _fact("How much profit has it made in Q3 2023?", *rows) == label["Net income"]
+
+
+def test_what_was_spent_on_share_repurchases_reads_the_repurchases_row():
+    """ "What did Apple spend on share repurchases?" had read "Share-based compensation
+    expense": "share" and "spend" (an expense) both held by it. Share or stock repurchases
+    are a buyback: the statement's repurchases row."""
+    rows = (
+        "Share-based compensation expense — Nine Months Ended July 1, 2023: $8,208",
+        "Financing activities: Repurchases of common stock — Nine Months Ended July 1, 2023: (56,547)",
+        "Total net sales — Nine Months Ended July 1, 2023: 293,787",
+    )
+    repurchases = "Financing activities: Repurchases of common stock"
+    assert _fact("What did it spend on share repurchases in the nine months?", *rows) == repurchases
+    assert _fact("How much did it spend on stock repurchases in 2023?", *rows) == repurchases

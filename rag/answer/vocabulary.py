@@ -60,6 +60,8 @@ ABBREVIATIONS = {
     ),
     # "repurchases" alone: "of common stock" read "Ending common stock" as a buyback
     r"\b(?:share |stock )?buy-?backs?\b|\b(?:buy|buys|bought|buying) back\b": "repurchases",
+    # a share is a share of common stock ("Share-based compensation expense" holds "share")
+    r"\b(?:share|stock) repurchases?\b": "repurchases of common stock",
     r"\bopex\b": "operating expenses",
     r"\bFX\b": "foreign exchange rates",
     r"\blawsuits?\b|\blitigations?\b|\blegal (?:actions?|cases?|issues?|matters?|disputes?)\b": (
