@@ -81,3 +81,20 @@ def test_a_common_size_tables_rows_answer_only_a_question_after_a_share():
             "fact", "What was cost of revenue as a percentage of revenue?", {"a.txt": order}
         )
         assert out.short_answer.text == "46.4"
+
+
+def test_a_year_asked_of_a_quarters_filing_reads_the_year_to_date():
+    """ "How much did Amazon spend on stock repurchases in 2022?" had read the quarter's empty
+    cell (and so another row): a year asked, with no quarter or duration, is the longest
+    column of that year; a quarter asked stays the quarter."""
+    (row,) = chunk_rows(
+        _chunk(
+            "Common stock repurchased — Three Months Ended September 30, 2021: —; Three Months "
+            "Ended September 30, 2022: —; Nine Months Ended September 30, 2021: —; Nine Months "
+            "Ended September 30, 2022: (6,000)"
+        )
+    )
+    values = [v for _, v, _, _ in row.cells]
+    assert values[pick_cell(row, "stock repurchased in 2022")] == "(6,000)"
+    assert values[pick_cell(row, "stock repurchased in Q3 2022")] == "—"
+    assert values[pick_cell(row, "stock repurchased in the quarter")] == "—"

@@ -76,6 +76,9 @@ def pick_cell(row: Row, question: str) -> int:
     ratio = bool(ASKS_RATIO.search(question))
     days = dates(question)
     words = _stems(question)
+    # a year asked, no quarter, duration or day in it ("How much did Amazon spend on stock
+    # repurchases in 2022?"): of a filing's columns, the longest of that year
+    whole_year = bool(asked) and not (months or days) and all(q == 0 for _, q in asked)
 
     def wanted(i: int) -> float:
         share = bool(SHARE_LABEL.search(heads[i]))
@@ -90,6 +93,9 @@ def pick_cell(row: Row, question: str) -> int:
         d = durations[i]
         if months and d and (d == months or (months == 12 and d == longest)):
             score += 2
+        elif whole_year and d and d == longest:
+            score += 1  # "in 2022" of a quarter's filing: the year to date
+
         named = set(periods(heads[i]))
         if named & asked:
             score += 1
