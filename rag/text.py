@@ -210,7 +210,7 @@ OVER_REPORTS = r"(?:quarters|periods|reports|filings|10-?qs|over time|timeframe)
 CHANGED = (
     r"(?:chang\w*|shift(?:s|ed|ing)?|alter(?:s|ed|ing|ations?)?|fluctuat\w*|"
     r"evol(?:ve[sd]?|ving|ution)|var(?:y|ies|ied|ying|iations?)|movements?|swings?|"
-    r"progress(?:ed|es)?|developed)"
+    r"progress(?:ed|es)?|developed|moved)"
 )
 PERIOD_TOKEN = re.compile(r"(?i)(?:fy|[qh][1-4])+'?(?:\d{2}|\d{4})?(?:[qh][1-4])?")
 _NUMBER = re.compile(r"\d[\d,.]*")

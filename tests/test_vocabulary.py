@@ -4,6 +4,7 @@ question's words a table row's label must hold."""
 from __future__ import annotations
 
 from rag.answer.vocabulary import question_terms
+from rag.text import stem
 from tests.test_tables import _fact
 
 
@@ -149,3 +150,19 @@ def test_what_was_spent_on_share_repurchases_reads_the_repurchases_row():
     repurchases = "Financing activities: Repurchases of common stock"
     assert _fact("What did it spend on share repurchases in the nine months?", *rows) == repurchases
     assert _fact("How much did it spend on stock repurchases in 2023?", *rows) == repurchases
+
+
+def test_the_words_asking_how_a_figure_moved_name_no_row():
+    """ "What movements have Amazon's inventory levels shown during these quarters?" had read
+    the cash flow's "Changes in operating assets and liabilities: Inventories" in two filings
+    (and sentences in the others): the noun asked for and what the figures "show" are how
+    they moved, not a row's words; "moved" asks it too."""
+    from rag.answer.forms import classify
+
+    asked = "What movements have Acme's inventory levels shown during these quarters?"
+    assert question_terms(asked, {"acme"}) == {stem("inventory")}
+    assert question_terms("What changes have Acme's operating expenses shown?", {"acme"}) == {
+        stem("operating"),
+        stem("expenses"),
+    }
+    assert classify("How have Acme's inventory levels moved over the quarters?") == "comparison"

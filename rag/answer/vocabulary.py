@@ -138,6 +138,15 @@ _HOW_MADE = {"generate", "generated", "generates", "generating"} | {
     "make",
     "makes",
     "made",
+    # "What movements have Amazon's inventory levels shown?": what the figures show
+    "show",
+    "shows",
+    "shown",
+    "showed",
+    "exhibit",
+    "exhibited",
+    "display",
+    "displayed",
 }
 # "How much did Apple invest in R&D in Q1 2023, and where was that spending focused?": the
 # second question's words name no row. Only after a question for a figure: "Did Amazon report
@@ -164,8 +173,12 @@ DIVISION = {stem("segment"), stem("segments")}
 # cash" had answered it); "the net increase in cash" is the row's own noun.
 _MOVED = re.compile(
     r"(?i)(?:\b(?:did|does|do|has|have|had|will|would)\b[^?.,;]{0,80}?(?<!\bnet )\b"
-    r"(?P<verb>increase|decrease|grow|grown|rise|risen|fall|fallen|decline|drop|change|improve)"
-    r"|(?<!\bnet )\b(?P<past>increased|decreased|grew|rose|fell|declined|dropped|changed))\b"
+    r"(?P<verb>increase|decrease|grow|grown|rise|risen|fall|fallen|decline|drop|change|improve|"
+    r"move|moved)"
+    r"|(?<!\bnet )\b(?P<past>increased|decreased|grew|rose|fell|declined|dropped|changed)"
+    # ... or as the noun asked for: "What movements have Amazon's inventory levels shown?"
+    r"|^(?:what|which|any) (?:\w+ )?(?P<noun>movements|changes|shifts|fluctuations|variations)"
+    r"(?= (?:have|has|did|do|does|were|are|was|is)\b))\b"
 )
 
 
@@ -177,7 +190,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     out = set()
     m = _SECOND_QUESTION.match(question)
     first = (m["first"] or m["measure"]) if m else question
-    skip |= {stem(m["verb"] or m["past"]) for m in _MOVED.finditer(first)}
+    skip |= {stem(m["verb"] or m["past"] or m["noun"]) for m in _MOVED.finditer(first)}
     for w in content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", first)))):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w) or w.lower() in _HOW_MADE:
