@@ -190,7 +190,9 @@ def rare_names(query: str, snap) -> list[str]:
     name (those choose documents), of four letters or more."""
     keys = document_keys(snap)
     known = set().union(*(k.names for k in keys.values())) if keys else set()
-    return [w for w in dict.fromkeys(names(query)) if len(w) >= 4 and w.lower() not in known]
+    # a possessive is its name's ("Amazon's investment": Amazon, which chose the documents)
+    said = dict.fromkeys(re.sub(r"['’]s$", "", w) for w in names(query))
+    return [w for w in said if len(w) >= 4 and w.lower() not in known]
 
 
 # The passages of a steered document searched for the sentence saying why a figure moved.
