@@ -31,6 +31,11 @@ _ASKS_COST = re.compile(r"\bcosts?\b|\bexpens", re.I)
 # ... and when none of its columns is of the duration asked ("in Q3 2023": three months).
 OTHER_DURATION = 0.8
 _YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
+# ... and when the question asks a balance on a day and the row is a flow over months: no
+# flow is a balance, whatever words it shares with the question
+FLOW_FOR_BALANCE = 0.5
+# A balance asked on a day: "as of July 1, 2023", "at the end of Q2 2023"
+_AS_OF = re.compile(r"(?i)\bas (?:of|at)\b|\bat the end of\b|\bon hand\b")
 
 
 def qualifiers(header: str, terms: set[str]) -> set[str]:
@@ -55,6 +60,7 @@ def discounted(scored, question: str, terms: set[str]):
     other = bool(_REMAINDER.search(question))
     cost = bool(_ASKS_COST.search(question))
     months = asked_months(question)
+    instant = not months and bool(_AS_OF.search(question))
 
     def factor(row: Row) -> float:
         # a row of other durations only ("Six Months Ended June 30") reads another period's
@@ -63,13 +69,62 @@ def discounted(scored, question: str, terms: set[str]):
         durations -= {None}
         if months and durations and months not in durations:
             return OTHER_DURATION
+        # ... and a flow over months for a balance on a day: "the total of Apple's commercial
+        # paper as of July 1, 2023" had read "Total proceeds from/(repayments of) commercial
+        # paper, net — Nine Months Ended July 1, 2023"
+        if instant and durations and all(_months(h) for h, *_ in row.cells):
+            return FLOW_FOR_BALANCE
         f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
         f *= QUALIFIED if other != bool(_REMAINDER.search(row.label)) else 1.0
         return f * (QUALIFIED if not cost and _COST_OF.search(row.label) else 1.0)
 
-    out = [(s * factor(r), r) for s, r in scored]
+    # a note's or the discussion's copy of a statement's row gives way to the statement's:
+    # Amazon's stock-based compensation note prints a bare "Technology and content", Apple's
+    # segment note "Research and development expense" (a reconciling item, "(7,709)"). Only
+    # of an item one statement row prints ("Net sales: Services" and "Cost of sales: Services"
+    # are two items): that row scores as the copy's best, the copy QUALIFIED times less
+    stated: dict[tuple[str, str], list] = {}  # of each document
+    for _, r in scored:
+        if _in_statement(r):
+            stated.setdefault(_item(r), []).append(r)
+    copies: dict[tuple[str, str], float] = {}
+    for s, r in scored:
+        if not _in_statement(r) and len(stated.get(_item(r), ())) == 1:
+            copies[_item(r)] = max(s, copies.get(_item(r), 0.0))
+
+    def lifted(s: float, r: Row) -> float:
+        item = _item(r)
+        if item not in copies:
+            return s
+        return max(s, copies[item]) if _in_statement(r) else s * QUALIFIED
+
+    out = [(lifted(s, r) * factor(r), r) for s, r in scored]
     out.sort(key=lambda x: -x[0])
     return out
+
+
+# The primary statements, by their headings
+_STATEMENT = re.compile(
+    r"(?i)\bstatements? of (?:consolidated )?(?:operations|income|earnings|cash flows?|"
+    r"comprehensive income|financial position)\b|\bbalance sheets?\b|\bincome statements?\b"
+)
+
+
+def _in_statement(row: Row) -> bool:
+    from rag.context import section_words
+
+    return bool(_STATEMENT.search(section_words(row.chunk)))
+
+
+def _item(row: Row) -> tuple[str, str]:
+    """A row's document and name, an expenses group and an expense's word aside ("Operating
+    expenses: Research and development" and "Research and development expense" are one item;
+    "Net sales: Services" and "Cost of sales: Services" two)."""
+    own = " ".join(_EXPENSES_GROUP.sub("", row.label).lower().split())
+    return row.chunk.doc, re.sub(r"\s+(?:expenses?|costs?)$", "", own)
+
+
+_EXPENSES_GROUP = re.compile(r"(?i)^(?:(?:total|operating|costs and) )*(?:expenses|costs): ")
 
 
 # ---- rows the reader read: a span in a row line answers only what its row is of
