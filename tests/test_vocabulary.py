@@ -166,3 +166,9 @@ def test_the_words_asking_how_a_figure_moved_name_no_row():
         stem("expenses"),
     }
     assert classify("How have Acme's inventory levels moved over the quarters?") == "comparison"
+    # nor do the words setting it against other periods ("Amazon R&D latest quarter vs
+    # earlier ones" had read sentences: no row held "vs" and "earlier")
+    assert question_terms("Acme R&D latest quarter vs earlier ones", {"acme"}) == {
+        stem("research"),
+        stem("development"),
+    }

@@ -120,8 +120,13 @@ def expand(text: str) -> str:
     return text
 
 
-# "Which quarter had the highest revenue?": which row is the question's other words'
-_EXTREMES = {stem(w) for w in "highest lowest largest smallest biggest".split()}
+# "Which quarter had the highest revenue?": which row is the question's other words'; and
+# "R&D latest quarter vs earlier ones": what it is set against is no row's word either
+_EXTREMES = {
+    stem(w)
+    for w in "highest lowest largest smallest biggest vs versus earlier previous prior "
+    "preceding ones".split()
+}
 
 
 # "How much cash did its operations generate ...?": the verb says how the figure came about, and
