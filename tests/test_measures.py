@@ -311,3 +311,18 @@ def test_free_cash_flow_is_operating_cash_less_what_was_spent_on_property(
     assert a.answer.splitlines()[-1] == (
         "- Free cash flow: 4,000 less 1,200 = 2,800, computed from [1] and [2]"
     )
+
+
+def test_a_share_typed_with_a_percent_sign_is_a_share():
+    """ "Services as a % of Apple's total revenue in Q3 2023" (typed into a chat, no question
+    word) had read one row without the share."""
+    from rag.answer.measures import share_sides
+
+    assert share_sides("Services as a % of Acme's total revenue in Q3 2023") == (
+        "Services",
+        "Acme's total revenue",
+    )
+    assert share_sides("What % of Acme's revenue came from Services in Q3 2023?") == (
+        "Services revenue",
+        "Acme's revenue",
+    )

@@ -40,8 +40,8 @@ ASKS_EXTREME = re.compile(
 )
 # The question asks for one figure as a share of another.
 ASKS_SHARE = re.compile(
-    r"\b(?:what|which) (?:percentage|percent|share|proportion|portion|fraction) of\b|"
-    r"\bas an? (?:percentage|percent|share|proportion|fraction) of\b",
+    r"\b(?:what|which) (?:percentage|percent|%|share|proportion|portion|fraction) of\b|"
+    r"\bas an? (?:percentage|percent|%|share|proportion|fraction) of\b",
     re.I,
 )
 _AMOUNT = re.compile(
@@ -180,6 +180,9 @@ def share_line(question: str, sentences: list[str], numbers: list[int]) -> str |
     >>> share_line("What was operating income as a percentage of net sales in Q3 2023?",
     ...     ["Operating income — Q3 2023: 11,188", "Total net sales — Q3 2023: 143,083"], [1, 2])
     'Share: 11,188 of 143,083 = 7.8%, computed from [1] and [2]'
+    >>> share_line("Services as a % of total revenue in Q3 2023",
+    ...     ["Services — Q3 2023: 21,213", "Total net sales — Q3 2023: 81,797"], [1, 2])[:26]
+    'Share: 21,213 of 81,797 = '
     """
     if len(sentences) != 2 or not ASKS_SHARE.search(question):
         return None
