@@ -45,7 +45,7 @@ from .followup import earlier_pair, rare_in, resolve, rewrite, telling_apart
 from .library import Library
 from .questions import clean_history, clean_question, known_names, spell_out, with_known_names
 from .result import Answer
-from .retrieve import Passage, Retriever
+from .retrieve import Passage, Retriever, names_held
 from .settings import Settings
 from .text import display_text
 
@@ -409,7 +409,9 @@ class RAG:
         question = result.question
         if mode == "off" or not hasattr(answerer, "answer_form"):
             return None
-        if mode in ("dated", "shaped") and not explained(question):
+        if mode in ("dated", "shaped") and not (
+            explained(question) or names_held(query, passages, self.store.current())
+        ):
             return None
         if mode == "dated" and not self._among_dated(query, passages):
             return None

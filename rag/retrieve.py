@@ -195,6 +195,21 @@ def rare_names(query: str, snap) -> list[str]:
     return [w for w in said if len(w) >= 4 and w.lower() not in known]
 
 
+def names_held(query: str, passages: list[Passage], snap) -> bool:
+    """Whether the question names something rare (`rare_names`, held by at most
+    RARE_NAME_HITS passages) that the first passage holds: "What is Amazon's investment in
+    Anthropic?". What the reader declines of it, the sentences naming it may say."""
+    if snap is None or not passages:
+        return False
+    rare = [
+        n
+        for n in rare_names(query, snap)
+        if len(snap.lexical(n, RARE_NAME_HITS + 1)) <= RARE_NAME_HITS
+    ]
+    text = passages[0].chunk.text.lower()
+    return bool(rare) and all(n.lower() in text for n in rare)
+
+
 # The passages of a steered document searched for the sentence saying why a figure moved.
 CAUSE_POOL = 30
 

@@ -160,3 +160,42 @@ def test_a_name_few_passages_hold_brings_them_first(tmp_path, embedder):
     # ("What is Amazon's investment in Anthropic?" had not lifted it)
     got = rag.retriever.run("What is Acme's investment in Nordvik Labs?", 5)
     assert "Nordvik" in got[0].chunk.text and got[0].chunk.doc == "2023 Q3 ACME.txt"
+
+
+def test_a_rare_name_the_reader_declines_is_answered_by_the_sentences_naming_it(tmp_path, embedder):
+    """ "What is Amazon's investment in Anthropic?" was refused though the passage retrieved
+    first said "we invested $1.25 billion in a note from Anthropic": among dated reports, a
+    fact about a rare name that the reader declines falls back to the sentences naming it
+    (`names_held`; here the reader itself answers, from the same sentence)."""
+    from rag.answer.reading import ReaderGenerator
+    from rag.retrieve import names_held
+    from tests.conftest import rag_over
+
+    filler = "Acme sold pumps and valves to utilities in the quarter. " * 3
+    files = {
+        f"2023 {q} ACME.txt": f"Acme quarterly report for {q} 2023.\n\n{filler}\n\n"
+        + (
+            "In September 2023, we invested in a $40 million note from Nordvik Labs, which "
+            "is convertible to equity. We have an agreement to invest up to an additional $60 "
+            "million in a second note."
+            if q == "Q3"
+            else "Acme invested in new warehouses."
+        )
+        for q in ("Q1", "Q2", "Q3")
+    }
+    files["2023 Q3 ZETA.txt"] = "Zeta quarterly report for Q3 2023.\n\nZeta makes valves."
+    rag = rag_over(
+        tmp_path,
+        files,
+        embedder,
+        ReaderGenerator("shipped"),
+        chunk_tokens=40,
+        chunk_overlap_tokens=0,
+    )
+    q = "What is Acme's investment in Nordvik Labs?"
+    passages = rag.retriever.run(q, 5)
+    assert names_held(q, passages, rag.store.current())
+    assert not names_held("What is Acme's investment in warehouses?", passages, rag.store.current())
+    a = rag.ask(q)
+    assert not a.abstained, a.why
+    assert "Nordvik Labs" in a.citations[0].quote
