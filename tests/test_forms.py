@@ -57,7 +57,6 @@ def test_classify_forms():
     # a possessive is one of the words before what is listed
     assert classify("What are Apple's reportable segments?") == "list"
     assert classify("How do the inventory levels reflect the supply chain?") == "summary"
-    # how a company describes something is its account of it (had been refused as a fact)
     assert classify("How does Apple describe the effect of foreign currency?") == "summary"
     # by how much between two periods: the two periods' lines (and the change); in one, a fact
     assert classify("How much did revenue grow from Q1 FY2023 to Q3 FY2023?") == "comparison"

@@ -1,0 +1,53 @@
+"""How well a table row's reading fits a question beyond its label's words
+(rag.answer.row_fit.discounted): a balance asked on a day is a balance, and a note's copy of a
+statement's row gives way to the statement's."""
+
+from __future__ import annotations
+
+from rag.ingest.chunk import Chunk
+from tests.test_tables import _fact, _lookup
+
+
+def test_a_balance_asked_on_a_day_is_read_from_a_balance_not_a_flow():
+    """ "What was the total of Apple's commercial paper as of July 1, 2023?" had read "Total
+    proceeds from/(repayments of) commercial paper, net" over the nine months ended that day:
+    a balance on a day is a balance sheet's row; the flow still answers a flow."""
+    rows = (
+        "Total proceeds from/(repayments of) commercial paper, net — Nine Months Ended July 1, "
+        "2023: $(5,971); Nine Months Ended June 25, 2022: $4,970",
+        "Current liabilities: Commercial paper — July 1, 2023: 3,993; September 24, 2022: 9,982",
+    )
+    balance = "Current liabilities: Commercial paper"
+    assert _fact("What was the total of its commercial paper as of July 1, 2023?", *rows) == balance
+    flow = "Total proceeds from/(repayments of) commercial paper, net"
+    assert _fact("What were the total proceeds from commercial paper in 2023?", *rows) == flow
+
+
+def test_a_notes_copy_of_a_statements_row_gives_way_to_the_statements():
+    """ "How much did Amazon put into research and development?" had read the stock-based
+    compensation note's bare "Technology and content" (2,574), Apple's the segment note's
+    "Research and development expense — ...: (7,457)": of one item, the primary statement's
+    row answers; a note's row of an item no statement prints still does."""
+
+    def chunk(i: int, text: str, heading: str) -> Chunk:
+        context = f"a.txt | § PART I › {heading} | page {i}"
+        return Chunk(f"a.txt::{i}", "a.txt", 1000 * i, 1000 * i + len(text), text, (), context)
+
+    chunks = [
+        chunk(
+            1,
+            "Operating expenses: Technology and content — Three Months Ended March 31, 2023: "
+            "20,450\nOperating expenses: Fulfillment — Three Months Ended March 31, 2023: 20,905",
+            "CONSOLIDATED STATEMENTS OF OPERATIONS",
+        ),
+        chunk(
+            2,
+            "Technology and content — Three Months Ended March 31, 2023: 2,574\n"
+            "Stock award grants — Three Months Ended March 31, 2023: 218",
+            "Note 6 — STOCKHOLDERS’ EQUITY › Stock Award Activity",
+        ),
+    ]
+    out = _lookup("fact", "What was technology and content in Q1 2023?", {"a.txt": chunks})
+    assert out.short_answer.text == "20,450"
+    out = _lookup("fact", "How many stock award grants were there in Q1 2023?", {"a.txt": chunks})
+    assert out.short_answer.text == "218"
