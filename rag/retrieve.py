@@ -195,17 +195,24 @@ def rare_names(query: str, snap) -> list[str]:
     return [w for w in said if len(w) >= 4 and w.lower() not in known]
 
 
+def rare_hits(query: str, snap) -> dict[str, dict]:
+    """Each of the question's `rare_names` that at most RARE_NAME_HITS passages of `snap`
+    hold, with those passages' keys and BM25 scores."""
+    out = {}
+    for name in rare_names(query, snap):
+        hits = dict(snap.lexical(name, RARE_NAME_HITS + 1))
+        if len(hits) <= RARE_NAME_HITS:
+            out[name] = hits
+    return out
+
+
 def names_held(query: str, passages: list[Passage], snap) -> bool:
     """Whether the question names something rare (`rare_names`, held by at most
     RARE_NAME_HITS passages) that the first passage holds: "What is Amazon's investment in
     Anthropic?". What the reader declines of it, the sentences naming it may say."""
     if snap is None or not passages:
         return False
-    rare = [
-        n
-        for n in rare_names(query, snap)
-        if len(snap.lexical(n, RARE_NAME_HITS + 1)) <= RARE_NAME_HITS
-    ]
+    rare = list(rare_hits(query, snap))
     text = passages[0].chunk.text.lower()
     return bool(rare) and all(n.lower() in text for n in rare)
 
@@ -312,10 +319,7 @@ class Retriever:
         if snap is None or not found:
             return found
         held: dict | None = None  # key -> its best BM25 score for a rare name
-        for name in rare_names(query, snap):
-            hits = dict(snap.lexical(name, RARE_NAME_HITS + 1))
-            if len(hits) > RARE_NAME_HITS:
-                continue
+        for hits in rare_hits(query, snap).values():
             held = hits if held is None else {k: v for k, v in held.items() if k in hits}
         days = list(DATE.finditer(query))
         if not held and not days:

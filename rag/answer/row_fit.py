@@ -83,22 +83,21 @@ def discounted(scored, question: str, terms: set[str]):
     # segment note "Research and development expense" (a reconciling item, "(7,709)"). Only
     # of an item one statement row prints ("Net sales: Services" and "Cost of sales: Services"
     # are two items): that row scores as the copy's best, the copy QUALIFIED times less
-    stated: dict[tuple[str, str], list] = {}  # of each document
-    for _, r in scored:
-        if _in_statement(r):
-            stated.setdefault(_item(r), []).append(r)
+    read = [(s, r, _item(r), _in_statement(r)) for s, r in scored]  # once a row
+    stated: dict[tuple[str, str], int] = {}  # statement rows of each document's item
+    for _, _, item, in_statement in read:
+        stated[item] = stated.get(item, 0) + in_statement
     copies: dict[tuple[str, str], float] = {}
-    for s, r in scored:
-        if not _in_statement(r) and len(stated.get(_item(r), ())) == 1:
-            copies[_item(r)] = max(s, copies.get(_item(r), 0.0))
+    for s, _, item, in_statement in read:
+        if not in_statement and stated[item] == 1:
+            copies[item] = max(s, copies.get(item, 0.0))
 
-    def lifted(s: float, r: Row) -> float:
-        item = _item(r)
+    def lifted(s: float, item: tuple[str, str], in_statement: bool) -> float:
         if item not in copies:
             return s
-        return max(s, copies[item]) if _in_statement(r) else s * QUALIFIED
+        return max(s, copies[item]) if in_statement else s * QUALIFIED
 
-    out = [(lifted(s, r) * factor(r), r) for s, r in scored]
+    out = [(lifted(s, item, st) * factor(r), r) for s, r, item, st in read]
     out.sort(key=lambda x: -x[0])
     return out
 
