@@ -54,6 +54,38 @@ def test_a_change_between_two_periods_of_one_row_is_one_cited_line_per_period(be
     ]
 
 
+def test_a_change_inside_one_document_asked_with_why_adds_the_sentence_saying_why(
+    tmp_path, embedder, reader
+):
+    """One filing's two columns of a row are one period's lines: the sentence saying why the
+    figure moved follows them, and the change is still computed from the two cells alone."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    why = "The increase in research and development expenses was primarily due to headcount."
+    (docs / "bell.txt").write_text(
+        f"{STATEMENT}\nMarketing expenses were flat. {why} Bell opened a shop in Harbin.\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    for q in (
+        "What explains the change in research and development in Q1 2023 compared with Q1 2022?",
+        "How did research and development change from Q1 2022 to Q1 2023, and what explanation "
+        "does Bell give?",
+    ):
+        a = rag.ask(q)
+        assert a.form == "comparison" and not a.abstained, a.why
+        assert _quotes(a) == [
+            ("bell.txt", "Q1 2022: $6,306"),
+            ("bell.txt", "Q1 2023: $7,709"),
+            ("bell.txt", why),
+        ]
+        assert a.answer.splitlines()[2] == f"- {why} [3]"
+    # a change asked from one period to the other is computed from the two cells alone
+    assert a.answer.splitlines()[3:] == [
+        "- Change: from $6,306 to $7,709, +$1,403 (+22.2%), computed from [1] and [2]"
+    ]
+
+
 def test_a_comparison_of_two_figures_in_one_document_cites_both_rows(bell_rag):
     a = bell_rag.ask("How did Bell's marketing expenses compare to its net sales?")
     assert a.form == "comparison" and not a.abstained

@@ -370,7 +370,8 @@ def cited_change(question: str, outcome, citations) -> str | None:
     """`change_line` (or `share_line`, `derived_line`, `derived_series_line`) over a
     comparison's supports (sentence, passage, start, end, score), its lines' labels, and the
     citations numbering them."""
-    supports, labels = outcome.supports, list(outcome.labels)
+    kept = len(outcome.supports) - outcome.said_why
+    supports, labels = outcome.supports[:kept], list(outcome.labels)[:kept]
     if outcome.form == "list":  # "Which segment had the highest ...?": that is all a list adds
         return extreme_line(question, [x[0] for x in supports], _numbers(supports, citations), [])
     numbers = _numbers(supports, citations)

@@ -56,6 +56,7 @@ class Outcome:
     form: str = "fact"  # the answer's form (rag.answer.forms.FORMS)
     labels: list[str] = field(default_factory=list)  # a comparison: each line's period
     notice: str = ""  # said beside the answer (e.g. a comparison found one period only)
+    said_why: int = 0  # the last supports say why a figure moved: no arithmetic reads them
 
 
 class Answerer(Protocol):

@@ -15,7 +15,7 @@ from rag.text import STOPWORDS, period_mentions, stems
 # A question after what moved a figure wants the sentences that say why, not its rows (as a
 # fact: no row's figure answers it).
 CAUSES = re.compile(
-    r"\b((?<!risk )factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*)\b",
+    r"\b((?<!risk )factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*|explanations?)\b",
     re.I,
 )
 
@@ -33,7 +33,7 @@ SAYS_WHY = re.compile(
 _ASKS_WHY = re.compile(
     r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
     r"|\b(?:primary|main|key|principal|major) (?:drivers?|reasons?|causes?)\b"
-    r"|\b(?:reasons?|causes?|drivers?) (?:for|of|behind)\b"
+    r"|\bwhat explanations?\b|\b(?:reasons?|causes?|drivers?|explanations?) (?:for|of|behind)\b"
 )
 
 

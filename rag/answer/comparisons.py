@@ -56,6 +56,14 @@ def compare(lines: list[Line], question: str, asked: str, fs) -> Outcome:
             # one filing's row has the periods a change is read over
             by_doc[docs[0]] = [row, *(x for x in own if x is not row)]
         inside = _within_document(by_doc[docs[0]], periods(asked or question), fs)
+        cause = _saying_why(own, []) if inside is not None and CAUSES.search(question) else []
+        if cause:  # after the figures, which the change line still reads alone
+            return replace(
+                inside,
+                supports=[*inside.supports, as_support(cause[0])],
+                labels=[*inside.labels, ""],
+                said_why=1,
+            )
         if inside is not None:
             return inside
     chosen, labels = [], []
@@ -84,13 +92,24 @@ def with_causes(table: Outcome, why: Outcome) -> Outcome:
     sentences of `why` (a comparison of the same passages' sentences for a question asking
     why) that say what moved the figure, in period order; `table` when there are none."""
     said = {(p.chunk.doc, a, b) for _, p, a, b, _ in table.supports}
+    # one document's rows (its columns, each a period or unlabelled): its best cause follows
+    one = len({p.chunk.doc for _, p, *_ in table.supports}) == 1
+    last = table.labels[-1] if len(set(table.labels)) == 1 else ""
     causes: dict[str, list] = {}  # a period's best: "Americas net sales decreased due to ..."
     for label, s in zip(why.labels, why.supports, strict=True):  # scores "Greater China" less
+        label = last if one else label
         best = label not in causes or s[4] > causes[label][0][4]
         if best and SAYS_WHY.search(s[0]) and (s[1].chunk.doc, s[2], s[3]) not in said:
             causes[label] = [s]
     if why.reason or not causes:
         return table
+    if one:  # after the figures, which the change line still reads alone
+        return replace(
+            table,
+            supports=[*table.supports, *causes[last]],
+            labels=[*table.labels, last],
+            said_why=1,
+        )
     pairs = list(zip(table.labels, table.supports, strict=True))
     supports, labels = [], []
     for i, (label, s) in enumerate(pairs):
