@@ -98,3 +98,6 @@ def test_a_year_asked_of_a_quarters_filing_reads_the_year_to_date():
     assert values[pick_cell(row, "stock repurchased in 2022")] == "(6,000)"
     assert values[pick_cell(row, "stock repurchased in Q3 2022")] == "—"
     assert values[pick_cell(row, "stock repurchased in the quarter")] == "—"
+    # "across the 2023 quarters" asks each quarter, not the year to date of each filing
+    assert values[pick_cell(row, "stock repurchased across the 2022 quarters")] == "—"
+    assert values[pick_cell(row, "quarterly stock repurchased in 2022")] == "—"

@@ -201,6 +201,24 @@ def test_a_total_the_balance_sheet_splits_is_the_sum_of_its_two_rows(tmp_path, e
     assert c.short_answer.text == "7,216"
 
 
+def test_a_balance_is_summed_only_from_two_parts_of_one_day(tmp_path, embedder, reader):
+    """Amazon's lease liabilities had been "74,267 + 7,604": the balance sheet's long-term part
+    of March 31 and a maturity schedule's nine months to December 31, which are no total."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "CONDENSED CONSOLIDATED BALANCE SHEETS\n\n"
+        "Long-term lease liabilities — December 31, 2022: 72,968; March 31, 2023: 74,267\n\n"
+        "Lease liabilities mature as follows.\n\n"
+        "Operating lease liabilities — Nine Months Ended December 31, 2023: 7,604\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What were Bell's total lease liabilities as of March 31, 2023?")
+    assert not a.abstained and "computed" not in a.answer, a.answer
+
+
 def _filing_rag(tmp_path, embedder, reader, period: str, ended: str, rows: dict[str, str]):
     """A RAG over one tiny filing "<period> BELL.txt": a row a line, each of the three months
     ended `ended`."""

@@ -1,6 +1,6 @@
 """How well a table row's reading fits a question beyond its label's words
-(rag.answer.row_fit.discounted): a balance asked on a day is a balance, and a note's copy of a
-statement's row gives way to the statement's."""
+(rag.answer.row_fit.discounted): a balance asked on a day is a balance, a note's copy of a
+statement's row gives way to the statement's, and a row is not of what its figure leaves out."""
 
 from __future__ import annotations
 
@@ -51,3 +51,16 @@ def test_a_notes_copy_of_a_statements_row_gives_way_to_the_statements():
     assert out.short_answer.text == "20,450"
     out = _lookup("fact", "How many stock award grants were there in Q1 2023?", {"a.txt": chunks})
     assert out.short_answer.text == "218"
+
+
+def test_a_word_only_in_what_a_figure_leaves_out_does_not_name_its_row():
+    """ "How much did Apple pay in income taxes?" had read "Income before provision for income
+    taxes", the first of two rows sharing every word: that row is an income; the taxes are
+    what it leaves out. Asked with "before", it answers."""
+    rows = (
+        "Income before provision for income taxes — Three Months Ended July 1, 2023: 22,733",
+        "Provision for income taxes — Three Months Ended July 1, 2023: 2,852",
+    )
+    assert _fact("How much did it pay in income taxes in Q3 2023?", *rows) == rows[1].split(" —")[0]
+    before = _fact("What was its income before taxes in Q3 2023?", *rows)
+    assert before == rows[0].split(" —")[0]

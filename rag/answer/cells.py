@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 _DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
 _MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
+_QUARTERS = re.compile(r"\bquarter(?:s|ly)?\b", re.I)
 
 
 def _months(text: str) -> int | None:
@@ -77,8 +78,13 @@ def pick_cell(row: Row, question: str) -> int:
     days = dates(question)
     words = _stems(question)
     # a year asked, no quarter, duration or day in it ("How much did Amazon spend on stock
-    # repurchases in 2022?"): of a filing's columns, the longest of that year
-    whole_year = bool(asked) and not (months or days) and all(q == 0 for _, q in asked)
+    # repurchases in 2022?"): of a filing's columns, the longest of that year ("the 2023
+    # quarters" are quarters)
+    whole_year = (
+        bool(asked)
+        and not (months or days or _QUARTERS.search(question))
+        and all(q == 0 for _, q in asked)
+    )
 
     def wanted(i: int) -> float:
         share = bool(SHARE_LABEL.search(heads[i]))

@@ -307,7 +307,19 @@ def derived(query, passages, snap, passage_of, ts, found: Outcome | None) -> Out
     if pair is None:
         return found
     supports = [cell_of(x) for x in pair]  # the cells of the period asked
+    if not _summable(sides[1], supports):
+        return found
     return Outcome(supports, form="comparison", labels=["", ""], notice=pair[0].notice)
+
+
+def _summable(kind: str, cells: list) -> bool:
+    """Whether two cells make the measure: the two parts of a balance ("sum") are of one day
+    (a lease's "Long-term lease liabilities — March 31, 2023" and the maturities' "Nine Months
+    Ended December 31, 2023" are no total)."""
+    if kind != "sum":
+        return True
+    a, b = (dates(x[0]) for x in cells)
+    return bool(a) and a == b
 
 
 _ONE_FILING = re.compile(rf"(?i)\b(?:{LATEST}|last)\b")
@@ -329,8 +341,8 @@ def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None)
     for doc in docs:
         pair = _pair(sides, doc, snap, passage_of, names, ts)
         p = doc_period(doc)
-        if pair is not None and p:
-            supports += [cell_of(x) for x in pair]
+        if pair is not None and p and _summable(sides[1], cells := [cell_of(x) for x in pair]):
+            supports += cells
             labels += [period_label(p)] * 2
     if len(supports) < 4:
         return found

@@ -36,6 +36,9 @@ _YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
 FLOW_FOR_BALANCE = 0.5
 # A balance asked on a day: "as of July 1, 2023", "at the end of Q2 2023"
 _AS_OF = re.compile(r"(?i)\bas (?:of|at)\b|\bat the end of\b|\bon hand\b")
+# A row of a figure before (or without) another: "Income before provision for income taxes" is
+# an income, and the taxes it names are what it leaves out
+_BEFORE = re.compile(r"(?i)\s(?:before|excluding)\s")
 
 
 def qualifiers(header: str, terms: set[str]) -> set[str]:
@@ -75,6 +78,7 @@ def discounted(scored, question: str, terms: set[str]):
         if instant and durations and all(_months(h) for h, *_ in row.cells):
             return FLOW_FOR_BALANCE
         f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
+        f *= QUALIFIED if _left_out(row.label, question, terms) else 1.0
         f *= QUALIFIED if other != bool(_REMAINDER.search(row.label)) else 1.0
         return f * (QUALIFIED if not cost and _COST_OF.search(row.label) else 1.0)
 
@@ -100,6 +104,16 @@ def discounted(scored, question: str, terms: set[str]):
     out = [(lifted(s, item, st) * factor(r), r) for s, r, item, st in read]
     out.sort(key=lambda x: -x[0])
     return out
+
+
+def _left_out(label: str, question: str, terms: set[str]) -> bool:
+    """Whether a question's word is only in what the row's figure leaves out: "How much did
+    Apple pay in income taxes?" had read "Income before provision for income taxes"."""
+    m = _BEFORE.search(label)
+    if m is None or _BEFORE.search(question):
+        return False
+    kept, left = label_terms(label[: m.start()]), label_terms(label[m.end() :])
+    return any(_term_in(t, left) and not _term_in(t, kept) for t in terms)
 
 
 # The primary statements, by their headings
