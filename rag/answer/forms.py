@@ -106,7 +106,8 @@ RULES = (
         r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(?<!total )(factors|risk factors|risks|"
         r"segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
-        r"contingencies|verticals|steps|lawsuits|suits|cases|claims|sources)|(what|which) ([\w'’]+ ){1,3}elements|"
+        r"contingencies|commitments|verticals|steps|lawsuits|suits|cases|claims|sources|(?<=legal )matters|"
+        r"investigations|disputes)|(what|which) ([\w'’]+ ){1,3}elements|"
         r"(what|which) (are|were) the (\w+ )?(main|key|primary|principal|major) (causes|reasons)|"
         r"split (among|across|between|by) |"
         r"(which|what) (of [\w'’]+ )?([\w'’]+ ){0,2}?(segment|region|categor(y|ie)|product|"
@@ -114,7 +115,7 @@ RULES = (
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
         r"product|business|division|line of business|service)s?\b(?! (?:was|were|is|are|had|has)\b)|"
         # a chat box's "Apple legal proceedings in the Q2 2023 10-Q", no question word before
-        r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(legal proceedings|lawsuits|risk factors|"
+        r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(legal proceedings|legal matters|lawsuits|risk factors|"
         r"acquisitions)\b|breakdown)\b",
     ),
     (
@@ -300,6 +301,14 @@ BREAKDOWN = re.compile(
 )
 
 
+# A sentence whose subject is the one before's ("AWS sales increased 12% in Q3 2023 ... The sales
+# growth primarily reflects increased customer usage"): it is about what that sentence names.
+_GOES_ON = re.compile(
+    r"(?:The|This|These|That|Those|Such)\s+(?:[a-z]+\s+){0,2}?(?:growth|increases?|decreases?|"
+    r"declines?|changes?|improvements?|reductions?|rises?|drops?)\b|(?:This|These|It)\s"
+)
+
+
 def question_terms(question: str) -> set[str]:
     question = BREAKDOWN.sub(" ", question)
     return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING - TELLING
@@ -327,13 +336,18 @@ def score_lines(
 
     items = []
     formal = not _ASKS_FORMALITIES.search(asked or question)
+    before: dict[tuple[str, int], str] = {}  # a sentence going on from the one before: that one
     for p in passages:
+        prev = ""
         for a, b in p.chunk.sentence_spans():
+            text = p.chunk.text[a:b]
+            if prev and _GOES_ON.match(text):
+                before[(p.chunk.chunk_id, a)] = prev
+            prev = text
             # a filing's certifications, signatures and exhibit index say the company's name
             # and the report's, never what the report tells
             if formal and _FORMALITIES.search(f"{section_words(p.chunk)} {heading_at(p.chunk, a)}"):
                 continue
-            text = p.chunk.text[a:b]
             # a heading, a page number or a contents line says nothing on its own, nor does
             # a sentence that only leads into a table ("... were as follows (in millions):")
             # or points elsewhere ("See Note 4 ...")
@@ -361,7 +375,8 @@ def score_lines(
         if row is not None:
             return label_holds(terms, row.label)
         # a sentence under "Liquidity and Capital Resources" is about liquidity
-        return {stem(w) for w in content_tokens(f"{text} {heading_at(p.chunk, a)}")} & terms
+        about = f"{text} {heading_at(p.chunk, a)} {before.get((p.chunk.chunk_id, a), '')}"
+        return {stem(w) for w in content_tokens(about)} & terms
 
     words = [holds(*item) for item in items]
     n = len(items)
