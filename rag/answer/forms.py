@@ -115,8 +115,8 @@ RULES = (
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
         r"product|business|division|line of business|service)s?\b(?! (?:was|were|is|are|had|has)\b)|"
         # a chat box's "Apple legal proceedings in the Q2 2023 10-Q", no question word before
-        r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(legal proceedings|legal matters|lawsuits|risk factors|"
-        r"acquisitions)\b|breakdown)\b",
+        r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(legal (?:proceedings|matters)|lawsuits|"
+        r"risk factors|acquisitions)\b|breakdown)\b",
     ),
     (
         "summary",
