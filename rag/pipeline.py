@@ -17,6 +17,7 @@ from rag.answer.base import Answerer, Model, Outcome
 from rag.answer.causes import CAUSES
 from rag.answer.cite import Attributor, cited_after, cited_first, number_citations
 from rag.answer.comparisons import with_causes
+from rag.answer.fields import period_end
 from rag.answer.forms import classify, explained, lines_text
 from rag.answer.periods import in_document_periods, periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
@@ -477,7 +478,8 @@ class RAG:
         if not s.table_lookup or form not in ("fact", "comparison", "list"):
             return None
         if form == "fact" and asks_when(text):
-            return None  # "When were they paid?": a row holds amounts, not the day
+            # a row holds amounts, not the day ("When were they paid?"); a cover, its period's
+            return period_end(text, passages, self._snap(documents))
         if form in ("fact", "list") and CAUSES.search(text) and not ASKS_SHARE.search(text):
             # "What drove the increase in X?", "What factors affected gross margin?": a row
             # says how much, never why

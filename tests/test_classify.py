@@ -29,6 +29,7 @@ def test_classify_forms():
     # one period set against another, or how a figure changed in one (against a year before)
     assert classify("What were iPhone net sales in Q1 2023 compared to Q1 2022?") == "comparison"
     assert classify("How did Greater China net sales change in Q2 2023?") == "comparison"
+    assert classify("How did cash change during the first nine months of 2023?") == "comparison"
     assert classify("How did the Company change its name in 2019?") == "fact"
     assert classify("How did the war change the city?") == "fact"
     # how people ask for an account or a list in a chat
@@ -95,3 +96,4 @@ def test_a_fact_the_reader_declines_falls_back_when_it_asks_for_a_sentence_or_tw
     assert explained("Any acquisitions by Amazon in 2023?")
     assert explained("What did Apple report about the Epic Games case?")
     assert not explained("What was reported in the Q3 2023 10-Q as net income?")
+    assert explained("What did Amazon record for its investment in Rivian in 2022?")

@@ -86,6 +86,26 @@ def test_a_change_inside_one_document_asked_with_why_adds_the_sentence_saying_wh
     ]
 
 
+def test_how_a_balance_changed_in_a_quarter_reads_its_row_not_its_definition(
+    tmp_path, embedder, reader
+):
+    """ "How did Amazon's inventories change in Q2 2023?" had quoted how inventories are valued:
+    the sentence closest in words states no figure, and no change is told without one."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    row = "Current assets: Inventories — December 31, 2022: 34,405; June 30, 2023: 36,587"
+    (docs / "2023 Q2 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "Inventories, consisting of products available for sale, are valued at the lower of "
+        f"cost and net realizable value.\n\n{row}\n\nBell opened a shop in Harbin.\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How did Bell's inventories change in Q2 2023?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert all(row.find(c.quote) >= 0 for c in a.citations), a.answer
+
+
 def test_a_comparison_of_two_figures_in_one_document_cites_both_rows(bell_rag):
     a = bell_rag.ask("How did Bell's marketing expenses compare to its net sales?")
     assert a.form == "comparison" and not a.abstained

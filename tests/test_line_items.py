@@ -85,7 +85,8 @@ def test_the_definition_read_is_of_the_thing_asked_whole():
         "Total net sales include $3.2 billion of revenue deferred as of the year's start. "
         "Products net sales include amortization of software upgrade rights. "
         "Services net sales also include amortization of services bundled with products. "
-        "Fulfillment costs primarily consist of operating fulfillment centers."
+        "Fulfillment costs primarily consist of operating fulfillment centers. "
+        "The primary components of other income (expense), net are related to equity valuations."
     )
     chunks = {"d": [Chunk("d::0", "d", 0, len(text), text)]}
 
@@ -101,6 +102,10 @@ def test_the_definition_read_is_of_the_thing_asked_whole():
     assert ask("What is included in fulfillment expenses?").startswith("Fulfillment costs")
     assert ask("What were total net sales in Q1?") is None  # asks how much, not what is in it
     assert ask("What does marketing include?") is None  # no definition of it
+    # a sentence naming the parts of a line item, asked with or without its "net"
+    components = "The primary components of other income (expense), net are related to equity"
+    assert ask("What are the key components of other income (expense)?").startswith(components)
+    assert ask("What does other income (expense), net include?").startswith(components)
     # a definition is of the thing asked whole: neither "Harvard Art Museums comprises three
     # museums" nor "Other museums include ..." says what the Fogg Museum of Art covers
     museums = (

@@ -189,3 +189,24 @@ def test_a_company_named_in_a_later_passage_of_the_cover_names_the_document():
     keys = DocumentKeys(chunk, name, texts, cover=texts)  # both passages of page 1
     assert "amazon" in keys.names
     assert keys.ended == {(2023, 9, 30)}
+
+
+def test_when_a_reports_quarter_ended_is_the_day_its_cover_says(tmp_path, embedder, reader):
+    """ "When did Apple's Q3 2023 fiscal quarter end?" had been answered with the fiscal year's
+    end in a note ("September 24, 2022"): the report's own period ended the day its cover says,
+    in the report of the quarter asked."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, day in (("2023 Q2 BELL.txt", "April 1, 2023"), ("2023 Q3 BELL.txt", "July 1, 2023")):
+        (docs / name).write_text(
+            f"FORM 10-Q\n\nFor the quarterly period ended {day}\n\nBell Instruments Inc.\n\n"
+            "The Company's fiscal year ended September 24, 2022. Bell sells scales in Harbin.\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("When did Bell's Q3 2023 fiscal quarter end?")
+    assert a.short_answer.text == "July 1, 2023", a.answer
+    assert (a.citations[0].doc, a.citations[0].quote) == (
+        "2023 Q3 BELL.txt",
+        "For the quarterly period ended July 1, 2023",
+    )

@@ -19,13 +19,9 @@ from rag.text import content_tokens, stem
 def compare(lines: list[Line], question: str, asked: str, fs) -> Outcome:
     """The comparison answered by `lines` (scored, above the floor, deduplicated, best first;
     `fs`: `forms.FormSettings`)."""
-    if FIGURELESS_PENALTY:
-        # a change is told in figures: a line stating none ("The AWS segment consists of ...")
-        # comes after those that do
-        lines = sorted(
-            lines,
-            key=lambda x: -(x.score - (0 if re.search(r"\d", x.text) else FIGURELESS_PENALTY)),
-        )
+    # a change is told in figures: a line stating none ("The AWS segment consists of ...")
+    # comes after those that do
+    lines = sorted(lines, key=lambda x: -_ranked(x))
     # One line per document (its best), documents in period order. When the question names
     # periods that some documents' names carry, only those documents are compared.
     named_periods = set(periods(asked or question))
@@ -51,7 +47,8 @@ def compare(lines: list[Line], question: str, asked: str, fs) -> Outcome:
     if len(docs) == 1:
         own = by_doc[docs[0]]
         row = next((x for x in own if x.row is not None), None)
-        near = row is not None and row.score >= own[0].score - ROW_SERIES_SLACK
+        # near the best line as ranked: a sentence stating no figure tells no change
+        near = row is not None and _ranked(row) >= _ranked(own[0]) - ROW_SERIES_SLACK
         if near and not CAUSES.search(question):
             # one filing's row has the periods a change is read over
             by_doc[docs[0]] = [row, *(x for x in own if x is not row)]
@@ -139,6 +136,13 @@ def _saying_why(own: list[Line], picked: list[Line]) -> list[Line]:
 
 # 10-Q validation, 0.1 / 0.2: citation precision 0.221 -> 0.225 / 0.225, contains 0.648 / 0.634.
 FIGURELESS_PENALTY = 0.1
+
+
+def _ranked(line: Line) -> float:
+    """A line's score as a comparison ranks it: less when it states no figure."""
+    return line.score - (0 if re.search(r"\d", line.text) else FIGURELESS_PENALTY)
+
+
 # A row a comparison across periods says in each of them when its score is at most this below
 # the best line's (a sentence): a series of one row's figures answers "how has X changed".
 ROW_SERIES_SLACK = 0.1

@@ -79,3 +79,38 @@ def _fields(text: str):
                 continue
             column = _words(m["caption"])
             yield row, m, column | label, column
+
+
+# "When did Apple's Q3 2023 fiscal quarter end?": the day the report's own period ended, which
+# its cover says ("For the quarterly period ended July 1, 2023")
+ASKS_PERIOD_END = re.compile(
+    r"(?i)\bwhen (?:did|does|do|was|is|will) [^?]{0,80}\b(?:quarter|period)s? (?:end|close)|"
+    r"\b(?:what|which) (?:date|day) (?:did|does|do|was|is) [^?]{0,80}\b(?:quarter|period)s? "
+    r"(?:end|close)|\b(?:end(?:ing)? date|last day|close) of [^?]{0,80}\b(?:quarter|period)\b"
+)
+_PERIOD_ENDED = re.compile(
+    r"(?i)\bfor the (?:quarterly |fiscal )?(?:period|quarter) ended\s+(?P<day>(?:January|"
+    r"February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+\d{1,2},\s+\d{4})"
+)
+
+
+def period_end(question: str, passages, snap) -> Outcome | None:
+    """The day the period of the report the question points to ended, quoted from the first
+    place the report says it, or None (not asked, or not said)."""
+    from rag.answer.tables import choose_documents
+    from rag.retrieve import Passage
+
+    if snap is None or not passages or not ASKS_PERIOD_END.search(question):
+        return None
+    docs, _ = choose_documents("fact", question, passages, snap)
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    for c in snap.doc_chunks(docs[0]) if docs else []:
+        m = _PERIOD_ENDED.search(c.text)
+        if m:
+            short = ShortAnswer(m["day"], c.doc, c.start + m.start("day"), c.start + m.end("day"))
+            a, b = m.span()
+            return Outcome(
+                [(c.text[a:b], retrieved.get(c.chunk_id) or Passage(0, 0.0, c), a, b, 1.0)], short
+            )
+    return None

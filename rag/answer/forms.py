@@ -68,8 +68,8 @@ RULES = (
         # before, which the period's report prints beside it
         r"how (did|does|do) [^?]{0,80}\b"
         + CHANGED
-        + r"\s+(in|during|for) (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?quarter|"
-        r"fiscal|fy|(19|20)\d\d)|"
+        + r"\s+(in|during|for|over) (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?quarter|"
+        r"fiscal|fy|(19|20)\d\d|(first )?(three|six|nine|twelve) months)|"
         r"(how|in what ways?) (has|have) [^?]{0,60}\b"
         + CHANGED
         + r"|chang\w* (over|across|between)|"
@@ -238,6 +238,8 @@ EXPLAINED = re.compile(
     # what was said on a call: "What did the CFO say about operating margin?"
     r"\b(say|said|comment\w*|remark\w*|talk\w*|discuss\w*|report\w*|state\w*|disclos\w*) "
     r"(about|on|regarding)\b|"
+    # "What did Amazon record for its investment in Rivian?": the gains and losses it tells
+    r"\brecord(ed)? (for|on)\b|"
     r"\band (if so,? )?(what|how|which|why|where)\b(?! else)",
     re.I,
 )

@@ -214,6 +214,11 @@ _DEFINES = re.compile(
     r"(?:primarily )?(?:include|includes|consist of|consists of|are comprised of)\b"
     r"(?P<body>[^.]{0,600})"
 )
+# ... or names its parts: "The primary components of other income (expense), net are ..."
+_COMPONENTS = re.compile(
+    r"\bThe (?:primary |main |principal |key )?components of (?P<of>[^.]{3,80}?) "
+    r"(?:are|were|include)\b(?P<body>[^.]{0,600})"
+)
 
 
 # Words of any line item's definition: "costs incurred", "related expenses".
@@ -362,7 +367,8 @@ def as_printed(question: str, snap, passages) -> tuple[str, str]:
 ASKS_MAKEUP = re.compile(
     r"\bwhat (?:does|do|did) (?P<a>.+?) (?:include|consist of|comprise|cover)\b|"
     r"\bwhat (?:is|are|was|were) (?:included|counted) in (?P<b>[^?]+)|"
-    r"\bwhat (?:goes|go|went) into (?P<c>[^?]+)|\bwhat makes? up (?P<d>[^?]+)",
+    r"\bwhat (?:goes|go|went) into (?P<c>[^?]+)|\bwhat makes? up (?P<d>[^?]+)|"
+    r"\bwhat (?:is|are|were) the (?:\w+ )?(?:components|parts|elements) of (?P<e>[^?]+)",
     re.I,
 )
 
@@ -375,9 +381,16 @@ _MAKEUP = re.compile(
     r"(?:include|includes|consist of|consists of|are comprised of|comprise|comprises)\b"
     r"(?P<body>[^.]{0,600})"
 )
+# ... or names its parts: "The primary components of other income (expense), net are ..."
+_COMPONENTS = re.compile(
+    r"\bThe (?:primary |main |principal |key )?components of (?P<of>[^.]{3,80}?) "
+    r"(?:are|were|include)\b(?P<body>[^.]{0,600})"
+)
 
 
 _COST_WORDS = {stem(w) for w in ("cost", "expense", "charge")}
+# Words a line item's name carries or leaves out alike: "Other income (expense), net"
+_AMOUNT_WORDS = _COST_WORDS | {stem(w) for w in ("net", "total")}
 
 
 def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | None:
@@ -393,7 +406,7 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
 
     # "Amazon's technology and infrastructure cost": the thing, not whose it is
     thing = re.sub(r"\b[\w&.-]+['’]s?(?=\s)", " ", next(g for g in m.groups() if g))
-    asked = words(expand(thing)) - _COST_WORDS
+    asked = words(expand(thing)) - _AMOUNT_WORDS
     if not asked:
         return None
 
@@ -401,14 +414,17 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
         # the whole name: "Harvard Art Museums comprises ..." defines no "Museums"
         lead = re.search(r"(?:\b[A-Z][\w&-]* )+$", text[max(0, d.start() - 80) : d.start()])
         # "sales and marketing expenses" are its "costs": either names the item
-        return words((lead.group() if lead else "") + d.group("label")) - _COST_WORDS
+        if "of" in d.groupdict():
+            return words(d.group("of")) - _AMOUNT_WORDS
+        return words((lead.group() if lead else "") + d.group("label")) - _AMOUNT_WORDS
 
     found = next(
         (
             (c, d)
             for doc in docs
             for c in chunks_of(doc)
-            for d in _MAKEUP.finditer(c.text)
+            for rx in (_MAKEUP, _COMPONENTS)
+            for d in rx.finditer(c.text)
             if named(c.text, d) == asked
         ),
         None,
