@@ -59,6 +59,9 @@ class Passage:
     section: str | None = None
     # a filing's risk factors or forward-looking statements, put after the others (`run`)
     hypothetical: bool = False
+    # holds the rare names (or days) the question gives (`Retriever.with_rare_names`): a list
+    # or summary of "What did Amazon say about the FTC lawsuit?" reads only such passages
+    named: bool = False
 
     def to_dict(self) -> dict:
         c = self.chunk
@@ -187,12 +190,16 @@ RARE_NAME_HITS = 3
 
 def rare_names(query: str, snap) -> list[str]:
     """The question's names (capitalised words after its first) that are not a document's
-    name (those choose documents), of four letters or more."""
+    name (those choose documents), of four letters or more or an acronym ("FTC")."""
     keys = document_keys(snap)
     known = set().union(*(k.names for k in keys.values())) if keys else set()
     # a possessive is its name's ("Amazon's investment": Amazon, which chose the documents)
     said = dict.fromkeys(re.sub(r"['’]s$", "", w) for w in names(query))
-    return [w for w in said if len(w) >= 4 and w.lower() not in known]
+    return [
+        w
+        for w in said
+        if (len(w) >= 4 or w.isalpha() and w.isupper() and len(w) > 1) and w.lower() not in known
+    ]
 
 
 def rare_hits(query: str, snap) -> dict[str, dict]:
@@ -350,8 +357,8 @@ class Retriever:
         if not ids:
             return found
         cos = dict(zip(new, snap.cosines(new, self.embedder.embed_cached([query])), strict=True))
-        first = [p for p in found if p.chunk.chunk_id in ids]
-        first += [Passage(0, float(cos[k]), chunks[k]) for k in new]
+        first = [replace(p, named=True) for p in found if p.chunk.chunk_id in ids]
+        first += [Passage(0, float(cos[k]), chunks[k], named=True) for k in new]
         rest = [p for p in found if p.chunk.chunk_id not in ids]
         return [replace(p, rank=r) for r, p in enumerate((first + rest)[: len(found)], 1)]
 

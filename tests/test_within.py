@@ -199,3 +199,31 @@ def test_a_rare_name_the_reader_declines_is_answered_by_the_sentences_naming_it(
     a = rag.ask(q)
     assert not a.abstained, a.why
     assert "Nordvik Labs" in a.citations[0].quote
+
+
+def test_a_summary_of_a_rare_name_or_acronym_reads_the_passages_naming_it(reports, embedder):
+    """ "What did Amazon say about the FTC lawsuit?" had summarized every lawsuit sentence of
+    the four filings, the FTC's last: an acronym is a rare name too ("Q1" is a period), and a
+    list or summary reads only the passages the retriever found naming the question's rare
+    names (`Passage.named`), when there are any."""
+    from rag.answer.forms import FormSettings, extract
+    from rag.ingest.chunk import Chunk
+    from rag.retrieve import Passage, rare_names
+
+    snap = reports.store.current()
+    assert rare_names("What did Acme say about the FTC lawsuit in Q1 2023?", snap) == ["FTC"]
+    suits = (
+        "Dealers filed a lawsuit against Acme in 2021 seeking damages and costs.",
+        "The FTC filed a similar lawsuit against Acme in September 2023 over its pricing.",
+    )
+    passages = [
+        Passage(i + 1, 0.5, Chunk(f"d::{i}", "d", 100 * i, 100 * i + len(t), t), named=bool(i))
+        for i, t in enumerate(suits)
+    ]
+    q = "What did Acme say about the FTC lawsuit?"
+    out = extract("summary", q, passages, embedder, FormSettings(floor=0.0))
+    assert [x[0] for x in out.supports] == [suits[1]]
+    # with no passage naming them, every passage's sentences are read as before
+    plain = [Passage(p.rank, p.score, p.chunk) for p in passages]
+    out = extract("summary", q, plain, embedder, FormSettings(floor=0.0))
+    assert [x[0] for x in out.supports] == list(suits)

@@ -507,6 +507,8 @@ def extract(
         ]
     if form != "comparison" and CAUSES.search(asked or question):
         lines = _causes_over_rows(lines)
+    if form != "comparison":  # what is said of the rare name asked, from where it is named
+        lines = [x for x in lines if getattr(x.passage, "named", False)] or lines
     # A comparison wants the same sentence from each period; a list says each thing once.
     lines = _dedupe(lines, 1.0 if form == "comparison" else NEAR_DUPLICATE)
     if not lines:
