@@ -544,9 +544,9 @@ class RAG:
         text, result.citations = number_citations(outcome.supports)
         if outcome.form != "fact":
             text = lines_text(outcome.form, outcome.supports, result.citations, outcome.labels)
-            change = cited_change(result.question, outcome, result.citations)
-            if outcome.form in ("comparison", "list") and change:
-                text = f"{text}\n- {change}"
+        change = cited_change(result.question, outcome, result.citations)
+        if outcome.form != "summary" and change:
+            text = f"{text}\n- {change}"
         if outcome.notice:
             result.notice = f"{result.notice} {outcome.notice}".strip()
         if outcome.rival is not None:
@@ -564,7 +564,7 @@ class RAG:
             sentence = display_text(outcome.supports[0][0])
             # The short answer leads when it says much less than the sentence: one that is
             # most of it would repeat the same clause twice.
-            if len(short) <= 0.6 * len(sentence.rstrip(".")):
+            if len(short) <= 0.6 * len(sentence.rstrip(".")) and not change:
                 result.answer = f"{short} — {text}"
         result.origins = self.library.origins(result.citations)
         result.abstained = False

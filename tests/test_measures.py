@@ -344,3 +344,33 @@ def test_a_share_typed_with_a_percent_sign_is_a_share():
         "Services revenue",
         "Acme's revenue",
     )
+
+
+def test_by_how_much_a_figure_moved_is_computed_from_the_two_its_sentence_states(
+    tmp_path, embedder, reader
+):
+    """ "How much did Amazon's shipping costs increase in Q3 2023?" had been answered "$21.8
+    billion", the quarter's costs: the sentence states both quarters' figures, and the change
+    between them is what is asked (of the duration asked, when it states two)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sentence = (
+        "Shipping costs were $19.9 billion and $21.8 billion in Q3 2022 and Q3 2023, and $58.8 "
+        "billion and $62.2 billion for the nine months ended September 30, 2022 and 2023."
+    )
+    (docs / "2023 Q3 BELL.txt").write_text(
+        f"Bell Instruments Inc. quarterly report.\n\n{sentence} Bell opened a shop in Harbin.\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How much did Bell's shipping costs increase in Q3 2023?")
+    assert not a.abstained, a.why
+    assert a.citations[0].quote == sentence
+    assert a.answer.splitlines() == [
+        f"{sentence} [1]",
+        "- Change: from $19.9 billion to $21.8 billion (Q3 2022 and Q3 2023), +$1.9 billion "
+        "(+9.5%), computed from [1]",
+    ]
+    # asked what they were, the quarter's figure leads as before
+    b = rag.ask("What were Bell's shipping costs in Q3 2023?")
+    assert b.answer.startswith("$21.8 billion — "), b.answer

@@ -366,12 +366,66 @@ def _numbers(supports, citations) -> list[int]:
     ]
 
 
+# A sentence stating a figure for each of two periods, in the periods' order: "Shipping costs
+# ... were $19.9 billion and $21.8 billion in Q3 2022 and Q3 2023, and $58.8 billion and $62.2
+# billion for the nine months ended September 30, 2022 and 2023."
+_FIG = r"\$?\(?\d[\d,]*(?:\.\d+)?\)?(?: (?:billion|million|thousand))?"
+_PAIR = re.compile(
+    rf"(?P<a>{_FIG}) and (?P<b>{_FIG}),? (?:in|for|during|as of) "
+    r"(?P<when>[^,;]{2,80}?)(?=,|;|\.(?:\s|$)|$)"
+)
+
+
+def sentence_change(question: str, sentence: str, number: int) -> str | None:
+    """The change between the two figures one sentence states for two periods, for a question
+    asking by how much a figure moved; of the pair of the period asked when it states several.
+
+    >>> sentence_change("How much did shipping costs increase in Q3 2023?", "Shipping costs "
+    ...     "were $19.9 billion and $21.8 billion in Q3 2022 and Q3 2023, and $58.8 billion and "
+    ...     "$62.2 billion for the nine months ended September 30, 2022 and 2023.", 1)
+    'Change: from $19.9 billion to $21.8 billion (Q3 2022 and Q3 2023), +$1.9 billion (+9.5%), computed from [1]'
+    >>> sentence_change("By how much did they grow in the first nine months of 2023?", "They were "
+    ...     "$1.0 billion and $1.5 billion in Q3 2022 and Q3 2023, and $3.0 billion and $4.5 "
+    ...     "billion for the nine months ended September 30, 2022 and 2023.", 2)[:49]
+    'Change: from $3.0 billion to $4.5 billion (the ni'
+    >>> sentence_change("What were shipping costs in Q3 2023?", "They were $1.0 billion and "
+    ...     "$1.5 billion in Q3 2022 and Q3 2023.", 1) is None
+    True
+    """
+    from rag.answer.cells import asked_months
+    from rag.answer.periods import periods
+
+    if not ASKS_CHANGE.search(question):
+        return None
+    asked, months = set(periods(question)), asked_months(question)
+
+    def fits(m: re.Match) -> tuple[bool, bool]:  # the duration asked, then its period
+        when = m["when"]
+        return bool(months) and asked_months(when) == months, bool(asked & set(periods(when)))
+
+    pairs = list(_PAIR.finditer(sentence))
+    if not pairs:
+        return None
+    m = max(pairs, key=fits)  # the first of the best
+    a, b = amounts(m["a"]), amounts(m["b"])
+    if len(a) != 1 or len(b) != 1 or not _alike(a[0], b[0]):
+        return None
+    moved = _moved(a[0], b[0])
+    if moved is None:
+        return None
+    return (
+        f"Change: from {a[0].text} to {b[0].text} ({m['when']}), {moved}, computed from [{number}]"
+    )
+
+
 def cited_change(question: str, outcome, citations) -> str | None:
     """`change_line` (or `share_line`, `derived_line`, `derived_series_line`) over a
     comparison's supports (sentence, passage, start, end, score), its lines' labels, and the
     citations numbering them."""
     kept = len(outcome.supports) - outcome.said_why
     supports, labels = outcome.supports[:kept], list(outcome.labels)[:kept]
+    if outcome.form == "fact":  # "How much did shipping costs increase?": its sentence's pair
+        return sentence_change(question, supports[0][0], _numbers(supports, citations)[0])
     if outcome.form == "list":  # "Which segment had the highest ...?": that is all a list adds
         return extreme_line(question, [x[0] for x in supports], _numbers(supports, citations), [])
     numbers = _numbers(supports, citations)
