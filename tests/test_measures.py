@@ -121,6 +121,10 @@ def test_growth_computes_the_change_from_the_same_quarter_a_year_before(tmp_path
     assert a.answer.splitlines()[-1] == (
         "- Change: from 9,000 to 9,900, +900 (+10.0%), computed from [1] and [2]"
     )
+    # "How much did revenue increase in Q3 2023?" had read the quarter's 9,900: by how much it
+    # moved in a quarter is against the same quarter a year before
+    up = rag.ask("How much did Bell's revenue increase in Q3 2023?")
+    assert up.answer.splitlines()[-1] == a.answer.splitlines()[-1], up.answer
     # the quarter a year before the filing's own is its comparative column; others it lacks
     b = rag.ask("What were Bell's total net sales in Q3 2022?")
     assert b.short_answer.text == "9,000", b.answer
@@ -374,3 +378,12 @@ def test_by_how_much_a_figure_moved_is_computed_from_the_two_its_sentence_states
     # asked what they were, the quarter's figure leads as before
     b = rag.ask("What were Bell's shipping costs in Q3 2023?")
     assert b.answer.startswith("$21.8 billion — "), b.answer
+    # the sentence is found before the reader reads (it had read "absolute dollars" off another
+    # cost's sentence): every word naming the figure, two figures of a period asked
+    from rag.answer.measures import paired
+
+    snap, q = rag.store.current(), "How much did Bell's shipping costs increase in Q3 2023?"
+    passages = rag.retriever.run(q, 3)
+    assert paired(q, passages, snap).supports[0][0] == sentence
+    assert paired(q.replace("shipping", "marketing"), passages, snap) is None
+    assert paired(q.replace("Q3", "Q1"), passages, snap) is None

@@ -370,7 +370,7 @@ def _numbers(supports, citations) -> list[int]:
 # ... were $19.9 billion and $21.8 billion in Q3 2022 and Q3 2023, and $58.8 billion and $62.2
 # billion for the nine months ended September 30, 2022 and 2023."
 _FIG = r"\$?\(?\d[\d,]*(?:\.\d+)?\)?(?: (?:billion|million|thousand))?"
-_PAIR = re.compile(
+PAIR = re.compile(
     rf"(?P<a>{_FIG}) and (?P<b>{_FIG}),? (?:in|for|during|as of) "
     r"(?P<when>[^,;]{2,80}?)(?=,|;|\.(?:\s|$)|$)"
 )
@@ -403,7 +403,7 @@ def sentence_change(question: str, sentence: str, number: int) -> str | None:
         when = m["when"]
         return bool(months) and asked_months(when) == months, bool(asked & set(periods(when)))
 
-    pairs = list(_PAIR.finditer(sentence))
+    pairs = list(PAIR.finditer(sentence))
     if not pairs:
         return None
     m = max(pairs, key=fits)  # the first of the best

@@ -355,10 +355,14 @@ def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None)
 # (`arithmetic.change_line`).
 ASKS_GROWTH = re.compile(
     r"(?i)\b(?:growth|grow|grew|growing)\b|\byear[- ]over[- ]year\b|\b(?:yoy|y/y)\b|"
-    r"\b(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)\b|\bprior[- ]year\b"
+    r"\b(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)\b|\bprior[- ]year\b|"
+    # "How much did fulfillment costs increase in Q1 2023?": against the year before, too
+    r"\b(?:by )?how much (?:did|has|have|does|do) [^?]{0,80}\b(?:increase|decrease|rise|fall|"
+    r"drop|decline|change)\b"
 )
 _GROWTH_WORDS = re.compile(
     r"(?i)\b(?:growth|grow|grew|growing|rate|year[- ]over[- ]year|yoy|y/y|by how much|"
+    r"increase|decrease|rise|fall|drop|decline|"
     r"how much|change|(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)|"
     r"(?:the |its )?prior[- ]year(?: period| quarter)?)\b"
 )
@@ -462,7 +466,37 @@ def computed(form, query, passages, snap, passage_of, ts, found: Outcome | None)
         return found if form != "fact" else growth(query, passages, snap, passage_of, ts, found)
     if form == "fact":
         found = derived(query, passages, snap, passage_of, ts, found)
-        return growth(query, passages, snap, passage_of, ts, found)
+        return growth(query, passages, snap, passage_of, ts, found) or paired(query, passages, snap)
     if form == "comparison":
         return derived_series(query, passages, snap, passage_of, ts, found)
     return found
+
+
+# The passages a fact is read from (the reader's few).
+PAIRED_PASSAGES = 3
+
+
+def paired(query: str, passages, snap) -> Outcome | None:
+    """For a question asking by how much a figure moved, the first sentence of the passages
+    read that states the figure (every word the question names it by) for two periods of the
+    one asked ("Shipping costs ... were $19.3 billion and $20.5 billion in Q2 2022 and Q2
+    2023"), for the answer to compute the change from (`arithmetic.sentence_change`); or None.
+    The reader had read "absolute dollars" off the next passage's sales and marketing costs."""
+    from rag.answer.arithmetic import ASKS_CHANGE, PAIR
+    from rag.answer.tables import _term_in, label_terms
+    from rag.answer.vocabulary import question_terms
+
+    if not ASKS_CHANGE.search(query):
+        return None
+    _, names = choose_documents("fact", query, passages, snap)
+    terms, asked = question_terms(query, names), set(periods(query))
+    for p in passages[:PAIRED_PASSAGES]:
+        text = p.chunk.text
+        for a, b in p.chunk.sentence_spans():
+            sentence = text[a:b]
+            held = label_terms(sentence)
+            if not terms or not all(_term_in(t, held) for t in terms):
+                continue
+            if any(asked <= set(periods(m["when"])) for m in PAIR.finditer(sentence)):
+                return Outcome([(sentence, p, a, b, 1.0)])
+    return None
