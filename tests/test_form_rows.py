@@ -416,3 +416,23 @@ def test_a_division_whose_name_opens_the_report_is_still_the_division_asked(
     a = rag.ask("How did Bell's North America segment do in Q1 2023?")
     assert a.form == "list" and not a.abstained, a.why
     assert _labels(a) == ["North America: Net sales", "North America: Operating income"]
+
+
+def test_a_summary_of_what_is_ahead_says_no_row_of_what_was(tmp_path, embedder, reader):
+    """ "What did Apple say about its gross margin outlook?" had led with the gross margin rows
+    of past quarters: a row prints what was, and an outlook is said in sentences."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    ahead = "The Company believes gross margins will be subject to volatility and pressure."
+    (docs / "2023 Q1 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "Total gross margin — Q1 2023: $1,250; Q1 2022: $1,100\n"
+        "Gross margin percentage — Q1 2023: 41%; Q1 2022: 40%\n\n"
+        f"Gross margin increased due to cost savings. {ahead}\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What did Bell say about its gross margin outlook?")
+    assert not a.abstained, a.why
+    quotes = [c.quote for c in a.citations]
+    assert ahead in quotes and not any("—" in q for q in quotes), quotes

@@ -461,6 +461,9 @@ def as_support(line: Line) -> tuple:
     return (line.text, line.passage, line.start, line.end, round(line.score, 4))
 
 
+# A question after what is ahead ("What did Apple say about its gross margin outlook?")
+_AHEAD = re.compile(r"(?i)\b(?:outlook|guidance|forecast\w*|expect\w*|anticipat\w*)\b")
+
 # Words shared (Jaccard) from which two sentences of a list or summary are one.
 NEAR_DUPLICATE = 0.8
 
@@ -509,6 +512,8 @@ def extract(
         lines = _causes_over_rows(lines)
     if form != "comparison":  # what is said of the rare name asked, from where it is named
         lines = [x for x in lines if getattr(x.passage, "named", False)] or lines
+    if form != "comparison" and _AHEAD.search(asked or question):  # a row prints what was
+        lines = [x for x in lines if x.row is None] or lines
     # A comparison wants the same sentence from each period; a list says each thing once.
     lines = _dedupe(lines, 1.0 if form == "comparison" else NEAR_DUPLICATE)
     if not lines:
