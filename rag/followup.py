@@ -198,6 +198,10 @@ _TOKEN = re.compile(r"[\w’'&.-]*\w")
 _NOT_THING = STOPWORDS | set(
     """else quarter quarters year years month months end ended ending fiscal first second third
     fourth last latest report reports 10-q filing""".split()
+    # how the figure moved is asked of the next thing too ("How much did services revenue
+    # increase?", "And products?": how much products increased)
+    + """increase increased decrease decreased grow grew grown rise rose fall fell drop dropped
+    decline declined change changed""".split()
 )
 # words that ask or point: a follow-up holding one asks something else than a thing
 _ASKS = set(
@@ -264,6 +268,8 @@ def another_thing(
     "Who is Apple's CEO?"
     >>> another_thing("What about operating income?", ["What is Amazon's guidance for Q4 2023?"])
     "What is Amazon's guidance for operating income for Q4 2023?"
+    >>> another_thing("And products?", ["How much did Apple's services revenue grow in Q3 2023?"])
+    "How much did Apple's products grow in Q3 2023?"
     >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["Why?"])
     ('And why?', 'And Mac?')
     """
