@@ -64,3 +64,32 @@ def test_a_word_only_in_what_a_figure_leaves_out_does_not_name_its_row():
     assert _fact("How much did it pay in income taxes in Q3 2023?", *rows) == rows[1].split(" —")[0]
     before = _fact("What was its income before taxes in Q3 2023?", *rows)
     assert before == rows[0].split(" —")[0]
+
+
+def test_a_span_in_a_label_that_holds_what_is_asked_answers_nothing():
+    """ "What does Amazon's other operating expense include?" had been answered "net", a word
+    of the row's label: a label holding every word the question names its measure by repeats
+    what is asked; a label naming more ("Net sales: Greater China") may answer "which"."""
+    from types import SimpleNamespace
+
+    from rag.answer.row_fit import label_only
+
+    text = (
+        "Operating expenses: Other operating expense (income), net — Q1 2023: 223\n"
+        "Net sales: Greater China — Q1 2023: 23,905"
+    )
+
+    def cand(word: str):
+        at = text.index(f" {word}") + 1
+        span = SimpleNamespace(start=at, end=at + len(word))
+        return SimpleNamespace(
+            reread=False,
+            span=span,
+            passage=SimpleNamespace(chunk=Chunk("a::0", "a", 0, len(text), text)),
+        )
+
+    assert label_only("What does Amazon's other operating expense include?", cand("net"))
+    assert not label_only("What does Amazon's other operating expense include?", cand("223"))
+    assert not label_only(
+        "Which segment had net sales of 23,905 in Q1 2023?", cand("Greater China")
+    )

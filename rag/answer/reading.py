@@ -27,7 +27,7 @@ from rag.answer.causes import (
     why_words,
 )
 from rag.answer.reader import Span
-from rag.answer.row_fit import row_for_why, row_of_another_measure
+from rag.answer.row_fit import label_only, row_for_why, row_of_another_measure
 from rag.answer.spans import (
     MEASURE,
     answers,
@@ -575,6 +575,7 @@ class ReadingAnswerer:
             answers(asked or query, cand.span.text)
             and not row_for_why(asked or query, cand)
             and not row_of_another_measure(asked or query, cand)
+            and not label_only(asked or query, cand)
             and not state_for_when(asked or query, cand.passage.chunk.text, cand.span.start)
         )
         if not ok or not typed:

@@ -15,7 +15,7 @@ from rag.answer.causes import asks_why
 from rag.answer.cells import _months, asked_months, pick_cell
 from rag.answer.tables import Row, _term_in, label_terms, parse_row
 from rag.answer.vocabulary import PERIOD_WORDS, question_terms
-from rag.text import content_tokens, stem
+from rag.text import content_tokens, names, stem
 
 # Of a column's header, the words that say when, not what: the rest qualify the figure.
 _WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from".split()}
@@ -164,6 +164,28 @@ def row_of_another_measure(question: str, cand) -> bool:
     label, cells = row
     said = label_terms(" ".join([label, *(h for h, *_ in cells)]))
     return not any(_term_in(t, said) for t in terms)
+
+
+# What a question asks of a thing, not the thing: "What does other operating expense include?"
+_ASKS_OF = {stem(w) for w in "include includes consist comprise cover mean means".split()}
+
+
+def label_only(question: str, cand) -> bool:
+    """Whether the span lies in a table row's label that holds every measure word the question
+    names (its capitalised names aside): it repeats what is asked. "What does Amazon's other
+    operating expense include?" had been answered "net", of "Other operating expense (income),
+    net". (A label naming more, "Net sales: Greater China" for "Which segment ...?", may.)"""
+    if cand.reread:
+        return False
+    line, text = _row_line(cand), cand.passage.chunk.text
+    row = parse_row(line)
+    a = text.rfind("\n", 0, cand.span.start) + 1
+    if row is None or cand.span.end - a > len(row[0]):
+        return False
+    owners = {re.sub(r"['’]s$", "", n).lower() for n in names(question)}
+    terms = question_terms(question, owners) - _ASKS_OF
+    said = label_terms(row[0])
+    return bool(terms) and all(_term_in(t, said) for t in terms)
 
 
 def row_for_why(question: str, cand) -> bool:
