@@ -39,6 +39,10 @@ def test_classify_forms():
     assert classify("What claims have been made against the farm?") == "list"
     assert classify("What legal matters does the Q3 2023 10-Q describe?") == "list"
     assert classify("Amazon legal matters Q3 2023") == "list"
+    assert classify("What critical accounting estimates does Amazon identify?") == "list"
+    # how a thing is done, or what was changed, is told in sentences
+    assert classify("How does Amazon recognize revenue from AWS?") == "summary"
+    assert classify("What changes did Apple make to its repurchase program?") == "summary"
     assert classify("Who told him about the war?") == "fact"
     assert classify("What is the Epic Games lawsuit about?") == "summary"
     # the asking verbs are whole words: "analyzes" is no request to analyse

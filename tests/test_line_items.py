@@ -106,6 +106,8 @@ def test_the_definition_read_is_of_the_thing_asked_whole():
     components = "The primary components of other income (expense), net are related to equity"
     assert ask("What are the key components of other income (expense)?").startswith(components)
     assert ask("What does other income (expense), net include?").startswith(components)
+    # "cost of sales" less its cost words is no "Total net sales" less its amount words
+    assert ask("What are the main components of cost of sales?") is None
     # a definition is of the thing asked whole: neither "Harvard Art Museums comprises three
     # museums" nor "Other museums include ..." says what the Fogg Museum of Art covers
     museums = (

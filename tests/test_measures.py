@@ -221,6 +221,14 @@ def test_a_balance_is_summed_only_from_two_parts_of_one_day(tmp_path, embedder, 
     rag = build_rag(docs, tmp_path, embedder, reader)
     a = rag.ask("What were Bell's total lease liabilities as of March 31, 2023?")
     assert not a.abstained and "computed" not in a.answer, a.answer
+    # nor a balance with a flow of the months ended that day ("Proceeds from issuance of term
+    # debt" and "Term debt" had made a "total term debt")
+    from rag.answer.measures import _summable
+
+    flow = ("Proceeds from issuance of term debt — Nine Months Ended July 1, 2023: 5,228",)
+    balance = ("Non-current liabilities: Term debt — July 1, 2023: 98,071",)
+    current = ("Current liabilities: Term debt — July 1, 2023: 7,216",)
+    assert not _summable("sum", [flow, balance]) and _summable("sum", [current, balance])
 
 
 def _filing_rag(tmp_path, embedder, reader, period: str, ended: str, rows: dict[str, str]):

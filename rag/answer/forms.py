@@ -107,6 +107,7 @@ RULES = (
         r"segments|products|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
         r"contingencies|commitments|verticals|steps|lawsuits|suits|cases|claims|sources|(?<=legal )matters|"
+        r"(?<=accounting )(?:estimates|policies)|"
         r"investigations|disputes)|(what|which) ([\w'’]+ ){1,3}elements|"
         r"(what|which) (are|were) the (\w+ )?(main|key|primary|principal|major) (causes|reasons)|"
         r"split (among|across|between|by) |"
@@ -124,7 +125,8 @@ RULES = (
         r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate|outline|"
         r"detail|elaborate on)|"
         r"(describe|explain) (how|why)|how (do|does|did) [^?]{0,40}\b(describe|characteri[sz]e|explain|"
-        r"discuss|portray)\b|(?<!type of )(?<!kind of )(outlook|guidance)|overview|"
+        r"discuss|portray|recogni[sz]e|account for)\b|"
+        r"what (changes|modifications|amendments) (did|has|have|does|do) [^?]{0,60}\bmake\b|(?<!type of )(?<!kind of )(outlook|guidance)|overview|"
         r"implications?|consequences|what (do|does|did) [^?]{0,60}\b(expect|anticipate|forecast)s? (for|in)\b|"
         r"(^|[,;:] )(please |can you |could you )?(tell (me|us) (more )?about|walk (me|us) through)|"
         r"examine|assess|analy[sz]e|correlat\w* (between|with)|(how (?!many|much|long|far|old|often)|in what ways )[^?]{0,120}\b("
@@ -461,8 +463,14 @@ def as_support(line: Line) -> tuple:
     return (line.text, line.passage, line.start, line.end, round(line.score, 4))
 
 
-# A question after what is ahead ("What did Apple say about its gross margin outlook?")
-_AHEAD = re.compile(r"(?i)\b(?:outlook|guidance|forecast\w*|expect\w*|anticipat\w*)\b")
+# A question a table row never answers: after what is ahead ("What did Apple say about its
+# gross margin outlook?"), how a thing is done ("How does Amazon recognize revenue from
+# AWS?"), what was changed ("What changes did Apple make to its repurchase program?")
+_NO_ROWS = re.compile(
+    r"(?i)\b(?:outlook|guidance|forecast\w*|expect\w*|anticipat\w*)\b|"
+    r"\bhow (?:do|does|did) [^?]{0,60}\b(?:recogni[sz]e|account for)\b|"
+    r"\bwhat (?:changes|modifications|amendments) (?:did|has|have|does|do) [^?]{0,60}\bmake\b"
+)
 
 # Words shared (Jaccard) from which two sentences of a list or summary are one.
 NEAR_DUPLICATE = 0.8
@@ -512,7 +520,7 @@ def extract(
         lines = _causes_over_rows(lines)
     if form != "comparison":  # what is said of the rare name asked, from where it is named
         lines = [x for x in lines if getattr(x.passage, "named", False)] or lines
-    if form != "comparison" and _AHEAD.search(asked or question):  # a row prints what was
+    if form != "comparison" and _NO_ROWS.search(asked or question):  # a row prints what was
         lines = [x for x in lines if x.row is None] or lines
     # A comparison wants the same sentence from each period; a list says each thing once.
     lines = _dedupe(lines, 1.0 if form == "comparison" else NEAR_DUPLICATE)

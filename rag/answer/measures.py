@@ -313,13 +313,19 @@ def derived(query, passages, snap, passage_of, ts, found: Outcome | None) -> Out
 
 
 def _summable(kind: str, cells: list) -> bool:
-    """Whether two cells make the measure: the two parts of a balance ("sum") are of one day
-    (a lease's "Long-term lease liabilities — March 31, 2023" and the maturities' "Nine Months
-    Ended December 31, 2023" are no total)."""
+    """Whether two cells make the measure: the two parts of a balance ("sum") are balances of
+    one day (a lease's "Long-term lease liabilities — March 31, 2023" and the maturities' "Nine
+    Months Ended December 31, 2023" are no total, nor the term debt and the nine months'
+    proceeds from issuing it)."""
     if kind != "sum":
         return True
+    if any(_OVER_MONTHS.search(x[0]) for x in cells):
+        return False  # a flow over months ("Proceeds from issuance of term debt") is no part
     a, b = (dates(x[0]) for x in cells)
     return bool(a) and a == b
+
+
+_OVER_MONTHS = re.compile(r"(?i)\b(?:months|weeks|years?) ended\b")
 
 
 _ONE_FILING = re.compile(rf"(?i)\b(?:{LATEST}|last)\b")

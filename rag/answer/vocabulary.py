@@ -406,7 +406,9 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
 
     # "Amazon's technology and infrastructure cost": the thing, not whose it is
     thing = re.sub(r"\b[\w&.-]+['’]s?(?=\s)", " ", next(g for g in m.groups() if g))
-    asked = words(expand(thing)) - _AMOUNT_WORDS
+    # "net" and "total" are left out only of a parts' sentence ("Total net sales include ..."
+    # is not what "cost of sales" includes, once costs' words are left out)
+    asked = words(expand(thing)) - _COST_WORDS
     if not asked:
         return None
 
@@ -416,7 +418,7 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
         # "sales and marketing expenses" are its "costs": either names the item
         if "of" in d.groupdict():
             return words(d.group("of")) - _AMOUNT_WORDS
-        return words((lead.group() if lead else "") + d.group("label")) - _AMOUNT_WORDS
+        return words((lead.group() if lead else "") + d.group("label")) - _COST_WORDS
 
     found = next(
         (
@@ -425,7 +427,7 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
             for c in chunks_of(doc)
             for rx in (_MAKEUP, _COMPONENTS)
             for d in rx.finditer(c.text)
-            if named(c.text, d) == asked
+            if named(c.text, d) == (asked - _AMOUNT_WORDS if rx is _COMPONENTS else asked)
         ),
         None,
     )
