@@ -79,9 +79,9 @@ def test_a_span_in_a_label_that_holds_what_is_asked_answers_nothing():
         "Net sales: Greater China — Q1 2023: 23,905"
     )
 
-    def cand(word: str):
+    def cand(word: str, text: str = text):
         at = text.index(f" {word}") + 1
-        span = SimpleNamespace(start=at, end=at + len(word))
+        span = SimpleNamespace(start=at, end=at + len(word), text=word)
         return SimpleNamespace(
             reread=False,
             span=span,
@@ -93,3 +93,6 @@ def test_a_span_in_a_label_that_holds_what_is_asked_answers_nothing():
     assert not label_only(
         "Which segment had net sales of 23,905 in Q1 2023?", cand("Greater China")
     )
+    # a figure the label states may be what is asked ("What is the par value of ...?")
+    par = "Common stock, $0.00001 par value: 50,400,000 shares authorized — April 1, 2023: 69,568"
+    assert not label_only("What is the par value of Apple's common stock?", cand("$0.00001", par))

@@ -175,8 +175,8 @@ def label_only(question: str, cand) -> bool:
     names (its capitalised names aside): it repeats what is asked. "What does Amazon's other
     operating expense include?" had been answered "net", of "Other operating expense (income),
     net". (A label naming more, "Net sales: Greater China" for "Which segment ...?", may.)"""
-    if cand.reread:
-        return False
+    if cand.reread or any(ch.isdigit() for ch in cand.span.text):
+        return False  # a figure a label states ("$0.00001 par value") may be what is asked
     line, text = _row_line(cand), cand.passage.chunk.text
     row = parse_row(line)
     a = text.rfind("\n", 0, cand.span.start) + 1
