@@ -2,7 +2,8 @@
 "State or other jurisdiction of incorporation or organization: Delaware" answers "In which
 state is Amazon incorporated?" with "Delaware" (`rag.ingest.pdf_fields` writes such lines). The
 reader reads a field's line poorly: its caption is not a sentence, and the covers' passages
-are seldom among the few it reads."""
+are seldom among the few it reads. When the report's quarter ended is its cover's day too
+(`period_end`)."""
 
 from __future__ import annotations
 
