@@ -10,6 +10,7 @@ import pytest
 from rag.answer.forms import classify
 from rag.answer.reading import ReaderGenerator
 from tests.conftest import build_rag, rag_over
+from tests.test_forms import one_document
 from tests.test_tables import _labels
 
 RD = "Research and development expenses — Q1 2023: $7,709; Q1 2022: $6,306"
@@ -59,14 +60,9 @@ def test_a_change_inside_one_document_asked_with_why_adds_the_sentence_saying_wh
 ):
     """One filing's two columns of a row are one period's lines: the sentence saying why the
     figure moved follows them, and the change is still computed from the two cells alone."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
     why = "The increase in research and development expenses was primarily due to headcount."
-    (docs / "bell.txt").write_text(
-        f"{STATEMENT}\nMarketing expenses were flat. {why} Bell opened a shop in Harbin.\n",
-        encoding="utf-8",
-    )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    text = f"{STATEMENT}\nMarketing expenses were flat. {why} Bell opened a shop in Harbin.\n"
+    rag = one_document(tmp_path, "bell.txt", text, embedder, reader)
     for q in (
         "What explains the change in research and development in Q1 2023 compared with Q1 2022?",
         "How did research and development change from Q1 2022 to Q1 2023, and what explanation "
@@ -91,16 +87,13 @@ def test_how_a_balance_changed_in_a_quarter_reads_its_row_not_its_definition(
 ):
     """ "How did Amazon's inventories change in Q2 2023?" had quoted how inventories are valued:
     the sentence closest in words states no figure, and no change is told without one."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
     row = "Current assets: Inventories — December 31, 2022: 34,405; June 30, 2023: 36,587"
-    (docs / "2023 Q2 BELL.txt").write_text(
+    text = (
         "Bell Instruments Inc. quarterly report.\n\n"
         "Inventories, consisting of products available for sale, are valued at the lower of "
-        f"cost and net realizable value.\n\n{row}\n\nBell opened a shop in Harbin.\n",
-        encoding="utf-8",
+        f"cost and net realizable value.\n\n{row}\n\nBell opened a shop in Harbin.\n"
     )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = one_document(tmp_path, "2023 Q2 BELL.txt", text, embedder, reader)
     a = rag.ask("How did Bell's inventories change in Q2 2023?")
     assert a.form == "comparison" and not a.abstained, a.why
     assert all(row.find(c.quote) >= 0 for c in a.citations), a.answer
@@ -421,17 +414,14 @@ def test_a_division_whose_name_opens_the_report_is_still_the_division_asked(
 def test_a_summary_of_what_is_ahead_says_no_row_of_what_was(tmp_path, embedder, reader):
     """ "What did Apple say about its gross margin outlook?" had led with the gross margin rows
     of past quarters: a row prints what was, and an outlook is said in sentences."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
     ahead = "The Company believes gross margins will be subject to volatility and pressure."
-    (docs / "2023 Q1 BELL.txt").write_text(
+    text = (
         "Bell Instruments Inc. quarterly report.\n\n"
         "Total gross margin — Q1 2023: $1,250; Q1 2022: $1,100\n"
         "Gross margin percentage — Q1 2023: 41%; Q1 2022: 40%\n\n"
-        f"Gross margin increased due to cost savings. {ahead}\n",
-        encoding="utf-8",
+        f"Gross margin increased due to cost savings. {ahead}\n"
     )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = one_document(tmp_path, "2023 Q1 BELL.txt", text, embedder, reader)
     a = rag.ask("What did Bell say about its gross margin outlook?")
     assert not a.abstained, a.why
     quotes = [c.quote for c in a.citations]
