@@ -7,6 +7,7 @@ import pytest
 
 from rag.answer.reading import ReaderGenerator
 from tests.conftest import build_rag
+from tests.test_forms import one_document
 from tests.test_tables import _labels
 
 
@@ -208,17 +209,14 @@ def test_a_total_the_balance_sheet_splits_is_the_sum_of_its_two_rows(tmp_path, e
 def test_a_balance_is_summed_only_from_two_parts_of_one_day(tmp_path, embedder, reader):
     """Amazon's lease liabilities had been "74,267 + 7,604": the balance sheet's long-term part
     of March 31 and a maturity schedule's nine months to December 31, which are no total."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "2023 Q1 BELL.txt").write_text(
+    text = (
         "Bell Instruments Inc. quarterly report.\n\n"
         "CONDENSED CONSOLIDATED BALANCE SHEETS\n\n"
         "Long-term lease liabilities — December 31, 2022: 72,968; March 31, 2023: 74,267\n\n"
         "Lease liabilities mature as follows.\n\n"
-        "Operating lease liabilities — Nine Months Ended December 31, 2023: 7,604\n",
-        encoding="utf-8",
+        "Operating lease liabilities — Nine Months Ended December 31, 2023: 7,604\n"
     )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    rag = one_document(tmp_path, "2023 Q1 BELL.txt", text, embedder, reader)
     a = rag.ask("What were Bell's total lease liabilities as of March 31, 2023?")
     assert not a.abstained and "computed" not in a.answer, a.answer
     # nor a balance with a flow of the months ended that day ("Proceeds from issuance of term
@@ -364,17 +362,12 @@ def test_by_how_much_a_figure_moved_is_computed_from_the_two_its_sentence_states
     """ "How much did Amazon's shipping costs increase in Q3 2023?" had been answered "$21.8
     billion", the quarter's costs: the sentence states both quarters' figures, and the change
     between them is what is asked (of the duration asked, when it states two)."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
     sentence = (
         "Shipping costs were $19.9 billion and $21.8 billion in Q3 2022 and Q3 2023, and $58.8 "
         "billion and $62.2 billion for the nine months ended September 30, 2022 and 2023."
     )
-    (docs / "2023 Q3 BELL.txt").write_text(
-        f"Bell Instruments Inc. quarterly report.\n\n{sentence} Bell opened a shop in Harbin.\n",
-        encoding="utf-8",
-    )
-    rag = build_rag(docs, tmp_path, embedder, reader)
+    text = f"Bell Instruments Inc. quarterly report.\n\n{sentence} Bell opened a shop in Harbin.\n"
+    rag = one_document(tmp_path, "2023 Q3 BELL.txt", text, embedder, reader)
     a = rag.ask("How much did Bell's shipping costs increase in Q3 2023?")
     assert not a.abstained, a.why
     assert a.citations[0].quote == sentence

@@ -519,7 +519,7 @@ def extract(
     if form != "comparison" and CAUSES.search(asked or question):
         lines = _causes_over_rows(lines)
     if form != "comparison":  # what is said of the rare name asked, from where it is named
-        lines = [x for x in lines if getattr(x.passage, "named", False)] or lines
+        lines = [x for x in lines if x.passage.named] or lines
     if form != "comparison" and _NO_ROWS.search(asked or question):  # a row prints what was
         lines = [x for x in lines if x.row is None] or lines
     # A comparison wants the same sentence from each period; a list says each thing once.
