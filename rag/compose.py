@@ -14,7 +14,7 @@ def between_owners(rag, text, asked, notice, t0, top_k, documents) -> Answer | N
     for any other question."""
     from rag.answer.owners import owners_of
 
-    found = owners_of(text, rag._snap(documents))
+    found = owners_of(text, rag.scope.snap(documents))
     if found is None:
         return None
     return side_by_side(rag, *found, asked, notice, t0, top_k, documents)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from rag.answer import abstain
-from rag.answer.abstain import absent_names, reader_refusing, reason, unmentioned_in
+from rag.answer.abstain import reader_refusing, reason
 from rag.answer.arithmetic import ASKS_SHARE, cited_change
 from rag.answer.base import Answerer, Model, Outcome
 from rag.answer.causes import CAUSES
@@ -29,12 +29,8 @@ from rag.context import document_keys
 from rag.ingest.formats import Extracted
 from rag.steering import (
     ahead_quarters,
-    dated,
-    period_documents,
     speaks_ahead,
-    steer,
     telling_names,
-    within_query,
 )
 from rag.store import open_store
 from rag.store.base import Store, UpdateReport
@@ -47,6 +43,7 @@ from .library import Library
 from .questions import clean_history, clean_question, known_names, spell_out, with_known_names
 from .result import Answer
 from .retrieve import Passage, Retriever, names_held
+from .scope import Scope
 from .settings import Settings
 from .text import display_text
 
@@ -100,6 +97,7 @@ class RAG:
             self.embedder, self.settings.min_support_lexical, self.settings.min_support_semantic
         )
         self.library = Library(self.settings, self.store)
+        self.scope = Scope(self.store)
         self.generator_failures: list[str] = []
         self._generator = generator
         self._generator_lock = threading.Lock()
@@ -272,7 +270,7 @@ class RAG:
         resolved = resolve(text, history, known)
         # a name no document mentions ("And Tesla?" after Apple's net income) is not made one of
         # the previous question's words: asked as typed, it is refused for it
-        text = text if resolved != text and self._unmentioned(resolved) else resolved
+        text = text if resolved != text and self.scope.unmentioned(resolved) else resolved
         asked = text
         # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
         text = in_document_periods(text, keys) if current is not None else text
@@ -306,7 +304,7 @@ class RAG:
             query, passages = spelled, self.retriever.run(spelled, k, documents)
         # what the documents print otherwise ("headquartered": "principal executive offices";
         # "R&D": a line item said to include it) is asked in their words
-        snap = self._snap(documents)
+        snap = self.scope.snap(documents)
         aliased, read_as = as_printed(query, snap, passages)
         if aliased != query:
             text = as_printed(text, snap, passages)[0]
@@ -326,13 +324,13 @@ class RAG:
             yield self._abstain(result, t0, "no_documents")
             return
         text = spell_out(text, [p.chunk.text for p in passages])
-        later = abstain.unreported_periods(text, self._snap(documents), passages)
+        later = abstain.unreported_periods(text, self.scope.snap(documents), passages)
         if later:
             yield self._abstain(result, t0, "unreported_period", later)
             return
         # A table row, a list, a summary or a comparison is never read by the reader, whose
         # verifier weighs the question's names: a name none of them comes near stops them.
-        absent = self._absent(text, passages, documents) if formed else []
+        absent = self.scope.absent(text, passages, documents) if formed else []
         if absent:
             yield self._abstain(result, t0, "missing_names", " or ".join(absent))
             return
@@ -349,9 +347,9 @@ class RAG:
             else self._from_tables(form if formed else "fact", query, text, passages, documents)
         )
         absent = (
-            self._absent(text, passages, documents)
+            self.scope.absent(text, passages, documents)
             if table is not None
-            else reader_refusing(text, self._unmentioned(text, documents, query), passages)
+            else reader_refusing(text, self.scope.unmentioned(text, documents, query), passages)
         )
         if absent:
             yield self._abstain(result, t0, "missing_names", " or ".join(absent))
@@ -360,14 +358,14 @@ class RAG:
             if table.form == "comparison" and formed and CAUSES.search(text):
                 # the rows say how much; each period's sentence saying why follows its figures
                 more = self._per_period(query, passages, documents)
-                q = self._without_steering(query)
+                q = self.scope.without_steering(query)
                 why = answerer.answer_form("comparison", q, more, self.embedder, text)
                 table = with_causes(table, why)
             result.passages = cited_first(result.passages, table)
             result.form = table.form
             yield self._answer(result, table, t0)
             return
-        snap, lay, most = self._snap(documents), self.library.layout, s.form_max_items
+        snap, lay, most = self.scope.snap(documents), self.library.layout, s.form_max_items
         # what moved a figure is said in sentences, not listed under the figure's heading
         sectioned = s.section_lists and not (formed and CAUSES.search(text))
         listed = section_list(text, query, snap, lay, passages, most) if sectioned else None
@@ -381,7 +379,7 @@ class RAG:
                 passages = result.passages = self._per_period(query, passages, documents)
             rows = [] if ahead else self._form_rows(form, query, passages, documents)
             outcome = answerer.answer_form(
-                form, self._without_steering(query), passages, self.embedder, text, rows=rows
+                form, self.scope.without_steering(query), passages, self.embedder, text, rows=rows
             )
             if rows and not outcome.reason:
                 result.passages = cited_after(result.passages, outcome)
@@ -414,9 +412,9 @@ class RAG:
             explained(question) or names_held(query, passages, self.store.current())
         ):
             return None
-        if mode == "dated" and not self._among_dated(query, passages):
+        if mode == "dated" and not self.scope.among_dated(query, passages):
             return None
-        if self._unmentioned(question, documents, query):
+        if self.scope.unmentioned(question, documents, query):
             return None  # the names rule refuses it, with its own reason
         # why a figure moved: the figure's rows lead the reader's few passages, and the
         # sentence saying why is further down those retrieved (of the same documents)
@@ -425,51 +423,9 @@ class RAG:
             docs = {p.chunk.doc for p in passages}
             read = [p for p in result.passages if p.chunk.doc in docs]
         outcome = answerer.answer_form(
-            "summary", self._without_steering(query), read, self.embedder, question
+            "summary", self.scope.without_steering(query), read, self.embedder, question
         )
         return None if outcome.reason else outcome
-
-    def _without_steering(self, query: str) -> str:
-        """The question without the words that chose its documents (`steering.within_query`:
-        periods, the names the documents are known by, "10-Q", "report"): every sentence of
-        those documents shares them, so a sentence sharing only them ("I, Timothy D. Cook,
-        certify ...", "... include the accounts of Apple Inc.") must not count as support."""
-        snap = self.store.current()
-        # Only among look-alike dated documents (the named ones, or all when the name is every
-        # document's: one company's filings); among articles a name is often what is asked.
-        if snap is None or not self._among_dated(query):
-            return query
-        return within_query(query, document_keys(snap))
-
-    def _among_dated(self, query: str, passages=()) -> bool:
-        """Whether the documents `query` is steered to (else those of the first `passages`, or
-        all) are look-alike reports known by a period (`steering.dated`)."""
-        snap = self.store.current()
-        if snap is None:
-            return False
-        snap, docs = steer(snap, query, "prefer")
-        docs = docs or period_documents(query, document_keys(snap))  # a comparison's
-        return dated(snap, docs or [p.chunk.doc for p in passages[:3]] or list(snap.documents))
-
-    def _unmentioned(self, question: str, documents=None, query: str = "") -> list[str]:
-        """The names of `question` no searched document mentions (`abstain.unmentioned_in`)."""
-        snap = self._snap(documents)
-        return [] if snap is None else unmentioned_in(snap, question, query)
-
-    def _absent(self, question: str, passages, documents) -> list[str]:
-        """The names of `question` that no searched document holds, nor anything like them in
-        the passages (`absent_names`): "NVIDIA" over Microsoft's filing, whose rows and
-        sentences are another company's. (An all-caps word is often a role or a measure, "CEO":
-        never one of them.) Not applied to the reader's own answers: on the SQuAD test
-        articles it refused 4 answerable questions there ("What Columbia President went to
-        Harvard?") for 2 unanswerable ones."""
-        missing = [w for w in self._unmentioned(question, documents) if not w.isupper()]
-        return absent_names(missing, [p.chunk.text for p in passages]) if missing else []
-
-    def _snap(self, documents):
-        """The live snapshot, searching only `documents` when given."""
-        snap = self.store.current()
-        return snap.restricted(documents) if snap is not None and documents else snap
 
     def _from_tables(self, form: str, query: str, text: str, passages, documents):
         """A fact, comparison or a list by a division answered from table rows
@@ -479,14 +435,14 @@ class RAG:
             return None
         if form == "fact" and asks_when(text):
             # a row holds amounts, not the day ("When were they paid?"); a cover, its period's
-            return period_end(text, passages, self._snap(documents))
+            return period_end(text, passages, self.scope.snap(documents))
         if form in ("fact", "list") and CAUSES.search(text) and not ASKS_SHARE.search(text):
             # "What drove the increase in X?", "What factors affected gross margin?": a row
             # says how much, never why
             return None
         from rag.answer.tables import TableSettings, answer_from_tables
 
-        snap = self._snap(documents)
+        snap = self.scope.snap(documents)
         ts = TableSettings(s.table_min_score)
         return answer_from_tables(form, query, text, passages, snap, ts)
 
@@ -501,7 +457,7 @@ class RAG:
             return []
         from rag.answer.row_lists import form_rows
 
-        snap = self._snap(documents)
+        snap = self.scope.snap(documents)
         # a summary of why a figure moved says the figure once, then the sentences saying why
         most = 1 if form == "summary" and CAUSES.search(query) else s.form_row_most
         return form_rows(form, query, passages, snap, s.form_row_min_score, most)
@@ -532,7 +488,7 @@ class RAG:
         if outcome.reason in ("not_confident", "form_unsupported"):
             # "Who is the CEO of Snowflake?" on documents that never name Snowflake: say so,
             # with the user's own words of this question only
-            missing = self._unmentioned(result.question, documents, result.query)
+            missing = self.scope.unmentioned(result.question, documents, result.query)
             if missing:
                 return self._abstain(result, t0, "missing_names", " or ".join(missing))
         if outcome.reason:

@@ -106,5 +106,8 @@ def test_a_period_named_only_by_the_file_name_is_mentioned(tmp_path, embedder, r
     """ "Q3" is in "Orchard report Q3 2023.txt", not in its text, and BM25 indexes the text only:
     a refusal must not say "The documents never mention Q3." when asked about Q3 2023."""
     rag = _rag(tmp_path, embedder, reader)
-    assert rag._unmentioned("Did Orchard Company sell crates of pears in its Q3 2023 report?") == []
-    assert rag._unmentioned("Did Snowflake sell crates in Q3?") == ["Snowflake"]
+    assert (
+        rag.scope.unmentioned("Did Orchard Company sell crates of pears in its Q3 2023 report?")
+        == []
+    )
+    assert rag.scope.unmentioned("Did Snowflake sell crates in Q3?") == ["Snowflake"]

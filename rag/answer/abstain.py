@@ -304,7 +304,7 @@ def absent_owners(question: str, missing: list[str], passages) -> list[str]:
     """Of the names no searched document mentions (`missing`), the one whose something is
     asked ("What is Tesla's revenue?"), when nothing like it is in the passages either
     (`absent_names`): the reader had read Apple's revenue for it. Any unmentioned name refused
-    4 answerable SQuAD test questions (`RAG._absent`); an owner's name reaches only the 2
+    4 answerable SQuAD test questions (`Scope.absent`); an owner's name reaches only the 2
     SQuAD dev questions after "Lorenzo's Law", both unanswerable.
 
     >>> absent_owners("What is Tesla's revenue?", ["Tesla"], ["Apple's total net sales"])
