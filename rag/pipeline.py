@@ -334,6 +334,10 @@ class RAG:
         if absent:
             yield self._abstain(result, t0, "missing_names", " or ".join(absent))
             return
+        code, unheld = self.scope.unheld(text, documents) if formed else ("", "")
+        if code:
+            yield self._abstain(result, t0, code, unheld)
+            return
         if not formed:
             passages = passages[:read_k]
         # A quarter looked ahead to ("guidance for operating income in Q4 2023") is said in the
@@ -414,8 +418,11 @@ class RAG:
             return None
         if mode == "dated" and not self.scope.among_dated(query, passages):
             return None
-        if self.scope.unmentioned(question, documents, query):
-            return None  # the names rule refuses it, with its own reason
+        if (
+            self.scope.unmentioned(question, documents, query)
+            or self.scope.unheld(question, documents)[0]
+        ):
+            return None  # the names rules refuse it, with their own reason
         # why a figure moved: the figure's rows lead the reader's few passages, and the
         # sentence saying why is further down those retrieved (of the same documents)
         read = passages
@@ -491,6 +498,9 @@ class RAG:
             missing = self.scope.unmentioned(result.question, documents, result.query)
             if missing:
                 return self._abstain(result, t0, "missing_names", " or ".join(missing))
+            code, unheld = self.scope.unheld(result.question, documents)
+            if code:
+                return self._abstain(result, t0, code, unheld)
         if outcome.reason:
             if outcome.reason == "not_confident" and outcome.supports:
                 hinted = outcome.supports[0][1]

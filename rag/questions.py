@@ -4,6 +4,7 @@ questions refused, long ones shortened (and said so), the history capped."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .errors import BadQuestion
 from .text import STOPWORDS
@@ -141,6 +142,7 @@ def in_their_words(question: str, texts) -> str:
     >>> in_their_words("When did Bell complete the acquisition of Ames?", ["Bell acquired Ames."])
     'When did Bell acquire Ames?'
     """
+    question = as_acronyms(question, texts)
     for asked, printed, present, absent in _PRINTED_AS:
         if (
             asked.search(question)
@@ -149,6 +151,55 @@ def in_their_words(question: str, texts) -> str:
         ):
             question = asked.sub(printed, question, count=1)
     return question
+
+
+# A capitalised name of two to five words, with its joining words ("Tax Cuts and Jobs Act").
+_SPELLED = re.compile(rf"\b[A-Z][\w-]*(?:{_JOINING}\s+[A-Z][\w-]*)+")
+
+
+def as_acronyms(question: str, texts) -> str:
+    """The question with a name it spells out written as the acronym the passages `texts`
+    print instead, when they print the acronym more often than the name: "Amazon Web
+    Services" over filings whose rows and discussion say "AWS" (and the name only in a
+    subsidiary's legal name) had been read as Amazon's North America rows.
+
+    >>> texts = ["AWS: Operating income — 6,976", "AWS sales increased 12%", "AWS segment",
+    ...     "a complaint against Amazon Web Services, Inc."]
+    >>> as_acronyms("What was Amazon's operating income for Amazon Web Services?", texts)
+    "What was Amazon's operating income for AWS?"
+    >>> as_acronyms("What Was The Operating Income For Amazon Web Services In Q3?", texts)
+    'What Was The Operating Income For AWS In Q3?'
+    >>> as_acronyms("What did the Federal Trade Commission file?", texts)
+    'What did the Federal Trade Commission file?'
+    """
+    runs = list(_SPELLED.finditer(question))
+    if not runs:
+        return question
+    text = "\n".join(texts)
+    printed = Counter(re.findall(r"\b[A-Z]{3,5}\b", text))
+    out, last = [], 0
+    for run in runs:
+        words = list(re.finditer(r"[A-Za-z][\w-]*", run.group()))
+        capital = [w for w in words if w.group()[0].isupper()]
+        found = None
+        # the longest window of capitalised words whose initials the passages print
+        for size in range(min(5, len(capital)), 1, -1):
+            for i in range(len(capital) - size + 1):
+                window = capital[i : i + size]
+                acronym = "".join(w.group()[0] for w in window)
+                if len(acronym) < 3:
+                    continue
+                spelled = run.group()[window[0].start() : window[-1].end()]
+                said = printed.get(acronym, 0)
+                if said >= 3 and said > len(re.findall(re.escape(spelled), text, re.I)):
+                    found = (run.start() + window[0].start(), run.start() + window[-1].end())
+                    break
+            if found:
+                break
+        if found:
+            out.append(question[last : found[0]] + acronym)
+            last = found[1]
+    return "".join(out) + question[last:]
 
 
 def without_glosses(question: str) -> str:

@@ -210,6 +210,37 @@ def rare_hits(query: str, snap) -> dict[str, dict]:
         hits = dict(snap.lexical(name, RARE_NAME_HITS + 1))
         if len(hits) <= RARE_NAME_HITS:
             out[name] = hits
+    out.update(rare_phrases(query, snap))
+    return out
+
+
+# A name of several words is rare when each document holding it holds it in at most this many
+# passages: a law or a matter each quarter's filing names once ("the Digital Markets Act"),
+# not a measure that every table and discussion repeats ("Total Net Sales").
+RARE_PHRASE_PER_DOCUMENT = 2
+
+
+def rare_phrases(query: str, snap) -> dict[str, dict]:
+    """The question's names of several words (`abstain.name_runs`: "Digital Markets Act", each
+    word common on its own) that few passages of each document holding them hold, with those
+    passages' keys and BM25 scores."""
+    from rag.answer.abstain import name_runs
+
+    out = {}
+    keys = document_keys(snap)
+    for run in name_runs(query, frozenset().union(*(k.names for k in keys.values()))):
+        phrase = " ".join(run)
+        pool = snap.lexical(phrase, 16 * RARE_NAME_HITS)
+        hits = {
+            k: v for k, v in pool if phrase.lower() in " ".join(snap.chunk(k).text.lower().split())
+        }
+        per_doc: dict[str, int] = {}
+        for k in hits:
+            doc = snap.chunk(k).doc
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+        # every passage of the pool holding it: there may be more than the pool holds
+        if hits and len(hits) < len(pool) and max(per_doc.values()) <= RARE_PHRASE_PER_DOCUMENT:
+            out[phrase] = hits
     return out
 
 

@@ -3,7 +3,7 @@ those are look-alike dated reports, and the question's names none of them mentio
 
 from __future__ import annotations
 
-from rag.answer.abstain import absent_names, unmentioned_in
+from rag.answer.abstain import absent_names, name_runs, unheld_runs, unmentioned_in
 from rag.context import document_keys
 from rag.steering import dated, period_documents, steer, within_query
 from rag.store.base import Store
@@ -57,3 +57,38 @@ class Scope:
         """The live snapshot, searching only `documents` when given."""
         snap = self.store.current()
         return snap.restricted(documents) if snap is not None and documents else snap
+
+    def unheld(self, question: str, documents=None) -> tuple[str, str]:
+        """(reason code, detail) when a name of several words the question asks about
+        (`abstain.name_runs`) is in none of the documents it is about (those its names and
+        periods steer to, else all searched): "What did Apple say about the Digital Markets
+        Act?" had summarized a Services sentence of Apple's, when only Microsoft's filings
+        name the Act. Else ("", "")."""
+        snap = self.snap(documents)
+        if snap is None or not snap.documents:
+            return "", ""
+        # the names that choose documents ("Apple") are not what is asked about
+        known = frozenset().union(*(k.names for k in document_keys(snap).values()))
+        runs = name_runs(question, known)
+        if not runs:
+            return "", ""
+        _, steered = steer(snap, question, "prefer")
+        docs = sorted(steered or snap.documents)
+        text = " ".join(_lowered(snap, d) for d in docs)
+        unheld = unheld_runs(runs, text)
+        if not unheld:
+            return "", ""
+        if not steered:
+            return "missing_names", " or ".join(unheld)
+        more = f" and {len(docs) - 2} more" if len(docs) > 3 else ""
+        shown = ", ".join(docs[:2] if more else docs) + more
+        return "missing_names_in", f"{' or '.join(unheld)} ({shown})"
+
+
+def _lowered(snap, doc: str) -> str:
+    """A document's passages lower-cased, their spaces collapsed; kept with the snapshot
+    (a new one comes with every change of the documents)."""
+    cache = snap.__dict__.setdefault("_lowered", {})
+    if doc not in cache:
+        cache[doc] = " ".join(" ".join(c.text.lower().split()) for c in snap.doc_chunks(doc))
+    return cache[doc]

@@ -443,6 +443,26 @@ def test_a_comparison_reads_the_row_saying_the_questions_words_in_order():
     assert out.labels == ["Q2 2023", "Q3 2023"]
 
 
+def test_a_comparison_over_a_year_reads_each_filings_quarter_not_its_year_to_date():
+    """ "How did AWS net sales change over 2023?" read the 2023 filings' year to date (three,
+    six and nine months) and computed +211.7% from Q1's three months to Q3's nine."""
+    q1 = _chunk("AWS: Net sales — Three Months Ended March 31, 2023: $21,354", "2023 Q1 AMZN.txt")
+    q3 = _chunk(
+        "AWS: Net sales — Three Months Ended September 30, 2023: $23,059; Nine Months Ended "
+        "September 30, 2023: $66,553",
+        "2023 Q3 AMZN.txt",
+    )
+    chunks = {"2023 Q1 AMZN.txt": [q1], "2023 Q3 AMZN.txt": [q3]}
+    out = _lookup("comparison", "How did AWS net sales change over 2023?", chunks)
+    assert [s[0].split(" — ", 1)[1] for s in out.supports] == [
+        "Three Months Ended March 31, 2023: $21,354",
+        "Three Months Ended September 30, 2023: $23,059",
+    ]
+    # the year to date, asked, is still read
+    out = _lookup("comparison", "How did AWS net sales change year to date in 2023?", chunks)
+    assert out.supports[-1][0].endswith("Nine Months Ended September 30, 2023: $66,553")
+
+
 def test_a_comparison_reads_the_same_item_from_another_table_where_a_filing_lacks_the_row():
     """Apple's inventories over four filings showed three: "Total inventories" (a note of the
     2023 filings) is "Current assets: Inventories" in the 2022 filing, which has no such note."""
@@ -591,3 +611,27 @@ def test_the_first_half_of_a_year_reads_the_six_months_column():
     chunks = {"2023 Q2 BELL.txt": [_chunk(row, "2023 Q2 BELL.txt")]}
     for question in ("What was net income in the first half of 2023?", "Net income in H1 2023?"):
         assert _lookup("fact", question, chunks).short_answer.text == "9,922", question
+
+
+def test_a_name_spelled_out_reads_the_rows_of_the_acronym_the_filing_prints(
+    tmp_path, make_rag, reader
+):
+    """ "What was Amazon's operating income for Amazon Web Services in Q3 2023?" had read
+    North America's operating expenses: the filing says "AWS" in its rows and discussion, and
+    the spelled-out name only in a subsidiary's legal name."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 ZETA.txt").write_text(
+        "Zeta Corp quarterly report for Q1 2023\n\n"
+        "North America: Operating expenses — Three Months Ended March 31, 2023: 79,255\n\n"
+        "North America: Operating income — Three Months Ended March 31, 2023: 898\n\n"
+        "ZCS: Operating income — Three Months Ended March 31, 2023: 5,403\n\n"
+        "ZCS sales increased 12% on customer usage. ZCS segment margins rose.\n\n"
+        "A complaint was filed against Zeta Cloud Services, Inc. in Texas.",
+        encoding="utf-8",
+    )
+    rag = make_rag(docs, reader)
+    a = rag.ask("What was the operating income for Zeta Cloud Services in Q1 2023?")
+    assert not a.abstained, a.why
+    assert a.citations[0].quote.startswith("ZCS: Operating income"), a.answer
+    assert a.short_answer.text == "5,403", a.answer

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.balances import item
 from rag.answer.cells import read_value
-from rag.answer.tables import Row, item, parse_row
+from rag.answer.tables import Row, parse_row
 from rag.ingest.chunk import Chunk
 
 # The question asks how much something moved, not only what it was in each period.

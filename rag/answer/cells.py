@@ -52,11 +52,11 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in content_tokens(text) if not w[0].isdigit()}
 
 
-def pick_cell(row: Row, question: str) -> int:
+def pick_cell(row: Row, question: str, months: int | None = None) -> int:
     """The index of the cell a question asks for: the column whose header names the duration
-    and period it names; else the current period: the shortest duration, the latest date
-    (statements print the current period first or last), else the first column."""
-    months = asked_months(question)
+    (else `months`) and period it names; else the current period: the shortest duration, the
+    latest date (statements print the current period first or last), else the first column."""
+    months = asked_months(question) or months
     asked = set(periods(question))
     heads = [h for h, *_ in row.cells]
     durations = [_months(h) for h in heads]
@@ -110,6 +110,31 @@ def pick_cell(row: Row, question: str) -> int:
         return score
 
     return max(range(len(heads)), key=lambda i: (wanted(i), current(i)))
+
+
+def alike_cells(rows: list[Row], question: str) -> list[int]:
+    """The cell each row of a comparison reads (`pick_cell`), of one duration across them.
+    "How did AWS net sales change over 2023?" read each 2023 filing's year to date, and
+    computed +211.7% from Q1's three months to Q3's nine: when the picks differ in duration,
+    each row reads its quarter, unless the year to date is what is asked.
+
+    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> def row(text):
+    ...     return chunk_rows(Chunk("a::0", "a", 0, len(text), text))[0]
+    >>> rows = [row("Net sales — Three Months Ended March 31, 2023: 21,354"),
+    ...     row("Net sales — Three Months Ended June 30, 2023: 22,140; Six Months Ended "
+    ...         "June 30, 2023: 43,494")]
+    >>> alike_cells(rows, "How did net sales change over 2023?")
+    [0, 0]
+    >>> alike_cells(rows, "How did year-to-date net sales change over 2023?")
+    [0, 1]
+    """
+    picks = [pick_cell(r, question) for r in rows]
+    if len({_months(r.cells[i][0]) for r, i in zip(rows, picks, strict=True)}) < 2:
+        return picks
+    if re.search(r"\b(year[- ]to[- ]date|ytd)\b", question, re.I):
+        return picks
+    return [pick_cell(r, question, months=3) for r in rows]
 
 
 def read_value(row: Row, question: str) -> str:

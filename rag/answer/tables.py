@@ -21,8 +21,16 @@ import re
 import threading
 from dataclasses import dataclass
 
+from rag.answer.balances import item, one_part_of_a_split_balance
 from rag.answer.base import Outcome, ShortAnswer
-from rag.answer.cells import _months, asked_months, pick_cell, read_value, shares_of_a_whole
+from rag.answer.cells import (
+    _months,
+    alike_cells,
+    asked_months,
+    pick_cell,
+    read_value,
+    shares_of_a_whole,
+)
 from rag.answer.forms import two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.units import row_unit, unit_notice
@@ -30,7 +38,6 @@ from rag.answer.vocabulary import (
     ASKS_RATIO,
     DIVISION,
     SHARE_LABEL,
-    SPLIT_BALANCES,
     SYNONYMS,
     expand,
     question_terms,
@@ -167,39 +174,6 @@ def _term_in(t: str, lab: set[str]) -> bool:
 
 
 _AMOUNT_WORDS = {"total", "net"}
-
-
-_PART = re.compile(r"(?i)^(non-?\s?)?current (assets|liabilities)\s*:\s*")
-_SUMMED = re.compile(rf"(?i){SPLIT_BALANCES}")
-_ASKS_PART = re.compile(r"(?i)\b(?:non-?\s?current|current|short-term|long-term|due within)\b")
-
-
-def _one_part_of_a_split_balance(row: Row, rows: list[Row], question: str) -> bool:
-    """Whether the row is the current (or non-current) part of a balance the sheet also prints
-    the other part of ("Current liabilities: Term debt" and "Non-current liabilities: Term
-    debt"), one `measures.DERIVED` sums, and the question names neither part: Apple's "term
-    debt as of April 1, 2023" is not its current part alone.
-
-    >>> def row(text):
-    ...     return chunk_rows(Chunk("a::0", "a", 0, len(text), text))[0]
-    >>> rows = [row("Current liabilities: Term debt — July 1, 2023: 7,216"),
-    ...     row("Non-current liabilities: Term debt — July 1, 2023: 98,071"),
-    ...     row("Current assets: Cash and cash equivalents — July 1, 2023: 28,408")]
-    >>> [_one_part_of_a_split_balance(r, rows, "How much term debt?") for r in rows]
-    [True, True, False]
-    >>> _one_part_of_a_split_balance(rows[0], rows, "How much current debt?")
-    False
-    """
-    m = _PART.match(row.label)
-    if m is None or _ASKS_PART.search(question):
-        return False
-    name = row.label[m.end() :].lower()
-    if not _SUMMED.fullmatch(name):
-        return False  # no sum to read instead (`measures.DERIVED`): the part answers
-    return any(
-        (p := _PART.match(r.label)) and p[1] != m[1] and r.label[p.end() :].lower() == name
-        for r in rows
-    )
 
 
 def _held(terms: set[str], label: str) -> float:
@@ -341,7 +315,7 @@ def lookup(
     own_name = row.label.split(": ", 1)[-1] if row.label.count(": ") == 1 else row.label
     if max(_held(terms, row.label), _held(terms, own_name)) < ts.min_share:
         return None
-    if _one_part_of_a_split_balance(row, by_doc[row.chunk.doc], question):
+    if one_part_of_a_split_balance(row, by_doc[row.chunk.doc], question):
         return None
     own = doc_period(row.chunk.doc)
     if own and any(q and (y, q) > own for y, q in periods(question)):
@@ -363,18 +337,6 @@ def lookup(
     out = Outcome([_support(row, passage_of(c), score)], short, confidence=score)
     out.notice = unit_notice(row_unit(row, chunks_of(c.doc)))
     return out
-
-
-def item(label: str) -> str:
-    """What a balance counts, whatever its table: its label without a balance sheet's group
-    ("Current assets: ") or a total's word; a cash flow's change of it is another item.
-
-    >>> item("Current assets: Inventories") == item("Total inventories")
-    True
-    >>> item("Changes in operating assets and liabilities: Inventories") == item("Inventories")
-    False
-    """
-    return re.sub(r"^total ", "", folded(_PART.sub("", label)))
 
 
 def _compare(docs, scored, passage_of, chunks_of, ts, question="") -> Outcome | None:
@@ -406,13 +368,13 @@ def _compare(docs, scored, passage_of, chunks_of, ts, question="") -> Outcome | 
     if len(chosen) < 2:
         return None
     ordered = sorted(chosen, key=doc_order)[-ts.max_lines :]
-    supports, labels = [], []
-    for d in ordered:
+    supports, labels, cells = [], [], alike_cells([chosen[d][1] for d in ordered], question)
+    for d, cell in zip(ordered, cells, strict=True):
         score, row = chosen[d]
         p = doc_period(d)
         support = _support(row, passage_of(row.chunk), score)
         if p:
-            header, _, v0, v1 = row.cells[pick_cell(row, question)]
+            header, _, v0, v1 = row.cells[cell]
             h = support[0].rfind(header, 0, v0)
             if h >= 0:
                 text = f"{row.label} — {support[0][h:v1]}"
