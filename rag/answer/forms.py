@@ -36,11 +36,14 @@ FORMS = ("fact", "list", "summary", "comparison")
 # the 10-Q validation half the accuracy against its labels stays 0.915. A summary needs a verb
 # or phrase asking for an account, not a noun alone: the seeds ask "What is the name of Russia's
 # eastward-looking strategy?" and "Who translated ... the Jiang Zhenjun summary?", both facts.
+# "Which segment grew fastest?", "Which product categories declined?": every division's row,
+# then which moved (`movers`)
+MOVED = r"(?:grew|grow|increased|rose|declined|decreased|fell|dropped|shrank)\b"
 # "... segment had the highest ...": a division's verb, then a superlative ("What is the region
 # called that is the largest conurbation?" names a place, no list)
 _HAD_EXTREME = (
     r"(?:had|has|have|saw|showed|reported|generated|recorded|posted|contributed|brought)\b"
-    r"[^?]{0,40}\b(?:highest|lowest|largest|smallest|biggest)\b"
+    r"[^?]{0,40}\b(?:highest|lowest|largest|smallest|biggest)\b|(?:[\w'’()]+ ){0,3}?" + MOVED
 )
 # "X vs the Y discussion": a figure set against a part of the report, a relation to give
 # an account of, not periods to compare ("inventory changes vs the supply chain discussion",
@@ -112,7 +115,7 @@ RULES = (
         r"(what|which) (are|were) the (\w+ )?(main|key|primary|principal|major) (causes|reasons)|"
         r"split (among|across|between|by) |"
         r"(which|what) (of [\w'’]+ )?([\w'’]+ ){0,2}?(segment|region|categor(y|ie)|product|"
-        r"business|division)s? (?=" + _HAD_EXTREME + r")|"
+        r"business|division)s?(?:['’]s?)? (?=" + _HAD_EXTREME + r")|"
         r"(by|for each|per|across (its |the )?\w*) (segment|region|geograph\w*|category|"
         r"product|business|division|line of business|service)s?\b(?! (?:was|were|is|are|had|has)\b)|"
         # a chat box's "Apple legal proceedings in the Q2 2023 10-Q", no question word before
@@ -293,7 +296,7 @@ BREAKDOWN = re.compile(
     r"\b(?:"
     # "Which segment had the highest operating income?": every segment's row, then the highest
     r"(?:which|what) (?:of [\w'’]+ )?(?:[\w'’]+ ){0,2}?(?:segments?|regions?|categor(?:y|ies)|"
-    r"products?|business(?:es)?|divisions?) (?=" + _HAD_EXTREME + r")|"
+    r"products?|business(?:es)?|divisions?)(?:['’]s?)? (?=" + _HAD_EXTREME + r")|"
     r"(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?|"
     r"(?:split|divided|broken down) (?:among|across|between|by|into) (?:[\w'’]+ ){0,3}?)"
     r"(?:segments?|regions?|geograph\w*|"

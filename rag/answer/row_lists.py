@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Outcome
-from rag.answer.cells import read_value
+from rag.answer.cells import pick_cell, read_value
 from rag.answer.forms import BREAKDOWN
+from rag.answer.movers import ASKS_MOVED
 from rag.answer.periods import periods
 from rag.answer.row_fit import _ASKS_COST, _COST_OF, discounted
 from rag.answer.tables import (
@@ -136,7 +137,9 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
     asked_by = {stem(w) for w in content_tokens(m.group().lower())}
     marks = set().union(*(mark for names, mark in _DIVISIONS if names & asked_by))
     docs, names = choose_documents("fact", query, passages, snap)
-    terms = question_terms(query, names)
+    moved = ASKS_MOVED.search(said)
+    # "Which segment grew fastest?": its sales
+    terms = question_terms(query, names) or (question_terms("net sales", set()) if moved else set())
     if not docs or not terms:
         return None
     # a share's row ("Percent of Net Sales: Cost of sales") or a cost's ("Cost of sales:
@@ -149,8 +152,12 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
         and (shares or not SHARE_LABEL.search(r.label))
         and (costs or not _COST_OF.search(r.label))
     ]
+
     # a word no label holds names no row (the company, in a collection of one report)
-    terms = {t for t in terms if any(_term_in(t, label_terms(_measure(r.label))) for r in rows)}
+    def labelled(ts: set[str]) -> set[str]:
+        return {t for t in ts if any(_term_in(t, label_terms(_measure(r.label))) for r in rows)}
+
+    terms = labelled(terms) or (labelled(question_terms("net sales", set())) if moved else set())
     if not terms:
         return None
     best_score = {id(r): s for s, r in discounted(score_rows(terms, rows), said, terms)}
@@ -172,12 +179,35 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
     # September 30, 2023: $6,976"); none asked, the rows are shown whole
     at = periods(said) or dates(said)
     supports = [
-        cell_support(r, passage_of(r.chunk), best_score.get(id(r), 0.0), said)
-        if at
+        (year_on_year if moved else cell_support)(
+            r, passage_of(r.chunk), best_score.get(id(r), 0.0), said
+        )
+        if at or moved
         else _support(r, passage_of(r.chunk), best_score.get(id(r), 0.0))
         for r in best[1]
     ]
     return Outcome(supports, form="list")
+
+
+def year_on_year(row, passage, score: float, question: str) -> tuple:
+    """A row as the cell the question reads and the same period's a year before, both quoted
+    (else the one cell, `cell_support`): what a division's move is computed from."""
+    from rag.answer.measures import year_before
+
+    i = pick_cell(row, question, months=3)
+    j = year_before(row, i)
+    if j is None:
+        return cell_support(row, passage, score, question)
+    line = row.chunk.text[row.start : row.end]
+    v0, v1 = min(row.cells[i][2], row.cells[j][2]), max(row.cells[i][3], row.cells[j][3])
+    h0 = max(line.rfind("; ", 0, v0) + 2, line.rfind(" — ", 0, v0) + 3)
+    return (
+        f"{row.label} — {line[h0:v1]}",
+        passage,
+        row.start + h0,
+        row.start + v1,
+        round(score, 4),
+    )
 
 
 # "How did Amazon's AWS segment perform in Q2 2023?", "How did the Americas do?", "AWS's

@@ -1,0 +1,43 @@
+"""Which division of a figure moved (rag.answer.movers): every division's row with its quarter
+and the same quarter a year before, then the rows that moved as asked, computed from both."""
+
+import pytest
+
+from rag.answer.reading import ReaderGenerator
+from tests.conftest import rag_over
+
+NOW, BEFORE = "Three Months Ended July 1, 2023", "Three Months Ended June 25, 2022"
+ROWS = {"Lamps": ("500", "400"), "Dials": ("300", "330"), "Bells": ("120", "100")}
+
+
+@pytest.fixture(scope="module")
+def categories(tmp_path_factory, embedder):
+    lines = [
+        f"Net sales by category: {name} — {NOW}: {now}; {BEFORE}: {before}"
+        for name, (now, before) in ROWS.items()
+    ]
+    lines.append(f"Total net sales — {NOW}: 920; {BEFORE}: 830")
+    text = "Bell Instruments Inc. quarterly report.\n\n" + "\n\n".join(lines)
+    base = tmp_path_factory.mktemp("movers")
+    return rag_over(base, {"2023 Q3 BELL.txt": text}, embedder, ReaderGenerator("shipped"))
+
+
+def test_which_divisions_declined_lists_each_row_and_the_ones_that_fell(categories):
+    # "Which of Apple's product categories declined in Q3 2023?" had quoted a sentence on
+    # channel inventory: every category's row now, each quoting both quarters
+    a = categories.ask("Which of Bell's product categories declined in Q3 2023?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        f"{NOW}: {now}; {BEFORE}: {before}" for now, before in ROWS.values()
+    ]
+    assert a.answer.splitlines()[-1] == (
+        "- Declined on the same quarter a year before: Dials -9.1% [2]"
+    )
+
+
+def test_which_division_grew_fastest_is_the_largest_rise_in_percent(categories):
+    # Lamps +25.0% beats Bells +20.0%, though the total (+10.8%) is no division
+    a = categories.ask("Which Bell product category grew fastest in Q3 2023?")
+    assert a.answer.splitlines()[-1] == (
+        "- Grew fastest: Lamps, +25.0% on the same quarter a year before, computed from [1]"
+    )
