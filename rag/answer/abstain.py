@@ -268,6 +268,13 @@ _NAME_RUN = re.compile(
 _RUN_WORD = re.compile(r"(?:(?:and|of|&)[ \t]+)?[A-Z][\w&.-]*(?:['’]s\b)?")
 
 
+_KIND_WORDS = frozenset(
+    "segment segments division divisions group groups business businesses unit units region "
+    "regions category categories line lines revenue revenues sales income results company "
+    "inc corp corporation report reports".split()
+)
+
+
 def name_runs(question: str, known: frozenset[str] = frozenset()) -> list[list[str]]:
     """The question's names of two capitalised words or more after its first word, split
     where a period or a stopword stands, and without the `known` words (lower-cased: the
@@ -276,13 +283,15 @@ def name_runs(question: str, known: frozenset[str] = frozenset()) -> list[list[s
     >>> name_runs("What did Apple say about the Digital Markets Act?", frozenset({"apple"}))
     [['Digital', 'Markets', 'Act']]
     >>> name_runs("How did Apple Services Revenue change in Q3 2023?", frozenset({"apple"}))
-    [['Services', 'Revenue']]
+    []
     >>> name_runs("What Were Apple's Total Net Sales?", frozenset({"apple"}))
-    [['Total', 'Net', 'Sales']]
+    [['Total', 'Net']]
     >>> name_runs("Did Apple mention the Tax Cuts and Jobs Act?", frozenset({"apple", "act"}))
     [['Tax', 'Cuts', 'and Jobs', 'Act']]
     >>> name_runs("Compare Bell's Mac and iPad sales", frozenset({"bell"}))
     []
+    >>> name_runs("Trends in the Data Center Group and the Mobileye Segment?")
+    [['Data', 'Center']]
     """
     out = []
     first = len(question) - len(question.lstrip())
@@ -303,6 +312,12 @@ def name_runs(question: str, known: frozenset[str] = frozenset()) -> list[list[s
             ):
                 run.append(w if run else own)  # a run starts at a name, not "and"
                 continue
+            # what kind of thing a name is ("Mobileye Segment", "Data Center Group") is said
+            # otherwise by the documents, or not at all: the name is the rest
+            while run and run[-1].split()[-1].lower() in _KIND_WORDS:
+                run.pop()
+            while run and run[0].lower() in _KIND_WORDS:
+                run.pop(0)
             if len(run) > 1:
                 out.append(run)
             run = []
@@ -324,12 +339,19 @@ def unheld_runs(runs: list[list[str]], text: str) -> list[str]:
     []
     >>> unheld_runs([["Tax", "Cuts", "and Jobs", "Act"]], "tax rate; jobs; act")
     ['Tax Cuts and Jobs Act']
+    >>> unheld_runs([["Data", "Center", "Group"]], "datacenter and ai revenue")
+    []
     """
 
     def held(words: list[str]) -> bool:
         if len(words) == 1:
             return re.search(rf"\b{re.escape(words[0].lower())}\b", text) is not None
-        return any(f"{a.lower()} {b.lower()}" in text for a, b in pairwise(words))
+        # a pair written as one word or hyphenated is held too ("Data Center": "datacenter")
+        return any(
+            f"{a}{gap}{b}" in text
+            for a, b in pairwise(w.lower() for w in words)
+            for gap in (" ", "", "-")
+        )
 
     def parts(run: list[str]) -> list[list[str]]:
         out: list[list[str]] = [[]]
