@@ -221,10 +221,10 @@ RARE_PHRASE_PER_DOCUMENT = 2
 
 
 def rare_phrases(query: str, snap) -> dict[str, dict]:
-    """The question's names of several words (`abstain.name_runs`: "Digital Markets Act", each
+    """The question's names of several words (`phrases.name_runs`: "Digital Markets Act", each
     word common on its own) that few passages of each document holding them hold, with those
     passages' keys and BM25 scores."""
-    from rag.answer.abstain import name_runs
+    from rag.answer.phrases import name_runs
 
     out = {}
     keys = document_keys(snap)

@@ -3,7 +3,8 @@ those are look-alike dated reports, and the question's names none of them mentio
 
 from __future__ import annotations
 
-from rag.answer.abstain import absent_names, name_runs, unheld_runs, unmentioned_in
+from rag.answer.abstain import absent_names, unmentioned_in
+from rag.answer.phrases import name_runs, unheld_runs
 from rag.context import document_keys
 from rag.steering import dated, period_documents, steer, within_query
 from rag.store.base import Store
@@ -60,7 +61,7 @@ class Scope:
 
     def unheld(self, question: str, documents=None) -> tuple[str, str]:
         """(reason code, detail) when a name of several words the question asks about
-        (`abstain.name_runs`) is in none of the documents it is about (those its names and
+        (`phrases.name_runs`) is in none of the documents it is about (those its names and
         periods steer to, else all searched): "What did Apple say about the Digital Markets
         Act?" had summarized a Services sentence of Apple's, when only Microsoft's filings
         name the Act. Else ("", "")."""

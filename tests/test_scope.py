@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer.abstain import name_runs, unheld_runs
+from rag.answer.phrases import name_runs, unheld_runs
 from rag.answer.reading import ReaderGenerator
 from rag.retrieve import rare_phrases
 from tests.conftest import rag_over
