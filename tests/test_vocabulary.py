@@ -3,6 +3,7 @@ question's words a table row's label must hold."""
 
 from __future__ import annotations
 
+from rag.answer.reading import ReaderGenerator
 from rag.answer.vocabulary import question_terms
 from rag.text import stem
 from tests.test_tables import _fact
@@ -172,3 +173,25 @@ def test_the_words_asking_how_a_figure_moved_name_no_row():
         stem("research"),
         stem("development"),
     }
+
+
+def test_a_name_spelled_out_reads_the_rows_of_the_acronym_the_filing_prints(tmp_path, make_rag):
+    """ "What was Amazon's operating income for Amazon Web Services in Q3 2023?" had read
+    North America's operating expenses: the filing says "AWS" in its rows and discussion, and
+    the spelled-out name only in a subsidiary's legal name."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q1 ZETA.txt").write_text(
+        "Zeta Corp quarterly report for Q1 2023\n\n"
+        "North America: Operating expenses — Three Months Ended March 31, 2023: 79,255\n\n"
+        "North America: Operating income — Three Months Ended March 31, 2023: 898\n\n"
+        "ZCS: Operating income — Three Months Ended March 31, 2023: 5,403\n\n"
+        "ZCS sales increased 12% on customer usage. ZCS segment margins rose.\n\n"
+        "A complaint was filed against Zeta Cloud Services, Inc. in Texas.",
+        encoding="utf-8",
+    )
+    rag = make_rag(docs, ReaderGenerator("shipped"))
+    a = rag.ask("What was the operating income for Zeta Cloud Services in Q1 2023?")
+    assert not a.abstained, a.why
+    assert a.citations[0].quote.startswith("ZCS: Operating income"), a.answer
+    assert a.short_answer.text == "5,403", a.answer
