@@ -352,3 +352,8 @@ def document_keys(snap) -> dict[str, DocumentKeys]:
                 _KEYS[key] = keys
         out[name] = keys
     return out
+
+
+def document_names(snap) -> frozenset[str]:
+    """The names (lower-cased) any live document is known by: "apple", "amazon"."""
+    return frozenset().union(*(k.names for k in document_keys(snap).values()))

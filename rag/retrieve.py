@@ -12,7 +12,7 @@ from rag import steering
 from rag.answer.causes import asks_why, asks_why_moved, says_why_of
 from rag.answer.tables import asked_names, row_passages
 from rag.answer.vocabulary import with_expansions
-from rag.context import document_keys
+from rag.context import document_keys, document_names
 from rag.ingest.chunk import Chunk
 from rag.steering import dated, steer, within_query
 from rag.store.base import Snapshot
@@ -191,8 +191,7 @@ RARE_NAME_HITS = 3
 def rare_names(query: str, snap) -> list[str]:
     """The question's names (capitalised words after its first) that are not a document's
     name (those choose documents), of four letters or more or an acronym ("FTC")."""
-    keys = document_keys(snap)
-    known = set().union(*(k.names for k in keys.values())) if keys else set()
+    known = document_names(snap)
     # a possessive is its name's ("Amazon's investment": Amazon, which chose the documents)
     said = dict.fromkeys(re.sub(r"['’]s$", "", w) for w in names(query))
     return [
@@ -227,8 +226,7 @@ def rare_phrases(query: str, snap) -> dict[str, dict]:
     from rag.answer.phrases import name_runs
 
     out = {}
-    keys = document_keys(snap)
-    for run in name_runs(query, frozenset().union(*(k.names for k in keys.values()))):
+    for run in name_runs(query, document_names(snap)):
         phrase = " ".join(run)
         pool = snap.lexical(phrase, 16 * RARE_NAME_HITS)
         hits = {

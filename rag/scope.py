@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rag.answer.abstain import absent_names, unmentioned_in
 from rag.answer.phrases import name_runs, unheld_runs
-from rag.context import document_keys
+from rag.context import document_keys, document_names
 from rag.steering import dated, period_documents, steer, within_query
 from rag.store.base import Store
 
@@ -69,8 +69,7 @@ class Scope:
         if snap is None or not snap.documents:
             return "", ""
         # the names that choose documents ("Apple") are not what is asked about
-        known = frozenset().union(*(k.names for k in document_keys(snap).values()))
-        runs = name_runs(question, known)
+        runs = name_runs(question, document_names(snap))
         if not runs:
             return "", ""
         _, steered = steer(snap, question, "prefer")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.arithmetic import amounts
+from rag.answer.arithmetic import _WHOLE, amounts
 from rag.answer.cells import _when
 from rag.answer.forms import MOVED
 from rag.answer.tables import parse_row
@@ -18,7 +18,6 @@ _DOWN = re.compile(r"(?i)declin|decreas|fell|dropp|shrank")
 _MOST = re.compile(
     r"(?i)\b(?:fastest|(?:the )?most|quickest|(?:the )?(?:largest|biggest|highest))\b"
 )
-_WHOLE = re.compile(r"(?i)^(?:total|consolidated)\b|\btotal\b")
 _LEAST = re.compile(r"(?i)\b(?:slowest|(?:the )?least|(?:the )?(?:smallest|lowest))\b")
 
 

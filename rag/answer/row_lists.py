@@ -26,6 +26,7 @@ from rag.answer.tables import (
     _term_in,
     asked_names,
     cell_support,
+    cells_support,
     choose_documents,
     document_rows,
     label_terms,
@@ -198,16 +199,7 @@ def year_on_year(row, passage, score: float, question: str) -> tuple:
     j = year_before(row, i)
     if j is None:
         return cell_support(row, passage, score, question)
-    line = row.chunk.text[row.start : row.end]
-    v0, v1 = min(row.cells[i][2], row.cells[j][2]), max(row.cells[i][3], row.cells[j][3])
-    h0 = max(line.rfind("; ", 0, v0) + 2, line.rfind(" — ", 0, v0) + 3)
-    return (
-        f"{row.label} — {line[h0:v1]}",
-        passage,
-        row.start + h0,
-        row.start + v1,
-        round(score, 4),
-    )
+    return cells_support(row, passage, score, [i, j])
 
 
 # "How did Amazon's AWS segment perform in Q2 2023?", "How did the Americas do?", "AWS's

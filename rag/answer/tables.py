@@ -238,7 +238,14 @@ def cell_support(row: Row, passage, score: float, question: str) -> tuple:
     >>> cell_support(chunk_rows(c)[0], None, 1.0, "in Q3 2023")[0:4:2]
     ('AWS — Q3 2023: $6,976', 23)
     """
-    _, _, v0, v1 = row.cells[pick_cell(row, question)]
+    return cells_support(row, passage, score, [pick_cell(row, question)])
+
+
+def cells_support(row: Row, passage, score: float, cells: list[int]) -> tuple:
+    """A row as the run of its cells from the first of `cells` to the last, each with its
+    header: "label — header: value; header: value"."""
+    v0 = min(row.cells[i][2] for i in cells)
+    v1 = max(row.cells[i][3] for i in cells)
     line = row.chunk.text[row.start : row.end]
     h0 = max(line.rfind("; ", 0, v0) + 2, line.rfind(_SEP, 0, v0) + len(_SEP))
     text = f"{row.label}{_SEP}{line[h0:v1]}"
