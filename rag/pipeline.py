@@ -40,7 +40,14 @@ from . import compose
 from .errors import ConfigError
 from .followup import earlier_pair, rare_in, resolve, rewrite, telling_apart
 from .library import Library
-from .questions import clean_history, clean_question, known_names, spell_out, with_known_names
+from .questions import (
+    clean_history,
+    clean_question,
+    in_sentence_case,
+    known_names,
+    spell_out,
+    with_known_names,
+)
 from .result import Answer
 from .retrieve import Passage, Retriever, names_held
 from .scope import Scope
@@ -257,6 +264,7 @@ class RAG:
         keys = document_keys(current) if current is not None else {}
         text, notice = clean_question(question, s.max_question_chars)
         text = with_known_names(text, known_names(current, text))  # "apple": "Apple"
+        text = in_sentence_case(current, text)  # "What Did Apple Say About …": "say about"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
         # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
         known = telling_names(current)

@@ -3,6 +3,8 @@ questions refused, long ones shortened (and said so), the history capped."""
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections import Counter
 
@@ -292,6 +294,112 @@ def with_known_names(question: str, names: dict[str, str]) -> str:
         return names.get(m.group(), m.group())
 
     return _LOWER_WORD.sub(write, question) if names else question
+
+
+# A word capitalised as title case does it ("Say", "Decision"): a capital then a lower case.
+_TITLED_WORD = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?\b")
+_CASED: dict[tuple[str, str], bool] = {}  # (generation, word) -> a name, as the documents write it
+
+
+def title_cased(question: str) -> bool:
+    """Whether every word of `question` is capitalised, three at least, and stopwords too
+    ("Did", "Is"; "of" and "the" may stay small): then capitals tell no names. A question
+    whose words are names anyway ("Who is the Consul General of China?") is not.
+
+    >>> title_cased("What Did Apple Say About The European Commission State Aid Decision?")
+    True
+    >>> title_cased("What did Apple say about the European Commission State Aid Decision?")
+    False
+    >>> title_cased("What was AWS net income?"), title_cased("Is iPhone Revenue Up?")
+    (False, False)
+    >>> title_cased("Who is the Consul General of China in Khabarovsk?")
+    False
+    """
+    words = re.findall(r"[^\W\d_]+", re.sub(r"['’]s\b", "", question))[1:]
+    content = [w for w in words if w.lower() not in STOPWORDS]
+    titled = [w for w in content if w[0].isupper() and w[1:].islower()]
+    small = [w for w in words if w.lower() in STOPWORDS and w[0].isupper() and len(w) > 1]
+    return len(titled) >= 3 and bool(small) and all(w[0].isupper() for w in content)
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Whole words of the shipped reader's vocabulary (lower case, 21,745): English words and
+    the commonest names, but few companies' or products' ("snowflake", "nvidia" are not)."""
+    from .answer.reader import SHIPPED_READER
+
+    vocab = json.loads((SHIPPED_READER / "tokenizer.json").read_text())["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha() and w.islower())
+
+
+def in_sentence_case(snap, question: str) -> str:
+    """A title-cased question (`title_cased`) with each capitalised word the documents of
+    `snap` do not write capitalised in a sentence in lower case, unless with its neighbour
+    they do ("Amazon Web Services"), and each they never hold that is an English word
+    (`english_words`): "What did Apple say about the European Commission State Aid Decision?"
+    had been refused as "The documents never mention Say." A name the documents never hold
+    stays one ("Snowflake")."""
+    if snap is None or not title_cased(question):
+        return question
+    first = re.match(r"\s*\S+", question)
+    head, body = question[: first.end() if first else 0], question[first.end() if first else 0 :]
+    words = list(_TITLED_WORD.finditer(body))
+    name = [False] * len(words)
+    # runs of neighbouring words but stopwords, the longest the documents capitalise first
+    runs: list[list[int]] = []
+    for i, m in enumerate(words):
+        if m.group().lower() in STOPWORDS:
+            continue
+        if runs and runs[-1][-1] == i - 1 and body[words[i - 1].end() : m.start()] == " ":
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        for n in range(len(run), 0, -1):
+            for at in run[: len(run) - n + 1]:
+                if not all(name[at : at + n]) and _cased(snap, _joined(words[at : at + n])):
+                    name[at : at + n] = [True] * n
+    out, at = [head], 0
+    for m, keep in zip(words, name, strict=True):
+        out += [body[at : m.start()], m.group() if keep else m.group().lower()]
+        at = m.end()
+    return "".join([*out, body[at:]])
+
+
+def _joined(words: list[re.Match]) -> str:
+    return " ".join(re.sub(r"['’]s$", "", m.group()) for m in words)
+
+
+def _cased(snap, words: str) -> bool:
+    """Whether the documents write `words` (one, or several) capitalised (`_written_as_name`);
+    kept with the snapshot's generation."""
+    found = _CASED.get((snap.generation, words))
+    if found is None:
+        found = _written_as_name(snap, words)
+        if len(_CASED) > 10_000:
+            _CASED.clear()
+        _CASED[(snap.generation, words)] = found
+    return found
+
+
+def _written_as_name(snap, words: str) -> bool:
+    """Whether the passages holding `words` capitalise them inside a sentence more often than
+    not (a line's or sentence's first word, a table row's label, does not count), or, when none
+    holds a single word, whether it is no English word. Read per word asked."""
+    lower = upper = 0
+    for key, _ in snap.lexical(words.lower(), _NAME_PASSAGES):
+        text = _ADDRESS.sub(" ", snap.chunk(key).text)
+        for m in re.finditer(rf"(?i)(?<![\w-]){re.escape(words)}(?![\w-])", text):
+            if m.group() == words.lower():
+                lower += 1
+            # after a word in lower case: inside a sentence, not a row's label nor a heading
+            elif m.group() == words and re.search(
+                r"\b[a-z]+,? $", text[max(0, m.start() - 30) : m.start()]
+            ):
+                upper += 1
+    if lower or upper or " " in words:
+        return upper > lower
+    return words.lower() not in english_words()
 
 
 # Words typed into a chat box, not a question ("FX effect on Apple in the latest 10-Q"): no

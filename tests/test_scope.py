@@ -78,3 +78,21 @@ def test_title_case_questions_share_a_pair_of_words_with_the_documents():
     runs = name_runs("How did Intel's Data Center Group revenue change?", frozenset({"intel"}))
     assert runs == [["Data", "Center"]]
     assert unheld_runs(runs, "datacenter and ai revenue") == []
+
+
+def test_a_title_cased_question_is_read_in_the_documents_own_case(two_companies):
+    # "What Did Apple Say About The European Commission State Aid Decision?" had been refused
+    # as "The documents never mention Say.": title case capitalises every word.
+    from rag.questions import in_sentence_case
+
+    snap = two_companies.store.current()
+    assert (
+        in_sentence_case(snap, "What Did Zeta Say About The Digital Markets Act And Snowflake?")
+        == "What did Zeta say about the Digital Markets Act and Snowflake?"
+    )
+    a = two_companies.ask("What Did Zeta Say About The Digital Markets Act?")
+    assert not a.abstained, a.why
+    assert "including in the Digital Markets Act" in a.citations[0].quote
+    # what only the other company's reports name is still refused
+    b = two_companies.ask("What Did Acme Say About The Digital Markets Act?")
+    assert b.abstained and b.reason == "missing_names_in", (b.answer, b.why)
