@@ -96,3 +96,22 @@ def test_a_span_in_a_label_that_holds_what_is_asked_answers_nothing():
     # a figure the label states may be what is asked ("What is the par value of ...?")
     par = "Common stock, $0.00001 par value: 50,400,000 shares authorized — April 1, 2023: 69,568"
     assert not label_only("What is the par value of Apple's common stock?", cand("$0.00001", par))
+
+
+def test_a_quarter_is_read_from_the_row_of_the_same_item_with_a_quarters_column():
+    """ "Did Apple report any share repurchase activities in its Q3 2023 10-Q?" had read the
+    cash-flow statement's nine months: its group's "activities" outscored the equity
+    statement's row of the same item, which prints the quarter. With no such row, the nine
+    months still answer."""
+    flow = (
+        "Financing activities: Repurchases of common stock — Nine Months Ended July 1, 2023: "
+        "(56,547); Nine Months Ended June 25, 2022: (64,974)"
+    )
+    equity = (
+        "Retained earnings/(Accumulated deficit): Common stock repurchased — Three Months "
+        "Ended July 1, 2023: (18,140); Three Months Ended June 25, 2022: (21,700); Nine Months "
+        "Ended July 1, 2023: (56,119); Nine Months Ended June 25, 2022: (65,200)"
+    )
+    question = "What common stock repurchase activities were there in Q3 2023?"
+    assert _fact(question, flow, equity).endswith(": Common stock repurchased")
+    assert _fact(question, flow) == "Financing activities: Repurchases of common stock"

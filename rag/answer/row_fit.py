@@ -68,8 +68,7 @@ def discounted(scored, question: str, terms: set[str]):
     def factor(row: Row) -> float:
         # a row of other durations only ("Six Months Ended June 30") reads another period's
         # figure for a quarter: Amazon's investee "Revenues" had answered its Q3 2023 revenue
-        durations = {_months(h) or (12 if _YEAR_ENDED.search(h) else None) for h, *_ in row.cells}
-        durations -= {None}
+        durations = _durations(row)
         if months and durations and months not in durations:
             return OTHER_DURATION
         # ... and a flow over months for a balance on a day: "the total of Apple's commercial
@@ -102,7 +101,35 @@ def discounted(scored, question: str, terms: set[str]):
         return max(s, copies[item]) if in_statement else s * QUALIFIED
 
     out = [(lifted(s, item, st) * factor(r), r) for s, r, item, st in read]
+    out = _of_the_duration(out, months, terms) if months else out
     out.sort(key=lambda x: -x[0])
+    return out
+
+
+def _durations(row: Row) -> set[int]:
+    """The months its columns run ("Nine Months Ended ...": 9; a year ended: 12)."""
+    found = {_months(h) or (12 if _YEAR_ENDED.search(h) else None) for h, *_ in row.cells}
+    return found - {None}
+
+
+def _of_the_duration(scored, months: int, terms: set[str]):
+    """`scored` with a row of other durations only scored below a row of the duration asked
+    whose own name (after its group's) says each question word the first's own name says:
+    "Did Apple report any share repurchase activities in its Q3 2023 10-Q?" had read the
+    cash-flow statement's nine months ("Financing activities: Repurchases of common stock"),
+    its group's "activities" outscoring the equity statement's quarter ("... : Common stock
+    repurchased")."""
+
+    def said(row: Row) -> frozenset[str]:
+        own = label_terms(row.label.rsplit(": ", 1)[-1])
+        return frozenset(t for t in terms if _term_in(t, own))
+
+    timed = [(s, said(r)) for s, r in scored if months in _durations(r)]
+    out = []
+    for s, r in scored:
+        words = said(r) if _durations(r) and months not in _durations(r) else frozenset()
+        rivals = [x for x, w in timed if words and words <= w]
+        out.append((min(s, max(rivals) * QUALIFIED) if rivals else s, r))
     return out
 
 
