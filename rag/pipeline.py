@@ -45,8 +45,10 @@ from .questions import (
     clean_question,
     in_sentence_case,
     known_names,
+    misspelled_names,
     spell_out,
     with_known_names,
+    with_names,
 )
 from .result import Answer
 from .retrieve import Passage, Retriever, names_held
@@ -263,6 +265,12 @@ class RAG:
         current = self.store.current()  # None while the first index is built
         keys = document_keys(current) if current is not None else {}
         text, notice = clean_question(question, s.max_question_chars)
+        # "Aple": "Apple", said so
+        misspelled = misspelled_names(current, text)
+        if misspelled:
+            text = with_names(text, misspelled)
+            said = ", ".join(f"“{a}” as “{b}”" for a, b in misspelled.items())
+            notice = f"{notice} Read {said}.".strip()
         text = with_known_names(text, known_names(current, text))  # "apple": "Apple"
         text = in_sentence_case(current, text)  # "What Did Apple Say About …": "say about"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)

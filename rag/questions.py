@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from .errors import BadQuestion
-from .text import STOPWORDS
+from .text import STOPWORDS, one_edit
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -294,6 +294,41 @@ def with_known_names(question: str, names: dict[str, str]) -> str:
         return names.get(m.group(), m.group())
 
     return _LOWER_WORD.sub(write, question) if names else question
+
+
+def misspelled_names(snap, question: str) -> dict[str, str]:
+    """The words of `question` that no document holds and that are no English word
+    (`english_words`), one edit (`text.one_edit`) from exactly one name telling documents
+    apart (`steering.telling_names`, five letters or more) that the documents always
+    capitalise, typed -> as written: "What was Aple's net income?" had been refused as "The
+    documents never mention Aple."."""
+    if snap is None:
+        return {}
+    from .steering import telling_names
+
+    known = [n for n in telling_names(snap) if len(n) >= 5 and n.isalpha()]
+    out = {}
+    for typed in dict.fromkeys(re.findall(r"\b[A-Za-z]{4,}\b", question)):
+        low = typed.lower()
+        near = [n for n in known if n != low and one_edit(low, n)]
+        # an English word is typed as meant ("match" is not "March")
+        if len(near) != 1 or low in english_words() or snap.lexical(low, 1):
+            continue
+        written = _as_written(snap, near[0])
+        if written:
+            out[typed] = written
+    return out
+
+
+def with_names(question: str, names: dict[str, str]) -> str:
+    """The question with each word of `names` (as typed -> as meant) replaced.
+
+    >>> with_names("What was Aple's net income?", {"Aple": "Apple"})
+    "What was Apple's net income?"
+    """
+    for typed, meant in names.items():
+        question = re.sub(rf"\b{re.escape(typed)}\b", meant, question)
+    return question
 
 
 # A word capitalised as title case does it ("Say", "Decision"): a capital then a lower case.

@@ -408,3 +408,22 @@ ASKING = {
 # need not say "give" (nor "provide", "announce", "say"). Not "state" nor "offer": filings name
 # things by them ("state income taxes", "the stated rate", "offerings").
 TELLING = {stem(w) for w in "give gave given provide provided announce announced say said".split()}
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Within one insertion, deletion, substitution or swap of neighbours ("Netonian" for
+    "Newtonian", "Hamaz" for "Hamza").
+
+    >>> one_edit("aple", "apple"), one_edit("hamaz", "hamza"), one_edit("aple", "apples")
+    (True, True, False)
+    """
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (
+            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        )
+    return a[i:] == b[i + 1 :] if len(b) > len(a) else a[i + 1 :] == b[i:]

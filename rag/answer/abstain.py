@@ -29,6 +29,7 @@ from rag.text import (
     names,
     normalize_number,
     numbers,
+    one_edit,
     stem,
     stems,
 )
@@ -280,21 +281,6 @@ def _fold(word: str) -> str:
     )
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Within one insertion, deletion, substitution or swap of neighbours ("Netonian" for
-    "Newtonian", "Hamaz" for "Hamza")."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :] or (
-            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
-        )
-    return a[i:] == b[i + 1 :] if len(b) > len(a) else a[i + 1 :] == b[i:]
-
-
 def reader_refusing(question: str, missing: list[str], passages) -> list[str]:
     """Of the names no searched document mentions (`missing`), those that refuse what the
     reader reads from `passages` (Passages): `unknown_acronyms`, else `absent_owners`."""
@@ -383,7 +369,7 @@ def absent_names(names: list[str], passages) -> list[str]:
                 n += 1
             if n >= 4 and n >= min(len(a), len(b)) - 2:
                 return True
-            if len(a) >= 5 and _one_edit(a, b):
+            if len(a) >= 5 and one_edit(a, b):
                 return True
         return False
 

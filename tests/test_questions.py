@@ -1,0 +1,51 @@
+"""A user's question as typed (rag.questions): a misspelled company name is read as the name
+the documents are known by, and said so."""
+
+import pytest
+
+from rag.answer.reading import ReaderGenerator
+from rag.questions import misspelled_names
+from rag.steering import telling_names
+from tests.conftest import rag_over
+
+
+def _report(co: str, sales: str) -> str:
+    return (
+        f"{co} Q1 2023 report\n\n{co} is a company based in Portland.\n\n"
+        f"Total net sales were ${sales} million in the first quarter of 2023."
+    )
+
+
+@pytest.fixture(scope="module")
+def two_companies(tmp_path_factory, embedder):
+    files = {
+        "Q1 2023 Nordvik.txt": _report("Nordvik", "410").replace(
+            "report", "report for the quarter ended March 31, 2023", 1
+        ),
+        "Q1 2023 Birchwood.txt": _report("Birchwood", "1,200"),
+    }
+    base = tmp_path_factory.mktemp("questions")
+    return rag_over(base, files, embedder, ReaderGenerator("shipped"))
+
+
+def test_a_company_misspelled_is_read_as_the_name_the_documents_use(two_companies):
+    # "What was Aple's net income?" had been refused: "The documents never mention Aple."
+    a = two_companies.ask("What were Nordvk's total net sales in Q1 2023?")
+    assert not a.abstained, a.why
+    assert a.question == "What were Nordvik's total net sales in Q1 2023?"
+    assert "Read “Nordvk” as “Nordvik”." in a.notice
+    assert [c.doc for c in a.citations] == ["Q1 2023 Nordvik.txt"]
+    assert "$410 million" in a.answer
+    # a swap of two letters too, and only names that tell the documents apart
+    snap = two_companies.store.current()
+    assert misspelled_names(snap, "What did Birhcwood sell?") == {"Birhcwood": "Birchwood"}
+    assert misspelled_names(snap, "Where is Portlnd?") == {}  # every report's
+    # an English word is what it says: "match" is not "March"
+    assert "march" in telling_names(snap)
+    assert misspelled_names(snap, "Match the sales with the discussion.") == {}
+
+
+def test_a_name_near_no_documents_name_is_still_refused(two_companies):
+    a = two_companies.ask("What were Tesla's total net sales in Q1 2023?")
+    assert a.abstained and a.why == "The documents never mention Tesla."
+    assert "Read" not in a.notice
