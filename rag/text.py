@@ -401,7 +401,7 @@ ASKING = {
     overall these those there what which how does did doing lately company company's level
     levels according across throughout newest shift shifts shifted alteration alterations vary
     varied variation variations fluctuate fluctuated fluctuation fluctuations evolve evolved
-    evolution outline pattern patterns considerable substantial timeframe""".split()
+    evolution outline pattern patterns considerable substantial timeframe amount amounts""".split()
 }
 
 # Verbs of telling: "What guidance did Amazon give?" asks for the guidance, and a sentence of it

@@ -115,3 +115,26 @@ def test_a_quarter_is_read_from_the_row_of_the_same_item_with_a_quarters_column(
     question = "What common stock repurchase activities were there in Q3 2023?"
     assert _fact(question, flow, equity).endswith(": Common stock repurchased")
     assert _fact(question, flow) == "Financing activities: Repurchases of common stock"
+
+
+def test_a_count_of_shares_is_not_read_from_what_they_cost():
+    """ "How many shares of Apple stock were repurchased during the nine months ended July 1,
+    2023?" had read the cash-flow row "Repurchases of common stock" (56,547, millions of
+    dollars): no table row counts shares here, and the reader reads "365 million shares"."""
+    cost = "Repurchases of common stock — Nine Months Ended July 1, 2023: (56,547)"
+    count = "Shares of common stock repurchased — Nine Months Ended July 1, 2023: (365,000)"
+    question = "How many shares of common stock were repurchased in the nine months?"
+    assert _fact(question, cost) == ""
+    assert _fact(question, cost, count) == "Shares of common stock repurchased"
+    assert _fact("How much common stock was repurchased in the nine months?", cost) != ""
+
+
+def test_the_total_amount_of_a_balance_is_its_row():
+    """ "What was the total amount of Apple's deferred revenue as of July 1, 2023?" had read a
+    sentence of revenue recognized ($7.0 billion): "total amount" named no row's words."""
+    deferred = (
+        "Current liabilities: Deferred revenue — July 1, 2023: 8,158; September 24, 2022: 7,912"
+    )
+    sales = "Total net sales — Three Months Ended July 1, 2023: 81,797"
+    question = "What was the total amount of deferred revenue as of July 1, 2023?"
+    assert _fact(question, deferred, sales) == "Current liabilities: Deferred revenue"

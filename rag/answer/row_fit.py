@@ -179,6 +179,29 @@ def _row_line(cand) -> str:
     return text[a : b if b >= 0 else len(text)]
 
 
+# "How many shares ...?", "How many employees ...?": a count of a thing, which it names.
+_HOW_MANY = re.compile(r"(?i)\bhow many (?:[a-z]+ ){0,2}?([a-z]+s)\b")
+
+
+def counts_another_thing(question: str, label: str, headers) -> bool:
+    """Whether the question asks how many of a thing ("How many shares of Apple stock were
+    repurchased?") and a row's label and column headers never name it: "Repurchases of common
+    stock" is what the shares cost, (56,547) in millions of dollars, not how many they were.
+
+    >>> label, heads = "Financing activities: Repurchases of common stock", ["Nine Months"]
+    >>> counts_another_thing("How many shares of stock were repurchased?", label, heads)
+    True
+    >>> counts_another_thing("How much stock was repurchased?", label, heads)
+    False
+    >>> counts_another_thing("How many shares were repurchased?", "Shares repurchased", heads)
+    False
+    """
+    m = _HOW_MANY.search(question)
+    if not m:
+        return False
+    return not _term_in(stem(m.group(1)), label_terms(" ".join([label, *headers])))
+
+
 def row_of_another_measure(question: str, cand) -> bool:
     """Whether the span is a cell of a table row whose label and headers hold none of the
     measure words the question names: "How many employees did Amazon have?" had read 92,711,

@@ -275,6 +275,8 @@ def lookup(
     # a share's row ("...: Percentage of total net sales", or a common-size table's "Net
     # income") answers only a question after a share
     shares = ASKS_RATIO.search(question)
+    from rag.answer.row_fit import counts_another_thing, discounted
+
     every = [
         r
         for rows in by_doc.values()
@@ -282,13 +284,12 @@ def lookup(
         for r in rows
         if read_value(r, question)
         and (shares or not (SHARE_LABEL.search(r.label) or r.where in whole))
+        and not counts_another_thing(question, r.label, [h for h, *_ in r.cells])
     ]
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
     # the label decides whether a row may answer; `row_fit.discounted`, which answers first
-    from rag.answer.row_fit import discounted
-
     scored = discounted([x for x in scored if x[0] >= ts.min_score], question, terms)
     # Of equal rows, the one saying the question's words in its order ("Net income (loss)",
     # not "Other income (expense), net", for "net income"), then a total ("Total gross margin
