@@ -91,6 +91,30 @@ def own_subject(question: str) -> bool:
     return bool(names(question) or numbers(question))
 
 
+# Words that ask why or what of something, naming nothing: "What drove the change?", "What
+# were the main factors?" (`ASKING` besides: "change", "impact", "key", "major").
+_OF_SOMETHING = {
+    stem(w)
+    for w in """drive drives drove driven driving driver drivers cause causes caused reason
+    reasons factor factors behind why happen happened result results resulted lead led
+    contribute contributed contributing main primary primarily biggest largest""".split()
+}
+
+
+def names_nothing(question: str) -> bool:
+    """Whether each content word of `question` only asks why or what of something named
+    earlier (`ASKING`, `_OF_SOMETHING`): "What drove the change?" is about the figure asked
+    before, though it holds no pointing word.
+
+    >>> names_nothing("What drove the change?"), names_nothing("What were the main factors?")
+    (True, True)
+    >>> names_nothing("What drove the change in gross margin?"), names_nothing("Why?")
+    (False, False)
+    """
+    words = content_tokens(question)
+    return bool(words) and all(stem(w) in ASKING | _OF_SOMETHING for w in words)
+
+
 def decide(
     question: str,
     history: Sequence[str],
@@ -100,7 +124,8 @@ def decide(
     known: frozenset[str] = frozenset(),
 ) -> tuple[str, str]:
     """(query, why): the retrieval query for this turn and the reason, one of
-    "no_history", "same_question", "opening", "own_subject", "pointing", "nothing_retrieved",
+    "no_history", "same_question", "opening", "own_subject", "pointing", "names_nothing",
+    "nothing_retrieved",
     "anchored", "weak_alone", "stands_alone". `rare(word)`: whether a word is in very few
     passages of the collection (None: never)."""
     previous = previous_question(history)
@@ -118,6 +143,8 @@ def decide(
         return question, "own_subject"
     if POINTING.search(question):
         return joined, "pointing"
+    if names_nothing(question):
+        return joined, "names_nothing"
     alone = retrieve(question)
     if not alone:
         return question, "nothing_retrieved"

@@ -53,6 +53,15 @@ def test_a_pointing_word_without_a_subject_joins(retrieve):
     assert decide(q, [BRIDGE_Q], retrieve) == (f"{q} {BRIDGE_Q}", "pointing")
 
 
+def test_a_question_asking_why_of_nothing_named_joins(retrieve):
+    # "What drove the change?" after Amazon's AWS net sales had been searched alone, and
+    # answered from Intel's filing: it holds no name nor pointing word, only what it asks
+    q = "What drove the change?"
+    assert decide(q, [BRIDGE_Q], retrieve) == (f"{q} {BRIDGE_Q}", "names_nothing")
+    q = "What drove the change in bread?"
+    assert decide(q, [BRIDGE_Q], retrieve)[1] != "names_nothing"
+
+
 def test_question_too_weak_to_stand_alone_joins_the_previous_question(retrieve):
     # No subject, no pointing word: "What is the length?" (of what?) matches everything weakly.
     q = "What is the length?"
