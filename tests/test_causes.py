@@ -64,3 +64,24 @@ def test_why_a_figure_moved_quotes_that_figures_sentence(rag, figure):
     assert not a.abstained, a.why
     assert a.citations[0].quote.startswith("Services net sales increased"), a.answer
     assert "cloud services" in a.answer
+
+
+CLOUD = (
+    "ACME Inc. quarterly report for the quarter ended June 30, 2023.\n\n"
+    "Cloud sales increased 12% in Q2 2023, and 13% for the six months ended June 30, 2023 "
+    "compared to the comparable prior year periods. The sales growth primarily reflects "
+    "increased customer usage, partially offset by pricing changes.\n\n"
+    "Retail sales were flat in Q2 2023."
+)
+
+
+def test_why_a_figure_moved_is_the_sentence_going_on_from_its_move(tmp_path, embedder):
+    """ "Why did Amazon's AWS sales grow in Q3 2023?" had been answered "increased 12%" from
+    "AWS sales increased 12% in Q3 2023 ...": the next sentence, going on from it, says why."""
+    rag = rag_over(tmp_path, {"2023 Q2 ACME.txt": CLOUD}, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("Why did ACME's Cloud sales grow in Q2 2023?")
+    assert not a.abstained, a.why
+    assert a.citations[0].quote.startswith("The sales growth primarily reflects"), a.answer
+    # asked how much, the move itself answers
+    b = rag.ask("By how much did ACME's Cloud sales grow in Q2 2023?")
+    assert b.citations[0].quote.startswith("Cloud sales increased 12%"), b.answer

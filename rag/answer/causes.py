@@ -29,6 +29,13 @@ SAYS_WHY = re.compile(
 )
 
 
+# A sentence whose subject is the one before's ("AWS sales increased 12% in Q3 2023 ... The sales
+# growth primarily reflects increased customer usage"): it is about what that sentence names.
+GOES_ON = re.compile(
+    r"(?:The|This|These|That|Those|Such)\s+(?:[a-z]+\s+){0,2}?(?:growth|increases?|decreases?|"
+    r"declines?|changes?|improvements?|reductions?|rises?|drops?)\b|(?:This|These|It)\s"
+)
+
 # A question after why something happened; its answer says a cause, never a figure alone.
 _ASKS_WHY = re.compile(
     r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
@@ -147,6 +154,28 @@ def why_sentence(reader, query: str, passages, chosen: str, own: str = ""):
         return None
     s = read[0]
     return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), text[a:b]
+
+
+def cause_after(reader, query: str, passages, span, bounds: tuple[int, int]):
+    """(span, sentence bounds, sentence) of the sentence right after the one the reader
+    answered from, when it goes on from it (`GOES_ON`: "The sales growth ...") and says why:
+    "Why did Amazon's AWS sales grow in Q3 2023?" had been answered "increased 12%" from "AWS
+    sales increased 12% in Q3 2023 ...", whose next sentence says why ("The sales growth
+    primarily reflects increased customer usage ..."). Else None."""
+    chunk = passages[span.passage].chunk
+    text = chunk.text
+    after = [(a, b) for a, b in chunk.sentence_spans() if a >= bounds[1]]
+    if not after:
+        return None
+    a, b = after[0]
+    sentence = text[a:b]
+    if not (GOES_ON.match(sentence) and SAYS_WHY.search(sentence)):
+        return None
+    read = reader.read(query, [sentence])
+    if not read:
+        return None
+    s = read[0]
+    return replace(s, passage=span.passage, start=s.start + a, end=s.end + a), (a, b), sentence
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w&-]*")

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.answer.base import Outcome
-from rag.answer.causes import CAUSES, SAYS_WHY
+from rag.answer.causes import CAUSES, GOES_ON, SAYS_WHY
 from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
 from rag.answer.periods import doc_order
 from rag.context import section_words
@@ -308,14 +308,6 @@ BREAKDOWN = re.compile(
 )
 
 
-# A sentence whose subject is the one before's ("AWS sales increased 12% in Q3 2023 ... The sales
-# growth primarily reflects increased customer usage"): it is about what that sentence names.
-_GOES_ON = re.compile(
-    r"(?:The|This|These|That|Those|Such)\s+(?:[a-z]+\s+){0,2}?(?:growth|increases?|decreases?|"
-    r"declines?|changes?|improvements?|reductions?|rises?|drops?)\b|(?:This|These|It)\s"
-)
-
-
 def question_terms(question: str) -> set[str]:
     question = BREAKDOWN.sub(" ", question)
     return {stem(w) for w in content_tokens(without_glosses(question))} - ASKING - TELLING
@@ -348,7 +340,7 @@ def score_lines(
         prev = ""
         for a, b in p.chunk.sentence_spans():
             text = p.chunk.text[a:b]
-            if prev and _GOES_ON.match(text):
+            if prev and GOES_ON.match(text):
                 before[(p.chunk.chunk_id, a)] = prev
             prev = text
             # a filing's certifications, signatures and exhibit index say the company's name

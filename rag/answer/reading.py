@@ -22,14 +22,15 @@ from rag.answer.causes import (
     WHY_WORDS_FACTOR,
     asks_why_moved,
     bound_cause,
+    cause_after,
     says_why_of,
     why_sentence,
     why_words,
 )
 from rag.answer.reader import Span
+from rag.answer.rereads import measure_sentence, numbered_sentence
 from rag.answer.row_fit import label_only, row_for_why, row_of_another_measure
 from rag.answer.spans import (
-    MEASURE,
     answers,
     asks_measure,
     bound_amount,
@@ -39,7 +40,6 @@ from rag.answer.spans import (
     bound_respective,
     bullet_of_subject,
     choose_span,
-    has_figure,
     state_for_when,
     trim_span,
 )
@@ -147,68 +147,6 @@ def authored(question: str, passages: list[Passage]) -> tuple[str, set[str]]:
                 docs.add(c.doc)
     verb = " ".join(m["verb"].lower().split())
     return (f"What does this document {verb}?", docs) if docs else ("", set())
-
-
-def numbered_sentence(question: str, passage: Passage) -> bool:
-    """Whether one sentence alone of `passage` holds every number of the question, all of its
-    content words but one, and a figure of its own: "What is the trade target for 2024?" over
-    "... the goal ... on the volume of trade turnover in the amount of 200 billion US dollars by
-    2024 ..." (read with the sentence before it, of other dollar figures, the reader prefers no
-    answer; alone, it reads "200 billion US dollars"). Such a sentence is re-read alone
-    (`ReadingAnswerer._reread`) by default, under the sentence verifier's bar.
-
-    >>> from rag.ingest.chunk import Chunk
-    >>> t = "Exports grew 47%. The goal of trade of 200 billion dollars by 2024 will be met."
-    >>> numbered_sentence("What is the trade target for 2024?", Passage(1, 0.5, Chunk("a::0", "a", 0, len(t), t)))
-    True
-    >>> numbered_sentence("What is the trade target?", Passage(1, 0.5, Chunk("a::0", "a", 0, len(t), t)))
-    False
-    """
-    asked = numbers(question)
-    if not asked:
-        return False
-    from rag.answer.forms import question_terms
-
-    words = {w for w in question_terms(question) if not w[0].isdigit()}
-    text = passage.chunk.text
-    held = [
-        (a, b)
-        for a, b in passage.chunk.sentence_spans()
-        if asked <= numbers(text[a:b])
-        and numbers(text[a:b]) - asked
-        and len(words - stems(text[a:b])) <= 1
-        and len(words) >= 2
-    ]
-    return len(held) == 1
-
-
-def measure_sentence(question: str, passage: Passage) -> bool:
-    """Whether a question asking a quantity ("How long is the warranty?") has one sentence
-    alone of `passage` holding every content word of the question and a figure: "The AquaPure
-    300 is covered by a two-year limited warranty ..." (read with the manual's filter steps
-    before it, the reader prefers no answer; alone, "two-year limited warranty"). Re-read like
-    `numbered_sentence`'s.
-
-    >>> from rag.ingest.chunk import Chunk
-    >>> t = "Flush it for 5 minutes. It has a two-year warranty. The warranty excludes frost."
-    >>> p = Passage(1, 0.5, Chunk("a::0", "a", 0, len(t), t))
-    >>> measure_sentence("How long is the warranty?", p), measure_sentence("Who gives the warranty?", p)
-    (True, False)
-    >>> measure_sentence("How long is the filter flush?", p)
-    False
-    """
-    if not asks_measure(question):
-        return False
-    from rag.answer.forms import question_terms
-
-    words = question_terms(MEASURE.sub(" ", question))
-    text = passage.chunk.text
-    held = [
-        (a, b)
-        for a, b in passage.chunk.sentence_spans()
-        if not words - stems(text[a:b]) and has_figure(text[a:b])
-    ]
-    return bool(words) and len(held) == 1
 
 
 def front_matter(chunk, a: int, b: int) -> bool:
@@ -402,6 +340,13 @@ class ReadingAnswerer:
             best = bullet_of_subject(
                 asked or query, spans, texts, best, self.generator.reader, query
             )
+            # "AWS sales increased 12% ..." read for why they grew: the next sentence says why
+            after = moved and cause_after(
+                self.generator.reader, query, passages, spans[best], bounds[best]
+            )
+            if after:
+                spans, bounds, texts = [*spans, after[0]], [*bounds, after[1]], [*texts, after[2]]
+                best = len(spans) - 1
         if _WHO_MADE.match(asked or query):
             best = self._head_naming(asked or query, spans, passages, bounds, best)
         # Near-duplicate documents ("archive R0" and "archive R1") share every word but the
