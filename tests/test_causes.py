@@ -85,3 +85,28 @@ def test_why_a_figure_moved_is_the_sentence_going_on_from_its_move(tmp_path, emb
     # asked how much, the move itself answers
     b = rag.ask("By how much did ACME's Cloud sales grow in Q2 2023?")
     assert b.citations[0].quote.startswith("Cloud sales increased 12%"), b.answer
+
+
+def test_what_was_behind_a_move_asks_why(rag):
+    # "What was behind the decrease in Apple's Greater China sales in Q1 2023?" had answered
+    # the Greater China row's figure
+    a = rag.ask("What was behind the change in ACME's Services net sales in Q2 2023?")
+    assert not a.abstained, a.why
+    assert a.citations[0].quote.startswith("Services net sales increased"), a.answer
+
+
+def test_a_segments_move_is_said_without_its_kind_and_with_its_months():
+    """ "What drove Amazon's International segment sales growth in Q3 2023?": the filing's
+    sentence says "International sales increased 16% in Q3 2023, and 9% for the nine months
+    ended September 30, 2023 ..., primarily due to ...": neither "segment" nor the month
+    makes it another figure's."""
+    from rag.answer.causes import says_why_of
+
+    t = (
+        "International sales increased 16% in Q3 2023, and 9% for the nine months ended "
+        "September 30, 2023 compared to the comparable prior year periods, primarily due to "
+        "increased unit sales."
+    )
+    q = "What drove ACME's International segment sales growth in Q3 2023?"
+    assert says_why_of(q, t, [(0, len(t))])
+    assert not says_why_of("What drove ACME's Retail segment sales growth?", t, [(0, len(t))])

@@ -10,12 +10,13 @@ import re
 from dataclasses import replace
 
 from rag.answer.abstain import word_share
-from rag.text import STOPWORDS, period_mentions, stems
+from rag.text import MONTH_NAMES, STOPWORDS, period_mentions, stems
 
 # A question after what moved a figure wants the sentences that say why, not its rows (as a
 # fact: no row's figure answers it).
 CAUSES = re.compile(
-    r"\b((?<!risk )factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*|explanations?)\b",
+    r"\b((?<!risk )factors?|drivers?|driven|driving|drove|reasons?|why|caus\w*|contribut\w*|influenc\w*|explain\w*|explanations?"
+    r"|(?<=\bwhat was )behind|(?<=\bwhat were )behind|(?<=\bwhat is )behind|(?<=\bwhat )accounts? for)\b",
     re.I,
 )
 
@@ -38,7 +39,8 @@ GOES_ON = re.compile(
 
 # A question after why something happened; its answer says a cause, never a figure alone.
 _ASKS_WHY = re.compile(
-    r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains)\b"
+    r"(?i)\bwhy\b|\bwhat (?:drove|drives|caused|causes|led to|explains|accounts? for"
+    r"|accounted for|(?:is|was|are|were) behind)\b"
     r"|\b(?:primary|main|key|principal|major) (?:drivers?|reasons?|causes?)\b"
     r"|\bwhat explanations?\b|\b(?:reasons?|causes?|drivers?|explanations?) (?:for|of|behind)\b"
 )
@@ -179,6 +181,7 @@ def cause_after(reader, query: str, passages, span, bounds: tuple[int, int]):
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w&-]*")
+_MONTHS = frozenset(MONTH_NAMES.split())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -188,7 +191,10 @@ def _figure_asked(question: str) -> tuple[frozenset[str], frozenset[str]]:
     question's cause is looked for in."""
     plain = _MOVED.sub(" ", _UP.sub(" ", _DOWN.sub(" ", _ASKS_WHY.sub(" ", question))))
     plain = re.sub(r"\b[\w&.-]+['’]s?\b|\b(?:[QH][1-4]|(?:19|20)\d\d|FY\d*)\b", " ", plain)
-    figure = stems(plain) - stems("quarter quarters year years period periods fiscal")
+    # what kind of figure it is ("International segment sales") a filing's sentence leaves out
+    figure = stems(plain) - stems(
+        "quarter quarters year years period periods fiscal segment segments division divisions"
+    )
     return frozenset(figure), frozenset(w.lower() for w in _CAPITALISED.findall(question))
 
 
@@ -231,7 +237,8 @@ def says_why_of(question: str, text: str, sentences) -> bool:
         # every word of the figure, "revenue" said as "net sales"
         if any(t not in words and not SYNONYMS.get(t, set()) & words for t in figure):
             continue
-        named = {w.lower() for w in _CAPITALISED.findall(before)} - STOPWORDS - said
+        # a month names when, not what ("... for the nine months ended September 30, 2023")
+        named = {w.lower() for w in _CAPITALISED.findall(before)} - STOPWORDS - said - _MONTHS
         if not named:
             return True
     return False
