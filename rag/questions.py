@@ -311,8 +311,8 @@ def misspelled_names(snap, question: str) -> dict[str, str]:
     for typed in dict.fromkeys(re.findall(r"\b[A-Za-z]{4,}\b", question)):
         low = typed.lower()
         near = [n for n in known if n != low and one_edit(low, n)]
-        # an English word is typed as meant ("match" is not "March")
-        if len(near) != 1 or low in english_words() or snap.lexical(low, 1):
+        # an English word is typed as meant ("match" is not "March", "swims" not "Swiss")
+        if len(near) != 1 or english(low) or snap.lexical(low, 1):
             continue
         written = _as_written(snap, near[0])
         if written:
@@ -365,6 +365,21 @@ def english_words() -> frozenset[str]:
 
     vocab = json.loads((SHIPPED_READER / "tokenizer.json").read_text())["model"]["vocab"]
     return frozenset(w for w in vocab if w.isalpha() and w.islower())
+
+
+def english(word: str) -> bool:
+    """Whether a lower-case word is an English word of `english_words` or one inflected
+    ("swims", "matches", "reported", "growing").
+
+    >>> english("swims"), english("matches"), english("growing"), english("aple")
+    (True, True, True, False)
+    """
+    words = english_words()
+    stems_ = [word]
+    for end, back in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(end) and len(word) > len(end) + 2:
+            stems_.append(word[: -len(end)] + back)
+    return any(w in words for w in stems_)
 
 
 def in_sentence_case(snap, question: str) -> str:
@@ -434,7 +449,7 @@ def _written_as_name(snap, words: str) -> bool:
                 upper += 1
     if lower or upper or " " in words:
         return upper > lower
-    return words.lower() not in english_words()
+    return not english(words.lower())
 
 
 # Words typed into a chat box, not a question ("FX effect on Apple in the latest 10-Q"): no

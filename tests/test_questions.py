@@ -22,7 +22,9 @@ def two_companies(tmp_path_factory, embedder):
         "Q1 2023 Nordvik.txt": _report("Nordvik", "410").replace(
             "report", "report for the quarter ended March 31, 2023", 1
         ),
-        "Q1 2023 Birchwood.txt": _report("Birchwood", "1,200"),
+        "Q1 2023 Birchwood.txt": _report("Birchwood", "1,200").replace(
+            "a company", "a Swiss company", 1
+        ),
     }
     base = tmp_path_factory.mktemp("questions")
     return rag_over(base, files, embedder, ReaderGenerator("shipped"))
@@ -43,6 +45,8 @@ def test_a_company_misspelled_is_read_as_the_name_the_documents_use(two_companie
     # an English word is what it says: "match" is not "March"
     assert "march" in telling_names(snap)
     assert misspelled_names(snap, "Match the sales with the discussion.") == {}
+    assert "swiss" in telling_names(snap)  # inflected too: "swims" is not "Swiss"
+    assert misspelled_names(snap, "What animal swims in the lake?") == {}
 
 
 def test_a_name_near_no_documents_name_is_still_refused(two_companies):
