@@ -110,3 +110,21 @@ def test_a_segments_move_is_said_without_its_kind_and_with_its_months():
     q = "What drove ACME's International segment sales growth in Q3 2023?"
     assert says_why_of(q, t, [(0, len(t))])
     assert not says_why_of("What drove ACME's Retail segment sales growth?", t, [(0, len(t))])
+
+
+def test_a_follow_up_asking_what_drove_the_change_reads_the_figure_asked_before(tmp_path, embedder):
+    """ "What drove the change?" after "What were Amazon's AWS net sales in Q3 2023?" had quoted
+    "Changes in foreign exchange rates increased International net sales ...": the figure is
+    the earlier question's, its move "AWS sales increased 12%" (sales are net sales), and the
+    sentence going on from it says why."""
+    filing = CLOUD.replace(
+        "Retail sales were flat in Q2 2023.",
+        "Changes in foreign exchange rates increased Retail net sales by $1.4 billion for Q2 "
+        "2023 and reduced them by $1.1 billion for the six months ended June 30, 2023.",
+    )
+    rag = rag_over(tmp_path, {"2023 Q2 ACME.txt": filing}, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("What drove the change?", history=["What were ACME's Cloud net sales in Q2 2023?"])
+    assert not a.abstained, a.why
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("The sales growth primarily reflects") for q in quotes), a.answer
+    assert not quotes[0].startswith("Changes in foreign exchange"), a.answer

@@ -158,26 +158,38 @@ def why_sentence(reader, query: str, passages, chosen: str, own: str = ""):
     return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), text[a:b]
 
 
-def cause_after(reader, query: str, passages, span, bounds: tuple[int, int]):
-    """(span, sentence bounds, sentence) of the sentence right after the one the reader
-    answered from, when it goes on from it (`GOES_ON`: "The sales growth ...") and says why:
-    "Why did Amazon's AWS sales grow in Q3 2023?" had been answered "increased 12%" from "AWS
-    sales increased 12% in Q3 2023 ...", whose next sentence says why ("The sales growth
-    primarily reflects increased customer usage ..."). Else None."""
+def cause_after(reader, query: str, passages, span, bounds: tuple[int, int], own: str = ""):
+    """(span, sentence bounds, sentence) of a sentence going on from a move (`GOES_ON`: "The
+    sales growth ...") that says why: the one right after the sentence the reader answered
+    from, else (given the question's own words `own`) any in the passages read whose move,
+    said the sentence before, is the asked figure's (`says_why_of`). "Why did Amazon's AWS
+    sales grow in Q3 2023?" had been answered "increased 12%" from "AWS sales increased 12% in
+    Q3 2023 ...", whose next sentence says why ("The sales growth primarily reflects increased
+    customer usage ..."). Else None."""
+
+    def going_on(chunk, a: int, b: int) -> bool:
+        return bool(GOES_ON.match(chunk.text, a) and SAYS_WHY.search(chunk.text, a, b))
+
     chunk = passages[span.passage].chunk
-    text = chunk.text
     after = [(a, b) for a, b in chunk.sentence_spans() if a >= bounds[1]]
-    if not after:
+    found = (span.passage, *after[0]) if after and going_on(chunk, *after[0]) else None
+    for i, p in enumerate(passages if own and found is None else []):
+        pairs = list(zip(p.chunk.sentence_spans(), p.chunk.sentence_spans()[1:], strict=False))
+        for (a0, _), (a, b) in pairs:
+            if going_on(p.chunk, a, b) and says_why_of(own, p.chunk.text, [(a0, b)]):
+                found = (i, a, b)
+                break
+        if found is not None:
+            break
+    if found is None:
         return None
-    a, b = after[0]
-    sentence = text[a:b]
-    if not (GOES_ON.match(sentence) and SAYS_WHY.search(sentence)):
-        return None
+    i, a, b = found
+    sentence = passages[i].chunk.text[a:b]
     read = reader.read(query, [sentence])
     if not read:
         return None
     s = read[0]
-    return replace(s, passage=span.passage, start=s.start + a, end=s.end + a), (a, b), sentence
+    return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), sentence
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w&-]*")
@@ -191,6 +203,8 @@ def _figure_asked(question: str) -> tuple[frozenset[str], frozenset[str]]:
     question's cause is looked for in."""
     plain = _MOVED.sub(" ", _UP.sub(" ", _DOWN.sub(" ", _ASKS_WHY.sub(" ", question))))
     plain = re.sub(r"\b[\w&.-]+['’]s?\b|\b(?:[QH][1-4]|(?:19|20)\d\d|FY\d*)\b", " ", plain)
+    # sales are net sales: "AWS net sales" moved as "AWS sales increased 12%"
+    plain = re.sub(r"(?i)\bnet (?=sales\b)", " ", plain)
     # what kind of figure it is ("International segment sales") a filing's sentence leaves out
     figure = stems(plain) - stems(
         "quarter quarters year years period periods fiscal segment segments division divisions"

@@ -44,6 +44,7 @@ from rag.answer.spans import (
     trim_span,
 )
 from rag.context import known_text, retrieval_text
+from rag.followup import names_nothing
 from rag.ingest.chunk import split_sentences
 from rag.questions import as_question
 from rag.retrieve import Passage
@@ -341,8 +342,11 @@ class ReadingAnswerer:
                 asked or query, spans, texts, best, self.generator.reader, query
             )
             # "AWS sales increased 12% ..." read for why they grew: the next sentence says why
+            # ... a follow-up's words naming nothing ("What drove the change?"), the question
+            # it was joined with names the figure
+            own = query if not asked or names_nothing(asked) else asked
             after = moved and cause_after(
-                self.generator.reader, query, passages, spans[best], bounds[best]
+                self.generator.reader, query, passages, spans[best], bounds[best], own
             )
             if after:
                 spans, bounds, texts = [*spans, after[0]], [*bounds, after[1]], [*texts, after[2]]
