@@ -149,13 +149,7 @@ def why_sentence(reader, query: str, passages, chosen: str, own: str = ""):
                 best, held = (i, a, b), r
     if best is None:
         return None
-    i, a, b = best
-    text = passages[i].chunk.text
-    read = reader.read(query, [text[a:b]])
-    if not read:
-        return None
-    s = read[0]
-    return replace(s, passage=i, start=s.start + a, end=s.end + a), (a, b), text[a:b]
+    return _read_alone(reader, query, passages, *best)
 
 
 def cause_after(reader, query: str, passages, span, bounds: tuple[int, int], own: str = ""):
@@ -183,7 +177,13 @@ def cause_after(reader, query: str, passages, span, bounds: tuple[int, int], own
             break
     if found is None:
         return None
-    i, a, b = found
+    return _read_alone(reader, query, passages, *found)
+
+
+def _read_alone(reader, query: str, passages, i: int, a: int, b: int):
+    """(span, sentence bounds, sentence) of the reader's span in the sentence
+    `passages[i].chunk.text[a:b]` read alone, its offsets the passage's; None when it reads
+    none."""
     sentence = passages[i].chunk.text[a:b]
     read = reader.read(query, [sentence])
     if not read:

@@ -124,10 +124,11 @@ def _of_the_duration(scored, months: int, terms: set[str]):
         own = label_terms(row.label.rsplit(": ", 1)[-1])
         return frozenset(t for t in terms if _term_in(t, own))
 
-    timed = [(s, said(r)) for s, r in scored if months in _durations(r)]
+    durations = [_durations(r) for _, r in scored]
+    timed = [(s, said(r)) for (s, r), d in zip(scored, durations, strict=True) if months in d]
     out = []
-    for s, r in scored:
-        words = said(r) if _durations(r) and months not in _durations(r) else frozenset()
+    for (s, r), d in zip(scored, durations, strict=True):
+        words = said(r) if d and months not in d else frozenset()
         rivals = [x for x, w in timed if words and words <= w]
         out.append((min(s, max(rivals) * QUALIFIED) if rivals else s, r))
     return out
