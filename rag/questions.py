@@ -234,9 +234,10 @@ def without_glosses(question: str) -> str:
 
 _ADDRESS = re.compile(r"\S*(?:www\.|@|\.(?:com|org|net|gov|edu)\b)\S*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z0-9&-]*\b")
-# Passages read to see how a word is written: those BM25 ranks first for it. A word written in
-# lower case anywhere is mostly written so in its best passages.
-_NAME_PASSAGES = 50
+# Passages read to see how a word is written: those BM25 ranks first for it, until one writes
+# it in lower case. Tables rank first for a word they repeat in every row ("Three Months
+# Ended"): the first 50 of the 10-Q filings never wrote "ended" in lower case.
+_NAME_PASSAGES = 1000
 _KNOWN: dict[tuple[str, str], str | None] = {}  # (generation, word) -> as written, or None
 
 

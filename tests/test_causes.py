@@ -128,3 +128,47 @@ def test_a_follow_up_asking_what_drove_the_change_reads_the_figure_asked_before(
     quotes = [c.quote for c in a.citations]
     assert any(q.startswith("The sales growth primarily reflects") for q in quotes), a.answer
     assert not quotes[0].startswith("Changes in foreign exchange"), a.answer
+
+
+def test_a_figures_move_is_explained_by_the_sentence_of_its_own_measure():
+    """ "How did Apple's Services gross margin change in Q3 2023 and what drove it?" set the
+    gross margin's dollars (up) beside "Services gross margin percentage decreased ...", the
+    better-scored sentence: an amount's cause is the amount's sentence, a percentage's the
+    percentage's."""
+    from rag.answer.base import Outcome
+    from rag.answer.comparisons import with_causes
+    from rag.ingest.chunk import Chunk
+    from rag.retrieve import Passage
+
+    rows = (
+        "Gross margin: Services — Three Months Ended June 25, 2022: 14,015",
+        "Gross margin: Services — Three Months Ended July 1, 2023: 14,965",
+    )
+    amount = (
+        "Services gross margin increased during the third quarter of 2023 due primarily to "
+        "higher Services net sales."
+    )
+    percent = (
+        "Services gross margin percentage decreased during the third quarter of 2023 due "
+        "primarily to higher Services costs."
+    )
+    text = "\n\n".join([*rows, amount, percent])
+    p = Passage(1, 1.0, Chunk("q3::0", "q3", 0, len(text), text))
+
+    def support(line: str, score: float) -> tuple:
+        a = text.index(line)
+        return (line, p, a, a + len(line), score)
+
+    table = Outcome([support(r, 1.0) for r in rows], form="comparison", labels=["", ""])
+    why = Outcome(
+        [support(amount, 0.6), support(percent, 0.7)], form="comparison", labels=["Q3", "Q3"]
+    )
+    assert with_causes(table, why).supports[-1][0] == amount
+    shares = [r.replace("Gross margin:", "Gross margin percentage:") for r in rows]
+    text = "\n\n".join([*shares, amount, percent])
+    p = Passage(1, 1.0, Chunk("q3::0", "q3", 0, len(text), text))
+    table = Outcome([support(r, 1.0) for r in shares], form="comparison", labels=["", ""])
+    why = Outcome(
+        [support(amount, 0.7), support(percent, 0.6)], form="comparison", labels=["Q3", "Q3"]
+    )
+    assert with_causes(table, why).supports[-1][0] == percent

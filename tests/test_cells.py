@@ -25,6 +25,30 @@ def test_the_cell_follows_the_period_words_of_the_question():
     assert older_first.cells[pick_cell(older_first, "inventories")][1] == "36,647"
 
 
+def test_a_schedule_of_years_ahead_answers_with_its_total_when_no_period_is_asked():
+    """ "What are Amazon's purchase obligations?" had read the next quarter's 2,171 of a
+    schedule whose last column is the total, 31,870; a year asked still reads its column."""
+    (row,) = chunk_rows(
+        _chunk(
+            "Unconditional purchase obligations — Three Months Ended December 31, 2023: 2,171; "
+            "Year Ended December 31, 2024: 7,940; Year Ended December 31, Thereafter: 6,221; "
+            "Year Ended December 31, Total: 31,870"
+        )
+    )
+    values = [v for _, v, _, _ in row.cells]
+    assert values[pick_cell(row, "What are its purchase obligations?")] == "31,870"
+    assert values[pick_cell(row, "What purchase obligations are due in 2024?")] == "7,940"
+    (lease,) = chunk_rows(
+        _chunk(
+            "Gross lease liabilities — December 31, 2022 Operating Leases: $81,273; December 31, "
+            "2022 Total: $99,292; September 30, 2023 Operating Leases: $88,814; September 30, "
+            "2023 Total: $103,388"
+        )
+    )
+    values = [v for _, v, _, _ in lease.cells]
+    assert values[pick_cell(lease, "What are its gross lease liabilities?")] == "$103,388"
+
+
 def test_the_day_asked_or_a_column_the_question_names_chooses_the_cell():
     """A balance sheet's other column when the question names its day; a dividends table's
     "Dividend Per Share" or "Amount" by the words asked, not the first or the latest."""

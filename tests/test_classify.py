@@ -74,6 +74,9 @@ def test_classify_reads_the_same_request_in_other_words():
     )
     assert classify("What notable shifts have occurred in Amazon's liquidity?") == "summary"
     assert classify("Outline the risks facing Amazon's business.") == "summary"
+    assert classify("How does Amazon manage foreign exchange risk?") == "summary"
+    assert classify("How does Apple hedge its interest rate exposure?") == "summary"
+    assert classify("Did Amazon's net sales increase in Q3 2023?") == "comparison"
     assert classify("How does the tax rate tie in with the discussion in the notes?") == "summary"
     assert classify("What effect have currency exchange rates had on Apple's results?") == "summary"
     assert classify("Which key elements drove the movement in the gross margin?") == "list"

@@ -126,6 +126,13 @@ def test_growth_computes_the_change_from_the_same_quarter_a_year_before(tmp_path
     # moved in a quarter is against the same quarter a year before
     up = rag.ask("How much did Bell's revenue increase in Q3 2023?")
     assert up.answer.splitlines()[-1] == a.answer.splitlines()[-1], up.answer
+    # ... as is how it changed in a quarter, or whether it rose (had read the row's cells alone)
+    for q in (
+        "How did Bell's total net sales change in Q3 2023?",
+        "Did Bell's total net sales increase in Q3 2023?",
+    ):
+        moved = rag.ask(q)
+        assert moved.answer.splitlines()[-1] == a.answer.splitlines()[-1], (q, moved.answer)
     # the quarter a year before the filing's own is its comparative column; others it lacks
     b = rag.ask("What were Bell's total net sales in Q3 2022?")
     assert b.short_answer.text == "9,000", b.answer

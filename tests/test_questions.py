@@ -53,3 +53,24 @@ def test_a_name_near_no_documents_name_is_still_refused(two_companies):
     a = two_companies.ask("What were Tesla's total net sales in Q1 2023?")
     assert a.abstained and a.why == "The documents never mention Tesla."
     assert "Read" not in a.notice
+
+
+def test_a_word_the_documents_write_in_lower_case_is_no_name_however_rare_there(tmp_path, embedder):
+    """ "... for the trailing twelve months ended June 30" was shown as read with "Ended": one
+    report's cover capitalises it, and the passages BM25 ranks first for it are tables printing
+    "Months Ended" in every row. One sentence writing "ended" in lower case decides."""
+    from rag.questions import known_names
+
+    rows = "\n\n".join(
+        f"Item {i} — Three Months Ended March 31, 2023: {i}; Six Months Ended June 30, 2023: {i}"
+        for i in range(900)
+    )
+    files = {
+        "Nordvik.txt": "Nordvik Quarterly Report For The Period Ended March 31, 2023\n\n" + rows,
+        "Birchwood.txt": "Birchwood report\n\nRevenue grew in the quarter ended March 31, 2023, as "
+        "the year before, and the programme that ended in May was renewed for a second term.",
+    }
+    rag = rag_over(tmp_path, files, embedder, ReaderGenerator("shipped"))
+    assert known_names(rag.store.current(), "sales of nordvik in the quarter ended") == {
+        "nordvik": "Nordvik"
+    }

@@ -23,6 +23,21 @@ def test_a_balance_asked_on_a_day_is_read_from_a_balance_not_a_flow():
     assert _fact("What were the total proceeds from commercial paper in 2023?", *rows) == flow
 
 
+def test_a_balance_at_the_end_of_a_quarter_is_read_from_a_balance():
+    """ "How much commercial paper did Apple have outstanding at the end of Q1 2023?" had read
+    the cash-flow statement's repayments over the quarter: "at the end of Q1" names a day."""
+    rows = (
+        "Total repayments of commercial paper, net — Three Months Ended December 31, 2022: "
+        "$(8,214); Three Months Ended December 25, 2021: $(1,000)",
+        "Current liabilities: Commercial paper — December 31, 2022: 1,743; September 24, 2022: "
+        "9,982",
+    )
+    q = "How much commercial paper did it have at the end of Q1 2023?"
+    assert _fact(q, *rows) == "Current liabilities: Commercial paper"
+    flow = "Total repayments of commercial paper, net"
+    assert _fact("How much commercial paper did it repay in Q1 2023?", *rows) == flow
+
+
 def test_a_notes_copy_of_a_statements_row_gives_way_to_the_statements():
     """ "How much did Amazon put into research and development?" had read the stock-based
     compensation note's bare "Technology and content" (2,574), Apple's the segment note's

@@ -259,3 +259,23 @@ def test_a_list_asked_of_no_period_is_the_latest_reports_section(tmp_path, embed
     assert listed("What legal proceedings did Acme disclose in Q4 2022?") == {"2022 Q4 ACME.md"}
     # asked over the reports, the section retrieval ranked first
     assert listed("What legal proceedings do Acme's 10-Qs disclose?") == {"2022 Q4 ACME.md"}
+
+
+def test_a_list_of_segments_names_each_segment_once(tmp_path, embedder, reader):
+    """ "What segments does Apple report?" listed its segment note's rows, two of each of the
+    first three segments, and never reached "Japan": each segment's first row, all of them."""
+    segments = ("North", "South", "East", "West")
+    rows = "\n\n".join(
+        f"{s}: {m} — Three Months Ended July 1, 2023: {v}"
+        for i, s in enumerate(segments)
+        for m, v in (("Net sales", f"{i + 1},000"), ("Operating income", f"{i + 1}00"))
+    )
+    text = (
+        "# Quarterly Report\n\n## Segment Information\n\n" + rows + "\n\n## Legal Proceedings\n\n"
+    )
+    text += "In May 2023, a supplier filed a complaint against the Company in Oslo."
+    rag = one_document(tmp_path, "report.md", text, embedder, reader)
+    a = rag.ask("What segments does the Company report?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote.split(":")[0] for c in a.citations] == list(segments)
+    assert all(": Net sales — " in c.quote for c in a.citations)

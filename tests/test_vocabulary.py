@@ -100,6 +100,22 @@ def test_what_a_balance_sheet_holds_reads_its_row():
     )
 
 
+def test_the_change_in_cash_reads_the_increase_or_decrease_row_not_the_balance():
+    """ "What was the change in Apple's cash and cash equivalents during the first nine months
+    of 2023?" had read the balance sheet's $28,408: the statement prints the change as
+    "Increase/(Decrease) in cash"; the balance still answers what the cash was."""
+    rows = (
+        "Current assets: Cash and cash equivalents — July 1, 2023: $28,408; September 24, "
+        "2022: $23,646",
+        "Increase/(Decrease) in cash, cash equivalents and restricted cash — Nine Months Ended "
+        "July 1, 2023: 4,921; Nine Months Ended June 25, 2022: (7,068)",
+    )
+    q = "What was the change in Nordvik's cash and cash equivalents during the first nine months?"
+    assert _fact(q, *rows).startswith("Increase/(Decrease) in cash")
+    q = "What were its cash and cash equivalents as of July 1, 2023?"
+    assert _fact(q, *rows) == "Current assets: Cash and cash equivalents"
+
+
 def test_long_term_debt_reads_what_is_due_after_a_year():
     """ "Apple's long-term debt" had read "Current liabilities: Term debt" (9,740 of 109,367):
     Apple prints the long-term part as "Non-current liabilities: Term debt", Amazon as

@@ -214,11 +214,20 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     >>> derived_line("What was Amazon's operating margin in Q3 2023?",
     ...     ["Operating income — Q3 2023: $11,188", "Total net sales — Q3 2023: $143,083"], [1, 2])
     'Operating margin: $11,188 of $143,083 = 7.8%, computed from [1] and [2]'
+
+    Two cells of one row are the measure at two periods, not its two parts:
+
+    >>> derived_line("How did Apple's gross margin change in Q3 2023?",
+    ...     ["Total gross margin — Q3 2022: $35,885", "Total gross margin — Q3 2023: $36,413"],
+    ...     [1, 2]) is None
+    True
     """
     from rag.answer.measures import derived_sides
 
     sides = derived_sides(question)
     if sides is None or len(sentences) != 2:
+        return None
+    if len({s.split(" — ")[0] for s in sentences}) == 1:
         return None
     name, kind = sides[0].capitalize(), sides[1]
     a, b = (_figure(s, question) for s in sentences)

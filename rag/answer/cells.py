@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 _DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
 _MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
 _QUARTERS = re.compile(r"\bquarter(?:s|ly)?\b", re.I)
+_TOTAL = re.compile(r"\btotal\s*$", re.I)
 
 
 def _months(text: str) -> int | None:
@@ -86,6 +87,10 @@ def pick_cell(row: Row, question: str, months: int | None = None) -> int:
         and all(q == 0 for _, q in asked)
     )
 
+    # nothing asked of when: a schedule of years ahead (contractual obligations, lease
+    # maturities) answers with its total, not with the next quarter's payment
+    total = not (months or asked or days)
+
     def wanted(i: int) -> float:
         share = bool(SHARE_LABEL.search(heads[i]))
         score = (0.5 if share else 0.0) if ratio else (-3.0 if share else 0.0)
@@ -96,13 +101,14 @@ def pick_cell(row: Row, question: str, months: int | None = None) -> int:
         # the question names ("paid per share")
         if whens[i] is None and durations[i] is None and words & _stems(heads[i]):
             score += 0.5
+        if total and _TOTAL.search(heads[i]):
+            score += 0.5
         d = durations[i]
+        named = set(periods(heads[i]))
         if months and d and (d == months or (months == 12 and d == longest)):
             score += 2
-        elif whole_year and d and d == longest:
-            score += 1  # "in 2022" of a quarter's filing: the year to date
-
-        named = set(periods(heads[i]))
+        elif whole_year and d and d == longest and {y for y, _ in named} & {y for y, _ in asked}:
+            score += 1  # "in 2022" of a quarter's filing: the year to date, of that year
         if named & asked:
             score += 1
         elif any(y == hy for y, q in asked if q == 0 for hy, _ in named):

@@ -13,6 +13,7 @@ from rag.answer.base import Outcome
 from rag.answer.causes import CAUSES, SAYS_WHY
 from rag.answer.forms import Line, as_support, in_document_order
 from rag.answer.periods import doc_order, doc_period, period_label, periods
+from rag.answer.vocabulary import SHARE_LABEL
 from rag.text import content_tokens, stem
 
 
@@ -92,10 +93,17 @@ def with_causes(table: Outcome, why: Outcome) -> Outcome:
     # one document's rows (its columns, each a period or unlabelled): its best cause follows
     one = len({p.chunk.doc for _, p, *_ in table.supports}) == 1
     last = table.labels[-1] if len(set(table.labels)) == 1 else ""
+    # a cause of the same measure: an amount's rows are not moved by what moved a percentage
+    # ("Services gross margin percentage decreased ..." beside the gross margin's dollars)
+    share = any(SHARE_LABEL.search(x[0].split(" — ")[0]) for x in table.supports)
+
+    def rank(x) -> tuple:
+        return (bool(SHARE_LABEL.search(x[0])) == share, x[4])
+
     causes: dict[str, list] = {}  # a period's best: "Americas net sales decreased due to ..."
     for label, s in zip(why.labels, why.supports, strict=True):  # scores "Greater China" less
         label = last if one else label
-        best = label not in causes or s[4] > causes[label][0][4]
+        best = label not in causes or rank(s) > rank(causes[label][0])
         if best and SAYS_WHY.search(s[0]) and (s[1].chunk.doc, s[2], s[3]) not in said:
             causes[label] = [s]
     if why.reason or not causes:

@@ -73,6 +73,10 @@ RULES = (
         + CHANGED
         + r"\s+(in|during|for|over) (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?quarter|"
         r"fiscal|fy|(19|20)\d\d|(first )?(three|six|nine|twelve) months)|"
+        # "Did Amazon's net sales increase in Q3 2023?": the same, asked yes or no
+        r"^(did|has|have) [^?]{0,80}\b(increas|decreas|grow|grew|declin|rise|rose|fall|fell|drop|"
+        r"improv)\w*\s+(in|during|for|over) (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?"
+        r"quarter|fiscal|fy|(19|20)\d\d|(first )?(three|six|nine|twelve) months)|"
         r"(how|in what ways?) (has|have) [^?]{0,60}\b"
         + CHANGED
         + r"|chang\w* (over|across|between)|"
@@ -141,6 +145,9 @@ RULES = (
         r"(occurred|happened|taken place|been (made|observed|seen|reported)) (in|to)|"
         r"what (do|does|did) [^?]{0,80}\b(say|suggest|indicate|reveal|tell( us| me)?) about|"
         r"how did [^?]{0,60}\b(affect|impact|influence)|what (effects?|impacts?) (did|have|has|had)|"
+        # "How does Amazon manage foreign exchange risk?": an account of what is done
+        r"how (do|does|did) [^?]{0,60}\b(manag|mitigat|hedg|protect|address|reduc|limit|minimi[sz]|"
+        r"handl|offset)\w*\b[^?]{0,60}\b(risks?|exposures?)|"
         r"in what ways (do|does|did|is|are|was|were|can|could|might)|"
         r"what insights? (can|could|do|does|did|are|were|might|about|into|from)|"
         r"(what|any) details\b[^?]{0,40}\b(about|on|regarding))\b|"
@@ -446,6 +453,13 @@ def _causes_over_rows(lines: list[Line]) -> list[Line]:
         return lines
     best = max((x for x in lines if x.row is not None), key=lambda x: x.score, default=None)
     return [x for x in lines if x.row is None or x is best]
+
+
+# "What segments does Apple report?": the divisions themselves, no figure of theirs named
+ASKS_DIVISIONS = re.compile(
+    r"(?i)^(?!.*\b(?:sales|revenues?|income|profits?|loss(?:es)?|margins?|expens\w*|costs?|assets|"
+    r"earnings|cash|growth|performance)\b).*\b(?:segments|divisions|business units)\b"
+)
 
 
 def in_document_order(lines: list[Line]) -> list[Line]:

@@ -364,7 +364,11 @@ ASKS_GROWTH = re.compile(
     r"\b(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)\b|\bprior[- ]year\b|"
     # "How much did fulfillment costs increase in Q1 2023?": against the year before, too
     r"\b(?:by )?how much (?:did|has|have|does|do) [^?]{0,80}\b(?:increase|decrease|rise|fall|"
-    r"drop|decline|change)\b"
+    r"drop|decline|change)\b|"
+    # "How did Amazon's net sales change in Q3 2023?", "Did they increase in Q3 2023?": a
+    # quarter's filing sets it against the same quarter a year before
+    r"(?:\bhow (?:did|has|have)|^(?:did|has|have)) [^?]{0,80}\b(?:chang|increas|decreas|rise|"
+    r"risen|fall|fallen|drop|declin|improv|grown)\w* (?:in|during|for)\b"
 )
 _GROWTH_WORDS = re.compile(
     r"(?i)\b(?:growth|grow|grew|growing|rate|year[- ]over[- ]year|yoy|y/y|by how much|"

@@ -18,7 +18,7 @@ from rag.answer.vocabulary import PERIOD_WORDS, question_terms
 from rag.text import content_tokens, names, stem
 
 # Of a column's header, the words that say when, not what: the rest qualify the figure.
-_WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from".split()}
+_WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from total".split()}
 # The factor on a row's score when the cell read is under a header that qualifies the figure
 # (`qualifiers`), when its label is a remainder ("Other", "Net Sales: Other") the question does
 # not ask for (or is none when it asks for "other"), and when it is a cost the question does not
@@ -36,6 +36,11 @@ _YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
 FLOW_FOR_BALANCE = 0.5
 # A balance asked on a day: "as of July 1, 2023", "at the end of Q2 2023"
 _AS_OF = re.compile(r"(?i)\bas (?:of|at)\b|\bat the end of\b|\bon hand\b")
+# ... unless the question says how long, not only when ("as of ... for the nine months")
+_LASTING = re.compile(
+    r"(?i)\b(?:three|six|nine|twelve)[- ]months?\b|\bhalf[- ]year\b|\byear[- ]to[- ]date\b|"
+    r"\bytd\b|\bquarterly\b|\b(?:for|during|over|in) (?:the )?(?:quarter|q[1-4])\b"
+)
 # A row of a figure before (or without) another: "Income before provision for income taxes" is
 # an income, and the taxes it names are what it leaves out
 _BEFORE = re.compile(r"(?i)\s(?:before|excluding)\s")
@@ -63,7 +68,9 @@ def discounted(scored, question: str, terms: set[str]):
     other = bool(_REMAINDER.search(question))
     cost = bool(_ASKS_COST.search(question))
     months = asked_months(question)
-    instant = not months and bool(_AS_OF.search(question))
+    # "at the end of Q1 2023" names a day by its quarter: a balance, whatever `months` says
+    instant = bool(_AS_OF.search(question)) and not (months and _LASTING.search(question))
+    months = None if instant else months
 
     def factor(row: Row) -> float:
         # a row of other durations only ("Six Months Ended June 30") reads another period's

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.forms import classify, question_terms
+from rag.answer.forms import ASKS_DIVISIONS, classify, question_terms
 from rag.answer.noise import is_noise, says_nothing
 from rag.answer.periods import periods
 from rag.context import document_keys
@@ -205,6 +205,23 @@ def paragraph_leads(
     return leads
 
 
+def _one_row_a_group(leads: list[tuple]) -> list[tuple]:
+    """Of leads that are table rows grouped by division ("Americas: Net sales", "Americas:
+    Operating income"), the first of each group; other leads stay. Apple's segment note had
+    listed two rows of each of its first three segments and never reached "Japan"."""
+    from rag.answer.tables import parse_row
+
+    seen, out = set(), []
+    for lead in leads:
+        row = parse_row(lead[0])
+        group = row[0].split(": ", 1)[0] if row and ": " in row[0] else None
+        if group is None or group not in seen:
+            out.append(lead)
+        if group is not None:
+            seen.add(group)
+    return out
+
+
 def section_list(question: str, query: str, snap, layout_of, passages, most: int):
     """The list under the heading a list question (or one asking how to do something) names,
     as an `Outcome` citing each paragraph's
@@ -283,7 +300,10 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     # a procedure's every step: its questions are not among the 10-Q set's (where lists of
     # ten items cited worse than five: citation precision 0.206 -> 0.196)
     most = max(most, PROCEDURE_STEPS) if _PROCEDURE.search(question) else most
-    found, leads = len(best[1]), best[1][:most]
+    leads = best[1]
+    if ASKS_DIVISIONS.search(question):  # "What segments does Apple report?": each one once
+        leads = _one_row_a_group(leads)
+    found, leads = len(leads), leads[:most]
     said = " ".join([*(t for t, *_ in leads), leads[0][1].doc])
     if missing_numbers(question, said):
         return None  # the section does not speak of the year or figure asked
