@@ -422,6 +422,44 @@ def another_owner(
     return _PRONOUN.sub(name, question, count=1)
 
 
+# "How did it change?", "Did they decline?": the figure asked before, moved ...
+_MOVE_OF_IT = re.compile(
+    r"(?i)^(?:(?:and|so),?\s+)?(?P<how>how (?:did|has|have)|did|has|have) (?:it|they|that|this) "
+    r"(?P<verb>chang\w*|increas\w*|decreas\w*|grow\w*|grew|declin\w*|rise|risen|rose|fall|"
+    r"fallen|fell|drop\w*|improv\w*)(?P<rest>(?: compared| year| from| against)[^?]*)?\s*\??$"
+)
+# ... when the question before asked a figure of a period: "What was Amazon's net income in Q3
+# 2023?"
+_FIGURE_OF_A_PERIOD = re.compile(
+    r"(?i)^(?:what|how much) (?:was|were|is|are) (?:the )?(?P<figure>[^?]+?)\s+"
+    r"(?P<when>(?:in|for|during|over) (?:the )?(?:q[1-4]|fy|(?:first|second|third|fourth) "
+    r"(?:fiscal )?quarter|(?:three|six|nine|twelve) months|fiscal|(?:19|20)\d\d)[^?]*?)\s*\??$"
+)
+
+
+def another_move(question: str, history: Sequence[str]) -> str:
+    """A follow-up asking how the figure asked before moved ("How did it change?", "Did they
+    decline?"), asked of that figure and period; else the question as it is. It had read the
+    figure's row again, or whatever else "change" named.
+
+    >>> another_move("How did it change?", ["What was Amazon's net income in Q3 2023?"])
+    "How did Amazon's net income change in Q3 2023?"
+    >>> another_move("Did they decline?", ["What were Apple's Mac net sales in Q2 2023?"])
+    "Did Apple's Mac net sales decline in Q2 2023?"
+    >>> another_move("How did it change?", ["Who is Amazon's CEO?"])
+    'How did it change?'
+    """
+    m = _MOVE_OF_IT.match(question.strip())
+    earlier = [h for h in history or () if h and h.strip()]
+    if m is None or not earlier:
+        return question
+    f = _FIGURE_OF_A_PERIOD.match(" ".join(earlier[-1].split()))
+    if f is None:
+        return question
+    how = m["how"][0].upper() + m["how"][1:].lower()
+    return f"{how} {f['figure']} {m['verb']} {f['when']}{m['rest'] or ''}?"
+
+
 def resolve(question: str, history: Sequence[str], known: frozenset[str] = frozenset()) -> str:
     """The question as it stands alone when it only names another period or another thing
     than the previous question (`another_period`, `another_thing`), or names its company only
@@ -430,6 +468,9 @@ def resolve(question: str, history: Sequence[str], known: frozenset[str] = froze
     period = another_period(question, history, known)
     if period != question:
         return period
+    moved = another_move(question, history)
+    if moved != question:
+        return moved
     thing = another_thing(question, history, known)
     return thing if thing != question else another_owner(question, history, known)
 

@@ -309,3 +309,30 @@ def test_it_standing_for_the_company_asked_before_is_that_company(tmp_path, embe
     assert not a.abstained, a.why
     assert {c.doc for c in a.citations} == {"2023 Q1 BELL.txt"}
     assert a.short_answer.text == "400"
+
+
+def test_how_the_figure_asked_before_moved_is_asked_of_that_figure_and_period(tmp_path, embedder):
+    """ "How did it change?" after "What were Bell's total net sales in Q3 2023?" read the
+    quarter's row again: it asks how that figure moved in that quarter, against the same
+    quarter a year before."""
+    from rag.answer.reading import ReaderGenerator
+    from tests.conftest import build_rag
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(
+        "Bell Instruments quarterly report.\n\nTotal net sales — Three Months Ended July 1, "
+        "2023: 9,900; Three Months Ended June 25, 2022: 9,000\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    history = ["What were Bell's total net sales in Q3 2023?"]
+    for q, asked in (
+        ("How did they change?", "How did Bell's total net sales change in Q3 2023?"),
+        ("Did they increase?", "Did Bell's total net sales increase in Q3 2023?"),
+    ):
+        a = rag.ask(q, history=history)
+        assert a.question == asked
+        assert a.answer.splitlines()[-1] == (
+            "- Change: from 9,000 to 9,900, +900 (+10.0%), computed from [1] and [2]"
+        ), a.answer

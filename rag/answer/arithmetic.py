@@ -150,6 +150,8 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     if len(sentences) != 2 or not (ASKS_CHANGE.search(question) or ASKS_GROWTH.search(question)):
         return None
     a, b = (_figure(s, question) for s in sentences)
+    if a is None and b is None:
+        return _points_line(question, sentences, numbers)
     if not _alike(a, b):
         return None
     moved = _moved(a, b)
@@ -158,6 +160,47 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     return (
         f"Change: from {a.text} to {b.text}, {moved}, "
         f"computed from [{numbers[0]}] and [{numbers[1]}]"
+    )
+
+
+_PERCENT_CELL = re.compile(r"^(?P<neg>\()?(?P<num>-?\d+(?:\.\d+)?)\)?\s?%$")
+
+
+def _percentage(sentence: str, question: str) -> tuple[float, int, str] | None:
+    """A table row's cell the question reads when it is a percentage ("44.3%", "(0.4)%"): its
+    value, decimals and text."""
+    parsed = parse_row(sentence)
+    if parsed is None:
+        return None
+    label, cells = parsed
+    row = Row(Chunk("", "", 0, len(sentence), sentence), 0, len(sentence), label, tuple(cells))
+    text = read_value(row, question).strip()
+    m = _PERCENT_CELL.match(text)
+    if m is None:
+        return None
+    value = float(m["num"]) * (-1 if m["neg"] else 1)
+    return value, len(m["num"].split(".")[1]) if "." in m["num"] else 0, text
+
+
+def _points_line(question: str, sentences: list[str], numbers: list[int]) -> str | None:
+    """A percentage's change in percentage points, from the first line's cell to the second's
+    ("Did the gross margin percentage improve in Q2 2023?": 43.7% to 44.3%), or None.
+
+    >>> _points_line("Did it improve in Q2 2023?", ["Gross margin percentage — Q2 2022: 43.7%",
+    ...     "Gross margin percentage — Q2 2023: 44.3%"], [1, 2])
+    'Change: from 43.7% to 44.3%, +0.6 percentage points, computed from [1] and [2]'
+    """
+    a, b = (_percentage(s, question) for s in sentences)
+    if a is None or b is None:
+        return None
+    decimals = max(a[1], b[1])
+    diff = round(b[0] - a[0], decimals)
+    cited = f"[{numbers[0]}] and [{numbers[1]}]"
+    if diff == 0:
+        return f"No change: {a[2]} and {b[2]}, from {cited}"
+    return (
+        f"Change: from {a[2]} to {b[2]}, {diff:+.{decimals}f} percentage points, computed from "
+        f"{cited}"
     )
 
 
