@@ -125,3 +125,32 @@ def test_a_year_asked_of_a_quarters_filing_reads_the_year_to_date():
     # "across the 2023 quarters" asks each quarter, not the year to date of each filing
     assert values[pick_cell(row, "stock repurchased across the 2022 quarters")] == "—"
     assert values[pick_cell(row, "quarterly stock repurchased in 2022")] == "—"
+
+
+def test_a_year_asked_reads_the_year_to_date_of_its_latest_filing(tmp_path, embedder):
+    """ "How much did Apple spend on share repurchases in 2023?" read the first quarter's
+    filing, and of Amazon's the trailing twelve months (half of them in 2022): a year asked
+    is read from its latest filing, at its longest column inside the year."""
+    from rag.answer.reading import ReaderGenerator
+    from tests.conftest import rag_over
+
+    def filing(q: int, now: str, before: str, ttm: str) -> str:
+        months = {1: "Three", 3: "Nine"}[q]
+        end = {1: "March 31", 3: "September 30"}[q]
+        return (
+            f"Bell Instruments quarterly report for Q{q} 2023.\n\n"
+            f"Repurchases of common stock — {months} Months Ended {end}, 2023: {now}; "
+            f"{months} Months Ended {end}, 2022: {before}; Twelve Months Ended {end}, 2023: {ttm}\n"
+        )
+
+    files = {
+        "2022 Q3 BELL.txt": filing(3, "(900)", "(800)", "(1,100)")
+        .replace("2022", "2021")
+        .replace("2023", "2022"),
+        "2023 Q1 BELL.txt": filing(1, "(400)", "(300)", "(1,500)"),
+        "2023 Q3 BELL.txt": filing(3, "(1,200)", "(900)", "(1,700)"),
+    }
+    rag = rag_over(tmp_path, files, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("How much did Bell spend on repurchases of common stock in 2023?")
+    assert a.short_answer is not None and a.short_answer.text == "(1,200)", a.answer
+    assert a.citations[0].doc == "2023 Q3 BELL.txt"

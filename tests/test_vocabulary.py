@@ -114,6 +114,10 @@ def test_the_change_in_cash_reads_the_increase_or_decrease_row_not_the_balance()
     assert _fact(q, *rows).startswith("Increase/(Decrease) in cash")
     q = "What were its cash and cash equivalents as of July 1, 2023?"
     assert _fact(q, *rows) == "Current assets: Cash and cash equivalents"
+    from rag.answer.vocabulary import expand, with_expansions
+
+    for q in ("changes in Apple's cash flows", "changes in Apple's cash flow from operations"):
+        assert "decrease" not in with_expansions(q) and "decrease" not in expand(q), q
 
 
 def test_long_term_debt_reads_what_is_due_after_a_year():

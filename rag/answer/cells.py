@@ -63,6 +63,8 @@ def pick_cell(row: Row, question: str, months: int | None = None) -> int:
     durations = [_months(h) for h in heads]
     whens = [_when(h) for h in heads]
     longest = max((d for d in durations if d), default=None)
+    # of a quarter's filing, the twelve months are the trailing ones, not the year to date
+    in_year = max((d for d in durations if d and d < 12), default=longest)
     shortest = min((d for d in durations if d), default=None)
 
     def current(i: int) -> tuple:
@@ -107,7 +109,7 @@ def pick_cell(row: Row, question: str, months: int | None = None) -> int:
         named = set(periods(heads[i]))
         if months and d and (d == months or (months == 12 and d == longest)):
             score += 2
-        elif whole_year and d and d == longest and {y for y, _ in named} & {y for y, _ in asked}:
+        elif whole_year and d and d == in_year and {y for y, _ in named} & {y for y, _ in asked}:
             score += 1  # "in 2022" of a quarter's filing: the year to date, of that year
         if named & asked:
             score += 1

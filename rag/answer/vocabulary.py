@@ -70,7 +70,11 @@ ABBREVIATIONS = {
     r"\bcurrenc(?:y|ies) (?:movements?|fluctuations?|swings?|changes?)\b": "foreign exchange rates",
     r"\bcash (?:position|balances?|on hand)\b": "cash and cash equivalents",
     # "the change in cash during the nine months": the statement's "Increase/(Decrease) in cash"
-    r"\b(?:net )?changes? in (?:its |the |[\w.&-]+['’]s? )?cash\b": "increase decrease in cash",
+    # (a change in cash flows, or in cash from operations, is another figure's)
+    r"\b(?:net )?changes? in (?:its |the |[\w.&-]+['’]s? )?cash\b"
+    r"(?!\s+(?:flows?|from|used|provided|generated|paid|received)\b)": (
+        "increase decrease in cash"
+    ),
     r"\bbottom[ -]line\b": "net income",
     # what a company made or brought in: its net income, its sales
     r"\bmoney\b(?=[^?]{0,40}\b(?:make|made|makes|earn|earned|earns)\b)|"
