@@ -25,6 +25,10 @@ def row_unit(row, chunks: list[Chunk]) -> str:
     >>> r = chunk_rows(c)[0]
     >>> row_unit(r, [c])
     'millions'
+    >>> text = "(Dollars in millions)" + chr(10) + "Total gross margin percentage — Q1: 44.3%"
+    >>> c = Chunk("a::0", "a", 0, len(text), text)
+    >>> row_unit(chunk_rows(c)[0], [c])
+    ''
     """
     at = row.chunk.start + row.start
     before = []
@@ -46,6 +50,10 @@ def row_unit(row, chunks: list[Chunk]) -> str:
     if _PER_SHARE.search(row.label) and "per share" in except_:
         return ""
     if "%" in row.label or ("percent" in row.label.lower() and "percent" in except_):
+        return ""
+    # figures printed with their own unit ("44.3%") are in no table's millions
+    shown = [v for _, v, *_ in row.cells if any(ch.isdigit() for ch in v)]
+    if shown and all(v.rstrip().endswith("%") for v in shown):
         return ""
     return m.group(2).lower()
 
