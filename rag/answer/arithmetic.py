@@ -28,7 +28,10 @@ ASKS_CHANGE = re.compile(
     r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto|"
     # "Did Amazon's net income increase in Q3 2023 compared with Q3 2022?": by how much, too
     r"(did|has|have|does|do) [^?]{0,80}\b(increase|decrease|grow|grown|rise|risen|fall|fallen|"
-    r"decline|drop|improve)\b[^?]{0,40}\b(compared|from|versus|vs|over|than)\b)",
+    r"decline|drop|improve)\b[^?]{0,40}\b(compared|from|versus|vs|over|than)\b|"
+    # "... in Q3 2023 and how did it compare to Q3 2022?"
+    r"how (did|does|do|has|have) [^?]{0,80}\bcompare (to|with|against) (the )?(q[1-4]|(first|"
+    r"second|third|fourth) (fiscal )?quarter|fiscal|fy|(19|20)\d\d|same|prior|previous|year))",
     re.I,
 )
 # The question asks which period of a series stands out ("Which quarter had the highest
@@ -142,6 +145,9 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     >>> change_line("How has revenue changed?", ["$3.9 billion", "$3.7 billion"], [1, 2]) is None
     True
     >>> change_line("Did net income increase in Q3 2023 compared with Q3 2022?",
+    ...     ["Net income — Q3 2022: $2,872", "Net income — Q3 2023: $9,879"], [1, 2])
+    'Change: from $2,872 to $9,879, +$7,007 (+244.0%), computed from [1] and [2]'
+    >>> change_line("What was net income in Q3 2023 and how did it compare to Q3 2022?",
     ...     ["Net income — Q3 2022: $2,872", "Net income — Q3 2023: $9,879"], [1, 2])
     'Change: from $2,872 to $9,879, +$7,007 (+244.0%), computed from [1] and [2]'
     """
