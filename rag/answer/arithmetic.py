@@ -104,14 +104,22 @@ def amounts(text: str) -> list[Amount]:
     return out
 
 
+def _cell(sentence: str, question: str) -> str | None:
+    """The cell the question reads of a comparison line that is a table row, else None."""
+    parsed = parse_row(sentence)
+    if parsed is None:
+        return None
+    label, cells = parsed
+    row = Row(Chunk("", "", 0, len(sentence), sentence), 0, len(sentence), label, tuple(cells))
+    return read_value(row, question)
+
+
 def _figure(sentence: str, question: str) -> Amount | None:
     """The one figure a comparison line states: a table row's cell the question reads, or a
     sentence's only amount (its only one with a currency when it has several)."""
-    parsed = parse_row(sentence)
-    if parsed is not None:
-        label, cells = parsed
-        row = Row(Chunk("", "", 0, len(sentence), sentence), 0, len(sentence), label, tuple(cells))
-        found = amounts(read_value(row, question))
+    cell = _cell(sentence, question)
+    if cell is not None:
+        found = amounts(cell)
         return found[0] if len(found) == 1 else None
     found = amounts(sentence)
     if len(found) > 1:
@@ -175,12 +183,7 @@ _PERCENT_CELL = re.compile(r"^(?P<neg>\()?(?P<num>-?\d+(?:\.\d+)?)\)?\s?%$")
 def _percentage(sentence: str, question: str) -> tuple[float, int, str] | None:
     """A table row's cell the question reads when it is a percentage ("44.3%", "(0.4)%"): its
     value, decimals and text."""
-    parsed = parse_row(sentence)
-    if parsed is None:
-        return None
-    label, cells = parsed
-    row = Row(Chunk("", "", 0, len(sentence), sentence), 0, len(sentence), label, tuple(cells))
-    text = read_value(row, question).strip()
+    text = (_cell(sentence, question) or "").strip()
     m = _PERCENT_CELL.match(text)
     if m is None:
         return None

@@ -464,7 +464,11 @@ def choose_documents(form: str, query: str, passages, snap) -> tuple[list[str], 
             return late, names
         # a year asked, no quarter nor duration ("How much did Apple spend on repurchases in
         # 2023?"): the year to date of its latest filing, not the first quarter's
-        if all(q == 0 for _, q in periods(query)) and asked_months(query) is None:
+        if (
+            all(q == 0 for _, q in periods(query))
+            and asked_months(query) is None
+            and not dates(query)  # a day's balance: the filing steering chose for that day
+        ):
             return late, names
         docs = sorted(late, key=lambda d: first.get(d, len(passages) + 1))
         # a quarter no filing is of is printed beside the same quarter a year later
