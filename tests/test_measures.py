@@ -395,3 +395,37 @@ def test_by_how_much_a_figure_moved_is_computed_from_the_two_its_sentence_states
     assert paired(q, passages, snap).supports[0][0] == sentence
     assert paired(q.replace("shipping", "marketing"), passages, snap) is None
     assert paired(q.replace("Q3", "Q1"), passages, snap) is None
+
+
+def test_the_current_ratio_is_computed_from_the_balance_sheets_two_totals(
+    tmp_path, embedder, reader
+):
+    """ "What is Apple's current ratio?" was refused (no row prints it), and over the quarters
+    one filing's was computed over "Current liabilities: Accounts payable", the row next to
+    the current assets, not its "Total current liabilities" further on."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    assets = "\n\n".join(
+        f"{label} — April 1, 2023: {value}"
+        for label, value in (
+            ("Current assets: Cash and cash equivalents", "24,687"),
+            ("Current assets: Inventories", "7,482"),
+            ("Total current assets", "112,913"),
+            ("Non-current assets: Property, plant and equipment, net", "43,398"),
+            ("Total non-current assets", "219,247"),
+            ("Total assets", "332,160"),
+            ("Current liabilities: Accounts payable", "42,945"),
+        )
+    )
+    filler = "\n\n".join(f"Property item {i} — April 1, 2023: {i},000" for i in range(1, 120))
+    (docs / "2023 Q2 BELL.txt").write_text(
+        "Bell Instruments Inc. quarterly report.\n\nCONDENSED CONSOLIDATED BALANCE SHEETS\n\n"
+        f"{assets}\n\n{filler}\n\nTotal current liabilities — April 1, 2023: 120,075\n",
+        encoding="utf-8",
+    )
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("What is Bell's current ratio as of April 1, 2023?")
+    assert not a.abstained, a.why
+    assert a.answer.splitlines()[-1] == (
+        "- Current ratio: 112,913 / 120,075 = 0.94, computed from [1] and [2]"
+    ), a.answer

@@ -120,6 +120,18 @@ def test_the_change_in_cash_reads_the_increase_or_decrease_row_not_the_balance()
         assert "decrease" not in with_expansions(q) and "decrease" not in expand(q), q
 
 
+def test_current_assets_are_a_balance_sheets_group_not_the_current_period():
+    """ "What were Apple's total current assets as of April 1, 2023?" had read "Total assets"
+    (332,160): "current" was taken for the current period and dropped."""
+    rows = (
+        "Total current assets — April 1, 2023: 112,913; September 24, 2022: 135,405",
+        "Total assets — April 1, 2023: 332,160; September 24, 2022: 352,755",
+    )
+    q = "What were its total current assets as of April 1, 2023?"
+    assert _fact(q, *rows) == "Total current assets"
+    assert _fact("What were its total assets as of April 1, 2023?", *rows) == "Total assets"
+
+
 def test_long_term_debt_reads_what_is_due_after_a_year():
     """ "Apple's long-term debt" had read "Current liabilities: Term debt" (9,740 of 109,367):
     Apple prints the long-term part as "Non-current liabilities: Term debt", Amazon as

@@ -266,6 +266,10 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
     >>> derived_line("What was Amazon's operating margin in Q3 2023?",
     ...     ["Operating income — Q3 2023: $11,188", "Total net sales — Q3 2023: $143,083"], [1, 2])
     'Operating margin: $11,188 of $143,083 = 7.8%, computed from [1] and [2]'
+    >>> derived_line("What is Apple's current ratio as of July 1, 2023?",
+    ...     ["Total current assets — Q3 2023: 122,659", "Total current liabilities — Q3 2023: 124,963"],
+    ...     [1, 2])
+    'Current ratio: 122,659 / 124,963 = 0.98, computed from [1] and [2]'
 
     Two cells of one row are the measure at two periods, not its two parts:
 
@@ -291,6 +295,8 @@ def derived_line(question: str, sentences: list[str], numbers: list[int]) -> str
         return f"{name}: {a.text} - {b.text} = {value}, {cited}"
     if kind == "less":
         return f"{name}: {a.text} less {b.text.strip('()')} = {value}, {cited}"
+    if kind == "times":
+        return f"{name}: {a.text} / {b.text} = {value}, {cited}"
     if kind == "sum":
         # named by what the two rows are ("How much debt?" summed two "Term debt" rows: the
         # total of term debt, not of every debt)
@@ -320,6 +326,8 @@ def _derive(kind: str, a: Amount | None, b: Amount | None) -> str | None:
         return f"{diff} ({(a.value - b.value) / a.value:.1%} of {a.text})"
     if b.value <= 0:
         return None
+    if kind == "times":
+        return f"{a.value / b.value:.2f}"
     return f"{(abs(a.value) if kind == 'rate' else a.value) / b.value:.1%}"
 
 

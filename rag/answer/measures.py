@@ -188,6 +188,13 @@ def share_sides(question: str) -> tuple[str, str] | None:
 # they do print (kind, first measure, second measure): Amazon's statements have no "gross
 # margin" row, only "Total net sales" and "Cost of sales".
 DERIVED = (
+    # what is owed within a year, covered by what turns to cash within it
+    (
+        re.compile(r"(?i)\bcurrent ratio\b"),
+        "times",
+        "total current assets",
+        "total current liabilities",
+    ),
     (
         re.compile(r"(?i)\bgross (?:margin|profit)s?\b(?! percentage)"),
         "difference",
@@ -240,6 +247,13 @@ DERIVED = (
 )
 
 
+# A part of a balance asked, not the current period ("in the current quarter")
+_ONE_PART = re.compile(
+    r"(?i)\b(?:non-?\s?)?current\b(?!\s+(?:quarter|period|year|fiscal|month))|\bshort-term\b|"
+    r"\bdue within\b"
+)
+
+
 def derived_sides(question: str) -> tuple[str, str, str, str] | None:
     """(name, kind, first question, second question) for a question after a `DERIVED`
     measure: the question asked of each row it is computed from, or None.
@@ -256,9 +270,15 @@ def derived_sides(question: str) -> tuple[str, str, str, str] | None:
     True
     >>> derived_sides("How much debt does Apple have?")[2:]
     ('How much current debt does Apple have?', 'How much non-current debt does Apple have?')
+    >>> derived_sides("What is the current portion of Apple's term debt?") is None
+    True
+    >>> derived_sides("How much term debt did Apple have in the current quarter?")[1]
+    'sum'
     """
     for rx, kind, first, second in DERIVED:
         m = rx.search(question)
+        if m and kind == "sum" and _ONE_PART.search(question):
+            continue  # "the current portion of Apple's term debt": that part alone
         if m:
             name = " ".join(m[0].lower().split())
             if kind == "sum" and not name.startswith("total "):
@@ -281,10 +301,18 @@ def _pair(sides, doc, snap, passage_of, names, ts):
     def near(_doc):  # the first row's passage and the next: one statement
         return chunks[i : i + 2]
 
+    from rag.answer.tables import label_holds_all
+
     second = None
     for chunks_of in (near, snap.doc_chunks):
         second = lookup("fact", sides[3], [doc], chunks_of, passage_of, names, ts)
-        if second is not None and first.supports[0][:4] != second.supports[0][:4]:
+        # near, only a row saying all the measure's words: "Current liabilities: Accounts
+        # payable" is no "Total current liabilities" printed further on
+        if (
+            second is not None
+            and first.supports[0][:4] != second.supports[0][:4]
+            and (chunks_of is not near or label_holds_all(sides[3], second.supports[0][0], names))
+        ):
             break
         second = None  # none there, or the first row again (both say "income taxes")
     if second is None:

@@ -176,6 +176,18 @@ def _term_in(t: str, lab: set[str]) -> bool:
 _AMOUNT_WORDS = {"total", "net"}
 
 
+def label_holds_all(measure: str, line: str, names: set[str]) -> bool:
+    """Whether a row's line (label before " — ") holds every word the measure asks by.
+
+    >>> label_holds_all("total current liabilities", "Total current liabilities — Q2: 7", set())
+    True
+    >>> label_holds_all("total current liabilities", "Current liabilities: Accounts payable — Q2: 7", set())
+    False
+    """
+    lab = label_terms(line.split(" — ")[0])
+    return all(_term_in(t, lab) for t in question_terms(measure, names))
+
+
 def _held(terms: set[str], label: str) -> float:
     """The share of a label's words that the question's terms say."""
     lab = label_terms(label)

@@ -202,14 +202,21 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     m = _SECOND_QUESTION.match(question)
     first = (m["first"] or m["measure"]) if m else question
     skip |= {stem(m["verb"] or m["past"] or m["noun"]) for m in _MOVED.finditer(first)}
-    for w in content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", first)))):
+    words = content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", first))))
+    for i, w in enumerate(words):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w) or w.lower() in _HOW_MADE:
             continue
         s = stem(w)
-        if s not in skip and len(s) > 1:
+        # "current assets" is a balance sheet's group, not the current period
+        of_a_balance = s == _CURRENT and i + 1 < len(words) and _BALANCE_PART.match(words[i + 1])
+        if (s not in skip or of_a_balance) and len(s) > 1:
             out.add(s)
     return out
+
+
+_CURRENT = stem("current")
+_BALANCE_PART = re.compile(r"(?i)(?:assets|liabilities|portion)$")
 
 
 # "Technology and infrastructure costs include payroll and related expenses for employees
