@@ -16,11 +16,18 @@ HALF_YEAR = re.compile(
 )
 # The first months of a year ("first nine months of 2023", "first six months of fiscal 2023"):
 # the filing of the quarter they end with, read at that many months' column.
+# ("the first three quarters of 2023" are its nine months)
 YEAR_TO_DATE = re.compile(
-    r"(?i)\b(?:first|1st) (three|six|nine) months(?: of)?(?: (?:fiscal(?: year)?|FY))?\s*"
-    r"((?:19|20)\d\d)\b"
+    r"(?i)\b(?:first|1st) ((?:three|six|nine) months|(?:two|three) (?:fiscal )?quarters)(?: of)?"
+    r"(?: (?:fiscal(?: year)?|FY))?\s*((?:19|20)\d\d)\b"
 )
-QUARTER_ENDING = {"three": 1, "six": 2, "nine": 3}
+QUARTER_ENDING = {
+    "three months": 1,
+    "six months": 2,
+    "nine months": 3,
+    "two quarters": 2,
+    "three quarters": 3,
+}
 # The periods a text names, each pattern with how its groups read (quarter, year).
 _ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 _YEAR = r"((?:19|20)\d\d)"
@@ -128,7 +135,8 @@ def period_spans(text: str) -> list[tuple[int, int, str | None, str | None]]:
             elif kind == "h":
                 when = ("2", ("20" + g[0])[-4:])
             elif kind == "m":
-                when = (str(QUARTER_ENDING[g[0].lower()]), g[1])
+                span = " ".join(w for w in g[0].lower().split() if w != "fiscal")
+                when = (str(QUARTER_ENDING[span]), g[1])
             elif kind == "y":
                 when = (None, ("20" + g[0])[-4:])  # "FY24" is 2024
             else:

@@ -154,3 +154,21 @@ def test_a_year_asked_reads_the_year_to_date_of_its_latest_filing(tmp_path, embe
     a = rag.ask("How much did Bell spend on repurchases of common stock in 2023?")
     assert a.short_answer is not None and a.short_answer.text == "(1,200)", a.answer
     assert a.citations[0].doc == "2023 Q3 BELL.txt"
+
+
+def test_the_first_quarters_of_a_year_are_its_months_to_date():
+    """ "What were Amazon's total net sales across the first three quarters of 2023?" had read
+    the third quarter's 143,083: three quarters are nine months, two are six."""
+    (row,) = chunk_rows(
+        _chunk(
+            "Total net sales — Three Months Ended September 30, 2023: 143,083; Six Months Ended "
+            "September 30, 2023: 261,741; Nine Months Ended September 30, 2023: 404,824"
+        )
+    )
+    values = [v for _, v, _, _ in row.cells]
+    q = "What were total net sales across the first three quarters of 2023?"
+    assert values[pick_cell(row, q)] == "404,824"
+    assert values[pick_cell(row, q.replace("three", "two"))] == "261,741"
+    from rag.answer.periods import periods
+
+    assert periods(q) == [(2023, 3)] and periods(q.replace("three", "two")) == [(2023, 2)]

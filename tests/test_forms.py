@@ -528,3 +528,24 @@ def test_a_sentence_going_on_from_the_one_before_is_about_what_that_one_names(
     quotes = [c.quote for c in a.citations]
     assert "This reflects higher customer usage." in quotes, quotes
     _check_quotes(rag, a)
+
+
+def test_how_a_risk_is_managed_is_said_by_the_sentences_of_that_risk(tmp_path, embedder, reader):
+    """ "How does Amazon manage foreign exchange risk?" had been refused as a fact; it is a
+    summary of the sentences of that risk. "How does Amazon mitigate credit risk?" then listed
+    market risk and credit card fees: a summary of how a risk is managed says only sentences
+    naming that risk as one, or none."""
+    text = (
+        "Nordvik quarterly report. Quantitative and Qualitative Disclosures About Market Risk\n\n"
+        "We are exposed to market risk for the effect of interest rate changes and foreign "
+        "currency fluctuations. We have foreign exchange risk related to our foreign funds, "
+        "which we manage by holding them in local currencies. For certain payment methods, "
+        "including credit and debit cards, we pay interchange fees, which may increase."
+    )
+    rag = one_document(tmp_path, "report.txt", text, embedder, reader)
+    a = rag.ask("How does Nordvik manage foreign exchange risk?")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert "We have foreign exchange risk related to our foreign funds" in a.answer
+    assert "credit" not in a.answer
+    b = rag.ask("How does Nordvik mitigate credit risk?")
+    assert b.abstained, b.answer

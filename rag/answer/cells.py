@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 _DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
 _MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
 _QUARTERS = re.compile(r"\bquarter(?:s|ly)?\b", re.I)
+_FIRST_QUARTERS = re.compile(r"\b(?:first|1st) (two|three) (?:fiscal )?quarters\b", re.I)
 _TOTAL = re.compile(r"\btotal\s*$", re.I)
 
 
@@ -30,6 +31,8 @@ def asked_months(question: str) -> int | None:
     found = _months(question)
     if found:
         return found
+    if m := _FIRST_QUARTERS.search(question):  # "the first three quarters of 2023"
+        return 3 * {"two": 2, "three": 3}[m[1].lower()]
     if HALF_YEAR.search(question):
         return 6
     if re.search(r"\b(year[- ]to[- ]date|ytd)\b", question, re.I):

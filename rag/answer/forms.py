@@ -462,6 +462,44 @@ ASKS_DIVISIONS = re.compile(
 )
 
 
+# "How does Amazon manage foreign exchange risk?": the kind of risk a summary is about
+_RISK_KIND = re.compile(
+    r"(?i)\bhow (?:do|does|did) [^?]{0,60}?\b(?:manag|mitigat|hedg|protect|address|reduc|limit|"
+    r"minimi[sz]|handl|offset)\w*\b(?P<kind>[^?]{0,60}?)\b(?:risks?|exposures?)\b"
+)
+
+
+def risk_kind(question: str) -> set[str]:
+    """The stems naming the kind of risk a question asks how it is managed, or none.
+
+    >>> sorted(risk_kind("How does Amazon mitigate credit risk?"))
+    ['credit']
+    >>> sorted(risk_kind("How does Apple hedge its interest rate exposure?"))
+    ['intere', 'rate']
+    >>> risk_kind("What are the main risks?")
+    set()
+    """
+    m = _RISK_KIND.search(question)
+    if m is None:
+        return set()
+    return {stem(w) for w in content_tokens(m["kind"].lower())} - {stem("its"), stem("their")}
+
+
+_OF_RISK = ("risk", "expos", "hedg", "protect", "derivativ", "fluctuat")
+
+
+def of_the_risk(kind: set[str], sentence: str) -> bool:
+    """Whether a sentence speaks of the kind of risk asked (`risk_kind`) as a risk.
+
+    >>> of_the_risk({"credit"}, "We pay fees for credit and debit cards, which may increase.")
+    False
+    >>> of_the_risk({"foreig", "exchan"}, "We have foreign exchange risk related to our funds.")
+    True
+    """
+    words = content_tokens(sentence.lower())
+    return bool(kind & {stem(w) for w in words}) and any(w.startswith(_OF_RISK) for w in words)
+
+
 def in_document_order(lines: list[Line]) -> list[Line]:
     return sorted(
         lines, key=lambda x: (doc_order(x.passage.chunk.doc), x.passage.chunk.start + x.start)
@@ -531,6 +569,10 @@ def extract(
         lines = [x for x in lines if x.passage.named] or lines
     if form != "comparison" and _NO_ROWS.search(asked or question):  # a row prints what was
         lines = [x for x in lines if x.row is None] or lines
+    if form == "summary" and (kind := risk_kind(asked or question)):
+        # "How does Amazon mitigate credit risk?": sentences of that risk, none of market risk
+        # nor of credit cards
+        lines = [x for x in lines if of_the_risk(kind, x.text)]
     # A comparison wants the same sentence from each period; a list says each thing once.
     lines = _dedupe(lines, 1.0 if form == "comparison" else NEAR_DUPLICATE)
     if not lines:

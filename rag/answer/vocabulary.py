@@ -15,7 +15,7 @@ from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, STOPWORDS, content_token
 # document, never the row.
 PERIOD_WORDS = {
     stem(w)
-    for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months three
+    for w in """q1 q2 q3 q4 fy fiscal year years quarter quarters quarterly month months two three
     six nine twelve end ended ending first second third fourth date year-to-date ytd 10-q 10-qs
     filing filings statement statements latest recent newest last current as half h1""".split()
     + MONTH_NAMES.split()
