@@ -9,6 +9,12 @@ from rag.ingest.chunk import Chunk
 from tests.test_tables import STATEMENT, _chunk, _lookup
 
 
+def _row(text: str):
+    """The one row of `text` and its cells' values."""
+    (row,) = chunk_rows(_chunk(text))
+    return row, [v for _, v, _, _ in row.cells]
+
+
 def test_the_cell_follows_the_period_words_of_the_question():
     (row,) = [r for r in chunk_rows(_chunk(STATEMENT)) if r.label.startswith("Cash generated")]
     values = [v for _, v, _, _ in row.cells]
@@ -28,24 +34,18 @@ def test_the_cell_follows_the_period_words_of_the_question():
 def test_a_schedule_of_years_ahead_answers_with_its_total_when_no_period_is_asked():
     """ "What are Amazon's purchase obligations?" had read the next quarter's 2,171 of a
     schedule whose last column is the total, 31,870; a year asked still reads its column."""
-    (row,) = chunk_rows(
-        _chunk(
-            "Unconditional purchase obligations — Three Months Ended December 31, 2023: 2,171; "
-            "Year Ended December 31, 2024: 7,940; Year Ended December 31, Thereafter: 6,221; "
-            "Year Ended December 31, Total: 31,870"
-        )
+    row, values = _row(
+        "Unconditional purchase obligations — Three Months Ended December 31, 2023: 2,171; "
+        "Year Ended December 31, 2024: 7,940; Year Ended December 31, Thereafter: 6,221; "
+        "Year Ended December 31, Total: 31,870"
     )
-    values = [v for _, v, _, _ in row.cells]
     assert values[pick_cell(row, "What are its purchase obligations?")] == "31,870"
     assert values[pick_cell(row, "What purchase obligations are due in 2024?")] == "7,940"
-    (lease,) = chunk_rows(
-        _chunk(
-            "Gross lease liabilities — December 31, 2022 Operating Leases: $81,273; December 31, "
-            "2022 Total: $99,292; September 30, 2023 Operating Leases: $88,814; September 30, "
-            "2023 Total: $103,388"
-        )
+    lease, values = _row(
+        "Gross lease liabilities — December 31, 2022 Operating Leases: $81,273; December 31, "
+        "2022 Total: $99,292; September 30, 2023 Operating Leases: $88,814; September 30, "
+        "2023 Total: $103,388"
     )
-    values = [v for _, v, _, _ in lease.cells]
     assert values[pick_cell(lease, "What are its gross lease liabilities?")] == "$103,388"
 
 
@@ -67,14 +67,11 @@ def test_the_day_asked_or_a_column_the_question_names_chooses_the_cell():
 def test_a_shares_column_answers_only_a_question_after_a_share():
     """Intel prints each quarter's "Amount" beside its "% of Net Revenue": "What was Intel's
     net loss in Q1 2023?" had read "(23.6)%"."""
-    (row,) = chunk_rows(
-        _chunk(
-            "Net income (loss) — Three Months Ended Q1 2023 Amount: (2,768); Three Months Ended "
-            "Q1 2023 % of Net Revenue: (23.6)%; Three Months Ended Q1 2022 Amount: 8,113; Three "
-            "Months Ended Q1 2022 % of Net Revenue: 44.2%"
-        )
+    row, values = _row(
+        "Net income (loss) — Three Months Ended Q1 2023 Amount: (2,768); Three Months Ended "
+        "Q1 2023 % of Net Revenue: (23.6)%; Three Months Ended Q1 2022 Amount: 8,113; Three "
+        "Months Ended Q1 2022 % of Net Revenue: 44.2%"
     )
-    values = [v for _, v, _, _ in row.cells]
     assert values[pick_cell(row, "What was the net loss in Q1 2023?")] == "(2,768)"
     assert values[pick_cell(row, "What was the net loss in Q1 2022?")] == "8,113"
     assert values[
@@ -111,14 +108,11 @@ def test_a_year_asked_of_a_quarters_filing_reads_the_year_to_date():
     """ "How much did Amazon spend on stock repurchases in 2022?" had read the quarter's empty
     cell (and so another row): a year asked, with no quarter or duration, is the longest
     column of that year; a quarter asked stays the quarter."""
-    (row,) = chunk_rows(
-        _chunk(
-            "Common stock repurchased — Three Months Ended September 30, 2021: —; Three Months "
-            "Ended September 30, 2022: —; Nine Months Ended September 30, 2021: —; Nine Months "
-            "Ended September 30, 2022: (6,000)"
-        )
+    row, values = _row(
+        "Common stock repurchased — Three Months Ended September 30, 2021: —; Three Months "
+        "Ended September 30, 2022: —; Nine Months Ended September 30, 2021: —; Nine Months "
+        "Ended September 30, 2022: (6,000)"
     )
-    values = [v for _, v, _, _ in row.cells]
     assert values[pick_cell(row, "stock repurchased in 2022")] == "(6,000)"
     assert values[pick_cell(row, "stock repurchased in Q3 2022")] == "—"
     assert values[pick_cell(row, "stock repurchased in the quarter")] == "—"
@@ -159,13 +153,10 @@ def test_a_year_asked_reads_the_year_to_date_of_its_latest_filing(tmp_path, embe
 def test_the_first_quarters_of_a_year_are_its_months_to_date():
     """ "What were Amazon's total net sales across the first three quarters of 2023?" had read
     the third quarter's 143,083: three quarters are nine months, two are six."""
-    (row,) = chunk_rows(
-        _chunk(
-            "Total net sales — Three Months Ended September 30, 2023: 143,083; Six Months Ended "
-            "September 30, 2023: 261,741; Nine Months Ended September 30, 2023: 404,824"
-        )
+    row, values = _row(
+        "Total net sales — Three Months Ended September 30, 2023: 143,083; Six Months Ended "
+        "September 30, 2023: 261,741; Nine Months Ended September 30, 2023: 404,824"
     )
-    values = [v for _, v, _, _ in row.cells]
     q = "What were total net sales across the first three quarters of 2023?"
     assert values[pick_cell(row, q)] == "404,824"
     assert values[pick_cell(row, q.replace("three", "two"))] == "261,741"

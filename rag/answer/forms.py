@@ -19,6 +19,7 @@ from rag.answer.base import Outcome
 from rag.answer.causes import CAUSES, GOES_ON, SAYS_WHY
 from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
 from rag.answer.periods import doc_order
+from rag.answer.risks import MANAGES_RISK, of_the_risk, risk_kind
 from rag.context import section_words
 from rag.questions import NO_QUESTION_WORD, without_glosses
 from rag.text import ASKING, CHANGED, LATEST, TELLING, content_tokens, folded, stem
@@ -145,9 +146,8 @@ RULES = (
         r"(occurred|happened|taken place|been (made|observed|seen|reported)) (in|to)|"
         r"what (do|does|did) [^?]{0,80}\b(say|suggest|indicate|reveal|tell( us| me)?) about|"
         r"how did [^?]{0,60}\b(affect|impact|influence)|what (effects?|impacts?) (did|have|has|had)|"
-        # "How does Amazon manage foreign exchange risk?": an account of what is done
-        r"how (do|does|did) [^?]{0,60}\b(manag|mitigat|hedg|protect|address|reduc|limit|minimi[sz]|"
-        r"handl|offset)\w*\b[^?]{0,60}\b(risks?|exposures?)|"
+        + MANAGES_RISK
+        + r"|"
         r"in what ways (do|does|did|is|are|was|were|can|could|might)|"
         r"what insights? (can|could|do|does|did|are|were|might|about|into|from)|"
         r"(what|any) details\b[^?]{0,40}\b(about|on|regarding))\b|"
@@ -460,44 +460,6 @@ ASKS_DIVISIONS = re.compile(
     r"(?i)^(?!.*\b(?:sales|revenues?|income|profits?|loss(?:es)?|margins?|expens\w*|costs?|assets|"
     r"earnings|cash|growth|performance)\b).*\b(?:segments|divisions|business units)\b"
 )
-
-
-# "How does Amazon manage foreign exchange risk?": the kind of risk a summary is about
-_RISK_KIND = re.compile(
-    r"(?i)\bhow (?:do|does|did) [^?]{0,60}?\b(?:manag|mitigat|hedg|protect|address|reduc|limit|"
-    r"minimi[sz]|handl|offset)\w*\b(?P<kind>[^?]{0,60}?)\b(?:risks?|exposures?)\b"
-)
-
-
-def risk_kind(question: str) -> set[str]:
-    """The stems naming the kind of risk a question asks how it is managed, or none.
-
-    >>> sorted(risk_kind("How does Amazon mitigate credit risk?"))
-    ['credit']
-    >>> sorted(risk_kind("How does Apple hedge its interest rate exposure?"))
-    ['intere', 'rate']
-    >>> risk_kind("What are the main risks?")
-    set()
-    """
-    m = _RISK_KIND.search(question)
-    if m is None:
-        return set()
-    return {stem(w) for w in content_tokens(m["kind"].lower())} - {stem("its"), stem("their")}
-
-
-_OF_RISK = ("risk", "expos", "hedg", "protect", "derivativ", "fluctuat")
-
-
-def of_the_risk(kind: set[str], sentence: str) -> bool:
-    """Whether a sentence speaks of the kind of risk asked (`risk_kind`) as a risk.
-
-    >>> of_the_risk({"credit"}, "We pay fees for credit and debit cards, which may increase.")
-    False
-    >>> of_the_risk({"foreig", "exchan"}, "We have foreign exchange risk related to our funds.")
-    True
-    """
-    words = content_tokens(sentence.lower())
-    return bool(kind & {stem(w) for w in words}) and any(w.startswith(_OF_RISK) for w in words)
 
 
 def in_document_order(lines: list[Line]) -> list[Line]:
