@@ -523,10 +523,22 @@ def answers(question: str, span: str) -> bool:
     True
     >>> answers("Why did net income change in Q2 2023?", "$24,160")
     False
+    >>> answers("What is Amazon's debt-to-equity ratio?", "15,000")
+    False
+    >>> answers("What is the ratio of teachers to pupils?", "1 to 15")
+    True
     """
     if asks_why(question) and figure_only(span):
         return False
+    if _ASKS_A_RATIO.search(question) and _AN_AMOUNT.search(span) and not _A_RATIO.search(span):
+        return False  # "What is Amazon's debt-to-equity ratio?": never a note's "15,000"
     return measured(question, span) and not _UNIT_ONLY.match(span)
+
+
+_ASKS_A_RATIO = re.compile(r"(?i)\bratios?\b")
+# an amount of money or a count in thousands, not one figure set against another
+_AN_AMOUNT = re.compile(r"(?i)[$€£]|\b(?:thousands?|millions?|billions?)\b|\d{1,3}(?:,\d{3})+")
+_A_RATIO = re.compile(r"(?i)%|\bpercent|\btimes\b|\d\s*:\s*\d|\bto\s+(?:1|one)\b")
 
 
 def measured(question: str, span: str) -> bool:
