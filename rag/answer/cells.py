@@ -18,12 +18,28 @@ _DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
 _MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
 _QUARTERS = re.compile(r"\bquarter(?:s|ly)?\b", re.I)
 _FIRST_QUARTERS = re.compile(r"\b(?:first|1st) (two|three) (?:fiscal )?quarters\b", re.I)
+_YTD = re.compile(r"\b(year[- ]to[- ]date|ytd)\b", re.I)
 _TOTAL = re.compile(r"\btotal\s*$", re.I)
 
 
 def _months(text: str) -> int | None:
     m = _DURATION.search(text)
     return _MONTHS[m.group(1).lower()] if m else None
+
+
+def names_duration(question: str) -> bool:
+    """Whether the question says how long, not only when: "nine months", "the first half of
+    2023", "year to date", "the first three quarters".
+
+    >>> names_duration("as of the end of the nine months"), names_duration("at the end of Q1 2023")
+    (True, False)
+    """
+    return bool(
+        _months(question)
+        or HALF_YEAR.search(question)
+        or _YTD.search(question)
+        or _FIRST_QUARTERS.search(question)
+    )
 
 
 def asked_months(question: str) -> int | None:
@@ -35,7 +51,7 @@ def asked_months(question: str) -> int | None:
         return 3 * {"two": 2, "three": 3}[m[1].lower()]
     if HALF_YEAR.search(question):
         return 6
-    if re.search(r"\b(year[- ]to[- ]date|ytd)\b", question, re.I):
+    if _YTD.search(question):
         return 12  # the longest column the row has
     if re.search(r"\b(quarter|quarterly|three-month|Q[1-4])\b", question, re.I):
         return 3
@@ -143,7 +159,7 @@ def alike_cells(rows: list[Row], question: str) -> list[int]:
     picks = [pick_cell(r, question) for r in rows]
     if len({_months(r.cells[i][0]) for r, i in zip(rows, picks, strict=True)}) < 2:
         return picks
-    if re.search(r"\b(year[- ]to[- ]date|ytd)\b", question, re.I):
+    if _YTD.search(question):
         return picks
     return [pick_cell(r, question, months=3) for r in rows]
 

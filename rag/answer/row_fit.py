@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.causes import asks_why
-from rag.answer.cells import _months, asked_months, pick_cell
+from rag.answer.cells import _months, asked_months, names_duration, pick_cell
 from rag.answer.tables import Row, _term_in, label_terms, parse_row
 from rag.answer.vocabulary import PERIOD_WORDS, question_terms
 from rag.text import content_tokens, names, stem
@@ -36,10 +36,9 @@ _YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
 FLOW_FOR_BALANCE = 0.5
 # A balance asked on a day: "as of July 1, 2023", "at the end of Q2 2023"
 _AS_OF = re.compile(r"(?i)\bas (?:of|at)\b|\bat the end of\b|\bon hand\b")
-# ... unless the question says how long, not only when ("as of ... for the nine months")
-_LASTING = re.compile(
-    r"(?i)\b(?:three|six|nine|twelve)[- ]months?\b|\bhalf[- ]year\b|\byear[- ]to[- ]date\b|"
-    r"\bytd\b|\bquarterly\b|\b(?:for|during|over|in) (?:the )?(?:quarter|q[1-4])\b"
+# ... unless the question says how long (`cells.names_duration`) or over which quarter
+_OVER_A_QUARTER = re.compile(
+    r"(?i)\bquarterly\b|\b(?:for|during|over|in) (?:the )?(?:quarter|q[1-4])\b"
 )
 # A row of a figure before (or without) another: "Income before provision for income taxes" is
 # an income, and the taxes it names are what it leaves out
@@ -69,7 +68,8 @@ def discounted(scored, question: str, terms: set[str]):
     cost = bool(_ASKS_COST.search(question))
     months = asked_months(question)
     # "at the end of Q1 2023" names a day by its quarter: a balance, whatever `months` says
-    instant = bool(_AS_OF.search(question)) and not (months and _LASTING.search(question))
+    lasting = names_duration(question) or _OVER_A_QUARTER.search(question)
+    instant = bool(_AS_OF.search(question)) and not (months and lasting)
     months = None if instant else months
 
     def factor(row: Row) -> float:
