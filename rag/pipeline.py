@@ -543,6 +543,8 @@ class RAG:
         result.short_answer = outcome.short_answer
         if outcome.short_answer is not None:
             short = display_text(outcome.short_answer.text)
+            if short.strip("$ ") in ("—", "–"):  # a table's dash for the period asked
+                short = "None (“—” in the filing)"
             sentence = display_text(outcome.supports[0][0])
             # The short answer leads when it says much less than the sentence: one that is
             # most of it would repeat the same clause twice.

@@ -48,6 +48,11 @@ def test_classify_forms():
     # the asking verbs are whole words: "analyzes" is no request to analyse
     assert classify("Who analyzes the soil samples of the farm?") == "fact"
     assert classify("What are Amazon's sources of liquidity?") == "list"
+    # a state is told in sentences; a cash balance is a table's figure
+    assert classify("What is Apple's liquidity position?") == "summary"
+    assert classify("What is Amazon's competitive position?") == "summary"
+    assert classify("What is Apple's policy on dividends?") == "summary"
+    assert classify("What was Apple's cash position as of July 1, 2023?") == "fact"
     # guidance, and what a company expects for a period, are its forecast's sentences
     assert classify("What is Amazon's guidance for Q4 2023?") == "summary"
     assert classify("What does Amazon expect for Q4 2023?") == "summary"

@@ -454,6 +454,16 @@ def test_what_analysts_call_a_figure_reads_the_row_the_statement_prints():
     for q in ("What was the capex in Q2 2023?", "What were capital expenditures in Q2 2023?"):
         assert _fact(q, *rows) == "Payments for acquisition of property, plant and equipment"
     assert _fact("What was operating cash flow in Q2 2023?", *rows) == "Net cash from operations"
+    # "tax expense" is the provision for taxes, "other income" the other income (expense)
+    rows = (
+        "Income tax benefit related to share-based compensation expense — Three Months Ended "
+        "July 1, 2023: $(993)",
+        "Other income/(expense), net — Three Months Ended July 1, 2023: (265)",
+        "Provision for income taxes — Three Months Ended July 1, 2023: 2,852",
+        "Net income — Three Months Ended July 1, 2023: $19,881",
+    )
+    assert _fact("What was income tax expense in Q3 2023?", *rows) == "Provision for income taxes"
+    assert _fact("What was the other income in Q3 2023?", *rows) == "Other income/(expense), net"
 
 
 def test_a_quarter_asked_reads_the_statements_row_not_a_trailing_twelve_months_table():
@@ -547,3 +557,33 @@ def test_the_first_half_of_a_year_reads_the_six_months_column():
     chunks = {"2023 Q2 BELL.txt": [_chunk(row, "2023 Q2 BELL.txt")]}
     for question in ("What was net income in the first half of 2023?", "Net income in H1 2023?"):
         assert _lookup("fact", question, chunks).short_answer.text == "9,922", question
+
+
+def test_a_row_printing_a_dash_for_the_period_asked_answers_none_not_another_row(
+    tmp_path, embedder, reader
+):
+    # Amazon's Q3 2023 filing: no repurchases in 2023 ("—"); "Ending common stock" (a count of
+    # shares) had stood in and answered "108".
+    bought = (
+        "Common stock repurchased — Three Months Ended September 30, 2023: —; "
+        "Nine Months Ended September 30, 2023: —; Nine Months Ended September 30, 2022: (6,000)"
+    )
+    ending = (
+        "Ending common stock — Three Months Ended September 30, 2023: 108; "
+        "Nine Months Ended September 30, 2023: 108; Nine Months Ended September 30, 2022: 107"
+    )
+    text = f"{bought}\n\n{ending}"
+    chunks = {"2023 Q3 BELL.txt": [_chunk(text, "2023 Q3 BELL.txt")]}
+    q = "How much did Bell spend on common stock repurchased in Q3 2023?"
+    found = _lookup("fact", q, chunks)
+    assert found.short_answer.text == "—" and found.supports[0][0] == bought
+    nine = "How much did Bell spend on common stock repurchased in the nine months of 2022?"
+    assert _lookup("fact", nine, chunks).short_answer.text == "(6,000)"
+    # asked whether, and how much, it is told in sentences: no row's dash answers it
+    assert _lookup("fact", "Did Bell buy back stock in Q3 2023, and how much?", chunks) is None
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(text, encoding="utf-8")
+    a = build_rag(docs, tmp_path, embedder, reader).ask(q)
+    assert a.answer == f"None (“—” in the filing) — {bought} [1]"
+    assert [c.quote for c in a.citations] == [bought]

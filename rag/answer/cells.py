@@ -177,6 +177,22 @@ def read_value(row: Row, question: str) -> str:
     return value if any(ch.isdigit() for ch in value) else ""
 
 
+# A cell printing a dash where a figure would stand: the filing reports none for that period.
+_NONE = re.compile(r"\$?\s*[—–]")
+
+
+def reads_none(row: Row, question: str) -> bool:
+    """Whether the cell a question reads prints a dash (`read_value` gives it no figure).
+
+    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> c = Chunk("a::0", "a", 0, 54, "Common stock repurchased — Q3 2023: —; Q3 2022: (3,334)")
+    >>> row = chunk_rows(c)[0]
+    >>> reads_none(row, "in Q3 2023"), reads_none(row, "in Q3 2022")
+    (True, False)
+    """
+    return bool(_NONE.fullmatch(row.cells[pick_cell(row, question)][1].strip()))
+
+
 # A cell of a share: "11.5%", "(0.4)%", or, between a table's first and last rows, where
 # statements print the sign once, "46.4"; a dash for none.
 _PERCENT = re.compile(r"\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s?%|\(?[-−]?\d+\.\d\)?|[—–-]")

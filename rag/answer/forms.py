@@ -150,7 +150,12 @@ RULES = (
         + r"|"
         r"in what ways (do|does|did|is|are|was|were|can|could|might)|"
         r"what insights? (can|could|do|does|did|are|were|might|about|into|from)|"
-        r"(what|any) details\b[^?]{0,40}\b(about|on|regarding))\b|"
+        r"(what|any) details\b[^?]{0,40}\b(about|on|regarding)|"
+        # a state told in sentences, not one figure ("What is Apple's liquidity position?")
+        r"(?<!of )(liquidity|capital|competitive) (position|situation|condition|profile|health|"
+        r"standing)|"
+        # "What is Apple's policy on dividends?": the policy's sentences
+        r"polic(y|ies) (on|for|regarding|towards?|about|of))\b|"
         r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\babout\s*\??$|"
         r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(effects?|impacts?|changes|exposure|strateg\w*)\b",
     ),

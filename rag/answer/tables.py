@@ -29,9 +29,10 @@ from rag.answer.cells import (
     asked_months,
     pick_cell,
     read_value,
+    reads_none,
     shares_of_a_whole,
 )
-from rag.answer.forms import two_measures
+from rag.answer.forms import explained, two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.units import row_unit, unit_notice
 from rag.answer.vocabulary import (
@@ -289,12 +290,16 @@ def lookup(
     shares = ASKS_RATIO.search(question)
     from rag.answer.row_fit import counts_another_thing, discounted
 
+    fact = form != "comparison" or len(docs) < 2
+    # a sentence or two (`explained`) tells whether and how much; a row's dash only "none"
+    none = fact and not explained(question)
     every = [
         r
         for rows in by_doc.values()
         for whole in [set() if shares else shares_of_a_whole(rows)]
         for r in rows
-        if read_value(r, question)
+        # a fact's best row may print "—" for the period asked: none, not another row's figure
+        if (read_value(r, question) or (none and reads_none(r, question)))
         and (shares or not (SHARE_LABEL.search(r.label) or r.where in whole))
         and not counts_another_thing(question, r.label, [h for h, *_ in r.cells])
     ]
@@ -313,7 +318,6 @@ def lookup(
     pairs = word_pairs(question)
     asked = dates(question)
     months = asked_months(question)
-    fact = form != "comparison" or len(docs) < 2
     _, score, row = min(
         ((i, *x) for i, x in enumerate(scored) if x[0] >= top - 1e-9),
         key=lambda x: (

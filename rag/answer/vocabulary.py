@@ -76,6 +76,12 @@ ABBREVIATIONS = {
         "increase decrease in cash"
     ),
     r"\bbottom[ -]line\b": "net income",
+    # the statement's "Provision for income taxes" ("tax expense" read "Income tax benefit
+    # related to share-based compensation expense"); a deferred one is its own row
+    r"(?<!deferred )\b(?:income )?tax(?:es)? expense\b": "provision for income taxes",
+    # "Other income/(expense), net": "other" is no content word, and "income" alone read
+    # "Net income"
+    r"\bother income\b(?!\s*[/(]*\s*expense)": "other income expense",
     # what a company made or brought in: its net income, its sales
     r"\bmoney\b(?=[^?]{0,40}\b(?:make|made|makes|earn|earned|earns)\b)|"
     r"\b(?:make|made|makes)\b(?=[^?]{0,20}\b(?:money|profits?)\b)": "net income",
