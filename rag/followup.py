@@ -297,6 +297,8 @@ def another_thing(
     "What is Amazon's guidance for operating income for Q4 2023?"
     >>> another_thing("And products?", ["How much did Apple's services revenue grow in Q3 2023?"])
     "How much did Apple's products grow in Q3 2023?"
+    >>> another_thing("And the percentage?", ["What was Apple's gross margin in Q3 2023?"])
+    "What was Apple's gross margin percentage in Q3 2023?"
     >>> another_thing("And why?", ["What was revenue?"]), another_thing("And Mac?", ["Why?"])
     ('And why?', 'And Mac?')
     """
@@ -350,6 +352,8 @@ def another_thing(
     if not measures:
         return question
     a, b = measures[0]
+    if re.fullmatch(r"(?i)percentage|percent|rate|ratio", thing):  # "And the percentage?": of it
+        return f"{previous[:b]} {thing}{previous[b:]}"
     if _LOOKED_AHEAD.fullmatch(previous[a:b]):
         # "What about operating income?" after the guidance: the guidance for it
         return f"{previous[:b]} for {thing}{previous[b:]}"

@@ -52,6 +52,9 @@ def test_classify_forms():
     assert classify("What is Apple's liquidity position?") == "summary"
     assert classify("What is Amazon's competitive position?") == "summary"
     assert classify("What is Apple's policy on dividends?") == "summary"
+    # the products asked for are a list; one figure of the Products line is not
+    assert classify("What products did Apple announce?") == "list"
+    assert classify("What was Apple's Products gross margin percentage in Q2 2023?") == "fact"
     assert classify("What was Apple's cash position as of July 1, 2023?") == "fact"
     # guidance, and what a company expects for a period, are its forecast's sentences
     assert classify("What is Amazon's guidance for Q4 2023?") == "summary"

@@ -464,6 +464,13 @@ def test_what_analysts_call_a_figure_reads_the_row_the_statement_prints():
     )
     assert _fact("What was income tax expense in Q3 2023?", *rows) == "Provision for income taxes"
     assert _fact("What was the other income in Q3 2023?", *rows) == "Other income/(expense), net"
+    # "repay" is the statement's repayments, not the balance repaid
+    rows = (
+        "Long-term debt — December 31, 2022: 67,150; September 30, 2023: 61,098",
+        "Repayments of long-term debt — Nine Months Ended September 30, 2023: (3,676)",
+    )
+    q = "How much did Amazon repay in long-term debt in the nine months ended September 30, 2023?"
+    assert _fact(q, *rows) == "Repayments of long-term debt"
 
 
 def test_a_quarter_asked_reads_the_statements_row_not_a_trailing_twelve_months_table():

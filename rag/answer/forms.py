@@ -112,7 +112,8 @@ RULES = (
         "list",
         # ("total liabilities" is one figure)
         r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(?<!total )(factors|risk factors|risks|"
-        r"segments|products|"
+        # ("Apple's Products gross margin" is one figure of the Products line)
+        r"segments|products(?! (?:gross|net|sales|revenue|margin|operating|costs?)\b)|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
         r"contingencies|commitments|verticals|steps|lawsuits|suits|cases|claims|sources|(?<=legal )matters|"
         r"(?<=accounting )(?:estimates|policies)|"

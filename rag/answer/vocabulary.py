@@ -44,6 +44,10 @@ SYNONYMS = {
     "costs": {"expens"},
     # "purchases of property and equipment": "Payments for acquisition of ...", "Additions to"
     "purcha": {"paymen", "acquis", "additi"},
+    # "How much did Amazon repay in long-term debt?": its "Repayments of long-term debt" (the
+    # six-letter stem cuts "repayments" to "repaym", no derivation of "repay")
+    "repay": {"repaym"},
+    "repaid": {"repaym"},
 }
 # Abbreviations written as one token that the tokeniser splits ("R&D" -> "r", "d"), and the
 # names analysts give to what statements print under other words: "capital expenditures" are
