@@ -52,6 +52,9 @@ def test_classify_forms():
     assert classify("What is Apple's liquidity position?") == "summary"
     assert classify("What is Amazon's competitive position?") == "summary"
     assert classify("What is Apple's policy on dividends?") == "summary"
+    # (a policy "of" is a phrase of any text: "The British policy of being hands off ...")
+    assert classify("The policy of being hands off resulted in what term for London?") == "fact"
+    assert classify("What are Amazon's critical accounting estimates?") == "list"
     # the products asked for are a list; one figure of the Products line is not
     assert classify("What products did Apple announce?") == "list"
     assert classify("What was Apple's Products gross margin percentage in Q2 2023?") == "fact"

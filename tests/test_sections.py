@@ -279,3 +279,32 @@ def test_a_list_of_segments_names_each_segment_once(tmp_path, embedder, reader):
     assert a.form == "list" and not a.abstained, a.why
     assert [c.quote.split(":")[0] for c in a.citations] == list(segments)
     assert all(": Net sales — " in c.quote for c in a.citations)
+
+
+def test_a_list_a_sentence_introduces_gives_its_bulleted_items(tmp_path, embedder, reader):
+    """ "What new products did Apple announce in Q3 2023?" had listed the product categories
+    under "Products and Services Performance"; the sentence saying every word asked by and
+    ending in a colon introduces the list: its bullets are the items, each cited exactly."""
+    items = [
+        "15-inch MacBook Air, powered by the M2 chip",
+        "Mac Studio, powered by the M2 Max chip",
+        "Mac Pro, powered by the new M2 Ultra chip",
+    ]
+    text = (
+        "# Quarterly Report\n\n## Quarterly Highlights\n\n"
+        "During the third quarter of 2023, the Company announced the following new products:\n\n"
+        f"• {items[0]}; • {items[1]}; and • {items[2]}.\n\n"
+        "The Company also announced updates to its operating systems.\n\n"
+        "## Products and Services Performance\n\n### iPhone\n\niPhone net sales decreased.\n\n"
+        "### Mac\n\nMac net sales decreased.\n\n### iPad\n\niPad net sales decreased.\n\n"
+        "### Services\n\nServices net sales increased."
+    )
+    rag = one_document(tmp_path, "report.md", text, embedder, reader)
+    a = rag.ask("What new products did the Company announce?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote for c in a.citations] == items
+    whole = rag.library.layout("report.md").text
+    assert all(whole[c.start : c.end] == c.quote for c in a.citations)
+    # no sentence introduces what the products are: the section's headed parts list them
+    b = rag.ask("What products does the Company report?")
+    assert [c.quote for c in b.citations] == ["iPhone", "Mac", "iPad", "Services"]

@@ -594,3 +594,17 @@ def test_a_row_printing_a_dash_for_the_period_asked_answers_none_not_another_row
     a = build_rag(docs, tmp_path, embedder, reader).ask(q)
     assert a.answer == f"None (“—” in the filing) — {bought} [1]"
     assert [c.quote for c in a.citations] == [bought]
+
+
+def test_a_figure_of_another_duration_than_asked_says_so():
+    # a cash flow statement prints the six months only: the quarter asked is not among them
+    row = (
+        "Payments for dividends — Six Months Ended April 1, 2023: (7,418); "
+        "Six Months Ended March 26, 2022: (7,327)"
+    )
+    chunks = {"2023 Q2 BELL.txt": [_chunk(row, "2023 Q2 BELL.txt")]}
+    found = _lookup("fact", "How much did Bell pay in dividends in Q2 2023?", chunks)
+    assert found.short_answer.text == "(7,418)"
+    assert "no figure for the quarter alone: this one covers six months" in found.notice
+    half = _lookup("fact", "How much did Bell pay in dividends in the first half of 2023?", chunks)
+    assert half.short_answer.text == "(7,418)" and "covers" not in half.notice

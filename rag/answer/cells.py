@@ -58,6 +58,29 @@ def asked_months(question: str) -> int | None:
     return None
 
 
+_SPOKEN = {3: "three", 6: "six", 9: "nine", 12: "twelve"}
+
+
+def duration_notice(row: Row, i: int, question: str) -> str:
+    """What is said when cell `i` covers another duration than the one asked: a cash flow
+    statement prints the six months, not the quarter ("How much did Apple pay in dividends in
+    Q2 2023?" is answered with the six months' 7,418, and says so).
+
+    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> c = Chunk("a::0", "a", 0, 52, "Dividends — Six Months Ended April 1, 2023: (7,418)")
+    >>> duration_notice(chunk_rows(c)[0], 0, "in Q2 2023")
+    'The table gives no figure for the quarter alone: this one covers six months.'
+    >>> duration_notice(chunk_rows(c)[0], 0, "in the first half of 2023")
+    ''
+    """
+    asked = None if _YTD.search(question) else asked_months(question)
+    got = _months(row.cells[i][0])
+    if not asked or not got or got == asked:
+        return ""
+    alone = "the quarter" if asked == 3 else f"{_SPOKEN.get(asked, asked)} months"
+    return f"The table gives no figure for {alone} alone: this one covers {_SPOKEN.get(got, got)} months."
+
+
 def _when(header: str) -> tuple[int, int, int] | None:
     """The date a column header ends its period on, as (year, month, day); a year alone
     gives (year, 0, 0)."""

@@ -119,6 +119,7 @@ RULES = (
         r"(?<=accounting )(?:estimates|policies)|"
         r"investigations|disputes)|(what|which) ([\w'’]+ ){1,3}elements|"
         r"(what|which) (are|were) the (\w+ )?(main|key|primary|principal|major) (causes|reasons)|"
+        r"(what|which) [^?]{0,40}\bcritical accounting (estimates|policies)|"
         r"split (among|across|between|by) |"
         r"(which|what) (of [\w'’]+ )?([\w'’]+ ){0,2}?(segment|region|categor(y|ie)|product|"
         r"business|division)s?(?:['’]s?)? (?=" + _HAD_EXTREME + r")|"
@@ -156,7 +157,7 @@ RULES = (
         r"(?<!of )(liquidity|capital|competitive) (position|situation|condition|profile|health|"
         r"standing)|"
         # "What is Apple's policy on dividends?": the policy's sentences
-        r"polic(y|ies) (on|for|regarding|towards?|about|of))\b|"
+        r"polic(y|ies) (on|for|regarding|towards?|about))\b|"
         r"^what (is|was|are|were) (the |an? )?[^?]{1,80}\babout\s*\??$|"
         r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(effects?|impacts?|changes|exposure|strateg\w*)\b",
     ),

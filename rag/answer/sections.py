@@ -222,6 +222,57 @@ def _one_row_a_group(leads: list[tuple]) -> list[tuple]:
     return out
 
 
+# A bullet opening an item of a list the document makes in one run of text.
+_BULLET = re.compile(r"\s*[•▪◦●‣]\s+")
+
+
+def introduced_list(question: str, query: str, snap, layout_of, passages, most: int) -> list:
+    """The items a sentence of the passages introduces when it says every word the question
+    asks by: "During the third quarter of 2023, the Company announced the following new
+    products:" then "• 15-inch MacBook Air ...; • Mac Studio™ ...", for "What new products did
+    Apple announce in Q3 2023?" (its heading, "Products and Services Performance", had listed
+    the product categories). Each item as (text, chunk, start, end); [] when no such sentence."""
+    from rag.answer.tables import choose_documents
+    from rag.answer.vocabulary import PERIOD_WORDS, expand
+
+    asked = within_query(question, document_keys(snap), False)
+    terms = {t for t in question_terms(expand(asked)) - PERIOD_WORDS if not t[:1].isdigit()}
+    if len(terms) < 2:
+        return []
+    docs = set(choose_documents("list", query, passages, snap)[0])
+    for p in passages:
+        c = p.chunk
+        if c.doc not in docs or (layout := layout_of(c.doc)) is None:
+            continue
+        for a, b in c.sentence_spans():
+            text = c.text[a:b]
+            if text.rstrip().endswith(":") and terms <= {stem(w) for w in content_tokens(text)}:
+                items = _bullets(layout.text, c.start + b, snap.doc_chunks(c.doc))
+                if len(items) >= 2:
+                    return items[:most]
+    return []
+
+
+def _bullets(text: str, at: int, chunks) -> list[tuple]:
+    """The bulleted items of document `text` straight after offset `at`, up to a paragraph
+    that opens with no bullet, each cited in a passage holding it whole."""
+    items = []
+    while (m := _BULLET.match(text, at)) is not None:
+        nxt = _BULLET.search(text, m.end())
+        brk = text.find("\n\n", m.end())
+        end = min(x for x in (nxt.start() if nxt else len(text), brk) if x >= 0)
+        item = re.sub(r"[\s;,]*(?:\band)?[\s;,.]*$", "", text[m.end() : end])
+        holder = next(
+            (c for c in chunks if c.start <= m.end() and m.end() + len(item) <= c.end), None
+        )
+        if holder is None or not item:
+            break
+        a = m.end() - holder.start
+        items.append((item, holder, a, a + len(item)))
+        at = end
+    return items
+
+
 def section_list(question: str, query: str, snap, layout_of, passages, most: int):
     """The list under the heading a list question (or one asking how to do something) names,
     as an `Outcome` citing each paragraph's
@@ -243,6 +294,17 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     if asked is not None:
         return asked
     form = classify(question)
+    if form == "list" and (
+        items := introduced_list(question, query, snap, layout_of, passages, most)
+    ):
+        retrieved = {p.chunk.chunk_id: p for p in passages}
+        return Outcome(
+            [
+                (t, retrieved.get(c.chunk_id) or Passage(0, 0.0, c), a, b, 1.0)
+                for t, c, a, b in items
+            ],
+            form="list",
+        )
     if form == "summary":  # "Summarize Apple's Q1 2023 results": the report's own
         from rag.answer.overview import report_summary
 

@@ -27,6 +27,7 @@ from rag.answer.cells import (
     _months,
     alike_cells,
     asked_months,
+    duration_notice,
     pick_cell,
     read_value,
     reads_none,
@@ -359,7 +360,8 @@ def lookup(
     c = row.chunk
     short = ShortAnswer(value, c.doc, c.start + row.start + v0, c.start + row.start + v1)
     out = Outcome([_support(row, passage_of(c), score)], short, confidence=score)
-    out.notice = unit_notice(row_unit(row, chunks_of(c.doc)))
+    said = (unit_notice(row_unit(row, chunks_of(c.doc))), duration_notice(row, i, question))
+    out.notice = " ".join(x for x in said if x)
     return out
 
 
