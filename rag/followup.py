@@ -432,10 +432,11 @@ _MOVE_OF_IT = re.compile(
     r"(?P<verb>chang\w*|increas\w*|decreas\w*|grow\w*|grew|declin\w*|rise|risen|rose|fall|"
     r"fallen|fell|drop\w*|improv\w*)(?P<rest>(?: compared| year| from| against)[^?]*)?\s*\??$"
 )
+_SHARE_OF_IT = re.compile(r"(?i)^(?:and\s+)?(as an? (?:percentage|percent|share) of [^?]+?)\s*\??$")
 # ... when the question before asked a figure of a period: "What was Amazon's net income in Q3
 # 2023?"
 _FIGURE_OF_A_PERIOD = re.compile(
-    r"(?i)^(?:what|how much) (?:was|were|is|are) (?:the )?(?P<figure>[^?]+?)\s+"
+    r"(?i)^(?P<ask>(?:what|how much) (?:was|were|is|are)) (?:the )?(?P<figure>[^?]+?)\s+"
     r"(?P<when>(?:in|for|during|over) (?:the )?(?:q[1-4]|fy|(?:first|second|third|fourth) "
     r"(?:fiscal )?quarter|(?:three|six|nine|twelve) months|fiscal|(?:19|20)\d\d)[^?]*?)\s*\??$"
 )
@@ -450,16 +451,18 @@ def another_move(question: str, history: Sequence[str]) -> str:
     "How did Amazon's net income change in Q3 2023?"
     >>> another_move("Did they decline?", ["What were Apple's Mac net sales in Q2 2023?"])
     "Did Apple's Mac net sales decline in Q2 2023?"
+    >>> another_move("As a percentage of sales?", ["What were Apple's R&D expenses in Q3 2023?"])
+    "What were Apple's R&D expenses as a percentage of sales in Q3 2023?"
     >>> another_move("How did it change?", ["Who is Amazon's CEO?"])
     'How did it change?'
     """
-    m = _MOVE_OF_IT.match(question.strip())
+    m, share = _MOVE_OF_IT.match(question.strip()), _SHARE_OF_IT.match(question.strip())
     earlier = [h for h in history or () if h and h.strip()]
-    if m is None or not earlier:
+    f = _FIGURE_OF_A_PERIOD.match(" ".join(earlier[-1].split())) if earlier else None
+    if f is None or not (m or share):
         return question
-    f = _FIGURE_OF_A_PERIOD.match(" ".join(earlier[-1].split()))
-    if f is None:
-        return question
+    if share:  # "As a percentage of sales?": the figure before, as that share
+        return f"{f['ask']} {f['figure']} {share[1][0].lower()}{share[1][1:]} {f['when']}?"
     how = m["how"][0].upper() + m["how"][1:].lower()
     return f"{how} {f['figure']} {m['verb']} {f['when']}{m['rest'] or ''}?"
 

@@ -608,3 +608,28 @@ def test_a_figure_of_another_duration_than_asked_says_so():
     assert "no figure for the quarter alone: this one covers six months" in found.notice
     half = _lookup("fact", "How much did Bell pay in dividends in the first half of 2023?", chunks)
     assert half.short_answer.text == "(7,418)" and "covers" not in half.notice
+
+
+def test_no_row_of_the_counterpart_or_a_flow_answers_for_a_balance(tmp_path, embedder, reader):
+    """ "What was Amazon's short-term debt at the end of Q3 2023?" had read "Long-term debt"
+    (the reader) and then the quarter's proceeds (the table stage): Amazon prints no such
+    balance, so it is refused; the long-term balance and the proceeds still answer theirs."""
+    long_term = "Long-term debt — December 31, 2022: 67,150; September 30, 2023: 61,098"
+    proceeds = (
+        "Proceeds from short-term debt — Three Months Ended September 30, 2022: 12,338; "
+        "Three Months Ended September 30, 2023: 216"
+    )
+    chunks = {"2023 Q3 BELL.txt": [_chunk(f"{long_term}\n\n{proceeds}", "2023 Q3 BELL.txt")]}
+    asked = "What was short-term debt at the end of Q3 2023?"
+    assert _lookup("fact", asked, chunks) is None
+    q = "What was long-term debt at the end of Q3 2023?"
+    assert _lookup("fact", q, chunks).short_answer.text == "61,098"
+    q = "What were the proceeds from short-term debt in Q3 2023?"
+    assert _lookup("fact", q, chunks).short_answer.text == "216"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(f"{long_term}\n\n{proceeds}", encoding="utf-8")
+    a = build_rag(docs, tmp_path, embedder, reader).ask(
+        "What was Bell's short-term debt at the end of Q3 2023?"
+    )
+    assert a.abstained, a.answer

@@ -32,8 +32,9 @@ _ASKS_COST = re.compile(r"\bcosts?\b|\bexpens", re.I)
 OTHER_DURATION = 0.8
 _YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
 # ... and when the question asks a balance on a day and the row is a flow over months: no
-# flow is a balance, whatever words it shares with the question
-FLOW_FOR_BALANCE = 0.5
+# flow is a balance, whatever words it shares with the question ("What was Amazon's short-term
+# debt at the end of Q3 2023?" had read the quarter's proceeds; Amazon prints no balance)
+FLOW_FOR_BALANCE = 0.0
 # A balance asked on a day: "as of July 1, 2023", "at the end of Q2 2023"
 _AS_OF = re.compile(r"(?i)\bas (?:of|at)\b|\bat the end of\b|\bon hand\b")
 # ... unless the question says how long (`cells.names_duration`) or over which quarter
@@ -210,18 +211,51 @@ def counts_another_thing(question: str, label: str, headers) -> bool:
     return not _term_in(stem(m.group(1)), label_terms(" ".join([label, *headers])))
 
 
+# A qualifier and its counterpart: a row saying the one never answers a question saying the
+# other ("What was Amazon's short-term debt?" had read "Long-term debt").
+_COUNTERPARTS = {
+    "short": "long",
+    "long": "short",
+    "basic": "diluted",
+    "diluted": "basic",
+    "operating lease": "finance lease",
+    "finance lease": "operating lease",
+}
+
+
+def says_the_counterpart(question: str, label: str) -> bool:
+    """Whether a row's label says the counterpart of a qualifier the question asks by, and not
+    the qualifier itself.
+
+    >>> says_the_counterpart("What was Amazon's short-term debt?", "Long-term debt")
+    True
+    >>> says_the_counterpart("What was diluted EPS?", "Diluted earnings per share")
+    False
+    >>> says_the_counterpart("What are the operating lease liabilities?", "Finance lease liabilities")
+    True
+    """
+    q, lab = (" ".join(re.findall(r"[a-z]+", x.lower())) for x in (question, label))
+    return any(
+        re.search(rf"\b{a}\b", q)
+        and re.search(rf"\b{b}\b", lab)
+        and not re.search(rf"\b{a}\b", lab)
+        for a, b in _COUNTERPARTS.items()
+    )
+
+
 def row_of_another_measure(question: str, cand) -> bool:
     """Whether the span is a cell of a table row whose label and headers hold none of the
     measure words the question names: "How many employees did Amazon have?" had read 92,711,
     the row "Ending additional paid-in capital" beside "issuance of employee benefit plan
-    stock". (A question naming no measure, "What was it in Q3?", is not judged.)"""
+    stock". (A question naming no measure, "What was it in Q3?", is not judged.) A row saying
+    the counterpart of the question's qualifier is another measure too (`says_the_counterpart`)."""
     row = parse_row(_row_line(cand))
     terms = question_terms(question, set()) if row is not None else set()
     if not terms:
         return False
     label, cells = row
     said = label_terms(" ".join([label, *(h for h, *_ in cells)]))
-    return not any(_term_in(t, said) for t in terms)
+    return not any(_term_in(t, said) for t in terms) or says_the_counterpart(question, label)
 
 
 # What a question asks of a thing, not the thing: "What does other operating expense include?"

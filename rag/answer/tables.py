@@ -289,7 +289,7 @@ def lookup(
     # a share's row ("...: Percentage of total net sales", or a common-size table's "Net
     # income") answers only a question after a share
     shares = ASKS_RATIO.search(question)
-    from rag.answer.row_fit import counts_another_thing, discounted
+    from rag.answer.row_fit import counts_another_thing, discounted, says_the_counterpart
 
     fact = form != "comparison" or len(docs) < 2
     # a sentence or two (`explained`) tells whether and how much; a row's dash only "none"
@@ -303,12 +303,15 @@ def lookup(
         if (read_value(r, question) or (none and reads_none(r, question)))
         and (shares or not (SHARE_LABEL.search(r.label) or r.where in whole))
         and not counts_another_thing(question, r.label, [h for h, *_ in r.cells])
+        and not says_the_counterpart(question, r.label)
     ]
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
         return None
     # the label decides whether a row may answer; `row_fit.discounted`, which answers first
     scored = discounted([x for x in scored if x[0] >= ts.min_score], question, terms)
+    if not (scored := [x for x in scored if x[0] > 0]):  # no flow answers for a balance
+        return None
     # Of equal rows, the one saying the question's words in its order ("Net income (loss)",
     # not "Other income (expense), net", for "net income"), then a total ("Total gross margin
     # percentage", not one product's); for a fact, first the one of a column headed by the

@@ -46,6 +46,8 @@ SYNONYMS = {
     "purcha": {"paymen", "acquis", "additi"},
     # "How much did Amazon repay in long-term debt?": its "Repayments of long-term debt" (the
     # six-letter stem cuts "repayments" to "repaym", no derivation of "repay")
+    # "How much did Amazon borrow in short-term debt?": its "Proceeds from short-term debt"
+    "borrow": {"procee"},
     "repay": {"repaym"},
     "repaid": {"repaym"},
 }
