@@ -471,6 +471,19 @@ def test_what_analysts_call_a_figure_reads_the_row_the_statement_prints():
     )
     q = "How much did Amazon repay in long-term debt in the nine months ended September 30, 2023?"
     assert _fact(q, *rows) == "Repayments of long-term debt"
+    # a plural asked is the label's singular: "costs" is "Operating lease cost", not the
+    # balance sheet's "Operating leases"
+    rows = (
+        "Operating leases — December 31, 2022: 66,123; September 30, 2023: 70,758",
+        "Operating lease cost — Three Months Ended September 30, 2023: $2,679",
+    )
+    assert _fact("What were operating lease costs in Q3 2023?", *rows) == "Operating lease cost"
+    rows = (
+        "Earnings per share: Diluted — Three Months Ended July 1, 2023: $1.26",
+        "Weighted-average diluted shares — Three Months Ended July 1, 2023: 15,775,021",
+    )
+    q = "How many diluted shares were there in Q3 2023?"
+    assert _fact(q, *rows) == "Weighted-average diluted shares"  # shares are no "per share"
 
 
 def test_a_quarter_asked_reads_the_statements_row_not_a_trailing_twelve_months_table():
@@ -626,6 +639,10 @@ def test_no_row_of_the_counterpart_or_a_flow_answers_for_a_balance(tmp_path, emb
     assert _lookup("fact", q, chunks).short_answer.text == "61,098"
     q = "What were the proceeds from short-term debt in Q3 2023?"
     assert _lookup("fact", q, chunks).short_answer.text == "216"
+    current = "Current liabilities: Deferred revenue — July 1, 2023: 8,158"
+    one = {"2023 Q3 BELL.txt": [_chunk(current, "2023 Q3 BELL.txt")]}
+    assert _lookup("fact", "What was deferred revenue, non-current, at July 1, 2023?", one) is None
+    assert _lookup("fact", "What was current deferred revenue at July 1, 2023?", one) is not None
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "2023 Q3 BELL.txt").write_text(f"{long_term}\n\n{proceeds}", encoding="utf-8")

@@ -220,6 +220,7 @@ _COUNTERPARTS = {
     "diluted": "basic",
     "operating lease": "finance lease",
     "finance lease": "operating lease",
+    "non current": "current",  # (a current row says "current" alone: the reverse never holds)
 }
 
 
@@ -232,6 +233,8 @@ def says_the_counterpart(question: str, label: str) -> bool:
     >>> says_the_counterpart("What was diluted EPS?", "Diluted earnings per share")
     False
     >>> says_the_counterpart("What are the operating lease liabilities?", "Finance lease liabilities")
+    True
+    >>> says_the_counterpart("deferred revenue non-current?", "Current liabilities: Deferred revenue")
     True
     """
     q, lab = (" ".join(re.findall(r"[a-z]+", x.lower())) for x in (question, label))

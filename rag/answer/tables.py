@@ -165,7 +165,8 @@ _DERIVED = ("men", "ment", "s", "es", "ed", "ing", "ion")
 def _same(t: str, x: str) -> bool:
     """Whether label stem `x` is question stem `t`: the same, a synonym, or `t` derived."""
     return (
-        x == t
+        # a plural asked is its singular ("costs": "Operating lease cost"), but no "per share"
+        x in (t, t[:-1] if t.endswith("s") and t != "shares" else t)
         or x in SYNONYMS.get(t, ())
         or (len(t) >= 3 and x[len(t) :] in _DERIVED and x.startswith(t))
     )
