@@ -213,10 +213,17 @@ def test_a_summary_says_neither_the_sentence_leading_into_a_table_nor_an_empty_r
     assert all(OPEX[c.start : c.end] == c.quote for c in a.citations)
 
 
-def test_a_fact_is_never_read_from_an_empty_cell(opex_rag):
+def test_an_empty_cell_answers_none_with_its_row_never_another_figure(opex_rag):
+    """The row asked prints "—" for Q1 2023: the filing reports none, said as such with that
+    row cited (the dash's own characters), not a figure of another row or period."""
     a = opex_rag.ask("What were Bell's restructuring operating expenses in Q1 2023?")
-    assert "—" not in (a.short_answer.text if a.short_answer else "")
-    assert all(c.quote != OPEX_EMPTY for c in a.citations)
+    assert not a.abstained and a.answer.startswith("None (“—” in the filing) — ")
+    assert [c.quote for c in a.citations] == [OPEX_EMPTY]
+    dash = OPEX.index(OPEX_EMPTY) + OPEX_EMPTY.index("—; ")
+    assert (a.short_answer.start, a.short_answer.end) == (dash, dash + 1)
+    assert "$300" not in a.answer.split(" — ")[0]
+    b = opex_rag.ask("What were Bell's restructuring operating expenses in Q1 2022?")
+    assert b.short_answer.text == "$300"
 
 
 def test_a_long_question_s_words_no_line_holds_do_not_sink_the_row_it_names(
