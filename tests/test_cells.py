@@ -1,11 +1,16 @@
 """Which cell of a table row answers (rag.answer.cells): the duration, period or day the
-question names, a column it names, a share only when a share is asked."""
+question names, a column it names, a share only when a share is asked; a dash there is none,
+and a cell of another duration than asked says so."""
 
 from __future__ import annotations
 
+import pytest
+
 from rag.answer.cells import pick_cell
+from rag.answer.reading import ReaderGenerator
 from rag.answer.tables import chunk_rows
 from rag.ingest.chunk import Chunk
+from tests.conftest import build_rag
 from tests.test_tables import STATEMENT, _chunk, _lookup
 
 
@@ -163,3 +168,52 @@ def test_the_first_quarters_of_a_year_are_its_months_to_date():
     from rag.answer.periods import periods
 
     assert periods(q) == [(2023, 3)] and periods(q.replace("three", "two")) == [(2023, 2)]
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return ReaderGenerator("shipped")
+
+
+def test_a_row_printing_a_dash_for_the_period_asked_answers_none_not_another_row(
+    tmp_path, embedder, reader
+):
+    # Amazon's Q3 2023 filing: no repurchases in 2023 ("—"); "Ending common stock" (a count of
+    # shares) had stood in and answered "108".
+    bought = (
+        "Common stock repurchased — Three Months Ended September 30, 2023: —; "
+        "Nine Months Ended September 30, 2023: —; Nine Months Ended September 30, 2022: (6,000)"
+    )
+    ending = (
+        "Ending common stock — Three Months Ended September 30, 2023: 108; "
+        "Nine Months Ended September 30, 2023: 108; Nine Months Ended September 30, 2022: 107"
+    )
+    text = f"{bought}\n\n{ending}"
+    chunks = {"2023 Q3 BELL.txt": [_chunk(text, "2023 Q3 BELL.txt")]}
+    q = "How much did Bell spend on common stock repurchased in Q3 2023?"
+    found = _lookup("fact", q, chunks)
+    assert found.short_answer.text == "—" and found.supports[0][0] == bought
+    nine = "How much did Bell spend on common stock repurchased in the nine months of 2022?"
+    assert _lookup("fact", nine, chunks).short_answer.text == "(6,000)"
+    # asked whether, and how much, it is told in sentences: no row's dash answers it
+    assert _lookup("fact", "Did Bell buy back stock in Q3 2023, and how much?", chunks) is None
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(text, encoding="utf-8")
+    a = build_rag(docs, tmp_path, embedder, reader).ask(q)
+    assert a.answer == f"None (“—” in the filing) — {bought} [1]"
+    assert [c.quote for c in a.citations] == [bought]
+
+
+def test_a_figure_of_another_duration_than_asked_says_so():
+    # a cash flow statement prints the six months only: the quarter asked is not among them
+    row = (
+        "Payments for dividends — Six Months Ended April 1, 2023: (7,418); "
+        "Six Months Ended March 26, 2022: (7,327)"
+    )
+    chunks = {"2023 Q2 BELL.txt": [_chunk(row, "2023 Q2 BELL.txt")]}
+    found = _lookup("fact", "How much did Bell pay in dividends in Q2 2023?", chunks)
+    assert found.short_answer.text == "(7,418)"
+    assert "no figure for the quarter alone: this one covers six months" in found.notice
+    half = _lookup("fact", "How much did Bell pay in dividends in the first half of 2023?", chunks)
+    assert half.short_answer.text == "(7,418)" and "covers" not in half.notice

@@ -1,11 +1,16 @@
 """How well a table row's reading fits a question beyond its label's words
 (rag.answer.row_fit.discounted): a balance asked on a day is a balance, a note's copy of a
-statement's row gives way to the statement's, and a row is not of what its figure leaves out."""
+statement's row gives way to the statement's, a row is not of what its figure leaves out, and
+a row saying the counterpart of the question's qualifier never answers it."""
 
 from __future__ import annotations
 
+import pytest
+
+from rag.answer.reading import ReaderGenerator
 from rag.ingest.chunk import Chunk
-from tests.test_tables import _fact, _lookup
+from tests.conftest import build_rag
+from tests.test_tables import _chunk, _fact, _lookup
 
 
 def test_a_balance_asked_on_a_day_is_read_from_a_balance_not_a_flow():
@@ -153,3 +158,37 @@ def test_the_total_amount_of_a_balance_is_its_row():
     sales = "Total net sales — Three Months Ended July 1, 2023: 81,797"
     question = "What was the total amount of deferred revenue as of July 1, 2023?"
     assert _fact(question, deferred, sales) == "Current liabilities: Deferred revenue"
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return ReaderGenerator("shipped")
+
+
+def test_no_row_of_the_counterpart_or_a_flow_answers_for_a_balance(tmp_path, embedder, reader):
+    """ "What was Amazon's short-term debt at the end of Q3 2023?" had read "Long-term debt"
+    (the reader) and then the quarter's proceeds (the table stage): Amazon prints no such
+    balance, so it is refused; the long-term balance and the proceeds still answer theirs."""
+    long_term = "Long-term debt — December 31, 2022: 67,150; September 30, 2023: 61,098"
+    proceeds = (
+        "Proceeds from short-term debt — Three Months Ended September 30, 2022: 12,338; "
+        "Three Months Ended September 30, 2023: 216"
+    )
+    chunks = {"2023 Q3 BELL.txt": [_chunk(f"{long_term}\n\n{proceeds}", "2023 Q3 BELL.txt")]}
+    asked = "What was short-term debt at the end of Q3 2023?"
+    assert _lookup("fact", asked, chunks) is None
+    q = "What was long-term debt at the end of Q3 2023?"
+    assert _lookup("fact", q, chunks).short_answer.text == "61,098"
+    q = "What were the proceeds from short-term debt in Q3 2023?"
+    assert _lookup("fact", q, chunks).short_answer.text == "216"
+    current = "Current liabilities: Deferred revenue — July 1, 2023: 8,158"
+    one = {"2023 Q3 BELL.txt": [_chunk(current, "2023 Q3 BELL.txt")]}
+    assert _lookup("fact", "What was deferred revenue, non-current, at July 1, 2023?", one) is None
+    assert _lookup("fact", "What was current deferred revenue at July 1, 2023?", one) is not None
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "2023 Q3 BELL.txt").write_text(f"{long_term}\n\n{proceeds}", encoding="utf-8")
+    a = build_rag(docs, tmp_path, embedder, reader).ask(
+        "What was Bell's short-term debt at the end of Q3 2023?"
+    )
+    assert a.abstained, a.answer
