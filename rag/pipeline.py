@@ -38,7 +38,7 @@ from rag.store.embed import Embedder
 
 from . import compose
 from .errors import ConfigError
-from .followup import earlier_pair, rare_in, resolve, rewrite, telling_apart
+from .followup import earlier_pair, rare_in, rewrite, telling_apart
 from .library import Library
 from .questions import (
     clean_history,
@@ -54,6 +54,7 @@ from .result import Answer
 from .retrieve import Passage, Retriever, names_held
 from .scope import Scope
 from .settings import Settings
+from .standalone import resolve
 from .text import display_text
 
 log = logging.getLogger(__name__)

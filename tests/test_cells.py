@@ -8,7 +8,7 @@ import pytest
 
 from rag.answer.cells import pick_cell
 from rag.answer.reading import ReaderGenerator
-from rag.answer.tables import chunk_rows
+from rag.answer.rows import chunk_rows
 from rag.ingest.chunk import Chunk
 from tests.conftest import build_rag
 from tests.test_tables import STATEMENT, _chunk, _lookup
@@ -217,3 +217,22 @@ def test_a_figure_of_another_duration_than_asked_says_so():
     assert "no figure for the quarter alone: this one covers six months" in found.notice
     half = _lookup("fact", "How much did Bell pay in dividends in the first half of 2023?", chunks)
     assert half.short_answer.text == "(7,418)" and "covers" not in half.notice
+
+
+def test_a_quarter_asked_of_its_filing_never_reads_a_period_ended_before_it():
+    # Amazon's Q3 2023 filing prints its investee's "Gross profit" for the six months ended
+    # June 30 and no gross profit of its own: the quarter to September 30 is not in that row
+    own = (
+        "Total net sales — Three Months Ended September 30, 2023: 143,083; "
+        "Three Months Ended September 30, 2022: 127,101"
+    )
+    investee = (
+        "Gross profit — Six Months Ended June 30, 2023: (947); "
+        "Six Months Ended June 30, 2022: (1,206)"
+    )
+    chunks = {"2023 Q3 BELL.txt": [_chunk(f"{own}\n\n{investee}", "2023 Q3 BELL.txt")]}
+    assert _lookup("fact", "What was Bell's gross profit in Q3 2023?", chunks) is None
+    # asked for that day, it is read
+    day = "What was the investee's gross profit for the six months ended June 30, 2023?"
+    assert _lookup("fact", day, chunks).short_answer.text == "(947)"
+    assert _lookup("fact", "What were Bell's total net sales in Q3 2023?", chunks) is not None

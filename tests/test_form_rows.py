@@ -436,3 +436,25 @@ def test_a_summary_of_what_is_ahead_says_no_row_of_what_was(tmp_path, embedder, 
     # nor how a thing is done: "How does Amazon recognize revenue from AWS?" had listed rows
     b = rag.ask("How does Bell account for its gross margin?")
     assert not any("—" in c.quote for c in b.citations), b.answer
+
+
+def test_a_companys_cash_flows_are_its_net_cash_rows_each_said_once(tmp_path, embedder, reader):
+    """ "Summarize Amazon's cash flows in Q3 2023" had opened with "SUPPLEMENTAL CASH FLOW
+    INFORMATION: Cash paid for interest ..." rows (the words "cash flow" in their group's
+    name), and a row the filing prints in two tables was said twice."""
+    q3 = "Three Months Ended September 30, 2023"
+    year = "Twelve Months Ended September 30, 2023"
+    kinds = (("operating", "21,217"), ("investing", "(11,753)"), ("financing", "(8,948)"))
+    text = (
+        "Bell Instruments Inc. quarterly report.\n\n"
+        + "".join(f"Net cash provided by (used in) {k} activities — {q3}: {v}\n" for k, v in kinds)
+        + f"SUPPLEMENTAL CASH FLOW INFORMATION: Cash paid for interest on debt — {q3}: 465\n"
+        f"SUPPLEMENTAL CASH FLOW INFORMATION: Cash paid for income taxes — {q3}: 2,628\n\n"
+        "We provide a reconciliation of free cash flow below.\n\n"
+        f"Net cash provided by (used in) financing activities — {year}: (9,047)\n"
+    )
+    rag = one_document(tmp_path, "2023 Q3 BELL.txt", text, embedder, reader)
+    a = rag.ask("Summarize Bell's cash flows in Q3 2023.")
+    labels = [c.quote.split(" — ")[0] for c in a.citations if " — " in c.quote]
+    for k, _ in kinds:
+        assert labels.count(f"Net cash provided by (used in) {k} activities") == 1, labels

@@ -511,3 +511,44 @@ def test_a_label_ending_in_an_abbreviation_is_no_sentence_between_headers_and_ro
         "Treasury — Fair Value: $1,601; Unrealized Loss: $(11)",
         "Corporate debt securities — Fair Value: 945; Unrealized Loss: (4)",
     ]
+
+
+def years_left_of_dollar_columns_pdf() -> bytes:
+    """An investee's summary in a filing: the period once over both columns, each year centred
+    over its column's "$" and figure, far left of where the figures end."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.cell(0, 7, "Summarized information of the investee is as follows (in millions):")
+    doc.ln(9)
+    doc.set_font("DejaVu", size=7)
+    doc.set_x(120)
+    doc.cell(60, 5, "Six Months Ended June 30,", align="C")
+    doc.ln(5)
+    for x, year in ((104, "2022"), (154, "2023")):
+        doc.set_x(x)
+        doc.cell(14, 5, year, align="C")
+    doc.ln(6)
+    doc.set_font("DejaVu", size=9)
+    rows = (("Revenues", "459", "1,782"), ("Gross profit", "(1,206)", "(947)"))
+    for label, a, b in (*rows, ("Net loss", "(3,305)", "(2,544)")):
+        doc.set_x(10)
+        doc.cell(60, 5, label)
+        for x, value in ((100, a), (150, b)):
+            if label == "Revenues":
+                doc.set_x(x)
+                doc.cell(4, 5, "$")
+            doc.set_x(x + 10)
+            doc.cell(22, 5, value, align="R")
+        doc.ln(6)
+    return bytes(doc.output())
+
+
+def test_years_centred_left_of_their_figures_head_their_columns():
+    """The years, two points past the reach a header has over its column, were left out as
+    words of their own ("2022 2023"), and both columns read "Six Months Ended June 30,"."""
+    assert extract("investee.pdf", years_left_of_dollar_columns_pdf()).text.split("\n\n")[1:] == [
+        "Revenues — Six Months Ended June 30, 2022: $459; Six Months Ended June 30, 2023: $1,782",
+        "Gross profit — Six Months Ended June 30, 2022: (1,206); "
+        "Six Months Ended June 30, 2023: (947)",
+        "Net loss — Six Months Ended June 30, 2022: (3,305); Six Months Ended June 30, 2023: (2,544)",
+    ]

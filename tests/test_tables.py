@@ -8,7 +8,8 @@ import pytest
 
 from rag.answer.forms import two_measures
 from rag.answer.reading import ReaderGenerator
-from rag.answer.tables import TableSettings, chunk_rows, lookup, parse_row
+from rag.answer.rows import chunk_rows, parse_row
+from rag.answer.tables import TableSettings, lookup
 from rag.ingest.chunk import Chunk
 from tests.conftest import build_rag
 

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 
 from rag.answer.balances import item
 from rag.answer.cells import read_value
-from rag.answer.tables import Row, parse_row
+from rag.answer.rows import Row, parse_row
 from rag.ingest.chunk import Chunk
 
 # The question asks how much something moved, not only what it was in each period.
 ASKS_CHANGE = re.compile(
     r"\b(differences?|differ|how much [^?]{0,80}\b(chang\w*|grow|grew|increas\w*|decreas\w*|"
     r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto|"
+    r"chang\w* between [^?]{1,60}\band|"
     # "Did Amazon's net income increase in Q3 2023 compared with Q3 2022?": by how much, too
     r"(did|has|have|does|do) [^?]{0,80}\b(increase|decrease|grow|grown|rise|risen|fall|fallen|"
     r"decline|drop|improve)\b[^?]{0,40}\b(compared|from|versus|vs|over|than)\b|"
@@ -159,7 +160,7 @@ def change_line(question: str, sentences: list[str], numbers: list[int]) -> str 
     ...     ["Net income — Q3 2022: $2,872", "Net income — Q3 2023: $9,879"], [1, 2])
     'Change: from $2,872 to $9,879, +$7,007 (+244.0%), computed from [1] and [2]'
     """
-    from rag.answer.measures import ASKS_GROWTH
+    from rag.answer.growth import ASKS_GROWTH
 
     if len(sentences) != 2 or not (ASKS_CHANGE.search(question) or ASKS_GROWTH.search(question)):
         return None

@@ -10,7 +10,7 @@ from rag.answer.vocabulary import SPLIT_BALANCES
 from rag.text import folded
 
 if TYPE_CHECKING:
-    from rag.answer.tables import Row
+    from rag.answer.rows import Row
 
 _PART = re.compile(r"(?i)^(non-?\s?)?current (assets|liabilities)\s*:\s*")
 _SUMMED = re.compile(rf"(?i){SPLIT_BALANCES}")
@@ -23,7 +23,7 @@ def one_part_of_a_split_balance(row: Row, rows: list[Row], question: str) -> boo
     debt"), one `measures.DERIVED` sums, and the question names neither part: Apple's "term
     debt as of April 1, 2023" is not its current part alone.
 
-    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> from rag.answer.rows import Chunk, chunk_rows
     >>> def row(text):
     ...     return chunk_rows(Chunk("a::0", "a", 0, len(text), text))[0]
     >>> rows = [row("Current liabilities: Term debt — July 1, 2023: 7,216"),

@@ -1,10 +1,11 @@
 """Which cell of a table row answers a question: the column of the duration, period or day
 it names, else the current period (`pick_cell`); and which rows hold shares of a whole rather
-than amounts (`shares_of_a_whole`). Rows are `rag.answer.tables.Row`s."""
+than amounts (`shares_of_a_whole`). Rows are `rag.answer.rows.Row`s."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from rag.answer.periods import periods
@@ -12,7 +13,7 @@ from rag.answer.vocabulary import ASKS_RATIO, SHARE_LABEL
 from rag.text import HALF_YEAR, content_tokens, dates, stem
 
 if TYPE_CHECKING:
-    from rag.answer.tables import Row
+    from rag.answer.rows import Row
 
 _DURATION = re.compile(r"\b(three|six|nine|twelve)[- ]months?\b", re.I)
 _MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
@@ -66,7 +67,7 @@ def duration_notice(row: Row, i: int, question: str) -> str:
     statement prints the six months, not the quarter ("How much did Apple pay in dividends in
     Q2 2023?" is answered with the six months' 7,418, and says so).
 
-    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> from rag.answer.rows import Chunk, chunk_rows
     >>> c = Chunk("a::0", "a", 0, 52, "Dividends — Six Months Ended April 1, 2023: (7,418)")
     >>> duration_notice(chunk_rows(c)[0], 0, "in Q2 2023")
     'The table gives no figure for the quarter alone: this one covers six months.'
@@ -168,7 +169,7 @@ def alike_cells(rows: list[Row], question: str) -> list[int]:
     computed +211.7% from Q1's three months to Q3's nine: when the picks differ in duration,
     each row reads its quarter, unless the year to date is what is asked.
 
-    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> from rag.answer.rows import Chunk, chunk_rows
     >>> def row(text):
     ...     return chunk_rows(Chunk("a::0", "a", 0, len(text), text))[0]
     >>> rows = [row("Net sales — Three Months Ended March 31, 2023: 21,354"),
@@ -187,11 +188,44 @@ def alike_cells(rows: list[Row], question: str) -> list[int]:
     return [pick_cell(r, question, months=3) for r in rows]
 
 
+def report_day(rows: list[Row]) -> tuple[int, int, int] | None:
+    """The day a report's period ends: the latest day most of its rows' columns name, or
+    None when its headers name no day.
+
+    >>> from rag.answer.rows import Chunk, chunk_rows
+    >>> text = chr(10).join(["Net sales — Sep 30, 2023: 9; Sep 30, 2022: 8",
+    ...     "Cash — Sep 30, 2023: 5; Dec 31, 2022: 4", "Gross profit — Jun 30, 2023: (947)"])
+    >>> report_day(chunk_rows(Chunk("a::0", "a", 0, len(text), text)))
+    (2023, 9, 30)
+    """
+    latest = Counter(max(days) for r in rows if (days := dates(" ".join(h for h, *_ in r.cells))))
+    return latest.most_common(1)[0][0] if latest else None
+
+
+def ended_before(row: Row, question: str, day: tuple[int, int, int] | None) -> bool:
+    """Whether the cell a question reads ends before the report's own `day` while the
+    question names no day: another period's figure. "What was Amazon's gross profit in Q3
+    2023?" had read an investee's "Six Months Ended June 30, 2023" in the quarter to
+    September 30; Amazon prints no gross profit of its own.
+
+    >>> from rag.answer.rows import Chunk, chunk_rows
+    >>> c = Chunk("a::0", "a", 0, 34, "Gross profit — Jun 30, 2023: (947)")
+    >>> ended_before(chunk_rows(c)[0], "in Q3 2023", (2023, 9, 30))
+    True
+    >>> ended_before(chunk_rows(c)[0], "as of June 30, 2023", (2023, 9, 30))
+    False
+    """
+    if day is None or dates(question):
+        return False
+    found = dates(row.cells[pick_cell(row, question)][0])
+    return bool(found) and max(found) < day
+
+
 def read_value(row: Row, question: str) -> str:
     """The value of the cell a question reads (`pick_cell`), or "" when that cell holds no
     figure ("—"): an empty cell answers nothing ("Gross profit — —; (1,206)").
 
-    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> from rag.answer.rows import Chunk, chunk_rows
     >>> c = Chunk("a::0", "a", 0, 24, "Gross profit — —; (1,206)")
     >>> read_value(chunk_rows(c)[0], "gross profit"), read_value(chunk_rows(c)[0], "") == ""
     ('', True)
@@ -207,7 +241,7 @@ _NONE = re.compile(r"\$?\s*[—–]")
 def reads_none(row: Row, question: str) -> bool:
     """Whether the cell a question reads prints a dash (`read_value` gives it no figure).
 
-    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> from rag.answer.rows import Chunk, chunk_rows
     >>> c = Chunk("a::0", "a", 0, 54, "Common stock repurchased — Q3 2023: —; Q3 2022: (3,334)")
     >>> row = chunk_rows(c)[0]
     >>> reads_none(row, "in Q3 2023"), reads_none(row, "in Q3 2022")
@@ -230,7 +264,7 @@ def shares_of_a_whole(rows: list[Row]) -> set[tuple[str, int]]:
     the rows hold shares. Their labels say "Net income", but 11.5% is no net income: NVIDIA's
     had answered "What was net income?".
 
-    >>> from rag.answer.tables import Chunk, chunk_rows
+    >>> from rag.answer.rows import Chunk, chunk_rows
     >>> def row(i, text):
     ...     c = Chunk(f"a::{i}", "a", i * 100, i * 100 + len(text), text)
     ...     return chunk_rows(c)[0]

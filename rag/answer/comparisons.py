@@ -187,7 +187,7 @@ def _within_document(lines: list[Line], asked: list[tuple[int, int]], fs) -> Out
     period the question names that the row has a column for (each citing its cell), else one
     line per row (or sentence) that adds a word of the question the lines before lack ("operating
     expenses" against "revenue"). None: one line is all there is (the caller says so)."""
-    from rag.answer.tables import Row
+    from rag.answer.rows import Row
 
     best = lines[0]
     row = best.row

@@ -154,6 +154,8 @@ RULES = (
         r"what insights? (can|could|do|does|did|are|were|might|about|into|from)|"
         r"(what|any) details\b[^?]{0,40}\b(about|on|regarding)|"
         # a state told in sentences, not one figure ("What is Apple's liquidity position?")
+        # "What were the highlights of Apple's Q1 2023 quarter?"
+        r"(the|key|main) (highlights|takeaways)|"
         r"(?<!of )(liquidity|capital|competitive) (position|situation|condition|profile|health|"
         r"standing)|"
         # "What is Apple's policy on dividends?": the policy's sentences
@@ -292,7 +294,7 @@ class Line:
     text: str
     score: float
     shared: int  # question content words it holds
-    row: object = None  # the table row (`tables.Row`) when the line is one
+    row: object = None  # the table row (`rows.Row`) when the line is one
     words: frozenset = frozenset()  # the question's words it holds
 
 
@@ -344,7 +346,7 @@ def score_lines(
     user's own words, whose periods choose the cell a row is read at (`cells.read_value`)."""
     from rag.answer.cells import read_value
     from rag.answer.row_lists import label_holds
-    from rag.answer.tables import chunk_rows
+    from rag.answer.rows import chunk_rows
     from rag.answer.vocabulary import expand
 
     items = []
@@ -435,6 +437,7 @@ def _dedupe(lines: list[Line], near: float = 1.0) -> list[Line]:
     seen: set[str] = set()
     spans: list[tuple[str, int, int]] = []
     words: list[set[str]] = []
+    labels: set[tuple[str, str]] = set()
     for line in sorted(lines, key=lambda x: -x.score):
         c = line.passage.chunk
         doc, a, b = c.doc, c.start + line.start, c.start + line.end
@@ -442,10 +445,17 @@ def _dedupe(lines: list[Line], near: float = 1.0) -> list[Line]:
         # passages overlap, and may cut the same sentence differently: any overlap is the same
         if k in seen or any(d == doc and s < b and a < e for d, s, e in spans):
             continue
+        # a row a filing prints in two tables ("Net cash provided by (used in) financing
+        # activities" in the statement and beside its free cash flow) is one thing of a list
+        label = (doc, folded(line.row.label)) if line.row is not None and near < 1.0 else None
+        if label in labels:
+            continue
         w = set(k.split())
         if near < 1.0 and any(len(w & v) >= near * len(w | v) for v in words):
             continue
         seen.add(k)
+        if label:
+            labels.add(label)
         spans.append((doc, a, b))
         words.append(w)
         kept.append(line)

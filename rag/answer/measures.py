@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Outcome
+from rag.answer.growth import growth
 from rag.answer.periods import doc_period, period_label, periods
-from rag.answer.tables import choose_documents, document_rows, lookup
+from rag.answer.rows import document_rows
+from rag.answer.tables import choose_documents, lookup
 from rag.answer.vocabulary import SPLIT_BALANCES
 from rag.text import LATEST, dates
 
@@ -381,95 +383,6 @@ def derived_series(query, passages, snap, passage_of, ts, found: Outcome | None)
     if len(supports) < 4:
         return found
     return Outcome(supports, form="comparison", labels=labels)
-
-
-# A fact question after a figure's growth over a year ("revenue growth year over year in Q3
-# 2023", "How much did net sales grow in Q3 2023?"): the row's cell of the period asked and
-# its cell of the same duration a year before, for the answer to compute the change from
-# (`arithmetic.change_line`).
-ASKS_GROWTH = re.compile(
-    r"(?i)\b(?:growth|grow|grew|growing)\b|\byear[- ]over[- ]year\b|\b(?:yoy|y/y)\b|"
-    r"\b(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)\b|\bprior[- ]year\b|"
-    # "How much did fulfillment costs increase in Q1 2023?": against the year before, too
-    r"\b(?:by )?how much (?:did|has|have|does|do) [^?]{0,80}\b(?:increase|decrease|rise|fall|"
-    r"drop|decline|change)\b|"
-    # "How did Amazon's net sales change in Q3 2023?", "Did they increase in Q3 2023?": a
-    # quarter's filing sets it against the same quarter a year before
-    r"(?:\bhow (?:did|has|have)|^(?:did|has|have)) [^?]{0,80}\b(?:chang|increas|decreas|rise|"
-    r"risen|fall|fallen|drop|declin|improv|grown)\w* (?:in|during|for)\b"
-)
-_GROWTH_WORDS = re.compile(
-    r"(?i)\b(?:growth|grow|grew|growing|rate|year[- ]over[- ]year|yoy|y/y|by how much|"
-    r"increase|decrease|rise|fall|drop|decline|"
-    r"how much|change|(?:compared (?:to|with) )?(?:a|one) year (?:ago|earlier|before)|"
-    r"(?:the |its )?prior[- ]year(?: period| quarter)?)\b"
-)
-
-
-def year_before(row, i: int) -> int | None:
-    """The index of `row`'s cell of the same duration as cell `i`, ending a year (11 to 13
-    months) before it, or None.
-
-    >>> from rag.answer.tables import chunk_rows
-    >>> from rag.ingest.chunk import Chunk
-    >>> t = ("Net sales — Three Months Ended July 1, 2023: 81,797; Three Months Ended June 25, "
-    ...      "2022: 82,959; Nine Months Ended July 1, 2023: 293,787")
-    >>> year_before(chunk_rows(Chunk("a::0", "a", 0, len(t), t))[0], 0)
-    1
-    """
-    from rag.answer.cells import _months, _when
-
-    heads = [h for h, *_ in row.cells]
-    d, w = _months(heads[i]), _when(heads[i])
-    if w is None or w[1] == 0:
-        return None
-    for j, h in enumerate(heads):
-        v = _when(h)
-        if j == i or v is None or _months(h) != d or v[1] == 0:
-            continue
-        gap = (w[0] - v[0]) * 12 + w[1] - v[1]
-        if 11 <= gap <= 13 and any(ch.isdigit() for ch in row.cells[j][1]):
-            return j
-    return None
-
-
-def growth(query, passages, snap, passage_of, ts, found: Outcome | None) -> Outcome | None:
-    """The two cells a growth question computes from: the asked period's and the same
-    duration's a year before, of the row the question names without its growth words, a
-    comparison of two lines (the earlier first); else `found`. A row printing the growth
-    itself ("Year-over-year Percentage Growth: ...") answers as it is."""
-    from rag.answer.cells import pick_cell
-    from rag.answer.tables import chunk_rows
-
-    if not ASKS_GROWTH.search(query):
-        return found
-    if found is not None and ASKS_GROWTH.search(found.supports[0][0].split(" — ")[0]):
-        return found
-    plain = " ".join(_GROWTH_WORDS.sub(" ", query).split())
-    docs, names = choose_documents("fact", query, passages, snap)
-    row_found = lookup("fact", plain, docs, snap.doc_chunks, passage_of, names, ts)
-    if row_found is None:
-        return found
-    text, passage, a, b, score = row_found.supports[0]
-    chunk = passage.chunk
-    row = next((r for r in chunk_rows(chunk) if r.start == a and r.end == b), None)
-    if row is None:
-        return found
-    short = row_found.short_answer  # the cell the question reads
-    at = short.start - chunk.start - a if short is not None else -1
-    i = next((k for k, c in enumerate(row.cells) if c[2] == at), pick_cell(row, plain))
-    j = year_before(row, i)
-    if j is None:
-        return found
-    supports = []
-    for k in (j, i):
-        head, _, _, v1 = row.cells[k]
-        h0 = chunk.text.rfind(head, a, a + v1)
-        if h0 < 0:
-            return found
-        span = (h0, a + v1)
-        supports.append((f"{row.label} — {chunk.text[span[0] : span[1]]}", passage, *span, score))
-    return Outcome(supports, form="comparison", labels=["", ""], notice=row_found.notice)
 
 
 def stated(query: str, passages) -> bool:

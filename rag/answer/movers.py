@@ -11,7 +11,7 @@ import re
 from rag.answer.arithmetic import _WHOLE, amounts
 from rag.answer.cells import _when
 from rag.answer.forms import MOVED
-from rag.answer.tables import parse_row
+from rag.answer.rows import parse_row
 
 ASKS_MOVED = re.compile(r"(?i)\bwhich\b[^?]{0,60}?\b(?P<verb>" + MOVED + r")(?P<rest>[^?]*)")
 _DOWN = re.compile(r"(?i)declin|decreas|fell|dropp|shrank")

@@ -121,7 +121,7 @@ def says_nothing(text: str) -> bool:
     ...     "Our reportable segments are described below.")]
     [True, True, True, False, False, True, True, True, True]
     """
-    from rag.answer.tables import parse_row
+    from rag.answer.rows import parse_row
 
     t = text.strip()
     # a question asked in the document (an analyst's on a call, an FAQ's) answers nothing

@@ -25,7 +25,7 @@ _WHOLE = {
     stem(w)
     for w in """result results overview highlights highlight summary performance quarter
     quarters year report reports document documents filing business update give walk
-    tell main key latest recent how did do doing""".split()
+    tell main key latest recent how did do doing takeaway takeaways""".split()
 }
 # Headings of a report's own summary, best first.
 _SUMMARY_HEADINGS = (
@@ -76,7 +76,8 @@ def report_summary(question: str, query: str, asked: str, snap, layout_of, passa
     """A whole report's summary (`asks_whole`): an `Outcome` citing its headline rows and the
     leads of its summary section, or None."""
     from rag.answer.cells import read_value
-    from rag.answer.tables import asked_names, choose_documents, document_rows
+    from rag.answer.rows import document_rows
+    from rag.answer.tables import asked_names, choose_documents
     from rag.context import document_keys
     from rag.retrieve import Passage
 

@@ -13,7 +13,8 @@ import re
 
 from rag.answer.causes import asks_why
 from rag.answer.cells import _months, asked_months, names_duration, pick_cell
-from rag.answer.tables import Row, _term_in, label_terms, parse_row
+from rag.answer.rows import Row, parse_row
+from rag.answer.tables import _term_in, label_terms
 from rag.answer.vocabulary import PERIOD_WORDS, question_terms
 from rag.text import content_tokens, names, stem
 

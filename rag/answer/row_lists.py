@@ -21,6 +21,7 @@ from rag.answer.forms import BREAKDOWN
 from rag.answer.movers import ASKS_MOVED
 from rag.answer.periods import periods
 from rag.answer.row_fit import _ASKS_COST, _COST_OF, discounted
+from rag.answer.rows import document_rows
 from rag.answer.tables import (
     _support,
     _term_in,
@@ -28,7 +29,6 @@ from rag.answer.tables import (
     cell_support,
     cells_support,
     choose_documents,
-    document_rows,
     label_terms,
     question_terms,
     score_rows,
@@ -193,7 +193,7 @@ def breakdown(query: str, asked: str, passages, snap, passage_of, min_score: flo
 def year_on_year(row, passage, score: float, question: str) -> tuple:
     """A row as the cell the question reads and the same period's a year before, both quoted
     (else the one cell, `cell_support`): what a division's move is computed from."""
-    from rag.answer.measures import year_before
+    from rag.answer.growth import year_before
 
     i = pick_cell(row, question, months=3)
     j = year_before(row, i)

@@ -26,7 +26,7 @@ from rag.answer.periods import periods
 from rag.context import document_keys
 from rag.ingest.formats import SECTION_SEP
 from rag.steering import within_query
-from rag.text import OVER_REPORTS, content_tokens, stem
+from rag.text import DATE, OVER_REPORTS, content_tokens, stem
 
 # Words of a heading that name no subject: "Item 1A.", "Note 4 —", "PART II — OTHER INFORMATION".
 _NAMELESS = {stem(w) for w in "item note part other information section chapter".split()}
@@ -209,7 +209,7 @@ def _one_row_a_group(leads: list[tuple]) -> list[tuple]:
     """Of leads that are table rows grouped by division ("Americas: Net sales", "Americas:
     Operating income"), the first of each group; other leads stay. Apple's segment note had
     listed two rows of each of its first three segments and never reached "Japan"."""
-    from rag.answer.tables import parse_row
+    from rag.answer.rows import parse_row
 
     seen, out = set(), []
     for lead in leads:
@@ -320,8 +320,10 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     # than the "Legal Proceedings" section names)
     terms = len(question_terms(expand(question)))
     if form == "summary":
-        # what is summarized, not whose or when: "Summarize Apple's liquidity in Q3 2023"
-        terms = len(question_terms(expand(within_query(question, document_keys(snap), False))))
+        # what is summarized, not whose or when: "Summarize Apple's liquidity in Q3 2023", "...
+        # as of July 1, 2023"
+        what = within_query(DATE.sub(" ", question), document_keys(snap), False)
+        terms = len(question_terms(expand(what)))
     docs, _ = choose_documents("list", query, passages, snap)
 
     best = None
@@ -356,7 +358,7 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
                 # I, Item 1A of the 2022 Form 10-K ..."): that is what it says
                 leads = paragraph_leads(sec, layout, snap.doc_chunks(doc), True, about=True)
             if len(leads) >= 2:
-                best = (key, leads)
+                best = (key, leads, layout.text[sec.start : sec.end])
     if best is None:
         return None
     # a procedure's every step: its questions are not among the 10-Q set's (where lists of
@@ -366,9 +368,10 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
     if ASKS_DIVISIONS.search(question):  # "What segments does Apple report?": each one once
         leads = _one_row_a_group(leads)
     found, leads = len(leads), leads[:most]
-    said = " ".join([*(t for t, *_ in leads), leads[0][1].doc])
-    if missing_numbers(question, said):
-        return None  # the section does not speak of the year or figure asked
+    # the section does not speak of the year, day or figure asked (its leads may not: "as of
+    # July 1, 2023" is said in the sentence after Apple's first on its liquidity)
+    if missing_numbers(question, f"{best[2]} {leads[0][1].doc}"):
+        return None
     retrieved = {p.chunk.chunk_id: p for p in passages}
     supports = [
         (text, retrieved.get(c.chunk_id) or Passage(0, 0.0, c), a, b, 1.0)

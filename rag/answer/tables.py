@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass
 
 from rag.answer.balances import item, one_part_of_a_split_balance
@@ -28,13 +27,16 @@ from rag.answer.cells import (
     alike_cells,
     asked_months,
     duration_notice,
+    ended_before,
     pick_cell,
     read_value,
     reads_none,
+    report_day,
     shares_of_a_whole,
 )
 from rag.answer.forms import explained, two_measures
 from rag.answer.periods import doc_order, doc_period, period_label, periods
+from rag.answer.rows import _SEP, Row, document_rows
 from rag.answer.units import row_unit, unit_notice
 from rag.answer.vocabulary import (
     ASKS_RATIO,
@@ -47,101 +49,7 @@ from rag.answer.vocabulary import (
 from rag.ingest.chunk import Chunk
 from rag.text import content_tokens, dates, folded, stem
 
-# A row line: its label, " — ", then cells "header: value" (or bare values) split by "; ".
-_VALUE = re.compile(
-    r"[$€£]?\(?[$€£]?[-−+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\)?%?\)?(?:[¹²³⁴⁵⁶⁷⁸⁹*]|pts?|ppts?|bps|x)?"
-    r"|[—–-]+|n/?a|N/?A|NM|nm"
-)
-_SEP = " — "
-
 _FILING = re.compile(r"\b10-?[QK]s?\b", re.I)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One table row of a passage: `chunk.text[start:end]` is the whole row line."""
-
-    chunk: Chunk
-    start: int
-    end: int
-    label: str
-    cells: tuple[tuple[str, str, int, int], ...]  # (header, value, value start, value end)
-
-    @property
-    def where(self) -> tuple[str, int]:
-        return self.chunk.doc, self.chunk.start + self.end
-
-
-def parse_row(line: str) -> tuple[str, list[tuple[str, str, int, int]]] | None:
-    """A row line's label and cells (header, value, value's offsets in the line), or None
-    when the line is not a table row.
-
-    >>> parse_row("Research and development — Q1 2023: $7,709; Q1 2022: $6,306")
-    ('Research and development', [('Q1 2023', '$7,709', 36, 42), ('Q1 2022', '$6,306', 53, 59)])
-    >>> parse_row("1.000% Notes due 2022 — The Nasdaq Stock Market LLC") is None
-    True
-    """
-    at = line.find(_SEP)
-    if at <= 0:
-        return None
-    label = line[:at].strip()
-    pos = at + len(_SEP)
-    cells = []
-    for part in line[pos:].split("; "):
-        head, _, value = part.rpartition(": ")
-        v0 = pos + (len(head) + 2 if head else 0)
-        if not _VALUE.fullmatch(value.replace(" ", "")):
-            return None
-        cells.append((head.strip(), value, v0, v0 + len(value)))
-        pos += len(part) + 2
-    if not any(any(ch.isdigit() for ch in v) for _, v, _, _ in cells):
-        return None
-    if not any(ch.isalpha() for ch in label):
-        return None
-    if len(cells) == 1 and not cells[0][0] and cells[0][1].isdigit():
-        return None  # "Statements of Cash Flows — 3": a table of contents' page number
-    return label, cells
-
-
-_ROWS: dict[tuple[str, int, int, int], tuple[Row, ...]] = {}
-_ROWS_LOCK = threading.Lock()
-
-
-def chunk_rows(chunk: Chunk) -> tuple[Row, ...]:
-    """The table rows of a passage (remembered: the same passages are read question after
-    question)."""
-    # the text too: a document replaced under its name keeps its passages' ids and offsets
-    key = (chunk.chunk_id, chunk.start, chunk.end, hash(chunk.text))
-    with _ROWS_LOCK:
-        found = _ROWS.get(key)
-    if found is not None:
-        return found
-    rows = []
-    text = chunk.text
-    if _SEP in text:
-        pos = 0
-        for line in text.split("\n"):
-            parsed = parse_row(line) if _SEP in line else None
-            if parsed:
-                label, cells = parsed
-                rows.append(Row(chunk, pos, pos + len(line), label, tuple(cells)))
-            pos += len(line) + 1
-    found = tuple(rows)
-    with _ROWS_LOCK:
-        if len(_ROWS) > 200_000:
-            _ROWS.clear()
-        _ROWS[key] = found
-    return found
-
-
-def document_rows(chunks: list[Chunk]) -> list[Row]:
-    """Every table row of a document's passages, once (passages overlap: a row in two keeps
-    its first whole copy)."""
-    out: dict[tuple[str, int], Row] = {}
-    for c in chunks:
-        for r in chunk_rows(c):
-            out.setdefault(r.where, r)
-    return list(out.values())
 
 
 # ---- scoring ---------------------------------------------------------------------------------
@@ -249,6 +157,7 @@ def cell_support(row: Row, passage, score: float, question: str) -> tuple:
     """A row as the cell the question reads (`pick_cell`): "AWS: Operating income — Three
     Months Ended September 30, 2023: $6,976", citing that header and value.
 
+    >>> from rag.answer.rows import chunk_rows
     >>> c = Chunk("a::0", "a", 0, 41, "AWS — Q3 2022: $5,403; Q3 2023: $6,976")
     >>> cell_support(chunk_rows(c)[0], None, 1.0, "in Q3 2023")[0:4:2]
     ('AWS — Q3 2023: $6,976', 23)
@@ -295,6 +204,9 @@ def lookup(
     fact = form != "comparison" or len(docs) < 2
     # a sentence or two (`explained`) tells whether and how much; a row's dash only "none"
     none = fact and not explained(question)
+    # a fact asked of a report's own quarter: no cell of a period ended before that quarter's
+    asked = periods(question)
+    day = {d: report_day(rows) for d, rows in by_doc.items() if fact and doc_period(d) in asked}
     every = [
         r
         for rows in by_doc.values()
@@ -305,6 +217,7 @@ def lookup(
         and (shares or not (SHARE_LABEL.search(r.label) or r.where in whole))
         and not counts_another_thing(question, r.label, [h for h, *_ in r.cells])
         and not says_the_counterpart(question, r.label)
+        and not ended_before(r, question, day.get(r.chunk.doc))
     ]
     scored = score_rows(terms, every)
     if not scored or scored[0][0] < ts.min_score:
@@ -355,7 +268,7 @@ def lookup(
     if own and asked and not any(p == own for p in asked):
         if not all((y + 1, q) == own for y, q in asked):
             return None
-        from rag.answer.measures import year_before  # the comparative column
+        from rag.answer.growth import year_before  # the comparative column
 
         i = year_before(row, i)
         if i is None:
@@ -548,8 +461,18 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
 
     from rag.answer.measures import conjoined_facts, set_against, share_sides
 
+    if form == "comparison":  # "from Q2 2022 to Q2 2023", no filing of Q2 2022: the later's
+        from rag.answer.growth import growth, two_days, year_apart
+        from rag.answer.periods import series_key
+
+        if out := two_days(query, passages, snap, passage_of, ts):
+            return out
+        series = {series_key(p.chunk.doc) for p in passages[:3]}
+        yoy = year_apart(query, [d for d in snap.documents if series_key(d) in series])
+        if yoy and (out := growth(yoy, passages, snap, passage_of, ts, None)):
+            return out
     if form == "comparison" and len([p for p in periods(query) if p[1]]) == 1:
-        from rag.answer.measures import ASKS_GROWTH, growth  # one quarter against a year before
+        from rag.answer.growth import ASKS_GROWTH, growth  # one quarter against a year before
 
         if ASKS_GROWTH.search(query) and (
             out := growth(query, passages, snap, passage_of, ts, None)

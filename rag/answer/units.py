@@ -15,11 +15,11 @@ _UNIT_REACH = 8000  # characters before a row where its table's unit line may st
 
 
 def row_unit(row, chunks: list[Chunk]) -> str:
-    """The unit a row's figures are in (a `tables.Row`) ("millions"), read from the nearest unit line before it
+    """The unit a row's figures are in (a `rows.Row`) ("millions"), read from the nearest unit line before it
     in its document; "" when there is none or the row is excepted ("except per share amounts",
     "except percentages") and its label is a per-share or percentage row.
 
-    >>> from rag.answer.tables import chunk_rows
+    >>> from rag.answer.rows import chunk_rows
     >>> text = "(In millions, except per share amounts)" + chr(10) + "Net sales — Q1: 7"
     >>> c = Chunk("a::0", "a", 0, len(text), text)
     >>> r = chunk_rows(c)[0]

@@ -75,6 +75,13 @@ ABBREVIATIONS = {
     ),
     r"\bcurrenc(?:y|ies) (?:movements?|fluctuations?|swings?|changes?)\b": "foreign exchange rates",
     r"\bcash (?:position|balances?|on hand)\b": "cash and cash equivalents",
+    # a filing tells its liquidity under "Liquidity and Capital Resources"
+    r"\bliquidity (?:position|situation|status|profile)\b": "liquidity and capital resources",
+    # a company's cash flows, unqualified, are the statement's net cash provided by (used in)
+    # each kind of activity ("cash flows" alone read its "SUPPLEMENTAL CASH FLOW INFORMATION:
+    # Cash paid for interest ..." rows); a free cash flow and the statement are their own
+    r"(?<!free )\bcash flows?\b(?!\s+(?:statements?|information|hedges?|from|provided|used|"
+    r"generated)\b)": "cash flows net cash provided by used in activities",
     # "the change in cash during the nine months": the statement's "Increase/(Decrease) in cash"
     # (a change in cash flows, or in cash from operations, is another figure's)
     r"\b(?:net )?changes? in (?:its |the |[\w.&-]+['’]s? )?cash\b"
@@ -339,7 +346,7 @@ def defined_as(question: str, chunks) -> tuple[str, str]:
     >>> defined_as("What costs were incurred for ACME's business?", c)[1]
     ''
     """
-    from rag.answer.tables import document_rows
+    from rag.answer.rows import document_rows
 
     text = expand(question)
     tokens = [(m, stem(m.group().lower())) for m in re.finditer(r"[A-Za-z][\w-]*", text)]

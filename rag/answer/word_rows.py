@@ -18,7 +18,7 @@ _CODE = re.compile(r"(?=[\w.*-]*\d)[\w.*-]{1,12}|[A-Z]{2,6}")
 
 def word_row(line: str) -> tuple[str, list[tuple[str, str, int, int]]] | None:
     """A table-of-words row's label and cells (header, value, value's offsets in the line), or
-    None for any other line (a row of figures is `tables.parse_row`'s).
+    None for any other line (a row of figures is `rows.parse_row`'s).
 
     >>> word_row("E4 — Meaning: Leak detected; Action: Unplug the unit")
     ('E4', [('Meaning', 'Leak detected', 14, 27), ('Action', 'Unplug the unit', 37, 52)])
@@ -29,7 +29,7 @@ def word_row(line: str) -> tuple[str, list[tuple[str, str, int, int]]] | None:
     >>> word_row("Research and development — Q1 2023: $7,709"), word_row("Sales rose — a lot.")
     (None, None)
     """
-    from rag.answer.tables import parse_row
+    from rag.answer.rows import parse_row
 
     at = line.find(_SEP)
     if at <= 0 or "\n" in line or line.rstrip().endswith(".") or parse_row(line) is not None:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 SECTION_SEP = " › "
 # Bumped when extraction changes the text of a document: indexes built before are rebuilt.
-EXTRACTOR_VERSION = 28
+EXTRACTOR_VERSION = 29
 
 # Formats by file suffix.
 FORMATS = {

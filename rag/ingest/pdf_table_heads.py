@@ -66,6 +66,8 @@ def _headers(
             paired.add(len(read))
         elif (spans := _over_groups(cells, columns, ln.h / 2)) is not None:
             got = spans
+        elif None in got and _year_each(cells, columns):
+            got = list(range(len(columns)))
         read.append((cells, got, ln.h))
     # columns whose header holds a year: a period's figures, which a span of time may head
     dated = [
@@ -127,6 +129,25 @@ def _period_aside(aside: list[str], cells: list) -> str:
     if _YEAR_IN.search(words) or not _PERIOD_PHRASE.fullmatch(words):
         return ""
     return aside[0].strip()
+
+
+def _year_each(cells: list, columns: list[tuple[float, float]]) -> bool:
+    """A line of years, one a column, each nearest its own: the years are centred over a
+    column whose figures sit right of a "$" printed far left ("2022" over "$ 459", two
+    points past the usual reach), and head their columns in order.
+
+    >>> _year_each([("2022", 441, 456), ("2023", 540, 554)], [(468, 494), (566, 593)])
+    True
+    >>> _year_each([("2022", 441, 456)], [(468, 494), (566, 593)])
+    False
+    """
+    if len(cells) != len(columns) or not all(_YEAR.fullmatch(c[0]) for c in cells):
+        return False
+    mids = [(a + b) / 2 for a, b in columns]
+    return all(
+        min(range(len(mids)), key=lambda k: abs((c[1] + c[2]) / 2 - mids[k])) == i
+        for i, c in enumerate(cells)
+    )
 
 
 def _over_all(cells: list, columns: list[tuple[float, float]]) -> bool:
