@@ -26,6 +26,11 @@ def test_classify_forms():
     # by how much between two periods: the two periods' lines (and the change); in one, a fact
     assert classify("How much did revenue grow from Q1 FY2023 to Q3 FY2023?") == "comparison"
     assert classify("How much did revenue grow in Q1 FY2023?") == "fact"
+    # the difference between two periods of one figure, or how much more in one than another
+    q = "What was the difference between net sales in Q3 2022 and Q3 2023?"
+    assert classify(q) == "comparison"
+    assert classify("How much more did it earn in Q3 2023 than in Q2 2023?") == "comparison"
+    assert classify("What is the difference between a cell and a virus?") == "fact"
     # one period set against another, or how a figure changed in one (against a year before)
     assert classify("What were iPhone net sales in Q1 2023 compared to Q1 2022?") == "comparison"
     assert classify("How did Greater China net sales change in Q2 2023?") == "comparison"

@@ -28,6 +28,22 @@ def test_a_balance_asked_on_a_day_is_read_from_a_balance_not_a_flow():
     assert _fact("What were the total proceeds from commercial paper in 2023?", *rows) == flow
 
 
+def test_what_was_spent_over_months_is_read_from_a_flow_not_a_balance():
+    """ "How much did Apple spend on property, plant and equipment in the first nine months of
+    2023?" had read the balance sheet's "Total property, plant and equipment, net"."""
+    rows = (
+        "Total property, plant and equipment, net — July 1, 2023: $43,550; September 24, 2022: "
+        "$42,117",
+        "Investing activities: Payments for acquisition of property, plant and equipment — Nine "
+        "Months Ended July 1, 2023: (8,796); Nine Months Ended June 25, 2022: (7,419)",
+    )
+    q = "How much did it spend on property, plant and equipment in the first nine months of 2023?"
+    assert _fact(q, *rows).endswith("Payments for acquisition of property, plant and equipment")
+    # what it held is a balance, whatever the months said with it
+    held = "What was its total property, plant and equipment in the first nine months of 2023?"
+    assert _fact(held, *rows) == "Total property, plant and equipment, net"
+
+
 def test_a_balance_at_the_end_of_a_quarter_is_read_from_a_balance():
     """ "How much commercial paper did Apple have outstanding at the end of Q1 2023?" had read
     the cash-flow statement's repayments over the quarter: "at the end of Q1" names a day."""

@@ -102,6 +102,11 @@ RULES = (
         r"from (period|quarter|year) to (period|quarter|year)|"
         r"(prior|previous|preceding) (quarters|periods|years)|"
         r"differences? (in|of) [^?]{0,60}\bbetween|how [^?]{0,80}\bfluctuat\w*|stacks? up|"
+        # "the difference between Amazon's net sales in Q3 2022 and Q3 2023", "How much more
+        # did Amazon earn in Q3 2023 than in Q2 2023?": two periods of one figure
+        r"differences? between [^?]{0,80}\b(q[1-4]|(19|20)\d\d)\b[^?]{0,20}\band\b|"
+        r"how much (more|less|higher|lower|bigger|smaller) [^?]{0,60}\bthan (in |during |for )?"
+        r"(the )?(q[1-4]|(first|second|third|fourth) quarter|(19|20)\d\d)|"
         r"(measures?|measured|lines?|lined) up (against|to|with)|fares? against|"
         r"across (\w+ ){0,2}(quarters|periods|years|reports|filings|10-qs|offerings)|"
         # "Which quarter had the highest revenue?": the series, then its extreme

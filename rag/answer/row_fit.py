@@ -16,7 +16,7 @@ from rag.answer.cells import _months, asked_months, names_duration, pick_cell
 from rag.answer.rows import Row, parse_row
 from rag.answer.tables import _term_in, label_terms
 from rag.answer.vocabulary import PERIOD_WORDS, question_terms
-from rag.text import content_tokens, names, stem
+from rag.text import content_tokens, dates, names, stem
 
 # Of a column's header, the words that say when, not what: the rest qualify the figure.
 _WHEN_WORDS = PERIOD_WORDS | {stem(w) for w in "end ended at as of in to from total".split()}
@@ -36,6 +36,16 @@ _YEAR_ENDED = re.compile(r"(?i)\b(?:fiscal )?years? ended\b")
 # flow is a balance, whatever words it shares with the question ("What was Amazon's short-term
 # debt at the end of Q3 2023?" had read the quarter's proceeds; Amazon prints no balance)
 FLOW_FOR_BALANCE = 0.0
+# ... nor a balance on a day a flow over the months the question names ("How much did Apple
+# spend on property, plant and equipment in the first nine months of 2023?" had read the
+# balance sheet's "Total property, plant and equipment, net")
+BALANCE_FOR_FLOW = 0.0
+# ... when the question asks what was done over them ("How much cash did Amazon have in the
+# first nine months?" is still a balance)
+_DONE = re.compile(
+    r"(?i)\b(?:spen[dt]|spending|pa(?:y|id|ying)|invest(?:ed|ing)?|earn(?:ed|ing)?|purchas\w*|"
+    r"b(?:uy|ought)|repurchas\w*|issu(?:e|ed|ing)|borrow\w*|repa(?:y|id)\w*|receiv\w*|incur\w*)\b"
+)
 # A balance asked on a day: "as of July 1, 2023", "at the end of Q2 2023"
 _AS_OF = re.compile(r"(?i)\bas (?:of|at)\b|\bat the end of\b|\bon hand\b")
 # ... unless the question says how long (`cells.names_duration`) or over which quarter
@@ -73,6 +83,7 @@ def discounted(scored, question: str, terms: set[str]):
     lasting = names_duration(question) or _OVER_A_QUARTER.search(question)
     instant = bool(_AS_OF.search(question)) and not (months and lasting)
     months = None if instant else months
+    said_how_long = names_duration(question) and not instant and bool(_DONE.search(question))
 
     def factor(row: Row) -> float:
         # a row of other durations only ("Six Months Ended June 30") reads another period's
@@ -85,6 +96,8 @@ def discounted(scored, question: str, terms: set[str]):
         # paper, net — Nine Months Ended July 1, 2023"
         if instant and durations and all(_months(h) for h, *_ in row.cells):
             return FLOW_FOR_BALANCE
+        if said_how_long and not durations and all(dates(h) for h, *_ in row.cells):
+            return BALANCE_FOR_FLOW
         f = QUALIFIED if qualifiers(row.cells[pick_cell(row, question)][0], terms) else 1.0
         f *= QUALIFIED if _left_out(row.label, question, terms) else 1.0
         f *= QUALIFIED if other != bool(_REMAINDER.search(row.label)) else 1.0

@@ -146,11 +146,12 @@ def expand(text: str) -> str:
 
 
 # "Which quarter had the highest revenue?": which row is the question's other words'; and
-# "R&D latest quarter vs earlier ones": what it is set against is no row's word either
+# "R&D latest quarter vs earlier ones", "the difference in net sales between ...": what it is
+# set against, or how, is no row's word either
 _EXTREMES = {
     stem(w)
     for w in "highest lowest largest smallest biggest vs versus earlier previous prior "
-    "preceding ones".split()
+    "preceding ones difference differences".split()
 }
 
 
