@@ -107,6 +107,8 @@ def test_updates_embed_only_what_changed_and_deletions_are_searchable_at_once(
     store = MilvusStore(str(tmp_path / "m.db"), embedder, 200, 40)
     report = store.update(load_documents(tiny_dir).documents)
     assert report.added == ["alpha.txt", "beta.md"] and report.embedded_chunks == 2
+    # what bounds indexing is told per stage, as for FAISS (`rag index` had printed 0.0 each)
+    assert report.cpu["embed"] > 0 and {"chunk", "write"} <= report.cpu.keys()
     (tiny_dir / "gamma.txt").write_text("Fuyuan is the easternmost city of China.", "utf-8")
     (tiny_dir / "beta.md").write_text("# Trade\n\nTrade grew again in 2019.", "utf-8")
     (tiny_dir / "alpha.txt").unlink()

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
@@ -96,6 +97,12 @@ def chunker_record(chunk_tokens: int, overlap_tokens: int) -> dict:
         "splitter": "pysbd-0.3.4",
         "extractor": EXTRACTOR_VERSION,
     }
+
+
+def tally(report: UpdateReport, stage: str, since: float) -> None:
+    """Add the process's CPU seconds since `since` (`time.process_time()`) to a stage of the
+    report: what bounds indexing, whichever store writes."""
+    report.cpu[stage] = report.cpu.get(stage, 0.0) + time.process_time() - since
 
 
 @dataclass

@@ -379,7 +379,9 @@ class MilvusStore:
                         }
                     ],
                 )
+            c0 = time.process_time()
             fresh = list(base.chunk_documents(todo, self.embedder, self.chunker))
+            base.tally(report, "chunk", c0)
             total = sum(len(c) for _, c in fresh)
             done = 0
             if progress and total:  # the bar shows from the start
@@ -401,7 +403,10 @@ class MilvusStore:
                 self.client.delete(self.passages, filter=stale)
                 for i in range(0, len(chunks), batch):
                     part = chunks[i : i + batch]
+                    c0 = time.process_time()
                     vecs = self.embedder.embed([embedding_text(c) for c in part])
+                    base.tally(report, "embed", c0)
+                    c0 = time.process_time()
                     self.client.insert(
                         self.passages,
                         [
@@ -420,6 +425,7 @@ class MilvusStore:
                             for c, v in zip(part, vecs, strict=True)
                         ],
                     )
+                    base.tally(report, "write", c0)
                     done += len(part)
                     if progress:
                         progress(done, total)

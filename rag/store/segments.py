@@ -43,6 +43,7 @@ from rag.store.base import (
     chunk_documents,
     chunker_record,
     diff_documents,
+    tally,
 )
 from rag.store.disk import MANIFEST_SLACK, check_space, keep_reserve, take_reserve
 from rag.store.embed import Embedder
@@ -56,11 +57,6 @@ from rag.store.segment import (
 from rag.store.snapshot import IndexSnapshot
 
 log = logging.getLogger(__name__)
-
-
-def _tally(report: UpdateReport, stage: str, since: float) -> None:
-    """Add the process's CPU seconds since `since` to a stage of the report."""
-    report.cpu[stage] = report.cpu.get(stage, 0.0) + time.process_time() - since
 
 
 class IndexStore:
@@ -304,7 +300,7 @@ class IndexStore:
                             spans[d.name] = (len(fresh), len(chunks))
                             fresh.extend(chunks)
                             counted["known"] += len(chunks)
-                    _tally(report, "chunk", c0)
+                    tally(report, "chunk", c0)
                     if commit_passages and first:
                         break
                 # Minutes of embedding must not be spent on a segment that cannot be written.
@@ -321,7 +317,7 @@ class IndexStore:
                 if len(vectors) < len(fresh):
                     fresh, vectors, spans = self._stash_unfinished(fresh, vectors, spans, by_name)
                     interrupted = True
-                _tally(report, "embed", c0)
+                tally(report, "embed", c0)
                 c0 = time.process_time()
                 if fresh or not segments:
                     seg = self._write_segment(fresh, vectors)
@@ -343,7 +339,7 @@ class IndexStore:
                 report.compacted += compacted
                 self.snapshot = self._commit(segments, table)
                 segments = list(self.snapshot.segments)
-                _tally(report, "write", c0)
+                tally(report, "write", c0)
                 self.deletions.applied(applying | deleted)
                 report.embedded_chunks += len(fresh)
                 counted["docs"] += len(spans)
