@@ -302,7 +302,7 @@ def misspelled_names(snap, question: str) -> dict[str, str]:
     (`english_words`), one edit (`text.one_edit`) from exactly one name telling documents
     apart (`steering.telling_names`, five letters or more) that the documents always
     capitalise, typed -> as written: "What was Aple's net income?" had been refused as "The
-    documents never mention Aple."."""
+    documents never mention Aple."; "Amazons" (no apostrophe) is "Amazon's"."""
     if snap is None:
         return {}
     from .steering import telling_names
@@ -311,6 +311,12 @@ def misspelled_names(snap, question: str) -> dict[str, str]:
     out = {}
     for typed in dict.fromkeys(re.findall(r"\b[A-Za-z]{4,}\b", question)):
         low = typed.lower()
+        # a possessive typed without its apostrophe ("Amazons net income"), though "amazons"
+        # is an English word
+        owner = low[:-1] if low.endswith("s") and not snap.lexical(low, 1) else ""
+        if owner in known and (written := _as_written(snap, owner)):
+            out[typed] = f"{written}'s"
+            continue
         near = [n for n in known if n != low and one_edit(low, n)]
         # an English word is typed as meant ("match" is not "March", "swims" not "Swiss")
         if len(near) != 1 or english(low) or snap.lexical(low, 1):

@@ -31,6 +31,10 @@ def test_classify_forms():
     assert classify(q) == "comparison"
     assert classify("How much more did it earn in Q3 2023 than in Q2 2023?") == "comparison"
     assert classify("What is the difference between a cell and a virus?") == "fact"
+    # an exposure to a risk is told in sentences; the highlights or takeaways of a report too
+    assert classify("What is Bell's exposure to interest rate risk?") == "summary"
+    assert classify("Newborns have no previous exposure to what?") == "fact"
+    assert classify("What were the highlights of Bell's Q1 2023 quarter?") == "summary"
     # one period set against another, or how a figure changed in one (against a year before)
     assert classify("What were iPhone net sales in Q1 2023 compared to Q1 2022?") == "comparison"
     assert classify("How did Greater China net sales change in Q2 2023?") == "comparison"

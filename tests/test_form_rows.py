@@ -380,6 +380,22 @@ def test_how_a_segment_performed_is_its_own_rows_at_the_period(segments_rag):
     assert _labels(b) == ["Scales: Net sales", "Scales: Operating income"]
 
 
+def test_a_divisions_rows_are_read_from_the_first_document_that_has_them(
+    tmp_path, embedder, reader
+):
+    """ "How did AWS do in Q1 2023?" names no company: each company's Q1 2023 filing was
+    pointed to, Apple's first, and only the division's net sales were read (a fact)."""
+    from rag.answer.row_lists import division_table
+    from rag.text import stem
+
+    other = "Acme Corp quarterly report.\n\nNet sales — Q1 2023: 40; Q1 2022: 35\n"
+    files = {"2023 Q1 ACME.txt": other, "2023 Q1 BELL.txt": SEGMENTS}
+    snap = rag_over(tmp_path, files, embedder, reader).store.current()
+    rows = division_table(list(files), snap, {stem("meters")}, "in Q1 2023")
+    assert [r.label for r in rows] == ["Meters: Net sales", "Meters: Operating loss"]
+    assert division_table(["2023 Q1 ACME.txt"], snap, {stem("meters")}, "in Q1 2023") is None
+
+
 def test_how_the_company_performed_is_its_statement_of_operations_at_the_period(segments_rag):
     """ "How did Amazon perform in Q3 2023?" had been refused: naming no division, how the
     company did is its income statement's revenue, operating income and net income rows, at

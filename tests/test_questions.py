@@ -47,6 +47,11 @@ def test_a_company_misspelled_is_read_as_the_name_the_documents_use(two_companie
     assert misspelled_names(snap, "Match the sales with the discussion.") == {}
     assert "swiss" in telling_names(snap)  # inflected too: "swims" is not "Swiss"
     assert misspelled_names(snap, "What animal swims in the lake?") == {}
+    # a possessive typed without its apostrophe ("Amazons net income" had read another column)
+    assert misspelled_names(snap, "What were Nordviks sales?") == {"Nordviks": "Nordvik's"}
+    b = two_companies.ask("What were nordviks total net sales in Q1 2023?")
+    assert b.question == "What were Nordvik's total net sales in Q1 2023?"
+    assert "$410 million" in b.answer, b.answer
 
 
 def test_a_name_near_no_documents_name_is_still_refused(two_companies):

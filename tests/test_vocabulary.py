@@ -169,6 +169,16 @@ def test_what_was_paid_made_or_brought_in_reads_its_row():
     assert _fact("How much did it bring in during Q3 2023?", *rows) == label["Total net sales"]
     # a profit, unqualified, is the bottom line, not interest income
     assert _fact("How much profit has it made in Q3 2023?", *rows) == label["Net income"]
+    # what it made or earned with no thing named, or lost ("How much money did Amazon lose?"
+    # had read a money market fund's losses column)
+    for q in (
+        "How much did Bell make in Q3 2023?",
+        "How much did Bell earn in Q3 2023?",
+        "How much money did Bell lose in Q3 2023?",
+    ):
+        assert _fact(q, *rows, "Money market funds — Unrealized Losses: —") == label["Net income"]
+    # ... but interest earned is interest income
+    assert _fact("How much interest did Bell earn in Q3 2023?", *rows) == label["Interest income"]
 
 
 def test_what_was_spent_on_share_repurchases_reads_the_repurchases_row():

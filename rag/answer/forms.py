@@ -161,6 +161,8 @@ RULES = (
         # a state told in sentences, not one figure ("What is Apple's liquidity position?")
         # "What were the highlights of Apple's Q1 2023 quarter?"
         r"(the|key|main) (highlights|takeaways)|"
+        # "What is Amazon's exposure to interest rate risk?": an account, not one figure
+        r"^what (is|are|was|were) [^?]{0,40}\bexposures? to\b|"
         r"(?<!of )(liquidity|capital|competitive) (position|situation|condition|profile|health|"
         r"standing)|"
         # "What is Apple's policy on dividends?": the policy's sentences

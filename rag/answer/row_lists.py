@@ -260,6 +260,29 @@ def headline_rows(rows: list, said: str, passage_of) -> Outcome | None:
     return Outcome(supports, form="list")
 
 
+def division_table(docs: list[str], snap, named: set[str], said: str) -> list | None:
+    """A division's rows: a table's rows grouped by words the question names all of (whether
+    or not they are taken for a name of the documents: "North" of "North America"), read at
+    the period `said`, of the first of `docs` that has them ("How did AWS do in Q1 2023?"
+    names no company: each company's Q1 2023 filing is pointed to, Apple's first); or None."""
+    for doc in docs:
+        best = None
+        rows = [r for r in document_rows(snap.doc_chunks(doc)) if read_value(r, said)]
+        for table in _tables(rows):
+            ours = [
+                r
+                for r in table
+                if ": " in r.label
+                and (g := {stem(w) for w in content_tokens(r.label.split(": ", 1)[0])})
+                and g <= named - _SEGMENT_WORDS
+            ]
+            if len(ours) >= 2 and (best is None or len(ours) > len(best)):
+                best = ours
+        if best is not None:
+            return best
+    return None
+
+
 def division_rows(query: str, asked: str, passages, snap, passage_of) -> Outcome | None:
     """The rows of the division the question asks how it did: of the document it points to,
     the one table whose rows' group ("AWS: Net sales", "AWS: Operating income") is the
@@ -274,21 +297,9 @@ def division_rows(query: str, asked: str, passages, snap, passage_of) -> Outcome
     from rag.context import document_keys
 
     named = {stem(w) for w in content_tokens(m["what"] or m["of"] or m["whose"])}
-    rows = [r for r in document_rows(snap.doc_chunks(docs[0])) if read_value(r, said)]
-    # a division's rows: a table's rows grouped by words the question names all of (whether
-    # or not they are taken for a name of the documents: "North" of "North America")
-    best = None
-    for table in _tables(rows):
-        ours = [
-            r
-            for r in table
-            if ": " in r.label
-            and (g := {stem(w) for w in content_tokens(r.label.split(": ", 1)[0])})
-            and g <= named - _SEGMENT_WORDS
-        ]
-        if len(ours) >= 2 and (best is None or len(ours) > len(best)):
-            best = ours
+    best = division_table(docs, snap, named, said)
     if best is None:
+        rows = [r for r in document_rows(snap.doc_chunks(docs[0])) if read_value(r, said)]
         # the company itself ("How did Amazon perform in Q3 2023?"), named by the documents'
         # names ("Bell", in a collection of one report), unless the words after it name what
         # ("How is Apple doing on services revenue?")

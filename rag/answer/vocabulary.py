@@ -98,6 +98,12 @@ ABBREVIATIONS = {
     # what a company made or brought in: its net income, its sales
     r"\bmoney\b(?=[^?]{0,40}\b(?:make|made|makes|earn|earned|earns)\b)|"
     r"\b(?:make|made|makes)\b(?=[^?]{0,20}\b(?:money|profits?)\b)": "net income",
+    # "How much did Apple make in Q3 2023?": what it made or earned, no thing named; and what it
+    # lost ("How much money did Amazon lose?" had read a money market fund's losses column)
+    r"\b(how much (?:more |less )?)(?:money )?((?:did|does|do|has|have) [\w&.'’-]+"
+    r"(?: [\w&.'’-]+)?) (?:make|earn)\b(?! per share)": r"\1\2 net income",
+    r"\b(?:lose|lost|losing) money\b|\b(how much (?:more |less )?)(?:money )?((?:did|does|do|has|"
+    r"have) [\w&.'’-]+(?: [\w&.'’-]+)?) lose\b": r"\1\2 net income",
     r"\b(?:bring|brings|bringing|brought) in\b": "net sales",
     # a profit, unqualified, is the bottom line (not a gross or operating one, nor a margin)
     r"(?<!gross )(?<!operating )(?<!net )\bprofits?\b(?! margins?\b)": "net income",
