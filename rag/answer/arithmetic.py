@@ -26,7 +26,7 @@ from rag.ingest.chunk import Chunk
 ASKS_CHANGE = re.compile(
     r"\b(differences?|differ|how much [^?]{0,80}\b(chang\w*|grow|grew|increas\w*|decreas\w*|"
     r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto|"
-    r"chang\w* between [^?]{1,60}\band|how much (more|less) [^?]{1,80}\bthan\b|"
+    r"how much (more|less) [^?]{1,80}\bthan\b|"
     # "Did Amazon's net income increase in Q3 2023 compared with Q3 2022?": by how much, too
     r"(did|has|have|does|do) [^?]{0,80}\b(increase|decrease|grow|grown|rise|risen|fall|fallen|"
     r"decline|drop|improve)\b[^?]{0,40}\b(compared|from|versus|vs|over|than)\b|"
