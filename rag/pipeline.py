@@ -22,6 +22,7 @@ from rag.answer.forms import classify, explained, lines_text
 from rag.answer.periods import in_document_periods, periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
+from rag.answer.roles import signed
 from rag.answer.sections import section_list
 from rag.answer.spans import asks_when
 from rag.answer.vocabulary import as_printed
@@ -459,7 +460,8 @@ class RAG:
             return None
         if form == "fact" and asks_when(text):
             # a row holds amounts, not the day ("When were they paid?"); a cover, its period's
-            return period_end(text, passages, self.scope.snap(documents))
+            snap = self.scope.snap(documents)
+            return period_end(text, passages, snap) or signed(text, passages, snap)
         if form in ("fact", "list") and CAUSES.search(text) and not ASKS_SHARE.search(text):
             # "What drove the increase in X?", "What factors affected gross margin?": a row
             # says how much, never why

@@ -22,15 +22,21 @@ from .text import (
 # 2023?", "How about Q3 FY2024?".
 # A day too: "And as of September 24, 2022?" (`DATE`, its flags set here).
 _DAY = DATE.pattern.removeprefix("(?i)")
+# ... or a quarter by its month ("And in the March quarter?"), its year the one asked before's
+_MONTH_QUARTER = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)[-\s]quarter"
+)
 _ONLY_PERIOD = re.compile(
     r"(?i)^(?:and|but|also|what about|how about)\s+(?:(?:in|for|during|over|of|on|at|as of)\s+)?"
-    rf"(?:the\s+)?(?P<period>{_DAY}|"
+    rf"(?:the\s+)?(?P<period>{_DAY}|{_MONTH_QUARTER}(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:19|20)\d\d)?|"
     r"(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s*(?:fiscal |fy\s?)?"
     r"(?:19|20)\d\d|(?:fiscal |fy\s?)?(?:19|20)\d\d)\s*[?.!]*$"
 )
 _PERIOD_SAID = re.compile(
-    r"(?i)\b(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s*(?:fiscal |fy\s?)?"
-    r"(?:19|20)\d\d\b|\b(?:fiscal |fy\s?)?(?:19|20)\d\d\b"
+    r"(?i)\b(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?|(?:the )?"
+    + _MONTH_QUARTER
+    + r"(?: of)?)\s*(?:fiscal |fy\s?)?(?:19|20)\d\d\b|\b(?:fiscal |fy\s?)?(?:19|20)\d\d\b"
 )
 
 
@@ -52,6 +58,8 @@ def another_period(
     'What was revenue in Q1 2023?'
     >>> another_period("And as of September 24, 2022?", ["What was inventory as of July 1, 2023?"])
     'What was inventory as of September 24, 2022?'
+    >>> another_period("And in the March quarter?", ["What was Apple's revenue in Q3 2023?"])
+    "What was Apple's revenue in the March quarter of 2023?"
     """
     m = _ONLY_PERIOD.match(question.strip())
     earlier = [h for h in history or () if h and h.strip()]
@@ -65,8 +73,11 @@ def another_period(
     if not said:
         return f"{previous.rstrip('?.! ')} in {m['period']}?"
     first = said[0]
+    period = m["period"]
+    if re.fullmatch(rf"(?i){_MONTH_QUARTER}", period) and (year := re.search(r"\d{4}", first[0])):
+        period = f"the {period} of {year[0]}"  # "the March quarter": of the year asked before
     # the first period said is the one asked about; a second ("compared with Q3 2022") stays
-    return f"{previous[: first.start()]}{m['period']}{previous[first.end() :]}"
+    return f"{previous[: first.start()]}{period}{previous[first.end() :]}"
 
 
 # A follow-up naming only another thing: "And Mac?", "What about its operating income?", "And
@@ -316,8 +327,9 @@ _SHARE_OF_IT = re.compile(r"(?i)^(?:and\s+)?(as an? (?:percentage|percent|share)
 # 2023?"
 _FIGURE_OF_A_PERIOD = re.compile(
     r"(?i)^(?P<ask>(?:what|how much) (?:was|were|is|are)) (?:the )?(?P<figure>[^?]+?)\s+"
-    r"(?P<when>(?:in|for|during|over) (?:the )?(?:q[1-4]|fy|(?:first|second|third|fourth) "
-    r"(?:fiscal )?quarter|(?:three|six|nine|twelve) months|fiscal|(?:19|20)\d\d)[^?]*?)\s*\??$"
+    r"(?P<when>(?:in|for|during|over|(?:at|by) the end of|as of|on) (?:the )?(?:q[1-4]|fy|"
+    r"(?:first|second|third|fourth) (?:fiscal )?quarter|(?:three|six|nine|twelve) months|"
+    r"fiscal|(?:19|20)\d\d|" + _MONTH_QUARTER.removesuffix(r"[-\s]quarter") + r")[^?]*?)\s*\??$"
 )
 
 
@@ -390,6 +402,49 @@ def another_comparison(
     return f"How does {f['figure']} {f['when']} compare with {other}?"
 
 
+# "Break them down.", "Can you break it down by segment?", "And by region?": the figure asked
+# before, in its parts or by a division
+_BREAK_IT = re.compile(
+    r"(?i)^(?:(?:and|so|ok|okay|now),?\s+)?(?:(?:please|can you|could you|would you)\s+)?"
+    r"break (?:it|them|that|this|those|these|the (?:figure|number|total)) down"
+    r"(?P<by>\s+by\s+[^?.!]+?)?(?:,?\s+please)?\s*[?.!]*$"
+)
+_BY_ONLY = re.compile(
+    r"(?i)^(?:(?:and|what about|how about)\s+)?(?P<by>by\s+(?:segment|region|geograph\w*|"
+    r"category|categories|product|business|division|line of business|service)s?)\s*[?.!]*$"
+)
+
+
+def another_breakdown(
+    question: str, history: Sequence[str], known: frozenset[str] = frozenset()
+) -> str:
+    """A follow-up asking the figure asked before in its parts ("Break them down.") or by a
+    division ("And by region?"), asked of that figure and period; else the question as it is.
+    The first had been refused (no passage says "break down"), the second read as a figure
+    of its own ("What was Apple's by region in Q3 2023?").
+
+    >>> before = ["What were Apple's total operating expenses in Q3 2023?"]
+    >>> another_breakdown("Break them down.", before)
+    "Break down Apple's total operating expenses in Q3 2023."
+    >>> another_breakdown("And by region?", ["What were Apple's net sales in Q3 2023?"])
+    "Break down Apple's net sales by region in Q3 2023."
+    >>> another_breakdown("Break that down.", ["What were Amazon's current liabilities as of June 30, 2023?"])
+    "Break down Amazon's current liabilities as of June 30, 2023."
+    >>> another_breakdown("Break it down.", ["Who is Apple's CEO?"])
+    'Break it down.'
+    """
+    q = " ".join(question.split())
+    m = _BREAK_IT.match(q) or _BY_ONLY.match(q)
+    earlier = [h for h in history or () if h and h.strip()]
+    if m is None or not earlier:
+        return question
+    f = _FIGURE_OF_A_PERIOD.match(resolve(" ".join(earlier[-1].split()), earlier[:-1], known))
+    if f is None:
+        return question
+    by = f" {m['by'].strip()[0].lower()}{m['by'].strip()[1:]}" if m["by"] else ""  # "By segment?"
+    return f"Break down {f['figure']}{by} {f['when']}."
+
+
 def resolve(question: str, history: Sequence[str], known: frozenset[str] = frozenset()) -> str:
     """The question as it stands alone when it only names another period or another thing
     than the previous question (`another_period`, `another_thing`), or names its company only
@@ -404,5 +459,8 @@ def resolve(question: str, history: Sequence[str], known: frozenset[str] = froze
     against = another_comparison(question, history, known)
     if against != question:
         return against
+    broken = another_breakdown(question, history, known)
+    if broken != question:
+        return broken
     thing = another_thing(question, history, known)
     return thing if thing != question else another_owner(question, history, known)

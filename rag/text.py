@@ -195,6 +195,45 @@ def dates(text: str) -> set[tuple[int, int, int]]:
     return {d for d in map(_day, DATE.finditer(text)) if d}
 
 
+# A quarter named by the month it ends in ("the June quarter of 2023", as Apple says its own;
+# "the quarter ended in June 2023"): a fiscal quarter, whose number depends on the company
+# (`rag.answer.periods.in_document_periods` reads it off the reports' covers).
+MONTH_QUARTER = re.compile(
+    rf"(?i)\b(?:the\s+)?{MONTH}[-\s]+quarter\s+(?:of\s+|in\s+)?(?:fiscal\s+(?:year\s+)?)?{_YEAR}\b"
+    rf"|\b(?:the\s+)?quarter\s+end(?:ed|ing)\s+in\s+{MONTH},?\s+{_YEAR}\b"
+)
+
+
+def month_quarters(text: str) -> list[tuple[int, int, int, int]]:
+    """The quarters a text names by the month they end in, as (start, end, year, month).
+
+    >>> month_quarters("Apple's sales in the June quarter of 2023 and the quarter ended in Dec 2022")
+    [(17, 41, 2023, 6), (46, 75, 2022, 12)]
+    >>> month_quarters("sales in June 2023 and the quarter ended June 30, 2023")
+    []
+    """
+    out = []
+    for m in MONTH_QUARTER.finditer(text):
+        month, year = (m[1], m[2]) if m[1] else (m[3], m[4])
+        out.append((m.start(), m.end(), int(year), _MONTH_OF[month[:3].lower()]))
+    return out
+
+
+def in_month_quarter(day: tuple[int, int, int], year: int, month: int) -> bool:
+    """Whether a quarter that ended on `day` is the `month` quarter of `year`: a 52/53-week
+    year's quarter ends on a Saturday near the month's end, a few days into the next one at
+    most (Apple's June quarter of 2023 ended July 1).
+
+    >>> in_month_quarter((2023, 7, 1), 2023, 6), in_month_quarter((2023, 6, 30), 2023, 6)
+    (True, True)
+    >>> in_month_quarter((2023, 7, 29), 2023, 6), in_month_quarter((2023, 1, 3), 2022, 12)
+    (False, True)
+    """
+    y, m, d = day
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return (y, m) == (year, month) or ((y, m) == after and d <= 7)
+
+
 def ended_dates(text: str) -> set[tuple[int, int, int]]:
     """The days a text says a period ended on: a report's cover ("For the Quarterly Period Ended
     September 30, 2022"), not every date it mentions.

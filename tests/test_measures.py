@@ -429,3 +429,27 @@ def test_the_current_ratio_is_computed_from_the_balance_sheets_two_totals(
     assert a.answer.splitlines()[-1] == (
         "- Current ratio: 112,913 / 120,075 = 0.94, computed from [1] and [2]"
     ), a.answer
+
+
+def test_a_row_whose_label_holds_and_is_one_thing_asked_though_typed_with_a_straight_quote(
+    tmp_path, embedder, reader
+):
+    """ "What were Bell's total liabilities and stockholders' equity?" had been split into two
+    facts (total current liabilities, total stockholders' equity): the label, printed with a
+    curly apostrophe, was not matched by the question's straight one."""
+    text = (
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "CONDENSED CONSOLIDATED BALANCE SHEETS\n\n"
+        "Total current liabilities — September 30, 2023: 145,214; December 31, 2022: 155,393\n"
+        "Total stockholders’ equity — September 30, 2023: 182,973; December 31, 2022: 146,043\n"
+        "Total liabilities and stockholders’ equity — September 30, 2023: 486,883; "
+        "December 31, 2022: 462,675\n"
+    )
+    rag = one_document(tmp_path, "2023 Q3 BELL.txt", text, embedder, reader)
+    a = rag.ask(
+        "What were Bell's total liabilities and stockholders' equity on September 30, 2023?"
+    )
+    assert a.form == "fact" and not a.abstained, a.answer
+    assert a.short_answer.text == "486,883"
+    assert len(a.citations) == 1
+    assert a.citations[0].quote.startswith("Total liabilities and stockholders’ equity — ")

@@ -132,7 +132,9 @@ RULES = (
         r"product|business|division|line of business|service)s?\b(?! (?:was|were|is|are|had|has)\b)|"
         # a chat box's "Apple legal proceedings in the Q2 2023 10-Q", no question word before
         r"^" + NO_QUESTION_WORD + r"[^?]{0,80}\b(legal (?:proceedings|matters)|lawsuits|"
-        r"risk factors|acquisitions)\b|breakdown)\b",
+        r"risk factors|acquisitions)\b|breakdown|"
+        # "Break down Apple's total operating expenses", "Can you break it down?": its parts
+        r"^((please|can you|could you|would you) )?break (down|[^?.!]{1,80} down)\b)\b",
     ),
     (
         "summary",

@@ -74,9 +74,14 @@ def conjoined_facts(query: str, passages, snap, passage_of, ts) -> Outcome | Non
     # "and" inside a row's label joins no two things asked: "Research and development",
     # "Cash and cash equivalents", "Sales and marketing"
     words, _, i, _ = _split(query)
-    phrase = f"{words[i - 1]} and {words[i + 1]}".lower()
+    # (a question typed with a straight apostrophe names the label printed with a curly one:
+    # "total liabilities and stockholders' equity")
+    phrase = f"{words[i - 1]} and {words[i + 1]}".lower().replace("’", "'")
     docs, _ = choose_documents("fact", query, passages, snap)
-    if any(phrase in r.label.lower() for d in docs for r in document_rows(snap.doc_chunks(d))):
+    labels = (
+        r.label.lower().replace("’", "'") for d in docs for r in document_rows(snap.doc_chunks(d))
+    )
+    if any(phrase in label for label in labels):
         return None
     found = []
     for part in parts:

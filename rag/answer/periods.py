@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 
 from rag.context import DocumentKeys, name_words
-from rag.text import PERIOD_PATTERNS, fiscal_quarters, period_mentions
+from rag.text import (
+    PERIOD_PATTERNS,
+    fiscal_quarters,
+    in_month_quarter,
+    month_quarters,
+    period_mentions,
+)
 
 
 def periods(text: str) -> list[tuple[int, int]]:
@@ -76,7 +82,9 @@ def in_document_periods(query: str, keys: dict[str, DocumentKeys]) -> str:
     "Q2 FY23") written as the period of the documents that report it, when their names say
     another: NVIDIA's "2023 Q3 NVDA.pdf" reports the third quarter of fiscal year 2024, and
     Microsoft's "2023 Q1 MSFT.pdf" the second of fiscal 2023. Read as written, the first was
-    refused ("No document covers Q3 2024") and the second answered from the next filing. Of
+    refused ("No document covers Q3 2024") and the second answered from the next filing. A
+    quarter named by its month ("the June quarter of 2023") is the period of the reports whose
+    covers say it ended then (Apple's "2023 Q3"; it had been read as the year 2023 alone). Of
     the documents the question names, when it names some; unchanged when they disagree.
 
     >>> def keys_of(name, fiscal):
@@ -89,16 +97,32 @@ def in_document_periods(query: str, keys: dict[str, DocumentKeys]) -> str:
     "NVDA's R&D in Q3 2023?"
     >>> in_document_periods("NVDA's R&D in Q3 2023?", keys)
     "NVDA's R&D in Q3 2023?"
+    >>> keys["2023 Q3 AAPL.pdf"].ended = {(2023, 7, 1)}
+    >>> in_document_periods("AAPL's sales in the June quarter of 2023?", keys)
+    "AAPL's sales in Q3 2023?"
     """
     marks = fiscal_quarters(query)
-    if not marks:
+    months = month_quarters(query)
+    if not marks and not months:
         return query
-    names = name_words(query)
-    pool = {d for d, k in keys.items() if names & k.names} or set(keys)
-    for start, end, q, y in reversed(marks):
-        own = [d for d in pool if keys[d].fiscal == (q, y)]
+    # (a month is no name: "June" is on covers of other companies' reports)
+    bare = query
+    for a, b, _, _ in months:
+        bare = bare[:a] + " " * (b - a) + bare[b:]
+    names = name_words(bare)
+    # the documents carrying most of its names ("Birch Foods": Cedar Foods' reports carry one)
+    held = {d: len(names & k.names) for d, k in keys.items()}
+    top = max(held.values(), default=0)
+    pool = {d for d, n in held.items() if n == top} if top else set(keys)
+    found = [(a, b, [d for d in pool if keys[d].fiscal == (q, y)], (q, y)) for a, b, q, y in marks]
+    # "the June quarter of 2023": the reports whose covers say their quarter ended then
+    found += [
+        (a, b, [d for d in pool if any(in_month_quarter(e, y, m) for e in keys[d].ended)], None)
+        for a, b, y, m in months
+    ]
+    for start, end, own, said in sorted(found, reverse=True):
         labels = {p for d in own for p in keys[d].periods if p[0] and p[1]}
-        if len(labels) == 1 and labels != {(q, y)}:
+        if len(labels) == 1 and labels != {said}:
             lq, ly = labels.pop()
             head = re.sub(r"(?i)\bthe\s+$", "", query[:start])  # "in the Q3 2023"
             query = f"{head}Q{lq} {ly}{query[end:]}"

@@ -450,9 +450,12 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         ):
             return out
     if form == "list":  # "by segment": one table's rows (`row_lists.breakdown`)
+        from rag.answer.parts import total_parts  # "Break down X": the rows X sums
         from rag.answer.row_lists import breakdown
 
-        out = breakdown(query, asked, passages, snap, passage_of, ts.min_score)
+        out = total_parts(query, asked, passages, snap, passage_of, ts) or breakdown(
+            query, asked, passages, snap, passage_of, ts.min_score
+        )
         if out is None or missing_numbers(
             _FILING.sub(" ", asked or query), known_text([s[1] for s in out.supports])
         ):
@@ -505,7 +508,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         # a figure row named otherwise ("Cash dividends declared per common share" for
         # "dividends declared on September 19, 2023") leaves the row the day names
         from rag.answer.fields import field_value  # "In which state is Amazon incorporated?"
-        from rag.answer.roles import office_holder  # "Who is Amazon's CEO?"
+        from rag.answer.roles import office_holder, signer  # "Who is Amazon's CEO?"
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
         docs, names = choose_documents("fact", query, passages, snap)
@@ -518,6 +521,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         out = (
             carried(answer_from_word_rows(asked or query, passages, before))
             or carried(office_holder(asked or query, docs, snap.doc_chunks, passage_of))
+            or carried(signer(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(field_value(query, docs, snap.doc_chunks, passage_of, names))
         )
     return out
