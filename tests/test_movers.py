@@ -41,3 +41,31 @@ def test_which_division_grew_fastest_is_the_largest_rise_in_percent(categories):
     assert a.answer.splitlines()[-1] == (
         "- Grew fastest: Lamps, +25.0% on the same quarter a year before, computed from [1]"
     )
+
+
+def test_which_divisions_lost_money_reads_each_ones_operating_income(tmp_path, embedder):
+    """ "Which of Amazon's segments lost money?" had listed the sentences describing the
+    segments: a division's loss is its operating income below zero, so each division's row
+    at the quarter asked, then those with a loss (the consolidated row is no division)."""
+    rows = {
+        "North America: Operating income (loss)": "$(412)",
+        "International: Operating income (loss)": "$(2,466)",
+        "AWS: Operating income": "$5,403",
+        "Consolidated: Operating income": "2,525",
+    }
+    text = (
+        "Bell Instruments Inc. quarterly report.\n\nWe have organized our operations into "
+        "three segments: North America, International, and AWS.\n\nSegment information\n\n"
+        + "\n".join(f"{k} — Three Months Ended September 30, 2022: {v}" for k, v in rows.items())
+    )
+    rag = rag_over(tmp_path, {"2022 Q3 BELL.txt": text}, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("Which of Bell's segments lost money in Q3 2022?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        f"Three Months Ended September 30, 2022: {v}" for v in rows.values()
+    ]
+    assert a.answer.splitlines()[-1] == (
+        "- Operating loss: North America $(412) [1]; International $(2,466) [2]"
+    )
+    b = rag.ask("Which of Bell's segments were profitable in Q3 2022?")
+    assert b.answer.splitlines()[-1] == "- Operating income: AWS $5,403 [3]"

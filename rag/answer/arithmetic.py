@@ -498,11 +498,16 @@ def cited_change(question: str, outcome, citations) -> str | None:
     if outcome.form == "fact":  # "How much did shipping costs increase?": its sentence's pair
         return sentence_change(question, supports[0][0], _numbers(supports, citations)[0])
     if outcome.form == "list":  # "Which segment had the highest ...?": that is all a list adds
-        from rag.answer.movers import mover_line  # "... grew fastest?", "... declined?"
+        from rag.answer.movers import (
+            loss_line,
+            mover_line,
+        )  # "... grew fastest?", "... lost money?"
 
         sentences, numbers = [x[0] for x in supports], _numbers(supports, citations)
-        return mover_line(question, sentences, numbers) or extreme_line(
-            question, sentences, numbers, []
+        return (
+            mover_line(question, sentences, numbers)
+            or loss_line(question, sentences, numbers)
+            or extreme_line(question, sentences, numbers, [])
         )
     numbers = _numbers(supports, citations)
     sentences = [s[0] for s in supports]

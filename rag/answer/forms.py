@@ -317,11 +317,17 @@ _ASKS_FORMALITIES = re.compile(r"(?i)\b(?:certif\w*|signatures?|signed|exhibits?
 
 # "by segment", "for each region": how a list is divided, not what its rows are called
 # ("Operating income (loss): AWS").
+# "Which segments lost money?", "... were unprofitable", "... had an operating loss": a
+# division's operating income below (or above) nothing
+LOST = (
+    r"(?:lost money|los(?:e|es|ing) money|(?:were|was|is|are) (?:not |un)?profitable|"
+    r"(?:had|have|has|posted|reported|recorded|made) (?:an? )?(?:operating )?(?:loss|losses)\b)"
+)
 BREAKDOWN = re.compile(
     r"\b(?:"
     # "Which segment had the highest operating income?": every segment's row, then the highest
     r"(?:which|what) (?:of [\w'’]+ )?(?:[\w'’]+ ){0,2}?(?:segments?|regions?|categor(?:y|ies)|"
-    r"products?|business(?:es)?|divisions?)(?:['’]s?)? (?=" + _HAD_EXTREME + r")|"
+    r"products?|business(?:es)?|divisions?)(?:['’]s?)? (?=" + _HAD_EXTREME + "|" + LOST + r")|"
     r"(?:(?:by|for each|per) |across (?:[\w'’]+ ){0,3}?|"
     r"(?:split|divided|broken down) (?:among|across|between|by|into) (?:[\w'’]+ ){0,3}?)"
     r"(?:segments?|regions?|geograph\w*|"

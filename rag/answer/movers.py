@@ -10,7 +10,7 @@ import re
 
 from rag.answer.arithmetic import _WHOLE, amounts
 from rag.answer.cells import _when
-from rag.answer.forms import MOVED
+from rag.answer.forms import LOST, MOVED
 from rag.answer.rows import parse_row
 
 ASKS_MOVED = re.compile(r"(?i)\bwhich\b[^?]{0,60}?\b(?P<verb>" + MOVED + r")(?P<rest>[^?]*)")
@@ -89,3 +89,45 @@ def mover_line(question: str, sentences: list[str], numbers: list[int]) -> str |
         return f"None {m['verb'].lower()} {after}, computed from {cited}"
     said = "; ".join(f"{c[0]} {_said(c)} [{n}]" for c, n in chosen)
     return f"{m['verb'].capitalize()} {after}: {said}"
+
+
+# "Which of Amazon's segments lost money in Q3 2022?": each division's operating income at the
+# quarter asked (`vocabulary.question_terms` reads the loss so), then those below zero
+_ASKS_LOST = re.compile(r"(?i)\bwhich\b[^?]{0,60}?" + LOST)
+_GAINED = re.compile(r"(?i)(?<!un)(?<!not )profitable")
+
+
+def loss_line(question: str, sentences: list[str], numbers: list[int]) -> str | None:
+    """The divisions of a list whose one cell is a loss (or, asked which were profitable, a
+    gain), each with its figure and citation, or None.
+
+    >>> rows = ["North America: Operating income (loss) — Three Months Ended September 30, "
+    ...     "2022: $(412)", "AWS: Operating income — Three Months Ended September 30, 2022: $5,403",
+    ...     "Consolidated: Operating income — Three Months Ended September 30, 2022: 2,525"]
+    >>> loss_line("Which of Amazon's segments lost money in Q3 2022?", rows, [1, 2, 3])
+    'Operating loss: North America $(412) [1]'
+    >>> loss_line("Which segments were profitable in Q3 2022?", rows, [1, 2, 3])
+    'Operating income: AWS $5,403 [2]'
+    """
+    m = _ASKS_LOST.search(question)
+    if m is None or len(sentences) < 2:
+        return None
+    found = []
+    for s, n in zip(sentences, numbers, strict=True):
+        parsed = parse_row(s)
+        if parsed is None or len(parsed[1]) != 1:
+            return None
+        label, [(_, value, *_)] = parsed
+        said = amounts(value)
+        if len(said) != 1 or _WHOLE.search(label):
+            continue
+        found.append((label.split(": ")[0] if ": " in label else label, value, said[0].value, n))
+    if len(found) < 2:
+        return None
+    gained = bool(_GAINED.search(m.group()))
+    chosen = [(name, v, n) for name, v, x, n in found if (x > 0 if gained else x < 0)]
+    head = "Operating income" if gained else "Operating loss"
+    if not chosen:
+        cited = ", ".join(f"[{n}]" for *_, n in found[:-1]) + f" and [{found[-1][-1]}]"
+        return f"{head}: none of them, from {cited}"
+    return f"{head}: " + "; ".join(f"{name} {v} [{n}]" for name, v, n in chosen)

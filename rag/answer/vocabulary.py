@@ -7,7 +7,7 @@ import functools
 import re
 
 from rag.answer.base import Outcome
-from rag.answer.forms import BREAKDOWN
+from rag.answer.forms import BREAKDOWN, LOST
 from rag.questions import without_glosses
 from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, STOPWORDS, content_tokens, stem
 
@@ -228,7 +228,10 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     m = _SECOND_QUESTION.match(question)
     first = (m["first"] or m["measure"]) if m else question
     skip |= {stem(m["verb"] or m["past"] or m["noun"]) for m in _MOVED.finditer(first)}
-    words = content_tokens(expand(without_glosses(BREAKDOWN.sub(" ", first))))
+    whole = BREAKDOWN.sub(" ", first)
+    if whole != first:  # "Which segments lost money?": a division's loss is its operating loss
+        whole = re.sub(rf"(?i){LOST}", " operating income ", whole)
+    words = content_tokens(expand(without_glosses(whole)))
     for i, w in enumerate(words):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w) or w.lower() in _HOW_MADE:
