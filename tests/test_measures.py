@@ -453,3 +453,24 @@ def test_a_row_whose_label_holds_and_is_one_thing_asked_though_typed_with_a_stra
     assert a.short_answer.text == "486,883"
     assert len(a.citations) == 1
     assert a.citations[0].quote.startswith("Total liabilities and stockholders’ equity — ")
+
+
+def test_working_capital_is_current_assets_less_current_liabilities(tmp_path, embedder, reader):
+    """ "What is Bell's working capital?" had read a "Common stock and additional paid-in
+    capital" row ("capital" is a word of its label): no statement prints it, so it is computed
+    from the balance sheet's two totals of the day asked."""
+    text = (
+        "Bell Instruments Inc. quarterly report.\n\n"
+        "CONDENSED CONSOLIDATED BALANCE SHEETS\n\n"
+        "Total current assets — July 1, 2023: 122,659; September 24, 2022: 135,405\n"
+        "Total current liabilities — July 1, 2023: 124,963; September 24, 2022: 153,982\n"
+        "Common stock and additional paid-in capital — July 1, 2023: 70,667; September 24, "
+        "2022: 64,849\n"
+    )
+    rag = one_document(tmp_path, "2023 Q3 BELL.txt", text, embedder, reader)
+    a = rag.ask("What is Bell's working capital as of July 1, 2023?")
+    assert not a.abstained, a.why
+    assert [c.quote for c in a.citations] == ["July 1, 2023: 122,659", "July 1, 2023: 124,963"]
+    assert a.answer.splitlines()[-1] == (
+        "- Working capital: 122,659 less 124,963 = -2,304, computed from [1] and [2]"
+    )

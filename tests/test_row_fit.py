@@ -44,6 +44,26 @@ def test_what_was_spent_over_months_is_read_from_a_flow_not_a_balance():
     assert _fact(held, *rows) == "Total property, plant and equipment, net"
 
 
+def test_what_was_spent_over_a_quarter_is_read_from_a_flow_and_not_an_expense_row():
+    """ "How much did Amazon spend on property and equipment in Q3 2023?" had read the balance
+    sheet's "Property and equipment, net" (a quarter named no duration), and "How much did
+    Apple spend on share buybacks?" an "Other expense, net" row ("spend" is an expense's word:
+    the thing spent on names the row)."""
+    rows = (
+        "Property and equipment, net — December 31, 2022: 186,715; September 30, 2023: 196,468",
+        "INVESTING ACTIVITIES: Purchases of property and equipment — Three Months Ended "
+        "September 30, 2022: (16,378); Three Months Ended September 30, 2023: (12,479)",
+        "Other expense, net — Three Months Ended September 30, 2023: (292); Three Months Ended "
+        "September 30, 2022: (1,234)",
+        "Financing activities: Repurchases of common stock — Three Months Ended September 30, "
+        "2023: (18,140); Three Months Ended September 30, 2022: (21,702)",
+    )
+    q = "How much did it spend on property and equipment in Q3 2023?"
+    assert _fact(q, *rows) == "INVESTING ACTIVITIES: Purchases of property and equipment"
+    q = "How much did it spend on share buybacks in Q3 2023?"
+    assert _fact(q, *rows) == "Financing activities: Repurchases of common stock"
+
+
 def test_a_balance_at_the_end_of_a_quarter_is_read_from_a_balance():
     """ "How much commercial paper did Apple have outstanding at the end of Q1 2023?" had read
     the cash-flow statement's repayments over the quarter: "at the end of Q1" names a day."""

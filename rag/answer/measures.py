@@ -202,6 +202,14 @@ DERIVED = (
         "total current assets",
         "total current liabilities",
     ),
+    # ... and what is left of it once that is paid ("working capital" had read "Common stock"
+    # rows: "capital" is a word of their labels)
+    (
+        re.compile(r"(?i)\b(?:net )?working capital\b"),
+        "less",
+        "total current assets",
+        "total current liabilities",
+    ),
     (
         re.compile(r"(?i)\bgross (?:margin|profit)s?\b(?! percentage)"),
         "difference",

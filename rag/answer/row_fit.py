@@ -83,7 +83,9 @@ def discounted(scored, question: str, terms: set[str]):
     lasting = names_duration(question) or _OVER_A_QUARTER.search(question)
     instant = bool(_AS_OF.search(question)) and not (months and lasting)
     months = None if instant else months
-    said_how_long = names_duration(question) and not instant and bool(_DONE.search(question))
+    # (over a quarter too: "How much did Amazon spend on property and equipment in Q3 2023?"
+    # had read the balance sheet's "Property and equipment, net")
+    said_how_long = bool(lasting) and not instant and bool(_DONE.search(question))
 
     def factor(row: Row) -> float:
         # a row of other durations only ("Six Months Ended June 30") reads another period's

@@ -232,6 +232,10 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     if whole != first:  # "Which segments lost money?": a division's loss is its operating loss
         whole = re.sub(rf"(?i){LOST}", " operating income ", whole)
     words = content_tokens(expand(without_glosses(whole)))
+    # "How much did Apple spend on share buybacks?": the thing spent on names the row, not the
+    # verb ("spend" is an expense's word: it had read "Other expense, net")
+    if _SPENT_ON.search(first):
+        skip |= {stem(w) for w in ("spend", "spent", "spending")}
     for i, w in enumerate(words):
         w = re.sub(r"['’]s$", "", w)
         if w[0].isdigit() or PERIOD_TOKEN.fullmatch(w) or w.lower() in _HOW_MADE:
@@ -244,6 +248,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     return out
 
 
+_SPENT_ON = re.compile(r"(?i)\b(?:spend|spent|spending)\s+(?:[\w$.,]+\s+){0,3}?on\s+\w")
 _CURRENT = stem("current")
 _BALANCE_PART = re.compile(r"(?i)(?:assets|liabilities|portion)$")
 
