@@ -38,6 +38,7 @@ from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
 
 from . import compose
+from .collection import about_collection
 from .errors import ConfigError
 from .followup import earlier_pair, rare_in, rewrite, telling_apart
 from .library import Library
@@ -276,6 +277,15 @@ class RAG:
         text = with_known_names(text, known_names(current, text))  # "apple": "Apple"
         text = in_sentence_case(current, text)  # "What Did Apple Say About …": "say about"
         history = clean_history(history, s.max_history_entries, s.max_question_chars)
+        # "What documents do you have?", "Hello": the library answers, not a passage
+        about = about_collection(self.library, text, documents)
+        if about is not None:
+            said, form = about
+            seconds = time.perf_counter() - t0
+            yield Answer(
+                text, said, False, self.answerer.name, notice=notice, seconds=seconds, form=form
+            )
+            return
         # "And in Q2 2023?", "And Mac?": the previous question, of Q2 2023 or of the Mac
         known = telling_names(current)
         # "Which was bigger?" after two questions: their answers side by side
