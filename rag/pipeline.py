@@ -19,7 +19,13 @@ from rag.answer.cite import Attributor, cited_after, cited_first, number_citatio
 from rag.answer.comparisons import with_causes
 from rag.answer.fields import period_end
 from rag.answer.forms import classify, explained, lines_text
-from rag.answer.periods import in_document_periods, periods, series_documents
+from rag.answer.periods import (
+    in_document_periods,
+    periods,
+    sequential,
+    series_documents,
+    written_out,
+)
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.roles import signed
@@ -301,6 +307,8 @@ class RAG:
         text = text if resolved != text and self.scope.unmentioned(resolved) else resolved
         asked = text
         # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
+        # "q2 23", "the QoQ change in Q3 2023": the quarters written out
+        text = sequential(written_out(text))
         text = in_document_periods(text, keys) if current is not None else text
         documents = self.library.check_documents(documents)
         answerer = self.answerer

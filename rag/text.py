@@ -28,14 +28,20 @@ QUARTER_ENDING = {
     "two quarters": 2,
     "three quarters": 3,
 }
+CHAT_QUARTER = re.compile(
+    r"\bQ([1-4])\s+(\d\d)\b(?=\s*(?:[?.!,;)]|$|(?:vs\.?|versus|and|to|compared)\b))", re.I
+)
 # The periods a text names, each pattern with how its groups read (quarter, year).
 _ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 _YEAR = r"((?:19|20)\d\d)"
 _FISCAL = r"(?:(?:of\s+)?(?:the\s+)?(?:fiscal|FY)\s*(?:year\s+)?|of\s+)?"
 PERIOD_PATTERNS = [
-    # Q1 2023, Q1 FY2023, Q1 of fiscal 2023, Q1'23; "Q1 23" is not read (too ambiguous)
+    # Q1 2023, Q1 FY2023, Q1 of fiscal 2023, Q1'23; "Q1 23" only where it can be nothing else
     (re.compile(rf"\bQ([1-4])\s*{_FISCAL}\s*{_YEAR}\b", re.I), "qy"),
     (re.compile(r"\bQ([1-4])\s*['’](\d\d)\b", re.I), "qy"),
+    # ... but typed in a chat as the question's last words, or beside another ("amzn net income
+    # q2 23", "Q2 23 vs Q2 22"), it is one
+    (CHAT_QUARTER, "qy"),
     # 2023 Q1, FY2023 Q1, 2023-Q1
     (re.compile(rf"\b(?:FY\s*)?{_YEAR}\s*[-_]?\s*Q([1-4])\b", re.I), "yq"),
     # first quarter of 2023, first fiscal quarter of fiscal year 2023
@@ -157,6 +163,8 @@ def periods(text: str) -> set[tuple[str | None, str | None]]:
     ([(None, '2021')], [('3', None)])
     >>> [sorted(periods(t)) for t in ("Q1 FY24 Call", "for FY'25", "first half of 2023", "H1 FY24")]
     [[('1', '2024')], [(None, '2025')], [('2', '2023')], [('2', '2024')]]
+    >>> sorted(periods("amzn net income q2 23")), sorted(periods("Q2 23 vs Q2 22")), periods("Q1 23 stores")
+    ([('2', '2023')], [('2', '2022'), ('2', '2023')], {('1', None)})
     >>> sorted(periods("in the first nine months of 2023")), sorted(periods("first six months of 2022"))
     ([('3', '2023')], [('2', '2022')])
     """

@@ -38,3 +38,33 @@ def test_a_quarter_named_by_its_month_reads_the_report_whose_cover_says_it_ended
     assert [c.doc for c in b.citations] == ["2023 Q2 Birch.txt"]
     c = rag.ask("What were Cedar Foods' net sales in the June quarter of 2023?")
     assert [c.doc for c in c.citations] == ["2023 Q2 Cedar.txt"]
+
+
+def test_a_quarter_typed_short_and_a_change_from_the_quarter_before(tmp_path, embedder):
+    """ "bell net sales q3 23" had been refused ("The documents never mention 23"), "the QoQ
+    change in Q3 2023" too ("never mention QoQ"), and "Bell's net sales growth from Q2 2023
+    to Q3 2023" read as a fact (a sentence's figure): each reads the two filings' rows."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, day, sales in (
+        ("2023 Q2 BELL.txt", "June 30, 2023", "134,383"),
+        ("2023 Q3 BELL.txt", "September 30, 2023", "143,083"),
+    ):
+        (docs / name).write_text(
+            f"Bell Instruments Inc. quarterly report.\n\nFor the quarterly period ended {day}.\n\n"
+            f"Total net sales — Three Months Ended {day}: {sales}\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("bell net sales q3 23")
+    assert not a.abstained, a.why
+    assert [c.doc for c in a.citations] == ["2023 Q3 BELL.txt"]
+    last = "- Change: from 134,383 to 143,083, +8,700 (+6.5%), computed from [1] and [2]"
+    for q in (
+        "What's the QoQ change in Bell's net sales in Q3 2023?",
+        "What was Bell's net sales growth from Q2 2023 to Q3 2023?",
+    ):
+        b = rag.ask(q)
+        assert b.form == "comparison", q
+        assert [c.doc for c in b.citations] == ["2023 Q2 BELL.txt", "2023 Q3 BELL.txt"], q
+        assert b.answer.splitlines()[-1] == last, q

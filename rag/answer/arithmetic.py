@@ -26,6 +26,11 @@ from rag.ingest.chunk import Chunk
 ASKS_CHANGE = re.compile(
     r"\b(differences?|differ|how much [^?]{0,80}\b(chang\w*|grow|grew|increas\w*|decreas\w*|"
     r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto|"
+    # "the QoQ change": the change from the quarter before (`periods.sequential`)
+    r"\b(qoq|q/q|quarter[- ]over[- ]quarter|sequential(ly)?)\b|"
+    # "the change in Amazon's net sales from Q2 2023 to Q3 2023"
+    r"\bchanges? in [^?]{1,60}\bfrom (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?"
+    r"quarter)\b[^?]{0,40}\bto\b|"
     r"how much (more|less) [^?]{1,80}\bthan\b|"
     # "Did Amazon's net income increase in Q3 2023 compared with Q3 2022?": by how much, too
     r"(did|has|have|does|do) [^?]{0,80}\b(increase|decrease|grow|grown|rise|risen|fall|fallen|"

@@ -90,6 +90,10 @@ RULES = (
         r"from (one )?(quarter|period|year) to (the next|another|(quarter|period|year)\b)|"
         r"(quarter|period)[- ](to|on)[- ](quarter|period)|"
         r"how (did|does|do|was|were) [^?]{0,80}\bchang\w* from [^?]{1,60}\bto|"
+        # "What was Apple's revenue growth from Q2 2023 to Q3 2023?": two quarters' figures
+        r"\b(growth|chang\w*|increase|decrease|decline|rise|drop)\b[^?]{0,80}\bfrom (the )?"
+        r"(q[1-4]|(first|second|third|fourth) (fiscal )?quarter)\b[^?]{0,40}\bto (the )?"
+        r"(q[1-4]|(first|second|third|fourth) (fiscal )?quarter)\b|"
         r"how much (did|has|have) (?:(?!will )[^?]){0,80}\b(chang|grow|grew|increas|decreas|declin|"
         r"rise|rose|fall|fell|drop)"
         r"\w* (from|between) [^?]{1,60}\b(to|and)\b|"

@@ -8,11 +8,13 @@ import re
 
 from rag.context import DocumentKeys, name_words
 from rag.text import (
+    CHAT_QUARTER,
     PERIOD_PATTERNS,
     fiscal_quarters,
     in_month_quarter,
     month_quarters,
     period_mentions,
+    period_spans,
 )
 
 
@@ -127,3 +129,43 @@ def in_document_periods(query: str, keys: dict[str, DocumentKeys]) -> str:
             head = re.sub(r"(?i)\bthe\s+$", "", query[:start])  # "in the Q3 2023"
             query = f"{head}Q{lq} {ly}{query[end:]}"
     return query
+
+
+def written_out(query: str) -> str:
+    """A quarter typed as in a chat ("q2 23") with its year written out, as the documents say
+    it: read as typed, "23" was a number no document mentions.
+
+    >>> written_out("amzn net income q2 23"), written_out("Q3 23 vs Q3 22?")
+    ('amzn net income Q2 2023', 'Q3 2023 vs Q3 2022?')
+    """
+    return CHAT_QUARTER.sub(lambda m: f"Q{m[1]} 20{m[2]}", query)
+
+
+# "the QoQ change", "quarter-over-quarter", "sequential growth", "grew sequentially"
+_SEQUENTIAL = re.compile(r"(?i)\s*\b(?:qoq|q/q|quarter[- ]over[- ]quarter|sequential(?:ly)?)\b")
+_IN_QUARTER = re.compile(r"(?i)\b(?:in|for|during|of)\s+(?:the\s+)?$")
+
+
+def sequential(query: str) -> str:
+    """A change from the quarter before ("QoQ", "sequential") asked of one quarter, asked from
+    the quarter before to it: "What's the QoQ change in Amazon's net sales in Q3 2023?" had
+    been refused ("The documents never mention QoQ").
+
+    >>> sequential("What's the QoQ change in Amazon's net sales in Q3 2023?")
+    "What's the quarter-over-quarter change in Amazon's net sales from Q2 2023 to Q3 2023?"
+    >>> sequential("How did Apple's revenue change sequentially in Q1 2023?")
+    "How did Apple's revenue change quarter-over-quarter from Q4 2022 to Q1 2023?"
+    >>> sequential("QoQ change between Q1 2023 and Q3 2023?")
+    'QoQ change between Q1 2023 and Q3 2023?'
+    """
+    if not _SEQUENTIAL.search(query):
+        return query
+    # (said in the words `forms.classify` reads a comparison by)
+    text = _SEQUENTIAL.sub(" quarter-over-quarter", query, count=1).strip()
+    quarters = [(a, b, q, y) for a, b, q, y in period_spans(text) if q and y]
+    if len(quarters) != 1:
+        return query
+    a, b, q, y = quarters[0]
+    before = f"Q{int(q) - 1} {y}" if q != "1" else f"Q4 {int(y) - 1}"
+    head = _IN_QUARTER.sub("", text[:a])
+    return f"{head}from {before} to Q{q} {y}{text[b:]}"

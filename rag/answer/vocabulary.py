@@ -9,7 +9,7 @@ import re
 from rag.answer.base import Outcome
 from rag.answer.forms import BREAKDOWN, LOST
 from rag.questions import without_glosses
-from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, STOPWORDS, content_tokens, stem
+from rag.text import ASKING, MONTH_NAMES, PERIOD_TOKEN, STOPWORDS, content_tokens, periods, stem
 
 # Words naming a period or the filing rather than the figure: they choose the column or the
 # document, never the row.
@@ -228,6 +228,9 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     m = _SECOND_QUESTION.match(question)
     first = (m["first"] or m["measure"]) if m else question
     skip |= {stem(m["verb"] or m["past"] or m["noun"]) for m in _MOVED.finditer(first)}
+    # "revenue growth from Q2 2023 to Q3 2023": the move between the two, no row's word
+    if len([p for p in periods(first) if p[0] and p[1]]) > 1:
+        skip |= {stem(w) for w in _MOVE_NOUNS}
     whole = BREAKDOWN.sub(" ", first)
     if whole != first:  # "Which segments lost money?": a division's loss is its operating loss
         whole = re.sub(rf"(?i){LOST}", " operating income ", whole)
@@ -248,6 +251,7 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     return out
 
 
+_MOVE_NOUNS = ("growth", "change", "increase", "decrease", "decline", "rise", "drop")
 _SPENT_ON = re.compile(r"(?i)\b(?:spend|spent|spending)\s+(?:[\w$.,]+\s+){0,3}?on\s+\w")
 _CURRENT = stem("current")
 _BALANCE_PART = re.compile(r"(?i)(?:assets|liabilities|portion)$")
