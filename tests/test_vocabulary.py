@@ -32,6 +32,15 @@ def test_the_words_a_row_label_must_hold():
         "income",
     }
     assert "increa" in question_terms("What was the net increase in cash in Q3 2023?", set())
+    # how a figure is set against others ("measure up against") names no row, nor the move
+    # between two quarters named, nor the verb before what was spent on
+    assert question_terms(
+        "How does Apple's research and development in the latest quarter measure up against "
+        "earlier quarters?",
+        {"apple"},
+    ) == {"resear", "develo"}
+    assert question_terms("Bell's revenue growth from Q2 2023 to Q3 2023?", {"bell"}) == {"revenu"}
+    assert question_terms("How much did Bell spend on share buybacks?", {"bell"}) == {"repurc"}
 
 
 def test_how_a_figure_came_about_and_a_second_question_name_no_row():

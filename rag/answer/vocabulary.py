@@ -234,6 +234,8 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     whole = BREAKDOWN.sub(" ", first)
     if whole != first:  # "Which segments lost money?": a division's loss is its operating loss
         whole = re.sub(rf"(?i){LOST}", " operating income ", whole)
+    # "measure up against earlier quarters": how it is set against them, no row's words
+    whole = _SET_AGAINST.sub(" ", whole)
     words = content_tokens(expand(without_glosses(whole)))
     # "How much did Apple spend on share buybacks?": the thing spent on names the row, not the
     # verb ("spend" is an expense's word: it had read "Other expense, net")
@@ -251,6 +253,9 @@ def question_terms(question: str, names: set[str]) -> set[str]:
     return out
 
 
+_SET_AGAINST = re.compile(
+    r"(?i)\b(?:measures?|measured|stacks?|stacked|lines?|lined|holds?|held) up\b(?: (?:against|to|with)\b)?"
+)
 _MOVE_NOUNS = ("growth", "change", "increase", "decrease", "decline", "rise", "drop")
 _SPENT_ON = re.compile(r"(?i)\b(?:spend|spent|spending)\s+(?:[\w$.,]+\s+){0,3}?on\s+\w")
 _CURRENT = stem("current")
