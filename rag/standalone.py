@@ -30,8 +30,12 @@ _MONTH_QUARTER = (
 _ONLY_PERIOD = re.compile(
     r"(?i)^(?:and|but|also|what about|how about)\s+(?:(?:in|for|during|over|of|on|at|as of)\s+)?"
     rf"(?:the\s+)?(?P<period>{_DAY}|{_MONTH_QUARTER}(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:19|20)\d\d)?|"
-    r"(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s*(?:fiscal |fy\s?)?"
-    r"(?:19|20)\d\d|(?:fiscal |fy\s?)?(?:19|20)\d\d)\s*[?.!]*$"
+    r"(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)(?:\s*(?:fiscal |fy\s?)?"
+    r"(?:19|20)\d\d)?|(?:fiscal |fy\s?)?(?:19|20)\d\d)\s*[?.!]*$"
+)
+# a quarter named without its year ("What about Q2?"): of the year asked before
+_YEARLESS = re.compile(
+    rf"(?i){_MONTH_QUARTER}|q[1-4]|(?:first|second|third|fourth) quarter(?: of)?"
 )
 _PERIOD_SAID = re.compile(
     r"(?i)\b(?:q[1-4]|(?:first|second|third|fourth) quarter(?: of)?|(?:the )?"
@@ -60,6 +64,8 @@ def another_period(
     'What was inventory as of September 24, 2022?'
     >>> another_period("And in the March quarter?", ["What was Apple's revenue in Q3 2023?"])
     "What was Apple's revenue in the March quarter of 2023?"
+    >>> another_period("What about Q2?", ["What was Amazon's operating income in Q3 2023?"])
+    "What was Amazon's operating income in Q2 2023?"
     """
     m = _ONLY_PERIOD.match(question.strip())
     earlier = [h for h in history or () if h and h.strip()]
@@ -74,8 +80,10 @@ def another_period(
         return f"{previous.rstrip('?.! ')} in {m['period']}?"
     first = said[0]
     period = m["period"]
-    if re.fullmatch(rf"(?i){_MONTH_QUARTER}", period) and (year := re.search(r"\d{4}", first[0])):
-        period = f"the {period} of {year[0]}"  # "the March quarter": of the year asked before
+    if _YEARLESS.fullmatch(period) and (year := re.search(r"\d{4}", first[0])):
+        # "the March quarter", "Q2": of the year asked before
+        the = "the " if re.search(r"(?i)quarter", period) else ""
+        period = f"{the}{period.removesuffix(' of')} of {year[0]}" if the else f"{period} {year[0]}"
     # the first period said is the one asked about; a second ("compared with Q3 2022") stays
     return f"{previous[: first.start()]}{period}{previous[first.end() :]}"
 
@@ -320,7 +328,14 @@ def another_owner(
 _MOVE_OF_IT = re.compile(
     r"(?i)^(?:(?:and|so),?\s+)?(?P<how>how (?:did|has|have)|did|has|have) (?:it|they|that|this) "
     r"(?P<verb>chang\w*|increas\w*|decreas\w*|grow\w*|grew|declin\w*|rise|risen|rose|fall|"
-    r"fallen|fell|drop\w*|improv\w*)(?P<rest>(?: compared| year| from| against)[^?]*)?\s*\??$"
+    r"fallen|fell|drop\w*|improv\w*)(?P<rest>(?: compared| year| from| against| since)[^?]*)?"
+    r"\s*\??$"
+)
+# ... or, moved since a day, a balance asked before with no period: "How much cash does Amazon
+# have?"
+_BALANCE_HELD = re.compile(
+    r"(?i)^how much (?P<thing>[^?]+?) (?:does|do) (?P<owner>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*)?) "
+    r"(?:have|hold|owe|carry)(?: now| today| currently)?\s*\??$"
 )
 _SHARE_OF_IT = re.compile(r"(?i)^(?:and\s+)?(as an? (?:percentage|percent|share) of [^?]+?)\s*\??$")
 # ... when the question before asked a figure of a period: "What was Amazon's net income in Q3
@@ -346,10 +361,16 @@ def another_move(question: str, history: Sequence[str]) -> str:
     "What were Apple's R&D expenses as a percentage of sales in Q3 2023?"
     >>> another_move("How did it change?", ["Who is Amazon's CEO?"])
     'How did it change?'
+    >>> another_move("How has it changed since December 31, 2022?", ["How much cash does Amazon have?"])
+    "How has Amazon's cash changed since December 31, 2022?"
     """
     m, share = _MOVE_OF_IT.match(question.strip()), _SHARE_OF_IT.match(question.strip())
     earlier = [h for h in history or () if h and h.strip()]
     f = _FIGURE_OF_A_PERIOD.match(" ".join(earlier[-1].split())) if earlier else None
+    held = _BALANCE_HELD.match(" ".join(earlier[-1].split())) if earlier and m else None
+    if f is None and held and (m["rest"] or "").lstrip().startswith("since"):
+        how = m["how"][0].upper() + m["how"][1:].lower()
+        return f"{how} {held['owner']}'s {held['thing']} {m['verb']}{m['rest']}?"
     if f is None or not (m or share):
         return question
     if share:  # "As a percentage of sales?": the figure before, as that share

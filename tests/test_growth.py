@@ -84,3 +84,30 @@ def test_a_follow_up_setting_the_figure_against_another_period_asks_of_that_figu
     b = rag.ask("How does it compare to the same quarter last year?", history=before)
     assert b.question == "How does Bell's net income in Q2 2023 compare with a year before?"
     assert b.answer.splitlines()[-1] == CHANGE
+
+
+def test_how_a_balance_moved_since_a_day_reads_the_latest_filings_row(tmp_path, embedder):
+    """ "How has Amazon's cash changed since December 31, 2022?" had set each 2023 filing's
+    December 31 column side by side (the same figure three times): the latest filing's row,
+    at that day and at its own."""
+    filings = {
+        f"2023 Q{q} BELL.txt": (
+            "Bell Instruments Inc. quarterly report.\n\n"
+            f"Inventories — {day}: {value}; December 31, 2022: 3,400\n"
+        )
+        for q, day, value in ((1, "March 31, 2023", "3,450"), (2, "June 30, 2023", "3,500"))
+    }
+    rag = rag_over(tmp_path, filings, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("How have Bell's inventories changed since December 31, 2022?")
+    assert a.form == "comparison" and not a.abstained, a.why
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        ("2023 Q2 BELL.txt", "December 31, 2022: 3,400"),
+        ("2023 Q2 BELL.txt", "June 30, 2023: 3,500"),
+    ]
+    # asked after the balance, with no period: of that balance
+    b = rag.ask(
+        "How has it changed since December 31, 2022?",
+        history=["How much inventory does Bell have?"],
+    )
+    assert b.question == "How has Bell's inventory changed since December 31, 2022?"
+    assert [c.quote for c in b.citations] == [c.quote for c in a.citations]

@@ -138,6 +138,34 @@ def two_days(query, passages, snap, passage_of, ts) -> Outcome | None:
     return _two_cells(row_found, row, *at)
 
 
+_SINCE = re.compile(r"(?i)\bsince\b")
+
+
+def since_day(query, passages, snap, passage_of, ts) -> Outcome | None:
+    """How a figure moved since a day ("How has Amazon's cash and cash equivalents changed
+    since December 31, 2022?"): the row the question names in the latest filing pointed to,
+    read at that day and at the latest day the row prints. It had set each filing's column of
+    that day side by side (the fiscal year's end, the same in every 2023 filing). None when
+    no single day follows "since" or no such row prints both."""
+    m = _SINCE.search(query)
+    asked = sorted(dates(query[m.end() :])) if m else []
+    if len(asked) != 1:
+        return None
+    docs, names = choose_documents("fact", query, passages, snap)
+    latest = sorted((d for d in docs if doc_period(d)), key=doc_period)[-1:]
+    row_found = lookup("fact", query, latest, snap.doc_chunks, passage_of, names, ts)
+    read = _row_read(row_found, query) if row_found is not None else None
+    if read is None:
+        return None
+    row = read[0]
+    days = [max(dates(c[0]), default=None) for c in row.cells]
+    first = next((k for k, d in enumerate(days) if d == asked[0]), None)
+    later = [(d, k) for k, d in enumerate(days) if d and d > asked[0]]
+    if first is None or not later:
+        return None
+    return _two_cells(row_found, row, first, max(later)[1])
+
+
 def _row_read(found: Outcome, question: str) -> tuple | None:
     """The table row an answer `found` cites and the index of the cell it reads, or None."""
     from rag.answer.cells import pick_cell

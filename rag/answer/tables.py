@@ -465,10 +465,12 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     from rag.answer.measures import conjoined_facts, set_against, share_sides
 
     if form == "comparison":  # "from Q2 2022 to Q2 2023", no filing of Q2 2022: the later's
-        from rag.answer.growth import growth, two_days, year_apart
+        from rag.answer.growth import growth, since_day, two_days, year_apart
         from rag.answer.periods import series_key
 
-        if out := two_days(query, passages, snap, passage_of, ts):
+        if out := two_days(query, passages, snap, passage_of, ts) or since_day(
+            query, passages, snap, passage_of, ts
+        ):
             return out
         series = {series_key(p.chunk.doc) for p in passages[:3]}
         yoy = year_apart(query, [d for d in snap.documents if series_key(d) in series])

@@ -157,7 +157,7 @@ def expand(text: str) -> str:
 _EXTREMES = {
     stem(w)
     for w in "highest lowest largest smallest biggest vs versus earlier previous prior "
-    "preceding ones difference differences".split()
+    "preceding ones difference differences since".split()
 }
 
 
