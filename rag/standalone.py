@@ -466,6 +466,55 @@ def another_breakdown(
     return f"Break down {f['figure']}{by} {f['when']}."
 
 
+# A report asked about by its company and period ("Summarize Apple's Q3 2023 10-Q.", "... in
+# Apple's Q3 2023 10-Q?")
+_REPORT_ASKED = re.compile(
+    r"(?i)(?P<report>(?P<owner>[\w&.-]+)['’]s (?P<period>Q[1-4] (?:19|20)\d\d|(?:first|second|"
+    r"third|fourth) quarter (?:of )?(?:19|20)\d\d|(?:fiscal )?(?:19|20)\d\d)(?: (?:quarterly|"
+    r"annual))? (?:10-?[QK]|report|filing|results))(?!\w)"
+)
+_POINTS = re.compile(r"(?i)\b(?:it|its|they|their|them|that|this|those|these)\b")
+_ASKS_ANY = re.compile(
+    r"(?i)^(?:what|which|who|how|did|does|do|is|are|was|were|list|summari[sz]e|describe|explain)\b"
+)
+
+
+def within_the_report(
+    question: str, history: Sequence[str], known: frozenset[str] = frozenset()
+) -> str:
+    """A question naming no company, period or earlier answer, after one about a report
+    ("Summarize Apple's Q3 2023 10-Q."), asked of that report; else the question as it is.
+    "What were the main risks?" had been asked of every filing, and answered from another
+    company's boilerplate. `known` (the names documents are known by) must be given.
+
+    >>> before, known = ["Summarize Apple's Q3 2023 10-Q."], frozenset({"apple", "amazon"})
+    >>> within_the_report("What were the main risks?", before, known)
+    "What were the main risks in Apple's Q3 2023 10-Q?"
+    >>> within_the_report("What were Amazon's main risks?", before, known)
+    "What were Amazon's main risks?"
+    >>> within_the_report("How did that compare to last year?", before, known)
+    'How did that compare to last year?'
+    >>> within_the_report("How much did it spend on R&D?", before, known)
+    'How much did Apple spend on R&D in Q3 2023?'
+    """
+    earlier = [h for h in history or () if h and h.strip()]
+    if not earlier or not known or not _ASKS_ANY.match(question.strip()):
+        return question
+    previous = resolve(" ".join(earlier[-1].split()), earlier[:-1], known)
+    m = _REPORT_ASKED.search(previous)
+    named = any(re.sub(r"['’]s$", "", w).lower() in known for w in TOKEN.findall(question))
+    if m is None or named or _PERIOD_SAID.search(question):
+        return question
+    end = "?" if question.rstrip().endswith("?") else "."
+    if _PRONOUN.search(question):  # "How much did it spend on R&D?": the report's company
+        owned = _PRONOUN.sub(lambda p: f"{m['owner']}'s" if p["own"] else m["owner"], question, 1)
+        if not _POINTS.search(owned):
+            return f"{owned.strip().rstrip('?.! ')} in {m['period']}{end}"
+    if _POINTS.search(question):
+        return question
+    return f"{question.strip().rstrip('?.! ')} in {m['report']}{end}"
+
+
 def resolve(question: str, history: Sequence[str], known: frozenset[str] = frozenset()) -> str:
     """The question as it stands alone when it only names another period or another thing
     than the previous question (`another_period`, `another_thing`), or names its company only
@@ -484,4 +533,7 @@ def resolve(question: str, history: Sequence[str], known: frozenset[str] = froze
     if broken != question:
         return broken
     thing = another_thing(question, history, known)
-    return thing if thing != question else another_owner(question, history, known)
+    if thing != question:
+        return thing
+    owner = another_owner(question, history, known)
+    return owner if owner != question else within_the_report(question, history, known)

@@ -48,6 +48,11 @@ def test_classify_forms():
     assert classify("What claims have been made against the farm?") == "list"
     assert classify("What legal matters does the Q3 2023 10-Q describe?") == "list"
     assert classify("Amazon legal matters Q3 2023") == "list"
+    assert classify("What were the key legal proceedings in Bell's Q2 2023 10-Q?") == "list"
+    # a move between two quarters named (or quarter over quarter) is a comparison
+    assert classify("What was Bell's revenue growth from Q2 2023 to Q3 2023?") == "comparison"
+    # "Break down X", "Break them down.": X's parts, a list
+    assert classify("Break down Bell's total operating expenses in Q3 2023.") == "list"
     assert classify("What critical accounting estimates does Amazon identify?") == "list"
     # how a thing is done, or what was changed, is told in sentences
     assert classify("How does Amazon recognize revenue from AWS?") == "summary"

@@ -336,3 +336,31 @@ def test_how_the_figure_asked_before_moved_is_asked_of_that_figure_and_period(tm
         assert a.answer.splitlines()[-1] == (
             "- Change: from 9,000 to 9,900, +900 (+10.0%), computed from [1] and [2]"
         ), a.answer
+
+
+def test_a_question_naming_nothing_after_a_report_is_asked_of_that_report(tmp_path, embedder):
+    """ "What were the main risks?" after "Summarize Bell's Q1 2023 10-Q." had been asked of
+    every report and answered from Birch's; "How much did it spend on research?" too."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, company, risk, spent in (
+        ("2023 Q1 BELL.txt", "Bell Instruments", "supply of glass", "400"),
+        ("2023 Q1 BIRCH.txt", "Birch Foods", "main risks of drought and main risks of frost", "95"),
+    ):
+        (docs / name).write_text(
+            f"{company} quarterly report for Q1 2023.\n\nRisk Factors\n\nThe main risks we face "
+            f"are the {risk}.\n\nResearch and development — Three Months Ended March 31, 2023: "
+            f"{spent}\n",
+            encoding="utf-8",
+        )
+    from rag.answer.reading import ReaderGenerator
+    from tests.conftest import build_rag
+
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    history = ["Summarize Bell's Q1 2023 10-Q."]
+    a = rag.ask("What were the main risks?", history=history)
+    assert a.question == "What were the main risks in Bell's Q1 2023 10-Q?"
+    assert {c.doc for c in a.citations} == {"2023 Q1 BELL.txt"}, a.answer
+    b = rag.ask("How much did it spend on research and development?", history=history)
+    assert b.question == "How much did Bell spend on research and development in Q1 2023?"
+    assert b.short_answer.text == "400"

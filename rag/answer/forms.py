@@ -120,7 +120,9 @@ RULES = (
     (
         "list",
         # ("total liabilities" is one figure)
-        r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}(?<!total )(factors|risk factors|risks|"
+        # ("What were the key legal proceedings ...?": a qualifier or two before the items)
+        r"\b(list|enumerate|(what|which) ([\w'’]+ ){0,3}"
+        r"(?:(?:legal|pending|material|significant|major|main|key) )?(?<!total )(factors|risk factors|risks|"
         # ("Apple's Products gross margin" is one figure of the Products line)
         r"segments|products(?! (?:gross|net|sales|revenue|margin|operating|costs?)\b)|"
         r"initiatives|acquisitions|drivers|contributors|programs|proceedings|liabilities|"
