@@ -148,7 +148,7 @@ RULES = (
         r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate|outline|"
         r"detail|elaborate on)|"
         r"(describe|explain) (how|why)|how (do|does|did) [^?]{0,40}\b(describe|characteri[sz]e|explain|"
-        r"discuss|portray|recogni[sz]e|account for)\b|"
+        r"discuss|portray|recogni[sz]e|account for|value|measure|estimate|allocate)\b|"
         r"what (changes|modifications|amendments) (did|has|have|does|do) [^?]{0,60}\bmake\b|(?<!type of )(?<!kind of )(outlook|guidance)|overview|"
         r"implications?|consequences|what (do|does|did) [^?]{0,60}\b(expect|anticipate|forecast)s? (for|in)\b|"
         r"(^|[,;:] )(please |can you |could you )?(tell (me|us) (more )?about|walk (me|us) through)|"
@@ -515,7 +515,8 @@ def as_support(line: Line) -> tuple:
 # AWS?"), what was changed ("What changes did Apple make to its repurchase program?")
 _NO_ROWS = re.compile(
     r"(?i)\b(?:outlook|guidance|forecast\w*|expect\w*|anticipat\w*)\b|"
-    r"\bhow (?:do|does|did) [^?]{0,60}\b(?:recogni[sz]e|account for)\b|"
+    r"\bhow (?:do|does|did) [^?]{0,60}\b(?:recogni[sz]e|account for|value|measure|estimate|"
+    r"allocate)\b|"
     r"\bwhat (?:changes|modifications|amendments) (?:did|has|have|does|do) [^?]{0,60}\bmake\b"
 )
 
