@@ -57,6 +57,7 @@ def test_classify_forms():
     # how a thing is done, or what was changed, is told in sentences
     assert classify("How does Amazon recognize revenue from AWS?") == "summary"
     assert classify("How does Bell value its inventory?") == "summary"
+    assert classify("What are the terms of Bell's revolving credit facility?") == "summary"
     assert classify("What changes did Apple make to its repurchase program?") == "summary"
     assert classify("Who told him about the war?") == "fact"
     assert classify("What is the Epic Games lawsuit about?") == "summary"

@@ -147,6 +147,8 @@ RULES = (
         r"\b(summariz\w*|summarise\w*|sum up|"
         r"(^|[,;:] )(please |can you |could you )?(describe|explain|discuss|correlate|outline|"
         r"detail|elaborate on)|"
+        # "What are the terms of Amazon's credit facility?": told in sentences
+        r"what (are|were|is|was) the (\w+ )?terms (of|for|on)\b|"
         r"(describe|explain) (how|why)|how (do|does|did) [^?]{0,40}\b(describe|characteri[sz]e|explain|"
         r"discuss|portray|recogni[sz]e|account for|value|measure|estimate|allocate)\b|"
         r"what (changes|modifications|amendments) (did|has|have|does|do) [^?]{0,60}\bmake\b|(?<!type of )(?<!kind of )(outlook|guidance)|overview|"
@@ -516,7 +518,7 @@ def as_support(line: Line) -> tuple:
 _NO_ROWS = re.compile(
     r"(?i)\b(?:outlook|guidance|forecast\w*|expect\w*|anticipat\w*)\b|"
     r"\bhow (?:do|does|did) [^?]{0,60}\b(?:recogni[sz]e|account for|value|measure|estimate|"
-    r"allocate)\b|"
+    r"allocate)\b|\bterms (?:of|for|on)\b|"
     r"\bwhat (?:changes|modifications|amendments) (?:did|has|have|does|do) [^?]{0,60}\bmake\b"
 )
 
