@@ -51,7 +51,7 @@ def asks_about_collection(question: str) -> str | None:
     return None
 
 
-def collection_answer(kind: str, rows: list[dict]) -> str:
+def collection_answer(kind: str, rows: list[dict], unread: list[str] = ()) -> str:
     """The answer to a question about the collection (`asks_about_collection`), from the
     library's rows (`Library.documents`: name, title, status, pages): what it holds, by name.
 
@@ -61,6 +61,11 @@ def collection_answer(kind: str, rows: list[dict]) -> str:
     The collection holds 2 documents:
     - a.pdf — Annual report 2023 (12 pages)
     - b.txt (being indexed)
+    >>> print(collection_answer("list", [], ["c.pdf could not be read as a PDF"]))
+    The collection holds no documents yet: add files to the folder or upload them.
+    <BLANKLINE>
+    Not read:
+    - c.pdf could not be read as a PDF
     """
     if not rows:
         said = "The collection holds no documents yet: add files to the folder or upload them."
@@ -83,6 +88,8 @@ def collection_answer(kind: str, rows: list[dict]) -> str:
         if n > MOST_LISTED:
             items.append(f"- and {n - MOST_LISTED} more")
         said = f"The collection holds {n} document{'s' if n != 1 else ''}:\n" + "\n".join(items)
+    if unread:  # files of the folder that could not be read, each with its reason
+        said += "\n\nNot read:\n" + "\n".join(f"- {m}" for m in unread)
     if kind == "help":
         return (
             "Ask me a question about these documents: I answer from their text only, quoting "
@@ -101,4 +108,5 @@ def about_collection(library, question: str, documents) -> tuple[str, str] | Non
     documents = library.check_documents(documents)
     rows = library.documents()
     rows = [r for r in rows if r["name"] in documents] if documents else rows
-    return collection_answer(kind, rows), "list" if kind == "list" else "fact"
+    unread = [] if documents else sorted(library.load_errors.values())
+    return collection_answer(kind, rows, unread), "list" if kind == "list" else "fact"

@@ -35,5 +35,14 @@ def test_what_the_collection_holds_is_the_librarys_list_not_a_passage(tmp_path, 
     assert b.answer.endswith("- notes.md — Field notes from the Larch survey")
     c = rag.ask("What documents do you have?", documents=["notes.md"])
     assert c.answer.splitlines()[0] == "The collection holds 1 document:"
+    # a file that could not be read is said, with its reason
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.7 not really")
+    rag.refresh()
+    e = rag.ask("How many documents are there?")
+    assert e.answer.splitlines()[0] == "The collection holds 2 documents:"
+    assert e.answer.splitlines()[-2:] == [
+        "Not read:",
+        "- broken.pdf could not be read as a PDF; it may be damaged",
+    ]
     d = rag.ask("How many larches did the survey count?")
     assert d.short_answer.text == "42" and d.citations[0].doc == "notes.md"
