@@ -19,26 +19,16 @@ from rag.answer.cite import Attributor, cited_after, cited_first, number_citatio
 from rag.answer.comparisons import with_causes
 from rag.answer.fields import period_end
 from rag.answer.forms import classify, explained, lines_text
-from rag.answer.periods import (
-    in_document_periods,
-    periods,
-    sequential,
-    series_documents,
-    written_out,
-)
+from rag.answer.periods import as_documents_say, periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
 from rag.answer.registry import load_generator
 from rag.answer.roles import signed
 from rag.answer.sections import section_list
 from rag.answer.spans import asks_when
-from rag.answer.vocabulary import as_printed
+from rag.answer.vocabulary import as_extreme, as_printed
 from rag.context import document_keys
 from rag.ingest.formats import Extracted
-from rag.steering import (
-    ahead_quarters,
-    speaks_ahead,
-    telling_names,
-)
+from rag.steering import ahead_quarters, speaks_ahead, telling_names
 from rag.store import open_store
 from rag.store.base import Store, UpdateReport
 from rag.store.embed import Embedder
@@ -306,10 +296,9 @@ class RAG:
         # the previous question's words: asked as typed, it is refused for it
         text = text if resolved != text and self.scope.unmentioned(resolved) else resolved
         asked = text
-        # "the third quarter of fiscal year 2024": the quarter as the documents' names say it
-        # "q2 23", "the QoQ change in Q3 2023": the quarters written out
-        text = sequential(written_out(text))
-        text = in_document_periods(text, keys) if current is not None else text
+        # "the third quarter of fiscal year 2024", "q2 23", "the QoQ change in Q3 2023": the
+        # quarters as the documents say them; "Which ... sold the most?": the highest sales
+        text = as_extreme(as_documents_say(text, keys))
         documents = self.library.check_documents(documents)
         answerer = self.answerer
         # "Compare Apple's and Amazon's net income": each party's question on its own

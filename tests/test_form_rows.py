@@ -102,9 +102,16 @@ def test_how_a_balance_changed_in_a_quarter_reads_its_row_not_its_definition(
 def test_a_comparison_of_two_figures_in_one_document_cites_both_rows(bell_rag):
     a = bell_rag.ask("How did Bell's marketing expenses compare to its net sales?")
     assert a.form == "comparison" and not a.abstained
-    # in the order the question sets them against each other (`forms.two_measures`)
+    # in the order the question sets them against each other (`measures.two_measures`)
     assert _quotes(a) == [("bell.txt", MARKETING), ("bell.txt", SALES)]
     assert all(STATEMENT[c.start : c.end] == c.quote for c in a.citations)
+
+
+def test_how_a_thing_is_done_is_never_answered_by_rows_alone(bell_rag):
+    """ "How does Apple measure segment operating income?" had listed the segment rows: rows
+    say how much, never how; with no sentence saying how, it is refused."""
+    a = bell_rag.ask("How does Bell measure research and development expenses?")
+    assert a.abstained and a.citations == [], a.answer
 
 
 def test_a_summary_draws_the_rows_its_words_name(bell_rag):

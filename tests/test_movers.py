@@ -69,3 +69,11 @@ def test_which_divisions_lost_money_reads_each_ones_operating_income(tmp_path, e
     )
     b = rag.ask("Which of Bell's segments were profitable in Q3 2022?")
     assert b.answer.splitlines()[-1] == "- Operating income: AWS $5,403 [3]"
+
+
+def test_which_division_sold_the_most_is_the_highest_net_sales(categories):
+    """ "Which Apple product category sold the most?" had been read as a fact and answered with
+    one category's row (iPad's): it asks which had the highest net sales."""
+    a = categories.ask("Which Bell product category sold the most in Q3 2023?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert a.answer.splitlines()[-1] == "- Highest: Net sales by category: Lamps, 500 [1]"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.forms import two_measures
+from rag.answer.measures import two_measures
 from rag.answer.reading import ReaderGenerator
 from rag.answer.rows import chunk_rows, parse_row
 from rag.answer.tables import TableSettings, lookup

@@ -43,7 +43,8 @@ ASKS_CHANGE = re.compile(
 # The question asks which period of a series stands out ("Which quarter had the highest
 # revenue?").
 ASKS_EXTREME = re.compile(
-    r"\b(?P<high>highest|largest|biggest|strongest)\b|\b(?P<low>lowest|smallest|weakest)\b|"
+    r"\b(?P<high>highest|largest|biggest|strongest|(?:(?<=sold )|(?<=earned )|(?<=made ))the most)"
+    r"\b|\b(?P<low>lowest|smallest|weakest|(?:(?<=sold )|(?<=earned )|(?<=made ))the least)\b|"
     # of two: "Which company had higher revenue, Apple or Amazon?"
     r"\bwhich\b[^?]*?\b(?:(?P<higher>higher|larger|bigger|more)|(?P<lower>lower|smaller|less))\b",
     re.I,

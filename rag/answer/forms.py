@@ -22,7 +22,7 @@ from rag.answer.periods import doc_order
 from rag.answer.risks import MANAGES_RISK, of_the_risk, risk_kind
 from rag.context import section_words
 from rag.questions import NO_QUESTION_WORD, without_glosses
-from rag.text import ASKING, CHANGED, LATEST, TELLING, content_tokens, folded, stem
+from rag.text import ASKING, CHANGED, TELLING, content_tokens, folded, stem
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -202,65 +202,6 @@ def classify(question: str) -> str:
         if re.search(rule, q):
             return form
     return "fact"
-
-
-# Two measures set against each other in one question: "How did Apple's operating expenses
-# for Q1 2023 compare to its revenue?", "How did Amazon's operating expenses stack up against
-# its net sales in Q1 2023?".
-_TWO_MEASURES = re.compile(
-    r"^(?P<a>.+?)\b(?:compared? (?:to|with|against)|(?:stacks?|measures?|measured) up (?:against|to)|"
-    r"versus|vs\.?|"
-    r"relative to|as a (?:share|percentage|percent) of)\s+(?P<b>.+)$",
-    re.I,
-)
-
-
-# "Compare Apple's Mac and iPad net sales in Q1 2023": the two things after the verb
-_COMPARE_TWO = re.compile(
-    r"^(?:please\s+)?(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|versus|vs\.?)\s+"
-    r"(?P<b>.+)$",
-    re.I,
-)
-
-
-# A side's words that name when, not what ("for the same quarter", "previous quarters").
-_WHEN = re.compile(
-    r"\b(?:(?:for|in|during|of|over|from)\s+)?(?:the\s+)?(?:(?:same|previous|prior|preceding|earlier|past|"
-    r"last|current|" + LATEST + r"|recent|first|second|third|fourth|other)?\s*(?:fiscal\s+)?"
-    r"(?:quarters?|periods?|years?|months?|ones)\b|q[1-4]\b(?:\s+(?:19|20)\d\d\b)?|(?:19|20)\d\d\b)",
-    re.I,
-)
-
-
-def two_measures(question: str) -> tuple[str, str] | None:
-    """The two measures of a question setting one against another (without the words that say
-    when: the whole question's periods choose the cells), or None; a side naming only periods
-    ("compare to previous quarters") is a comparison over time, not of two measures.
-
-    >>> two_measures("How did Apple's operating expenses for Q1 2023 compare to its revenue for the same quarter?")
-    ("How did Apple's operating expenses", 'its revenue?')
-    >>> two_measures("How does Apple's R&D compare to previous quarters?") is None
-    True
-    >>> two_measures("How has Apple's total net sales changed over time?") is None
-    True
-    >>> two_measures("Compare Apple's Mac and iPad net sales in Q1 2023.")
-    ("Apple's Mac net sales", 'iPad net sales.')
-    >>> two_measures("Compare Apple's net sales in Q1 2023 and Q2 2023") is None
-    True
-    """
-    m = _TWO_MEASURES.match(question.strip()) or _COMPARE_TWO.match(question.strip())
-    if not m:
-        return None
-    a, b = (" ".join(_WHEN.sub(" ", m[k]).split()) for k in ("a", "b"))
-    b = re.sub(r"\s+([?.!,])", r"\1", b)
-    if len(content_tokens(a)) < 2 or not content_tokens(re.sub(r"[?.!]", "", b)):
-        return None
-    # "AWS and North America operating income": a side of names only takes the other's measure
-    own = [w for w in re.findall(r"[\w&'’-]+", a) if not re.search(r"['’]s$", w)]
-    tail = re.search(r"(?:\b[a-z][a-z\d&-]*\s*)+(?=[?.!]*$)", b)
-    if own and all(w[0].isupper() for w in own) and tail:
-        a = f"{a} {tail.group().strip()}"
-    return a, b
 
 
 # A fact question whose answer is a sentence or two rather than a span: a yes/no opener ("Did
@@ -515,11 +456,14 @@ def as_support(line: Line) -> tuple:
 # A question a table row never answers: after what is ahead ("What did Apple say about its
 # gross margin outlook?"), how a thing is done ("How does Amazon recognize revenue from
 # AWS?"), what was changed ("What changes did Apple make to its repurchase program?")
+_HOW_DONE = re.compile(
+    r"(?i)\bhow (?:do|does|did) [^?]{0,60}\b(?:recogni[sz]e|account for|value|measure|estimate|"
+    r"allocate)\b|\bterms (?:of|for|on)\b"
+)
 _NO_ROWS = re.compile(
     r"(?i)\b(?:outlook|guidance|forecast\w*|expect\w*|anticipat\w*)\b|"
-    r"\bhow (?:do|does|did) [^?]{0,60}\b(?:recogni[sz]e|account for|value|measure|estimate|"
-    r"allocate)\b|\bterms (?:of|for|on)\b|"
-    r"\bwhat (?:changes|modifications|amendments) (?:did|has|have|does|do) [^?]{0,60}\bmake\b"
+    + _HOW_DONE.pattern.removeprefix("(?i)")
+    + r"|\bwhat (?:changes|modifications|amendments) (?:did|has|have|does|do) [^?]{0,60}\bmake\b"
 )
 
 # Words shared (Jaccard) from which two sentences of a list or summary are one.
@@ -571,7 +515,9 @@ def extract(
     if form != "comparison":  # what is said of the rare name asked, from where it is named
         lines = [x for x in lines if x.passage.named] or lines
     if form != "comparison" and _NO_ROWS.search(asked or question):  # a row prints what was
-        lines = [x for x in lines if x.row is None] or lines
+        # (and never how a thing is done: rows alone are no answer to it)
+        kept = [x for x in lines if x.row is None]
+        lines = kept if kept or _HOW_DONE.search(asked or question) else lines
     if form == "summary" and (kind := risk_kind(asked or question)):
         # "How does Amazon mitigate credit risk?": sentences of that risk, none of market risk
         # nor of credit cards

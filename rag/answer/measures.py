@@ -1,6 +1,6 @@
 """Questions asking for two figures at once, each read from its own table row: two measures
 set against each other ("How did Apple's operating expenses for Q1 2023 compare to its
-revenue?", `forms.two_measures`) and two facts asked together ("What were Apple's total net
+revenue?", `two_measures`) and two facts asked together ("What were Apple's total net
 sales and net income in Q3 2023?"). The label scores of `tables.lookup` are a bag of the
 question's words: asked whole, such a question finds the one row holding most of both."""
 
@@ -14,7 +14,66 @@ from rag.answer.periods import doc_period, period_label, periods
 from rag.answer.rows import document_rows
 from rag.answer.tables import choose_documents, lookup
 from rag.answer.vocabulary import SPLIT_BALANCES
-from rag.text import LATEST, dates
+from rag.text import LATEST, content_tokens, dates
+
+# Two measures set against each other in one question: "How did Apple's operating expenses
+# for Q1 2023 compare to its revenue?", "How did Amazon's operating expenses stack up against
+# its net sales in Q1 2023?".
+_TWO_MEASURES = re.compile(
+    r"^(?P<a>.+?)\b(?:compared? (?:to|with|against)|(?:stacks?|measures?|measured) up (?:against|to)|"
+    r"versus|vs\.?|"
+    r"relative to|as a (?:share|percentage|percent) of)\s+(?P<b>.+)$",
+    re.I,
+)
+
+
+# "Compare Apple's Mac and iPad net sales in Q1 2023": the two things after the verb
+_COMPARE_TWO = re.compile(
+    r"^(?:please\s+)?(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|versus|vs\.?)\s+"
+    r"(?P<b>.+)$",
+    re.I,
+)
+
+
+# A side's words that name when, not what ("for the same quarter", "previous quarters").
+_WHEN = re.compile(
+    r"\b(?:(?:for|in|during|of|over|from)\s+)?(?:the\s+)?(?:(?:same|previous|prior|preceding|earlier|past|"
+    r"last|current|" + LATEST + r"|recent|first|second|third|fourth|other)?\s*(?:fiscal\s+)?"
+    r"(?:quarters?|periods?|years?|months?|ones)\b|q[1-4]\b(?:\s+(?:19|20)\d\d\b)?|(?:19|20)\d\d\b)",
+    re.I,
+)
+
+
+def two_measures(question: str) -> tuple[str, str] | None:
+    """The two measures of a question setting one against another (without the words that say
+    when: the whole question's periods choose the cells), or None; a side naming only periods
+    ("compare to previous quarters") is a comparison over time, not of two measures.
+
+    >>> two_measures("How did Apple's operating expenses for Q1 2023 compare to its revenue for the same quarter?")
+    ("How did Apple's operating expenses", 'its revenue?')
+    >>> two_measures("How does Apple's R&D compare to previous quarters?") is None
+    True
+    >>> two_measures("How has Apple's total net sales changed over time?") is None
+    True
+    >>> two_measures("Compare Apple's Mac and iPad net sales in Q1 2023.")
+    ("Apple's Mac net sales", 'iPad net sales.')
+    >>> two_measures("Compare Apple's net sales in Q1 2023 and Q2 2023") is None
+    True
+    """
+    m = _TWO_MEASURES.match(question.strip()) or _COMPARE_TWO.match(question.strip())
+    if not m:
+        return None
+    a, b = (" ".join(_WHEN.sub(" ", m[k]).split()) for k in ("a", "b"))
+    b = re.sub(r"\s+([?.!,])", r"\1", b)
+    if len(content_tokens(a)) < 2 or not content_tokens(re.sub(r"[?.!]", "", b)):
+        return None
+    # "AWS and North America operating income": a side of names only takes the other's measure
+    own = [w for w in re.findall(r"[\w&'’-]+", a) if not re.search(r"['’]s$", w)]
+    tail = re.search(r"(?:\b[a-z][a-z\d&-]*\s*)+(?=[?.!]*$)", b)
+    if own and all(w[0].isupper() for w in own) and tail:
+        a = f"{a} {tail.group().strip()}"
+    return a, b
+
 
 # A conjunct's edge: what asks, names the company ("Apple's") or the period, or a preposition.
 _EDGE = re.compile(

@@ -169,3 +169,10 @@ def sequential(query: str) -> str:
     before = f"Q{int(q) - 1} {y}" if q != "1" else f"Q4 {int(y) - 1}"
     head = _IN_QUARTER.sub("", text[:a])
     return f"{head}from {before} to Q{q} {y}{text[b:]}"
+
+
+def as_documents_say(query: str, keys: dict[str, DocumentKeys]) -> str:
+    """The quarters of `query` as the documents say them: a chat's "q2 23" written out, a
+    change "QoQ" asked from the quarter before, a fiscal or month-named quarter as the period
+    of the reports that cover it (`written_out`, `sequential`, `in_document_periods`)."""
+    return in_document_periods(sequential(written_out(query)), keys)

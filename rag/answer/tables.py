@@ -34,7 +34,7 @@ from rag.answer.cells import (
     report_day,
     shares_of_a_whole,
 )
-from rag.answer.forms import explained, two_measures
+from rag.answer.forms import explained
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.rows import _SEP, Row, document_rows
 from rag.answer.units import row_unit, unit_notice
@@ -462,7 +462,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             return None
         return out
 
-    from rag.answer.measures import conjoined_facts, set_against, share_sides
+    from rag.answer.measures import conjoined_facts, set_against, share_sides, two_measures
 
     if form == "comparison":  # "from Q2 2022 to Q2 2023", no filing of Q2 2022: the later's
         from rag.answer.growth import growth, since_day, two_days, year_apart

@@ -494,3 +494,38 @@ def what_it_includes(question: str, docs, chunks_of, passage_of) -> Outcome | No
     end = re.compile(r"\.(?=\s|$)").search(c.text, d.start("body"))  # not "$3.2 billion"'s
     b = end.end() if end else d.end()
     return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)])
+
+
+# "Which product category sold the most?": which had the highest net sales (it had been read as
+# a fact and answered with one category's row); what a division earned or made is its
+# operating income
+_DID_MOST = re.compile(
+    r"(?i)\b(?P<verb>sold|sells|sell|brought in|brings in|generated|generates|earned|earns|made|"
+    r"makes)\s+the\s+(?P<most>most|least)\b(?:\s+(?:money|revenue|sales))?"
+)
+
+
+def as_extreme(question: str) -> str:
+    """ "Which ... sold (earned) the most?" as "Which ... had the highest net sales (operating
+    income)?"; any other question as it is.
+
+    >>> as_extreme("Which Apple product category sold the most in Q3 2023?")
+    'Which Apple product category had the highest net sales in Q3 2023?'
+    >>> as_extreme("Which of Amazon's segments earned the least money in Q3 2023?")
+    "Which of Amazon's segments had the lowest operating income in Q3 2023?"
+    >>> as_extreme("Who sold the most?")
+    'Who sold the most?'
+    """
+    if not re.match(r"(?i)\s*which\b", question):
+        return question
+
+    def said(m: re.Match) -> str:
+        high = "highest" if m["most"].lower() == "most" else "lowest"
+        what = (
+            "operating income"
+            if m["verb"].lower().startswith(("earn", "made", "make"))
+            else "net sales"
+        )
+        return f"had the {high} {what}"
+
+    return _DID_MOST.sub(said, question, count=1)
