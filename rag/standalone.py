@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from .text import (
     ASKING,
     DATE,
+    MONTH,
     PERIOD_TOKEN,
     STOPWORDS,
     period_spans,
@@ -23,10 +24,7 @@ from .text import (
 # A day too: "And as of September 24, 2022?" (`DATE`, its flags set here).
 _DAY = DATE.pattern.removeprefix("(?i)")
 # ... or a quarter by its month ("And in the March quarter?"), its year the one asked before's
-_MONTH_QUARTER = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)[-\s]quarter"
-)
+_MONTH_QUARTER = MONTH + r"[-\s]quarter"
 _ONLY_PERIOD = re.compile(
     r"(?i)^(?:and|but|also|what about|how about)\s+(?:(?:in|for|during|over|of|on|at|as of)\s+)?"
     rf"(?:the\s+)?(?P<period>{_DAY}|{_MONTH_QUARTER}(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:19|20)\d\d)?|"
@@ -66,6 +64,8 @@ def another_period(
     "What was Apple's revenue in the March quarter of 2023?"
     >>> another_period("What about Q2?", ["What was Amazon's operating income in Q3 2023?"])
     "What was Amazon's operating income in Q2 2023?"
+    >>> another_period("And the December quarter of 2022?", ["What was Apple's revenue in Q3 2023?"])
+    "What was Apple's revenue in the December quarter of 2022?"
     """
     m = _ONLY_PERIOD.match(question.strip())
     earlier = [h for h in history or () if h and h.strip()]
@@ -84,6 +84,8 @@ def another_period(
         # "the March quarter", "Q2": of the year asked before
         the = "the " if re.search(r"(?i)quarter", period) else ""
         period = f"{the}{period.removesuffix(' of')} of {year[0]}" if the else f"{period} {year[0]}"
+    elif re.match(rf"(?i){_MONTH_QUARTER}", period):
+        period = f"the {period}"  # "the December quarter of 2022"
     # the first period said is the one asked about; a second ("compared with Q3 2022") stays
     return f"{previous[: first.start()]}{period}{previous[first.end() :]}"
 
