@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rag.answer.balances import item
 from rag.answer.cells import read_value
+from rag.answer.periods import SEQUENTIAL_WORDS
 from rag.answer.rows import Row, parse_row
 from rag.ingest.chunk import Chunk
 
@@ -27,7 +28,7 @@ ASKS_CHANGE = re.compile(
     r"\b(differences?|differ|how much [^?]{0,80}\b(chang\w*|grow|grew|increas\w*|decreas\w*|"
     r"declin\w*|rise|rose|fall|fell|drop\w*)|by how much|chang\w* from [^?]{1,60}\bto|"
     # "the QoQ change": the change from the quarter before (`periods.sequential`)
-    r"\b(qoq|q/q|quarter[- ]over[- ]quarter|sequential(ly)?)\b|"
+    rf"\b{SEQUENTIAL_WORDS}\b|"
     # "the change in Amazon's net sales from Q2 2023 to Q3 2023"
     r"\bchanges? in [^?]{1,60}\bfrom (the )?(q[1-4]|(first|second|third|fourth) (fiscal )?"
     r"quarter)\b[^?]{0,40}\bto\b|"

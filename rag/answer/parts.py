@@ -15,6 +15,7 @@ import re
 
 from rag.answer.base import Outcome
 from rag.answer.forms import BREAKDOWN
+from rag.answer.row_lists import TABLE_GAP
 from rag.answer.rows import Row, document_rows
 from rag.answer.tables import cell_support, choose_documents, lookup
 
@@ -74,7 +75,7 @@ def parts_of(row: Row, rows: list[Row]) -> list[Row]:
             break
         # rows far apart are of two tables
         last = parts[-1] if parts else row
-        if (last.chunk.start + last.start) - (r.chunk.start + r.end) > 120:
+        if (last.chunk.start + last.start) - (r.chunk.start + r.end) > TABLE_GAP:
             break
         parts.append(r)
     return parts[::-1] if len(parts) >= 2 else []

@@ -142,7 +142,8 @@ def written_out(query: str) -> str:
 
 
 # "the QoQ change", "quarter-over-quarter", "sequential growth", "grew sequentially"
-_SEQUENTIAL = re.compile(r"(?i)\s*\b(?:qoq|q/q|quarter[- ]over[- ]quarter|sequential(?:ly)?)\b")
+SEQUENTIAL_WORDS = r"(?:qoq|q/q|quarter[- ]over[- ]quarter|sequential(?:ly)?)"
+_SEQUENTIAL = re.compile(rf"(?i)\s*\b{SEQUENTIAL_WORDS}\b")
 _IN_QUARTER = re.compile(r"(?i)\b(?:in|for|during|of)\s+(?:the\s+)?$")
 
 

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from rag.answer.base import Outcome, ShortAnswer
+from rag.text import DATE
 
 # The offices asked by their initials, as documents print them. Only a chief officer's: "Who is
 # the president of ...?" is as often a country's or a university's, which the reader reads.
@@ -90,12 +91,10 @@ def office_holder(question: str, docs, chunks_of, passage_of) -> Outcome | None:
 _DOCUMENT = re.compile(r"(?i)\b(?:report|10-?[QK]s?|filing|form|document)\b")
 # A filing's signature block: its heading, to the exhibits or certifications that follow.
 _SIGNATURES = re.compile(r"(?m)^SIGNATURES?\s*$")
+# the blank line before the block's day ("Date: August 3, 2023", "October 24, 2023")
+_DAY_AFTER = re.compile(r"(?i)\n\s*\n\s*(?:Date|Dated|" + DATE.pattern.removeprefix("(?i)") + r")")
 _BLOCK_END = re.compile(r"(?m)^(?:Exhibit\b|EXHIBIT\b|CERTIFICATIONS?\b)")
 _SIGNED_BY = re.compile(r"/s/[ \t,]*")
-_DAY = re.compile(
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-    r" \d{1,2}, (?:19|20)\d\d"
-)
 
 
 def asks_signed(question: str) -> str | None:
@@ -127,7 +126,7 @@ def signer(question: str, docs, chunks_of, passage_of) -> Outcome | None:
             end = _BLOCK_END.search(c.text, head.end())
             stop = end.start() if end else len(c.text)
             if ask == "when":
-                day = _DAY.search(c.text, head.end(), stop)
+                day = DATE.search(c.text, head.end(), stop)
                 if day is None:
                     continue
                 a, b = day.span()
@@ -168,7 +167,7 @@ def _signature(text: str, at, stop: int):
         return None
     a = at.end()
     rest = text[a:stop]
-    tail = re.search(r"\n\s*\n\s*(?:Date|Dated|" + _DAY.pattern + r")", rest)
+    tail = _DAY_AFTER.search(rest)
     b = a + (tail.start() if tail else len(rest.rstrip()))
     first = re.match(r"[^\n,]+?(?=\s*(?:,|\n|$))", text[a:b])
     if first is None:
