@@ -131,3 +131,14 @@ def test_a_fact_the_reader_declines_falls_back_when_it_asks_for_a_sentence_or_tw
     assert explained("What did Apple report about the Epic Games case?")
     assert not explained("What was reported in the Q3 2023 10-Q as net income?")
     assert explained("What did Amazon record for its investment in Rivian in 2022?")
+
+
+def test_an_account_of_a_whole_document_is_a_summary():
+    # each had been a fact, read by the reader and refused
+    assert classify("Give me a summary of the call.") == "summary"
+    assert classify("What were the main themes of the Q1 FY2023 call?") == "summary"
+    assert classify("What are the key points of this document?") == "summary"
+    assert classify("What was discussed on the call?") == "summary"
+    # a topic named: what the documents say of it, as before
+    assert classify("What was discussed about Streamlet on the call?") == "fact"
+    assert classify("What topic did the speaker choose?") == "fact"

@@ -185,3 +185,78 @@ def test_guidance_for_a_quarter_is_the_call_before_it(tmp_path, embedder):
     assert not a.abstained, a.why
     assert {c.doc for c in a.citations} == {"Glacier Data Q1 FY2024 Earnings Call.txt"}
     assert "$620 million and $625 million" in a.answer
+
+
+def test_who_was_on_a_call_lists_each_speaker_once_where_introduced(calls):
+    """The reader had answered the first label it read, or refused "Which analysts ...?"."""
+    q3 = "Glacier Data Q3 FY2023 Earnings Call.txt"
+    a = calls.ask("Who were the executives on the Q3 FY2023 call?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        (q3, "Maria Lind, Founder"),
+        (q3, "Tom Berg, Chief Financial Officer"),
+    ]
+    b = calls.ask("Which analysts asked questions on the Q3 FY2023 call?")
+    assert [c.quote for c in b.citations] == [
+        "Keith Moss, Boreal Securities",
+        "Ana Ruiz, Fjord Capital",
+    ]
+    assert len(calls.ask("Who spoke on the Q3 FY2023 call?").citations) == 4
+
+
+def test_the_next_quarters_guidance_is_read_from_the_latest_call(tmp_path, embedder):
+    """ "For the second quarter, we expect ..." names no year: guidance for the quarter after
+    the latest call had been refused ("No document covers Q2 2024")."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for year, customers, low in (("FY2024", 402, 620), ("FY2025", 511, 700)):
+        (docs / f"Glacier Data Q1 {year} Earnings Call.txt").write_text(
+            f"Glacier Data Inc. Q1 {year} Earnings Call Transcript\n\n"
+            "Tom Berg, Chief Financial Officer\n\n"
+            f"We now have {customers} customers with trailing 12-month product revenue greater "
+            "than $1 million.\n\n"
+            f"For the second quarter, we expect product revenue between ${low} million and "
+            f"${low + 5} million.\n",
+            encoding="utf-8",
+        )
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("What product revenue guidance did Glacier give for Q2 FY2025?")
+    assert not a.abstained, a.why
+    assert "$700 million and $705 million" in a.answer
+    # a quarter between the calls: the outlook of the call before it
+    b = rag.ask("What was the outlook for Q2 FY2024?")
+    assert not b.abstained, b.why
+    assert "$620 million and $625 million" in b.answer
+    # a quarter further ahead is still no document's
+    assert rag.ask("What product revenue guidance did Glacier give for Q3 FY2025?").abstained
+    # the count of customers, not the 12 of "12-month"
+    c = rag.ask("How many customers had more than $1 million in product revenue in Q1 FY2024?")
+    assert c.short_answer.text == "402"
+
+
+def test_a_whole_call_is_summarized_by_its_sentences_saying_most(calls):
+    """A call prints no highlights section and no statement: "Summarize the Q3 FY2023 earnings
+    call." had been refused (no sentence shares the question's words)."""
+    q3 = "Glacier Data Q3 FY2023 Earnings Call.txt"
+    a = calls.ask("Summarize the Q3 FY2023 earnings call.")
+    assert a.form == "summary" and not a.abstained, a.why
+    quotes = [c.quote for c in a.citations]
+    assert {c.doc for c in a.citations} == {q3} and len(quotes) >= 3
+    assert any(q.startswith("Product revenue for the quarter was $522.8 million") for q in quotes)
+    # no question, no welcome, no speaker's label
+    assert not any(q.endswith("?") or "welcome" in q or q.startswith("Maria") for q in quotes)
+    # asked as a user would, the same account
+    b = calls.ask("Give me a summary of the Q3 FY2023 call.")
+    assert [c.quote for c in b.citations] == quotes
+
+
+def test_what_a_speaker_said_with_no_topic_is_their_turns(calls):
+    a = calls.ask("What did the CFO say on the Q3 FY2023 call?")
+    assert a.form == "summary" and not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        "Operating margin improved as we gained efficiencies in our cloud hosting costs."
+    ]
+    b = calls.ask("What did Keith Moss ask on the Q3 FY2023 call?")
+    assert [c.quote for c in b.citations] == [
+        "Can you talk about consumption patterns in your largest customers?"
+    ]

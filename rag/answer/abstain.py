@@ -319,18 +319,32 @@ def unreported_periods(question: str, snap, passages) -> str:
     'Q4 2023 (the latest document covers Q3 2023)'
     >>> unreported_periods("Guidance for Q4 2023?", Snap, text("Fourth Quarter 2023 Guidance"))
     ''
+    >>> unreported_periods("Guidance for Q4 2023?", Snap, text("For the fourth quarter, we expect"))
+    ''
+    >>> unreported_periods("Revenue in Q4 2023?", Snap, text("For the fourth quarter, we expect"))
+    'Q4 2023 (the latest document covers Q3 2023)'
+    >>> unreported_periods("Guidance for Q1 2024?", Snap, text("For the fourth quarter, we expect"))
+    'Q1 2024 (the latest document covers Q3 2023)'
     >>> unreported_periods("Revenue in Q2 2023?", Snap, []), unreported_periods("In Q3 2022?", Snap, [])
     ('', '')
     >>> unreported_periods("Revenue in Q1 2021?", Snap, [])
     'Q1 2021 (the documents cover Q2 2023 to Q3 2023)'
     """
     from rag.answer.periods import doc_period, period_label, periods
+    from rag.steering import ahead_quarters, speaks_ahead
 
     dated = [doc_period(d) for d in (snap.documents if snap is not None else ())]
     if not dated or None in dated:
         return ""
     latest = max(dated)
     said = {p for x in passages for p in periods(x.chunk.text)}
+    # an earnings call's "For the second quarter, we expect ..." names the next quarter without
+    # its year: the outlook of the document before it speaks of it
+    for x in passages if ahead_quarters(question) else ():
+        y, q = doc_period(getattr(x.chunk, "doc", "")) or latest
+        coming = (y, q + 1) if q < 4 else (y + 1, 1)
+        if speaks_ahead(x.chunk.text, [(str(coming[1]), str(coming[0]))]):
+            said.add(coming)
     later = [p for p in periods(question) if p[1] and p > latest and p not in said]
     if later:
         names = " or ".join(period_label(p) for p in later)

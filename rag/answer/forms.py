@@ -171,6 +171,11 @@ RULES = (
         # a state told in sentences, not one figure ("What is Apple's liquidity position?")
         # "What were the highlights of Apple's Q1 2023 quarter?"
         r"(the|key|main) (highlights|takeaways)|"
+        # "Give me a summary of the call.", "What were the main themes?", "What was discussed
+        # on the call?": an account of the whole
+        r"\b(a|an) (brief |short |quick )?(summary|recap|synopsis|rundown) of|tl;? ?dr|"
+        r"(key|main) (points|themes|topics|ideas)|"
+        r"^what (was|were) (discussed|covered|talked about) (on|in|during|at)\b|"
         # "What is Amazon's exposure to interest rate risk?": an account, not one figure
         r"^what (is|are|was|were) [^?]{0,40}\bexposures? to\b|"
         r"(?<!of )(liquidity|capital|competitive) (position|situation|condition|profile|health|"

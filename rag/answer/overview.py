@@ -17,15 +17,18 @@ import re
 from rag.answer.base import Outcome
 from rag.answer.forms import question_terms
 from rag.answer.sections import Section, paragraph_leads
+from rag.answer.speakers import LABEL
 from rag.ingest.formats import SECTION_SEP
-from rag.text import stem
+from rag.text import content_tokens, stem
 
 # Words a question asking for the whole report says besides the report's name and period.
 _WHOLE = {
     stem(w)
     for w in """result results overview highlights highlight summary performance quarter
     quarters year report reports document documents filing business update give walk
-    tell main key latest recent how did do doing takeaway takeaways""".split()
+    tell main key latest recent how did do doing takeaway takeaways earnings call calls
+    transcript conference point points theme themes topic topics discuss discussed cover
+    covered recap synopsis rundown tldr gist what""".split()
 }
 # Headings of a report's own summary, best first.
 _SUMMARY_HEADINGS = (
@@ -110,6 +113,9 @@ def report_summary(question: str, query: str, asked: str, snap, layout_of, passa
     if sec is not None:
         for text, c, a, b in paragraph_leads(sec, layout, chunks)[: max(0, most - len(items))]:
             items.append((c.start + a, text, c, a, b))
+    if len(items) < 2 and not rows and sec is None:
+        # a call or a memo prints neither: its sentences saying most of what it says
+        items = [(c.start + a, c.text[a:b], c, a, b) for c, a, b in key_sentences(chunks, most)]
     if len(items) < 2:
         return None
     retrieved = {p.chunk.chunk_id: p for p in passages}
@@ -118,3 +124,64 @@ def report_summary(question: str, query: str, asked: str, snap, layout_of, passa
         for _, text, c, a, b in sorted(items, key=lambda x: x[0])
     ]
     return Outcome(supports, form="summary")
+
+
+# What is said around a call or a meeting, not in it: the welcome, thanks, the recording, the
+# safe harbour.
+_CEREMONY = re.compile(
+    r"(?i)\b(?:welcome|thank(?:s| you)|good (?:morning|afternoon|evening)|recorded|"
+    r"forward-looking|safe harbor|ladies and gentlemen|conference call|webcast|operator|"
+    r"questions? (?:comes?|is) from|next question)\b"
+)
+
+
+def saying(text: str) -> bool:
+    """Whether a sentence says something: not a heading, a title or a speaker's label (no full
+    stop), a question, ceremony or a table's row, and of 4 to 60 words."""
+    if not text[:1].isupper() or not re.search(r"[.!][\"”’)]?$", text) or "\n" in text.strip():
+        return False
+    if not 4 <= len(text.split()) <= 60 or _CEREMONY.search(text):
+        return False
+    return sum(ch.isdigit() for ch in text) <= len(text) // 4
+
+
+def key_sentences(chunks, most: int) -> list[tuple]:
+    """The `most` sentences of a document that say most of what it says, in document order, as
+    (chunk, start, end): SumBasic (Nenkova and Vanderwende, 2005), each pick the sentence whose
+    content words the document uses most, those words then counting less, so the next pick says
+    something else. Questions, ceremony and table lines are never picked."""
+    found, seen = [], set()
+    for c in chunks:
+        for a, b in c.sentence_spans():
+            label = LABEL.match(c.text, a)  # a speaker's name and role run into the sentence
+            if label is not None and label.end() < b and "\n" in c.text[label.end() : b][:3]:
+                a = label.end() + 1
+                while a < b and c.text[a].isspace():
+                    a += 1
+            text = c.text[a:b].strip()
+            b = a + len(text)
+            if c.start + a in seen or not saying(text):
+                continue
+            seen.add(c.start + a)
+            found.append((c.start + a, c, a, b))
+    return [(c, a, b) for _, c, a, b in most_said(found, lambda x: x[1].text[x[2] : x[3]], most)]
+
+
+def most_said(items: list, text_of, most: int) -> list:
+    """SumBasic's pick of `most` of `items` (each's sentence `text_of(item)`), in their order."""
+    words = [[stem(w) for w in content_tokens(text_of(x))] for x in items]
+    counts: dict[str, float] = {}
+    for ws in words:
+        for w in set(ws):
+            counts[w] = counts.get(w, 0) + 1
+    total = sum(counts.values()) or 1
+    weight = {w: n / total for w, n in counts.items()}
+    chosen: list[int] = []
+    left = [i for i, ws in enumerate(words) if ws]
+    while left and len(chosen) < most:
+        best = max(left, key=lambda i: sum(weight[w] for w in words[i]) / len(words[i]))
+        chosen.append(best)
+        left.remove(best)
+        for w in set(words[best]):
+            weight[w] **= 2
+    return [items[i] for i in sorted(chosen)]

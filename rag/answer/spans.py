@@ -137,6 +137,10 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
     '365'
     >>> t = "In 2019 the company operated 14 hovercraft on the Amur river."
     >>> bound_number("How many hovercraft did the company operate in 2019?", t, 29, 31, 0, len(t))
+    >>> t = "We have 104 customers with trailing 12-month product revenue over $1 million."
+    >>> q, at = "How many customers had over $1 million in product revenue?", t.index("12-")
+    >>> s, e = bound_number(q, t, at, at + 2, 0, len(t)); t[s:e]
+    '104'
     """
     if not numbers(text[start:end]):
         return None
@@ -146,8 +150,10 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
     asked_names = _qualifiers(" ".join(names(question)))
     own_names = _qualifiers(" ".join(names(own))) if own else asked_names
     # counts: numbers followed within two words by a word of the question ("137 enterprises")
-    counts = []
+    counts, headed = [], []
     given = set(numbers(question)) | set(numbers(own))
+    asks = _HOW_MANY.search(question) or _HOW_MANY.search(own)
+    head = _qualifiers(asks.group(1)) if asks else set()
     for m in NUMBER_TOKEN.finditer(sentence):
         after = " ".join(WORD.findall(sentence[m.end() : m.end() + 60])[:2])
         # a number the question itself names ("in 2019") is given, not asked for
@@ -155,10 +161,19 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
             continue  # "July 1, 2023" counts nothing
         if _qualifiers(after) & asked and not set(numbers(m.group())) <= given:
             counts.append((a + m.start(), a + m.end()))
+            headed.append(bool(head & _qualifiers(after)))
+    # the thing counted comes right after its count: "How many customers ...?" over "104
+    # customers with trailing 12-month product revenue" is 104, never the 12 of "12-month"
+    misread = False
+    if any(headed) and not all(headed):
+        misread = any(
+            c[0] < end and c[1] > start for c, h in zip(counts, headed, strict=True) if not h
+        )
+        counts = [c for c, h in zip(counts, headed, strict=True) if h]
     mine = [c for c in counts if c[0] < end and c[1] > start]
     # the reader read a date's day ("How many shares ...?" over "During the nine months ended
     # July 1, 2023, the Company repurchased 365 million shares"): a count is asked, not a date
-    dated = not mine and counts and _in_date(text, start)
+    dated = not mine and counts and (misread or _in_date(text, start))
     if not dated and (len(counts) < 2 or not mine):
         return None
 
@@ -181,6 +196,9 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
         return None
     return counts[best]
 
+
+# "How many (Russian) enterprises ...?": the thing counted
+_HOW_MANY = re.compile(r"(?i)\bhow many\s+(?:[a-z]+\s+){0,2}?([a-z]+s)\b")
 
 # A month's name just before a number: the number is a day of a date (and the year after it).
 _MONTH = rf"(?i)\b{MONTH}\s+"

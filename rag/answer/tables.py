@@ -511,6 +511,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         # "dividends declared on September 19, 2023") leaves the row the day names
         from rag.answer.fields import field_value  # "In which state is Amazon incorporated?"
         from rag.answer.roles import office_holder, signer  # "Who is Amazon's CEO?"
+        from rag.answer.speakers import said_by, speakers  # "Who was on the call?"
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
         docs, names = choose_documents("fact", query, passages, snap)
@@ -524,6 +525,8 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             carried(answer_from_word_rows(asked or query, passages, before))
             or carried(office_holder(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(signer(asked or query, docs, snap.doc_chunks, passage_of))
+            or carried(speakers(asked or query, docs, snap.doc_chunks, passage_of))
+            or carried(said_by(query, docs, snap.doc_chunks, passage_of))
             or carried(field_value(query, docs, snap.doc_chunks, passage_of, names))
         )
     return out

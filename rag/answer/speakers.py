@@ -1,0 +1,144 @@
+"""Who spoke on a call: "Who were the executives on the call?", "Which analysts asked
+questions?", "Who spoke on the Q1 FY2023 call?". A transcript prints each speaker on a line of
+their own ("Jane Doe -- Chief Executive Officer", "Alex Lee -- Big Bank -- Analyst") and the
+operator names each analyst ("Our first question comes from Alex Lee with Big Bank."). The
+reader had answered one name (the first label it read) or refused; the answer lists each speaker
+once, cited where first introduced, in the order they spoke."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Outcome
+
+# The question asks who took part in a call, a meeting or a presentation (never "Who is the
+# CFO?", which `roles` answers, nor a document's people at large).
+_ASKS = re.compile(
+    r"(?i)^\s*(?:who|which\s+(?:\w+\s+)?(?:analysts?|executives?|speakers?|people|participants|"
+    r"officers|firms|banks|members))\b[^?]*?\b(?:call|conference|webcast|presentation|spoke|speak|"
+    r"participat\w*|presented|asked\s+(?:the\s+)?questions?|joined)\b"
+)
+_ANALYSTS = re.compile(r"(?i)\b(?:analysts?|asked|questions?|firms|banks)\b")
+_EXECUTIVES = re.compile(r"(?i)\b(?:executives?|management|officers?|company|presented)\b")
+
+# "Jane Doe -- Chief Executive Officer", "Alex Lee - Big Bank - Analyst", "Frank Slootman,
+# Chairman and CEO": a line holding only a person's name and who they are.
+LABEL = re.compile(
+    r"(?m)^[ \t]*(?P<name>[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*(?:--|—|–|-|,|:)"
+    r"[ \t]*(?P<title>[^\n]{2,90}?)[ \t]*$"
+)
+# "Our first question comes from Alex Lee with Big Bank."
+_INTRODUCED = re.compile(
+    r"(?i:questions?\s+(?:comes?|is|will\s+come)\s+from\s+(?:the\s+line\s+of\s+)?)"
+    r"(?P<name>[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]*){1,3}?)\s+(?i:with|from|of|at)\s+"
+    r"(?P<title>[A-Z][^.\n]{1,60})"
+)
+_ROLE = re.compile(
+    r"(?i)\b(?:officer|chief|ceo|cfo|coo|cto|president|vice|director|chair(?:man|woman)?|head|"
+    r"founder|treasurer|controller|relations|manager|managing|partner|secretary|counsel|"
+    r"executive|analyst|vp|svp|evp)\b"
+)
+_EXECUTIVE_ROLE = re.compile(_ROLE.pattern.replace("|analyst", ""))
+_NOT_NAMES = {"operator", "question", "answer", "thank", "thanks", "the", "our", "we"}
+
+
+def asks_speakers(question: str) -> str | None:
+    """ "analysts", "executives" or "all" when the question asks who took part in a call.
+
+    >>> asks_speakers("Which analysts asked questions on the Q1 FY2023 call?")
+    'analysts'
+    >>> asks_speakers("Who were the executives on the call?"), asks_speakers("Who spoke on the call?")
+    ('executives', 'all')
+    >>> asks_speakers("Who is the CFO?") is None, asks_speakers("Who called the meeting?") is None
+    (True, True)
+    """
+    m = _ASKS.search(question)
+    if m is None:
+        return None
+    said = m.group()
+    if _ANALYSTS.search(said):
+        return "analysts"
+    return "executives" if _EXECUTIVES.search(said) else "all"
+
+
+def _speakers(text: str) -> list[tuple[str, str, int, int, bool]]:
+    """Each speaker introduced in `text`: (name, who they are, start, end, analyst). A label
+    without a role ("Keith Moss, Boreal Securities") is an analyst's when a question follows."""
+    found = []
+    labels = [
+        m
+        for m in LABEL.finditer(text)
+        if not _NOT_NAMES & set(m["name"].lower().split()) and not _ROLE.search(m["name"])
+    ]
+    for i, m in enumerate(labels):
+        name, title = m["name"], m["title"]
+        turn = text[m.end() : labels[i + 1].start() if i + 1 < len(labels) else len(text)]
+        asks = "?" in turn[:600]
+        firm = all(w[0].isupper() or w in ("&", "and", "of") for w in title.split())
+        if not (_ROLE.search(title) or (firm and asks and len(title.split()) <= 6)):
+            continue
+        if title.endswith(".") and len(title.split()) > 8:
+            continue  # a sentence, not who they are
+        analyst = "analyst" in title.lower() or (asks and not _EXECUTIVE_ROLE.search(title))
+        found.append((name, title, m.start("name"), m.end("title"), analyst))
+    for m in _INTRODUCED.finditer(text):
+        found.append((m["name"], m["title"], m.start("name"), m.end("title"), True))
+    return sorted(found, key=lambda x: x[2])
+
+
+def speakers(question: str, docs, chunks_of, passage_of, most: int = 15) -> Outcome | None:
+    """The speakers of `docs` the question asks for, each cited where first introduced, as a
+    list; None when the question does not ask who took part or no speaker is printed."""
+    asked = asks_speakers(question)
+    if asked is None:
+        return None
+    supports, seen = [], set()
+    for doc in docs:
+        for c in chunks_of(doc):
+            for name, _, a, b, analyst in _speakers(c.text):
+                if name in seen or (asked == "analysts") != analyst and asked != "all":
+                    continue
+                seen.add(name)
+                supports.append((c.text[a:b], passage_of(c), a, b, 1.0))
+    if not supports:
+        return None
+    return Outcome(supports[:most], form="list")
+
+
+# "What did the CFO say?", "What did Jane Doe talk about on the call?": no topic named.
+_SAID = re.compile(
+    r"(?i)^\s*what\s+did\s+(?:the\s+)?(?P<who>[\w.'’ -]+?)\s+(?:say|said|discuss|talk\s+about|"
+    r"cover|mention|highlight|(?P<ask>ask|asked))(?:\s+(?:on|in|during)\s+(?:the\s+)?[^?]*?\b(?:call|conference|"
+    r"webcast|meeting))?\s*\??\s*$"
+)
+
+
+def said_by(question: str, docs, chunks_of, passage_of, most: int = 5) -> Outcome | None:
+    """What one speaker said (or asked), with no topic: the sentences of their turns, in order,
+    each cited, the `most` saying most of it (the thanks and the welcome left out); None when the question
+    names no topic-less speaker or the documents print no turn of theirs."""
+    from rag.answer.overview import most_said, saying
+
+    m = _SAID.match(question)
+    if m is None:
+        return None
+    who = m["who"].lower()
+    supports = []
+    for doc in docs:
+        for c in chunks_of(doc):
+            labels = list(LABEL.finditer(c.text))
+            for i, lab in enumerate(labels):
+                if who not in lab["name"].lower() and who not in lab["title"].lower():
+                    continue
+                stop = labels[i + 1].start() if i + 1 < len(labels) else len(c.text)
+                for a, b in c.sentence_spans():
+                    said = c.text[a:b]
+                    # an analyst's turn: what they asked, with what leads into it
+                    asks = m["ask"] and said.endswith("?") and len(said.split()) >= 4
+                    if lab.end() <= a < stop and (asks or saying(said)):
+                        supports.append((c.text[a:b], passage_of(c), a, b, 1.0))
+        if supports:
+            break  # the first document that has them: one call
+    if len(supports) > most:
+        supports = most_said(supports, lambda x: x[0], most)
+    return Outcome(supports, form="summary") if supports else None
