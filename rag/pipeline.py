@@ -17,7 +17,7 @@ from rag.answer.base import Answerer, Model, Outcome
 from rag.answer.causes import CAUSES
 from rag.answer.cite import Attributor, cited_after, cited_first, number_citations
 from rag.answer.comparisons import with_causes
-from rag.answer.fields import period_end
+from rag.answer.fields import head_value, period_end
 from rag.answer.forms import classify, explained, lines_text
 from rag.answer.periods import as_documents_say, periods, series_documents
 from rag.answer.reading import Candidate, ReaderGenerator, ReadingAnswerer
@@ -468,7 +468,11 @@ class RAG:
         if form == "fact" and asks_when(text):
             # a row holds amounts, not the day ("When were they paid?"); a cover, its period's
             snap = self.scope.snap(documents)
-            return period_end(text, passages, snap) or signed(text, passages, snap)
+            return (
+                period_end(text, passages, snap)
+                or signed(text, passages, snap)
+                or head_value(text, passages, snap)
+            )
         if form in ("fact", "list") and CAUSES.search(text) and not ASKS_SHARE.search(text):
             # "What drove the increase in X?", "What factors affected gross margin?": a row
             # says how much, never why

@@ -59,7 +59,38 @@ def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> 
                     c.start + value.end("value"),
                 )
                 return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)], short)
-    return None
+    # a head's caption may be typed as the document prints it ("the Sponsor")
+    every = _words(question) - {stem(n) for n in names} - _ANY
+    return head_field(question, every, docs[:1], chunks_of, passage_of)
+
+
+# What a question's "when" or "where" asks of a document's head.
+_IMPLIED = {"when": _words("date"), "where": _words("location place address")}
+
+
+def head_field(question: str, asked: set[str], docs, chunks_of, passage_of) -> Outcome | None:
+    """A field of a document's head ("Sponsor: Northwind Therapeutics", "Aircraft: Cessna 172S",
+    "Location: Bozeman, Montana") whose caption the question names whole, its other words saying
+    what of it: "Who is the sponsor of the study?", "What type of aircraft was involved?",
+    "Where did the accident happen?". The longest such caption of the first passage; None when
+    none is named."""
+    wh = {w.lower() for w in re.findall(r"(?i)\b(?:when|where)\b", question)}
+    loose = asked | {x for w in wh for x in _IMPLIED[w]}
+    best = None
+    for doc in docs:
+        for c in chunks_of(doc)[:1]:
+            for line, value, named, _ in _fields(c.text):
+                longer = best is None or len(named) > len(best[1])
+                if line is value and named and named <= loose and longer:
+                    best = (c, named, line)
+    if best is None:
+        return None
+    c, _, line = best
+    a, b = line.span()
+    short = ShortAnswer(
+        line["value"], c.doc, c.start + line.start("value"), c.start + line.end("value")
+    )
+    return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)], short)
 
 
 def _fields(text: str):
@@ -80,6 +111,26 @@ def _fields(text: str):
                 continue
             column = _words(m["caption"])
             yield row, m, column | label, column
+
+
+def head_value(question: str, passages, snap) -> Outcome | None:
+    """`head_field` of the document the question points to, as the pipeline calls it for a
+    question asking when ("When did the accident occur?": "Date: March 3, 2022")."""
+    from rag.answer.tables import choose_documents
+    from rag.retrieve import Passage
+
+    if snap is None or not passages:
+        return None
+    docs, names = choose_documents("fact", question, passages, snap)
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    every = _words(question) - {stem(n) for n in names} - _ANY
+    return head_field(
+        question,
+        every,
+        docs[:1],
+        snap.doc_chunks,
+        lambda c: retrieved.get(c.chunk_id) or Passage(0, 0.0, c),
+    )
 
 
 # "When did Apple's Q3 2023 fiscal quarter end?": the day the report's own period ended, which
