@@ -323,3 +323,25 @@ def test_a_list_a_sentence_introduces_gives_its_bulleted_items(tmp_path, embedde
     # no sentence introduces what the products are: the section's headed parts list them
     b = rag.ask("What products does the Company report?")
     assert [c.quote for c in b.citations] == ["iPhone", "Mac", "iPad", "Services"]
+
+
+def test_a_short_item_that_ends_as_a_sentence_stays_in_the_list(tmp_path, embedder, reader):
+    """ "Pregnancy or breastfeeding." (three words) had been left out as a heading would be."""
+    text = (
+        "# Study Protocol\n\n"
+        "## Exclusion Criteria\n\n"
+        "Participants meeting any of the following criteria will be excluded:\n\n"
+        "1. Current smokers with a smoking history of more than 10 pack-years.\n"
+        "2. Pregnancy or breastfeeding.\n"
+        "3. Treatment with a biologic therapy within 6 months before screening.\n\n"
+        "## Study Design\n\n"
+        "Participants will attend 8 clinic visits over 28 weeks.\n"
+    )
+    rag = one_document(tmp_path, "protocol.md", text, embedder, reader)
+    a = rag.ask("What are the exclusion criteria?")
+    assert a.form == "list" and not a.abstained, a.why
+    assert [c.quote for c in a.citations] == [
+        "Current smokers with a smoking history of more than 10 pack-years.",
+        "Pregnancy or breastfeeding.",
+        "Treatment with a biologic therapy within 6 months before screening.",
+    ]

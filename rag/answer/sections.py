@@ -193,8 +193,12 @@ def paragraph_leads(
             )
             if not (opens or every):
                 continue
-            # a paragraph opening in lower case goes on from a page break: no new item
-            if text[:1].islower() or len(text.split()) < 5:
+            # a paragraph opening in lower case goes on from a page break: no new item; a few
+            # words are a heading unless they end as a sentence ("Pregnancy or breastfeeding.")
+            short = len(text.split()) < 5 and not (
+                len(text.split()) >= 2 and text.rstrip().endswith((".", ";"))
+            )
+            if text[:1].islower() or short:
                 continue
             if (
                 not is_noise(text)

@@ -114,7 +114,35 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
                 spans.append((at, at + len(stripped)))
                 cursor = at + len(stripped)
         spans.extend(_gaps(text, spans[first:], para_start, pos))
-    return _footnotes_back(text, _merge_sorted(spans))
+    return _wrapped_back(text, _footnotes_back(text, _merge_sorted(spans)))
+
+
+# Between two pieces of one sentence a text file wrapped at a fixed width: one line break.
+_WRAP = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def _wrapped_back(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    r"""Join a sentence a text file's hard wrap cut: a line ending with no sentence's end, the
+    next going on in lower case ("failure to maintain directional\ncontrol during landing.").
+    A heading, a list's item or a table's row starts its line with a capital, a figure or a
+    mark, and stays apart.
+
+    >>> t = "It failed to maintain directional\ncontrol in the gusts. Next.\nTotal 12"
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['It failed to maintain directional\ncontrol in the gusts.', 'Next.', 'Total 12']
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if (
+            out
+            and text[a : a + 1].islower()
+            and _WRAP.fullmatch(text, out[-1][1], a)
+            and text[out[-1][1] - 1] not in ".!?:;"
+        ):
+            out[-1] = (out[-1][0], b)
+            continue
+        out.append((a, b))
+    return out
 
 
 def _footnotes_back(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
