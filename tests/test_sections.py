@@ -345,3 +345,51 @@ def test_a_short_item_that_ends_as_a_sentence_stays_in_the_list(tmp_path, embedd
         "Pregnancy or breastfeeding.",
         "Treatment with a biologic therapy within 6 months before screening.",
     ]
+
+
+MANUAL_TXT = """AquaPure 300 Water Filter - User Manual
+
+SAFETY WARNINGS
+
+Do not use the filter with water that is microbiologically unsafe.
+Unplug the unit before cleaning or replacing the filter cartridge.
+
+REPLACING THE FILTER CARTRIDGE
+
+Replace the cartridge every six months, or sooner if the flow rate drops
+noticeably.
+
+1. Turn off the water supply and unplug the unit.
+2. Rotate the old cartridge a quarter turn and pull it out.
+3. Insert the new cartridge and flush it for five minutes.
+
+TROUBLESHOOTING
+
+If water leaks from the base, check that the
+O-ring is in place and not damaged.
+"""
+
+
+def test_a_plain_texts_capitalised_headings_are_its_sections(tmp_path, embedder, reader):
+    """A .txt file had no sections: "What are the safety warnings?" was refused and "How do I
+    replace the filter cartridge?" answered from the troubleshooting's O-ring sentence."""
+    rag = one_document(tmp_path, "manual.txt", MANUAL_TXT, embedder, reader)
+    assert [p for _, p in rag.library.layout("manual.txt").sections] == [
+        "SAFETY WARNINGS",
+        "REPLACING THE FILTER CARTRIDGE",
+        "TROUBLESHOOTING",
+    ]
+    a = rag.ask("What are the safety warnings?")
+    assert [c.quote for c in a.citations] == [
+        "Do not use the filter with water that is microbiologically unsafe.",
+        "Unplug the unit before cleaning or replacing the filter cartridge.",
+    ]
+    b = rag.ask("How do I replace the filter cartridge?")
+    assert not b.abstained, b.why
+    assert [c.quote[:2] for c in b.citations][-3:] == ["1.", "2.", "3."]
+    # the wrapped sentence is one, its quote exact
+    c = rag.ask("What should I check if water leaks from the base?")
+    assert not c.abstained, c.why
+    assert c.citations[0].quote == (
+        "If water leaks from the base, check that the\nO-ring is in place and not damaged."
+    )

@@ -119,23 +119,31 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
 
 # Between two pieces of one sentence a text file wrapped at a fixed width: one line break.
 _WRAP = re.compile(r"[ \t]*\n[ \t]*")
+# A line ending with one of these words goes on, whatever the next starts with ("check that
+# the\nO-ring is in place").
+_GOES_ON = frozenset(
+    "the a an of to and or nor but in on at for with from by that is are was were be as if "
+    "than its their our your this these those not no".split()
+)
 
 
 def _wrapped_back(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     r"""Join a sentence a text file's hard wrap cut: a line ending with no sentence's end, the
-    next going on in lower case ("failure to maintain directional\ncontrol during landing.").
+    next going on in lower case ("failure to maintain directional\ncontrol during landing.") or
+    the line ending with a word that never ends one ("check that the\nO-ring is in place").
     A heading, a list's item or a table's row starts its line with a capital, a figure or a
     mark, and stays apart.
 
-    >>> t = "It failed to maintain directional\ncontrol in the gusts. Next.\nTotal 12"
+    >>> t = "It failed to maintain directional\ncontrol in the gusts. Check the\nO-ring.\nTotal 12"
     >>> [t[a:b] for a, b in split_sentences(t)]
-    ['It failed to maintain directional\ncontrol in the gusts.', 'Next.', 'Total 12']
+    ['It failed to maintain directional\ncontrol in the gusts.', 'Check the\nO-ring.', 'Total 12']
     """
     out: list[tuple[int, int]] = []
     for a, b in spans:
+        last = text[out[-1][0] : out[-1][1]].rsplit(None, 1)[-1] if out else ""
         if (
             out
-            and text[a : a + 1].islower()
+            and (text[a : a + 1].islower() or last in _GOES_ON)
             and _WRAP.fullmatch(text, out[-1][1], a)
             and text[out[-1][1] - 1] not in ".!?:;"
         ):
