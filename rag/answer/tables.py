@@ -509,6 +509,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     if (out := carried(out)) is None and form == "fact":
         # a figure row named otherwise ("Cash dividends declared per common share" for
         # "dividends declared on September 19, 2023") leaves the row the day names
+        from rag.answer.conditions import in_case  # "What should I do if ...?"
         from rag.answer.fields import field_value  # "In which state is Amazon incorporated?"
         from rag.answer.roles import office_holder, signer  # "Who is Amazon's CEO?"
         from rag.answer.speakers import said_by, speakers  # "Who was on the call?"
@@ -527,6 +528,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             or carried(signer(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(speakers(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(said_by(query, docs, snap.doc_chunks, passage_of))
+            or carried(in_case(asked or query, passages))
             or carried(field_value(query, docs, snap.doc_chunks, passage_of, names))
         )
     return out
