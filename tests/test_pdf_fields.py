@@ -210,3 +210,37 @@ def test_when_a_reports_quarter_ended_is_the_day_its_cover_says(tmp_path, embedd
         "2023 Q3 BELL.txt",
         "For the quarterly period ended July 1, 2023",
     )
+
+
+def price_table_pdf() -> bytes:
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=10)
+    doc.multi_cell(0, 6, "Northwind Cloud offers three plans, billed annually.")
+    doc.ln(4)
+    for row in (
+        ("Plan", "Price per month", "Storage", "Users"),
+        ("Basic", "$9", "50 GB", "1"),
+        ("Team", "$29", "500 GB", "10"),
+        ("Enterprise", "$99", "5 TB", "Unlimited"),
+    ):
+        for cell in row:
+            doc.cell(45, 8, cell, border=1)
+        doc.ln(8)
+    return bytes(doc.output())
+
+
+def test_a_table_of_words_under_a_one_word_first_header_is_read_by_rows(tmp_path, embedder, reader):
+    """ "Plan" over three columns had been taken for a glossary's term and the table left as
+    runs of words ("Team $29 500 GB 10"): "How much storage does the Enterprise plan include?"
+    was refused."""
+    text = extract("pricing.pdf", price_table_pdf()).text
+    assert "Enterprise — Price per month: $99; Storage: 5 TB; Users: Unlimited" in text
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "pricing.pdf").write_bytes(price_table_pdf())
+    rag = build_rag(docs, tmp_path, embedder, reader)
+    a = rag.ask("How much storage does the Enterprise plan include?")
+    assert not a.abstained, a.why
+    assert a.short_answer.text == "5 TB"
+    assert a.citations[0].quote.startswith("Enterprise — ")

@@ -126,6 +126,7 @@ _COLUMN_NAME = re.compile(r"[A-Z][A-Za-z()/&,' -]{2,80}")
 # line's end do not ("revenue, higher unit cost").
 _CELL_START = re.compile(r"[A-Z0-9$—–-]")
 HEADED_MAX_ROWS = 15
+HEADED_MAX_COLUMNS = 6
 HEADED_CELL_WORDS = 10
 
 
@@ -141,8 +142,10 @@ def find_headed_rows(lines: list[Line], taken: set[int]) -> list[tuple[int, int,
         n = len(head.cells)
         if (
             i in taken
-            or not 2 <= n <= 4
-            or len(head.cells[0][0].split()) < 2  # a glossary's term ("IFS") is no header
+            or not 2 <= n <= HEADED_MAX_COLUMNS
+            # a glossary's term ("IFS") over its meaning is no header; "Plan" over three
+            # columns ("Price per month", "Storage", "Users") is
+            or (n < 3 and len(head.cells[0][0].split()) < 2)
             or not all(
                 _COLUMN_NAME.fullmatch(c[0]) and len(c[0].split()) <= HEADED_CELL_WORDS
                 for c in head.cells
