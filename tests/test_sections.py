@@ -393,3 +393,8 @@ def test_a_plain_texts_capitalised_headings_are_its_sections(tmp_path, embedder,
     assert c.citations[0].quote == (
         "If water leaks from the base, check that the\nO-ring is in place and not damaged."
     )
+    # a summary of the whole text reads its wrapped sentences too
+    d = rag.ask("Summarize the document.")
+    assert "If water leaks from the base, check that the\nO-ring is in place and not damaged." in [
+        x.quote for x in d.citations
+    ]

@@ -138,7 +138,7 @@ _CEREMONY = re.compile(
 def saying(text: str) -> bool:
     """Whether a sentence says something: not a heading, a title or a speaker's label (no full
     stop), a question, ceremony or a table's row, and of 4 to 60 words."""
-    if not text[:1].isupper() or not re.search(r"[.!][\"”’)]?$", text) or "\n" in text.strip():
+    if not text[:1].isupper() or not re.search(r"[.!][\"”’)]?$", text):
         return False
     if not 4 <= len(text.split()) <= 60 or _CEREMONY.search(text):
         return False
