@@ -297,6 +297,14 @@ def with_known_names(question: str, names: dict[str, str]) -> str:
     return _LOWER_WORD.sub(write, question) if names else question
 
 
+# Words that never follow an owner in a question: a verb or a joining word ("analysts ask").
+_NO_OWNED = frozenset(
+    "is are was were be been do does did have has had say says ask asks think expect can could "
+    "will would should may might on in at from of for to and or who that which with about "
+    "discuss mention".split()
+)
+
+
 def misspelled_names(snap, question: str) -> dict[str, str]:
     """The words of `question` that no document holds and that are no English word
     (`english_words`), one edit (`text.one_edit`) from exactly one name telling documents
@@ -314,6 +322,11 @@ def misspelled_names(snap, question: str) -> dict[str, str]:
         # a possessive typed without its apostrophe ("Amazons net income"), though "amazons"
         # is an English word
         owner = low[:-1] if low.endswith("s") and not snap.lexical(low, 1) else ""
+        # ... but a plural doing something is no owner ("Which analysts asked ...?" over a
+        # call's "Alex Lee -- Big Bank -- Analyst")
+        after = re.search(rf"\b{typed}\s+([A-Za-z]+)", question)
+        if after and (after[1].lower() in _NO_OWNED or after[1].lower().endswith("ed")):
+            owner = ""
         if owner in known and (written := _as_written(snap, owner)):
             out[typed] = f"{written}'s"
             continue
