@@ -260,3 +260,15 @@ def test_what_a_speaker_said_with_no_topic_is_their_turns(calls):
     assert [c.quote for c in b.citations] == [
         "Can you talk about consumption patterns in your largest customers?"
     ]
+
+
+def test_the_reply_to_an_analysts_question_is_the_turn_after_it(calls):
+    a = calls.ask("How did management answer the question about Snowpark adoption in Q3 FY2023?")
+    assert not a.abstained, a.why
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        (
+            "Glacier Data Q3 FY2023 Earnings Call.txt",
+            "Snowpark for Python became generally available.",
+        ),
+        ("Glacier Data Q3 FY2023 Earnings Call.txt", "Adoption of Snowpark is ahead of our plan."),
+    ]

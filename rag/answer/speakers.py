@@ -142,3 +142,51 @@ def said_by(question: str, docs, chunks_of, passage_of, most: int = 5) -> Outcom
     if len(supports) > most:
         supports = most_said(supports, lambda x: x[0], most)
     return Outcome(supports, form="summary") if supports else None
+
+
+# "How did management respond to the question about consumption?", "What did the CEO say when
+# asked about margins?": the turn after the analyst's question on that topic.
+_ANSWER_TO = re.compile(
+    r"(?i)\b(?:respond(?:ed)?|answer(?:ed)?|repl(?:y|ied)|say|said)\b[^?]*?\bquestions?\s+"
+    r"(?:about|on|regarding|concerning|around)\s+(?P<topic>[^?]+?)\s*\??\s*$|"
+    r"\bwhen\s+asked\s+(?:about|on|regarding)\s+(?P<asked>[^?]+?)\s*\??\s*$"
+)
+
+
+def answer_to(question: str, docs, chunks_of, passage_of, most: int = 3) -> Outcome | None:
+    """The reply to the question a call's analyst asked on the topic named: the first `most`
+    sentences saying something of the turn after the question sharing most of the topic's
+    words (at least half), each cited; None when not asked so or no such question is found."""
+    from rag.answer.overview import saying
+    from rag.text import content_tokens, stem
+
+    m = _ANSWER_TO.search(question)
+    if m is None:
+        return None
+    topic = {stem(w) for w in content_tokens(m["topic"] or m["asked"])}
+    if not topic:
+        return None
+    best, found = 0, None
+    for doc in docs:
+        chunks = chunks_of(doc)
+        for i, c in enumerate(chunks):
+            for a, b in c.sentence_spans():
+                said = c.text[a:b]
+                shared = len(topic & {stem(w) for w in content_tokens(said)})
+                if said.endswith("?") and shared * 2 >= len(topic) and shared > best:
+                    best, found = shared, (chunks, i, b)
+    if found is None:
+        return None
+    chunks, i, after = found
+    supports = []
+    for c in chunks[i : i + 2]:
+        start = after if c is chunks[i] else 0
+        label = LABEL.search(c.text, start)
+        if label is None:
+            continue
+        stop = LABEL.search(c.text, label.end())
+        for a, b in c.sentence_spans():
+            if label.end() <= a < (stop.start() if stop else len(c.text)) and saying(c.text[a:b]):
+                supports.append((c.text[a:b], passage_of(c), a, b, 1.0))
+        break
+    return Outcome(supports[:most], form="summary") if supports else None
