@@ -398,3 +398,19 @@ def test_a_plain_texts_capitalised_headings_are_its_sections(tmp_path, embedder,
     assert "If water leaks from the base, check that the\nO-ring is in place and not damaged." in [
         x.quote for x in d.citations
     ]
+
+
+def test_a_calls_summary_passes_over_what_speakers_say_in_every_sentence():
+    """ "I think, you know, we're really going to see things get better" had been picked: its
+    words are a call's most frequent."""
+    from rag.answer.overview import most_said
+
+    said = [
+        "Product revenue for the quarter was $394 million, up 84% year-over-year.",
+        "I think, you know, we're really going to see things get better, right.",
+        "Yeah, I think that's right, I mean we're going to see a lot of things like that.",
+        "Remaining performance obligations totaled $2.6 billion, up 82% year-over-year.",
+        "So I think, look, it's going to be a good year, I think, really.",
+        "Our net revenue retention rate was 174%.",
+    ]
+    assert most_said(said, lambda x: x, 3) == [said[0], said[3], said[5]]

@@ -167,9 +167,22 @@ def key_sentences(chunks, most: int) -> list[tuple]:
     return [(c, a, b) for _, c, a, b in most_said(found, lambda x: x[1].text[x[2] : x[3]], most)]
 
 
+# Words a speaker says in every other sentence ("I think we're going to see, you know, ..."):
+# frequent in a call, they say nothing of it.
+_SPOKEN = frozenset(
+    stem(w)
+    for w in """think know going really just like yeah okay right kind sort lot things thing mean
+    actually obviously certainly guess maybe well here there get got see say look want let great
+    good question questions thanks thank talk talked little bit""".split()
+)
+
+
 def most_said(items: list, text_of, most: int) -> list:
     """SumBasic's pick of `most` of `items` (each's sentence `text_of(item)`), in their order."""
-    words = [[stem(w) for w in content_tokens(text_of(x))] for x in items]
+    words = [
+        [w for w in (stem(t) for t in content_tokens(text_of(x))) if w not in _SPOKEN]
+        for x in items
+    ]
     counts: dict[str, float] = {}
     for ws in words:
         for w in set(ws):
@@ -177,7 +190,8 @@ def most_said(items: list, text_of, most: int) -> list:
     total = sum(counts.values()) or 1
     weight = {w: n / total for w, n in counts.items()}
     chosen: list[int] = []
-    left = [i for i, ws in enumerate(words) if ws]
+    # a sentence of fewer content words says too little to stand for the rest
+    left = [i for i, ws in enumerate(words) if len(ws) >= 3]
     while left and len(chosen) < most:
         best = max(left, key=lambda i: sum(weight[w] for w in words[i]) / len(words[i]))
         chosen.append(best)
