@@ -435,6 +435,9 @@ class RAG:
         mode = self.settings.fact_fallback
         answerer = self.answerer
         question = result.question
+        # "When did the accident occur?": the report's head says "Date: March 3, 2022"
+        if head := head_value(question, passages, self.scope.snap(documents)):
+            return head
         if mode == "off" or not hasattr(answerer, "answer_form"):
             return None
         if mode in ("dated", "shaped") and not (
@@ -468,11 +471,7 @@ class RAG:
         if form == "fact" and asks_when(text):
             # a row holds amounts, not the day ("When were they paid?"); a cover, its period's
             snap = self.scope.snap(documents)
-            return (
-                period_end(text, passages, snap)
-                or signed(text, passages, snap)
-                or head_value(text, passages, snap)
-            )
+            return period_end(text, passages, snap) or signed(text, passages, snap)
         if form in ("fact", "list") and CAUSES.search(text) and not ASKS_SHARE.search(text):
             # "What drove the increase in X?", "What factors affected gross margin?": a row
             # says how much, never why

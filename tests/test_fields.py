@@ -78,3 +78,29 @@ def test_a_question_naming_no_caption_is_read_from_the_sentences(heads):
     # the whole sentence, though the file wraps it across two lines (char-exact, line break kept)
     quote = a.citations[0].quote
     assert quote.endswith("directional\ncontrol during landing in gusting crosswind conditions.")
+
+
+MEMO = """MEMORANDUM
+
+To: Amur Shipping Council
+From: Pavel Orlov, Harbour Master
+Date: 14 April 2023
+Subject: Spring dredging of the Blagoveshchensk channel
+
+The spring dredging of the Blagoveshchensk channel will start on 2 May 2023 and last about
+three weeks.
+"""
+
+
+def test_a_heads_date_answers_when_only_once_no_sentence_says_when(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "memo.txt").write_text(MEMO, encoding="utf-8")
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    # the sentence saying when, the day whole ("2" and a clause opening with "May" had been read)
+    a = rag.ask("When does the dredging start?")
+    assert a.short_answer.text == "2 May 2023"
+    assert a.citations[0].quote.startswith("The spring dredging")
+    b = rag.ask("When was the memo written?")
+    assert not b.abstained, b.why
+    assert [c.quote for c in b.citations] == ["Date: 14 April 2023"]

@@ -68,13 +68,16 @@ def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> 
 _IMPLIED = {"when": _words("date"), "where": _words("location place address")}
 
 
-def head_field(question: str, asked: set[str], docs, chunks_of, passage_of) -> Outcome | None:
+def head_field(
+    question: str, asked: set[str], docs, chunks_of, passage_of, implied: bool = False
+) -> Outcome | None:
     """A field of a document's head ("Sponsor: Northwind Therapeutics", "Aircraft: Cessna 172S",
     "Location: Bozeman, Montana") whose caption the question names whole, its other words saying
     what of it: "Who is the sponsor of the study?", "What type of aircraft was involved?",
-    "Where did the accident happen?". The longest such caption of the first passage; None when
-    none is named."""
-    wh = {w.lower() for w in re.findall(r"(?i)\b(?:when|where)\b", question)}
+    "Where did the accident happen?" (`implied`: a "when" names "Date", a "where" "Location", asked
+    only once the reader declined, whose sentence says when the dredging starts better than a
+    memo's "Date:"). The longest such caption of the first passage; None when none is named."""
+    wh = {w.lower() for w in re.findall(r"(?i)\b(?:when|where)\b", question)} if implied else ()
     loose = asked | {x for w in wh for x in _IMPLIED[w]}
     best = None
     for doc in docs:
@@ -114,8 +117,9 @@ def _fields(text: str):
 
 
 def head_value(question: str, passages, snap) -> Outcome | None:
-    """`head_field` of the document the question points to, as the pipeline calls it for a
-    question asking when ("When did the accident occur?": "Date: March 3, 2022")."""
+    """`head_field` of the document the question points to, "when" naming "Date" and "where"
+    "Location", as the pipeline calls it once the reader declined ("When did the accident
+    occur?": "Date: March 3, 2022")."""
     from rag.answer.tables import choose_documents
     from rag.retrieve import Passage
 
@@ -130,6 +134,7 @@ def head_value(question: str, passages, snap) -> Outcome | None:
         docs[:1],
         snap.doc_chunks,
         lambda c: retrieved.get(c.chunk_id) or Passage(0, 0.0, c),
+        implied=True,
     )
 
 

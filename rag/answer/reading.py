@@ -35,6 +35,7 @@ from rag.answer.spans import (
     asks_measure,
     bound_amount,
     bound_change,
+    bound_date,
     bound_number,
     bound_other_year,
     bound_respective,
@@ -384,6 +385,7 @@ class ReadingAnswerer:
         own, at = asked or query, (passage.chunk.text, span.start, span.end)
         bound = (
             bound_cause(own, *at, a, b)
+            or bound_date(own, *at, a, b)
             or bound_number(query, *at, a, b, asked)
             or bound_respective(own, *at, a, b)
             or bound_change(own, *at, a, b)

@@ -235,6 +235,24 @@ _CHANGES = (
 )
 
 
+def bound_date(question: str, text: str, start: int, end: int, a: int, b: int):
+    """The whole day a span asked "when" lies in: "2" of "will start on 2 May 2023" is
+    "2 May 2023". None: keep the span.
+
+    >>> t = "The dredging will start on 2 May 2023 and last three weeks."
+    >>> s, e = bound_date("When does the dredging start?", t, 27, 28, 0, len(t)); t[s:e]
+    '2 May 2023'
+    >>> bound_date("How long will it last?", t, 27, 28, 0, len(t)) is None
+    True
+    """
+    if not asks_when(question):
+        return None
+    for m in DATE.finditer(text, a, b):
+        if m.start() <= start and end <= m.end() and (start, end) != m.span():
+            return m.span()
+    return None
+
+
 def bound_change(question: str, text: str, start: int, end: int, a: int, b: int):
     """(start, end) in `text` of the change the sentence `text[a:b]` states, when the question
     asks how much something grew or fell and the reader's span `text[start:end]` is another
@@ -327,10 +345,12 @@ def bound_amount(question: str, text: str, start: int, end: int) -> tuple[int, i
     '200 billion US dollars'
     >>> bound_amount("What is the target?", t, 4, len(t)) is None
     True
+    >>> bound_amount("When will it start?", "2 May 2023 and later", 0, 20) is None
+    True
     """
     span = text[start:end]
-    if not re.match(r"[$€£]?\s?\d", span):
-        return None
+    if not re.match(r"[$€£]?\s?\d", span) or DATE.match(span):
+        return None  # "2 May 2023" is a day, not 2 and a clause opening with "may"
     cuts = [m.start() for m in _CLAUSE.finditer(span)]
     for n in numbers(question):
         m = re.search(rf"\s+(?:by|in|for|of|until|through)\s+{re.escape(n)}\b", span)
