@@ -141,6 +141,10 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
     >>> q, at = "How many customers had over $1 million in product revenue?", t.index("12-")
     >>> s, e = bound_number(q, t, at, at + 2, 0, len(t)); t[s:e]
     '104'
+    >>> t = "The camps hosted 240 students from Heihe and 75 from Blagoveshchensk."
+    >>> q, at = "How many students from Blagoveshchensk came?", t.index("75")
+    >>> bound_number(q, t, at, at + 2, 0, len(t)) is None
+    True
     """
     if not numbers(text[start:end]):
         return None
@@ -161,11 +165,13 @@ def bound_number(question: str, text: str, start: int, end: int, a: int, b: int,
             continue  # "July 1, 2023" counts nothing
         if _qualifiers(after) & asked and not set(numbers(m.group())) <= given:
             counts.append((a + m.start(), a + m.end()))
-            headed.append(bool(head & _qualifiers(after)))
+            # a number joined to the next word ("12-month") qualifies it, counting nothing
+            compound = sentence[m.end() : m.end() + 1] == "-"
+            headed.append(bool(head & _qualifiers(after)) or not compound)
     # the thing counted comes right after its count: "How many customers ...?" over "104
     # customers with trailing 12-month product revenue" is 104, never the 12 of "12-month"
     misread = False
-    if any(headed) and not all(headed):
+    if any(headed) and not all(headed) and head:
         misread = any(
             c[0] < end and c[1] > start for c, h in zip(counts, headed, strict=True) if not h
         )

@@ -33,8 +33,20 @@ def _md(name: str, data: bytes) -> Extracted:
     tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(source)
     b = _Builder()
     level = 0
+    table: list[list[str]] | None = None  # the rows of the table being read
     for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
+        if tok.type == "table_open":
+            table = []
+        elif tok.type == "table_close":
+            for line in table_lines(table or []):
+                b.block(line)
+            table = None
+        elif table is not None:
+            if tok.type == "tr_open":
+                table.append([])
+            elif tok.type == "inline" and table:
+                table[-1].append(" ".join(_md_inline(tok.children or []).split()))
+        elif tok.type == "heading_open":
             level = int(tok.tag[1])
         elif tok.type == "inline":
             text = _md_inline(tok.children or [])
@@ -47,6 +59,36 @@ def _md(name: str, data: bytes) -> Extracted:
         elif tok.type == "html_block":
             b.block(_html_fragment_text(tok.content))
     return b.done("md")
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table's rows as lines the table stage reads as a PDF's ("Coal — 2023: 5.1; 2022:
+    4.9"): under a first row naming each column, one line per row, its first cell the label,
+    each other cell after its column's name (a row with no cell but its label, a heading of
+    the rows below, stays as it is). A table with no such header is its rows' cells joined by
+    " | ".
+
+    >>> table_lines([["Cargo", "2023", "2022"], ["Coal", "5.1", "4.9"], ["Ports", "", ""]])
+    ['Coal — 2023: 5.1; 2022: 4.9', 'Ports']
+    >>> table_lines([["Coal", "5.1"], ["Grain", "3.2", "2.7"]])
+    ['Coal | 5.1', 'Grain | 3.2 | 2.7']
+    """
+    head = rows[0] if rows else []
+    if (
+        len(rows) < 2
+        or len(head) < 2
+        or not all(head[1:])
+        or any(len(r) != len(head) for r in rows[1:])
+    ):
+        return [" | ".join(c for c in r if c) for r in rows if any(r)]
+    out = []
+    for r in rows[1:]:
+        cells = "; ".join(f"{h}: {v}" for h, v in zip(head[1:], r[1:], strict=True) if v)
+        if cells:
+            out.append(f"{r[0]} — {cells}" if r[0] else cells)
+        elif r[0]:
+            out.append(r[0])
+    return out
 
 
 def _md_inline(children) -> str:
@@ -124,6 +166,14 @@ def _html(name: str, data: bytes) -> Extracted:
                 elif tag == "pre":
                     flush()
                     b.block(child.get_text())
+                elif tag == "table" and not child.find("table"):
+                    flush()
+                    rows = [
+                        [" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])]
+                        for tr in child.find_all("tr")
+                    ]
+                    for row_line in table_lines(rows):
+                        b.block(row_line)
                 elif tag in _BLOCKS:
                     flush()
                     stack.append((iter(child.children), True))
@@ -172,13 +222,17 @@ def _docx(name: str, data: bytes) -> Extracted:
             else:
                 b.block(item.text)
         elif isinstance(item, Table):
+            rows = []
             for row in item.rows:
-                cells = []
+                cells, seen = [], None
                 for cell in row.cells:
-                    text = " ".join(cell.text.split())
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat
-                        cells.append(text)
-                b.block(" | ".join(cells))
+                    if cell._tc is seen:
+                        continue  # a merged cell is listed once per column it spans
+                    seen = cell._tc
+                    cells.append(" ".join(cell.text.split()))
+                rows.append(cells)
+            for line in table_lines(rows):
+                b.block(line)
     out = b.done("docx")
     title = (document.core_properties.title or "").strip()
     return Extracted(out.text, "docx", title or out.title, sections=out.sections)
