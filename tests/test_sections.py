@@ -414,3 +414,27 @@ def test_a_calls_summary_passes_over_what_speakers_say_in_every_sentence():
         "Our net revenue retention rate was 174%.",
     ]
     assert most_said(said, lambda x: x, 3) == [said[0], said[3], said[5]]
+
+
+def test_a_summary_of_the_memo_reads_the_document_named_a_memo(tmp_path, embedder, reader):
+    """ "Summarize the memo." had summarized another document: "memo" is in the file's name,
+    not in its passages."""
+    from tests.conftest import rag_over
+
+    files = {
+        "Dredging memo.txt": (
+            "MEMORANDUM\n\nTo: Amur Shipping Council\nFrom: Pavel Orlov\n\n"
+            "The spring dredging of the channel will start on 2 May 2023 and last three weeks.\n\n"
+            "The budget approved for the works is 48 million roubles.\n"
+        ),
+        "Glacier call.txt": (
+            "Glacier Data Earnings Call\n\nMaria Lind, Founder\n\n"
+            "Product revenue for the quarter was $394 million, up 85% year over year.\n\n"
+            "We now have 6,322 total customers across our regions.\n"
+        ),
+    }
+    rag = rag_over(tmp_path, files, embedder, reader)
+    a = rag.ask("Summarize the memo.")
+    assert not a.abstained, a.why
+    assert {c.doc for c in a.citations} == {"Dredging memo.txt"}
+    assert len(a.citations) == 2

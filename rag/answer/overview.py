@@ -28,8 +28,11 @@ _WHOLE = {
     quarters year report reports document documents filing business update give walk
     tell main key latest recent how did do doing takeaway takeaways earnings call calls
     transcript conference point points theme themes topic topics discuss discussed cover
-    covered recap synopsis rundown tldr gist what""".split()
+    covered recap synopsis rundown tldr gist what memo memorandum letter email article paper
+    manual protocol presentation""".split()
 }
+# Kinds of document a question may name its document by ("Summarize the memo.").
+_KINDS = {"memo", "memorandum", "letter", "email", "manual", "protocol", "transcript", "minutes"}
 # Headings of a report's own summary, best first.
 _SUMMARY_HEADINGS = (
     re.compile(r"(?i)\bhighlights\b|\bquarter\b.*\bsummary\b|\bin review\b"),
@@ -91,6 +94,11 @@ def report_summary(question: str, query: str, asked: str, snap, layout_of, passa
     if not asks_whole(question, names):
         return None
     docs, _ = choose_documents("fact", query, passages, snap)
+    # "Summarize the memo.": the document its name or title calls so, if one is
+    kinds = set(re.findall(r"[a-z]+", question.lower())) & _KINDS
+    named = [d for d, k in document_keys(snap).items() if kinds & k.words]
+    if named:
+        docs = sorted(named, key=lambda d: docs.index(d) if d in docs else len(docs))
     layout = layout_of(docs[0]) if docs else None
     if layout is None:
         return None
