@@ -492,60 +492,6 @@ def decode_text(name: str, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _txt(name: str, data: bytes) -> Extracted:
-    text = decode_text(name, data)
-    return Extracted(text, "txt", sections=plain_sections(text))
-
-
-# A plain-text heading: a line standing alone, in capitals ("SAFETY WARNINGS") or numbered
-# ("2.1 Primary Objective"), or underlined with "===" / "---"; never a sentence.
-_NUMBERED = re.compile(r"(\d+(?:\.\d+)*)\.?\s+[A-Z]")
-_UNDERLINE = re.compile(r"[ \t]*(=+|-+)[ \t]*")
-
-
-def plain_sections(text: str) -> tuple[tuple[int, str], ...]:
-    r"""The sections of a plain text, as (offset of its heading, path), from the headings its
-    writer set apart: a line alone between blank lines (or above an underline) of at most ten
-    words that does not end like a sentence, written in capitals, numbered, or underlined.
-    Capitals and "===" open a top section, "---" one under it, "2.1" the second level.
-
-    >>> t = "Manual\n\nSAFETY WARNINGS\n\nUnplug it.\n\n2.1 Replacing the Filter\n\nTurn it."
-    >>> [(t[a:a + 6], p) for a, p in plain_sections(t)]
-    [('SAFETY', 'SAFETY WARNINGS'), ('2.1 Re', 'SAFETY WARNINGS › 2.1 Replacing the Filter')]
-    """
-    lines = text.split("\n")
-    starts, at = [], 0
-    for line in lines:
-        starts.append(at)
-        at += len(line) + 1
-    path: list[tuple[int, str]] = []
-    out = []
-    for i, line in enumerate(lines):
-        head = line.strip()
-        before = i == 0 or not lines[i - 1].strip()
-        after = lines[i + 1] if i + 1 < len(lines) else ""
-        underline = _UNDERLINE.fullmatch(after) and len(after.strip()) >= 3
-        if not head or not before or not (underline or not after.strip()):
-            continue
-        if len(head.split()) > 10 or len(head) > 80 or head[-1] in ".,;!?":
-            continue
-        letters = [ch for ch in head if ch.isalpha()]
-        numbered = _NUMBERED.match(head)
-        if underline:
-            level = 1 if after.strip()[0] == "=" else 2
-        elif numbered:
-            level = numbered.group(1).count(".") + 1
-        elif len(letters) >= 4 and all(ch.isupper() for ch in letters):
-            level = 1
-        else:
-            continue
-        while path and path[-1][0] >= level:
-            path.pop()
-        path.append((level, head.rstrip(":")))
-        out.append((starts[i] + line.index(head), SECTION_SEP.join(h for _, h in path)))
-    return tuple(out)
-
-
 # Footnote marks (<sup>1</sup>, ¹) and Markdown/HTML markup are not part of a title.
 _MD_NOISE = re.compile(r"<sup>.*?</sup>|<[^>]+>|[*_`#>]+|[\u00b9\u00b2\u00b3\u2070-\u209f]+")
 # A memo or e-mail opens with header fields: the subject names it, the addresses do not.
