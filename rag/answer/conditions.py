@@ -26,7 +26,7 @@ def _words(text: str) -> set[str]:
     return {stem(w) for w in content_tokens(text)}
 
 
-def in_case(question: str, passages, passage_of=None) -> Outcome | None:
+def in_case(question: str, passages) -> Outcome | None:
     """The first sentence of `passages` (best first) that opens with the case the question
     names, its words all there but one of four; None when the question names no case or no
     sentence opens with it."""
@@ -47,5 +47,5 @@ def in_case(question: str, passages, passage_of=None) -> Outcome | None:
                 continue
             s = said.start("then")
             short = ShortAnswer(c.text[s:b].rstrip("."), c.doc, c.start + s, c.start + b)
-            return Outcome([(c.text[a:b], passage_of(c) if passage_of else p, a, b, 1.0)], short)
+            return Outcome([(c.text[a:b], p, a, b, 1.0)], short)
     return None

@@ -59,9 +59,7 @@ def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> 
                     c.start + value.end("value"),
                 )
                 return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)], short)
-    # a head's caption may be typed as the document prints it ("the Sponsor")
-    every = _words(question) - {stem(n) for n in names} - _ANY
-    return head_field(question, every, docs[:1], chunks_of, passage_of)
+    return head_field(question, names, docs[:1], chunks_of, passage_of)
 
 
 # What a question's "when" or "where" asks of a document's head.
@@ -69,7 +67,7 @@ _IMPLIED = {"when": _words("date"), "where": _words("location place address")}
 
 
 def head_field(
-    question: str, asked: set[str], docs, chunks_of, passage_of, implied: bool = False
+    question: str, names: set[str], docs, chunks_of, passage_of, implied: bool = False
 ) -> Outcome | None:
     """A field of a document's head ("Sponsor: Northwind Therapeutics", "Aircraft: Cessna 172S",
     "Location: Bozeman, Montana") whose caption the question names whole, its other words saying
@@ -77,6 +75,9 @@ def head_field(
     "Where did the accident happen?" (`implied`: a "when" names "Date", a "where" "Location", asked
     only once the reader declined, whose sentence says when the dredging starts better than a
     memo's "Date:"). The longest such caption of the first passage; None when none is named."""
+    # a head's caption may be typed as the document prints it ("the Sponsor"), but the
+    # documents' own names (`names`) are no caption's
+    asked = _words(question) - {stem(n) for n in names} - _ANY
     wh = {w.lower() for w in re.findall(r"(?i)\b(?:when|where)\b", question)} if implied else ()
     loose = asked | {x for w in wh for x in _IMPLIED[w]}
     best = None
@@ -127,10 +128,9 @@ def head_value(question: str, passages, snap) -> Outcome | None:
         return None
     docs, names = choose_documents("fact", question, passages, snap)
     retrieved = {p.chunk.chunk_id: p for p in passages}
-    every = _words(question) - {stem(n) for n in names} - _ANY
     return head_field(
         question,
-        every,
+        names,
         docs[:1],
         snap.doc_chunks,
         lambda c: retrieved.get(c.chunk_id) or Passage(0, 0.0, c),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Outcome
+from rag.text import content_tokens, stem
 
 # The question asks who took part in a call, a meeting or a presentation (never "Who is the
 # CFO?", which `roles` answers, nor a document's people at large).
@@ -158,7 +159,6 @@ def answer_to(question: str, docs, chunks_of, passage_of, most: int = 3) -> Outc
     sentences saying something of the turn after the question sharing most of the topic's
     words (at least half), each cited; None when not asked so or no such question is found."""
     from rag.answer.overview import saying
-    from rag.text import content_tokens, stem
 
     m = _ANSWER_TO.search(question)
     if m is None:
