@@ -243,6 +243,12 @@ _COMMON = frozenset(
 )
 
 
+# A table row's label of words alone ("Coal", "Team"; not a cover's "2788 San Tomas Expressway,
+# ..." nor "Common Stock, $0.001 par value"): from a line's start to " — " before its first
+# "header: value".
+ROW_LABEL = re.compile(r"(?m)^[A-Za-z][^\n—$\d]{0,60}? — (?=[^\n]*?: )")
+
+
 def name_words(text: str) -> set[str]:
     """Capitalised words and tickers of a text, lower-cased, possessives dropped.
 
@@ -294,7 +300,9 @@ class DocumentKeys:
         # cover page's fields are passages of their own, and the first may end before the
         # company's name
         opening = " ".join(cover or ([first.text] if first is not None else []))[:1500]
-        self.names = name_words(words) | name_words(opening)
+        # a table row's label is capitalised by its place at the line's start ("Coal — 2023:
+        # 5.1"), not as a name
+        self.names = name_words(words) | name_words(ROW_LABEL.sub(" ", opening))
         self.ended = ended_dates(opening)
         # the fiscal quarter its passages (`texts`) say it reports (`own_fiscal_quarter`)
         self.fiscal = own_fiscal_quarter(texts)
