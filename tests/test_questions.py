@@ -83,3 +83,22 @@ def test_a_word_the_documents_write_in_lower_case_is_no_name_however_rare_there(
     assert known_names(rag.store.current(), "sales of nordvik in the quarter ended") == {
         "nordvik": "Nordvik"
     }
+
+
+def test_a_table_rows_label_is_no_documents_name(tmp_path, embedder):
+    """ "Coal — 2023: 5.1" is capitalised by its place: beside another document, "coal" had been
+    read as the Word report's name ("What was Coal in 2022?") and the row refused."""
+    from rag.answer.reading import ReaderGenerator
+    from rag.context import document_keys
+    from tests.conftest import build_rag
+    from tests.test_formats import CARGO, make_docx_table
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "report.docx").write_bytes(make_docx_table(CARGO))
+    (docs / "manual.txt").write_text("Unplug the unit before cleaning the filter.\n")
+    rag = build_rag(docs, tmp_path, embedder, ReaderGenerator("shipped"))
+    assert "coal" not in document_keys(rag.store.current())["report.docx"].names
+    a = rag.ask("What was coal in 2022?")
+    assert a.short_answer.text == "4.9", a.why
+    assert a.question == "What was coal in 2022?"
