@@ -247,6 +247,9 @@ _COMMON = frozenset(
 # ..." nor "Common Stock, $0.001 par value"): from a line's start to " — " before its first
 # "header: value".
 ROW_LABEL = re.compile(r"(?m)^[A-Za-z][^\n—$\d]{0,60}? — (?=[^\n]*?: )")
+# A form's caption at a line's start ("Flight Conducted Under: Part 91", "Aircraft Damage:
+# Destroyed"): capitalised as a caption is, not as a name; its value may be one.
+FIELD_CAPTION = re.compile(r"(?m)^[A-Z][^\n:—]{0,60}?:(?= )")
 
 
 def name_words(text: str) -> set[str]:
@@ -301,8 +304,10 @@ class DocumentKeys:
         # company's name
         opening = " ".join(cover or ([first.text] if first is not None else []))[:1500]
         # a table row's label is capitalised by its place at the line's start ("Coal — 2023:
-        # 5.1"), not as a name
-        self.names = name_words(words) | name_words(ROW_LABEL.sub(" ", opening))
+        # 5.1"), and a form's caption by being one ("Aircraft Damage: Destroyed"), not as names
+        self.names = name_words(words) | name_words(
+            FIELD_CAPTION.sub(" ", ROW_LABEL.sub(" ", opening))
+        )
         self.ended = ended_dates(opening)
         # the fiscal quarter its passages (`texts`) say it reports (`own_fiscal_quarter`)
         self.fiscal = own_fiscal_quarter(texts)

@@ -438,6 +438,14 @@ class RAG:
         # "When did the accident occur?": the report's head says "Date: March 3, 2022"
         if head := head_value(question, passages, self.scope.snap(documents)):
             return head
+        # a report, protocol or manual with no period: the section the question names ("What
+        # was the probable cause ...?" under "Probable Cause and Findings"); the filings have
+        # their own fallback below
+        if self.settings.section_lists and not self.scope.among_dated(query, passages):
+            snap, most = self.scope.snap(documents), self.settings.form_max_items
+            named = section_list(question, query, snap, self.library.layout, passages, most, True)
+            if named is not None:
+                return named
         if mode == "off" or not hasattr(answerer, "answer_form"):
             return None
         if mode in ("dated", "shaped") and not (

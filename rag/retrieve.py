@@ -14,7 +14,7 @@ from rag.answer.tables import asked_names, row_passages
 from rag.answer.vocabulary import with_expansions
 from rag.context import document_keys, document_names
 from rag.ingest.chunk import Chunk
-from rag.steering import dated, steer, within_query
+from rag.steering import dated, identified, steer, within_query
 from rag.store.base import Snapshot
 from rag.store.embed import Embedder
 
@@ -410,7 +410,7 @@ class Retriever:
         if snap is None or snap.ntotal == 0 or not query.strip():
             return []
         snap, preferred = steer(snap, query, self.doc_steer)
-        if preferred and dated(snap, preferred):
+        if preferred and (dated(snap, preferred) or identified(snap, query, preferred)):
             return self.within(snap, query, sorted(preferred), top_k)
         # Cached: the answer path embeds the same question again (extractive scoring).
         return self.search(snap, query, self.embedder.embed_cached([query]), top_k, preferred)

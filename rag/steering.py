@@ -117,20 +117,24 @@ _SPREAD_HITS = 1000
 
 
 def name_spread(snap, word: str) -> dict[str, int] | None:
-    """Passages holding `word`, by document (None: not one index term, or too common)."""
+    """Passages holding `word`, by document (None: too common). A code the index splits
+    ("KTX-201": "ktx", "201") is spread as its rarest part is."""
     from rag.store.lexical import tokenize
 
-    if tokenize(word) != [word]:
+    terms = tokenize(word)
+    if not terms:
         return None
     cache = snap.__dict__.setdefault("_name_spread", {})
-    if word not in cache:
-        hits = snap.lexical(word, _SPREAD_HITS)
-        counts: dict[str, int] = {}
-        for key, _ in hits:
-            doc = snap.chunk(key).doc
-            counts[doc] = counts.get(doc, 0) + 1
-        cache[word] = None if len(hits) >= _SPREAD_HITS else counts
-    return cache[word]
+    for term in terms:
+        if term not in cache:
+            hits = snap.lexical(term, _SPREAD_HITS)
+            counts: dict[str, int] = {}
+            for key, _ in hits:
+                doc = snap.chunk(key).doc
+                counts[doc] = counts.get(doc, 0) + 1
+            cache[term] = None if len(hits) >= _SPREAD_HITS else counts
+    spreads = [cache[t] for t in terms if cache[t] is not None]
+    return min(spreads, key=lambda c: sum(c.values())) if spreads else None
 
 
 # A question naming several documents' names or periods (a comparison) is steered to all of
@@ -400,6 +404,21 @@ def dated(snap, docs) -> bool:
     ranked inside them)."""
     keys = document_keys(snap)
     return all(keys[d].periods for d in docs if d in keys)
+
+
+_CODE = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]+")
+
+
+def identified(snap, query: str, docs) -> bool:
+    """Whether the question names each of `docs` by a code of letters and figures its file
+    name or opening carries ("KTX-201" of "Protocol KTX-201.pdf", an accident number): an
+    identifier, not a subject the question is about, so its passages are ranked inside those
+    documents as a report's are."""
+    keys = document_keys(snap)
+    codes = {w for w in name_words(query) if _CODE.fullmatch(w)}
+    return bool(codes) and all(
+        d in keys and any(c in d.lower() or c in keys[d].names for c in codes) for d in docs
+    )
 
 
 # Inside the documents a question is steered to, the dense side decides more: BM25 over one

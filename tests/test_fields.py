@@ -24,6 +24,26 @@ and departed the runway. The nose landing gear collapsed in soft terrain.
 
 The probable cause of this accident was the student pilot's failure to maintain directional
 control during landing in gusting crosswind conditions.
+
+## Training Record
+
+The student had completed three landings earlier that morning and had been briefed on
+crosswind technique before the lesson. The school's syllabus calls for ten hours of pattern
+work before a first solo, and the student had logged eight. The instructor's logbook shows a
+lesson on short-field takeoffs the week before, flown in calm winds, and a ground lesson on
+airport signs and markings. The school's maintenance records show the brakes were replaced
+in January, and an examination of the airplane revealed no anomalies with the steering.
+
+## Pilot Information
+
+Certificate: Student
+Age: 23, Male
+Total Flight Time: 45 hours
+
+## Flight Plan
+
+Departure Point: Livingston, MT (LVM)
+Destination: Bozeman, MT (BZN)
 """
 
 PROTOCOL = """# A Phase 2 Study of Drug X in Adults with Moderate Asthma
@@ -62,6 +82,12 @@ def heads(tmp_path_factory, embedder):
         ),
         ("When did the accident occur?", "Date: March 3, 2022", "March 3, 2022"),
         ("Where did the accident happen?", "Location: Bozeman, Montana", "Bozeman, Montana"),
+        # a form further down the report, its caption asked by a shorter word
+        (
+            "Where did the airplane depart from?",
+            "Departure Point: Livingston, MT (LVM)",
+            "Livingston, MT (LVM)",
+        ),
     ],
 )
 def test_a_caption_the_question_names_whole_answers_with_its_value(heads, question, quote, short):

@@ -102,3 +102,20 @@ def test_a_table_rows_label_is_no_documents_name(tmp_path, embedder):
     a = rag.ask("What was coal in 2022?")
     assert a.short_answer.text == "4.9", a.why
     assert a.question == "What was coal in 2022?"
+
+
+def test_a_forms_caption_is_no_documents_name():
+    """ "Flight Conducted Under: Part 91" is capitalised as a caption: "conducted" had been read
+    as the report's name, so "Where will the study be conducted?" was recased "Conducted" and
+    a protocol's field lookup lost its one telling word."""
+    from rag.context import DocumentKeys
+    from rag.ingest.chunk import Chunk
+
+    opening = (
+        "Aviation Investigation Final Report\n\nLocation: Page, Arizona\n\n"
+        "Flight Conducted Under: Part 91: General aviation - Personal\n\n"
+        "Aircraft Damage: Substantial"
+    )
+    names = DocumentKeys(Chunk("r::0", "r.pdf", 0, len(opening), opening), "r.pdf").names
+    assert {"conducted", "damage", "location"}.isdisjoint(names)
+    assert {"arizona", "aviation"} <= names

@@ -19,6 +19,7 @@ _FIELD = re.compile(r"(?m)^(?P<caption>[A-Z][^\n:—]{3,120}): (?P<value>[^\n]{1
 _ROW = re.compile(r"(?m)^(?P<label>[^\n—]{3,200}) — (?P<cells>[^\n]+)$")
 _CELL = re.compile(r"(?P<caption>[A-Z][^;:\n]{2,120}): (?P<value>[^;\n]{1,160})")
 MAX_VALUE_WORDS = 15
+SHORT_VALUE_WORDS = 5
 # Words a question says of any field: what it asks, not which field.
 _ANY = {stem(w, 8) for w in "what which is are the of its their company registrant".split()}
 
@@ -62,30 +63,51 @@ def field_value(question: str, docs, chunks_of, passage_of, names: set[str]) -> 
     return head_field(question, names, docs[:1], chunks_of, passage_of)
 
 
-# What a question's "when" or "where" asks of a document's head.
-_IMPLIED = {"when": _words("date"), "where": _words("location place address")}
+# What a question's "when", "where" or "how old" asks of a document's head.
+_IMPLIED = {
+    "when": _words("date"),
+    "where": _words("location place address site sites point"),
+    "how old": _words("age"),
+}
+_ASKS_IMPLIED = re.compile(r"(?i)\b(?:when|where|how old)\b")
+
+
+def _named(caption: set[str], asked: set[str]) -> bool:
+    """Whether every word of a caption is asked, a word asked as the start of a longer one
+    ("depart" of "Departure Point")."""
+    return all(
+        any(c == a or (min(len(a), len(c)) >= 5 and c.startswith(a)) for a in asked)
+        for c in caption
+    )
 
 
 def head_field(
-    question: str, names: set[str], docs, chunks_of, passage_of, implied: bool = False
+    question: str,
+    names: set[str],
+    docs,
+    chunks_of,
+    passage_of,
+    implied: bool = False,
+    every: bool = False,
 ) -> Outcome | None:
     """A field of a document's head ("Sponsor: Northwind Therapeutics", "Aircraft: Cessna 172S",
     "Location: Bozeman, Montana") whose caption the question names whole, its other words saying
     what of it: "Who is the sponsor of the study?", "What type of aircraft was involved?",
     "Where did the accident happen?" (`implied`: a "when" names "Date", a "where" "Location", asked
     only once the reader declined, whose sentence says when the dredging starts better than a
-    memo's "Date:"). The longest such caption of the first passage; None when none is named."""
+    memo's "Date:"). The longest such caption of the first passage (`every`: of any passage, a
+    report's form on its later pages, the first of the longest); None when none is named."""
     # a head's caption may be typed as the document prints it ("the Sponsor"), but the
     # documents' own names (`names`) are no caption's
     asked = _words(question) - {stem(n) for n in names} - _ANY
-    wh = {w.lower() for w in re.findall(r"(?i)\b(?:when|where)\b", question)} if implied else ()
+    wh = {" ".join(w.lower().split()) for w in _ASKS_IMPLIED.findall(question)} if implied else ()
     loose = asked | {x for w in wh for x in _IMPLIED[w]}
     best = None
     for doc in docs:
-        for c in chunks_of(doc)[:1]:
+        for c in chunks_of(doc) if every else chunks_of(doc)[:1]:
             for line, value, named, _ in _fields(c.text):
                 longer = best is None or len(named) > len(best[1])
-                if line is value and named and named <= loose and longer:
+                if line is value and named and _named(named, loose) and longer:
                     best = (c, named, line)
     if best is None:
         return None
@@ -104,8 +126,11 @@ def _fields(text: str):
     Ended June 30, 2023: 7,709") is no field: the table lookup reads figures."""
     for m in _FIELD.finditer(text):
         value = m["value"]
-        if len(value.split()) > MAX_VALUE_WORDS or value.rstrip().endswith("."):
-            continue  # a sentence after a colon, not a field's value
+        if len(value.split()) > MAX_VALUE_WORDS or (
+            value.rstrip().endswith(".") and len(value.split()) > SHORT_VALUE_WORDS
+        ):
+            continue  # a sentence after a colon, not a field's value ("Approximately 24
+            # months." is one)
         yield m, m, _words(m["caption"]), _words(m["caption"])
     for row in _ROW.finditer(text):
         label = _words(row["label"])
@@ -135,6 +160,7 @@ def head_value(question: str, passages, snap) -> Outcome | None:
         snap.doc_chunks,
         lambda c: retrieved.get(c.chunk_id) or Passage(0, 0.0, c),
         implied=True,
+        every=True,
     )
 
 

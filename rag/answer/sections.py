@@ -277,14 +277,18 @@ def _bullets(text: str, at: int, chunks) -> list[tuple]:
     return items
 
 
-def section_list(question: str, query: str, snap, layout_of, passages, most: int):
+def section_list(
+    question: str, query: str, snap, layout_of, passages, most: int, loose: bool = False
+):
     """The list under the heading a list question (or one asking how to do something) names,
     as an `Outcome` citing each paragraph's
     first sentence (at most `most`), or None when no heading of the documents the question
     points to (`tables.choose_documents`) is named or its section holds fewer than two
     paragraphs. Among named sections: the heading naming most of the question's words, then
     the one holding the best retrieved passage, then the first document chosen.
-    `layout_of(doc)` gives a document's `Extracted`."""
+    `layout_of(doc)` gives a document's `Extracted`. `loose`: a heading of two words or more
+    named among other words answers too (a fact the reader declined: "What was the probable
+    cause of the accident in Page?" reads "Probable Cause and Findings")."""
     from rag.answer.abstain import missing_numbers
     from rag.answer.base import Outcome
     from rag.answer.tables import choose_documents
@@ -317,12 +321,13 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
             return whole
     # a list, the steps of a procedure, or a section asked for by its heading alone ("What are
     # the safety warnings?" over "Safety Warnings")
-    whole = not (form == "list" or _PROCEDURE.search(question))
+    whole = not (form == "list" or _PROCEDURE.search(question) or loose)
     from rag.answer.vocabulary import expand  # as `named_sections` reads the question
 
     # (in the words the headings use: "FTC lawsuit" is "FTC legal proceedings", one more word
     # than the "Legal Proceedings" section names)
-    terms = len(question_terms(expand(question)))
+    asked_terms = question_terms(expand(question))
+    terms = len(asked_terms)
     if form == "summary":
         # what is summarized, not whose or when: "Summarize Apple's liquidity in Q3 2023", "...
         # as of July 1, 2023"
@@ -335,8 +340,13 @@ def section_list(question: str, query: str, snap, layout_of, passages, most: int
         layout = layout_of(doc)
         if layout is None or not layout.sections:
             continue
+        # the words of the document's title and file name ("the ketarin study") say which
+        # document, not which section
+        keys = document_keys(snap)
+        own = {stem(w) for w in keys[doc].words} if doc in keys else set()
+        needed = min(terms, len(asked_terms - own))
         for sec in named_sections(question, doc, layout):
-            if whole and sec.words < terms:
+            if (whole and sec.words < needed) or (loose and sec.words < 2):
                 continue
             ranks = [
                 p.rank

@@ -413,6 +413,10 @@ def _pdf(name: str, data: bytes) -> Extracted:
 _CUT = re.compile(r"[a-z,;)\u2019”]\n[a-z]")
 
 
+# A list item's mark: "1.", "2)", "(a)", "a.", a bullet; then a capitalised word.
+_ITEM = re.compile(r"(?:\d{1,2}[.)]|\([a-z\d]{1,3}\)|[a-h][.)]|[•●▪◦‣–-])\s+[A-Z]")
+
+
 def _reflow(raw: str) -> str:
     """A page's extracted lines -> paragraphs: lines of one paragraph joined by spaces (words
     split by a line-end hyphen joined), a blank line or a short line ending a sentence closes a
@@ -422,6 +426,8 @@ def _reflow(raw: str) -> str:
     'The EXPO took place in Harbin from June 15 to 19.\\n\\nNext paragraph here.'
     >>> _reflow("Fleet\\nThe ferry line carries goods across the Amur every\\nsummer and autumn.")
     'Fleet\\n\\nThe ferry line carries goods across the Amur every summer and autumn.'
+    >>> _reflow("Each must meet the following criteria, all of them, at screening:\\n1. Age 18 or over.")
+    'Each must meet the following criteria, all of them, at screening:\\n\\n1. Age 18 or over.'
     """
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     raw = _HYPHEN_NAME.sub(r"\1-\2", _HYPHEN.sub(r"\1\2", raw))
@@ -438,6 +444,12 @@ def _reflow(raw: str) -> str:
                 paras.append(" ".join(current))
                 current = []
             continue
+        # An item of a numbered or bulleted list after a sentence's (or an introduction's)
+        # end opens a paragraph of its own: "... the following criteria:" over "1. Age 18
+        # years or older." are two.
+        if current and current[-1][-1] in ".:;" and _ITEM.match(line):
+            paras.append(" ".join(current))
+            current = []
         # A short first line without a full stop stands alone: a heading, not the start of
         # the paragraph below it.
         heading = not current and len(line) < 0.6 * full and line[-1] not in ".,;:!?"

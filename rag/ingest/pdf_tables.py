@@ -492,14 +492,23 @@ def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, 
             return True
         return heading(ln) and ln.style != prev.style  # a title over a heading
 
-    tables = [(h, i, j, "figures") for h, i, j in find_tables(lines)]
-    taken = {k for h, _, j, _ in tables for k in range(h, j)}
+    # a grid of "Caption: value" fields, two a line or a value wrapped beside its caption
+    # (`pdf_forms`): one line each, before any table reader takes a caption for a row's label
+    from .pdf_fields import find_fields, find_headed_rows
+    from .pdf_forms import find_forms
+
+    forms = find_forms(lines, set())
+    in_form = {k for h, j, _ in forms for k in range(h, j)}
+    tables = [
+        (h, i, j, "figures")
+        for h, i, j in find_tables(lines)
+        if not in_form.intersection(range(h, j))
+    ]
+    taken = {k for h, _, j, _ in tables for k in range(h, j)} | in_form
     tables += [(h, h + 1, j, "words") for h, j in find_text_tables(lines, taken)]
     # a cover page's fields, each caption under its value ("Apple Inc." over "(Exact name of
     # Registrant ...)"): one line each, caption first (`pdf_fields`)
-    from .pdf_fields import find_fields, find_headed_rows
-
-    found = find_fields(lines, {k for h, _, j, _ in tables for k in range(h, j)})
+    found = forms + find_fields(lines, {k for h, _, j, _ in tables for k in range(h, j)} | in_form)
     found += find_headed_rows(
         lines,
         {k for h, _, j, _ in tables for k in range(h, j)}
