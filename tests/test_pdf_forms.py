@@ -130,3 +130,41 @@ def test_rows_of_figures_after_captions_stay_a_tables_rows():
     text = extract("cash.pdf", figures_pdf()).text
     assert "Repayments of commercial paper: (2,645)" not in text
     assert "(2,645)" in text and "(3,530)" in text
+
+
+def inline_pdf() -> bytes:
+    """Each caption printed just before its value, the value wrapped under itself."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=9)
+    rows = [
+        (("Location", "Page, Arizona"), ("Accident Number", "WPR23LA045")),
+        (
+            (
+                "Flight Time",
+                "612 hours (Total, all aircraft), 240 hours (Total, this make and model)",
+            ),
+            ("Age", "58, Male"),
+        ),
+    ]
+    for row in rows:
+        y = doc.get_y()
+        bottom = y + 5
+        for x, (caption, value) in zip((10, 105), row, strict=True):
+            w = doc.get_string_width(caption + ": ")
+            doc.set_xy(x, y)
+            doc.cell(w, 5, caption + ": ")
+            doc.set_xy(x + w, y)
+            doc.multi_cell(85 - w, 5, value, align="L")
+            bottom = max(bottom, doc.get_y())
+        doc.set_y(bottom + 1)
+    return bytes(doc.output())
+
+
+def test_a_caption_with_its_value_in_one_cell_keeps_the_values_next_line():
+    lines = extract("inline.pdf", inline_pdf()).text.split("\n")
+    assert (
+        "Flight Time: 612 hours (Total, all aircraft), 240 hours (Total, this make and model)"
+        in lines
+    )
+    assert "Age: 58, Male" in lines and "Accident Number: WPR23LA045" in lines

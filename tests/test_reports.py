@@ -1,10 +1,12 @@
 """Reports and protocols named by their codes, their sections and their fields: two trial
 protocols over the shipped reader. Each test failed before its fix."""
 
+from pathlib import Path
+
 import pytest
 
 from rag.answer.reading import ReaderGenerator
-from tests.conftest import rag_over
+from tests.conftest import build_rag, rag_over
 
 
 def _protocol(code: str, drug: str, disease: str, enrolled: str, months: int, criteria) -> str:
@@ -72,3 +74,49 @@ def test_a_section_asked_for_the_document_its_title_names_is_listed(protocols):
     assert {c.doc for c in a.citations} == {"Protocol KTX-201.md"}
     assert "Candidate for systemic therapy or phototherapy." in a.answer
     assert "Karnofsky" not in a.answer
+
+
+LAYOUTS = Path(__file__).resolve().parents[1] / "eval" / "layouts" / "reports"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, embedder):
+    """Two accident reports and two protocols as PDFs in their published layouts."""
+    base = tmp_path_factory.mktemp("reports")
+    return build_rag(LAYOUTS, base, embedder, ReaderGenerator("shipped"))
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "quote"),
+    [
+        # a form's field, two a line in the PDF
+        (
+            "What was the wind speed in the Page accident?",
+            "WPR23LA045.pdf",
+            "Wind Speed/Gusts: 6 knots / None",
+        ),
+        (
+            "Where did the Piper PA-28-181 depart from?",
+            "WPR23LA045.pdf",
+            "Departure Point: Flagstaff, AZ (FLG)",
+        ),
+        # "201" of the code is no number the passages must hold
+        (
+            "What is the study duration of KTX-201?",
+            "Protocol KTX-201.pdf",
+            "Study Duration: Approximately 24 months.",
+        ),
+        # the section the question names, once the reader declined its one sentence
+        (
+            "What was the probable cause of the accident in Page, Arizona?",
+            "WPR23LA045.pdf",
+            "The National Transportation Safety Board determines the probable cause(s) of this "
+            "accident to be: The pilot's improper fuel management, which resulted in fuel "
+            "starvation and a total loss of engine power.",
+        ),
+    ],
+)
+def test_a_reports_fields_and_sections_answer(reports, question, doc, quote):
+    a = reports.ask(question)
+    assert not a.abstained, a.why
+    assert [(c.doc, c.quote) for c in a.citations] == [(doc, quote)]

@@ -95,7 +95,9 @@ def unanswerable(question: str, passages, min_retrieval_score: float) -> tuple[s
 # A number joined to a letter or two by a hyphen names a kind of document or thing ("10-Q",
 # "8-K", "20-F", "3-D"), not a quantity the passages must hold: the passages of a 10-Q
 # answering a question about it seldom repeat "10-Q".
-_KIND_CODE = re.compile(r"\b\d+-[A-Za-z]{1,2}s?\b")
+# So does a code of capitals and a number ("KTX-201", "NRV-07"): a document's or a thing's
+# name, which the passages answering about it need not repeat.
+_KIND_CODE = re.compile(r"\b\d+-[A-Za-z]{1,2}s?\b|\b[A-Z]{2,}-\d+\b")
 
 
 def missing_numbers(question: str, text: str) -> set[str]:
@@ -106,6 +108,8 @@ def missing_numbers(question: str, text: str) -> set[str]:
     >>> missing_numbers("Where was the 6th EXPO?", "The 6th EXPO takes place in Harbin.")
     set()
     >>> missing_numbers("What did the latest 10-Q and the 8-K say?", "Revenue grew.")
+    set()
+    >>> missing_numbers("What is the study duration of KTX-201?", "Study Duration: 24 months.")
     set()
     >>> missing_numbers("Revenue in Q3 2023 and 2022?", "Glacier Data Q3 FY2023 call; FY22 was weak")
     set()

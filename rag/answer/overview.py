@@ -139,7 +139,9 @@ def report_summary(question: str, query: str, asked: str, snap, layout_of, passa
 _CEREMONY = re.compile(
     r"(?i)\b(?:welcome|thank(?:s| you)|good (?:morning|afternoon|evening)|recorded|"
     r"forward-looking|safe harbor|ladies and gentlemen|conference call|webcast|operator|"
-    r"questions? (?:comes?|is) from|next question)\b"
+    r"questions? (?:comes?|is) from|next question|(?:turn|hand|pass)(?:ing)? (?:the call |it |things )?"
+    r"(?:back )?over|open (?:up )?the (?:line|call|floor)|(?:please )?go ahead|let's turn to|"
+    r"let me (?:now )?turn to|with that)\b"
 )
 
 

@@ -302,6 +302,16 @@ def section_list(
     if asked is not None:
         return asked
     form = classify(question)
+    if form == "summary":  # "What did the CEO say about competition?": the CEO's sentences of it
+        from rag.answer.speakers import said_by
+
+        docs, _ = choose_documents("fact", query, passages, snap)
+        retrieved = {p.chunk.chunk_id: p for p in passages}
+        spoken = said_by(
+            query, docs, snap.doc_chunks, lambda c: retrieved.get(c.chunk_id) or Passage(0, 0.0, c)
+        )
+        if spoken is not None:
+            return spoken
     if form == "list" and (
         items := introduced_list(question, query, snap, layout_of, passages, most)
     ):
@@ -344,6 +354,7 @@ def section_list(
         # document, not which section
         keys = document_keys(snap)
         own = {stem(w) for w in keys[doc].words} if doc in keys else set()
+        own |= {t for t in asked_terms if t in doc.lower()}  # a code: "NRV-07"
         needed = min(terms, len(asked_terms - own))
         for sec in named_sections(question, doc, layout):
             if (whole and sec.words < needed) or (loose and sec.words < 2):
@@ -371,7 +382,8 @@ def section_list(
                 # all it says is about itself (Apple's risk factors: "... described in Part
                 # I, Item 1A of the 2022 Form 10-K ..."): that is what it says
                 leads = paragraph_leads(sec, layout, snap.doc_chunks(doc), True, about=True)
-            if len(leads) >= 2:
+            # (a fact read loosely: the section's one paragraph says it)
+            if len(leads) >= (1 if loose else 2):
                 best = (key, leads, layout.text[sec.start : sec.end])
     if best is None:
         return None
@@ -392,4 +404,4 @@ def section_list(
         for text, c, a, b in leads
     ]
     more = f"The section holds {found} items; the first {most} are listed." if found > most else ""
-    return Outcome(supports, form="list", notice=more)
+    return Outcome(supports, form="summary" if loose else "list", notice=more)

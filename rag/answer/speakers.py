@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Outcome
-from rag.text import content_tokens, stem
+from rag.context import AHEAD
+from rag.text import PERIOD_PATTERNS, content_tokens, stem
 
 # The question asks who took part in a call, a meeting or a presentation (never "Who is the
 # CFO?", which `roles` answers, nor a document's people at large).
@@ -106,38 +107,64 @@ def speakers(question: str, docs, chunks_of, passage_of, most: int = 15) -> Outc
     return Outcome(supports[:most], form="list")
 
 
-# "What did the CFO say?", "What did Jane Doe talk about on the call?": no topic named.
+# "What did the CFO say?", "What did Jane Doe talk about on the call?", "What did Sara Lind ask
+# about?", "What did the CEO say about competition?" (a topic: the sentences of it).
 _SAID = re.compile(
-    r"(?i)^\s*what\s+did\s+(?:the\s+)?(?P<who>[\w.'’ -]+?)\s+(?:say|said|discuss|talk\s+about|"
-    r"cover|mention|highlight|(?P<ask>ask|asked))(?:\s+(?:on|in|during)\s+(?:the\s+)?[^?]*?\b(?:call|conference|"
-    r"webcast|meeting))?\s*\??\s*$"
+    r"(?i)^\s*what\s+did\s+(?:the\s+)?(?P<who>[\w.'’ -]+?)\s+(?:say|said|discuss|talk|"
+    r"cover|mention|highlight|(?P<ask>ask|asked))(?:\s+about(?:\s+(?P<topic>[^?]+?))?)?"
+    r"(?:\s+(?:on|in|during)\s+(?:the\s+)?[^?]*?\b(?:call|conference|webcast|meeting))?\s*\??\s*$"
 )
 
 
+def _topic(told: str) -> set[str]:
+    """A topic's words, stemmed: the period names the call, not the topic ("the question about
+    margins in Q3 2022", "What did Sara Lind ask about in Q3 2024?")."""
+    for pattern, _ in PERIOD_PATTERNS:
+        told = pattern.sub(" ", told)
+    return {stem(w) for w in content_tokens(told) if not w[:1].isdigit()}
+
+
+def _is(who: str, label: re.Match) -> bool:
+    return who in label["name"].lower() or who in label["title"].lower()
+
+
 def said_by(question: str, docs, chunks_of, passage_of, most: int = 5) -> Outcome | None:
-    """What one speaker said (or asked), with no topic: the sentences of their turns, in order,
-    each cited, the `most` saying most of it (the thanks and the welcome left out); None when the question
-    names no topic-less speaker or the documents print no turn of theirs."""
+    """What one speaker said (or asked), of the topic named if one is: the sentences of their
+    turns, in order, each cited, the `most` saying most of it (the thanks and the welcome left
+    out); None when the question names no speaker or the documents print no turn of theirs
+    (on that topic)."""
     from rag.answer.overview import most_said, saying
 
     m = _SAID.match(question)
     if m is None:
         return None
     who = m["who"].lower()
-    supports = []
+    topic = _topic(m["topic"] or "")
+    ahead = bool(AHEAD.search(m["topic"] or ""))
+    supports, seen = [], set()
     for doc in docs:
-        for c in chunks_of(doc):
-            labels = list(LABEL.finditer(c.text))
-            for i, lab in enumerate(labels):
-                if who not in lab["name"].lower() and who not in lab["title"].lower():
-                    continue
-                stop = labels[i + 1].start() if i + 1 < len(labels) else len(c.text)
-                for a, b in c.sentence_spans():
-                    said = c.text[a:b]
-                    # an analyst's turn: what they asked, with what leads into it
-                    asks = m["ask"] and said.endswith("?") and len(said.split()) >= 4
-                    if lab.end() <= a < stop and (asks or saying(said)):
-                        supports.append((c.text[a:b], passage_of(c), a, b, 1.0))
+        # the speaker of each sentence: the last label before it in the document, across
+        # passages (a turn runs on over several, and passages overlap)
+        chunks = chunks_of(doc)
+        labels = sorted(
+            {(c.start + lab.end(), _is(who, lab)) for c in chunks for lab in LABEL.finditer(c.text)}
+        )
+        for c in chunks:
+            for a, b in c.sentence_spans():
+                before = [x for x in labels if x[0] <= c.start + a]
+                said = c.text[a:b]
+                # an analyst's turn: what they asked, with what leads into it
+                asks = m["ask"] and said.endswith("?") and len(said.split()) >= 4
+                of_it = (
+                    not topic
+                    or topic & {stem(w) for w in content_tokens(said)}
+                    # guidance is said as what is expected ("For the fourth quarter, we expect")
+                    or (ahead and AHEAD.search(said))
+                )
+                on = bool(before) and before[-1][1]
+                if on and (asks or saying(said)) and of_it and c.start + a not in seen:
+                    seen.add(c.start + a)
+                    supports.append((said, passage_of(c), a, b, 1.0))
         if supports:
             break  # the first document that has them: one call
     if len(supports) > most:
@@ -163,7 +190,7 @@ def answer_to(question: str, docs, chunks_of, passage_of, most: int = 3) -> Outc
     m = _ANSWER_TO.search(question)
     if m is None:
         return None
-    topic = {stem(w) for w in content_tokens(m["topic"] or m["asked"])}
+    topic = _topic(m["topic"] or m["asked"])
     if not topic:
         return None
     best, found = 0, None

@@ -193,6 +193,12 @@ def _plan_line(ln: Line, anchors: list[float], value_x: dict, current: dict, tol
                 actions.append((col, "start", text))
                 if not cap[1] and len(cs) > 1 and vx is None:
                     vx = new_value_x[col] = cs[1][1]
+                elif cap[1] and vx is None:
+                    # "Location: Page, Arizona" in one cell: its value starts after the colon
+                    after = [w for w in ln.words if c[1] <= w[1] < c[2] and ":" in w[0]]
+                    rest = [w[1] for w in ln.words if after and after[0][2] < w[1] <= c[2]]
+                    if rest:
+                        vx = new_value_x[col] = rest[0]
             elif at_anchor:
                 # a caption wrapped over lines: its first line has a value beside it
                 if vx is None and len(cs) > 1 and not current:
