@@ -100,6 +100,8 @@ def reports(tmp_path_factory, embedder):
             "WPR23LA045.pdf",
             "Departure Point: Flagstaff, AZ (FLG)",
         ),
+        # a caption of three letters, asked "how old"
+        ("How old was the pilot of N4521K?", "WPR23LA045.pdf", "Age: 58,Male"),
         # "201" of the code is no number the passages must hold
         (
             "What is the study duration of KTX-201?",

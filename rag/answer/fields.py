@@ -12,8 +12,9 @@ import re
 from rag.answer.base import Outcome, ShortAnswer
 from rag.text import content_tokens, stem
 
-# A field's line: a caption (words, no figure row's " — "), ": ", a short value.
-_FIELD = re.compile(r"(?m)^(?P<caption>[A-Z][^\n:—]{3,120}): (?P<value>[^\n]{1,160})$")
+# A field's line: a caption of three letters or more ("Age"; words, no figure row's " — "), ": ",
+# a short value.
+_FIELD = re.compile(r"(?m)^(?P<caption>[A-Z][^\n:—]{2,120}): (?P<value>[^\n]{1,160})$")
 # A headed row's line (`pdf_fields.find_headed_rows`): "Common Stock ... — Trading symbol(s):
 # AMZN; Name of each exchange on which registered: Nasdaq ...", each column a field of the row.
 _ROW = re.compile(r"(?m)^(?P<label>[^\n—]{3,200}) — (?P<cells>[^\n]+)$")
