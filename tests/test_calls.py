@@ -66,3 +66,11 @@ def test_a_summary_leaves_out_handing_the_call_over(calls):
     a = calls.ask("Summarize the Q3 2024 earnings call.")
     assert not a.abstained and len(a.citations) >= 3
     assert not any("turn the call over" in c.quote for c in a.citations)
+
+
+def test_who_asked_about_a_topic_is_the_analyst_whose_question_it_was(calls):
+    # had been refused: no sentence says who asked
+    a = calls.ask("Who asked about margins in Q3 2024?")
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        (Q3_2024, "Sara Lind -- Northgate Capital -- Analyst")
+    ]

@@ -217,3 +217,46 @@ def answer_to(question: str, docs, chunks_of, passage_of, most: int = 3) -> Outc
                 supports.append((c.text[a:b], passage_of(c), a, b, 1.0))
         break
     return Outcome(supports[:most], form="summary") if supports else None
+
+
+# "Who asked about margins?", "Which analyst asked the question on consumption?"
+_ASKED_BY = re.compile(
+    r"(?i)^\s*(?:who|which\s+(?:analyst|person|firm|bank))\s+(?:asked|raised|had)\s+(?:a\s+|the\s+)?"
+    r"(?:questions?\s+)?(?:about|on|regarding|concerning)\s+(?P<topic>[^?]+?)\s*\??\s*$"
+)
+
+
+def asked_by(question: str, docs, chunks_of, passage_of) -> Outcome | None:
+    """Who asked the question on the topic named: the label of the speaker whose turn holds the
+    question sharing most of the topic's words (at least half), cited; None when not asked so,
+    or no such question or label is found."""
+    m = _ASKED_BY.match(question)
+    if m is None:
+        return None
+    topic = _topic(m["topic"])
+    if not topic:
+        return None
+    best, found = 0, None
+    for doc in docs:
+        for c in chunks_of(doc):
+            for a, b in c.sentence_spans():
+                said = c.text[a:b]
+                shared = len(topic & {stem(w) for w in content_tokens(said)})
+                if said.endswith("?") and shared * 2 >= len(topic) and shared > best:
+                    best, found = shared, (doc, c.start + a)
+    if found is None:
+        return None
+    doc, at = found
+    labels = [
+        (c, lab)
+        for c in chunks_of(doc)
+        for lab in LABEL.finditer(c.text)
+        if c.start + lab.end() <= at
+        and not _NOT_NAMES & set(lab["name"].lower().split())
+        and not _ROLE.search(lab["name"])
+    ]
+    if not labels:
+        return None
+    c, lab = max(labels, key=lambda x: x[0].start + x[1].end())
+    a, b = lab.start("name"), lab.end("title")
+    return Outcome([(c.text[a:b], passage_of(c), a, b, 1.0)])

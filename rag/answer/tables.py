@@ -512,7 +512,12 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         from rag.answer.conditions import in_case  # "What should I do if ...?"
         from rag.answer.fields import field_value  # "In which state is Amazon incorporated?"
         from rag.answer.roles import office_holder, signer  # "Who is Amazon's CEO?"
-        from rag.answer.speakers import answer_to, said_by, speakers  # "Who was on the call?"
+        from rag.answer.speakers import (  # "Who was on the call?"
+            answer_to,
+            asked_by,
+            said_by,
+            speakers,
+        )
         from rag.answer.word_rows import answer_from_word_rows  # a table of words' row
 
         docs, names = choose_documents("fact", query, passages, snap)
@@ -529,6 +534,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             or carried(speakers(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(said_by(query, docs, snap.doc_chunks, passage_of))
             or carried(answer_to(asked or query, docs, snap.doc_chunks, passage_of))
+            or carried(asked_by(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(in_case(asked or query, passages))
             or carried(field_value(query, docs, snap.doc_chunks, passage_of, names))
         )
