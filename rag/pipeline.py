@@ -365,8 +365,7 @@ class RAG:
             return
         if not formed:
             passages = passages[:read_k]
-        # A quarter looked ahead to ("guidance for operating income in Q4 2023") is said in the
-        # sentences that speak of it, never in a table row of what was.
+        # A quarter looked ahead to ("guidance for Q4 2023") is said in sentences, not rows.
         ahead = ahead_quarters(text)
         if ahead and formed:
             passages = [p for p in passages if speaks_ahead(p.chunk.text, ahead)] or passages
@@ -427,24 +426,20 @@ class RAG:
             yield item
 
     def _fallback(self, result: Answer, query: str, passages, documents) -> Outcome | None:
-        """A fact question the reader declined ("Did Apple report any share repurchase ...,
-        and if so, what was the scale ...?"), answered as a summary of the same passages, in
-        sentences only, or None (10-Q validation: with rows, facts' contains 0.40 -> 0.35).
-        Only among reports known by a period (`fact_fallback="dated"`): over the SQuAD dev
-        articles it answered 7 unanswerable questions, abstention accuracy 0.698 -> 0.692."""
-        mode = self.settings.fact_fallback
-        answerer = self.answerer
-        question = result.question
-        # "When did the accident occur?": the report's head says "Date: March 3, 2022"
-        if head := head_value(question, passages, self.scope.snap(documents)):
+        """A fact question the reader declined: a report's field ("When did the accident
+        occur?": "Date: March 3, 2022"), among documents of no period the section it names
+        ("the probable cause": "Probable Cause and Findings"), else ("Did Apple report any
+        share repurchase ..., and if so, what was the scale ...?") a summary of the same
+        passages, in sentences only (10-Q validation: with rows, facts' contains 0.40 ->
+        0.35), only among reports known by a period (`fact_fallback="dated"`: over the SQuAD
+        dev articles it answered 7 unanswerable questions, abstention 0.698 -> 0.692); None."""
+        mode, answerer, question = self.settings.fact_fallback, self.answerer, result.question
+        snap, most = self.scope.snap(documents), self.settings.form_max_items
+        if head := head_value(question, passages, snap):
             return head
-        # a report, protocol or manual with no period: the section the question names ("What
-        # was the probable cause ...?" under "Probable Cause and Findings"); the filings have
-        # their own fallback below
         if self.settings.section_lists and not self.scope.among_dated(query, passages):
-            snap, most = self.scope.snap(documents), self.settings.form_max_items
-            named = section_list(question, query, snap, self.library.layout, passages, most, True)
-            if named is not None:
+            lay = self.library.layout
+            if named := section_list(question, query, snap, lay, passages, most, loose=True):
                 return named
         if mode == "off" or not hasattr(answerer, "answer_form"):
             return None

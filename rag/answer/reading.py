@@ -27,6 +27,7 @@ from rag.answer.causes import (
     why_sentence,
     why_words,
 )
+from rag.answer.forecasts import asks_what_was_of_a_forecast, not_a_forecast
 from rag.answer.reader import Span
 from rag.answer.rereads import measure_sentence, numbered_sentence
 from rag.answer.row_fit import label_only, row_for_why, row_of_another_measure
@@ -102,38 +103,6 @@ def sentence_around(
 
 # A question about who made a document: its answer is the byline, which names no word of the
 # question; the question names the document by what it is about.
-# A sentence saying what is to come ("For the fourth quarter, we expect product revenue between
-# ...", "Revenue is expected to be ..."), and a question asking what was ("How much did product
-# revenue grow in Q3?", "What was the operating margin?"), not what will be.
-_FORECAST = re.compile(
-    r"(?i)\b(?:we|i|they|management|the company) (?:now |currently |still )?(?:expect|"
-    r"anticipate|forecast|project|guide)\w*\b|\b(?:is|are) (?:expected|projected|anticipated|"
-    r"forecast) to\b|\bguidance\b|\boutlook\b"
-)
-_ASKS_WHAT_WAS = re.compile(r"(?i)\b(?:did|was|were|had)\b")
-_ASKS_AHEAD = re.compile(
-    r"(?i)\b(?:will|expect\w*|guid\w*|outlook|forecast\w*|anticipat\w*|project\w*|plan\w*|"
-    r"next|coming|future|upcoming)\b"
-)
-
-
-def _text(passages, at: tuple[int, int, int]) -> str:
-    k, a, b = at
-    return passages[k].chunk.text[a:b]
-
-
-def _asks_what_was_of_a_forecast(question: str, sentence: str) -> bool:
-    """Whether a span's sentence is a forecast and the question asks what was: a call's "For
-    the fourth quarter, we expect product revenue between $716 million and $721 million,
-    representing year-over-year growth between 29% and 30%" is not how much revenue grew in
-    the third."""
-    return bool(
-        _FORECAST.search(sentence)
-        and _ASKS_WHAT_WAS.search(question)
-        and not _ASKS_AHEAD.search(question)
-    )
-
-
 _WHO_MADE = re.compile(
     r"^\s*who\b.*\b(?:wr[io]te|written|author\w*|translat\w*|edit\w*|compil\w*|prepared)\b",
     re.I,
@@ -371,9 +340,9 @@ class ReadingAnswerer:
                 best = len(spans) - 1
         else:
             best = choose_span(query, spans, texts, weight)
-            if _asks_what_was_of_a_forecast(asked or query, texts[best]):
-                spans, bounds, texts, best = self._not_a_forecast(
-                    query, passages, spans, bounds, texts, best, weight
+            if asks_what_was_of_a_forecast(asked or query, texts[best]):
+                spans, bounds, texts, best = not_a_forecast(
+                    self.generator.reader, query, passages, spans, bounds, texts, best, weight
                 )
             best = bullet_of_subject(
                 asked or query, spans, texts, best, self.generator.reader, query
@@ -443,28 +412,6 @@ class ReadingAnswerer:
             feats = {**feats, **alone_feats}
         rival = self._rival(query, spans, passages, span)
         return Candidate(span, passage, a, b, feats, rival, other, reread)
-
-    def _not_a_forecast(self, query, passages, spans, bounds, texts, best, weight):
-        """(spans, bounds, texts, best) with `best` moved off a forecast's sentence
-        (`_asks_what_was_of_a_forecast`) to the best span of the sentences of the passages read
-        that forecast nothing, each read alone (a passage's one span was the forecast's, or
-        another figure's: "Adjusted free cash flow was $61 million" for the operating margin);
-        unmoved when the reader holds none of them an answer."""
-        sents = [
-            (k, a, b)
-            for k, p in enumerate(passages)
-            for a, b in p.chunk.sentence_spans()
-            if p.chunk.text[a:b].strip() and not _FORECAST.search(p.chunk.text[a:b])
-        ]
-        read = self.generator.reader.read(query, [passages[k].chunk.text[a:b] for k, a, b in sents])
-        held = [s for s in read if s.margin > 0]
-        if not held:
-            return spans, bounds, texts, best
-        sub = choose_span(query, held, [_text(passages, sents[s.passage]) for s in held], weight)
-        s = held[sub]
-        k, a, b = sents[s.passage]
-        span = replace(s, passage=k, start=s.start + a, end=s.end + a)
-        return [*spans, span], [*bounds, (a, b)], [*texts, passages[k].chunk.text[a:b]], len(spans)
 
     def _reread(self, query: str, passage: Passage) -> tuple[Span | None, float, int]:
         """The best span of `passage` read one sentence at a time (offsets in the passage),

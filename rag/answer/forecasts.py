@@ -1,0 +1,65 @@
+"""Forecasts are not what was: a fact asking what a figure was ("How much did product revenue
+grow in Q3?") is not read off a sentence saying what is expected ("For the fourth quarter, we
+expect product revenue between ..."), which a call's or a report's outlook sets beside the
+quarter's results."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from rag.answer.spans import choose_span
+
+# A sentence saying what is to come ("For the fourth quarter, we expect product revenue between
+# ...", "Revenue is expected to be ..."), and a question asking what was ("How much did product
+# revenue grow in Q3?", "What was the operating margin?"), not what will be.
+_FORECAST = re.compile(
+    r"(?i)\b(?:we|i|they|management|the company) (?:now |currently |still )?(?:expect|"
+    r"anticipate|forecast|project|guide)\w*\b|\b(?:is|are) (?:expected|projected|anticipated|"
+    r"forecast) to\b|\bguidance\b|\boutlook\b"
+)
+_ASKS_WHAT_WAS = re.compile(r"(?i)\b(?:did|was|were|had)\b")
+_ASKS_AHEAD = re.compile(
+    r"(?i)\b(?:will|expect\w*|guid\w*|outlook|forecast\w*|anticipat\w*|project\w*|plan\w*|"
+    r"next|coming|future|upcoming)\b"
+)
+
+
+def _text(passages, at: tuple[int, int, int]) -> str:
+    k, a, b = at
+    return passages[k].chunk.text[a:b]
+
+
+def asks_what_was_of_a_forecast(question: str, sentence: str) -> bool:
+    """Whether a span's sentence is a forecast and the question asks what was: a call's "For
+    the fourth quarter, we expect product revenue between $716 million and $721 million,
+    representing year-over-year growth between 29% and 30%" is not how much revenue grew in
+    the third."""
+    return bool(
+        _FORECAST.search(sentence)
+        and _ASKS_WHAT_WAS.search(question)
+        and not _ASKS_AHEAD.search(question)
+    )
+
+
+def not_a_forecast(reader, query, passages, spans, bounds, texts, best, weight):
+    """(spans, bounds, texts, best) with `best` moved off a forecast's sentence
+    (`asks_what_was_of_a_forecast`) to the best span of the sentences of the passages read
+    that forecast nothing, each read alone (a passage's one span was the forecast's, or
+    another figure's: "Adjusted free cash flow was $61 million" for the operating margin);
+    unmoved when the reader holds none of them an answer."""
+    sents = [
+        (k, a, b)
+        for k, p in enumerate(passages)
+        for a, b in p.chunk.sentence_spans()
+        if p.chunk.text[a:b].strip() and not _FORECAST.search(p.chunk.text[a:b])
+    ]
+    read = reader.read(query, [passages[k].chunk.text[a:b] for k, a, b in sents])
+    held = [s for s in read if s.margin > 0]
+    if not held:
+        return spans, bounds, texts, best
+    sub = choose_span(query, held, [_text(passages, sents[s.passage]) for s in held], weight)
+    s = held[sub]
+    k, a, b = sents[s.passage]
+    span = replace(s, passage=k, start=s.start + a, end=s.end + a)
+    return [*spans, span], [*bounds, (a, b)], [*texts, passages[k].chunk.text[a:b]], len(spans)
