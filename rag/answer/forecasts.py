@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 
 from rag.answer.spans import choose_span
+from rag.context import AHEAD
 
 # A sentence saying what is to come ("For the fourth quarter, we expect product revenue between
 # ...", "Revenue is expected to be ..."), and a question asking what was ("How much did product
@@ -19,10 +20,8 @@ _FORECAST = re.compile(
     r"forecast) to\b|\bguidance\b|\boutlook\b"
 )
 _ASKS_WHAT_WAS = re.compile(r"(?i)\b(?:did|was|were|had)\b")
-_ASKS_AHEAD = re.compile(
-    r"(?i)\b(?:will|expect\w*|guid\w*|outlook|forecast\w*|anticipat\w*|project\w*|plan\w*|"
-    r"next|coming|future|upcoming)\b"
-)
+# what is to come asked beside the words of an outlook (`context.AHEAD`)
+_LATER = re.compile(r"(?i)\b(?:will|plan\w*|next|coming|future|upcoming)\b")
 
 
 def _text(passages, at: tuple[int, int, int]) -> str:
@@ -38,7 +37,7 @@ def asks_what_was_of_a_forecast(question: str, sentence: str) -> bool:
     return bool(
         _FORECAST.search(sentence)
         and _ASKS_WHAT_WAS.search(question)
-        and not _ASKS_AHEAD.search(question)
+        and not (AHEAD.search(question) or _LATER.search(question))
     )
 
 
