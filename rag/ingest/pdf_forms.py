@@ -32,6 +32,7 @@ CAPTION_MAX_WORDS = 7
 INLINE_MAX_WORDS = 12
 # A block is a form when it holds this many fields, on at least two lines.
 MIN_FIELDS = 2
+MAX_RETRY_LINES = 40
 # A table's cell of figures: "1,191", "$(5,315)", "$ (8,214)", "12.5%", a dash for none.
 _NUMBER = re.compile(r"(?:\$\s?)?\(?-?\$?[\d,.]*\d[\d,.]*%?\)?%?|[—–-]")
 
@@ -93,7 +94,9 @@ def find_forms(lines: list[Line], taken: set[int]) -> list[tuple[int, int, list[
             found.append((i, end, [f.row() for f in fields]))
             i = end
         else:
-            i += 1
+            # a long run read for nothing is not read again from each of its lines: a page
+            # of thousands of caption-like lines stays linear
+            i = end if end - i > MAX_RETRY_LINES else i + 1
     return found
 
 

@@ -497,7 +497,11 @@ def page_blocks(lines: list[Line], heading=lambda ln: False) -> list[tuple[str, 
     from .pdf_fields import find_fields, find_headed_rows
     from .pdf_forms import find_forms
 
-    forms = find_forms(lines, set())
+    try:
+        forms = find_forms(lines, set())
+    except Exception:  # noqa: BLE001 - a layout this code misreads: its lines are read as before
+        log.warning("form layout not understood; kept as text", exc_info=True)
+        forms = []
     in_form = {k for h, j, _ in forms for k in range(h, j)}
     tables = [
         (h, i, j, "figures")
