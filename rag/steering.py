@@ -406,6 +406,7 @@ def dated(snap, docs) -> bool:
     return all(keys[d].periods for d in docs if d in keys)
 
 
+# A code: letters and figures in one word, as `name_words` gives it ("ktx-201", "wpr23la045").
 _CODE = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]+")
 
 
