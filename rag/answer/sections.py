@@ -359,6 +359,10 @@ def section_list(
         for sec in named_sections(question, doc, layout):
             if (whole and sec.words < needed) or (loose and sec.words < 2):
                 continue
+            # a heading of the title's words alone is the document named, not a section asked
+            # for ("Who organised the Autumn Lantern Festival?" over a festival's leaflet)
+            if (whole or loose) and heading_terms(sec.path.split(SECTION_SEP)[-1]) <= own:
+                continue
             ranks = [
                 p.rank
                 for p in passages
