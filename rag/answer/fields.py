@@ -20,6 +20,8 @@ _FIELD = re.compile(r"(?m)^(?P<caption>[A-Z][^\n:—]{2,120}): (?P<value>[^\n]{1
 _ROW = re.compile(r"(?m)^(?P<label>[^\n—]{3,200}) — (?P<cells>[^\n]+)$")
 _CELL = re.compile(r"(?P<caption>[A-Z][^;:\n]{2,120}): (?P<value>[^;\n]{1,160})")
 MAX_VALUE_WORDS = 15
+# A table's units after its title ("Inventories: (In millions)"): no value.
+_UNITS = re.compile(r"(?i)\((?:in|amounts in|dollars in|unaudited)\b[^)]*\)")
 SHORT_VALUE_WORDS = 5
 # Words a question says of any field: what it asks, not which field.
 _ANY = {stem(w, 8) for w in "what which is are the of its their company registrant".split()}
@@ -127,8 +129,10 @@ def _fields(text: str):
     Ended June 30, 2023: 7,709") is no field: the table lookup reads figures."""
     for m in _FIELD.finditer(text):
         value = m["value"]
-        if len(value.split()) > MAX_VALUE_WORDS or (
-            value.rstrip().endswith(".") and len(value.split()) > SHORT_VALUE_WORDS
+        if (
+            len(value.split()) > MAX_VALUE_WORDS
+            or (value.rstrip().endswith(".") and len(value.split()) > SHORT_VALUE_WORDS)
+            or _UNITS.fullmatch(value.strip())
         ):
             continue  # a sentence after a colon, not a field's value ("Approximately 24
             # months." is one)
@@ -146,9 +150,11 @@ def _fields(text: str):
 def head_value(question: str, passages, snap) -> Outcome | None:
     """`head_field` of the document the question points to, "when" naming "Date" and "where"
     "Location", as the pipeline calls it once the reader declined ("When did the accident
-    occur?": "Date: March 3, 2022")."""
+    occur?": "Date: March 3, 2022"); any field of a report known by no period, only its head's
+    in a periodic one (a filing's "Inventories: (In millions)" is a table's title, no field)."""
     from rag.answer.tables import choose_documents
     from rag.retrieve import Passage
+    from rag.steering import dated
 
     if snap is None or not passages:
         return None
@@ -161,7 +167,7 @@ def head_value(question: str, passages, snap) -> Outcome | None:
         snap.doc_chunks,
         lambda c: retrieved.get(c.chunk_id) or Passage(0, 0.0, c),
         implied=True,
-        every=True,
+        every=not dated(snap, docs[:1]),
     )
 
 
