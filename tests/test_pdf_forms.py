@@ -168,3 +168,36 @@ def test_a_caption_with_its_value_in_one_cell_keeps_the_values_next_line():
         in lines
     )
     assert "Age: 58, Male" in lines and "Accident Number: WPR23LA045" in lines
+
+
+def signature_pdf() -> bytes:
+    """An exhibit's signature block: "By:" apart from the signature, the name and title under
+    the signature."""
+    doc = _fpdf()
+    doc.add_page()
+    doc.set_font("DejaVu", size=9)
+    for date, by, signed in (
+        ("Date: August 3, 2023", "By:", "/s/ Luca Maestri"),
+        ("", "", "Luca Maestri"),
+        ("", "", "Senior Vice President, Chief Financial Officer"),
+        ("Date: August 3, 2023", "By:", "/s/ Timothy D. Cook"),
+        ("", "", "Timothy D. Cook"),
+        ("", "", "Chief Executive Officer"),
+    ):
+        doc.set_x(10)
+        doc.cell(80, 5, date)
+        doc.cell(15, 5, by)
+        doc.cell(90, 5, signed)
+        doc.ln(6)
+    return bytes(doc.output())
+
+
+def test_a_signature_block_keeps_its_lines():
+    # read as a form, "By: /s/ Luca Maestri Luca Maestri Senior Vice President, ..." was one
+    # line, and "Who is Apple's CEO?" lost the name over its title (`roles`)
+    text = extract("signed.pdf", signature_pdf()).text
+    # read as before: no "By:" field, the lines in their order
+    assert not any(line.startswith("By:") for line in text.split("\n"))
+    assert " ".join(text.split()).startswith(
+        "Date: August 3, 2023 By: /s/ Luca Maestri Luca Maestri Senior Vice President"
+    )

@@ -20,6 +20,7 @@ _FORECAST = re.compile(
     r"forecast) to\b|\bguidance\b|\boutlook\b"
 )
 _ASKS_WHAT_WAS = re.compile(r"(?i)\b(?:did|was|were|had)\b")
+_SAYS_WHAT_WAS = re.compile(r"(?i)\b(?:was|were)\b")
 # what is to come asked beside the words of an outlook (`context.AHEAD`)
 _LATER = re.compile(r"(?i)\b(?:will|plan\w*|next|coming|future|upcoming)\b")
 
@@ -33,9 +34,20 @@ def asks_what_was_of_a_forecast(question: str, sentence: str) -> bool:
     """Whether a span's sentence is a forecast and the question asks what was: a call's "For
     the fourth quarter, we expect product revenue between $716 million and $721 million,
     representing year-over-year growth between 29% and 30%" is not how much revenue grew in
-    the third."""
+    the third.
+
+    >>> asks_what_was_of_a_forecast("How much did revenue grow in Q3?",
+    ...     "For the fourth quarter, we expect revenue growth between 29% and 30%.")
+    True
+    >>> asks_what_was_of_a_forecast("How much unrecognized cost did Apple have?",
+    ...     "The cost was $20.9 billion, which the Company expects to recognize over 2.7 years.")
+    False
+    """
     return bool(
         _FORECAST.search(sentence)
+        # "... was $20.9 billion, which the Company expects to recognize over 2.7 years" says
+        # what was, and what is expected of it
+        and not _SAYS_WHAT_WAS.search(sentence)
         and _ASKS_WHAT_WAS.search(question)
         and not (AHEAD.search(question) or _LATER.search(question))
     )

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 SECTION_SEP = " › "
 # Bumped when extraction changes the text of a document: indexes built before are rebuilt.
-EXTRACTOR_VERSION = 32
+EXTRACTOR_VERSION = 33
 
 # Formats by file suffix.
 FORMATS = {

@@ -32,6 +32,8 @@ CAPTION_MAX_WORDS = 7
 INLINE_MAX_WORDS = 12
 # A block is a form when it holds this many fields, on at least two lines.
 MIN_FIELDS = 2
+# A signature: "By: /s/ Timothy D. Cook", its name and title on the lines below.
+_SIGNED = re.compile(r"/s/")
 MAX_RETRY_LINES = 40
 # A table's cell of figures: "1,191", "$(5,315)", "$ (8,214)", "12.5%", a dash for none.
 _NUMBER = re.compile(r"(?:\$\s?)?\(?-?\$?[\d,.]*\d[\d,.]*%?\)?%?|[—–-]")
@@ -166,6 +168,8 @@ def _plan_line(ln: Line, anchors: list[float], value_x: dict, current: dict, tol
     over lines, adds to a value) as (anchors, value starts, actions), or None when the line is
     not part of the form."""
     cells = ln.cells
+    if _SIGNED.search(ln.text):
+        return None  # a signature block keeps its lines (`roles.signer` reads them)
     openers = [c for c in _caption_cells(cells) if _opens_column(c, cells, anchors, value_x, tol)]
     if not anchors and cells and cells[0] not in openers and not current:
         anchors = [cells[0][1]]  # a caption wrapped over the form's first lines
