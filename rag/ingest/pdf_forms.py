@@ -106,8 +106,8 @@ def _form_at(lines: list[Line], i: int, taken: set[int]) -> tuple[int, list[_Fie
     """The lines from `i` that read as fields: (end, fields), each field with the line its
     caption starts on and its column's order kept by the sort in `find_forms`."""
     anchors: list[float] = []  # each column's left edge
-    value_x: dict[int, float] = {}  # where a column's values start
-    current: dict[int, _Field] = {}
+    value_x: dict[float, float] = {}  # where a column's values start, by its left edge
+    current: dict[float, _Field] = {}
     fields: list[_Field] = []
     j = i
     while j < len(lines) and j not in taken:
@@ -156,7 +156,7 @@ def _opens_column(c, cells: list, anchors: list[float], value_x: dict, tol: floa
     before = [k for k, a in enumerate(anchors) if a <= c[1] + tol]
     if not before or abs(c[1] - anchors[before[-1]]) <= tol:
         return True
-    vx = value_x.get(before[-1])
+    vx = value_x.get(anchors[before[-1]])
     if vx is None or c[1] < vx - tol:
         return True
     k = cells.index(c)
@@ -178,19 +178,20 @@ def _plan_line(ln: Line, anchors: list[float], value_x: dict, current: dict, tol
     )
     if not anchors or cells[0][1] < anchors[0] - tol:
         return None
-    by_col: dict[int, list] = {}
+    # a column is known by its left edge (its index moves when a column opens left of it)
+    by_col: dict[float, list] = {}
     for c in cells:
-        col = max(k for k, a in enumerate(anchors) if a <= c[1] + tol)
+        col = max(a for a in anchors if a <= c[1] + tol)
         by_col.setdefault(col, []).append(c)
-    new_value_x: dict[int, float] = {}
-    actions: list[tuple[int, str, str]] = []
+    new_value_x: dict[float, float] = {}
+    actions: list[tuple[float, str, str]] = []
     for col, cs in by_col.items():
         f = current.get(col)
         vx = value_x.get(col)
         captioning = False  # this line's cells still name the field
         for n, c in enumerate(cs):
             text, x0 = c[0], c[1]
-            at_anchor = n == 0 and abs(x0 - anchors[col]) <= tol
+            at_anchor = n == 0 and abs(x0 - col) <= tol
             in_caption_zone = vx is None or x0 < vx - tol
             if at_anchor and f is not None and not f.closed:
                 actions.append((col, "caption", text))
