@@ -151,8 +151,9 @@ def _caption_cells(cells: list) -> list:
 
 def _opens_column(c, cells: list, anchors: list[float], value_x: dict, tol: float) -> bool:
     """Whether a caption cell opens a field: one in another field's values does only when it
-    stands bare before a value of its own ("Accident Number:" beside "Page, Arizona"), not
-    when it heads a sentence of that value ("Secondary Objectives: To evaluate ...")."""
+    stands bare before a value of its own ("Accident Number:" beside "Page, Arizona") or opens
+    a line set elsewhere than the values (a centred title page), not when it heads a line of
+    that value ("Secondary Objectives: To evaluate ...")."""
     before = [k for k, a in enumerate(anchors) if a <= c[1] + tol]
     if not before or abs(c[1] - anchors[before[-1]]) <= tol:
         return True
@@ -160,6 +161,8 @@ def _opens_column(c, cells: list, anchors: list[float], value_x: dict, tol: floa
     if vx is None or c[1] < vx - tol:
         return True
     k = cells.index(c)
+    if k == 0 and abs(c[1] - vx) > tol:
+        return True  # a line not set where the values go on: a field of its own (a title page's)
     return not _caption(c[0])[1] and k + 1 < len(cells)
 
 
