@@ -124,6 +124,21 @@ def _topic(told: str) -> set[str]:
     return {stem(w) for w in content_tokens(told) if not w[:1].isdigit()}
 
 
+def _question_on(topic: set[str], docs, chunks_of) -> tuple[str, int, int, int] | None:
+    """The question a call's analyst asked on `topic`: the first sentence ending in "?" that
+    shares most of the topic's words (at least half), as (document, passage index, start,
+    end), or None."""
+    best, found = 0, None
+    for doc in docs:
+        for i, c in enumerate(chunks_of(doc)):
+            for a, b in c.sentence_spans():
+                said = c.text[a:b]
+                shared = len(topic & {stem(w) for w in content_tokens(said)})
+                if said.endswith("?") and shared * 2 >= len(topic) and shared > best:
+                    best, found = shared, (doc, i, a, b)
+    return found
+
+
 def _is(who: str, label: re.Match) -> bool:
     return who in label["name"].lower() or who in label["title"].lower()
 
@@ -193,18 +208,11 @@ def answer_to(question: str, docs, chunks_of, passage_of, most: int = 3) -> Outc
     topic = _topic(m["topic"] or m["asked"])
     if not topic:
         return None
-    best, found = 0, None
-    for doc in docs:
-        chunks = chunks_of(doc)
-        for i, c in enumerate(chunks):
-            for a, b in c.sentence_spans():
-                said = c.text[a:b]
-                shared = len(topic & {stem(w) for w in content_tokens(said)})
-                if said.endswith("?") and shared * 2 >= len(topic) and shared > best:
-                    best, found = shared, (chunks, i, b)
+    found = _question_on(topic, docs, chunks_of)
     if found is None:
         return None
-    chunks, i, after = found
+    doc, i, _, after = found
+    chunks = chunks_of(doc)
     supports = []
     for c in chunks[i : i + 2]:
         start = after if c is chunks[i] else 0
@@ -236,17 +244,11 @@ def asked_by(question: str, docs, chunks_of, passage_of) -> Outcome | None:
     topic = _topic(m["topic"])
     if not topic:
         return None
-    best, found = 0, None
-    for doc in docs:
-        for c in chunks_of(doc):
-            for a, b in c.sentence_spans():
-                said = c.text[a:b]
-                shared = len(topic & {stem(w) for w in content_tokens(said)})
-                if said.endswith("?") and shared * 2 >= len(topic) and shared > best:
-                    best, found = shared, (doc, c.start + a)
+    found = _question_on(topic, docs, chunks_of)
     if found is None:
         return None
-    doc, at = found
+    doc, i, a, _ = found
+    at = chunks_of(doc)[i].start + a
     labels = [
         (c, lab)
         for c in chunks_of(doc)
