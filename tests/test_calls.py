@@ -74,3 +74,55 @@ def test_who_asked_about_a_topic_is_the_analyst_whose_question_it_was(calls):
     assert [(c.doc, c.quote) for c in a.citations] == [
         (Q3_2024, "Sara Lind -- Northgate Capital -- Analyst")
     ]
+
+
+def test_a_figure_the_guidance_also_names_is_read_where_it_was_said(calls):
+    # refused: the reader's best span was the guidance's ("We expect operating margin of 1%"),
+    # whose wide margin then counted against the quarter's own sentence
+    a = calls.ask("What was the operating margin in Q3 2022?")
+    assert not a.abstained, a.why
+    assert a.short_answer.text == "2%"
+    assert [(c.doc, c.quote) for c in a.citations] == [(Q3_2022, "Operating margin was 2%.")]
+
+
+def test_a_summary_says_the_guidance_not_the_signpost_or_the_safe_harbour(calls):
+    # had quoted "During today's call, we will make forward-looking statements, including
+    # statements related to our guidance ..." and "Now let's turn to guidance."
+    a = calls.ask("What guidance did Glacier give for the fourth quarter of fiscal 2024?")
+    assert [c.quote for c in a.citations] == [
+        "For the fourth quarter, we expect product revenue between $716 million and $721 "
+        "million, representing year-over-year growth between 29% and 30%."
+    ]
+    b = calls.ask("What verticals were discussed in the Q3 2022 call?")
+    assert not any(c.quote.startswith("Let me spend") for c in b.citations)
+    assert len(b.citations) == 2
+
+
+def test_a_quarter_typed_q3_is_read_as_the_call_says_it(calls):
+    # "Q3 2022" against "third quarter product revenue was ...": the reader had declined the
+    # sentence and answered the next quarter's guidance ("between $372 million and $377 million")
+    a = calls.ask("What was product revenue in Q3 2022?")
+    assert a.short_answer.text == "$334.4 million", a.answer
+    assert a.citations[0].doc == Q3_2022
+
+
+def test_a_calls_highlights_leave_out_its_signposts(calls):
+    a = calls.ask("What were the highlights of Q3 2024?")
+    assert not a.abstained and len(a.citations) >= 3
+    assert not any(c.quote.startswith("Turning to") for c in a.citations)
+
+
+def test_when_the_calls_period_ended(calls):
+    a = calls.ask("When did the Q3 2024 quarter end?")
+    assert a.short_answer.text == "October 31, 2023", a.answer
+    assert a.citations[0].doc == Q3_2024
+
+
+def test_how_a_figure_changed_is_told_call_by_call(calls):
+    # "How did ... change?" had been one fact, the first call's
+    a = calls.ask("How did net revenue retention change?")
+    assert a.form == "comparison"
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        (Q3_2022, "Our net revenue retention rate was 173% as of October 31, 2021."),
+        (Q3_2024, "Our net revenue retention rate was 135% as of October 31, 2023."),
+    ]

@@ -12,6 +12,9 @@ def test_classify_forms():
     assert classify("How has revenue changed over time?") == "comparison"
     assert classify("Summarize the conclusions on Snowpark") == "summary"
     assert classify("Where does the farm grow tea?") == "fact"
+    # how a figure changed, asked in the past tense as in the perfect; a change sought is none
+    assert classify("How did net revenue retention change?") == "comparison"
+    assert classify("How did Luther want people to bring about change?") == "fact"
     # the asking words inside a question after one thing stay facts (SQuAD dev phrasings)
     assert classify("What is used to describe the weakness of gravity?") == "fact"
     assert classify("Islamists were the lesser of two evils when compared to whom?") == "fact"

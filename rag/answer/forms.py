@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.answer.base import Outcome
 from rag.answer.causes import CAUSES, GOES_ON, SAYS_WHY
-from rag.answer.noise import heading_at, is_noise, says_nothing, without_running_lines
+from rag.answer.noise import heading_at, is_noise, says_nothing, signpost, without_running_lines
 from rag.answer.periods import doc_order
 from rag.answer.risks import MANAGES_RISK, of_the_risk, risk_kind
 from rag.context import section_words
@@ -80,6 +80,10 @@ RULES = (
         r"quarter|fiscal|fy|(19|20)\d\d|(first )?(three|six|nine|twelve) months)|"
         r"(how|in what ways?) (has|have) [^?]{0,60}\b"
         + CHANGED
+        # "How did net revenue retention change?": as "how has it changed", over the reports
+        # (not "How did Luther want people to bring about change?", nor a follow-up's "it")
+        + r"|^how did (?!(it|they|that|this|these|those) )(?![^?]*\babout change)[^?]{0,60}\b"
+        r"(change|evolve)(?=\s*\??$)"
         + r"|chang\w* (over|across|between)|"
         # "shift materially over the quarters reported", "alterations ... during these quarters"
         + CHANGED
@@ -322,12 +326,19 @@ def score_lines(
     formal = not _ASKS_FORMALITIES.search(asked or question)
     before: dict[tuple[str, int], str] = {}  # a sentence going on from the one before: that one
     for p in passages:
-        prev = ""
+        prev, topic, end = "", "", 0
         for a, b in p.chunk.sentence_spans():
             text = p.chunk.text[a:b]
-            if prev and GOES_ON.match(text):
-                before[(p.chunk.chunk_id, a)] = prev
-            prev = text
+            if "\n\n" in p.chunk.text[end:a]:
+                topic = ""  # a signpost names what its own paragraph goes on to say
+            lent = [prev] if prev and GOES_ON.match(text) else []
+            if topic:
+                lent.append(topic)
+            if lent:
+                before[(p.chunk.chunk_id, a)] = " ".join(lent)
+            if signpost(text):
+                topic = text
+            prev, end = text, b
             # a filing's certifications, signatures and exhibit index say the company's name
             # and the report's, never what the report tells
             if formal and _FORMALITIES.search(f"{section_words(p.chunk)} {heading_at(p.chunk, a)}"):
@@ -515,6 +526,10 @@ def extract(
             else x
             for x in lines
         ]
+        # what might happen is said only when nothing that happened is: beside such a
+        # sentence it is filler ("During today's call, we will make forward-looking
+        # statements, including statements related to our guidance ...")
+        lines = [x for x in lines if x.score >= fs.floor] or lines
     if form != "comparison" and CAUSES.search(asked or question):
         lines = _causes_over_rows(lines)
     if form != "comparison":  # what is said of the rare name asked, from where it is named

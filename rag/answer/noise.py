@@ -101,6 +101,32 @@ _POINTS_ELSEWHERE = re.compile(
     r"|^[^.]{0,80}\b(is|are) (described|discussed|presented|summarized|set forth) below\.$",
     re.I,
 )
+# A speaker's signpost: a sentence that only names what comes next ("Now let's turn to
+# guidance.", "Turning to Streamline, our platform for building data applications.", "Let me
+# spend a few minutes on our industry verticals."). It is a heading said aloud: the sentences
+# after it are about its words, and it says nothing itself. A figure makes it a statement.
+_SIGNPOST = re.compile(
+    r"(?i)^(?:(?:now|next|so|and|finally|lastly|first|with that),?\s+)?(?:(?:let's|let us|let me|"
+    r"I'd like to|I would like to|I'll|I will|I want to)\s+(?:now\s+|briefly\s+|quickly\s+|also\s+)?"
+    r"(?:turn|move|spend|talk|start|walk|focus|discuss|review|go|cover|shift|touch|highlight|"
+    r"take (?:a|a few) (?:moment|minute|minutes)|give (?:you )?(?:a |an )?(?:brief |quick )?update)\b"
+    r"|(?:turning|moving|switching|shifting)\s+(?:now\s+)?to\b)"
+)
+
+
+def signpost(text: str) -> bool:
+    """A sentence that only names what the speaker turns to next.
+
+    >>> [signpost(t) for t in ("Now let's turn to guidance.", "Turning to Streamline, our "
+    ...     "platform for building data applications.", "Let me spend a few minutes on our "
+    ...     "industry verticals.", "Turning to margins, operating margin was 4%.",
+    ...     "We turned to new suppliers in the quarter.")]
+    [True, True, True, False, False]
+    """
+    t = text.strip()
+    return bool(_SIGNPOST.match(t)) and not re.search(r"\d", t) and len(t.split()) <= 16
+
+
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?][)\"”’']*$")
 
@@ -108,7 +134,8 @@ _SENTENCE_END = re.compile(r"[.!?][)\"”’']*$")
 def says_nothing(text: str) -> bool:
     """A line that is no item of a list or summary though it holds the question's words: a
     question, a sentence leading into a table (`introduces_table`), a cross-reference ("See Note 4 —
-    Debt.", "For a discussion of ..., refer to ..."), or a heading (a short line that is
+    Debt.", "For a discussion of ..., refer to ..."), a speaker's signpost (`signpost`: "Now
+    let's turn to guidance."), or a heading (a short line that is
     neither a sentence nor a table row: "Foreign Exchange Risk", "Liquidity and Capital
     Resources"), whose sentences, said instead, are the answer.
 
@@ -125,7 +152,7 @@ def says_nothing(text: str) -> bool:
 
     t = text.strip()
     # a question asked in the document (an analyst's on a call, an FAQ's) answers nothing
-    if introduces_table(t) or _POINTS_ELSEWHERE.search(t) or t.endswith("?"):
+    if introduces_table(t) or _POINTS_ELSEWHERE.search(t) or t.endswith("?") or signpost(t):
         return True
     return not _SENTENCE_END.search(t) and len(t.split()) <= 12 and parse_row(t) is None
 

@@ -16,6 +16,7 @@ import re
 
 from rag.answer.base import Outcome
 from rag.answer.forms import question_terms
+from rag.answer.noise import signpost
 from rag.answer.sections import Section, paragraph_leads
 from rag.answer.speakers import LABEL
 from rag.ingest.formats import SECTION_SEP
@@ -147,10 +148,10 @@ _CEREMONY = re.compile(
 
 def saying(text: str) -> bool:
     """Whether a sentence says something: not a heading, a title or a speaker's label (no full
-    stop), a question, ceremony or a table's row, and of 4 to 60 words."""
+    stop), a question, ceremony, a speaker's signpost or a table's row, and of 4 to 60 words."""
     if not text[:1].isupper() or not re.search(r"[.!][\"”’)]?$", text):
         return False
-    if not 4 <= len(text.split()) <= 60 or _CEREMONY.search(text):
+    if not 4 <= len(text.split()) <= 60 or _CEREMONY.search(text) or signpost(text):
         return False
     return sum(ch.isdigit() for ch in text) <= len(text) // 4
 
