@@ -93,6 +93,39 @@ def spell_out(question: str, texts) -> str:
     return _ACRONYM.sub(write, question)
 
 
+_ORDINAL = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+# "Q3 2022", "Q3 fiscal 2024", "Q3 FY24", "Q3": a quarter as a question types it
+_QUARTER = re.compile(
+    r"\bQ([1-4])(?:\s*(?:of\s+)?(?:(FY|fiscal(?: year)?)\s*)?'?(\d{4}|\d{2})\b)?(?!['’]?\w)",
+    re.I,
+)
+_SPOKEN_QUARTER = re.compile(r"(?i)\b(?:first|second|third|fourth) quarter\b")
+
+
+def spell_quarters(question: str, texts) -> str:
+    """The question with each quarter typed "Q3 2022" written "the third quarter of 2022" when
+    the passages `texts` speak of quarters by their words: the reader, trained on prose, finds
+    "third quarter product revenue was $334.4 million" for the one and not for the other.
+
+    >>> spell_quarters("What was product revenue in Q3 FY22?", ["Third quarter revenue rose."])
+    'What was product revenue in the third quarter of fiscal 2022?'
+    >>> spell_quarters("What was revenue in Q3 2022?", ["Revenue for the three months rose."])
+    'What was revenue in Q3 2022?'
+    """
+    if not any(_SPOKEN_QUARTER.search(t) for t in texts):
+        return question
+
+    def write(m: re.Match) -> str:
+        said = f"{_ORDINAL[m[1]]} quarter"
+        if m[3]:
+            year = m[3] if len(m[3]) == 4 else f"20{m[3]}"
+            said += f" of {'fiscal ' if m[2] else ''}{year}"
+        before = question[: m.start()].rstrip().lower()
+        return said if before.endswith(("the", "a")) else f"the {said}"
+
+    return _QUARTER.sub(write, question)
+
+
 # What a question calls a thing and what documents print for it: (the question's words, as
 # the documents print them, what must be printed and what must not be for the rewrite).
 _OFFICES, _HEADQUARTERS = r"\bprincipal executive offices?\b", r"\bheadquarter"

@@ -102,6 +102,13 @@ def reports(tmp_path_factory, embedder):
         ),
         # a caption of three letters, asked "how old"
         ("How old was the pilot of N4521K?", "WPR23LA045.pdf", "Age: 58,Male"),
+        # the head's field, not the findings' row "Aircraft — Aircraft control - Not
+        # attained/maintained"
+        (
+            "What type of aircraft was involved in accident ERA22FA318?",
+            "ERA22FA318.pdf",
+            "Aircraft: Beech A36",
+        ),
         # "201" of the code is no number the passages must hold
         (
             "What is the study duration of KTX-201?",

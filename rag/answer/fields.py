@@ -179,7 +179,8 @@ ASKS_PERIOD_END = re.compile(
     r"(?:end|close)|\b(?:end(?:ing)? date|last day|close) of [^?]{0,80}\b(?:quarter|period)\b"
 )
 _PERIOD_ENDED = re.compile(
-    r"(?i)\bfor the (?:quarterly |fiscal )?(?:period|quarter) ended\s+(?P<day>(?:January|"
+    # a filing's cover "for the quarterly period ended", a call's "for the period ending"
+    r"(?i)\bfor the (?:quarterly |fiscal )?(?:period|quarter) end(?:ed|ing)\s+(?P<day>(?:January|"
     r"February|March|April|May|June|July|August|September|October|November|December)"
     r"\s+\d{1,2},\s+\d{4})"
 )

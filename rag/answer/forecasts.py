@@ -73,4 +73,12 @@ def not_a_forecast(reader, query, passages, spans, bounds, texts, best, weight):
     s = held[sub]
     k, a, b = sents[s.passage]
     span = replace(s, passage=k, start=s.start + a, end=s.end + a)
-    return [*spans, span], [*bounds, (a, b)], [*texts, passages[k].chunk.text[a:b]], len(spans)
+    # The new span stands for its passage, and a forecast's span is no rival answer: kept,
+    # its wide margin would weigh against the answer in the verifier's margin gap.
+    keep = [i for i, x in enumerate(spans) if x.passage != k and not _FORECAST.search(texts[i])]
+    return (
+        [*(spans[i] for i in keep), span],
+        [*(bounds[i] for i in keep), (a, b)],
+        [*(texts[i] for i in keep), passages[k].chunk.text[a:b]],
+        len(keep),
+    )

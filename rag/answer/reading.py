@@ -48,7 +48,7 @@ from rag.answer.spans import (
 from rag.context import known_text, retrieval_text
 from rag.followup import names_nothing
 from rag.ingest.chunk import split_sentences
-from rag.questions import as_question
+from rag.questions import as_question, spell_quarters
 from rag.retrieve import Passage
 from rag.settings import Settings
 from rag.store.embed import Embedder
@@ -236,7 +236,9 @@ class ReadingAnswerer:
         if missing:
             yield Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)))
         else:
-            yield self.read(as_question(question), passages, asked)
+            # "Q3 2022" read as the passages say it ("third quarter"), which the reader knows
+            spelled = spell_quarters(question, [p.chunk.text for p in passages])
+            yield self.read(as_question(spelled), passages, asked)
 
     def answer_form(
         self,
@@ -533,6 +535,10 @@ class ReadingAnswerer:
             and not row_of_another_measure(asked or query, cand)
             and not label_only(asked or query, cand)
             and not state_for_when(asked or query, cand.passage.chunk.text, cand.span.start)
+            # what was, left on a forecast when no other sentence read answers (`candidate`)
+            and not asks_what_was_of_a_forecast(
+                asked or query, cand.passage.chunk.text[cand.start : cand.end]
+            )
         )
         if not ok or not typed:
             if cand.span.margin <= 0 or not typed:

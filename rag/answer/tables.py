@@ -510,7 +510,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         # a figure row named otherwise ("Cash dividends declared per common share" for
         # "dividends declared on September 19, 2023") leaves the row the day names
         from rag.answer.conditions import in_case  # "What should I do if ...?"
-        from rag.answer.fields import field_value  # "In which state is Amazon incorporated?"
+        from rag.answer.fields import field_value, head_field  # "In which state is Amazon ..."
         from rag.answer.roles import office_holder, signer  # "Who is Amazon's CEO?"
         from rag.answer.speakers import (  # "Who was on the call?"
             answer_to,
@@ -522,13 +522,23 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
 
         docs, names = choose_documents("fact", query, passages, snap)
 
+        def _field_over_words(found: Outcome | None) -> Outcome | None:
+            # a row of words ("Aircraft — Aircraft control - Not attained/maintained", a
+            # report's findings) against a field of the document's head that the question
+            # names whole ("Aircraft: Beech A36" for "What type of aircraft ...?"): the field
+            # says what the thing is, the row what became of it
+            if found is None or found.short_answer is None:
+                return found
+            head = head_field(asked or query, names, docs[:1], snap.doc_chunks, passage_of)
+            return head or found
+
         def before(p):
             chunks = snap.doc_chunks(p.chunk.doc)
             at = next((i for i, c in enumerate(chunks) if c.chunk_id == p.chunk.chunk_id), 0)
             return passage_of(chunks[at - 1]) if at > 0 else None
 
         out = (
-            carried(answer_from_word_rows(asked or query, passages, before))
+            carried(_field_over_words(answer_from_word_rows(asked or query, passages, before)))
             or carried(office_holder(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(signer(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(speakers(asked or query, docs, snap.doc_chunks, passage_of))
