@@ -26,6 +26,7 @@ from rag.answer.roles import signed
 from rag.answer.sections import section_list
 from rag.answer.spans import asks_when
 from rag.answer.vocabulary import as_extreme, as_printed
+from rag.answer.which_docs import which_documents
 from rag.context import document_keys
 from rag.ingest.formats import Extracted
 from rag.steering import ahead_quarters, speaks_ahead, telling_names
@@ -369,10 +370,11 @@ class RAG:
         ahead = ahead_quarters(text)
         if ahead and formed:
             passages = [p for p in passages if speaks_ahead(p.chunk.text, ahead)] or passages
-        table = (
+        table = (  # "Which accidents ...?": documents; else a table's rows
             None
             if ahead
-            else self._from_tables(form if formed else "fact", query, text, passages, documents)
+            else which_documents(text, self.scope.snap(documents), passages)
+            or self._from_tables(form if formed else "fact", query, text, passages, documents)
         )
         absent = (
             self.scope.absent(text, passages, documents)
@@ -562,8 +564,7 @@ class RAG:
             if short.strip("$ ") in ("—", "–"):  # a table's dash for the period asked
                 short = "None (“—” in the filing)"
             sentence = display_text(outcome.supports[0][0])
-            # The short answer leads when it says much less than the sentence: one that is
-            # most of it would repeat the same clause twice.
+            # the short answer leads only when much shorter, else a clause is said twice
             if len(short) <= 0.6 * len(sentence.rstrip(".")) and not change:
                 result.answer = f"{short} — {text}"
         result.origins = self.library.origins(result.citations)
@@ -572,8 +573,7 @@ class RAG:
         return result
 
     def candidate(self, question: str, top_k: int | None = None) -> Candidate | None:
-        """The reader's best answer to a question and the verifier's inputs, before deciding
-        (used to fit the verifier). None when nothing is indexed."""
+        """The reader's best answer and the verifier's inputs (to fit it); None if no index."""
         answerer = self.answerer
         if not isinstance(answerer, ReadingAnswerer):
             raise ConfigError(f"generator={answerer.name!r}: candidates come from the reader")

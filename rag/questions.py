@@ -100,6 +100,17 @@ _QUARTER = re.compile(
     re.I,
 )
 _SPOKEN_QUARTER = re.compile(r"(?i)\b(?:first|second|third|fourth) quarter\b")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def _plain_words(text: str) -> set[str]:
+    """The lower-case words of four letters or more, but a quarter's or a year's."""
+    return {
+        w
+        for w in re.findall(r"\b[a-z][a-z-]{3,}\b", text)
+        if w not in STOPWORDS
+        and w not in ("quarter", "first", "second", "third", "fourth", "fiscal", "year")
+    }
 
 
 def spell_quarters(question: str, texts) -> str:
@@ -107,12 +118,19 @@ def spell_quarters(question: str, texts) -> str:
     the passages `texts` speak of quarters by their words: the reader, trained on prose, finds
     "third quarter product revenue was $334.4 million" for the one and not for the other.
 
+    Only a sentence of the figure asked counts ("third quarter product revenue was ..." for
+    revenue, not for the free cash flow said beside it).
+
     >>> spell_quarters("What was product revenue in Q3 FY22?", ["Third quarter revenue rose."])
     'What was product revenue in the third quarter of fiscal 2022?'
     >>> spell_quarters("What was revenue in Q3 2022?", ["Revenue for the three months rose."])
     'What was revenue in Q3 2022?'
+    >>> spell_quarters("What was free cash flow in Q3?", ["Third quarter revenue rose."])
+    'What was free cash flow in Q3?'
     """
-    if not any(_SPOKEN_QUARTER.search(t) for t in texts):
+    asked = _plain_words(_QUARTER.sub(" ", question))
+    said = (s for t in texts for s in _SENTENCE_BREAK.split(t) if _SPOKEN_QUARTER.search(s))
+    if not any(asked & _plain_words(s) for s in said):
         return question
 
     def write(m: re.Match) -> str:

@@ -104,6 +104,11 @@ def test_a_quarter_typed_q3_is_read_as_the_call_says_it(calls):
     a = calls.ask("What was product revenue in Q3 2022?")
     assert a.short_answer.text == "$334.4 million", a.answer
     assert a.citations[0].doc == Q3_2022
+    # a figure whose sentence names no quarter is asked as typed: spelled, it was declined
+    b = calls.ask("What was adjusted free cash flow in Q3 2024?")
+    assert [(c.doc, c.quote) for c in b.citations] == [
+        (Q3_2024, "Adjusted free cash flow was $81 million.")
+    ]
 
 
 def test_a_calls_highlights_leave_out_its_signposts(calls):

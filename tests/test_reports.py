@@ -129,3 +129,30 @@ def test_a_reports_fields_and_sections_answer(reports, question, doc, quote):
     a = reports.ask(question)
     assert not a.abstained, a.why
     assert [(c.doc, c.quote) for c in a.citations] == [(doc, quote)]
+
+
+def test_which_of_the_documents_is_a_list_of_documents(reports):
+    # had answered one span, "2 Fatal", naming no accident
+    a = reports.ask("Which accidents resulted in fatal injuries?")
+    assert a.form == "list"
+    assert [(c.doc, c.quote) for c in a.citations] == [("ERA22FA318.pdf", "Injuries: 2 Fatal")]
+    assert a.answer.startswith("- ERA22FA318.pdf: Injuries: 2 Fatal [1]")
+    b = reports.ask("Which study is placebo-controlled?")
+    assert [c.doc for c in b.citations] == ["Protocol KTX-201.pdf"]
+    # a word no document holds: no document is listed for it
+    c = reports.ask("Which protocols enroll children?")
+    assert c.abstained or c.form != "list"
+
+
+def test_which_report_inside_a_document_is_left_to_the_reader(embedder, tmp_path):
+    # the documents are no reports: the report asked for is one they speak of
+    files = {
+        "climate.txt": "The climate panel publishes assessments.\n\nThe Third Assessment "
+        "Report depicted lesser temperature variations than the first one.",
+        "rivers.txt": "The Amur river floods each summer.\n\nA survey of the basin counted "
+        "forty dams.",
+    }
+    rag = rag_over(tmp_path, files, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("Which report depicted lesser temperature variations?")
+    assert a.form == "fact"
+    assert a.citations[0].doc == "climate.txt"
