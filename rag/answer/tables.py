@@ -50,6 +50,15 @@ from rag.ingest.chunk import Chunk
 from rag.text import content_tokens, dates, folded, stem
 
 _FILING = re.compile(r"\b10-?[QK]s?\b", re.I)
+# "What is AWS?", "What is One Medical?": what a name is, told in a sentence; a row of it says
+# how much (not "What is Net Income?", "What is EPS?": a figure's own name)
+_WHAT_IT_IS = re.compile(
+    r"^\s*[Ww]hat (?:is|are) (?:the )?(?P<name>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,4})\s*\??\s*$"
+)
+_FIGURE_NAME = re.compile(
+    r"(?i)\b(?:revenues?|sales|income|earnings|profits?|loss(?:es)?|margins?|cash|costs?|"
+    r"expenses?|assets|liabilit\w*|equity|debt|eps|ebitda|dividends?|capex|backlog)\b"
+)
 
 
 # ---- scoring ---------------------------------------------------------------------------------
@@ -429,6 +438,10 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
 
     if snap is None or form not in ("fact", "comparison", "list") or not passages:
         return None
+    named = _WHAT_IT_IS.match(asked or query)
+    # no figure's row for what a name is; a field may still say it ("What is Amazon's I.R.S.
+    # Employer Identification Number?")
+    rows = not (form == "fact" and named and not _FIGURE_NAME.search(named["name"]))
     retrieved = {p.chunk.chunk_id: p for p in passages}
 
     def passage_of(chunk: Chunk):
@@ -441,7 +454,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         docs, _ = choose_documents("fact", query, passages, snap)
         if out := what_it_includes(asked or query, docs, snap.doc_chunks, passage_of):
             return out
-    if form == "fact":  # "How did Amazon's AWS segment perform in Q2 2023?": its rows
+    if form == "fact" and rows:  # "How did Amazon's AWS segment perform in Q2 2023?": its rows
         from rag.answer.row_lists import division_rows
 
         out = division_rows(query, asked, passages, snap, passage_of)
@@ -485,9 +498,9 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             return out
     sides = two_measures(query) if form == "comparison" else share_sides(query)
     out = set_against(query, sides, passages, snap, passage_of, ts) if sides else None
-    if out is None and form == "fact":
+    if out is None and form == "fact" and rows:
         out = conjoined_facts(query, passages, snap, passage_of, ts)
-    if out is None:
+    if out is None and rows:
         docs, names = choose_documents(form, query, passages, snap)
         out = (
             None
