@@ -63,6 +63,14 @@ def spelled_out(acronym: str, texts) -> str | None:
     'Chief Financial Officer'
     >>> spelled_out("NRR", ["Net Revenue Retention rose. NRR is 120%."]) is None
     True
+
+    Without such words, words of four letters or more (the first of three) in lower case ("Remaining performance
+    obligations were $3.7 billion." for "RPO"), said twice or opening a sentence:
+
+    >>> spelled_out("RPO", ["Remaining performance obligations were $3.7 billion."])
+    'remaining performance obligations'
+    >>> spelled_out("RPO", ["revenue partly offset it"]) is None
+    True
     """
     if any(re.search(rf"\b{acronym}\b", t) for t in texts):
         return None
@@ -73,6 +81,17 @@ def spelled_out(acronym: str, texts) -> str | None:
         for m in rx.finditer(t):
             phrase = " ".join(m.group().split())
             found[phrase] = found.get(phrase, 0) + 1
+    if not found and len(acronym) >= 3:
+        first = rf"[{acronym[0]}{acronym[0].lower()}][a-z]{{2,}}"
+        rest = [rf"{ch.lower()}[a-z]{{3,}}" for ch in acronym[1:]]
+        rx = re.compile(r"\b" + r"\s+".join([first, *rest]) + r"\b")
+        for t in texts:
+            for m in rx.finditer(t):
+                phrase = " ".join(m.group().split())
+                found[phrase.lower()] = found.get(phrase.lower(), 0) + 1
+                if phrase[0].isupper():  # a sentence opened with it
+                    found[phrase.lower()] += 1
+        found = {p: n for p, n in found.items() if n >= 2}
     return max(found, key=lambda p: (found[p], p)) if found else None
 
 

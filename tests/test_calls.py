@@ -131,3 +131,33 @@ def test_how_a_figure_changed_is_told_call_by_call(calls):
         (Q3_2022, "Our net revenue retention rate was 173% as of October 31, 2021."),
         (Q3_2024, "Our net revenue retention rate was 135% as of October 31, 2023."),
     ]
+
+
+def test_an_acronym_the_call_says_in_lower_case_words(calls):
+    # "RPO", "NRR": the calls say "Remaining performance obligations", "net revenue retention"
+    a = calls.ask("What was the RPO in Q3 2024?")
+    assert [(c.doc, c.quote) for c in a.citations] == [
+        (Q3_2024, "Remaining performance obligations were $3.7 billion.")
+    ]
+    b = calls.ask("What was NRR in Q3 2022?")
+    assert b.short_answer.text == "173%", b.answer
+
+
+def test_a_figure_in_each_call_is_what_was_not_the_guidance(calls):
+    # had been a fact refused, then each call's guidance ("we expect product revenue between")
+    a = calls.ask("What was product revenue growth in each call?")
+    assert a.form == "comparison"
+    assert [c.doc for c in a.citations] == [Q3_2022, Q3_2024]
+    assert all("product revenue was" in c.quote for c in a.citations)
+
+
+def test_which_calls_say_a_word_every_call_says(calls):
+    a = calls.ask("Which calls mention optimizations?")
+    assert a.form == "list"
+    assert [c.doc for c in a.citations] == [Q3_2022, Q3_2024]
+
+
+def test_what_a_speaker_said_ends_where_the_operator_speaks(calls):
+    # "You may now disconnect." had been Leo Hart's
+    a = calls.ask("What did Leo Hart say?")
+    assert a.citations and not any("disconnect" in c.quote for c in a.citations)

@@ -101,7 +101,8 @@ RULES = (
         r"how much (did|has|have) (?:(?!will )[^?]){0,80}\b(chang|grow|grew|increas|decreas|declin|"
         r"rise|rose|fall|fell|drop)"
         r"\w* (from|between) [^?]{1,60}\b(to|and)\b|"
-        r"(each|every|per) (reported |reporting )?(period|quarter)|separately for each|"
+        r"(each|every|per) (reported |reporting )?(period|quarter|call|report|filing|transcript)|"
+        r"separately for each|"
         # as typed into a chat box: "net sales over the last few quarters", "iPhone revenue by
         # quarter", "inventory quarter by quarter"
         r"over the (last|past) ((few|several|two|three|four|\d+) )?(quarters|periods)|"
@@ -517,12 +518,16 @@ def extract(
         if x.shared and x.score >= fs.floor
     ]
     if fs.hypothetical_penalty:
+        from rag.answer.forecasts import asks_what_was_of_a_forecast
         from rag.retrieve import _FORWARD, ASKS_RISK  # "These forward-looking statements ..."
 
         said = not ASKS_RISK.search(question)  # under another heading too (Amazon's "Guidance")
         lines = [
             replace(x, score=x.score - fs.hypothetical_penalty)
-            if x.passage.hypothetical or (said and _FORWARD.search(x.text))
+            if x.passage.hypothetical
+            or (said and _FORWARD.search(x.text))
+            # what was asked, not what is expected ("For the fourth quarter, we expect ...")
+            or (x.row is None and asks_what_was_of_a_forecast(asked or question, x.text))
             else x
             for x in lines
         ]

@@ -236,9 +236,18 @@ class ReadingAnswerer:
         if missing:
             yield Outcome(reason="missing_numbers", detail=", ".join(sorted(missing)))
         else:
-            # "Q3 2022" read as the passages say it ("third quarter"), which the reader knows
+            out = self.read(as_question(question), passages, asked)
+            # "Q3 2022" read as well as the passages say it ("third quarter product revenue
+            # was ..."), which the reader knows; the surer reading answers (spelled always, it
+            # lost answers whose sentence names no quarter)
             spelled = spell_quarters(question, [p.chunk.text for p in passages])
-            yield self.read(as_question(spelled), passages, asked)
+            if spelled != question:
+                other = self.read(as_question(spelled), passages, asked)
+                if not other.reason and (
+                    out.reason or (other.confidence or 0) > (out.confidence or 0)
+                ):
+                    out = other
+            yield out
 
     def answer_form(
         self,

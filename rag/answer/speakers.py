@@ -29,6 +29,7 @@ LABEL = re.compile(
     r"(?m)^[ \t]*(?P<name>[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*(?:--|—|–|-|,|:)"
     r"[ \t]*(?P<title>[^\n]{2,90}?)[ \t]*$"
 )
+_OPERATOR = re.compile(r"(?m)^[ \t]*Operator[ \t]*(?::|$)")
 # "Our first question comes from Alex Lee with Big Bank."
 _INTRODUCED = re.compile(
     r"(?i:questions?\s+(?:comes?|is|will\s+come)\s+from\s+(?:the\s+line\s+of\s+)?)"
@@ -163,6 +164,8 @@ def said_by(question: str, docs, chunks_of, passage_of, most: int = 5) -> Outcom
         chunks = chunks_of(doc)
         labels = sorted(
             {(c.start + lab.end(), _is(who, lab)) for c in chunks for lab in LABEL.finditer(c.text)}
+            # the operator's turns end the speaker's ("You may now disconnect.")
+            | {(c.start + op.end(), False) for c in chunks for op in _OPERATOR.finditer(c.text)}
         )
         for c in chunks:
             for a, b in c.sentence_spans():

@@ -71,12 +71,13 @@ def which_documents(question: str, snap, passages) -> Outcome | None:
     if not terms:
         return None
     # a word no document uses: none is the one asked for (the reader says so, or finds it
-    # said otherwise); a word every document holds tells none apart
+    # said otherwise); a word every document holds tells none apart from the others
     words = {d: [(c, _stems(c.text) & terms) for c in snap.doc_chunks(d)] for d in of_kind}
     held = {t: sum(any(t in w for _, w in words[d]) for d in of_kind) for t in terms}
-    wanted = {t for t, n in held.items() if n < len(of_kind)}
-    if not wanted or not all(held.values()):
+    if not all(held.values()):
         return None
+    # every document may hold each word: then those saying them together are asked for
+    wanted = {t for t, n in held.items() if n < len(of_kind)} or terms
     found = []
     for d in of_kind:
         fits = [
