@@ -34,6 +34,7 @@ from rag.answer.cells import (
     report_day,
     shares_of_a_whole,
 )
+from rag.answer.definitions import WHAT_IT_IS
 from rag.answer.forms import explained
 from rag.answer.periods import doc_order, doc_period, period_label, periods
 from rag.answer.rows import _SEP, Row, document_rows
@@ -50,11 +51,9 @@ from rag.ingest.chunk import Chunk
 from rag.text import content_tokens, dates, folded, stem
 
 _FILING = re.compile(r"\b10-?[QK]s?\b", re.I)
-# "What is AWS?", "What is One Medical?": what a name is, told in a sentence; a row of it says
-# how much (not "What is Net Income?", "What is EPS?": a figure's own name)
-_WHAT_IT_IS = re.compile(
-    r"^\s*[Ww]hat (?:is|are) (?:the )?(?P<name>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,4})\s*\??\s*$"
-)
+# "What is AWS?", "What is One Medical?" (`definitions.WHAT_IT_IS`): what a name is, told in a
+# sentence; a row of it says how much (not "What is Net Income?", "What is EPS?": a figure's
+# own name)
 _FIGURE_NAME = re.compile(
     r"(?i)\b(?:revenues?|sales|income|earnings|profits?|loss(?:es)?|margins?|cash|costs?|"
     r"expenses?|assets|liabilit\w*|equity|debt|eps|ebitda|dividends?|capex|backlog)\b"
@@ -438,7 +437,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
 
     if snap is None or form not in ("fact", "comparison", "list") or not passages:
         return None
-    named = _WHAT_IT_IS.match(asked or query)
+    named = WHAT_IT_IS.match(asked or query)
     # no figure's row for what a name is; a field may still say it ("What is Amazon's I.R.S.
     # Employer Identification Number?")
     rows = not (form == "fact" and named and not _FIGURE_NAME.search(named["name"]))
@@ -523,6 +522,7 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
         # a figure row named otherwise ("Cash dividends declared per common share" for
         # "dividends declared on September 19, 2023") leaves the row the day names
         from rag.answer.conditions import in_case  # "What should I do if ...?"
+        from rag.answer.definitions import defined  # "What is Streamline?"
         from rag.answer.fields import field_value, head_field  # "In which state is Amazon ..."
         from rag.answer.roles import office_holder, signer  # "Who is Amazon's CEO?"
         from rag.answer.speakers import (  # "Who was on the call?"
@@ -551,7 +551,8 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
             return passage_of(chunks[at - 1]) if at > 0 else None
 
         out = (
-            carried(_field_over_words(answer_from_word_rows(asked or query, passages, before)))
+            carried(defined(asked or query, passages, docs, snap.doc_chunks, passage_of))
+            or carried(_field_over_words(answer_from_word_rows(asked or query, passages, before)))
             or carried(office_holder(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(signer(asked or query, docs, snap.doc_chunks, passage_of))
             or carried(speakers(asked or query, docs, snap.doc_chunks, passage_of))
