@@ -295,7 +295,7 @@ class RAG:
         resolved = resolve(text, history, known)
         # a name no document mentions ("And Tesla?" after Apple's net income) is not made one of
         # the previous question's words: asked as typed, it is refused for it
-        text = text if resolved != text and self.scope.unmentioned(resolved) else resolved
+        text = text if resolved != text and self.scope.unmentioned(text) else resolved
         asked = text
         # "the third quarter of fiscal year 2024", "q2 23", "the QoQ change in Q3 2023": the
         # quarters as the documents say them; "Which ... sold the most?": the highest sales

@@ -326,6 +326,34 @@ def another_owner(
     return _PRONOUN.sub(name, question, count=1)
 
 
+# "Who is the CFO?", then "What did she say about margins?": the one asked about
+_WHO_IS = re.compile(r"(?i)^\s*who (?:is|was) (?P<who>(?:the |our |their )?[^?]{2,80}?)\s*\??\s*$")
+_PERSON = re.compile(r"\b(?P<word>she|he|her|him|his)\b", re.I)
+
+
+def another_person(question: str, history: Sequence[str]) -> str:
+    """A question naming a person only as "she", "he", "her" or "his", after one asking who
+    someone is: asked of that one ("the CFO"); else the question as it is.
+
+    >>> another_person("What did she say about margins?", ["Who is the CFO?"])
+    'What did the CFO say about margins?'
+    >>> another_person("What did he say about his plans?", ["Who is the CEO of Glacier?"])
+    "What did the CEO of Glacier say about the CEO of Glacier's plans?"
+    >>> another_person("What did she say?", ["What was revenue?"])
+    'What did she say?'
+    """
+    earlier = [h for h in history or () if h and h.strip()]
+    m = _WHO_IS.match(earlier[-1]) if earlier else None
+    if m is None or not _PERSON.search(question):
+        return question
+    who = m["who"]
+
+    def name(p: re.Match) -> str:
+        return f"{who}'s" if p["word"].lower() == "his" else who
+
+    return _PERSON.sub(name, question)
+
+
 # "How did it change?", "Did they decline?": the figure asked before, moved ...
 _MOVE_OF_IT = re.compile(
     r"(?i)^(?:(?:and|so),?\s+)?(?P<how>how (?:did|has|have)|did|has|have) (?:it|they|that|this) "
@@ -525,6 +553,9 @@ def resolve(question: str, history: Sequence[str], known: frozenset[str] = froze
     period = another_period(question, history, known)
     if period != question:
         return period
+    person = another_person(question, history)
+    if person != question:
+        return person
     moved = another_move(question, history)
     if moved != question:
         return moved

@@ -161,3 +161,19 @@ def test_what_a_speaker_said_ends_where_the_operator_speaks(calls):
     # "You may now disconnect." had been Leo Hart's
     a = calls.ask("What did Leo Hart say?")
     assert a.citations and not any("disconnect" in c.quote for c in a.citations)
+
+
+def test_she_after_who_the_cfo_is_is_the_cfo(calls):
+    # "she" had been read alone: the call's introductions were quoted
+    a = calls.ask("What did she say about margins?", history=["Who is the CFO?"])
+    assert a.citations and all("margin" in c.quote for c in a.citations), a.answer
+    assert not any(c.quote.startswith("With me are") for c in a.citations)
+
+
+def test_a_speaker_named_with_the_company(calls):
+    for q in (
+        "What did the CEO of Glacier Data say about competition?",
+        "What did Glacier's CEO say about competition?",
+    ):
+        a = calls.ask(q)
+        assert a.citations[0].quote.startswith("On the competitive front"), (q, a.answer)

@@ -62,6 +62,12 @@ def test_a_name_near_no_documents_name_is_still_refused(two_companies):
     a = two_companies.ask("What were Tesla's total net sales in Q1 2023?")
     assert a.abstained and a.why == "The documents never mention Tesla."
     assert "Read" not in a.notice
+    # a follow-up of that question is its question of another figure, refused for Tesla too
+    # (it had been asked alone, "What about net income?", and read of the other companies)
+    b = two_companies.ask(
+        "What about net income?", history=["What were Tesla's total net sales in Q1 2023?"]
+    )
+    assert b.abstained and b.why == "The documents never mention Tesla.", b.answer
 
 
 def test_a_word_the_documents_write_in_lower_case_is_no_name_however_rare_there(tmp_path, embedder):

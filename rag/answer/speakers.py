@@ -154,7 +154,8 @@ def said_by(question: str, docs, chunks_of, passage_of, most: int = 5) -> Outcom
     m = _SAID.match(question)
     if m is None:
         return None
-    who = m["who"].lower()
+    # "the CEO of Glacier Data", "Glacier's CEO": the company is the documents', not the label's
+    who = re.sub(r"^\S+['’]s\s+|\s+of\s+[A-Z][^?]*$", "", m["who"].strip()).lower()
     topic = _topic(m["topic"] or "")
     ahead = bool(AHEAD.search(m["topic"] or ""))
     supports, seen = [], set()
