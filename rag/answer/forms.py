@@ -526,8 +526,13 @@ def extract(
             replace(x, score=x.score - fs.hypothetical_penalty)
             if x.passage.hypothetical
             or (said and _FORWARD.search(x.text))
-            # what was asked, not what is expected ("For the fourth quarter, we expect ...")
-            or (x.row is None and asks_what_was_of_a_forecast(asked or question, x.text))
+            # a comparison of what was, not of what is expected ("For the fourth quarter, we
+            # expect ..."); a summary may say what is planned ("We expect to fund ...")
+            or (
+                form == "comparison"
+                and x.row is None
+                and asks_what_was_of_a_forecast(asked or question, x.text)
+            )
             else x
             for x in lines
         ]
