@@ -15,6 +15,10 @@ def test_classify_forms():
     # how a figure changed, asked in the past tense as in the perfect; a change sought is none
     assert classify("How did net revenue retention change?") == "comparison"
     assert classify("How did Luther want people to bring about change?") == "fact"
+    # of each document, or of both; a report's key findings
+    assert classify("What was the pilot's age in each accident?") == "comparison"
+    assert classify("What was the damage in both accidents?") == "comparison"
+    assert classify("Give me the key findings of the Page accident.") == "summary"
     # the asking words inside a question after one thing stay facts (SQuAD dev phrasings)
     assert classify("What is used to describe the weakness of gravity?") == "fact"
     assert classify("Islamists were the lesser of two evils when compared to whom?") == "fact"

@@ -156,3 +156,39 @@ def test_which_report_inside_a_document_is_left_to_the_reader(embedder, tmp_path
     a = rag.ask("Which report depicted lesser temperature variations?")
     assert a.form == "fact"
     assert a.citations[0].doc == "climate.txt"
+
+
+@pytest.mark.parametrize(
+    ("question", "quotes"),
+    [
+        # had been one report's "Age: 58,Male", then the probable causes
+        (
+            "What was the pilot's age in each accident?",
+            [("ERA22FA318.pdf", "Age: 47,Male"), ("WPR23LA045.pdf", "Age: 58,Male")],
+        ),
+        (
+            "What was the aircraft damage in both accidents?",
+            [
+                ("ERA22FA318.pdf", "Aircraft Damage: Destroyed"),
+                ("WPR23LA045.pdf", "Aircraft Damage: Substantial"),
+            ],
+        ),
+        (
+            "Who is the sponsor of each study?",
+            [
+                ("Protocol KTX-201.pdf", "Sponsor: Halden Biosciences, Inc."),
+                (
+                    "Protocol NRV-07.pdf",
+                    "Sponsor: National Institute of Neurological Disorders and Stroke (NINDS)",
+                ),
+            ],
+        ),
+    ],
+)
+def test_a_field_asked_of_each_document(reports, question, quotes):
+    a = reports.ask(question)
+    assert a.form == "comparison"
+    assert [(c.doc, c.quote) for c in a.citations] == quotes
+    # the kind of document is no caption's word: "the two protocols" is no "Protocol Number"
+    b = reports.ask("Compare the number of participants in the two protocols.")
+    assert not any(c.quote.startswith("Protocol Number") for c in b.citations)

@@ -205,3 +205,36 @@ def period_end(question: str, passages, snap) -> Outcome | None:
                 [(c.text[a:b], retrieved.get(c.chunk_id) or Passage(0, 0.0, c), a, b, 1.0)], short
             )
     return None
+
+
+# "What was the pilot's age in each accident?", "Compare the sponsors of both studies": one
+# field a document, over documents that are things of a kind (not a quarter's or a call's,
+# whose figures the table lookup and the sentences compare)
+_EACH_DOCUMENT = re.compile(
+    r"(?i)\b(?:each|every|both|the two|all(?: the)?) (?:of the )?(?:accident|incident|stud(?:y|ie)|"
+    r"protocol|trial|report|document|file|paper|article|contract)s?\b"
+)
+
+
+def fields_compared(question: str, snap, passage_of) -> Outcome | None:
+    """The field of each document its caption the question names whole (`head_field`, any
+    passage of the document), one line a document in their order, when two or more print it
+    and the question asks it of each document; else None."""
+    from rag.answer.periods import doc_order
+
+    if snap is None or not _EACH_DOCUMENT.search(question):
+        return None
+    # the kind names the documents, no caption's word ("Protocol Number" of "the two protocols")
+    asked = _EACH_DOCUMENT.sub(" ", question)
+    found = [
+        (d, out)
+        for d in sorted(snap.documents, key=doc_order)
+        if (out := head_field(asked, set(), [d], snap.doc_chunks, passage_of, every=True))
+    ]
+    if len(found) < 2:
+        return None
+    return Outcome(
+        [s for _, out in found for s in out.supports],
+        form="comparison",
+        labels=[d for d, _ in found],
+    )

@@ -101,7 +101,10 @@ RULES = (
         r"how much (did|has|have) (?:(?!will )[^?]){0,80}\b(chang|grow|grew|increas|decreas|declin|"
         r"rise|rose|fall|fell|drop)"
         r"\w* (from|between) [^?]{1,60}\b(to|and)\b|"
-        r"(each|every|per) (reported |reporting )?(period|quarter|call|report|filing|transcript)|"
+        r"(each|every|per) (reported |reporting )?(period|quarter|call|report|filing|transcript|"
+        r"document|file|accident|incident|study|protocol|trial|paper|article|contract)|"
+        r"both (of )?(the )?(reports|documents|files|accidents|incidents|studies|protocols|trials|"
+        r"papers|articles|contracts|calls|filings|transcripts|quarters|periods)|"
         r"separately for each|"
         # as typed into a chat box: "net sales over the last few quarters", "iPhone revenue by
         # quarter", "inventory quarter by quarter"
@@ -179,7 +182,8 @@ RULES = (
         # "Give me a summary of the call.", "What were the main themes?", "What was discussed
         # on the call?": an account of the whole
         r"\b(a|an) (brief |short |quick )?(summary|recap|synopsis|rundown) of|tl;? ?dr|"
-        r"(key|main) (points|themes|topics|ideas)|"
+        r"(key|main) (points|themes|topics|ideas)|(key|main|major|principal) (findings|conclusions|"
+        r"results|lessons)|"
         r"^what (was|were) (discussed|covered|talked about) (on|in|during|at)\b|"
         # "What is Amazon's exposure to interest rate risk?": an account, not one figure
         r"^what (is|are|was|were) [^?]{0,40}\bexposures? to\b|"

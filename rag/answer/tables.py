@@ -446,6 +446,12 @@ def answer_from_tables(form: str, query: str, asked: str, passages, snap, ts: Ta
     def passage_of(chunk: Chunk):
         return retrieved.get(chunk.chunk_id) or Passage(0, 0.0, chunk)
 
+    if form == "comparison":  # "What was the pilot's age in each accident?": a field each
+        from rag.answer.fields import fields_compared
+
+        if out := fields_compared(asked or query, snap, passage_of):
+            return out
+
     from rag.answer.vocabulary import ASKS_MAKEUP, what_it_includes
 
     if form in ("fact", "list") and ASKS_MAKEUP.search(asked or query):
