@@ -173,6 +173,14 @@ def test_which_report_inside_a_document_is_left_to_the_reader(embedder, tmp_path
                 ("WPR23LA045.pdf", "Aircraft Damage: Substantial"),
             ],
         ),
+        # a caption holding a word more than the question ("Wind Speed/Gusts")
+        (
+            "What was the wind speed in each accident?",
+            [
+                ("ERA22FA318.pdf", "Wind Speed/Gusts: 12 knots / 24 knots"),
+                ("WPR23LA045.pdf", "Wind Speed/Gusts: 6 knots / None"),
+            ],
+        ),
         (
             "Who is the sponsor of each study?",
             [

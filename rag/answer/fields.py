@@ -217,9 +217,9 @@ _EACH_DOCUMENT = re.compile(
 
 
 def fields_compared(question: str, snap, passage_of) -> Outcome | None:
-    """The field of each document its caption the question names whole (`head_field`, any
-    passage of the document), one line a document in their order, when two or more print it
-    and the question asks it of each document; else None."""
+    """The field of each document the question names (`field_value`, else `head_field` over
+    any passage of the document), one line a document in their order, when two or more print
+    it and the question asks it of each document; else None."""
     from rag.answer.periods import doc_order
 
     if snap is None or not _EACH_DOCUMENT.search(question):
@@ -229,7 +229,8 @@ def fields_compared(question: str, snap, passage_of) -> Outcome | None:
     found = [
         (d, out)
         for d in sorted(snap.documents, key=doc_order)
-        if (out := head_field(asked, set(), [d], snap.doc_chunks, passage_of, every=True))
+        if (out := field_value(asked, [d], snap.doc_chunks, passage_of, set()))
+        or (out := head_field(asked, set(), [d], snap.doc_chunks, passage_of, every=True))
     ]
     if len(found) < 2:
         return None
