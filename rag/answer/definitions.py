@@ -1,6 +1,7 @@
 """What a name is: "What is Streamline?" is answered where the documents say it, by an
 apposition ("Turning to Streamline, our platform for building data applications."), a copula
-("Streamline is a platform ...") or, failing those, the full name a defined term stands for
+("Streamline is a platform ...", "The AWS segment consists of ...") or, failing those, the
+full name a defined term stands for
 ("MGM Holdings Inc. (“MGM”)"); the reader, asked instead, took any span of a sentence naming
 it ("customer-facing applications", "Inc")."""
 
@@ -29,6 +30,13 @@ def _said(name: str) -> list[re.Pattern]:
         re.compile(
             rf"\b{n}{_MARK}(?:\s*\([^()\n]{{1,60}}\))?\s+(?:is|are)\s+"
             rf"(?P<what>{_DETERMINER}[^,;()\n]{{3,120}}?)\s*(?=[,;.]|$)",
+            re.M,
+        ),
+        # "The AWS segment consists of amounts earned from global sales of compute, ..."
+        re.compile(
+            rf"\b[Tt]he {n}{_MARK} (?:segment|business|unit|division|platform|program|service|"
+            r"product|brand|subsidiary)s? (?:consists? of|comprises?|includes?|is|are)\s+"
+            r"(?P<what>[^;()\n]{3,200}?)\s*(?=[;.](?:\s|$)|$)",
             re.M,
         ),
         # "MGM Holdings Inc. (“MGM”)", "1Life Healthcare, Inc. (One Medical)"
