@@ -177,3 +177,13 @@ def test_a_speaker_named_with_the_company(calls):
     ):
         a = calls.ask(q)
         assert a.citations[0].quote.startswith("On the competitive front"), (q, a.answer)
+
+
+def test_what_a_speaker_said_in_a_quarter_is_that_calls(calls):
+    # "in Q3 2022" with no topic and no "call" had been read by the reader and refused
+    a = calls.ask("What did the CFO say in Q3 2022?")
+    assert a.form == "summary" and len(a.citations) >= 2, a.answer
+    assert {c.doc for c in a.citations} == {Q3_2022}
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("We ended the quarter with $3.9 billion") for q in quotes)
+    assert not any(q.startswith("On the competitive front") for q in quotes)  # the CEO's

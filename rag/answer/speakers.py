@@ -113,7 +113,10 @@ def speakers(question: str, docs, chunks_of, passage_of, most: int = 15) -> Outc
 _SAID = re.compile(
     r"(?i)^\s*what\s+did\s+(?:the\s+)?(?P<who>[\w.'’ -]+?)\s+(?:say|said|discuss|talk|"
     r"cover|mention|highlight|(?P<ask>ask|asked))(?:\s+about(?:\s+(?P<topic>[^?]+?))?)?"
-    r"(?:\s+(?:on|in|during)\s+(?:the\s+)?[^?]*?\b(?:call|conference|webcast|meeting))?\s*\??\s*$"
+    r"(?:\s+(?:on|in|during)\s+(?:the\s+)?[^?]*?\b(?:call|conference|webcast|meeting)"
+    # "... in Q1 FY2023?": the call of that quarter
+    r"|\s+(?:in|during|for)\s+(?:the\s+)?(?:q[1-4]|fy|fiscal|(?:first|second|third|fourth)\s+"
+    r"(?:fiscal\s+)?quarter)\b[^?]*?)?\s*\??\s*$"
 )
 
 
