@@ -244,3 +244,7 @@ def test_a_table_of_words_under_a_one_word_first_header_is_read_by_rows(tmp_path
     assert not a.abstained, a.why
     assert a.short_answer.text == "5 TB"
     assert a.citations[0].quote.startswith("Enterprise — ")
+    # a column asked of every row: each row's line (it had been refused, three values)
+    b = rag.ask("What is the price of each plan?")
+    assert b.form == "list"
+    assert [c.quote.split(" — ")[0] for c in b.citations] == ["Basic", "Team", "Enterprise"]

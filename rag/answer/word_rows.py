@@ -166,6 +166,19 @@ def _column_asked(question: str, passages, previous=lambda p: None) -> Outcome |
             b = len(text) if b < 0 else b
             short = ShortAnswer(cell[1], c.doc, c.start + a + cell[2], c.start + a + cell[3])
             return Outcome([(text[a:b], p, a, b, 1.0)], short)
+        if values and _EACH.search(question):
+            # "What is the price of each plan?": every row's cell of the column, a line a row
+            lines = []
+            for a, _cell in rows:
+                b = text.find("\n", a)
+                lines.append(
+                    (text[a : len(text) if b < 0 else b], p, a, len(text) if b < 0 else b, 1.0)
+                )
+            return Outcome(lines, form="list")
         if values:
             return None  # the column holds several: which one is asked is not known
     return None
+
+
+# a column asked of every row: "the price of each plan", "all the plans' storage"
+_EACH = re.compile(r"(?i)\b(?:each|every|per|all(?: the| of the)?)\s+\w+")
