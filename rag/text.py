@@ -444,6 +444,21 @@ def token_f1(prediction: str, golds: list[str]) -> float:
     return best
 
 
+# What a folder's documents are called in a question ("Which accidents ...?", "... in each
+# study", "both calls"), singular: the things one document tells of, and those that come in a
+# series of periods (a call's or a filing's figures are compared by their periods).
+THING_KINDS = (
+    "document", "file", "report", "accident", "incident", "study", "protocol", "trial", "paper",
+    "article", "contract", "agreement", "manual",
+)  # fmt: skip
+SERIES_KINDS = ("call", "transcript", "filing")
+
+
+def kinds_pattern(kinds) -> str:
+    """A regex alternation of the kinds, singular or plural ("stud(?:y|ies)", "calls?")."""
+    return "|".join(f"{k[:-1]}(?:y|ies)" if k.endswith("y") else f"{k}s?" for k in kinds)
+
+
 # Words that ask rather than say: they name no content a supporting sentence must share.
 ASKING = {
     stem(w)

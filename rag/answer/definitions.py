@@ -1,9 +1,8 @@
 """What a name is: "What is Streamline?" is answered where the documents say it, by an
 apposition ("Turning to Streamline, our platform for building data applications."), a copula
 ("Streamline is a platform ...", "The AWS segment consists of ...") or, failing those, the
-full name a defined term stands for
-("MGM Holdings Inc. (“MGM”)"); the reader, asked instead, took any span of a sentence naming
-it ("customer-facing applications", "Inc")."""
+full name a defined term stands for ("MGM Holdings Inc. (“MGM”)"); the reader, asked instead,
+took any span of a sentence naming it ("customer-facing applications", "Inc")."""
 
 from __future__ import annotations
 

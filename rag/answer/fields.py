@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Outcome, ShortAnswer
-from rag.text import content_tokens, stem
+from rag.text import THING_KINDS, content_tokens, kinds_pattern, stem
 
 # A field's line: a caption of three letters or more ("Age"; words, no figure row's " — "), ": ",
 # a short value.
@@ -211,8 +211,7 @@ def period_end(question: str, passages, snap) -> Outcome | None:
 # field a document, over documents that are things of a kind (not a quarter's or a call's,
 # whose figures the table lookup and the sentences compare)
 _EACH_DOCUMENT = re.compile(
-    r"(?i)\b(?:each|every|both|the two|all(?: the)?) (?:of the )?(?:accident|incident|stud(?:y|ie)|"
-    r"protocol|trial|report|document|file|paper|article|contract)s?\b"
+    rf"(?i)\b(?:each|every|both|the two|all(?: the)?) (?:of the )?(?:{kinds_pattern(THING_KINDS)})\b"
 )
 
 

@@ -22,7 +22,17 @@ from rag.answer.periods import doc_order
 from rag.answer.risks import MANAGES_RISK, of_the_risk, risk_kind
 from rag.context import section_words
 from rag.questions import NO_QUESTION_WORD, without_glosses
-from rag.text import ASKING, CHANGED, TELLING, content_tokens, folded, stem
+from rag.text import (
+    ASKING,
+    CHANGED,
+    SERIES_KINDS,
+    TELLING,
+    THING_KINDS,
+    content_tokens,
+    folded,
+    kinds_pattern,
+    stem,
+)
 
 FORMS = ("fact", "list", "summary", "comparison")
 
@@ -101,10 +111,9 @@ RULES = (
         r"how much (did|has|have) (?:(?!will )[^?]){0,80}\b(chang|grow|grew|increas|decreas|declin|"
         r"rise|rose|fall|fell|drop)"
         r"\w* (from|between) [^?]{1,60}\b(to|and)\b|"
-        r"(each|every|per) (reported |reporting )?(period|quarter|call|report|filing|transcript|"
-        r"document|file|accident|incident|study|protocol|trial|paper|article|contract)|"
-        r"both (of )?(the )?(reports|documents|files|accidents|incidents|studies|protocols|trials|"
-        r"papers|articles|contracts|calls|filings|transcripts|quarters|periods)|"
+        r"(each|every|per|both( of)?( the)?) (reported |reporting )?(periods?|quarters?|"
+        + kinds_pattern((*THING_KINDS, *SERIES_KINDS))
+        + r")|"
         r"separately for each|"
         # as typed into a chat box: "net sales over the last few quarters", "iPhone revenue by
         # quarter", "inventory quarter by quarter"

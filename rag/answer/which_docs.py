@@ -16,12 +16,9 @@ from rag.answer.forms import question_terms
 from rag.answer.noise import is_noise
 from rag.answer.periods import doc_order
 from rag.context import retrieval_text
-from rag.text import content_tokens, stem
+from rag.text import SERIES_KINDS, THING_KINDS, content_tokens, kinds_pattern, stem
 
-_KINDS = (
-    r"documents?|files?|reports?|accidents?|incidents?|studies|study|protocols?|trials?|calls?|"
-    r"transcripts?|filings?|papers?|articles?|contracts?|agreements?|manuals?"
-)
+_KINDS = kinds_pattern((*THING_KINDS, *SERIES_KINDS))
 ASKS_WHICH_DOCUMENTS = re.compile(
     rf"(?i)^(?:in )?(?:which|what) (?:of the |one of the )?(?P<kind>{_KINDS})\b(?P<rest>[^?]+)"
 )
