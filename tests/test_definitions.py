@@ -56,3 +56,25 @@ def test_what_a_name_is(rag, question, short, quote):
     c = a.citations[0]
     assert c.quote == quote
     assert a.short_answer.start >= c.start and a.short_answer.end <= c.end
+
+
+def test_what_a_name_is_is_said_in_a_sentence_not_read_off_its_row(embedder, tmp_path):
+    # "What is AWS?" had been answered "21,354", the segment's net sales
+    files = {
+        "2023 Q1 Shopco.txt": (
+            "Shopco reports two segments.\n\n"
+            "The AWS segment consists of amounts earned from global sales of compute, storage "
+            "and database services for start-ups, enterprises and government agencies.\n\n"
+            "NET SALES BY SEGMENT\n\n"
+            "Net sales: AWS — Three Months Ended March 31, 2022: 18,441; Three Months Ended "
+            "March 31, 2023: 21,354\n\n"
+            "Net sales: North America — Three Months Ended March 31, 2022: 69,244; Three "
+            "Months Ended March 31, 2023: 76,881\n"
+        )
+    }
+    rag = rag_over(tmp_path, files, embedder, ReaderGenerator("shipped"))
+    a = rag.ask("What is AWS?")
+    assert a.citations[0].quote.startswith("The AWS segment consists of amounts earned")
+    # a figure's own name is still read off its row
+    b = rag.ask("What is AWS net sales in Q1 2023?")
+    assert b.short_answer.text == "21,354", b.answer
